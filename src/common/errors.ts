@@ -1,0 +1,81 @@
+import type { Span } from './span.js';
+
+/**
+ * Stable error codes, grouped by the pipeline stage that raises them.
+ * A code never changes meaning once released; tests and users match on it.
+ */
+export type ErrorCode =
+  | 'parse/unexpected-token'
+  | 'parse/unexpected-character'
+  | 'parse/invalid-literal'
+  | 'analyze/unknown-stream'
+  | 'analyze/unknown-property'
+  | 'analyze/unknown-function'
+  | 'analyze/unknown-window'
+  | 'analyze/invalid-window-parameter'
+  | 'analyze/invalid-argument'
+  | 'analyze/type-mismatch'
+  | 'analyze/duplicate-schema'
+  | 'analyze/duplicate-statement'
+  | 'analyze/invalid-aggregate'
+  | 'analyze/invalid-prev'
+  | 'analyze/invalid-group-by'
+  | 'analyze/unsupported'
+  | 'runtime/unknown-event-type'
+  | 'runtime/invalid-event'
+  | 'runtime/unknown-statement'
+  | 'runtime/time-went-backwards'
+  | 'io/malformed-event-line'
+  | 'io/unknown-event-type'
+  | 'io/invalid-value'
+  | 'io/file-not-found'
+  | 'cli/invalid-option';
+
+/** Where an error happened in a source file (query or event file). */
+export interface SourceLocation {
+  readonly file?: string;
+  readonly span?: Span;
+  /** 1-based line in an event file, for io errors. */
+  readonly line?: number;
+}
+
+/**
+ * Every error Weir reports is a WeirError: a stable code, a human message and,
+ * when it refers to query text, the span of the offending source.
+ */
+export class WeirError extends Error {
+  readonly code: ErrorCode;
+  readonly span: Span | undefined;
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  /** What the parser expected at the span, for syntax errors. */
+  readonly expected: readonly string[] | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    location: SourceLocation & { expected?: readonly string[] } = {},
+  ) {
+    super(message);
+    this.name = 'WeirError';
+    this.code = code;
+    this.span = location.span;
+    this.file = location.file;
+    this.line = location.line;
+    this.expected = location.expected;
+  }
+}
+
+/** A batch of errors found by one stage (a module can have several broken statements). */
+export class WeirErrors extends Error {
+  readonly errors: readonly WeirError[];
+  constructor(errors: readonly WeirError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'WeirErrors';
+    this.errors = errors;
+  }
+}
+
+export function isWeirError(e: unknown): e is WeirError {
+  return e instanceof WeirError;
+}

@@ -1,0 +1,117 @@
+/**
+ * The public shape of the engine: what `src/index.ts` exports and what the CLI, benchmarks
+ * and users program against. Implementation: engine.ts.
+ */
+import type { Row } from '../common/row.js';
+import type { WeirError } from '../common/errors.js';
+
+export interface EngineOptions {
+  /**
+   * How far behind the newest timestamp seen an event may arrive and still be processed in
+   * order (ms). Default 0: any event older than the newest is late.
+   */
+  readonly allowedLateness?: number;
+  /** Clock start (ms). Default: the first event's timestamp. */
+  readonly startTime?: number;
+}
+
+/** Extra information passed with every listener call. */
+export interface UpdateContext {
+  /** The engine time of this causal step (the event's time, or the timer's due time). */
+  readonly time: number;
+  /** The statement name (`@name('x')`, or `stmt-N`). */
+  readonly statement: string;
+}
+
+/** Receives the insert stream and the remove stream of one causal step, as Esper's UpdateListener. */
+export type UpdateListener = (newEvents: Row[] | null, oldEvents: Row[] | null, context: UpdateContext) => void;
+
+/** One listener call, as yielded by a statement's async iterator. */
+export interface StatementUpdate {
+  readonly statement: string;
+  readonly time: number;
+  readonly newEvents: Row[] | null;
+  readonly oldEvents: Row[] | null;
+}
+
+export interface StatementStats {
+  /** Events that reached the statement (after its stream filter). */
+  readonly eventsIn: number;
+  /** Rows delivered to listeners, new and old. */
+  readonly rowsOut: number;
+  /** Listener calls made. */
+  readonly updates: number;
+  /** Events currently held by the statement's data window (0 without a window). */
+  readonly windowSize: number;
+}
+
+export interface StatementHandle {
+  readonly name: string;
+  /** The statement's EPL text. */
+  readonly text: string;
+  /** Output column names, in select-list order. */
+  readonly columns: readonly string[];
+  /** Whether this is a pattern statement (its listener is an alert callback). */
+  readonly isPattern: boolean;
+  /** Adds a listener; returns a function that removes it. */
+  subscribe(listener: UpdateListener): () => void;
+  /** Every listener call from now on, for `for await` consumers; ends when the statement is undeployed. */
+  updates(): AsyncIterableIterator<StatementUpdate>;
+  /** Stops the statement; other statements keep running. */
+  undeploy(): void;
+  stats(): StatementStats;
+}
+
+/** An event that arrived older than the watermark: reported, never processed silently. */
+export interface LateEvent {
+  readonly type: string;
+  readonly event: Row;
+  readonly timestamp: number;
+  /** The watermark when it arrived. */
+  readonly watermark: number;
+}
+
+export interface EngineStats {
+  readonly eventsIn: number;
+  readonly eventsProcessed: number;
+  readonly lateEvents: number;
+  /** Events waiting in the event-time buffer for the watermark. */
+  readonly buffered: number;
+  /** The engine clock (ms), or undefined before the first event. */
+  readonly currentTime: number | undefined;
+}
+
+export interface Engine {
+  /**
+   * Compiles and starts the schemas and statements in `epl`. Statements start at the
+   * current engine time (or at the first event's time). Throws WeirErrors listing every
+   * problem found, each with a code, message and source span.
+   */
+  deploy(epl: string, options?: { readonly file?: string }): StatementHandle[];
+  statement(name: string): StatementHandle | undefined;
+  statements(): StatementHandle[];
+  /**
+   * Sends one event of a declared type. The event time is `timestamp` if given, else the
+   * schema's `timestamp` property. Throws a WeirError for an unknown type, a missing time,
+   * or a property value of the wrong type.
+   */
+  send(type: string, event: Row, timestamp?: number): void;
+  /** Sends many events of one type (each with its own timestamp from the schema or the array). */
+  sendMany(type: string, events: readonly Row[], timestamps?: readonly number[]): void;
+  /**
+   * Moves event time forward to `time`: releases buffered events up to it and fires every
+   * timer due at or before it, each at its own due time.
+   */
+  advanceTime(time: number): void;
+  /** End of input: releases every buffered event in order (the clock stays at the last event). */
+  flush(): void;
+  /** Subscribes to late events; returns an unsubscribe function. */
+  onLate(listener: (late: LateEvent) => void): () => void;
+  /** Alert sugar: a listener on every pattern statement (or the one named). */
+  onAlert(listenerOrName: UpdateListener | string, listener?: UpdateListener): () => void;
+  stats(): EngineStats;
+  /** Declared event types and their properties. */
+  schemaNames(): string[];
+}
+
+export type { Row, WeirError };

@@ -1,0 +1,105 @@
+/**
+ * A data window kind is one WindowDef in one file plus one line in registry.ts.
+ * The grammar is generic (`#name(args)`), so adding a window touches neither parser nor planner.
+ *
+ * Runtime protocol (Esper's view semantics): a window receives arrivals through `insert`
+ * and timer callbacks it asked for; it posts each causal step downstream as one
+ * `ctx.emit(inserted, removed)` call: a length window posts the arrival and the evicted
+ * event together; a batch window posts the new batch and the previous batch together.
+ */
+import type { Span } from '../common/span.js';
+import type { EplType } from '../common/types.js';
+import type { Row } from '../common/row.js';
+import type { BoundExpr } from '../plan/expr.js';
+
+/** One analyzed window argument. */
+export type WindowArgument =
+  /** `5 sec`, `1 min 30 sec`: already in milliseconds. */
+  | { readonly kind: 'time-period'; readonly ms: number; readonly span: Span }
+  /** A constant (literal or constant-folded expression): `3`, `0L`, `'x'`. */
+  | { readonly kind: 'constant'; readonly value: unknown; readonly type: EplType; readonly span: Span }
+  /** An expression over the event's properties: `symbol`, `price desc`. */
+  | {
+      readonly kind: 'expression';
+      readonly expr: BoundExpr;
+      readonly type: EplType;
+      /** Set when written with `asc`/`desc` (sort windows). */
+      readonly descending: boolean | undefined;
+      /** The argument as written, for explain output. */
+      readonly text: string;
+      readonly span: Span;
+    };
+
+/** Facts the optimizer and physical planner read about a window kind. */
+export interface WindowTraits {
+  /** What drives eviction. */
+  readonly basis: 'count' | 'time' | 'key' | 'none';
+  /** Posts whole batches (length_batch, time_batch…); at most one per intersection. */
+  readonly batching: boolean;
+  /** Keeps events in an order `prev()` can index (length, time, sort…). */
+  readonly ordered: boolean;
+  /**
+   * A `where` filter may move below this window without changing results. True only
+   * when every event is kept and nothing is evicted (keepall); a count-based window never commutes.
+   */
+  readonly commutesWithFilter: boolean;
+  /** Whether it retains events at all (firstevent keeps one; none retain for `#keepall` false). */
+  readonly retains: boolean;
+}
+
+/** Handle for a scheduled timer. */
+export type TimerId = number;
+
+/** What a running window may ask of the engine. */
+export interface WindowContext {
+  /** Current engine (event) time in ms. */
+  now(): number;
+  /**
+   * Calls `onDue(due)` when the clock reaches `due` (before any event with a later timestamp,
+   * with the clock set to `due`). Timers with equal due times fire in scheduling order.
+   */
+  schedule(due: number, onDue: (due: number) => void): TimerId;
+  cancel(id: TimerId): void;
+  /** Posts one causal step downstream; null for an absent side. Never call with both sides empty. */
+  emit(inserted: Row[] | null, removed: Row[] | null): void;
+  /** Compiles an argument expression to a row accessor (once, at creation). */
+  compile(expr: BoundExpr): (row: Row) => unknown;
+  /** The statement start time (deployment time): reference for time_batch without a reference point. */
+  readonly startTime: number;
+}
+
+export interface DataWindow {
+  /** An event arrives (after the stream filter). */
+  insert(row: Row): void;
+  /**
+   * Removes `row` without emitting (an intersection partner evicted it, or a delete).
+   * Returns true if it was in the window.
+   */
+  remove(row: Row): boolean;
+  /** Events in the window, in the window's order: oldest first, or sort order for `#sort`. */
+  contents(): Row[];
+  size(): number;
+  /**
+   * `prev(n)`: the event n positions before `row` in window order (n = 0 is `row` itself);
+   * undefined when out of range or when `row` is not in the window.
+   */
+  relative(row: Row, n: number): Row | undefined;
+}
+
+export interface WindowDef<P = unknown> {
+  /** EPL name, lower case: `length`, `time_batch`. */
+  readonly name: string;
+  /** For the generated language reference: `#length(n)`. */
+  readonly syntax: string;
+  readonly doc: string;
+  readonly traits: WindowTraits;
+  /**
+   * Compile-time validation, with Esper-like messages ("#length requires a positive integer"),
+   * throwing a WeirError('analyze/invalid-window-parameter') carrying the argument's span.
+   */
+  validate(args: readonly WindowArgument[], span: Span): P;
+  /** A fresh runtime instance. */
+  create(params: P, ctx: WindowContext): DataWindow;
+  /** Parameters as shown by explain: `length(3)`. */
+  describe(params: P): string;
+}
