@@ -12,6 +12,7 @@ export type ArithOp = '+' | '-' | '*' | '/' | '%';
 export type BoundExpr =
   | ConstExpr
   | PropExpr
+  | TagPropExpr
   | NegExpr
   | NotExpr
   | ArithExpr
@@ -43,6 +44,18 @@ export interface ConstExpr {
  */
 export interface PropExpr {
   readonly kind: 'Prop';
+  readonly path: readonly (string | number)[];
+  readonly type: EplType;
+}
+
+/**
+ * Reads a pattern tag's event (or array of events) from `ctx.tags` then follows `path`:
+ * in a pattern filter `b=B(id = a.id)`, `a.id` is `{ tag: 'a', path: ['id'] }`; `a[0].v` is
+ * `{ tag: 'a', path: [0, 'v'] }`; `a` alone is `{ tag: 'a', path: [] }`. Null-safe like Prop.
+ */
+export interface TagPropExpr {
+  readonly kind: 'TagProp';
+  readonly tag: string;
   readonly path: readonly (string | number)[];
   readonly type: EplType;
 }
@@ -197,6 +210,8 @@ export interface EvalContext {
   prev(row: unknown, n: number): unknown;
   /** The nth event before `row` in arrival order, if any (prior). */
   prior(row: unknown, n: number): unknown;
+  /** Pattern tags bound so far (tag → event, or array of events for repeats), for TagProp. */
+  tags?: Record<string, unknown>;
 }
 
 /** An expression compiled to JavaScript: evaluated per event, with no tree walk. */

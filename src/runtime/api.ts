@@ -81,6 +81,15 @@ export interface EngineStats {
   readonly currentTime: number | undefined;
 }
 
+export interface EventSchemaInfo {
+  readonly name: string;
+  readonly properties: readonly { readonly name: string; readonly type: 'string' | 'int' | 'long' | 'double' | 'boolean' | 'any' }[];
+  /** The property holding the event time, when the schema declares one. */
+  readonly timestampProperty: string | undefined;
+  /** Whether events may carry undeclared properties. */
+  readonly open: boolean;
+}
+
 export interface Engine {
   /**
    * Compiles and starts the schemas and statements in `epl`. Statements start at the
@@ -110,8 +119,10 @@ export interface Engine {
   /** Alert sugar: a listener on every pattern statement (or the one named). */
   onAlert(listenerOrName: UpdateListener | string, listener?: UpdateListener): () => void;
   stats(): EngineStats;
-  /** Declared event types and their properties. */
+  /** Declared event types. */
   schemaNames(): string[];
+  /** A declared event type's properties (for typing CSV values), or undefined. */
+  schema(name: string): EventSchemaInfo | undefined;
 }
 
 export type { Row, WeirError };
