@@ -1,6 +1,14 @@
 /** `weir check`: every parse and analysis error in a module, without starting anything. */
-import type { WeirError } from '../common/errors.js';
+import { WeirError, WeirErrors } from '../common/errors.js';
+import { compileModule } from './compile-module.js';
 
-export function checkModule(_text: string, _file?: string): WeirError[] {
-  throw new Error('checkModule: not implemented yet');
+export function checkModule(text: string, file?: string): WeirError[] {
+  try {
+    compileModule(text, file === undefined ? {} : { file });
+    return [];
+  } catch (e) {
+    if (e instanceof WeirErrors) return [...e.errors];
+    if (e instanceof WeirError) return [e];
+    throw e;
+  }
 }

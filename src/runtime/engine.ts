@@ -1,6 +1,313 @@
-/** The engine: placeholder until the runtime lands (statement compilation, clock, buffer). */
-import type { Engine, EngineOptions } from './api.js';
+/**
+ * The engine: event types, deployed statements, the event-time buffer, the clock and the
+ * timer queue. Time is event time only: the clock moves when an event is released from the
+ * buffer or when the user advances it, and every timer due at or before an event's time
+ * fires first, each at its own due time (Esper's advanceTimeSpan).
+ */
+import type { EventSchema } from '../analyzer/event-schema.js';
+import { WeirError } from '../common/errors.js';
+import type { Row } from '../common/row.js';
+import { type PhysicalEnv, type SharedWindow, planOperators } from '../physical/plan-operators.js';
+import type { StatementPlan } from '../plan/logical-plan.js';
+import type {
+  Engine,
+  EngineOptions,
+  EngineStats,
+  EventSchemaInfo,
+  LateEvent,
+  StatementHandle,
+  UpdateListener,
+} from './api.js';
+import { compileModule } from './compile-module.js';
+import { type Normalizer, makeNormalizer } from './event-normalizer.js';
+import { EventTimeBuffer } from './event-time-buffer.js';
+import { Statement } from './statement-handle.js';
+import { StreamRouter } from './stream-router.js';
+import { TimerQueue } from './timer-queue.js';
 
-export function createEngine(_options: EngineOptions = {}): Engine {
-  throw new Error('createEngine: not implemented yet');
+/** Default cap on live partial matches per pattern statement. */
+const DEFAULT_MAX_PARTIAL_MATCHES = 1_000_000;
+
+interface EventType {
+  readonly schema: EventSchema;
+  readonly normalize: Normalizer;
+}
+
+interface PendingStart {
+  readonly plan: StatementPlan;
+  readonly handle: Statement;
+  readonly shared: Map<string, SharedWindow>;
+}
+
+export interface WeirEngineOptions extends EngineOptions {
+  /** Cap on live partial matches per pattern statement (reaching it is counted and reported). */
+  readonly maxPartialMatches?: number;
+}
+
+class WeirEngine implements Engine {
+  private readonly types = new Map<string, EventType>();
+  private readonly routers = new Map<string, StreamRouter>();
+  private readonly handles = new Map<string, Statement>();
+  private readonly timers = new TimerQueue();
+  private readonly buffer: EventTimeBuffer;
+  private clock: number | undefined;
+  private pending: PendingStart[] = [];
+  private readonly insertQueue: { stream: string; row: Row }[] = [];
+  private draining = false;
+  private lateListeners: ((late: LateEvent) => void)[] = [];
+  private alertListeners: UpdateListener[] = [];
+  private eventsIn = 0;
+  private eventsProcessed = 0;
+  private lateEvents = 0;
+  private unnamedCount = 0;
+  private readonly deliverBuffered = (e: { type: string; row: Row; timestamp: number }) =>
+    this.process(e.type, e.row, e.timestamp);
+
+  constructor(private readonly options: WeirEngineOptions) {
+    const lateness = options.allowedLateness ?? 0;
+    if (!(lateness >= 0)) throw new WeirError('cli/invalid-option', `Allowed lateness must be >= 0, got ${lateness}`);
+    this.buffer = new EventTimeBuffer(lateness);
+  }
+
+  deploy(epl: string, options: { readonly file?: string } = {}): StatementHandle[] {
+    const compiled = compileModule(epl, {
+      ...(options.file === undefined ? {} : { file: options.file }),
+      knownSchemas: [...this.types.values()].map((t) => t.schema),
+      takenNames: new Set(this.handles.keys()),
+      firstIndex: this.unnamedCount,
+    });
+    this.unnamedCount += compiled.analyzed.statements.length;
+    for (const schema of compiled.analyzed.schemas) {
+      this.types.set(schema.name, { schema, normalize: makeNormalizer(schema) });
+    }
+    const shared = new Map<string, SharedWindow>();
+    const handles: Statement[] = [];
+    for (const plan of compiled.optimized.plan.statements) {
+      const handle = new Statement(
+        plan.name,
+        plan.text,
+        plan.root.schema.map((c) => c.name),
+        plan.isPattern,
+      );
+      this.handles.set(plan.name, handle);
+      if (plan.isPattern) for (const l of this.alertListeners) handle.subscribe(l);
+      handles.push(handle);
+      const start = { plan, handle, shared };
+      if (this.clock === undefined) this.pending.push(start);
+      else this.instantiate(start, this.clock);
+    }
+    return handles;
+  }
+
+  private router(stream: string): StreamRouter {
+    let router = this.routers.get(stream);
+    if (router === undefined) {
+      router = new StreamRouter();
+      this.routers.set(stream, router);
+    }
+    return router;
+  }
+
+  private instantiate({ plan, handle, shared }: PendingStart, startTime: number): void {
+    if (!handle.isAlive) return;
+    const env: PhysicalEnv = {
+      now: () => this.clock ?? startTime,
+      schedule: (due, onDue) =>
+        this.timers.schedule(due, (t) => {
+          if (handle.isAlive) onDue(t);
+        }),
+      cancel: (id) => this.timers.cancel(id),
+      insert: (stream, rows) => {
+        for (const row of rows) this.insertQueue.push({ stream, row });
+      },
+      sharedWindows: shared,
+      startTime,
+      maxPartialMatches: this.options.maxPartialMatches ?? DEFAULT_MAX_PARTIAL_MATCHES,
+      onPatternCapReached: (statement) => {
+        process.emitWarning(
+          `Statement '${statement}' reached the cap of live partial matches; the oldest are discarded and counted`,
+        );
+      },
+    };
+    const physical = planOperators(plan, env, handle);
+    for (const entry of physical.entries) this.router(entry.stream).add(entry);
+    handle.internals = {
+      windowSize: physical.windowSize,
+      eventsIn: physical.eventsIn,
+      now: () => this.clock ?? startTime,
+      undeploy: () => {
+        for (const entry of physical.entries) this.routers.get(entry.stream)?.remove(entry);
+        this.handles.delete(handle.name);
+      },
+    };
+    physical.start();
+  }
+
+  private startClock(time: number): void {
+    this.clock = this.options.startTime ?? time;
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) this.instantiate(p, this.clock);
+  }
+
+  statement(name: string): StatementHandle | undefined {
+    return this.handles.get(name);
+  }
+
+  statements(): StatementHandle[] {
+    return [...this.handles.values()];
+  }
+
+  send(type: string, event: Row, timestamp?: number): void {
+    const eventType = this.types.get(type);
+    if (eventType === undefined) {
+      const known = [...this.types.keys()].join(', ') || 'none declared';
+      throw new WeirError('runtime/unknown-event-type', `Unknown event type '${type}' (known: ${known})`);
+    }
+    const row = eventType.normalize(event);
+    let time = timestamp;
+    if (time === undefined) {
+      const prop = eventType.schema.timestampProperty;
+      const value = prop === undefined ? undefined : row[prop];
+      if (typeof value === 'number') time = value;
+      else {
+        throw new WeirError(
+          'runtime/invalid-event',
+          prop === undefined
+            ? `Event of type '${type}' has no timestamp: pass one to send(), or declare 'timestamp <property>' on the schema`
+            : `Event of type '${type}' has no numeric '${prop}' timestamp`,
+        );
+      }
+    }
+    if (!Number.isFinite(time)) {
+      throw new WeirError('runtime/invalid-event', `Event of type '${type}' has a non-finite timestamp ${time}`);
+    }
+    this.eventsIn++;
+    switch (this.buffer.offer(type, row, time)) {
+      case 'direct':
+        this.process(type, row, time);
+        return;
+      case 'buffered':
+        this.buffer.release(this.deliverBuffered);
+        return;
+      case 'late':
+        this.reportLate(type, row, time);
+        return;
+    }
+  }
+
+  sendMany(type: string, events: readonly Row[], timestamps?: readonly number[]): void {
+    for (let i = 0; i < events.length; i++) this.send(type, events[i] as Row, timestamps?.[i]);
+  }
+
+  private reportLate(type: string, event: Row, timestamp: number): void {
+    this.lateEvents++;
+    const late: LateEvent = { type, event, timestamp, watermark: this.buffer.watermark };
+    for (const l of this.lateListeners) l(late);
+  }
+
+  private process(type: string, row: Row, time: number): void {
+    if (this.clock === undefined) this.startClock(time);
+    this.fireTimers(time);
+    if (time > (this.clock as number)) this.clock = time;
+    this.eventsProcessed++;
+    this.routers.get(type)?.route(row);
+    this.drainInserts();
+  }
+
+  /** Fires every timer due at or before `time`, each with the clock at its due time. */
+  private fireTimers(time: number): void {
+    for (;;) {
+      const timer = this.timers.popDue(time);
+      if (timer === undefined) return;
+      if (timer.due > (this.clock as number)) this.clock = timer.due;
+      timer.callback(timer.due);
+      this.drainInserts();
+    }
+  }
+
+  /** Events produced by `insert into` are processed after the step that produced them, one at a time. */
+  private drainInserts(): void {
+    if (this.draining || this.insertQueue.length === 0) return;
+    this.draining = true;
+    try {
+      for (let i = 0; i < this.insertQueue.length; i++) {
+        const item = this.insertQueue[i] as { stream: string; row: Row };
+        this.routers.get(item.stream)?.route(item.row);
+      }
+    } finally {
+      this.insertQueue.length = 0;
+      this.draining = false;
+    }
+  }
+
+  advanceTime(time: number): void {
+    if (!Number.isFinite(time)) throw new WeirError('runtime/time-went-backwards', `Cannot advance time to ${time}`);
+    this.buffer.advanceTo(time);
+    this.buffer.release(this.deliverBuffered, time);
+    if (this.clock === undefined) this.startClock(time);
+    this.fireTimers(time);
+    if (time > (this.clock as number)) this.clock = time;
+  }
+
+  flush(): void {
+    this.buffer.drain(this.deliverBuffered);
+  }
+
+  onLate(listener: (late: LateEvent) => void): () => void {
+    this.lateListeners = [...this.lateListeners, listener];
+    return () => {
+      this.lateListeners = this.lateListeners.filter((l) => l !== listener);
+    };
+  }
+
+  onAlert(listenerOrName: UpdateListener | string, listener?: UpdateListener): () => void {
+    if (typeof listenerOrName === 'string') {
+      const handle = this.handles.get(listenerOrName);
+      if (handle === undefined) {
+        throw new WeirError('runtime/unknown-statement', `No statement named '${listenerOrName}'`);
+      }
+      if (listener === undefined) throw new TypeError('onAlert(name, listener): listener missing');
+      return handle.subscribe(listener);
+    }
+    const l = listenerOrName;
+    this.alertListeners = [...this.alertListeners, l];
+    const unsubscribers = [...this.handles.values()].filter((h) => h.isPattern).map((h) => h.subscribe(l));
+    return () => {
+      this.alertListeners = this.alertListeners.filter((x) => x !== l);
+      for (const u of unsubscribers) u();
+    };
+  }
+
+  stats(): EngineStats {
+    return {
+      eventsIn: this.eventsIn,
+      eventsProcessed: this.eventsProcessed,
+      lateEvents: this.lateEvents,
+      buffered: this.buffer.size,
+      currentTime: this.clock,
+    };
+  }
+
+  schemaNames(): string[] {
+    return [...this.types.keys()];
+  }
+
+  schema(name: string): EventSchemaInfo | undefined {
+    const t = this.types.get(name);
+    if (t === undefined) return undefined;
+    return {
+      name,
+      properties: [...t.schema.properties].map(([p, type]) => ({
+        name: p,
+        type: type === 'null' ? 'any' : type,
+      })),
+      timestampProperty: t.schema.timestampProperty,
+      open: t.schema.open,
+    };
+  }
+}
+
+export function createEngine(options: WeirEngineOptions = {}): Engine {
+  return new WeirEngine(options);
 }

@@ -1,0 +1,56 @@
+/** The analyzer's output for one statement: every name resolved, every expression typed. */
+import type { StreamSelector } from '../ast/ast.js';
+import type { Span } from '../common/span.js';
+import type { BoundExpr } from '../plan/expr.js';
+import type {
+  AggregateCall,
+  AggregateMode,
+  OrderKey,
+  OutputColumn,
+  PlanSchema,
+  WindowStage,
+} from '../plan/logical-plan.js';
+import type { PatternPlan } from '../patterns/pattern-plan.js';
+import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
+
+export type AnalyzedSource =
+  | {
+      readonly kind: 'stream';
+      readonly stream: string;
+      readonly filter: BoundExpr | undefined;
+      readonly windows: readonly WindowStage[];
+      /** Deepest `prior(n, …)` used (0: none). */
+      readonly priorDepth: number;
+      readonly matchRecognize: MatchRecognizePlan | undefined;
+      readonly inputSchema: PlanSchema;
+    }
+  | {
+      readonly kind: 'pattern';
+      readonly pattern: PatternPlan;
+      readonly streams: readonly string[];
+      readonly text: string;
+      readonly inputSchema: PlanSchema;
+    };
+
+/** `simple`: no aggregation (one row per event); otherwise Esper's aggregate processors. */
+export type SelectMode = 'simple' | AggregateMode;
+
+export interface AnalyzedStatement {
+  readonly name: string;
+  readonly text: string;
+  readonly span: Span;
+  readonly source: AnalyzedSource;
+  readonly where: BoundExpr | undefined;
+  /** undefined: `select *` posting the source rows themselves. */
+  readonly columns: readonly OutputColumn[] | undefined;
+  readonly outputSchema: PlanSchema;
+  readonly mode: SelectMode;
+  readonly groupBy: readonly BoundExpr[];
+  readonly aggregates: readonly AggregateCall[];
+  readonly having: BoundExpr | undefined;
+  readonly orderBy: readonly OrderKey[];
+  readonly distinct: boolean;
+  readonly limit: { readonly count: number; readonly offset: number } | undefined;
+  readonly selector: StreamSelector;
+  readonly insertInto: { readonly stream: string; readonly selector: StreamSelector } | undefined;
+}

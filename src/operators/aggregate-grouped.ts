@@ -1,0 +1,74 @@
+/**
+ * Fully aggregated select with group by (Esper's "row per group"): each step posts one row
+ * per group that had an event enter or leave, with the group's new values; the remove
+ * stream carries each such group's row from before the step (for a new group: count 0,
+ * other aggregates null). A group with no events left is dropped after posting.
+ */
+import type { Row } from '../common/row.js';
+import type { EvalContext } from '../plan/expr.js';
+import { GroupState, type AggregateLayout } from './aggregation-state.js';
+import type { GroupKeyFn } from './group-key.js';
+import type { Operator } from './operator.js';
+import type { RowBuilder } from './row-builder.js';
+import type { RowSink } from './row-sink.js';
+
+interface Changed {
+  state: GroupState;
+  /** The group's representative event in this step (its first), for the plain columns. */
+  event: Row;
+}
+
+export class AggregateGroupedOperator implements Operator {
+  private readonly groups = new Map<unknown, GroupState>();
+  private readonly changed = new Map<unknown, Changed>();
+
+  constructor(
+    private readonly layout: AggregateLayout,
+    private readonly groupKey: GroupKeyFn,
+    private readonly build: RowBuilder,
+    private readonly having: ((row: Row, ctx: EvalContext) => boolean) | undefined,
+    private readonly ctx: EvalContext,
+    private readonly newSink: RowSink,
+    private readonly oldSink: RowSink,
+    private readonly needOld: boolean,
+    private readonly next: Operator,
+  ) {}
+
+  onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
+    const ctx = this.ctx;
+    const changed = this.changed;
+    if (inserted !== null) for (const row of inserted) this.touch(row);
+    if (removed !== null) for (const row of removed) this.touch(row);
+    if (this.needOld) {
+      for (const c of changed.values()) this.emitRow(c.state.values, c.event, this.oldSink);
+    }
+    if (inserted !== null) for (const row of inserted) (this.groups.get(this.groupKey(row, ctx)) as GroupState).enter(row, ctx);
+    if (removed !== null) for (const row of removed) (this.groups.get(this.groupKey(row, ctx)) as GroupState).leave(row, ctx);
+    for (const [key, c] of changed) {
+      this.emitRow(c.state.refresh(), c.event, this.newSink);
+      if (c.state.rows === 0) this.groups.delete(key);
+    }
+    changed.clear();
+    const ins = this.newSink.take();
+    const rem = this.needOld ? this.oldSink.take() : null;
+    if (ins !== null || rem !== null) this.next.onUpdate(ins, rem);
+  }
+
+  private touch(row: Row): void {
+    const key = this.groupKey(row, this.ctx);
+    if (this.changed.has(key)) return;
+    let state = this.groups.get(key);
+    if (state === undefined) {
+      state = new GroupState(this.layout);
+      this.groups.set(key, state);
+    }
+    this.changed.set(key, { state, event: row });
+  }
+
+  private emitRow(values: unknown[], event: Row, sink: RowSink): void {
+    const ctx = this.ctx;
+    ctx.aggValues = values;
+    if (this.having !== undefined && !this.having(event, ctx)) return;
+    sink.push(this.build(event, ctx), event, ctx);
+  }
+}

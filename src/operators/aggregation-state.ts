@@ -1,0 +1,78 @@
+/**
+ * The aggregate values of one group (or of the whole statement without group by).
+ * Each computed slot owns an incremental aggregator; derived slots (avg from a shared
+ * sum and count) are computed from other slots when values are refreshed.
+ */
+import type { Aggregator } from '../aggregates/aggregate-def.js';
+import type { Row } from '../common/row.js';
+import type { CompiledExpr, EvalContext } from '../plan/expr.js';
+
+export interface ComputedSlot {
+  readonly slot: number;
+  readonly create: () => Aggregator;
+  /** undefined: the aggregator receives the row (`count(*)`, `window(*)`). */
+  readonly arg: CompiledExpr | undefined;
+}
+
+export interface DerivedSlot {
+  readonly slot: number;
+  readonly formula: 'avg-from-sum-count';
+  readonly sources: readonly number[];
+}
+
+export interface AggregateLayout {
+  readonly slotCount: number;
+  readonly computed: readonly ComputedSlot[];
+  readonly derived: readonly DerivedSlot[];
+}
+
+export class GroupState {
+  readonly aggregators: Aggregator[];
+  readonly values: unknown[];
+  /** Events currently aggregated: a group with none left can be dropped. */
+  rows = 0;
+
+  constructor(private readonly layout: AggregateLayout) {
+    this.aggregators = layout.computed.map((c) => c.create());
+    this.values = new Array(layout.slotCount).fill(null);
+    this.refresh();
+  }
+
+  enter(row: Row, ctx: EvalContext): void {
+    const { computed } = this.layout;
+    for (let i = 0; i < computed.length; i++) {
+      const c = computed[i] as ComputedSlot;
+      (this.aggregators[i] as Aggregator).add(c.arg === undefined ? row : c.arg(row, ctx), row);
+    }
+    this.rows++;
+  }
+
+  leave(row: Row, ctx: EvalContext): void {
+    const { computed } = this.layout;
+    for (let i = 0; i < computed.length; i++) {
+      const c = computed[i] as ComputedSlot;
+      (this.aggregators[i] as Aggregator).remove(c.arg === undefined ? row : c.arg(row, ctx), row);
+    }
+    this.rows--;
+  }
+
+  /** Recomputes `values` from the aggregators; call after a step's enters and leaves. */
+  refresh(): unknown[] {
+    const { computed, derived } = this.layout;
+    for (let i = 0; i < computed.length; i++) {
+      this.values[(computed[i] as ComputedSlot).slot] = (this.aggregators[i] as Aggregator).value();
+    }
+    for (const d of derived) this.values[d.slot] = deriveValue(d, this.values);
+    return this.values;
+  }
+}
+
+function deriveValue(d: DerivedSlot, values: readonly unknown[]): unknown {
+  switch (d.formula) {
+    case 'avg-from-sum-count': {
+      const sum = values[d.sources[0] as number];
+      const count = values[d.sources[1] as number];
+      return typeof sum === 'number' && typeof count === 'number' && count > 0 ? sum / count : null;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Projection pruning: a data window stores only the properties the statement reads later
+ * (select, where, group by, having, order by, aggregate arguments, window parameters).
+ * Law: an expression's value depends only on the properties it reads, so evaluating it on
+ * a copy holding those properties gives the same result. Not applied when rows themselves
+ * are output (`select *`, `window(*)`) or when the window is shared.
+ *   Before: Project symbol=symbol ← Window #length(3) ← EventSource StockTick
+ *   After:  Project symbol=symbol ← Window #length(3) ← Prune keep=symbol ← EventSource StockTick
+ */
+import type { BoundExpr } from '../plan/expr.js';
+import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
+import { forEachNode } from '../plan/logical-plan.js';
+import { forEachExpr } from '../plan/map-expr.js';
+import { mapNodes } from './map-statements.js';
+import type { OptimizerRule } from './rule.js';
+
+/** Properties read by the expressions of nodes above the window; undefined: rows are output whole. */
+function propertiesRead(stmt: StatementPlan): Set<string> | undefined {
+  const read = new Set<string>();
+  let whole = false;
+  const visit = (e: BoundExpr) =>
+    forEachExpr(e, (x) => {
+      if (x.kind === 'Prop' && typeof x.path[0] === 'string') read.add(x.path[0]);
+    });
+  forEachNode(stmt.root, (n) => {
+    switch (n.kind) {
+      case 'Project':
+        if (n.columns === undefined) whole = true;
+        else for (const c of n.columns) visit(c.expr);
+        for (const o of n.orderBy) visit(o.expr);
+        break;
+      case 'Aggregate':
+        for (const c of n.columns) visit(c.expr);
+        for (const g of n.groupBy) visit(g);
+        for (const o of n.orderBy) visit(o.expr);
+        if (n.having !== undefined) visit(n.having);
+        for (const a of n.aggregates) {
+          if (a.kind !== 'computed') continue;
+          if (a.arg !== undefined) visit(a.arg);
+          else if (a.fn === 'window') whole = true;
+        }
+        break;
+      case 'Filter':
+        visit(n.predicate);
+        break;
+      case 'Window':
+        collectParamProps(n.stages.map((s) => s.params), read);
+        break;
+      case 'MatchRecognize':
+      case 'PatternSource':
+        whole = true;
+        break;
+      default:
+        break;
+    }
+  });
+  return whole ? undefined : read;
+}
+
+/** Window parameters are opaque per kind; their bound expressions are found structurally. */
+function collectParamProps(value: unknown, read: Set<string>, depth = 0): void {
+  if (depth > 8 || value === null || typeof value !== 'object') return;
+  const v = value as { kind?: unknown; path?: unknown };
+  if (v.kind === 'Prop' && Array.isArray(v.path) && typeof v.path[0] === 'string') read.add(v.path[0]);
+  for (const child of Object.values(value)) collectParamProps(child, read, depth + 1);
+}
+
+export const pruneProjections: OptimizerRule = {
+  name: 'prune-projections',
+  law: 'an expression reads only the properties it names, so windows need keep no others',
+  rewrite(plan) {
+    const reads = new Map(plan.statements.map((s) => [s.name, propertiesRead(s)]));
+    return mapNodes(plan, (n: LogicalPlan, stmt) => {
+      if (n.kind !== 'Window' || n.shareKey !== undefined || n.input.kind === 'Prune') return n;
+      const read = reads.get(stmt.name);
+      if (read === undefined) return n;
+      const keep = n.schema.map((c) => c.name).filter((name) => read.has(name));
+      if (keep.length >= n.schema.length) return n;
+      const prune: LogicalPlan = {
+        kind: 'Prune',
+        input: n.input,
+        properties: keep,
+        schema: n.schema.filter((c) => keep.includes(c.name)),
+      };
+      return { ...n, input: prune };
+    });
+  },
+};

@@ -1,0 +1,60 @@
+/** The operator pipeline planOperators builds for a statement, in event-flow order, for explain. */
+import { assertNever } from '../common/assert-never.js';
+import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
+import { planInputs } from '../plan/logical-plan.js';
+
+function operatorName(node: LogicalPlan): string {
+  switch (node.kind) {
+    case 'EventSource':
+      return `route ${node.stream} events (stream router)`;
+    case 'PatternSource':
+      return `PatternMatcher on ${node.streams.join(', ')} (compiled automaton, correlation-indexed)`;
+    case 'MatchRecognize':
+      return 'MatchRecognizer (NFA per partition)';
+    case 'StreamFilter':
+      return node.indexed.length > 0
+        ? `filter index lookup ${node.indexed.map((i) => `${i.property}=${JSON.stringify(i.value)}`).join(', ')}${node.predicate === undefined ? '' : ' + compiled residual predicate'}`
+        : 'compiled stream filter predicate';
+    case 'Prior':
+      return `PriorBuffer(depth ${node.depth})`;
+    case 'Prune':
+      return `copy [${node.properties.join(', ')}]`;
+    case 'Window':
+      return `DataWindow ${node.stages.map((s) => `${s.def.name}:${s.def.describe(s.params)}`).join(' ∩ ')}${node.shareKey === undefined ? '' : ` (shared ${node.shareKey})`}`;
+    case 'Filter':
+      return 'FilterOperator (where, new and old rows)';
+    case 'Project':
+      return node.columns === undefined ? 'ProjectOperator (events as rows)' : 'ProjectOperator (generated row builder)';
+    case 'Aggregate': {
+      const kind = {
+        all: 'AggregateAllOperator (one row per update)',
+        mixed: 'AggregateMixedOperator (one row per event)',
+        grouped: 'AggregateGroupedOperator (one row per changed group)',
+        'grouped-mixed': 'AggregateMixedOperator per group (one row per event)',
+      }[node.mode];
+      const aggs = node.aggregates.map((a) => (a.kind === 'derived' ? `${a.text}=derived` : a.text)).join(', ');
+      return `${kind} [${aggs}]`;
+    }
+    case 'Distinct':
+      return 'DistinctOperator';
+    case 'Limit':
+      return `LimitOperator(${node.count}, offset ${node.offset})`;
+    case 'Output':
+      return `OutputOperator ${node.selector} → listeners${node.insertInto === undefined ? '' : `, insert ${node.insertInto.selector} into ${node.insertInto.stream}`}`;
+    default:
+      return assertNever(node, 'plan node');
+  }
+}
+
+export function describePhysical(stmt: StatementPlan): string {
+  const chain: LogicalPlan[] = [];
+  let node: LogicalPlan | undefined = stmt.root;
+  while (node !== undefined) {
+    chain.push(node);
+    node = planInputs(node)[0];
+  }
+  return chain
+    .reverse()
+    .map((n, i) => `${i + 1}. ${operatorName(n)}`)
+    .join('\n');
+}

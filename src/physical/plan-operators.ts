@@ -1,0 +1,328 @@
+/**
+ * Optimized logical plan → running operators for one statement. Built top-down: each node
+ * becomes an operator whose `next` is the operator built for its parent; source-side nodes
+ * (stream filter, prior, window) become the entry that receives routed events.
+ * Expressions are compiled here, once per statement.
+ */
+import { lookupAggregate } from '../aggregates/registry.js';
+import { createAggregator } from '../aggregates/create-aggregator.js';
+import { assertNever } from '../common/assert-never.js';
+import type { Row } from '../common/row.js';
+import type { EvalContext } from '../plan/expr.js';
+import type { IndexedEquality, LogicalPlan, OrderKey, OutputColumn, StatementPlan } from '../plan/logical-plan.js';
+import type { DataWindow, TimerId } from '../windows/window-def.js';
+import { createWindowChain } from '../windows/window-chain.js';
+import { AggregateAllOperator } from '../operators/aggregate-all.js';
+import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
+import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
+import type { AggregateLayout, ComputedSlot, DerivedSlot } from '../operators/aggregation-state.js';
+import { DistinctOperator } from '../operators/distinct.js';
+import { FilterOperator } from '../operators/filter.js';
+import { makeGroupKey } from '../operators/group-key.js';
+import { LimitOperator } from '../operators/limit.js';
+import type { Operator } from '../operators/operator.js';
+import { OutputOperator, type OutputTarget } from '../operators/output.js';
+import { ProjectOperator } from '../operators/project.js';
+import { makeKeyBuilder, makeRowBuilder } from '../operators/row-builder.js';
+import { RowSink } from '../operators/row-sink.js';
+import { compileExpr, compilePredicate } from './compile-expr.js';
+import { createPatternSourceRuntime, createMatchRecognizeRuntime } from './pattern-runtime.js';
+
+/** What a running statement needs from the engine. */
+export interface PhysicalEnv {
+  now(): number;
+  schedule(due: number, onDue: (due: number) => void): TimerId;
+  cancel(id: TimerId): void;
+  /** Rows a statement inserts into a stream, each routed as its own event. */
+  insert(stream: string, rows: Row[]): void;
+  /** Windows shared by statements of one deployment, by share key. */
+  readonly sharedWindows: Map<string, SharedWindow>;
+  readonly startTime: number;
+  /** Engine-wide cap on live partial matches per pattern statement. */
+  readonly maxPartialMatches: number;
+  onPatternCapReached(statement: string): void;
+}
+
+export interface SharedWindow {
+  readonly window: DataWindow;
+  readonly outputs: Operator[];
+  /** The entries feeding it; every sharer holds them, so undeploying one keeps the others fed. */
+  readonly entries: StatementEntry[];
+}
+
+/** Where routed events enter a statement. */
+export interface StatementEntry {
+  readonly stream: string;
+  /** Equalities the engine's filter index answers before calling `accept`. */
+  readonly indexed: readonly IndexedEquality[];
+  accept(row: Row): void;
+}
+
+export interface PhysicalStatement {
+  readonly entries: readonly StatementEntry[];
+  /** Events currently held by the statement's data window or partial matches. */
+  windowSize(): number;
+  /** Counts events entering (after the stream filter). */
+  eventsIn(): number;
+  /** Called once when the statement starts (arms pattern timers). */
+  start(): void;
+}
+
+interface BuildState {
+  readonly env: PhysicalEnv;
+  readonly ctx: EvalContext;
+  readonly statement: string;
+  readonly needOld: boolean;
+  window: DataWindow | undefined;
+  priorMap: WeakMap<Row, Row[]> | undefined;
+  entries: StatementEntry[];
+  eventsIn: number;
+  starters: (() => void)[];
+  sizes: (() => number)[];
+}
+
+type Accept = (row: Row) => void;
+
+export function planOperators(plan: StatementPlan, env: PhysicalEnv, listeners: OutputTarget): PhysicalStatement {
+  const ctx: EvalContext = {
+    aggValues: [],
+    prev: (row, n) => (state.window === undefined ? undefined : state.window.relative(row as Row, n)),
+    prior: (row, n) => state.priorMap?.get(row as Row)?.[n - 1],
+  };
+  const root = plan.root;
+  const needOld =
+    root.selector !== 'istream' || (root.insertInto !== undefined && root.insertInto.selector !== 'istream');
+  const state: BuildState = {
+    env,
+    ctx,
+    statement: plan.name,
+    needOld,
+    window: undefined,
+    priorMap: undefined,
+    entries: [],
+    eventsIn: 0,
+    starters: [],
+    sizes: [],
+  };
+  const insertInto = root.insertInto;
+  const output = new OutputOperator(
+    root.selector,
+    listeners,
+    insertInto === undefined
+      ? undefined
+      : { selector: insertInto.selector, forward: (rows) => env.insert(insertInto.stream, rows) },
+  );
+  buildDown(root.input, output, state);
+  return {
+    entries: state.entries,
+    windowSize: () => state.sizes.reduce((n, f) => n + f(), 0),
+    eventsIn: () => state.eventsIn,
+    start: () => {
+      for (const s of state.starters) s();
+    },
+  };
+}
+
+function compileColumns(columns: readonly OutputColumn[]) {
+  return makeRowBuilder(columns.map((c) => ({ name: c.name, fn: compileExpr(c.expr) })));
+}
+
+function sinks(orderBy: readonly OrderKey[]): [RowSink, RowSink] {
+  const keys = orderBy.length === 0 ? undefined : makeKeyBuilder(orderBy.map((o) => compileExpr(o.expr)));
+  const desc = orderBy.map((o) => o.descending);
+  return [new RowSink(keys, desc), new RowSink(keys, desc)];
+}
+
+function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): AggregateLayout {
+  const computed: ComputedSlot[] = [];
+  const derived: DerivedSlot[] = [];
+  node.aggregates.forEach((call, slot) => {
+    if (call.kind === 'derived') {
+      derived.push({ slot, formula: call.formula, sources: call.sources });
+      return;
+    }
+    const def = lookupAggregate(call.fn);
+    if (def === undefined) throw new Error(`unknown aggregate ${call.fn}`);
+    computed.push({
+      slot,
+      create: () => createAggregator(def, { distinct: call.distinct }),
+      arg: call.arg === undefined ? undefined : compileExpr(call.arg),
+    });
+  });
+  return { slotCount: node.aggregates.length, computed, derived };
+}
+
+/** Builds `node` feeding `next`, recursing to the source. */
+function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
+  switch (node.kind) {
+    case 'Output':
+      throw new Error('Output must be the plan root');
+    case 'Limit':
+      return buildDown(node.input, new LimitOperator(node.count, node.offset, next), s);
+    case 'Distinct':
+      return buildDown(node.input, new DistinctOperator(next), s);
+    case 'Project': {
+      const [newSink, oldSink] = sinks(node.orderBy);
+      const build = node.columns === undefined ? undefined : compileColumns(node.columns);
+      return buildDown(node.input, new ProjectOperator(build, s.ctx, newSink, oldSink, s.needOld, next), s);
+    }
+    case 'Aggregate': {
+      const layout = aggregateLayout(node);
+      const build = compileColumns(node.columns);
+      const having = node.having === undefined ? undefined : compilePredicate(node.having);
+      const [newSink, oldSink] = sinks(node.orderBy);
+      const groupKey = node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
+      let op: Operator;
+      switch (node.mode) {
+        case 'all':
+          op = new AggregateAllOperator(layout, build, having, s.ctx, s.needOld, next);
+          break;
+        case 'mixed':
+        case 'grouped-mixed':
+          op = new AggregateMixedOperator(layout, groupKey, build, having, s.ctx, newSink, oldSink, s.needOld, next);
+          break;
+        case 'grouped':
+          if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
+          op = new AggregateGroupedOperator(layout, groupKey, build, having, s.ctx, newSink, oldSink, s.needOld, next);
+          break;
+        default:
+          return assertNever(node.mode, 'aggregate mode');
+      }
+      return buildDown(node.input, op, s);
+    }
+    case 'Filter':
+      return buildDown(node.input, new FilterOperator(compilePredicate(node.predicate), s.ctx, next), s);
+    case 'MatchRecognize': {
+      const runtime = createMatchRecognizeRuntime(node, s.env, s.statement, next);
+      s.sizes.push(runtime.size);
+      const feed: Operator = {
+        onUpdate: (ins) => {
+          if (ins !== null) for (const row of ins) runtime.accept(row);
+        },
+      };
+      return buildDown(node.input, feed, s);
+    }
+    case 'PatternSource': {
+      const runtime = createPatternSourceRuntime(node, s.env, s.statement, next);
+      s.starters.push(runtime.start);
+      s.sizes.push(runtime.size);
+      for (const stream of node.streams) {
+        s.entries.push({
+          stream,
+          indexed: [],
+          accept: (row) => {
+            s.eventsIn++;
+            runtime.onEvent(stream, row);
+          },
+        });
+      }
+      return;
+    }
+    case 'Window':
+      return buildWindow(node, next, s);
+    case 'Prior':
+    case 'StreamFilter':
+    case 'Prune':
+    case 'EventSource':
+      return buildSource(node, (row) => next.onUpdate([row], null), s);
+    default:
+      return assertNever(node, 'plan node');
+  }
+}
+
+/** A data window posting each step to `next`; events reach it through the source side below. */
+function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Operator, s: BuildState): void {
+  if (node.shareKey !== undefined) {
+    const shared = s.env.sharedWindows.get(node.shareKey);
+    if (shared !== undefined) {
+      // Another statement of this deployment already feeds this window: listen to it.
+      shared.outputs.push(next);
+      s.entries.push(...shared.entries);
+      s.window = shared.window;
+      s.sizes.push(() => shared.window.size());
+      return;
+    }
+  }
+  const outputs: Operator[] = [next];
+  const ctx = s.ctx;
+  const window = createWindowChain(
+    node.stages.map((st) => ({ def: st.def, params: st.params })),
+    {
+      now: () => s.env.now(),
+      schedule: (due, onDue) => s.env.schedule(due, onDue),
+      cancel: (id) => s.env.cancel(id),
+      emit: (ins, rem) => {
+        for (let i = 0; i < outputs.length; i++) (outputs[i] as Operator).onUpdate(ins, rem);
+      },
+      compile: (expr) => {
+        const fn = compileExpr(expr);
+        return (row) => fn(row, ctx);
+      },
+      startTime: s.env.startTime,
+    },
+  );
+  s.window = window;
+  s.sizes.push(() => window.size());
+  const before = s.entries.length;
+  buildSource(node.input, (row) => window.insert(row), s);
+  if (node.shareKey !== undefined) {
+    s.env.sharedWindows.set(node.shareKey, { window, outputs, entries: s.entries.slice(before) });
+  }
+}
+
+/** Builds the source side: `accept` receives each event that reaches this point. */
+function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
+  switch (node.kind) {
+    case 'Prior': {
+      const depth = node.depth;
+      const ring: Row[] = [];
+      const priorMap = new WeakMap<Row, Row[]>();
+      s.priorMap = priorMap;
+      return buildSource(
+        node.input,
+        (row) => {
+          // The rows before this one, most recent first: prior(1) is ring[ring.length - 1].
+          const before: Row[] = [];
+          for (let i = ring.length - 1; i >= 0 && before.length < depth; i--) before.push(ring[i] as Row);
+          priorMap.set(row, before);
+          ring.push(row);
+          if (ring.length > depth) ring.shift();
+          accept(row);
+        },
+        s,
+      );
+    }
+    case 'Prune': {
+      const props = node.properties;
+      const prune = new Function(
+        'row',
+        `return { ${props.map((p, i) => `${JSON.stringify(p)}: row[${JSON.stringify(props[i])}]`).join(', ')} };`,
+      ) as (row: Row) => Row;
+      return buildSource(node.input, (row) => accept(prune(row)), s);
+    }
+    case 'StreamFilter': {
+      const predicate = node.predicate === undefined ? undefined : compilePredicate(node.predicate);
+      const ctx = s.ctx;
+      const filtered: Accept =
+        predicate === undefined ? accept : (row) => (predicate(row, ctx) ? accept(row) : undefined);
+      return registerEntry(node.input, node.indexed, filtered, s);
+    }
+    case 'EventSource':
+      return registerEntry(node, [], accept, s);
+    default:
+      throw new Error(`${node.kind} cannot appear below a window`);
+  }
+}
+
+function registerEntry(node: LogicalPlan, indexed: readonly IndexedEquality[], accept: Accept, s: BuildState): void {
+  if (node.kind !== 'EventSource') throw new Error(`expected the event source, found ${node.kind}`);
+  s.entries.push({
+    stream: node.stream,
+    indexed,
+    accept: (row) => {
+      s.eventsIn++;
+      accept(row);
+    },
+  });
+}
+

@@ -1,0 +1,259 @@
+/**
+ * The logical plan: one tree per statement, leaves at the event source, root at the
+ * statement's output. Nodes are immutable data; kinds describe operations (AST kinds
+ * describe syntax and are never reused here). Every consumer switches exhaustively.
+ *
+ * Esper's result-set processing is not relational: which rows a step posts depends on
+ * whether the select list is aggregated and grouped (see `AggregateMode`). That choice is
+ * made once by the planner and carried by the Aggregate node.
+ */
+import type { EplType } from '../common/types.js';
+import type { StreamSelector } from '../ast/ast.js';
+import type { BoundExpr } from './expr.js';
+import type { WindowDef } from '../windows/window-def.js';
+import type { PatternPlan } from '../patterns/pattern-plan.js';
+import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
+
+/** Output columns of a node, in order. */
+export type PlanSchema = readonly { readonly name: string; readonly type: EplType }[];
+
+export type LogicalPlan =
+  | EventSourceNode
+  | PatternSourceNode
+  | MatchRecognizeNode
+  | StreamFilterNode
+  | PriorNode
+  | PruneNode
+  | WindowNode
+  | FilterNode
+  | ProjectNode
+  | AggregateNode
+  | DistinctNode
+  | LimitNode
+  | OutputNode;
+
+/** Events of one type, in event-time order. */
+export interface EventSourceNode {
+  readonly kind: 'EventSource';
+  readonly stream: string;
+  readonly schema: PlanSchema;
+}
+
+/** An EPL pattern; posts one row per match (tag → event), insert stream only. */
+export interface PatternSourceNode {
+  readonly kind: 'PatternSource';
+  readonly pattern: PatternPlan;
+  /** Streams the pattern listens to. */
+  readonly streams: readonly string[];
+  readonly text: string;
+  readonly schema: PlanSchema;
+}
+
+/** Row pattern recognition over its input; posts one measures row per match. */
+export interface MatchRecognizeNode {
+  readonly kind: 'MatchRecognize';
+  readonly input: LogicalPlan;
+  readonly recognizer: MatchRecognizePlan;
+  readonly schema: PlanSchema;
+}
+
+/** A property equal to a constant: the filter index routes on these by hash lookup. */
+export interface IndexedEquality {
+  readonly property: string;
+  readonly value: string | number | boolean;
+}
+
+/**
+ * `Stream(filter)`: applied to arrivals before any window; events that fail never enter.
+ * `indexed` conjuncts are answered by the engine's filter index; `predicate` is the residual.
+ */
+export interface StreamFilterNode {
+  readonly kind: 'StreamFilter';
+  readonly input: LogicalPlan;
+  readonly predicate: BoundExpr | undefined;
+  readonly indexed: readonly IndexedEquality[];
+  readonly schema: PlanSchema;
+}
+
+/** Remembers the last `depth` arrivals so `prior(n, x)` can read them. */
+export interface PriorNode {
+  readonly kind: 'Prior';
+  readonly input: LogicalPlan;
+  readonly depth: number;
+  readonly schema: PlanSchema;
+}
+
+/** Keeps only the properties later stages read (projection pruning), so windows hold less. */
+export interface PruneNode {
+  readonly kind: 'Prune';
+  readonly input: LogicalPlan;
+  readonly properties: readonly string[];
+  readonly schema: PlanSchema;
+}
+
+export interface WindowStage {
+  readonly def: WindowDef;
+  readonly params: unknown;
+  /** As written, for explain: `#length(3)`. */
+  readonly text: string;
+}
+
+/** Data window(s): several stages intersect; `#groupwin` scopes the stages after it. */
+export interface WindowNode {
+  readonly kind: 'Window';
+  readonly input: LogicalPlan;
+  readonly stages: readonly WindowStage[];
+  /** Statements of one deployment whose windows have the same key share one instance. */
+  readonly shareKey: string | undefined;
+  readonly schema: PlanSchema;
+}
+
+/** `where`: applied after the window to new and old events alike. */
+export interface FilterNode {
+  readonly kind: 'Filter';
+  readonly input: LogicalPlan;
+  readonly predicate: BoundExpr;
+  readonly schema: PlanSchema;
+}
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly expr: BoundExpr;
+  readonly type: EplType;
+}
+
+export interface OrderKey {
+  readonly expr: BoundExpr;
+  readonly descending: boolean;
+}
+
+/** Select list without aggregation: one output row per event, new and old. */
+export interface ProjectNode {
+  readonly kind: 'Project';
+  readonly input: LogicalPlan;
+  /** undefined: `select *` on a single stream, posting the events themselves. */
+  readonly columns: readonly OutputColumn[] | undefined;
+  readonly orderBy: readonly OrderKey[];
+  readonly schema: PlanSchema;
+}
+
+/**
+ * Esper's result-set processors:
+ * - `all`: every column aggregated, no group by → one row per update (arrival or expiry).
+ * - `mixed`: aggregates beside plain properties, no group by → one row per event that arrived or left.
+ * - `grouped`: group by, every plain property a group key → one row per group changed in the step.
+ * - `grouped-mixed`: group by with ungrouped properties → one row per event, with its group's aggregates.
+ */
+export type AggregateMode = 'all' | 'mixed' | 'grouped' | 'grouped-mixed';
+
+/** One aggregate the statement maintains; select/having/order by read it as AggRef(slot). */
+export type AggregateCall =
+  | {
+      readonly kind: 'computed';
+      /** Registry name, lower case. */
+      readonly fn: string;
+      /** undefined for `count(*)`/`window(*)` (the aggregator receives the row). */
+      readonly arg: BoundExpr | undefined;
+      readonly distinct: boolean;
+      readonly type: EplType;
+      /** As written, for explain: `avg(price)`. */
+      readonly text: string;
+    }
+  | {
+      /** Computed from other slots without state of its own (avg = sum / count). */
+      readonly kind: 'derived';
+      readonly formula: 'avg-from-sum-count';
+      readonly sources: readonly number[];
+      readonly type: EplType;
+      readonly text: string;
+    };
+
+export interface AggregateNode {
+  readonly kind: 'Aggregate';
+  readonly input: LogicalPlan;
+  readonly mode: AggregateMode;
+  readonly groupBy: readonly BoundExpr[];
+  readonly aggregates: readonly AggregateCall[];
+  readonly columns: readonly OutputColumn[];
+  readonly having: BoundExpr | undefined;
+  readonly orderBy: readonly OrderKey[];
+  readonly schema: PlanSchema;
+}
+
+/** `select distinct`: duplicate rows within one delivery are removed. */
+export interface DistinctNode {
+  readonly kind: 'Distinct';
+  readonly input: LogicalPlan;
+  readonly schema: PlanSchema;
+}
+
+/** `limit n offset m` on the rows of one delivery. */
+export interface LimitNode {
+  readonly kind: 'Limit';
+  readonly input: LogicalPlan;
+  readonly count: number;
+  readonly offset: number;
+  readonly schema: PlanSchema;
+}
+
+/** The statement's listeners and `insert into`. */
+export interface OutputNode {
+  readonly kind: 'Output';
+  readonly input: LogicalPlan;
+  readonly statement: string;
+  /** What listeners receive: `istream` (new rows), `rstream` (old rows, in the new position), `irstream`. */
+  readonly selector: StreamSelector;
+  readonly insertInto: { readonly stream: string; readonly selector: StreamSelector } | undefined;
+  readonly schema: PlanSchema;
+}
+
+export type PlanKind = LogicalPlan['kind'];
+
+/** The direct inputs of a node. */
+export function planInputs(plan: LogicalPlan): LogicalPlan[] {
+  switch (plan.kind) {
+    case 'EventSource':
+    case 'PatternSource':
+      return [];
+    case 'MatchRecognize':
+    case 'StreamFilter':
+    case 'Prior':
+    case 'Prune':
+    case 'Window':
+    case 'Filter':
+    case 'Project':
+    case 'Aggregate':
+    case 'Distinct':
+    case 'Limit':
+    case 'Output':
+      return [plan.input];
+  }
+}
+
+/** Rebuilds `plan` bottom-up, applying `f` to every node after its input was rewritten. */
+export function transformUp(plan: LogicalPlan, f: (node: LogicalPlan) => LogicalPlan): LogicalPlan {
+  if (plan.kind === 'EventSource' || plan.kind === 'PatternSource') return f(plan);
+  const input = transformUp(plan.input, f);
+  return f(input === plan.input ? plan : ({ ...plan, input } as LogicalPlan));
+}
+
+/** Visits every node, root first. */
+export function forEachNode(plan: LogicalPlan, visit: (node: LogicalPlan) => void): void {
+  visit(plan);
+  for (const input of planInputs(plan)) forEachNode(input, visit);
+}
+
+/** A statement ready for the optimizer. */
+export interface StatementPlan {
+  readonly name: string;
+  readonly text: string;
+  readonly root: OutputNode;
+  /** The event types this statement consumes. */
+  readonly streams: readonly string[];
+  readonly isPattern: boolean;
+}
+
+/** One deployment: statements planned together (and so eligible for sharing). */
+export interface ModulePlan {
+  readonly statements: readonly StatementPlan[];
+}

@@ -1,0 +1,32 @@
+/**
+ * Query text → optimized statement plans: parse, analyze, plan, optimize. Shared by
+ * deploy, `weir check` and `weir explain`, so all three see exactly the same pipeline.
+ */
+import type { AnalyzedModule } from '../analyzer/analyze-module.js';
+import { analyzeModule } from '../analyzer/analyze-module.js';
+import type { EventSchema } from '../analyzer/event-schema.js';
+import { optimize, type OptimizeResult } from '../optimizer/optimize.js';
+import { buildPlan } from '../plan/build-plan.js';
+import type { ModulePlan } from '../plan/logical-plan.js';
+import { parseModule } from '../parser/parse-module.js';
+
+export interface CompiledModule {
+  readonly analyzed: AnalyzedModule;
+  readonly logical: ModulePlan;
+  readonly optimized: OptimizeResult;
+}
+
+export interface CompileContext {
+  readonly file?: string;
+  readonly knownSchemas?: readonly EventSchema[];
+  readonly takenNames?: ReadonlySet<string>;
+  readonly firstIndex?: number;
+}
+
+/** Throws WeirErrors with every problem found. */
+export function compileModule(text: string, context: CompileContext = {}): CompiledModule {
+  const module = parseModule(text, context.file);
+  const analyzed = analyzeModule(module, context.knownSchemas, context.takenNames, context.firstIndex);
+  const logical: ModulePlan = { statements: analyzed.statements.map(buildPlan) };
+  return { analyzed, logical, optimized: optimize(logical) };
+}

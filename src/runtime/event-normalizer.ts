@@ -1,0 +1,50 @@
+/**
+ * Turns a user's event object into the row the engine keeps: exactly the declared
+ * properties (missing ones null), each checked against its declared type. One generated
+ * function per event type, so every row of a type has the same shape (fast property
+ * access downstream) and user mutation after `send` cannot reach inside a window.
+ */
+import { WeirError } from '../common/errors.js';
+import type { Row } from '../common/row.js';
+import type { EplType } from '../common/types.js';
+import type { EventSchema } from '../analyzer/event-schema.js';
+
+export type Normalizer = (event: Row) => Row;
+
+const CHECKS: Partial<Record<EplType, string>> = {
+  string: `typeof v !== 'string'`,
+  double: `typeof v !== 'number'`,
+  int: `!Number.isInteger(v)`,
+  long: `!Number.isInteger(v)`,
+  boolean: `typeof v !== 'boolean'`,
+};
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `'${value}' (a string)` : `${JSON.stringify(value)} (${typeof value})`;
+}
+
+export function makeNormalizer(schema: EventSchema): Normalizer {
+  const fail = (property: string, type: string, value: unknown): never => {
+    throw new WeirError(
+      'runtime/invalid-event',
+      `Property '${property}' of event type '${schema.name}' must be ${type}, got ${describe(value)}`,
+    );
+  };
+  const names = [...schema.properties.keys()];
+  const lines: string[] = [];
+  names.forEach((name, i) => {
+    const type = schema.properties.get(name) as EplType;
+    const check = CHECKS[type];
+    lines.push(`let v${i} = e[${JSON.stringify(name)}];`);
+    lines.push(`if (v${i} === undefined) v${i} = null;`);
+    if (check !== undefined) {
+      lines.push(
+        `else if (v${i} !== null) { const v = v${i}; if (${check}) fail(${JSON.stringify(name)}, ${JSON.stringify(type)}, v); }`,
+      );
+    }
+  });
+  const fields = names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ');
+  const result = schema.open ? `Object.assign({}, e, { ${fields} })` : `{ ${fields} }`;
+  const body = `return function normalize(e) {\n${lines.join('\n')}\nreturn ${result};\n};`;
+  return new Function('fail', body)(fail) as Normalizer;
+}

@@ -1,0 +1,93 @@
+/**
+ * Pending timers ordered by (due time, scheduling order): a binary heap with lazy
+ * cancellation. Esper fires timers at their own due times, in order, before any event
+ * with a later timestamp; equal due times fire in the order they were scheduled.
+ */
+export type TimerCallback = (due: number) => void;
+
+interface Timer {
+  due: number;
+  seq: number;
+  callback: TimerCallback | undefined;
+}
+
+export class TimerQueue {
+  private readonly heap: Timer[] = [];
+  private readonly live = new Map<number, Timer>();
+  private nextSeq = 1;
+
+  schedule(due: number, callback: TimerCallback): number {
+    const timer: Timer = { due, seq: this.nextSeq++, callback };
+    this.live.set(timer.seq, timer);
+    this.push(timer);
+    return timer.seq;
+  }
+
+  cancel(id: number): void {
+    const timer = this.live.get(id);
+    if (timer === undefined) return;
+    timer.callback = undefined;
+    this.live.delete(id);
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** Due time of the earliest live timer, or undefined. */
+  peekDue(): number | undefined {
+    this.dropCancelled();
+    return this.heap[0]?.due;
+  }
+
+  /** Removes and returns the earliest live timer if it is due at or before `time`. */
+  popDue(time: number): { due: number; callback: TimerCallback } | undefined {
+    this.dropCancelled();
+    const top = this.heap[0];
+    if (top === undefined || top.due > time || top.callback === undefined) return undefined;
+    this.pop();
+    this.live.delete(top.seq);
+    return { due: top.due, callback: top.callback };
+  }
+
+  private dropCancelled(): void {
+    while (this.heap.length > 0 && this.heap[0]?.callback === undefined) this.pop();
+  }
+
+  private less(a: Timer, b: Timer): boolean {
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  }
+
+  private push(timer: Timer): void {
+    const heap = this.heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as Timer;
+      if (!this.less(timer, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = timer;
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop();
+    if (last === undefined || heap.length === 0) return;
+    let i = 0;
+    const n = heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const child = r < n && this.less(heap[r] as Timer, heap[l] as Timer) ? r : l;
+      const c = heap[child] as Timer;
+      if (!this.less(c, last)) break;
+      heap[i] = c;
+      i = child;
+    }
+    heap[i] = last;
+  }
+}
