@@ -71,7 +71,10 @@ export const pruneProjections: OptimizerRule = {
   rewrite(plan) {
     const reads = new Map(plan.statements.map((s) => [s.name, propertiesRead(s)]));
     return mapNodes(plan, (n: LogicalPlan, stmt) => {
-      if (n.kind !== 'Window' || n.shareKey !== undefined || n.input.kind === 'Prune') return n;
+      // prior() looks events up by identity, so a pruned copy would lose its history.
+      if (n.kind !== 'Window' || n.shareKey !== undefined || n.input.kind === 'Prune' || n.input.kind === 'Prior') {
+        return n;
+      }
       const read = reads.get(stmt.name);
       if (read === undefined) return n;
       const keep = n.schema.map((c) => c.name).filter((name) => read.has(name));
