@@ -1,0 +1,100 @@
+/**
+ * Text → Module. Items are separated by `;` at the token level, so a broken statement is
+ * reported and the next one still parses: `weir check` shows every error in one run.
+ */
+import type { IToken } from 'chevrotain';
+import type { Module, ModuleItem } from '../ast/ast.js';
+import { WeirError, WeirErrors } from '../common/errors.js';
+import type { Span } from '../common/span.js';
+import { EplParser } from './parser.js';
+import { ExpectedWordError, syntaxError, tokenSpan } from './syntax-errors.js';
+import { eplLexer, Semicolon } from './tokens.js';
+
+let shared: EplParser | undefined;
+
+/** One parser instance is reused: building the grammar is the expensive part. */
+function parser(): EplParser {
+  shared ??= new EplParser();
+  return shared;
+}
+
+function endSpan(text: string, tokens: readonly IToken[]): Span {
+  const last = tokens[tokens.length - 1];
+  if (last === undefined) return { startOffset: text.length, endOffset: text.length, line: 1, column: 1 };
+  const span = tokenSpan(last);
+  return {
+    startOffset: span.endOffset,
+    endOffset: span.endOffset,
+    line: span.line,
+    column: span.column + (span.endOffset - span.startOffset),
+  };
+}
+
+function withText(item: ModuleItem, text: string, tokens: readonly IToken[]): ModuleItem {
+  const first = tokens[0];
+  const last = tokens[tokens.length - 1];
+  if (first === undefined || last === undefined) return item;
+  const start = tokenSpan(first);
+  const end = tokenSpan(last);
+  const span: Span = {
+    startOffset: start.startOffset,
+    endOffset: end.endOffset,
+    line: start.line,
+    column: start.column,
+  };
+  if (item.kind === 'CreateSchema') return { ...item, span };
+  return { ...item, text: text.slice(span.startOffset, span.endOffset), span };
+}
+
+function splitItems(tokens: readonly IToken[]): IToken[][] {
+  const items: IToken[][] = [[]];
+  for (const t of tokens) {
+    if (t.tokenType === Semicolon) items.push([]);
+    else items[items.length - 1]?.push(t);
+  }
+  return items.filter((i) => i.length > 0);
+}
+
+export function parseModule(text: string, file?: string): Module {
+  const lexed = eplLexer.tokenize(text);
+  const errors: WeirError[] = lexed.errors.map((e) => {
+    const span: Span = {
+      startOffset: e.offset,
+      endOffset: e.offset + e.length,
+      line: e.line ?? 1,
+      column: e.column ?? 1,
+    };
+    const ch = text.slice(e.offset, e.offset + 1);
+    const unterminated = ch === "'" || ch === '"';
+    return new WeirError(
+      unterminated ? 'parse/invalid-literal' : 'parse/unexpected-character',
+      unterminated
+        ? `Unterminated string at line ${span.line}, column ${span.column}`
+        : `Unexpected character '${ch}' at line ${span.line}, column ${span.column}`,
+      { span, ...(file === undefined ? {} : { file }) },
+    );
+  });
+  const p = parser();
+  const items: ModuleItem[] = [];
+  for (const tokens of splitItems(lexed.tokens)) {
+    const end = endSpan(text, tokens);
+    p.input = tokens;
+    let item: ModuleItem | undefined;
+    try {
+      item = p.item();
+    } catch (e) {
+      if (!(e instanceof ExpectedWordError)) throw e;
+      errors.push(syntaxError(e.token, e.message, end, file));
+      continue;
+    }
+    const first = p.errors[0];
+    if (first !== undefined) {
+      errors.push(syntaxError(first.token, first.message, end, file));
+      continue;
+    }
+    if (item !== undefined) items.push(withText(item, text, tokens));
+  }
+  if (errors.length > 0) throw new WeirErrors(errors);
+  const span: Span = { startOffset: 0, endOffset: text.length, line: 1, column: 1 };
+  return { items, span };
+}

@@ -1,0 +1,1403 @@
+/**
+ * The EPL grammar, as a Chevrotain parser with rules as class fields. It builds the AST
+ * directly (embedded actions): one pass, no intermediate CST to allocate and visit.
+ * Precedence follows Esper's grammar: expressions or < and < not < comparison < in/between/
+ * like/regexp < || < + - < * / % < unary; patterns -> < or < and < repeat/until <
+ * every/not/every-distinct < guard postfix.
+ */
+import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import type * as A from '../ast/ast.js';
+import type { Span } from '../common/span.js';
+import { ExpectedWordError, syntaxErrorMessageProvider } from './syntax-errors.js';
+import * as T from './tokens.js';
+
+const TIME_UNITS: Record<string, A.TimeUnit> = {
+  year: 'year',
+  years: 'year',
+  month: 'month',
+  months: 'month',
+  week: 'week',
+  weeks: 'week',
+  day: 'day',
+  days: 'day',
+  hour: 'hour',
+  hours: 'hour',
+  minute: 'minute',
+  minutes: 'minute',
+  min: 'minute',
+  second: 'second',
+  seconds: 'second',
+  sec: 'second',
+  millisecond: 'millisecond',
+  milliseconds: 'millisecond',
+  msec: 'millisecond',
+  microsecond: 'microsecond',
+  microseconds: 'microsecond',
+  usec: 'microsecond',
+};
+
+const SCHEMA_TYPES: Record<string, A.SchemaPropertyType> = {
+  string: 'string',
+  int: 'int',
+  integer: 'int',
+  long: 'long',
+  double: 'double',
+  float: 'double',
+  boolean: 'boolean',
+  bool: 'boolean',
+};
+
+const RECORDING_SPAN: Span = { startOffset: 0, endOffset: 0, line: 1, column: 1 };
+
+/** Spans are computed in grammar actions; during Chevrotain's recording phase values are placeholders. */
+export function spanOf(first: IToken, last: IToken = first): Span {
+  if (first === undefined || last === undefined) return RECORDING_SPAN;
+  return {
+    startOffset: first.startOffset,
+    endOffset: (last.endOffset ?? last.startOffset) + 1,
+    line: first.startLine ?? 1,
+    column: first.startColumn ?? 1,
+  };
+}
+
+export function spanFrom(a: Span, b: Span): Span {
+  if (a === undefined || b === undefined) return RECORDING_SPAN;
+  return {
+    startOffset: a.startOffset,
+    endOffset: Math.max(a.endOffset, b.endOffset),
+    line: a.line,
+    column: a.column,
+  };
+}
+
+function identName(token: IToken): string {
+  const image = token.image;
+  return image.startsWith('`') ? image.slice(1, -1) : image;
+}
+
+function ident(token: IToken): A.Identifier {
+  return { name: identName(token), span: spanOf(token) };
+}
+
+/** Decodes a string literal: either quote, backslash escapes, doubled quotes. */
+export function unquote(image: string): string {
+  const quote = image[0] as string;
+  const body = image.slice(1, -1);
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c === '\\' && i + 1 < body.length) {
+      const n = body[++i] as string;
+      out += ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0' } as Record<string, string>)[n] ?? n;
+    } else if (c === quote && body[i + 1] === quote) {
+      out += quote;
+      i++;
+    } else out += c;
+  }
+  return out;
+}
+
+function numberLiteral(token: IToken): A.Literal {
+  const text = token.image;
+  const suffix = text.slice(-1).toLowerCase();
+  const digits = /[ldf]/.test(suffix) ? text.slice(0, -1) : text;
+  const isFloat = /[.eE]/.test(digits) || suffix === 'd' || suffix === 'f';
+  const literalType: A.LiteralType = suffix === 'l' ? 'long' : isFloat ? 'double' : 'int';
+  return { kind: 'Literal', value: Number(digits), literalType, text, span: spanOf(token) };
+}
+
+export class EplParser extends EmbeddedActionsParser {
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: false,
+      errorMessageProvider: syntaxErrorMessageProvider,
+      maxLookahead: 4,
+    });
+    this.performSelfAnalysis();
+  }
+
+  private isIdent(offset: number, ...words: string[]): boolean {
+    const token = this.LA(offset);
+    return token.tokenType === T.Identifier && words.includes(token.image.toLowerCase());
+  }
+
+  private consumeWord(idx: number, word: string): IToken {
+    const token = this.consumeIdent(idx);
+    if (token.image.toLowerCase() !== word && !this.RECORDING_PHASE) {
+      throw this.wordError(token, word);
+    }
+    return token;
+  }
+
+  private wordError(token: IToken, word: string): Error {
+    return new ExpectedWordError(token, [`'${word}'`]);
+  }
+
+  private consumeIdent(idx: number): IToken {
+    switch (idx) {
+      case 1:
+        return this.CONSUME1(T.Identifier);
+      case 2:
+        return this.CONSUME2(T.Identifier);
+      case 3:
+        return this.CONSUME3(T.Identifier);
+      case 4:
+        return this.CONSUME4(T.Identifier);
+      case 5:
+        return this.CONSUME5(T.Identifier);
+      case 6:
+        return this.CONSUME6(T.Identifier);
+      case 7:
+        return this.CONSUME7(T.Identifier);
+      default:
+        return this.CONSUME8(T.Identifier);
+    }
+  }
+
+  // ───────────────────────────── module items ─────────────────────────────
+
+  /** One schema or statement (the module splitter calls this per `;`-separated item). */
+  item = this.RULE('item', (): A.ModuleItem => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.createSchema) },
+      { ALT: () => this.SUBRULE(this.selectStatement) },
+    ]);
+  });
+
+  createSchema = this.RULE('createSchema', (): A.CreateSchema => {
+    const first = this.CONSUME(T.Create);
+    this.CONSUME(T.Schema);
+    const name = ident(this.CONSUME(T.Identifier));
+    this.CONSUME(T.LParen);
+    const properties: A.SchemaProperty[] = [];
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => properties.push(this.SUBRULE(this.schemaProperty)),
+    });
+    let last = this.CONSUME(T.RParen);
+    let timestampProperty: A.Identifier | undefined;
+    let open = false;
+    this.MANY(() => {
+      this.OR([
+        {
+          GATE: () => this.isIdent(1, 'timestamp'),
+          ALT: () => {
+            this.consumeIdent(2);
+            const t = this.consumeIdent(3);
+            timestampProperty = ident(t);
+            last = t;
+          },
+        },
+        {
+          GATE: () => this.isIdent(1, 'open'),
+          ALT: () => {
+            last = this.consumeIdent(4);
+            open = true;
+          },
+        },
+      ]);
+    });
+    return { kind: 'CreateSchema', name, properties, timestampProperty, open, span: spanOf(first, last) };
+  });
+
+  schemaProperty = this.RULE('schemaProperty', (): A.SchemaProperty => {
+    const name = this.CONSUME(T.Identifier);
+    const typeToken = this.CONSUME2(T.Identifier);
+    const type = SCHEMA_TYPES[typeToken.image.toLowerCase()];
+    if (type === undefined && !this.RECORDING_PHASE) {
+      throw new ExpectedWordError(typeToken, ["'string'", "'int'", "'long'", "'double'", "'boolean'"]);
+    }
+    return { name: ident(name), type: type ?? 'string', span: spanOf(name, typeToken) };
+  });
+
+  annotation = this.RULE('annotation', (): A.Annotation => {
+    const at = this.CONSUME(T.At);
+    const name = ident(this.CONSUME(T.Identifier));
+    let value: A.Literal | undefined;
+    let last = at;
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.OPTION2(() => {
+        value = this.SUBRULE(this.literal);
+      });
+      last = this.CONSUME(T.RParen);
+    });
+    return { name, value, span: value === undefined ? spanOf(at, last) : spanOf(at, last) };
+  });
+
+  selector = this.RULE('selector', (): A.StreamSelector => {
+    return this.OR([
+      { ALT: () => (this.CONSUME(T.Istream), 'istream' as const) },
+      { ALT: () => (this.CONSUME(T.Rstream), 'rstream' as const) },
+      { ALT: () => (this.CONSUME(T.Irstream), 'irstream' as const) },
+    ]);
+  });
+
+  selectStatement = this.RULE('selectStatement', (): A.SelectStatement => {
+    const annotations: A.Annotation[] = [];
+    this.MANY(() => annotations.push(this.SUBRULE(this.annotation)));
+    let insertInto: A.InsertInto | undefined;
+    this.OPTION(() => {
+      const ins = this.CONSUME(T.Insert);
+      let sel: A.StreamSelector = 'istream';
+      this.OPTION2(() => {
+        sel = this.SUBRULE(this.selector);
+      });
+      this.CONSUME(T.Into);
+      const target = this.CONSUME(T.Identifier);
+      insertInto = { selector: sel, target: ident(target), span: spanOf(ins, target) };
+    });
+    const selectTok = this.CONSUME(T.Select);
+    let selector: A.StreamSelector | undefined;
+    this.OPTION3(() => {
+      selector = this.SUBRULE2(this.selector);
+    });
+    let distinct = false;
+    this.OPTION4(() => {
+      this.CONSUME(T.Distinct);
+      distinct = true;
+    });
+    const selectList: A.SelectItem[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => selectList.push(this.SUBRULE(this.selectItem)) });
+    this.CONSUME(T.From);
+    const from: A.FromItem[] = [];
+    this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => from.push(this.SUBRULE(this.fromItem)) });
+    let where: A.Expr | undefined;
+    this.OPTION5(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE(this.expr);
+    });
+    const groupBy: A.Expr[] = [];
+    this.OPTION6(() => {
+      this.CONSUME(T.Group);
+      this.CONSUME(T.By);
+      this.AT_LEAST_ONE_SEP3({ SEP: T.Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expr)) });
+    });
+    let having: A.Expr | undefined;
+    this.OPTION7(() => {
+      this.CONSUME(T.Having);
+      having = this.SUBRULE3(this.expr);
+    });
+    const orderBy: A.OrderByItem[] = [];
+    this.OPTION8(() => {
+      this.CONSUME(T.Order);
+      this.CONSUME2(T.By);
+      this.AT_LEAST_ONE_SEP4({ SEP: T.Comma, DEF: () => orderBy.push(this.SUBRULE(this.orderByItem)) });
+    });
+    let limit: A.LimitClause | undefined;
+    this.OPTION9(() => {
+      limit = this.SUBRULE(this.limitClause);
+    });
+    const lastTok = this.LA(0);
+    const first = annotations[0]?.span ?? insertInto?.span ?? spanOf(selectTok);
+    const span = this.RECORDING_PHASE ? first : spanFrom(first, spanOf(lastTok));
+    return {
+      kind: 'Select',
+      annotations,
+      insertInto,
+      selector,
+      distinct,
+      selectList,
+      from,
+      where,
+      groupBy,
+      having,
+      orderBy,
+      limit,
+      text: '',
+      span,
+    };
+  });
+
+  limitClause = this.RULE('limitClause', (): A.LimitClause => {
+    const l = this.CONSUME(T.Limit);
+    const count = this.SUBRULE(this.expr);
+    let offset: A.Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Offset);
+      offset = this.SUBRULE2(this.expr);
+    });
+    return { count, offset, span: spanFrom(spanOf(l), (offset ?? count).span) };
+  });
+
+  selectItem = this.RULE('selectItem', (): A.SelectItem => {
+    return this.OR([
+      { ALT: () => ({ kind: 'SelectWildcard' as const, span: spanOf(this.CONSUME(T.Star)) }) },
+      {
+        GATE: () =>
+          this.LA(1).tokenType === T.Identifier &&
+          this.LA(2).tokenType === T.Dot &&
+          this.LA(3).tokenType === T.Star,
+        ALT: () => {
+          const s = this.CONSUME(T.Identifier);
+          this.CONSUME(T.Dot);
+          const star = this.CONSUME2(T.Star);
+          return { kind: 'SelectStreamWildcard' as const, stream: ident(s), span: spanOf(s, star) };
+        },
+      },
+      {
+        ALT: () => {
+          const expr = this.SUBRULE(this.expr);
+          let alias: A.Identifier | undefined;
+          this.OPTION(() => {
+            this.CONSUME(T.As);
+            alias = ident(this.CONSUME2(T.Identifier));
+          });
+          return {
+            kind: 'SelectExpr' as const,
+            expr,
+            alias,
+            span: alias === undefined ? expr.span : spanFrom(expr.span, alias.span),
+          };
+        },
+      },
+    ]);
+  });
+
+  orderByItem = this.RULE('orderByItem', (): A.OrderByItem => {
+    const expr = this.SUBRULE(this.expr);
+    let descending = false;
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Asc) },
+        {
+          ALT: () => {
+            this.CONSUME(T.Desc);
+            descending = true;
+          },
+        },
+      ]);
+    });
+    return { expr, descending, span: expr.span };
+  });
+
+  // ───────────────────────────── from ─────────────────────────────
+
+  fromItem = this.RULE('fromItem', (): A.FromItem => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.patternSource) },
+      { ALT: () => this.SUBRULE(this.streamSource) },
+    ]);
+  });
+
+  alias = this.RULE('alias', (): A.Identifier => {
+    this.OPTION(() => this.CONSUME(T.As));
+    return ident(this.CONSUME(T.Identifier));
+  });
+
+  patternSource = this.RULE('patternSource', (): A.PatternSource => {
+    const first = this.CONSUME(T.Pattern);
+    this.CONSUME(T.LBracket);
+    const pattern = this.SUBRULE(this.patternExpr);
+    const last = this.CONSUME(T.RBracket);
+    let alias: A.Identifier | undefined;
+    this.OPTION(() => {
+      alias = this.SUBRULE(this.alias);
+    });
+    return { kind: 'PatternSource', pattern, alias, span: spanOf(first, last) };
+  });
+
+  streamSource = this.RULE('streamSource', (): A.StreamSource => {
+    const name = this.CONSUME(T.Identifier);
+    let last = name;
+    const filters: A.Expr[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => filters.push(this.SUBRULE(this.expr)) });
+      last = this.CONSUME(T.RParen);
+    });
+    const windows: A.WindowSpec[] = [];
+    this.MANY(() => {
+      const w = this.SUBRULE(this.windowSpec);
+      windows.push(w);
+    });
+    let matchRecognize: A.MatchRecognize | undefined;
+    this.OPTION2(() => {
+      matchRecognize = this.SUBRULE(this.matchRecognize);
+    });
+    let alias: A.Identifier | undefined;
+    this.OPTION3(() => {
+      alias = this.SUBRULE(this.alias);
+    });
+    const lastSpan = alias?.span ?? matchRecognize?.span ?? windows[windows.length - 1]?.span ?? spanOf(last);
+    return {
+      kind: 'StreamSource',
+      stream: ident(name),
+      filters,
+      windows,
+      matchRecognize,
+      alias,
+      span: spanFrom(spanOf(name), lastSpan),
+    };
+  });
+
+  /** `#name(args)`, `#keepall`, or Esper's older `.win:name(args)`. */
+  windowSpec = this.RULE('windowSpec', (): A.WindowSpec => {
+    const first = this.OR([
+      { ALT: () => this.CONSUME(T.Hash) },
+      {
+        ALT: () => {
+          const dot = this.CONSUME(T.Dot);
+          this.CONSUME(T.Identifier);
+          this.CONSUME(T.Colon);
+          return dot;
+        },
+      },
+    ]);
+    const name = this.CONSUME2(T.Identifier);
+    let last = name;
+    const args: A.WindowArg[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.windowArg)) });
+      last = this.CONSUME(T.RParen);
+    });
+    return { name: ident(name), args, span: spanOf(first, last) };
+  });
+
+  windowArg = this.RULE('windowArg', (): A.WindowArg => {
+    const expr = this.SUBRULE(this.expr);
+    let direction: IToken | undefined;
+    this.OPTION(() => {
+      direction = this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]);
+    });
+    if (direction === undefined) return expr;
+    return {
+      kind: 'SortedArg',
+      expr,
+      descending: direction.tokenType === T.Desc,
+      span: spanFrom(expr.span, spanOf(direction)),
+    };
+  });
+
+  // ───────────────────────────── expressions ─────────────────────────────
+
+  expr = this.RULE('expr', (): A.Expr => this.SUBRULE(this.orExpr));
+
+  private binary(op: A.BinaryOp, opText: string, left: A.Expr, right: A.Expr): A.BinaryExpr {
+    return { kind: 'Binary', op, opText, left, right, span: spanFrom(left.span, right.span) };
+  }
+
+  orExpr = this.RULE('orExpr', (): A.Expr => {
+    let left = this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      const right = this.SUBRULE2(this.andExpr);
+      left = this.binary('or', 'or', left, right);
+    });
+    return left;
+  });
+
+  andExpr = this.RULE('andExpr', (): A.Expr => {
+    let left = this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      const right = this.SUBRULE2(this.notExpr);
+      left = this.binary('and', 'and', left, right);
+    });
+    return left;
+  });
+
+  notExpr = this.RULE('notExpr', (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const not = this.CONSUME(T.Not);
+          const operand = this.SUBRULE(this.notExpr);
+          return {
+            kind: 'Unary' as const,
+            op: 'not' as const,
+            operand,
+            span: spanFrom(spanOf(not), operand.span),
+          };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.equalityExpr) },
+    ]);
+  });
+
+  equalityExpr = this.RULE('equalityExpr', (): A.Expr => {
+    let left = this.SUBRULE(this.relationalExpr);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.OR2([
+              { ALT: () => this.CONSUME(T.Equals) },
+              { ALT: () => this.CONSUME(T.NotEquals) },
+            ]);
+            const right = this.SUBRULE2(this.relationalExpr);
+            left = this.binary(op.tokenType === T.Equals ? '=' : '!=', op.image, left, right);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.Is);
+            let negated = false;
+            this.OPTION(() => {
+              this.CONSUME(T.Not);
+              negated = true;
+            });
+            const n = this.CONSUME(T.Null);
+            left = { kind: 'IsNull', operand: left, negated, span: spanFrom(left.span, spanOf(n)) };
+          },
+        },
+      ]);
+    });
+    return left;
+  });
+
+  relationalExpr = this.RULE('relationalExpr', (): A.Expr => {
+    const left = this.SUBRULE(this.concatExpr);
+    let result: A.Expr = left;
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.OR2([
+              { ALT: () => this.CONSUME(T.Less) },
+              { ALT: () => this.CONSUME(T.LessEquals) },
+              { ALT: () => this.CONSUME(T.Greater) },
+              { ALT: () => this.CONSUME(T.GreaterEquals) },
+            ]);
+            const right = this.SUBRULE2(this.concatExpr);
+            result = this.binary(op.image as A.BinaryOp, op.image, left, right);
+          },
+        },
+        {
+          ALT: () => {
+            let negated = false;
+            this.OPTION2(() => {
+              this.CONSUME(T.Not);
+              negated = true;
+            });
+            result = this.OR3([
+              {
+                ALT: () => {
+                  this.CONSUME(T.In);
+                  this.CONSUME(T.LParen);
+                  const list: A.Expr[] = [];
+                  this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => list.push(this.SUBRULE(this.expr)) });
+                  const close = this.CONSUME(T.RParen);
+                  return {
+                    kind: 'In' as const,
+                    operand: left,
+                    list,
+                    negated,
+                    span: spanFrom(left.span, spanOf(close)),
+                  };
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Between);
+                  const low = this.SUBRULE3(this.concatExpr);
+                  this.CONSUME(T.And);
+                  const high = this.SUBRULE4(this.concatExpr);
+                  return {
+                    kind: 'Between' as const,
+                    operand: left,
+                    low,
+                    high,
+                    negated,
+                    span: spanFrom(left.span, high.span),
+                  };
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Like);
+                  const pattern = this.SUBRULE5(this.concatExpr);
+                  let escape: A.Expr | undefined;
+                  this.OPTION3(() => {
+                    this.CONSUME(T.Escape);
+                    escape = this.SUBRULE6(this.concatExpr);
+                  });
+                  return {
+                    kind: 'Like' as const,
+                    operand: left,
+                    pattern,
+                    escape,
+                    negated,
+                    span: spanFrom(left.span, (escape ?? pattern).span),
+                  };
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Regexp);
+                  const pattern = this.SUBRULE7(this.concatExpr);
+                  return {
+                    kind: 'Regexp' as const,
+                    operand: left,
+                    pattern,
+                    negated,
+                    span: spanFrom(left.span, pattern.span),
+                  };
+                },
+              },
+            ]);
+          },
+        },
+      ]);
+    });
+    return result;
+  });
+
+  concatExpr = this.RULE('concatExpr', (): A.Expr => {
+    let left = this.SUBRULE(this.additiveExpr);
+    this.MANY(() => {
+      this.CONSUME(T.Concat);
+      const right = this.SUBRULE2(this.additiveExpr);
+      left = this.binary('||', '||', left, right);
+    });
+    return left;
+  });
+
+  additiveExpr = this.RULE('additiveExpr', (): A.Expr => {
+    let left = this.SUBRULE(this.multiplicativeExpr);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      const right = this.SUBRULE2(this.multiplicativeExpr);
+      left = this.binary(op.image as A.BinaryOp, op.image, left, right);
+    });
+    return left;
+  });
+
+  multiplicativeExpr = this.RULE('multiplicativeExpr', (): A.Expr => {
+    let left = this.SUBRULE(this.unaryExpr);
+    this.MANY(() => {
+      const op = this.OR([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Slash) },
+        { ALT: () => this.CONSUME(T.Percent) },
+      ]);
+      const right = this.SUBRULE2(this.unaryExpr);
+      left = this.binary(op.image as A.BinaryOp, op.image, left, right);
+    });
+    return left;
+  });
+
+  unaryExpr = this.RULE('unaryExpr', (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const op = this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
+          const operand = this.SUBRULE(this.unaryExpr);
+          return {
+            kind: 'Unary' as const,
+            op: op.image as '-' | '+',
+            operand,
+            span: spanFrom(spanOf(op), operand.span),
+          };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  primary = this.RULE('primary', (): A.Expr => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.numberOrPeriod) },
+      { ALT: () => this.SUBRULE(this.wordLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const e = this.SUBRULE(this.expr);
+          this.CONSUME(T.RParen);
+          return e;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.caseExpr) },
+      { ALT: () => this.SUBRULE(this.castExpr) },
+      {
+        GATE: () => this.LA(2).tokenType === T.LParen,
+        ALT: () => this.SUBRULE(this.callExpr),
+      },
+      { ALT: () => this.SUBRULE(this.propertyRef) },
+    ]);
+  });
+
+  /** A number, or a time period when units follow: `5`, `5 sec`, `1 min 30 sec`. */
+  numberOrPeriod = this.RULE('numberOrPeriod', (): A.Expr => {
+    const first = this.CONSUME(T.NumberLiteral);
+    const num = numberLiteral(first);
+    const parts: { value: A.Expr; unit: A.TimeUnit }[] = [];
+    let last = first;
+    this.MANY({
+      GATE: () =>
+        parts.length === 0 ? this.isUnit(1) : this.LA(1).tokenType === T.NumberLiteral && this.isUnit(2),
+      DEF: () => {
+        let value: A.Literal = num;
+        if (parts.length > 0) value = numberLiteral(this.CONSUME2(T.NumberLiteral));
+        const unit = this.CONSUME(T.Identifier);
+        last = unit;
+        parts.push({ value, unit: TIME_UNITS[unit.image.toLowerCase()] ?? 'second' });
+      },
+    });
+    if (parts.length === 0) return num;
+    return { kind: 'TimePeriod', parts, span: spanOf(first, last) };
+  });
+
+  private isUnit(offset: number): boolean {
+    const t = this.LA(offset);
+    return (
+      t.tokenType === T.Identifier &&
+      TIME_UNITS[t.image.toLowerCase()] !== undefined &&
+      this.LA(offset + 1).tokenType !== T.LParen
+    );
+  }
+
+  literal = this.RULE('literal', (): A.Literal => {
+    return this.OR([
+      { ALT: () => numberLiteral(this.CONSUME(T.NumberLiteral)) },
+      { ALT: () => this.SUBRULE(this.wordLiteral) },
+    ]);
+  });
+
+  /** Literals other than numbers (numbers may start a time period). */
+  wordLiteral = this.RULE('wordLiteral', (): A.Literal => {
+    return this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.StringLiteral);
+          return {
+            kind: 'Literal' as const,
+            value: unquote(t.image),
+            literalType: 'string' as const,
+            text: t.image,
+            span: spanOf(t),
+          };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.True);
+          return {
+            kind: 'Literal' as const,
+            value: true,
+            literalType: 'boolean' as const,
+            text: t.image,
+            span: spanOf(t),
+          };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.False);
+          return {
+            kind: 'Literal' as const,
+            value: false,
+            literalType: 'boolean' as const,
+            text: t.image,
+            span: spanOf(t),
+          };
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.Null);
+          return {
+            kind: 'Literal' as const,
+            value: null,
+            literalType: 'null' as const,
+            text: t.image,
+            span: spanOf(t),
+          };
+        },
+      },
+    ]);
+  });
+
+  caseExpr = this.RULE('caseExpr', (): A.CaseExpr => {
+    const first = this.CONSUME(T.Case);
+    let operand: A.Expr | undefined;
+    this.OPTION(() => {
+      operand = this.SUBRULE(this.expr);
+    });
+    const whens: { when: A.Expr; then: A.Expr }[] = [];
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(T.When);
+      const when = this.SUBRULE2(this.expr);
+      this.CONSUME(T.Then);
+      const then = this.SUBRULE3(this.expr);
+      whens.push({ when, then });
+    });
+    let otherwise: A.Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Else);
+      otherwise = this.SUBRULE4(this.expr);
+    });
+    const last = this.CONSUME(T.End);
+    return { kind: 'Case', operand, whens, otherwise, span: spanOf(first, last) };
+  });
+
+  castExpr = this.RULE('castExpr', (): A.CastExpr => {
+    const first = this.CONSUME(T.Cast);
+    this.CONSUME(T.LParen);
+    const operand = this.SUBRULE(this.expr);
+    this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.As) }]);
+    const typeTok = this.CONSUME(T.Identifier);
+    const last = this.CONSUME(T.RParen);
+    const targetType = SCHEMA_TYPES[typeTok.image.toLowerCase()];
+    if (targetType === undefined && !this.RECORDING_PHASE) {
+      throw new ExpectedWordError(typeTok, ["'string'", "'int'", "'long'", "'double'", "'boolean'"]);
+    }
+    return { kind: 'Cast', operand, targetType: targetType ?? 'string', span: spanOf(first, last) };
+  });
+
+  callExpr = this.RULE('callExpr', (): A.CallExpr => {
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    let distinct = false;
+    let star = false;
+    const args: A.Expr[] = [];
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Star);
+          star = true;
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => {
+            this.CONSUME(T.Distinct);
+            distinct = true;
+          });
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expr)) });
+        },
+      },
+    ]);
+    const last = this.CONSUME(T.RParen);
+    return { kind: 'Call', name: ident(name), args, distinct, star, span: spanOf(name, last) };
+  });
+
+  propertyRef = this.RULE('propertyRef', (): A.PropertyRef => {
+    const path: A.PathSegment[] = [];
+    const segment = (token: IToken, index: IToken | undefined, close: IToken | undefined) => {
+      path.push({
+        name: identName(token),
+        index: index === undefined ? undefined : Number(index.image),
+        span: spanOf(token, close ?? token),
+      });
+    };
+    const first = this.CONSUME(T.Identifier);
+    let index: IToken | undefined;
+    let close: IToken | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.LBracket);
+      index = this.CONSUME(T.NumberLiteral);
+      close = this.CONSUME(T.RBracket);
+    });
+    segment(first, index, close);
+    let last = close ?? first;
+    this.MANY({
+      GATE: () =>
+        this.LA(1).tokenType === T.Dot &&
+        this.LA(2).tokenType === T.Identifier &&
+        this.LA(3).tokenType !== T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Dot);
+        const name = this.CONSUME2(T.Identifier);
+        let idx: IToken | undefined;
+        let cl: IToken | undefined;
+        this.OPTION2(() => {
+          this.CONSUME2(T.LBracket);
+          idx = this.CONSUME2(T.NumberLiteral);
+          cl = this.CONSUME2(T.RBracket);
+        });
+        segment(name, idx, cl);
+        last = cl ?? name;
+      },
+    });
+    return { kind: 'PropertyRef', path, span: spanOf(first, last) };
+  });
+
+  // ───────────────────────────── patterns ─────────────────────────────
+
+  patternExpr = this.RULE('patternExpr', (): A.PatternExpr => {
+    const children = [this.SUBRULE(this.patternOr)];
+    this.MANY(() => {
+      this.CONSUME(T.Arrow);
+      children.push(this.SUBRULE2(this.patternOr));
+    });
+    return flatten('PatternFollowedBy', children);
+  });
+
+  patternOr = this.RULE('patternOr', (): A.PatternExpr => {
+    const children = [this.SUBRULE(this.patternAnd)];
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      children.push(this.SUBRULE2(this.patternAnd));
+    });
+    return flatten('PatternOr', children);
+  });
+
+  patternAnd = this.RULE('patternAnd', (): A.PatternExpr => {
+    const children = [this.SUBRULE(this.patternUntil)];
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      children.push(this.SUBRULE2(this.patternUntil));
+    });
+    return flatten('PatternAnd', children);
+  });
+
+  /** `[range] qualified [until qualified]` (Esper's matchUntilExpression). */
+  patternUntil = this.RULE('patternUntil', (): A.PatternExpr => {
+    let range: RepeatRange | undefined;
+    this.OPTION(() => {
+      range = this.SUBRULE(this.repeatRange);
+    });
+    const child = this.SUBRULE(this.patternQualified);
+    let until: A.PatternExpr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Until);
+      until = this.SUBRULE2(this.patternQualified);
+    });
+    if (range === undefined && until === undefined) return child;
+    const r: RepeatRange = range ?? { min: undefined, max: undefined, exact: false, span: child.span };
+    return {
+      kind: 'PatternRepeat',
+      min: r.min,
+      max: r.max,
+      exact: r.exact,
+      child,
+      until,
+      span: spanFrom(r.span, (until ?? child).span),
+    };
+  });
+
+  repeatRange = this.RULE('repeatRange', (): RepeatRange => {
+    const open = this.CONSUME(T.LBracket);
+    let min: A.Expr | undefined;
+    let max: A.Expr | undefined;
+    let exact = true;
+    this.OPTION(() => {
+      min = this.SUBRULE(this.expr);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Colon);
+      exact = false;
+      this.OPTION3(() => {
+        max = this.SUBRULE2(this.expr);
+      });
+    });
+    const close = this.CONSUME(T.RBracket);
+    return { min, max: exact ? min : max, exact, span: spanOf(open, close) };
+  });
+
+  /** `every`/`not`/`every-distinct(…)` [range] guarded (Esper's qualifyExpression). */
+  patternQualified = this.RULE('patternQualified', (): A.PatternExpr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const op = this.OR2([{ ALT: () => this.CONSUME(T.Every) }, { ALT: () => this.CONSUME(T.Not) }]);
+          const child = this.SUBRULE(this.rangedGuarded);
+          const span = spanFrom(spanOf(op), child.span);
+          return op.tokenType === T.Every
+            ? { kind: 'PatternEvery' as const, child, span }
+            : { kind: 'PatternNot' as const, child, span };
+        },
+      },
+      {
+        ALT: () => {
+          const op = this.CONSUME(T.EveryDistinct);
+          this.CONSUME(T.LParen);
+          const args: A.Expr[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expr)) });
+          this.CONSUME(T.RParen);
+          const child = this.SUBRULE2(this.rangedGuarded);
+          const last = args[args.length - 1];
+          const period = args.length > 1 && last?.kind === 'TimePeriod' ? last : undefined;
+          return {
+            kind: 'PatternEveryDistinct' as const,
+            keys: period === undefined ? args : args.slice(0, -1),
+            period,
+            child,
+            span: spanFrom(spanOf(op), child.span),
+          };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.patternGuarded) },
+    ]);
+  });
+
+  rangedGuarded = this.RULE('rangedGuarded', (): A.PatternExpr => {
+    let range: RepeatRange | undefined;
+    this.OPTION(() => {
+      range = this.SUBRULE(this.repeatRange);
+    });
+    const child = this.SUBRULE(this.patternGuarded);
+    if (range === undefined) return child;
+    return {
+      kind: 'PatternRepeat',
+      min: range.min,
+      max: range.max,
+      exact: range.exact,
+      child,
+      until: undefined,
+      span: spanFrom(range.span, child.span),
+    };
+  });
+
+  patternGuarded = this.RULE('patternGuarded', (): A.PatternExpr => {
+    let child: A.PatternExpr = this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const e = this.SUBRULE(this.patternExpr);
+          this.CONSUME(T.RParen);
+          return e;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.patternAtom) },
+    ]);
+    this.OPTION(() => {
+      this.OR2([
+        {
+          ALT: () => {
+            this.CONSUME(T.Where);
+            this.consumeWord(1, 'timer');
+            this.CONSUME(T.Colon);
+            const name = this.consumeIdent(2);
+            const guard = name.image.toLowerCase();
+            if (guard !== 'within' && guard !== 'withinmax' && !this.RECORDING_PHASE) {
+              throw new ExpectedWordError(name, ["'within'", "'withinmax'"]);
+            }
+            this.CONSUME2(T.LParen);
+            const args: A.Expr[] = [];
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.expr)) });
+            const close = this.CONSUME2(T.RParen);
+            child = {
+              kind: 'PatternGuard',
+              child,
+              guard: guard === 'withinmax' ? 'withinmax' : 'within',
+              args,
+              span: spanFrom(child.span, spanOf(close)),
+            };
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.While);
+            this.CONSUME3(T.LParen);
+            const cond = this.SUBRULE2(this.expr);
+            const close = this.CONSUME3(T.RParen);
+            child = {
+              kind: 'PatternGuard',
+              child,
+              guard: 'while',
+              args: [cond],
+              span: spanFrom(child.span, spanOf(close)),
+            };
+          },
+        },
+      ]);
+    });
+    return child;
+  });
+
+  patternAtom = this.RULE('patternAtom', (): A.PatternExpr => {
+    return this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.Colon,
+        ALT: () => {
+          const ns = this.consumeWord(1, 'timer');
+          this.CONSUME(T.Colon);
+          const name = this.consumeIdent(2);
+          const observer = name.image.toLowerCase();
+          if (observer !== 'interval' && observer !== 'at' && !this.RECORDING_PHASE) {
+            throw new ExpectedWordError(name, ["'interval'", "'at'"]);
+          }
+          this.CONSUME(T.LParen);
+          const args: A.Expr[] = [];
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.observerArg)) });
+          const close = this.CONSUME(T.RParen);
+          return {
+            kind: 'PatternObserver' as const,
+            observer: observer === 'at' ? ('at' as const) : ('interval' as const),
+            args,
+            span: spanOf(ns, close),
+          };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.patternFilter) },
+    ]);
+  });
+
+  /** Crontab arguments may be `*` (any), written here as a null literal. */
+  observerArg = this.RULE('observerArg', (): A.Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const star = this.CONSUME(T.Star);
+          return {
+            kind: 'Literal' as const,
+            value: null,
+            literalType: 'null' as const,
+            text: '*',
+            span: spanOf(star),
+          };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expr) },
+    ]);
+  });
+
+  patternFilter = this.RULE('patternFilter', (): A.PatternFilter => {
+    let tag: A.Identifier | undefined;
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Equals,
+      DEF: () => {
+        tag = ident(this.CONSUME(T.Identifier));
+        this.CONSUME(T.Equals);
+      },
+    });
+    const stream = this.CONSUME2(T.Identifier);
+    let last = stream;
+    const filters: A.Expr[] = [];
+    this.OPTION2(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => filters.push(this.SUBRULE(this.expr)) });
+      last = this.CONSUME(T.RParen);
+    });
+    const start = tag?.span ?? spanOf(stream);
+    return {
+      kind: 'PatternFilter',
+      tag,
+      stream: ident(stream),
+      filters,
+      span: spanFrom(start, spanOf(last)),
+    };
+  });
+
+  // ───────────────────────────── match_recognize ─────────────────────────────
+
+  matchRecognize = this.RULE('matchRecognize', (): A.MatchRecognize => {
+    const first = this.CONSUME(T.MatchRecognize);
+    this.CONSUME(T.LParen);
+    const partitionBy: A.Expr[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.Partition);
+      this.CONSUME(T.By);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => partitionBy.push(this.SUBRULE(this.expr)) });
+    });
+    this.CONSUME(T.Measures);
+    const measures: { expr: A.Expr; alias: A.Identifier; span: Span }[] = [];
+    this.AT_LEAST_ONE_SEP2({
+      SEP: T.Comma,
+      DEF: () => {
+        const expr = this.SUBRULE2(this.expr);
+        this.CONSUME(T.As);
+        const alias = ident(this.CONSUME(T.Identifier));
+        measures.push({ expr, alias, span: spanFrom(expr.span, alias.span) });
+      },
+    });
+    let allMatches = false;
+    this.OPTION2({
+      GATE: () => this.isIdent(1, 'all'),
+      DEF: () => {
+        this.SUBRULE(this.mrAllMatches);
+        allMatches = true;
+      },
+    });
+    let skip: A.SkipStrategy = 'past-last-row';
+    this.OPTION3({
+      GATE: () => this.isIdent(1, 'after'),
+      DEF: () => {
+        skip = this.SUBRULE(this.mrSkip);
+      },
+    });
+    this.CONSUME(T.Pattern);
+    this.CONSUME2(T.LParen);
+    const pattern = this.SUBRULE(this.rowAlternation);
+    this.CONSUME2(T.RParen);
+    let interval: { period: A.Expr; orTerminated: boolean } | undefined;
+    this.OPTION4({
+      GATE: () => this.isIdent(1, 'interval'),
+      DEF: () => {
+        interval = this.SUBRULE(this.mrInterval);
+      },
+    });
+    this.CONSUME(T.Define);
+    const defines: { variable: A.Identifier; condition: A.Expr; span: Span }[] = [];
+    this.AT_LEAST_ONE_SEP3({
+      SEP: T.Comma,
+      DEF: () => {
+        const variable = ident(this.CONSUME2(T.Identifier));
+        this.CONSUME2(T.As);
+        const condition = this.SUBRULE4(this.expr);
+        defines.push({ variable, condition, span: spanFrom(variable.span, condition.span) });
+      },
+    });
+    const last = this.CONSUME3(T.RParen);
+    return { partitionBy, measures, allMatches, skip, pattern, interval, defines, span: spanOf(first, last) };
+  });
+
+  mrAllMatches = this.RULE('mrAllMatches', (): void => {
+    this.consumeWord(1, 'all');
+    this.consumeWord(2, 'matches');
+  });
+
+  mrSkip = this.RULE('mrSkip', (): A.SkipStrategy => {
+    this.consumeWord(1, 'after');
+    this.consumeWord(2, 'match');
+    this.consumeWord(3, 'skip');
+    return this.OR([
+      {
+        GATE: () => this.isIdent(1, 'past'),
+        ALT: () => {
+          this.consumeWord(4, 'past');
+          this.consumeWord(5, 'last');
+          this.consumeWord(6, 'row');
+          return 'past-last-row' as const;
+        },
+      },
+      {
+        GATE: () => this.isIdent(1, 'to'),
+        ALT: () => {
+          this.consumeWord(7, 'to');
+          const which = this.consumeIdent(8);
+          this.CONSUME(T.Identifier);
+          const w = which.image.toLowerCase();
+          if (w !== 'next' && w !== 'current' && !this.RECORDING_PHASE) throw this.wordError(which, 'next');
+          return w === 'current' ? ('to-current-row' as const) : ('to-next-row' as const);
+        },
+      },
+    ]);
+  });
+
+  mrInterval = this.RULE('mrInterval', (): { period: A.Expr; orTerminated: boolean } => {
+    this.consumeWord(1, 'interval');
+    const period = this.SUBRULE(this.expr);
+    let orTerminated = false;
+    this.OPTION(() => {
+      this.CONSUME(T.Or);
+      this.consumeWord(2, 'terminated');
+      orTerminated = true;
+    });
+    return { period, orTerminated };
+  });
+
+  rowAlternation = this.RULE('rowAlternation', (): A.RowPattern => {
+    const alternatives = [this.SUBRULE(this.rowConcatenation)];
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      alternatives.push(this.SUBRULE2(this.rowConcatenation));
+    });
+    if (alternatives.length === 1) return alternatives[0] as A.RowPattern;
+    const span = spanFrom(
+      (alternatives[0] as A.RowPattern).span,
+      (alternatives[alternatives.length - 1] as A.RowPattern).span,
+    );
+    return { kind: 'RowAlt', alternatives, span };
+  });
+
+  rowConcatenation = this.RULE('rowConcatenation', (): A.RowPattern => {
+    const items: A.RowPattern[] = [];
+    this.AT_LEAST_ONE(() => items.push(this.SUBRULE(this.rowItem)));
+    if (items.length === 1) return items[0] as A.RowPattern;
+    const span = spanFrom((items[0] as A.RowPattern).span, (items[items.length - 1] as A.RowPattern).span);
+    return { kind: 'RowConcat', items, span };
+  });
+
+  rowItem = this.RULE('rowItem', (): A.RowPattern => {
+    return this.OR([
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Identifier);
+          let quantifier: A.Quantifier | undefined;
+          this.OPTION(() => {
+            quantifier = this.SUBRULE(this.quantifier);
+          });
+          return { kind: 'RowVar' as const, name: ident(name), quantifier, span: spanOf(name, this.LA(0)) };
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LParen);
+          const child = this.SUBRULE(this.rowAlternation);
+          const close = this.CONSUME(T.RParen);
+          let quantifier: A.Quantifier | undefined;
+          this.OPTION2(() => {
+            quantifier = this.SUBRULE2(this.quantifier);
+          });
+          return {
+            kind: 'RowGroup' as const,
+            child,
+            quantifier,
+            span: spanOf(open, quantifier === undefined ? close : this.LA(0)),
+          };
+        },
+      },
+    ]);
+  });
+
+  quantifier = this.RULE('quantifier', (): A.Quantifier => {
+    const bounds = this.OR([
+      { ALT: () => (this.CONSUME(T.Star), [0, Number.POSITIVE_INFINITY]) },
+      { ALT: () => (this.CONSUME(T.Plus), [1, Number.POSITIVE_INFINITY]) },
+      { ALT: () => (this.CONSUME(T.Question), [0, 1]) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          let lo = 0;
+          let hi = Number.POSITIVE_INFINITY;
+          this.OR2([
+            {
+              ALT: () => {
+                lo = Number(this.CONSUME(T.NumberLiteral).image);
+                hi = lo;
+                this.OPTION(() => {
+                  this.CONSUME(T.Comma);
+                  hi = Number.POSITIVE_INFINITY;
+                  this.OPTION2(() => {
+                    hi = Number(this.CONSUME2(T.NumberLiteral).image);
+                  });
+                });
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME2(T.Comma);
+                hi = Number(this.CONSUME3(T.NumberLiteral).image);
+              },
+            },
+          ]);
+          this.CONSUME(T.RBrace);
+          return [lo, hi];
+        },
+      },
+    ]) as [number, number] | undefined;
+    const [min, max] = Array.isArray(bounds) ? bounds : [0, 0];
+    let reluctant = false;
+    this.OPTION3(() => {
+      this.CONSUME2(T.Question);
+      reluctant = true;
+    });
+    return { min, max, reluctant };
+  });
+}
+
+interface RepeatRange {
+  readonly min: A.Expr | undefined;
+  readonly max: A.Expr | undefined;
+  readonly exact: boolean;
+  readonly span: Span;
+}
+
+function flatten<K extends 'PatternFollowedBy' | 'PatternOr' | 'PatternAnd'>(
+  kind: K,
+  children: A.PatternExpr[],
+): A.PatternExpr {
+  if (children.length === 1) return children[0] as A.PatternExpr;
+  const span = spanFrom(
+    (children[0] as A.PatternExpr).span,
+    (children[children.length - 1] as A.PatternExpr).span,
+  );
+  return { kind, children, span } as A.PatternExpr;
+}
+
+/** Token types by name, for error rendering. */
+export const TOKENS_BY_NAME: ReadonlyMap<string, TokenType> = new Map(T.allTokens.map((t) => [t.name, t]));

@@ -1,0 +1,80 @@
+/**
+ * Syntax errors that say what was expected, in the words a user writes. Chevrotain's
+ * messages are replaced by a provider that records the expected token labels; the module
+ * parser turns them into WeirErrors with the offending token's span.
+ */
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { WeirError } from '../common/errors.js';
+import type { Span } from '../common/span.js';
+
+function label(t: TokenType): string {
+  return t.LABEL ?? t.name;
+}
+
+function unique(labels: string[]): string[] {
+  return [...new Set(labels)];
+}
+
+/** Messages are JSON carrying the expected labels; parse-module.ts renders them. */
+export const syntaxErrorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected }) => JSON.stringify({ expected: [label(expected)] }),
+  buildNotAllInputParsedMessage: () => JSON.stringify({ expected: ["';'", 'end of statement'] }),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt }) =>
+    JSON.stringify({
+      expected: unique(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => label(path[0] as TokenType)))),
+    }),
+  buildEarlyExitMessage: ({ expectedIterationPaths }) =>
+    JSON.stringify({ expected: unique(expectedIterationPaths.map((path) => label(path[0] as TokenType))) }),
+};
+
+/** Thrown from grammar actions when a contextual word (`timer`, `within`, a type name) is wrong. */
+export class ExpectedWordError extends Error {
+  constructor(
+    readonly token: IToken,
+    readonly expected: readonly string[],
+  ) {
+    super(JSON.stringify({ expected }));
+    this.name = 'ExpectedWordError';
+  }
+}
+
+export function tokenSpan(token: IToken): Span {
+  return {
+    startOffset: token.startOffset,
+    endOffset: (token.endOffset ?? token.startOffset) + 1,
+    line: token.startLine ?? 1,
+    column: token.startColumn ?? 1,
+  };
+}
+
+function describeExpected(expected: readonly string[]): string {
+  if (expected.length === 0) return '';
+  if (expected.length === 1) return `: expected ${expected[0]}`;
+  return `: expected one of ${expected.join(', ')}`;
+}
+
+/**
+ * `Unexpected 'form' at line 2, column 8: expected one of 'from', ','`. At the end of input
+ * the span points just past the last token.
+ */
+export function syntaxError(
+  token: IToken | undefined,
+  encoded: string,
+  endOfInput: Span,
+  file: string | undefined,
+): WeirError {
+  let expected: string[] = [];
+  try {
+    expected = (JSON.parse(encoded) as { expected: string[] }).expected;
+  } catch {
+    expected = [];
+  }
+  const atEnd = token === undefined || token.tokenType?.name === 'EOF' || Number.isNaN(token.startOffset);
+  const span = atEnd ? endOfInput : tokenSpan(token);
+  const what = atEnd ? 'Unexpected end of input' : `Unexpected '${token.image}'`;
+  return new WeirError(
+    'parse/unexpected-token',
+    `${what} at line ${span.line}, column ${span.column}${describeExpected(expected)}`,
+    { span, expected, ...(file === undefined ? {} : { file }) },
+  );
+}
