@@ -9,6 +9,7 @@ import { lookupAggregate } from '../aggregates/registry.js';
 import { assertNever } from '../common/assert-never.js';
 import { WeirError } from '../common/errors.js';
 import { type EplType, isNumericType, widenNumeric } from '../common/types.js';
+import { unifyTypes } from '../common/unify-types.js';
 import { lookupFunction } from '../functions/registry.js';
 import type { AggregateCall } from '../plan/logical-plan.js';
 import type { BoundExpr, CompareOp } from '../plan/expr.js';
@@ -149,15 +150,6 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
     default:
       return assertNever(expr, 'expression');
   }
-}
-
-/** The common type of several branches (case, coalesce). */
-export function unifyTypes(types: readonly EplType[]): EplType {
-  const known = types.filter((t) => t !== 'null');
-  if (known.length === 0) return 'null';
-  if (known.every((t) => t === known[0])) return known[0] ?? 'any';
-  if (known.every((t) => isNumericType(t))) return known.reduce<EplType>((a, b) => widenNumeric(a, b), 'null');
-  return 'any';
 }
 
 function bindString(expr: Expr, ctx: BindContext, what: string): BoundExpr {

@@ -1,0 +1,255 @@
+/**
+ * Bound expression → JavaScript function, once per statement. The expression tree is
+ * turned into straight-line source (temporaries, no closures, no tree walk per event) and
+ * built with `new Function`. Semantics are Esper's: SQL three-valued logic, null
+ * propagation through operators and functions, `/` always a double division.
+ */
+import { assertNever } from '../common/assert-never.js';
+import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
+import { lookupFunction } from '../functions/registry.js';
+import { expressionHelpers, likeToRegExp, javaRegExp } from './expr-helpers.js';
+
+class Emitter {
+  readonly lines: string[] = [];
+  readonly env: unknown[] = [];
+  private next = 0;
+
+  temp(): string {
+    const name = `v${this.next++}`;
+    this.lines.push(`var ${name};`);
+    return name;
+  }
+
+  ref(value: unknown): string {
+    this.env.push(value);
+    return `e[${this.env.length - 1}]`;
+  }
+
+  line(text: string): void {
+    this.lines.push(text);
+  }
+}
+
+const JS_OPS: Record<string, string> = {
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '/': '/',
+  '%': '%',
+  '=': '===',
+  '!=': '!==',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
+
+function constant(value: unknown, em: Emitter): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : em.ref(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  return em.ref(value);
+}
+
+function isConst(e: BoundExpr): e is Extract<BoundExpr, { kind: 'Const' }> {
+  return e.kind === 'Const';
+}
+
+/** Emits code computing `e` for the row held in `row`; returns a side-effect-free JS expression. */
+function emit(e: BoundExpr, em: Emitter, row: string): string {
+  switch (e.kind) {
+    case 'Const':
+      return constant(e.value, em);
+    case 'Prop':
+      if (e.path.length === 1) return `(${row}[${JSON.stringify(e.path[0])}] ?? null)`;
+      return `h.path(${row}, ${em.ref(e.path)})`;
+    case 'TagProp':
+      return `h.path(ctx.tags === undefined ? null : ctx.tags[${JSON.stringify(e.tag)}], ${em.ref(e.path)})`;
+    case 'AggRef':
+      return `(ctx.aggValues[${e.slot}] ?? null)`;
+    case 'Neg': {
+      const x = emit(e.operand, em, row);
+      const v = em.temp();
+      em.line(`${v} = ${x} === null ? null : -${x};`);
+      return v;
+    }
+    case 'Not': {
+      const x = emit(e.operand, em, row);
+      const v = em.temp();
+      em.line(`${v} = ${x} === null ? null : !${x};`);
+      return v;
+    }
+    case 'Arith':
+    case 'Compare': {
+      const a = emit(e.left, em, row);
+      const b = emit(e.right, em, row);
+      const v = em.temp();
+      em.line(`${v} = (${a} === null || ${b} === null) ? null : (${a} ${JS_OPS[e.op]} ${b});`);
+      return v;
+    }
+    case 'Concat': {
+      const a = emit(e.left, em, row);
+      const b = emit(e.right, em, row);
+      const v = em.temp();
+      em.line(`${v} = (${a} === null || ${b} === null) ? null : h.str(${a}) + h.str(${b});`);
+      return v;
+    }
+    case 'Logic':
+      return emitLogic(e.op, e.operands, em, row);
+    case 'InList': {
+      const a = emit(e.operand, em, row);
+      const v = em.temp();
+      if (e.list.every(isConst)) {
+        const values = e.list.map((c) => c.value);
+        const set = em.ref(new Set(values.filter((x) => x !== null)));
+        const hasNull = values.includes(null);
+        em.line(`${v} = ${a} === null ? null : ${set}.has(${a}) ? ${!e.negated} : ${hasNull ? 'null' : String(e.negated)};`);
+        return v;
+      }
+      const items = e.list.map((x) => emit(x, em, row));
+      em.line(`${v} = h.inList(${a}, [${items.join(', ')}], ${e.negated});`);
+      return v;
+    }
+    case 'Range': {
+      const a = emit(e.operand, em, row);
+      const lo = emit(e.low, em, row);
+      const hi = emit(e.high, em, row);
+      const v = em.temp();
+      const inside = `(${lo} <= ${hi} ? (${a} >= ${lo} && ${a} <= ${hi}) : (${a} >= ${hi} && ${a} <= ${lo}))`;
+      em.line(`${v} = (${a} === null || ${lo} === null || ${hi} === null) ? null : ${e.negated ? '!' : ''}${inside};`);
+      return v;
+    }
+    case 'LikeMatch': {
+      const a = emit(e.operand, em, row);
+      const v = em.temp();
+      const esc = e.escape;
+      if (isConst(e.pattern) && (esc === undefined || isConst(esc))) {
+        if (e.pattern.value === null || (esc !== undefined && (esc as { value: unknown }).value === null)) {
+          em.line(`${v} = null;`);
+          return v;
+        }
+        const escapeChar = esc === undefined ? '\\' : String((esc as { value: unknown }).value);
+        const re = em.ref(likeToRegExp(String(e.pattern.value), escapeChar));
+        em.line(`${v} = ${a} === null ? null : ${e.negated ? '!' : ''}${re}.test(${a});`);
+        return v;
+      }
+      const p = emit(e.pattern, em, row);
+      const x = esc === undefined ? '"\\\\"' : emit(esc, em, row);
+      em.line(`${v} = h.like(${a}, ${p}, ${x}, ${e.negated});`);
+      return v;
+    }
+    case 'RegexMatch': {
+      const a = emit(e.operand, em, row);
+      const v = em.temp();
+      if (isConst(e.pattern)) {
+        if (e.pattern.value === null) {
+          em.line(`${v} = null;`);
+          return v;
+        }
+        const re = em.ref(javaRegExp(String(e.pattern.value)));
+        em.line(`${v} = ${a} === null ? null : ${e.negated ? '!' : ''}${re}.test(${a});`);
+        return v;
+      }
+      const p = emit(e.pattern, em, row);
+      em.line(`${v} = h.regexp(${a}, ${p}, ${e.negated});`);
+      return v;
+    }
+    case 'NullTest': {
+      const x = emit(e.operand, em, row);
+      return `(${x} ${e.negated ? '!==' : '==='} null)`;
+    }
+    case 'CaseWhen':
+      return emitCase(e, em, row);
+    case 'Func': {
+      const def = lookupFunction(e.name);
+      if (def === undefined) throw new Error(`unknown function ${e.name}`);
+      const args = e.args.map((x) => emit(x, em, row));
+      const fn = em.ref(def.impl);
+      const v = em.temp();
+      const call = `h.nn(${fn}(${args.join(', ')}))`;
+      if (def.nullSafe || args.length === 0) em.line(`${v} = ${call};`);
+      else em.line(`${v} = (${args.map((a) => `${a} === null`).join(' || ')}) ? null : ${call};`);
+      return v;
+    }
+    case 'Convert': {
+      const x = emit(e.operand, em, row);
+      const v = em.temp();
+      em.line(`${v} = h.cast(${x}, ${JSON.stringify(e.type)});`);
+      return v;
+    }
+    case 'PrevRef':
+    case 'PriorRef': {
+      const index = e.kind === 'PrevRef' ? emit(e.index, em, row) : String(e.index);
+      const other = em.temp();
+      const v = em.temp();
+      const lookup = e.kind === 'PrevRef' ? 'prev' : 'prior';
+      em.line(`${other} = ${index} === null ? undefined : ctx.${lookup}(${row}, ${index});`);
+      em.line(`if (${other} === undefined || ${other} === null) { ${v} = null; } else {`);
+      const inner = emit(e.of, em, other);
+      em.line(`${v} = ${inner}; }`);
+      return v;
+    }
+    default:
+      return assertNever(e, 'bound expression');
+  }
+}
+
+/**
+ * Three-valued and/or with short-circuit: `false and x` is false without evaluating x,
+ * `true or x` is true; otherwise a null operand makes the result null unless decided.
+ */
+function emitLogic(op: 'and' | 'or', operands: readonly BoundExpr[], em: Emitter, row: string): string {
+  const v = em.temp();
+  const decisive = op === 'and' ? 'false' : 'true';
+  em.line(`${v} = ${op === 'and' ? 'true' : 'false'};`);
+  let open = 0;
+  for (const operand of operands) {
+    const x = emit(operand, em, row);
+    em.line(`if (${x} === ${decisive}) { ${v} = ${decisive}; } else { if (${x} === null) ${v} = null;`);
+    open++;
+  }
+  em.line('}'.repeat(open));
+  return v;
+}
+
+function emitCase(e: Extract<BoundExpr, { kind: 'CaseWhen' }>, em: Emitter, row: string): string {
+  const operand = e.operand === undefined ? undefined : emit(e.operand, em, row);
+  const v = em.temp();
+  let open = 0;
+  for (const w of e.whens) {
+    const cond = emit(w.when, em, row);
+    const test = operand === undefined ? `${cond} === true` : `(${operand} !== null && ${cond} !== null && ${operand} === ${cond})`;
+    em.line(`if (${test}) {`);
+    const then = emit(w.then, em, row);
+    em.line(`${v} = ${then}; } else {`);
+    open++;
+  }
+  if (e.otherwise === undefined) em.line(`${v} = null;`);
+  else {
+    const other = emit(e.otherwise, em, row);
+    em.line(`${v} = ${other};`);
+  }
+  em.line('}'.repeat(open));
+  return v;
+}
+
+function build(expr: BoundExpr, predicate: boolean): CompiledExpr {
+  const em = new Emitter();
+  const result = emit(expr, em, 'row');
+  const body = `return function compiled(row, ctx) {\n${em.lines.join('\n')}\nreturn ${predicate ? `${result} === true` : result};\n};`;
+  return new Function('e', 'h', body)(em.env, expressionHelpers) as CompiledExpr;
+}
+
+export function compileExpr(expr: BoundExpr): CompiledExpr {
+  return build(expr, false);
+}
+
+/** True only when the value is exactly true: null and false both reject (where, having, filters). */
+export function compilePredicate(expr: BoundExpr): (row: Record<string, unknown>, ctx: EvalContext) => boolean {
+  return build(expr, true) as (row: Record<string, unknown>, ctx: EvalContext) => boolean;
+}
+
+/** Evaluates an expression that reads nothing from a row (constant folding). */
+export function evaluateConstant(expr: BoundExpr): unknown {
+  return compileExpr(expr)({}, { aggValues: [], prev: () => undefined, prior: () => undefined });
+}

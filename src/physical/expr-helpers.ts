@@ -1,0 +1,96 @@
+/** Runtime helpers that generated expression code calls (kept tiny so V8 inlines them). */
+
+/** Null-safe property path: any missing step yields null. */
+function path(value: unknown, steps: readonly (string | number)[]): unknown {
+  let v = value;
+  for (const step of steps) {
+    if (v === null || v === undefined) return null;
+    v = (v as Record<string | number, unknown>)[step];
+  }
+  return v ?? null;
+}
+
+/** Java's string rendering of a value in `||` and casts (doubles keep a fraction: 2.0). */
+function str(v: unknown): string {
+  return String(v);
+}
+
+/** `x in (…)` with SQL null rules. */
+function inList(x: unknown, items: readonly unknown[], negated: boolean): boolean | null {
+  if (x === null) return null;
+  let sawNull = false;
+  for (const item of items) {
+    if (item === null) sawNull = true;
+    else if (item === x) return !negated;
+  }
+  return sawNull ? null : negated;
+}
+
+/** SQL LIKE: `%` any run, `_` one character, `escape` makes the next character literal. */
+export function likeToRegExp(pattern: string, escape: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === escape && i + 1 < pattern.length) {
+      source += (pattern[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    } else if (c === '%') source += '[\\s\\S]*';
+    else if (c === '_') source += '[\\s\\S]';
+    else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** Esper's regexp is Java's String.matches: the whole string must match. */
+export function javaRegExp(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
+
+let lastLike: { pattern: string; escape: string; re: RegExp } | undefined;
+function like(x: unknown, pattern: unknown, escape: unknown, negated: boolean): boolean | null {
+  if (x === null || pattern === null || escape === null) return null;
+  const p = String(pattern);
+  const e = String(escape);
+  if (lastLike === undefined || lastLike.pattern !== p || lastLike.escape !== e) {
+    lastLike = { pattern: p, escape: e, re: likeToRegExp(p, e) };
+  }
+  return lastLike.re.test(String(x)) !== negated;
+}
+
+let lastRegexp: { pattern: string; re: RegExp } | undefined;
+function regexp(x: unknown, pattern: unknown, negated: boolean): boolean | null {
+  if (x === null || pattern === null) return null;
+  const p = String(pattern);
+  if (lastRegexp === undefined || lastRegexp.pattern !== p) lastRegexp = { pattern: p, re: javaRegExp(p) };
+  return lastRegexp.re.test(String(x)) !== negated;
+}
+
+/** `cast(x, type)`: null stays null; what does not convert becomes null. */
+function cast(x: unknown, type: string): unknown {
+  if (x === null || x === undefined) return null;
+  switch (type) {
+    case 'int':
+    case 'long': {
+      const n = typeof x === 'string' ? Number(x.trim()) : typeof x === 'boolean' ? Number.NaN : Number(x);
+      return Number.isFinite(n) ? Math.trunc(n) : null;
+    }
+    case 'double': {
+      const n = typeof x === 'string' ? Number(x.trim()) : typeof x === 'boolean' ? Number.NaN : Number(x);
+      return typeof x === 'string' && x.trim() === '' ? null : Number.isNaN(n) && typeof x !== 'number' ? null : n;
+    }
+    case 'string':
+      return String(x);
+    case 'boolean':
+      if (typeof x === 'boolean') return x;
+      if (typeof x === 'string') return x.toLowerCase() === 'true' ? true : x.toLowerCase() === 'false' ? false : null;
+      return null;
+    default:
+      return x;
+  }
+}
+
+/** Function results: undefined (and NaN from a bad conversion stays NaN, as Java) → null. */
+function nn(v: unknown): unknown {
+  return v === undefined ? null : v;
+}
+
+export const expressionHelpers = { path, str, inList, like, regexp, cast, nn };
