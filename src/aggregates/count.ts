@@ -1,0 +1,24 @@
+/** count(*) counts rows; count(x) counts non-null values. Invertible. */
+import type { AggregateDef } from './aggregate-def.js';
+
+export const count: AggregateDef = {
+  name: 'count',
+  syntax: 'count(*) | count([distinct] x)',
+  doc: 'Number of events (with *), or of non-null values of x.',
+  signature: { minArgs: 0, maxArgs: 1, star: true, distinct: true },
+  invertible: true,
+  seesNulls: false,
+  resultType: () => 'long',
+  create() {
+    let n = 0;
+    return {
+      add: () => {
+        n++;
+      },
+      remove: () => {
+        n--;
+      },
+      value: () => n,
+    };
+  },
+};

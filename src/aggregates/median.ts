@@ -1,0 +1,27 @@
+/** median(x): the middle of the ordered values (the mean of the two middle ones for an even count). */
+import type { AggregateDef } from './aggregate-def.js';
+import { ONE_ARG, requireNumeric } from './numeric-args.js';
+import { OrderStatisticTree } from './state/order-statistic-tree.js';
+
+export const median: AggregateDef = {
+  name: 'median',
+  syntax: 'median([distinct] x)',
+  doc: 'Median of the non-null values, as a double; null when there are none.',
+  signature: ONE_ARG,
+  invertible: false,
+  seesNulls: false,
+  resultType: (types) => (requireNumeric('median', types), 'double'),
+  create() {
+    const tree = new OrderStatisticTree();
+    return {
+      add: (v) => tree.add(v as number),
+      remove: (v) => tree.delete(v as number),
+      value() {
+        const n = tree.size;
+        if (n === 0) return null;
+        const lo = tree.kth((n - 1) >> 1) as number;
+        return n % 2 === 1 ? lo : (lo + (tree.kth(n >> 1) as number)) / 2;
+      },
+    };
+  },
+};
