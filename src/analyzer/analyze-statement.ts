@@ -11,6 +11,7 @@ import type { OrderKey, OutputColumn, PlanSchema, WindowStage } from '../plan/lo
 import { exprKey, simplifyExpr } from '../plan/simplify-expr.js';
 import type { AnalyzedSource, AnalyzedStatement, SelectMode } from './analyzed-statement.js';
 import { analyzeWindow } from './analyze-window.js';
+import { validateWindowChain } from '../windows/window-chain.js';
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
 import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
 import { bindPatternSource } from './bind-pattern-source.js';
@@ -39,6 +40,10 @@ function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog): Source
   const filters = from.filters.map((f) => bindExpr(f, filterCtx));
   const filter = conjunction(filters);
   const windows: WindowStage[] = from.windows.map((w) => analyzeWindow(w, rawScope));
+  validateWindowChain(
+    windows,
+    from.windows.map((w) => w.span),
+  );
   const inputSchema: PlanSchema = [...schema.properties].map(([name, type]) => ({ name, type }));
   if (from.matchRecognize !== undefined) {
     const recognizer = bindMatchRecognizeSource(from.matchRecognize, schema, rawScope);
