@@ -116,7 +116,8 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
       const hi = emit(e.high, em, row);
       const v = em.temp();
       const inside = `(${lo} <= ${hi} ? (${a} >= ${lo} && ${a} <= ${hi}) : (${a} >= ${hi} && ${a} <= ${lo}))`;
-      em.line(`${v} = (${a} === null || ${lo} === null || ${hi} === null) ? null : ${e.negated ? '!' : ''}${inside};`);
+      // Esper's between yields false, not null, when any operand is null (core-expr-functions).
+      em.line(`${v} = (${a} === null || ${lo} === null || ${hi} === null) ? false : ${e.negated ? '!' : ''}${inside};`);
       return v;
     }
     case 'LikeMatch': {

@@ -115,7 +115,7 @@ export interface InListExpr {
   readonly type: 'boolean';
 }
 
-/** `x between low and high` (inclusive both ends; Esper swaps the bounds if low > high). */
+/** `x between low and high` (inclusive both ends; Esper swaps the bounds if low > high; false, not null, when an operand is null). */
 export interface RangeExpr {
   readonly kind: 'Range';
   readonly operand: BoundExpr;
