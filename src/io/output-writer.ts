@@ -87,23 +87,25 @@ export function csvWriter(out: BufferedWriter, columnsOf: (stmt: string) => read
   };
 }
 
-/** Aligned columns for a terminal; widths from the header and the first rows seen. */
+/** Doubles shortened for reading (the data formats keep full precision). */
+function readable(value: unknown): string {
+  if (typeof value === 'number' && !Number.isInteger(value)) return String(Number(value.toPrecision(8)));
+  return cell(value);
+}
+
+/**
+ * For a terminal: one line per row, `time  statement  +/-  col=value …`, with the time and
+ * statement columns aligned across statements so interleaved output stays readable.
+ */
 export function tableWriter(out: BufferedWriter, columnsOf: (stmt: string) => readonly string[]): UpdateWriter {
-  const widths = new Map<string, number[]>();
-  const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
+  let stmtWidth = 4;
   const rows = (stmt: string, time: number, stream: string, list: Row[] | null) => {
     if (list === null) return;
     const columns = columnsOf(stmt);
-    let w = widths.get(stmt);
-    if (w === undefined) {
-      w = [Math.max(4, stmt.length), 10, 3, ...columns.map((c) => Math.max(c.length, 8))];
-      widths.set(stmt, w);
-      const header = ['stmt', 'time', 'new', ...columns].map((h, i) => pad(h, w?.[i] ?? 0)).join('  ');
-      out.write(`${header}\n${'-'.repeat(header.length)}\n`);
-    }
+    stmtWidth = Math.max(stmtWidth, stmt.length);
     for (const row of list) {
-      const cells = [stmt, String(time), stream === 'new' ? '+' : '-', ...columns.map((c) => cell(row[c]))];
-      out.write(`${cells.map((c, i) => pad(c, w?.[i] ?? 0)).join('  ')}\n`);
+      const cells = columns.map((c) => `${c}=${readable(row[c])}`).join('  ');
+      out.write(`${String(time).padStart(13)}  ${stmt.padEnd(stmtWidth)}  ${stream === 'new' ? '+' : '-'}  ${cells}\n`);
     }
   };
   return {
