@@ -1,5 +1,5 @@
 /**
- * stddev(x): sample standard deviation by Welford's method with exact removal (as Esper);
+ * stddev(x): sample standard deviation by Welford's method with removal, exactly as Esper computes it;
  * null for fewer than two values. Invertible.
  */
 import type { AggregateDef } from './aggregate-def.js';
@@ -14,32 +14,38 @@ export const stddev: AggregateDef = {
   seesNulls: false,
   resultType: (types) => (requireNumeric('stddev', types), 'double'),
   create() {
+    // Esper's AggregatorStddev, operation for operation, so results match it bit for bit.
     let n = 0;
     let mean = 0;
-    let m2 = 0;
+    let qn = 0;
     return {
       add(v) {
-        const x = v as number;
+        const p = v as number;
+        if (n === 0) {
+          mean = p;
+          qn = 0;
+          n = 1;
+          return;
+        }
         n++;
-        const delta = x - mean;
-        mean += delta / n;
-        m2 += delta * (x - mean);
+        const oldMean = mean;
+        mean += (p - mean) / n;
+        qn += (p - oldMean) * (p - mean);
       },
       remove(v) {
-        const x = v as number;
+        const p = v as number;
         if (n <= 1) {
           n = 0;
           mean = 0;
-          m2 = 0;
+          qn = 0;
           return;
         }
-        const previousMean = (n * mean - x) / (n - 1);
-        m2 -= (x - previousMean) * (x - mean);
         n--;
-        mean = previousMean;
-        if (m2 < 0) m2 = 0;
+        const oldMean = mean;
+        mean -= (p - mean) / n;
+        qn -= (p - oldMean) * (p - mean);
       },
-      value: () => (n < 2 ? null : Math.sqrt(m2 / (n - 1))),
+      value: () => (n < 2 ? null : Math.sqrt(Math.max(qn, 0) / (n - 1))),
     };
   },
 };
