@@ -17,9 +17,20 @@ function cases(root: string): string[] {
 }
 
 async function runCase(dir: string) {
-  const args = existsSync(join(dir, 'args')) ? readFileSync(join(dir, 'args'), 'utf8').trim().split(/\s+/).filter(Boolean) : [];
+  const args = existsSync(join(dir, 'args'))
+    ? readFileSync(join(dir, 'args'), 'utf8').trim().split(/\s+/).filter(Boolean)
+    : [];
   const query = readFileSync(join(dir, 'query.epl'), 'utf8');
-  const result = await runCli(['run', join(dir, 'query.epl'), '--events', join(dir, 'events.ndjson'), '--format', 'updates', '--quiet', ...args]);
+  const result = await runCli([
+    'run',
+    join(dir, 'query.epl'),
+    '--events',
+    join(dir, 'events.ndjson'),
+    '--format',
+    'updates',
+    '--quiet',
+    ...args,
+  ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const expected = parseLines(readFileSync(join(dir, 'expected.ndjson'), 'utf8'));

@@ -1,3 +1,4 @@
+import type { Row } from '../common/row.js';
 /**
  * An aggregate function is one AggregateDef in one file plus one line in registry.ts.
  * Every aggregator is maintained incrementally: `add` when an event enters the window
@@ -6,7 +7,6 @@
  * structure of their inputs, never a rescan. `value()` must not consume or mutate state.
  */
 import type { EplType } from '../common/types.js';
-import type { Row } from '../common/row.js';
 
 export interface Aggregator {
   /** `value` is the argument's value for this event (the row itself for `count(*)` / `window(*)`). */

@@ -14,7 +14,10 @@ export const avedev: AggregateDef = {
   signature: ONE_ARG,
   invertible: false,
   seesNulls: false,
-  resultType: (types) => (requireNumeric('avedev', types), 'double'),
+  resultType: (types) => {
+    requireNumeric('avedev', types);
+    return 'double';
+  },
   create() {
     const tree = new OrderStatisticTree();
     return {

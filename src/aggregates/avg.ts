@@ -10,7 +10,10 @@ export const avg: AggregateDef = {
   signature: ONE_ARG,
   invertible: true,
   seesNulls: false,
-  resultType: (types) => (requireNumeric('avg', types), 'double'),
+  resultType: (types) => {
+    requireNumeric('avg', types);
+    return 'double';
+  },
   create() {
     const s = new CompensatedSum();
     return {

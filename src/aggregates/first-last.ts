@@ -20,7 +20,7 @@ function positional(name: 'first' | 'last'): AggregateDef {
       return {
         add: (v, row) => list.append(row, v),
         remove: (_v, row) => list.remove(row),
-        value: () => (list.size === 0 ? null : (name === 'first' ? list.first() : list.last()) ?? null),
+        value: () => (list.size === 0 ? null : ((name === 'first' ? list.first() : list.last()) ?? null)),
       };
     },
   };

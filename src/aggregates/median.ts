@@ -10,7 +10,10 @@ export const median: AggregateDef = {
   signature: ONE_ARG,
   invertible: false,
   seesNulls: false,
-  resultType: (types) => (requireNumeric('median', types), 'double'),
+  resultType: (types) => {
+    requireNumeric('median', types);
+    return 'double';
+  },
   create() {
     const tree = new OrderStatisticTree();
     return {

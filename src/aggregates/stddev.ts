@@ -12,7 +12,10 @@ export const stddev: AggregateDef = {
   signature: ONE_ARG,
   invertible: true,
   seesNulls: false,
-  resultType: (types) => (requireNumeric('stddev', types), 'double'),
+  resultType: (types) => {
+    requireNumeric('stddev', types);
+    return 'double';
+  },
   create() {
     // Esper's AggregatorStddev, operation for operation, so results match it bit for bit.
     let n = 0;

@@ -5,8 +5,8 @@
  */
 import type { Module } from '../ast/ast.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
-import type { AnalyzedStatement } from './analyzed-statement.js';
 import { analyzeStatement, inferredProperties } from './analyze-statement.js';
+import type { AnalyzedStatement } from './analyzed-statement.js';
 import type { EventSchema } from './event-schema.js';
 import { SchemaCatalog } from './schema-catalog.js';
 
@@ -40,9 +40,13 @@ export function analyzeModule(
       }
       const stmt = analyzeStatement(item, index++, catalog);
       if (names.has(stmt.name)) {
-        throw new WeirError('analyze/duplicate-statement', `A statement named '${stmt.name}' already exists`, {
-          span: item.span,
-        });
+        throw new WeirError(
+          'analyze/duplicate-statement',
+          `A statement named '${stmt.name}' already exists`,
+          {
+            span: item.span,
+          },
+        );
       }
       names.add(stmt.name);
       if (stmt.insertInto !== undefined && catalog.get(stmt.insertInto.stream) === undefined) {

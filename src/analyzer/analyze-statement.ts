@@ -9,9 +9,9 @@ import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../plan/expr.js';
 import type { OrderKey, OutputColumn, PlanSchema, WindowStage } from '../plan/logical-plan.js';
 import { exprKey, simplifyExpr } from '../plan/simplify-expr.js';
-import type { AnalyzedSource, AnalyzedStatement, SelectMode } from './analyzed-statement.js';
-import { analyzeWindow } from './analyze-window.js';
 import { validateWindowChain } from '../windows/window-chain.js';
+import { analyzeWindow } from './analyze-window.js';
+import type { AnalyzedSource, AnalyzedStatement, SelectMode } from './analyzed-statement.js';
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
 import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
 import { bindPatternSource } from './bind-pattern-source.js';
@@ -66,7 +66,15 @@ function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog): Source
   const dataWindows = windows.filter((w) => w.def.name !== 'groupwin');
   const prevAllowed = dataWindows.length === 1 && dataWindows[0]?.def.traits.ordered === true;
   return {
-    source: { kind: 'stream', stream: schema.name, filter, windows, priorDepth: 0, matchRecognize: undefined, inputSchema },
+    source: {
+      kind: 'stream',
+      stream: schema.name,
+      filter,
+      windows,
+      priorDepth: 0,
+      matchRecognize: undefined,
+      inputSchema,
+    },
     scope: rawScope,
     prevAllowed,
     priorAllowed: true,
@@ -140,7 +148,12 @@ export function childExprs(expr: BoundExpr): BoundExpr[] {
 }
 
 function constantLimit(expr: Expr, what: string): number {
-  if (expr.kind === 'Literal' && typeof expr.value === 'number' && Number.isInteger(expr.value) && expr.value >= 0) {
+  if (
+    expr.kind === 'Literal' &&
+    typeof expr.value === 'number' &&
+    Number.isInteger(expr.value) &&
+    expr.value >= 0
+  ) {
     return expr.value;
   }
   throw new WeirError('analyze/invalid-argument', `${what} requires a non-negative integer constant`, {
@@ -159,14 +172,23 @@ function statementName(stmt: SelectStatement, index: number): string {
   return annotation.value.value;
 }
 
-export function analyzeStatement(stmt: SelectStatement, index: number, catalog: SchemaCatalog): AnalyzedStatement {
+export function analyzeStatement(
+  stmt: SelectStatement,
+  index: number,
+  catalog: SchemaCatalog,
+): AnalyzedStatement {
   const name = statementName(stmt, index);
   const [from, ...joins] = stmt.from;
-  if (from === undefined) throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
+  if (from === undefined)
+    throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
   if (joins.length > 0 && joins[0] !== undefined) {
-    throw new WeirError('analyze/unsupported', 'Joins are not supported yet: select from one stream or pattern', {
-      span: joins[0].span,
-    });
+    throw new WeirError(
+      'analyze/unsupported',
+      'Joins are not supported yet: select from one stream or pattern',
+      {
+        span: joins[0].span,
+      },
+    );
   }
   const analysis: SourceAnalysis =
     from.kind === 'StreamSource' ? analyzeStreamSource(from, catalog) : bindPatternSource(from, catalog);
@@ -198,25 +220,38 @@ export function analyzeStatement(stmt: SelectStatement, index: number, catalog: 
       continue;
     }
     if (item.kind === 'SelectStreamWildcard' && !scope.hasStreamName(item.stream.name)) {
-      throw new WeirError('analyze/unknown-stream', `'${item.stream.name}.*' does not name the statement's stream`, {
-        span: item.stream.span,
-      });
+      throw new WeirError(
+        'analyze/unknown-stream',
+        `'${item.stream.name}.*' does not name the statement's stream`,
+        {
+          span: item.stream.span,
+        },
+      );
     }
     selectAll = true;
     for (const col of scope.wildcard()) {
-      columns.push({ name: col.name, expr: { kind: 'Prop', path: [col.name], type: col.type }, type: col.type });
+      columns.push({
+        name: col.name,
+        expr: { kind: 'Prop', path: [col.name], type: col.type },
+        type: col.type,
+      });
     }
   }
   const duplicate = columns.find((c, i) => columns.findIndex((d) => d.name === c.name) !== i);
   if (duplicate !== undefined) {
-    throw new WeirError('analyze/invalid-argument', `Column '${duplicate.name}' appears twice in the select list`, {
-      span: stmt.span,
-    });
+    throw new WeirError(
+      'analyze/invalid-argument',
+      `Column '${duplicate.name}' appears twice in the select list`,
+      {
+        span: stmt.span,
+      },
+    );
   }
 
   const having = stmt.having === undefined ? undefined : bindExpr(stmt.having, aggCtx('the having clause'));
   const orderBy: OrderKey[] = stmt.orderBy.map((o) => {
-    const alias = o.expr.kind === 'PropertyRef' && o.expr.path.length === 1 ? o.expr.path[0]?.name : undefined;
+    const alias =
+      o.expr.kind === 'PropertyRef' && o.expr.path.length === 1 ? o.expr.path[0]?.name : undefined;
     const column = alias === undefined ? undefined : columns.find((c) => c.name === alias);
     const expr = column !== undefined ? column.expr : bindExpr(o.expr, aggCtx('order by'));
     return { expr, descending: o.descending };
@@ -230,10 +265,13 @@ export function analyzeStatement(stmt: SelectStatement, index: number, catalog: 
   else if (groupBy.length === 0) mode = ungrouped ? 'mixed' : 'all';
   else mode = ungrouped ? 'grouped-mixed' : 'grouped';
 
-  const isStreamSelectAll = selectAll && mode === 'simple' && from.kind === 'StreamSource' && !from.matchRecognize;
+  const isStreamSelectAll =
+    selectAll && mode === 'simple' && from.kind === 'StreamSource' && !from.matchRecognize;
   const selector: StreamSelector = stmt.selector ?? 'istream';
   const source: AnalyzedSource =
-    analysis.source.kind === 'stream' ? { ...analysis.source, priorDepth: analysis.priorDepth.value } : analysis.source;
+    analysis.source.kind === 'stream'
+      ? { ...analysis.source, priorDepth: analysis.priorDepth.value }
+      : analysis.source;
   return {
     name,
     text: stmt.text,

@@ -4,8 +4,8 @@ import { renderExpressionName } from '../ast/render-name.js';
 import { WeirError } from '../common/errors.js';
 import type { WindowStage } from '../plan/logical-plan.js';
 import { simplifyExpr } from '../plan/simplify-expr.js';
-import type { WindowArgument } from '../windows/window-def.js';
 import { lookupWindow, windowRegistry } from '../windows/registry.js';
+import type { WindowArgument } from '../windows/window-def.js';
 import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';
 import type { Scope } from './scope.js';
 
@@ -47,7 +47,9 @@ function analyzeArgument(arg: WindowArg, scope: Scope): WindowArgument {
 
 function specText(spec: WindowSpec): string {
   const args = spec.args.map((a) =>
-    isSorted(a) ? `${renderExpressionName(a.expr)}${a.descending ? ' desc' : ' asc'}` : renderExpressionName(a),
+    isSorted(a)
+      ? `${renderExpressionName(a.expr)}${a.descending ? ' desc' : ' asc'}`
+      : renderExpressionName(a),
   );
   return `#${spec.name.name}(${args.join(', ')})`;
 }
@@ -56,9 +58,13 @@ export function analyzeWindow(spec: WindowSpec, scope: Scope): WindowStage {
   const def = lookupWindow(spec.name.name);
   if (def === undefined) {
     const known = [...windowRegistry.keys()].sort().join(', ');
-    throw new WeirError('analyze/unknown-window', `Unknown data window '#${spec.name.name}' (known: ${known})`, {
-      span: spec.name.span,
-    });
+    throw new WeirError(
+      'analyze/unknown-window',
+      `Unknown data window '#${spec.name.name}' (known: ${known})`,
+      {
+        span: spec.name.span,
+      },
+    );
   }
   const args = spec.args.map((a) => analyzeArgument(a, scope));
   const params = def.validate(args, spec.span);

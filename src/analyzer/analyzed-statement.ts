@@ -1,6 +1,8 @@
 /** The analyzer's output for one statement: every name resolved, every expression typed. */
 import type { StreamSelector } from '../ast/ast.js';
 import type { Span } from '../common/span.js';
+import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
+import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { BoundExpr } from '../plan/expr.js';
 import type {
   AggregateCall,
@@ -10,8 +12,6 @@ import type {
   PlanSchema,
   WindowStage,
 } from '../plan/logical-plan.js';
-import type { PatternPlan } from '../patterns/pattern-plan.js';
-import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 
 export type AnalyzedSource =
   | {

@@ -1,3 +1,4 @@
+import { lookupAggregate } from '../aggregates/registry.js';
 /**
  * AST expression → bound, typed expression. Aggregates are collected into slots (only
  * where the clause allows them: select, having, order by); prev/prior are checked against
@@ -5,14 +6,13 @@
  */
 import type { CallExpr, Expr, TimePeriod, TimeUnit } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
-import { lookupAggregate } from '../aggregates/registry.js';
 import { assertNever } from '../common/assert-never.js';
 import { WeirError } from '../common/errors.js';
 import { type EplType, isNumericType, widenNumeric } from '../common/types.js';
 import { unifyTypes } from '../common/unify-types.js';
 import { lookupFunction } from '../functions/registry.js';
-import type { AggregateCall } from '../plan/logical-plan.js';
 import type { BoundExpr, CompareOp } from '../plan/expr.js';
+import type { AggregateCall } from '../plan/logical-plan.js';
 import type { Scope } from './scope.js';
 
 /** Collects the aggregates of one statement; each call gets a slot. */
@@ -66,7 +66,10 @@ function typeError(message: string, expr: Expr): WeirError {
 
 function requireNumeric(bound: BoundExpr, expr: Expr, what: string): void {
   if (!isNumericType(bound.type)) {
-    throw typeError(`${what} requires a numeric operand, but '${renderExpressionName(expr)}' is ${bound.type}`, expr);
+    throw typeError(
+      `${what} requires a numeric operand, but '${renderExpressionName(expr)}' is ${bound.type}`,
+      expr,
+    );
   }
 }
 
@@ -83,7 +86,9 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
     case 'TimePeriod': {
       const ms = timePeriodMs(expr);
       if (ms === undefined) {
-        throw new WeirError('analyze/unsupported', 'Time periods must be constants here', { span: expr.span });
+        throw new WeirError('analyze/unsupported', 'Time periods must be constants here', {
+          span: expr.span,
+        });
       }
       return { kind: 'Const', value: ms, type: 'long' };
     }
@@ -135,7 +140,12 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
         type: 'boolean',
       };
     case 'IsNull':
-      return { kind: 'NullTest', operand: bindExpr(expr.operand, ctx), negated: expr.negated, type: 'boolean' };
+      return {
+        kind: 'NullTest',
+        operand: bindExpr(expr.operand, ctx),
+        negated: expr.negated,
+        type: 'boolean',
+      };
     case 'Case': {
       const operand = expr.operand === undefined ? undefined : bindExpr(expr.operand, ctx);
       const whens = expr.whens.map((w) => ({ when: bindExpr(w.when, ctx), then: bindExpr(w.then, ctx) }));
@@ -155,7 +165,10 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
 function bindString(expr: Expr, ctx: BindContext, what: string): BoundExpr {
   const bound = bindExpr(expr, ctx);
   if (bound.type !== 'string' && bound.type !== 'any' && bound.type !== 'null') {
-    throw typeError(`'${what}' requires a string, but '${renderExpressionName(expr)}' is ${bound.type}`, expr);
+    throw typeError(
+      `'${what}' requires a string, but '${renderExpressionName(expr)}' is ${bound.type}`,
+      expr,
+    );
   }
   return bound;
 }
@@ -166,7 +179,9 @@ function bindBinary(expr: Extract<Expr, { kind: 'Binary' }>, ctx: BindContext): 
   switch (expr.op) {
     case 'and':
     case 'or': {
-      const operands = [left, right].flatMap((e) => (e.kind === 'Logic' && e.op === expr.op ? e.operands : [e]));
+      const operands = [left, right].flatMap((e) =>
+        e.kind === 'Logic' && e.op === expr.op ? e.operands : [e],
+      );
       return { kind: 'Logic', op: expr.op, operands, type: 'boolean' };
     }
     case '||':
@@ -204,7 +219,8 @@ function bindBinary(expr: Extract<Expr, { kind: 'Binary' }>, ctx: BindContext): 
 function constantInt(expr: Expr, what: string): number {
   let value: unknown;
   if (expr.kind === 'Literal') value = expr.value;
-  else if (expr.kind === 'Unary' && expr.op === '-' && expr.operand.kind === 'Literal') value = -Number(expr.operand.value);
+  else if (expr.kind === 'Unary' && expr.op === '-' && expr.operand.kind === 'Literal')
+    value = -Number(expr.operand.value);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new WeirError('analyze/invalid-argument', `${what} requires a non-negative integer constant`, {
       span: expr.span,
@@ -221,7 +237,9 @@ function bindCall(expr: CallExpr, ctx: BindContext): BoundExpr {
   if (aggregate !== undefined) return bindAggregate(expr, name, ctx);
   const fn = lookupFunction(name);
   if (fn === undefined) {
-    throw new WeirError('analyze/unknown-function', `Unknown function '${expr.name.name}'`, { span: expr.name.span });
+    throw new WeirError('analyze/unknown-function', `Unknown function '${expr.name.name}'`, {
+      span: expr.name.span,
+    });
   }
   if (expr.star || expr.distinct) {
     throw new WeirError('analyze/invalid-argument', `Function '${name}' takes neither '*' nor 'distinct'`, {
@@ -268,10 +286,15 @@ function bindAggregate(expr: CallExpr, name: string, ctx: BindContext): BoundExp
     throw new WeirError('analyze/invalid-aggregate', `'${name}(*)' is not valid`, { span: expr.span });
   }
   if (expr.distinct && !signature.distinct) {
-    throw new WeirError('analyze/invalid-aggregate', `'${name}' does not take 'distinct'`, { span: expr.span });
+    throw new WeirError('analyze/invalid-aggregate', `'${name}' does not take 'distinct'`, {
+      span: expr.span,
+    });
   }
   const argCount = expr.star ? 0 : expr.args.length;
-  if (!expr.star && (argCount < signature.minArgs || argCount > Math.max(signature.maxArgs, signature.minArgs))) {
+  if (
+    !expr.star &&
+    (argCount < signature.minArgs || argCount > Math.max(signature.maxArgs, signature.minArgs))
+  ) {
     throw new WeirError(
       'analyze/invalid-aggregate',
       `Aggregation function '${name}' takes ${signature.minArgs === signature.maxArgs ? signature.minArgs : `${signature.minArgs} to ${signature.maxArgs}`} argument(s), got ${argCount}`,
@@ -318,6 +341,8 @@ function bindPrevPrior(expr: CallExpr, name: 'prev' | 'prior', ctx: BindContext)
     return { kind: 'PriorRef', index, of, type: of.type };
   }
   const index: BoundExpr =
-    indexExpr === undefined ? { kind: 'Const', value: 1, type: 'int' } : bindExpr(indexExpr, { ...ctx, aggregates: undefined });
+    indexExpr === undefined
+      ? { kind: 'Const', value: 1, type: 'int' }
+      : bindExpr(indexExpr, { ...ctx, aggregates: undefined });
   return { kind: 'PrevRef', index, of, type: of.type };
 }

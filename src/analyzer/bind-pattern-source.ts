@@ -1,8 +1,8 @@
 /** `from pattern [ … ]`: binds the pattern against the catalog (pending the pattern engine). */
 import type { PatternSource } from '../ast/ast.js';
 import { WeirError } from '../common/errors.js';
-import type { SchemaCatalog } from './schema-catalog.js';
 import type { AnalyzedSource } from './analyzed-statement.js';
+import type { SchemaCatalog } from './schema-catalog.js';
 import type { Scope } from './scope.js';
 
 export function bindPatternSource(

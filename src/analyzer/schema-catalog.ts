@@ -19,10 +19,17 @@ export class SchemaCatalog {
     const schema = this.schemas.get(id.name);
     if (schema !== undefined) return schema;
     const known = [...this.schemas.keys()];
-    const hint = known.length === 0 ? ' (no event types are declared: add `create schema …`)' : ` (known: ${known.join(', ')})`;
-    throw new WeirError('analyze/unknown-stream', `Event type or stream '${id.name}' is not declared${hint}`, {
-      span: id.span,
-    });
+    const hint =
+      known.length === 0
+        ? ' (no event types are declared: add `create schema …`)'
+        : ` (known: ${known.join(', ')})`;
+    throw new WeirError(
+      'analyze/unknown-stream',
+      `Event type or stream '${id.name}' is not declared${hint}`,
+      {
+        span: id.span,
+      },
+    );
   }
 
   all(): EventSchema[] {
@@ -71,7 +78,13 @@ export class SchemaCatalog {
   infer(name: string, properties: ReadonlyMap<string, EplType>): EventSchema {
     const existing = this.schemas.get(name);
     if (existing !== undefined) return existing;
-    const schema: EventSchema = { name, properties, timestampProperty: undefined, open: false, declared: false };
+    const schema: EventSchema = {
+      name,
+      properties,
+      timestampProperty: undefined,
+      open: false,
+      declared: false,
+    };
     this.schemas.set(name, schema);
     return schema;
   }

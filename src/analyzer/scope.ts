@@ -22,9 +22,13 @@ function unknownProperty(ref: PropertyRef, where: string, known: Iterable<string
   const text = ref.path.map((s) => (s.index === undefined ? s.name : `${s.name}[${s.index}]`)).join('.');
   const names = [...known];
   const hint = names.length > 0 ? ` (known: ${names.join(', ')})` : '';
-  return new WeirError('analyze/unknown-property', `Property '${text}' is not a property of ${where}${hint}`, {
-    span: ref.span,
-  });
+  return new WeirError(
+    'analyze/unknown-property',
+    `Property '${text}' is not a property of ${where}${hint}`,
+    {
+      span: ref.span,
+    },
+  );
 }
 
 /** A single stream, optionally aliased: `from StockTick as t`. */
@@ -42,7 +46,8 @@ export function streamScope(schema: EventSchema, alias: string | undefined): Sco
         throw unknownProperty(ref, `event type '${schema.name}'`, schema.properties.keys());
       }
       const type = propertyType(schema, first.name);
-      if (type === undefined) throw unknownProperty(ref, `event type '${schema.name}'`, schema.properties.keys());
+      if (type === undefined)
+        throw unknownProperty(ref, `event type '${schema.name}'`, schema.properties.keys());
       return { kind: 'Prop', path: [first.name], type };
     },
     wildcard: () => [...schema.properties].map(([name, type]) => ({ name, type })),
@@ -76,7 +81,8 @@ export function tagScope(tags: ReadonlyMap<string, TagBinding>, source: 'row' | 
       if (rest.length === 1 && rest[0] !== undefined && rest[0].index === undefined) {
         const prop = rest[0].name;
         const t = propertyType(tag.schema, prop);
-        if (t === undefined) throw unknownProperty(ref, `event type '${tag.schema.name}'`, tag.schema.properties.keys());
+        if (t === undefined)
+          throw unknownProperty(ref, `event type '${tag.schema.name}'`, tag.schema.properties.keys());
         if (tag.isArray && head.index === undefined) {
           throw new WeirError(
             'analyze/unknown-property',
@@ -104,7 +110,8 @@ export function columnScope(columns: ReadonlyMap<string, EplType>, what: string)
     resolve(ref) {
       const [first, ...rest] = ref.path;
       const type = first === undefined ? undefined : columns.get(first.name);
-      if (first === undefined || rest.length > 0 || type === undefined) throw unknownProperty(ref, what, columns.keys());
+      if (first === undefined || rest.length > 0 || type === undefined)
+        throw unknownProperty(ref, what, columns.keys());
       return { kind: 'Prop', path: [first.name], type };
     },
     wildcard: () => [...columns].map(([name, type]) => ({ name, type })),

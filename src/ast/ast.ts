@@ -162,7 +162,16 @@ export interface Literal {
   readonly span: Span;
 }
 
-export type TimeUnit = 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second' | 'millisecond' | 'microsecond';
+export type TimeUnit =
+  | 'year'
+  | 'month'
+  | 'week'
+  | 'day'
+  | 'hour'
+  | 'minute'
+  | 'second'
+  | 'millisecond'
+  | 'microsecond';
 
 /** `1 min 30 sec`, `500 msec`, `2.5 hours`. Each part's value is a number literal or a property. */
 export interface TimePeriod {
@@ -396,7 +405,11 @@ export interface MatchRecognize {
   readonly skip: SkipStrategy;
   readonly pattern: RowPattern;
   readonly interval: { readonly period: Expr; readonly orTerminated: boolean } | undefined;
-  readonly defines: readonly { readonly variable: Identifier; readonly condition: Expr; readonly span: Span }[];
+  readonly defines: readonly {
+    readonly variable: Identifier;
+    readonly condition: Expr;
+    readonly span: Span;
+  }[];
   readonly span: Span;
 }
 
@@ -408,7 +421,12 @@ export interface Quantifier {
 }
 
 export type RowPattern =
-  | { readonly kind: 'RowVar'; readonly name: Identifier; readonly quantifier: Quantifier | undefined; readonly span: Span }
+  | {
+      readonly kind: 'RowVar';
+      readonly name: Identifier;
+      readonly quantifier: Quantifier | undefined;
+      readonly span: Span;
+    }
   | { readonly kind: 'RowConcat'; readonly items: readonly RowPattern[]; readonly span: Span }
   | { readonly kind: 'RowAlt'; readonly alternatives: readonly RowPattern[]; readonly span: Span }
   | {

@@ -11,7 +11,7 @@ import { lookupAggregateName } from './aggregate-names.js';
 import type { Expr, Literal } from './ast.js';
 
 /** Esper's ExprPrecedenceEnum levels. */
-const enum Precedence {
+enum Precedence {
   Minimum = -1,
   Case = 1,
   Or = 2,
@@ -67,7 +67,11 @@ function precedence(expr: Expr): Precedence {
     case 'IsNull':
       return Precedence.Equals;
     case 'Unary':
-      return expr.op === 'not' ? Precedence.Negated : expr.op === '-' ? Precedence.Multiply : Precedence.Unary;
+      return expr.op === 'not'
+        ? Precedence.Negated
+        : expr.op === '-'
+          ? Precedence.Multiply
+          : Precedence.Unary;
     case 'Case':
       return Precedence.Case;
     case 'Call':
@@ -133,8 +137,8 @@ export function renderExpressionName(expr: Expr): string {
     case 'Between':
       return `${child(expr.operand, Precedence.Relational)}${expr.negated ? ' not' : ''} between ${child(expr.low, Precedence.Relational)} and ${child(expr.high, Precedence.Relational)}`;
     case 'Like': {
-      const escape = expr.escape === undefined ? '' : ` escape ${renderExpressionName(expr.escape)}`;
-      return `${child(expr.operand, Precedence.Relational)}${expr.negated ? ' not' : ''} like ${child(expr.pattern, Precedence.Relational)}${escape}`;
+      const escapeText = expr.escape === undefined ? '' : ` escape ${renderExpressionName(expr.escape)}`;
+      return `${child(expr.operand, Precedence.Relational)}${expr.negated ? ' not' : ''} like ${child(expr.pattern, Precedence.Relational)}${escapeText}`;
     }
     case 'Regexp':
       return `${child(expr.operand, Precedence.Relational)}${expr.negated ? ' not' : ''} regexp ${child(expr.pattern, Precedence.Relational)}`;

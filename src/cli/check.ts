@@ -11,7 +11,8 @@ export async function checkCommand(file: string, io: CommandIO): Promise<number>
   if (errors.length > 0) {
     for (const e of errors) {
       io.stderr.write(`${renderError(e, text, file)}\n`);
-      if (e.expected !== undefined && e.expected.length > 0) io.stderr.write(`  expected: ${e.expected.join(', ')}\n`);
+      if (e.expected !== undefined && e.expected.length > 0)
+        io.stderr.write(`  expected: ${e.expected.join(', ')}\n`);
     }
     io.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'} in ${file}\n`);
     return 1;
@@ -19,6 +20,8 @@ export async function checkCommand(file: string, io: CommandIO): Promise<number>
   const module = parseModule(text, file);
   const statements = module.items.filter((i) => i.kind === 'Select').length;
   const schemas = module.items.length - statements;
-  io.stdout.write(`ok: ${statements} statement${statements === 1 ? '' : 's'}, ${schemas} schema${schemas === 1 ? '' : 's'}\n`);
+  io.stdout.write(
+    `ok: ${statements} statement${statements === 1 ? '' : 's'}, ${schemas} schema${schemas === 1 ? '' : 's'}\n`,
+  );
   return 0;
 }

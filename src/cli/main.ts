@@ -41,9 +41,15 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS as string[]))
     .option('--out <file>', 'write results to a file instead of stdout')
     .option('--time-field <name>', 'property holding the event time in flat lines and CSV', 'ts')
-    .option('--lateness <period>', 'how late an event may arrive and still be reordered (500, 2s, 1 min)', '0')
+    .option(
+      '--lateness <period>',
+      'how late an event may arrive and still be reordered (500, 2s, 1 min)',
+      '0',
+    )
     .option('--end-time <ms>', 'after the input, advance event time to this instant, firing due timers')
-    .addOption(new Option('--on-error <policy>', 'malformed event lines').choices(['fail', 'skip']).default('fail'))
+    .addOption(
+      new Option('--on-error <policy>', 'malformed event lines').choices(['fail', 'skip']).default('fail'),
+    )
     .option('--quiet', 'no summary or per-event warnings on stderr')
     .action(async (file: string | undefined, raw: RawRunOptions) => {
       const example = bundledExample();

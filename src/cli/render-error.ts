@@ -11,7 +11,11 @@ function sourceLine(text: string, line: number): string | undefined {
   return text.split(/\r?\n/)[line - 1];
 }
 
-export function renderError(error: WeirError, sourceText: string | undefined, fileName: string | undefined): string {
+export function renderError(
+  error: WeirError,
+  sourceText: string | undefined,
+  fileName: string | undefined,
+): string {
   const span = error.span;
   const where = [fileName ?? error.file, span?.line, span?.column].filter((p) => p !== undefined).join(':');
   const lines = [`${where === '' ? '' : `${where}: `}error[${error.code}]: ${error.message}`];

@@ -4,11 +4,11 @@
  * the run (exit 2) or is counted and skipped; nothing is dropped silently.
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import { readCsv } from '../io/csv-reader.js';
@@ -110,14 +110,20 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   const totalBytes = options.events.reduce((n, f) => n + statSync(f).size, 0);
   const bar =
     io.interactive === true && !options.quiet && totalBytes > 20 * 1024 * 1024
-      ? new SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: 'replay [{bar}] {percentage}% | {value}/{total} MB' })
+      ? new SingleBar({
+          stream: io.stderr as NodeJS.WritableStream,
+          format: 'replay [{bar}] {percentage}% | {value}/{total} MB',
+        })
       : undefined;
   bar?.start(Math.ceil(totalBytes / 1048576), 0);
   const started = process.hrtime.bigint();
   let bytesBefore = 0;
 
   const fail = (error: WeirError, record: { file: string; line: number } | undefined): boolean => {
-    const where = record !== undefined && !error.message.startsWith(`${record.file}:`) ? `${record.file}:${record.line}: ` : '';
+    const where =
+      record !== undefined && !error.message.startsWith(`${record.file}:`)
+        ? `${record.file}:${record.line}: `
+        : '';
     counters.malformed++;
     if (options.onError === 'fail') {
       out.flush();
@@ -136,7 +142,12 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   for (const file of options.events) {
     const progress = { bytes: 0 };
     let lastShown = 0;
-    for await (const result of readEvents(file, readerOptions, engine, progress) as AsyncGenerator<ReadResult>) {
+    for await (const result of readEvents(
+      file,
+      readerOptions,
+      engine,
+      progress,
+    ) as AsyncGenerator<ReadResult>) {
       if (!result.ok) {
         if (fail(result.error, undefined)) return 2;
         continue;

@@ -5,6 +5,7 @@ export function unifyTypes(types: readonly EplType[]): EplType {
   const known = types.filter((t) => t !== 'null');
   if (known.length === 0) return 'null';
   if (known.every((t) => t === known[0])) return known[0] ?? 'any';
-  if (known.every((t) => isNumericType(t))) return known.reduce<EplType>((a, b) => widenNumeric(a, b), 'null');
+  if (known.every((t) => isNumericType(t)))
+    return known.reduce<EplType>((a, b) => widenNumeric(a, b), 'null');
   return 'any';
 }

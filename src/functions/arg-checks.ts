@@ -5,7 +5,10 @@ import { type EplType, isNumericType, widenNumeric } from '../common/types.js';
 export function numericArgs(name: string, types: readonly EplType[]): EplType {
   for (const t of types) {
     if (!isNumericType(t)) {
-      throw new WeirError('analyze/invalid-argument', `Function '${name}' requires numeric arguments, got ${t}`);
+      throw new WeirError(
+        'analyze/invalid-argument',
+        `Function '${name}' requires numeric arguments, got ${t}`,
+      );
     }
   }
   return types.reduce<EplType>((a, b) => widenNumeric(a, b), 'null');
@@ -13,6 +16,9 @@ export function numericArgs(name: string, types: readonly EplType[]): EplType {
 
 export function stringArg(name: string, t: EplType | undefined): void {
   if (t !== undefined && t !== 'string' && t !== 'any' && t !== 'null') {
-    throw new WeirError('analyze/invalid-argument', `Function '${name}' requires a string argument, got ${t}`);
+    throw new WeirError(
+      'analyze/invalid-argument',
+      `Function '${name}' requires a string argument, got ${t}`,
+    );
   }
 }

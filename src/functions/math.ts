@@ -59,7 +59,10 @@ export const pow: FunctionDef = {
   minArgs: 2,
   maxArgs: 2,
   nullSafe: false,
-  resultType: (types) => (numericArgs('pow', types), 'double'),
+  resultType: (types) => {
+    numericArgs('pow', types);
+    return 'double';
+  },
   impl: Math.pow as (...args: never[]) => unknown,
 };
 

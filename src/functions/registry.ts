@@ -5,9 +5,26 @@ import { abs, ceil, exp, floor, ln, maxOf, minOf, pow, round, sign, sqrt } from 
 import { length, lower, strlen, substring, trim, upper } from './strings.js';
 
 export const functionRegistry: ReadonlyMap<string, FunctionDef> = new Map(
-  [abs, round, floor, ceil, sqrt, exp, ln, pow, sign, minOf, maxOf, coalesce, lower, upper, length, strlen, substring, trim].map(
-    (f) => [f.name, f],
-  ),
+  [
+    abs,
+    round,
+    floor,
+    ceil,
+    sqrt,
+    exp,
+    ln,
+    pow,
+    sign,
+    minOf,
+    maxOf,
+    coalesce,
+    lower,
+    upper,
+    length,
+    strlen,
+    substring,
+    trim,
+  ].map((f) => [f.name, f]),
 );
 
 export function lookupFunction(name: string): FunctionDef | undefined {

@@ -4,7 +4,12 @@ import { isNumericType } from '../common/types.js';
 import { stringArg } from './arg-checks.js';
 import type { FunctionDef } from './function-def.js';
 
-function unary(name: string, doc: string, impl: (s: string) => unknown, result: 'string' | 'int'): FunctionDef {
+function unary(
+  name: string,
+  doc: string,
+  impl: (s: string) => unknown,
+  result: 'string' | 'int',
+): FunctionDef {
   return {
     name,
     syntax: `${name}(s)`,
@@ -12,7 +17,10 @@ function unary(name: string, doc: string, impl: (s: string) => unknown, result: 
     minArgs: 1,
     maxArgs: 1,
     nullSafe: false,
-    resultType: (types) => (stringArg(name, types[0]), result),
+    resultType: (types) => {
+      stringArg(name, types[0]);
+      return result;
+    },
     impl: impl as (...args: never[]) => unknown,
   };
 }
@@ -33,7 +41,8 @@ export const substring: FunctionDef = {
   resultType: (types) => {
     stringArg('substring', types[0]);
     for (const t of types.slice(1)) {
-      if (!isNumericType(t)) throw new WeirError('analyze/invalid-argument', `substring bounds must be numeric, got ${t}`);
+      if (!isNumericType(t))
+        throw new WeirError('analyze/invalid-argument', `substring bounds must be numeric, got ${t}`);
     }
     return 'string';
   },

@@ -37,8 +37,11 @@ export async function* readCsv(
   schemaOf: (type: string) => EventSchemaInfo | undefined,
 ): AsyncGenerator<ReadResult> {
   const type = options.type;
-  const fail = (line: number, message: string, code: 'io/malformed-event-line' | 'io/unknown-event-type' | 'io/invalid-value') =>
-    ({ ok: false, error: new WeirError(code, `${file}:${line}: ${message}`, { file, line }) }) as const;
+  const fail = (
+    line: number,
+    message: string,
+    code: 'io/malformed-event-line' | 'io/unknown-event-type' | 'io/invalid-value',
+  ) => ({ ok: false, error: new WeirError(code, `${file}:${line}: ${message}`, { file, line }) }) as const;
   if (type === undefined) {
     yield fail(1, 'CSV events need --type to name their event type', 'io/malformed-event-line');
     return;
@@ -54,7 +57,10 @@ export async function* readCsv(
     parse({ columns: true, skip_empty_lines: true, relax_column_count: false, bom: true, info: true }),
   );
   try {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       const line = item.info.lines;
       const event: Row = {};
       let error: ReadResult | undefined;
@@ -70,7 +76,11 @@ export async function* readCsv(
         }
         const value = convert(text);
         if (value === NOT_PARSED) {
-          error = fail(line, `column '${column}': cannot read ${JSON.stringify(text)} as ${column === options.timeField ? 'a timestamp' : schema.properties.find((p) => p.name === column)?.type}`, 'io/invalid-value');
+          error = fail(
+            line,
+            `column '${column}': cannot read ${JSON.stringify(text)} as ${column === options.timeField ? 'a timestamp' : schema.properties.find((p) => p.name === column)?.type}`,
+            'io/invalid-value',
+          );
           break;
         }
         event[column] = value;
@@ -80,7 +90,10 @@ export async function* readCsv(
         continue;
       }
       const ts = event[options.timeField];
-      yield { ok: true, record: { type, timestamp: typeof ts === 'number' ? ts : undefined, event, file, line } };
+      yield {
+        ok: true,
+        record: { type, timestamp: typeof ts === 'number' ? ts : undefined, event, file, line },
+      };
     }
   } catch (e) {
     const err = e as Error & { lines?: number };

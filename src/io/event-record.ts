@@ -19,4 +19,6 @@ export interface ReaderOptions {
 }
 
 /** A malformed line: reported with file and line, then skipped or fatal by the caller's policy. */
-export type ReadResult = { readonly ok: true; readonly record: EventRecord } | { readonly ok: false; readonly error: import('../common/errors.js').WeirError };
+export type ReadResult =
+  | { readonly ok: true; readonly record: EventRecord }
+  | { readonly ok: false; readonly error: import('../common/errors.js').WeirError };

@@ -11,7 +11,10 @@ import type { Row } from '../common/row.js';
 import type { ReadResult, ReaderOptions } from './event-record.js';
 
 function malformed(file: string, line: number, what: string): ReadResult {
-  return { ok: false, error: new WeirError('io/malformed-event-line', `${file}:${line}: ${what}`, { file, line }) };
+  return {
+    ok: false,
+    error: new WeirError('io/malformed-event-line', `${file}:${line}: ${what}`, { file, line }),
+  };
 }
 
 function isObject(v: unknown): v is Row {
@@ -19,22 +22,38 @@ function isObject(v: unknown): v is Row {
 }
 
 /** Interprets one parsed JSON line. Exported for tests and for in-memory sources. */
-export function interpretLine(value: unknown, file: string, line: number, options: ReaderOptions): ReadResult {
+export function interpretLine(
+  value: unknown,
+  file: string,
+  line: number,
+  options: ReaderOptions,
+): ReadResult {
   if (!isObject(value)) return malformed(file, line, 'expected a JSON object');
   if (isObject(value.data) && typeof value.type === 'string') {
     const ts = value.ts;
     if (ts !== undefined && (typeof ts !== 'number' || !Number.isFinite(ts))) {
       return malformed(file, line, `"ts" must be a number of milliseconds, got ${JSON.stringify(ts)}`);
     }
-    return { ok: true, record: { type: value.type, timestamp: ts as number | undefined, event: value.data, file, line } };
+    return {
+      ok: true,
+      record: { type: value.type, timestamp: ts as number | undefined, event: value.data, file, line },
+    };
   }
   const type = options.type ?? (typeof value.type === 'string' ? value.type : undefined);
   if (type === undefined) {
-    return malformed(file, line, 'no event type: use envelope lines {"type":…,"ts":…,"data":{…}} or pass --type');
+    return malformed(
+      file,
+      line,
+      'no event type: use envelope lines {"type":…,"ts":…,"data":{…}} or pass --type',
+    );
   }
   const ts = value[options.timeField];
   if (ts !== undefined && ts !== null && (typeof ts !== 'number' || !Number.isFinite(ts))) {
-    return malformed(file, line, `"${options.timeField}" must be a number of milliseconds, got ${JSON.stringify(ts)}`);
+    return malformed(
+      file,
+      line,
+      `"${options.timeField}" must be a number of milliseconds, got ${JSON.stringify(ts)}`,
+    );
   }
   return { ok: true, record: { type, timestamp: ts ?? undefined, event: value, file, line } };
 }

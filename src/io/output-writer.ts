@@ -76,7 +76,8 @@ export function csvWriter(out: BufferedWriter, columnsOf: (stmt: string) => read
       started.add(stmt);
       out.write(`${['stmt', 'time', 'stream', ...columns].map(csvCell).join(',')}\n`);
     }
-    for (const row of list) out.write(`${[stmt, time, stream, ...columns.map((c) => row[c])].map(csvCell).join(',')}\n`);
+    for (const row of list)
+      out.write(`${[stmt, time, stream, ...columns.map((c) => row[c])].map(csvCell).join(',')}\n`);
   };
   return {
     update: (stmt, time, n, o) => {
@@ -97,7 +98,10 @@ function readable(value: unknown): string {
  * For a terminal: one line per row, `time  statement  +/-  col=value …`, with the time and
  * statement columns aligned across statements so interleaved output stays readable.
  */
-export function tableWriter(out: BufferedWriter, columnsOf: (stmt: string) => readonly string[]): UpdateWriter {
+export function tableWriter(
+  out: BufferedWriter,
+  columnsOf: (stmt: string) => readonly string[],
+): UpdateWriter {
   let stmtWidth = 4;
   const rows = (stmt: string, time: number, stream: string, list: Row[] | null) => {
     if (list === null) return;
@@ -105,7 +109,9 @@ export function tableWriter(out: BufferedWriter, columnsOf: (stmt: string) => re
     stmtWidth = Math.max(stmtWidth, stmt.length);
     for (const row of list) {
       const cells = columns.map((c) => `${c}=${readable(row[c])}`).join('  ');
-      out.write(`${String(time).padStart(13)}  ${stmt.padEnd(stmtWidth)}  ${stream === 'new' ? '+' : '-'}  ${cells}\n`);
+      out.write(
+        `${String(time).padStart(13)}  ${stmt.padEnd(stmtWidth)}  ${stream === 'new' ? '+' : '-'}  ${cells}\n`,
+      );
     }
   };
   return {

@@ -5,7 +5,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { EvalContext } from '../plan/expr.js';
-import { GroupState, type AggregateLayout } from './aggregation-state.js';
+import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { EvalContext } from '../plan/expr.js';
-import { GroupState, type AggregateLayout } from './aggregation-state.js';
+import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
@@ -42,8 +42,10 @@ export class AggregateGroupedOperator implements Operator {
     if (this.needOld) {
       for (const c of changed.values()) this.emitRow(c.state.values, c.event, this.oldSink);
     }
-    if (inserted !== null) for (const row of inserted) (this.groups.get(this.groupKey(row, ctx)) as GroupState).enter(row, ctx);
-    if (removed !== null) for (const row of removed) (this.groups.get(this.groupKey(row, ctx)) as GroupState).leave(row, ctx);
+    if (inserted !== null)
+      for (const row of inserted) (this.groups.get(this.groupKey(row, ctx)) as GroupState).enter(row, ctx);
+    if (removed !== null)
+      for (const row of removed) (this.groups.get(this.groupKey(row, ctx)) as GroupState).leave(row, ctx);
     for (const [key, c] of changed) {
       this.emitRow(c.state.refresh(), c.event, this.newSink);
       if (c.state.rows === 0) this.groups.delete(key);

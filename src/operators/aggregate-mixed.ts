@@ -6,7 +6,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { EvalContext } from '../plan/expr.js';
-import { GroupState, type AggregateLayout } from './aggregation-state.js';
+import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
@@ -64,8 +64,7 @@ export class AggregateMixedOperator implements Operator {
   private rows(events: Row[], sink: RowSink): Row[] | null {
     const ctx = this.ctx;
     for (const event of events) {
-      const state =
-        this.single ?? (this.groups.get((this.groupKey as GroupKeyFn)(event, ctx)) as GroupState);
+      const state = this.single ?? (this.groups.get((this.groupKey as GroupKeyFn)(event, ctx)) as GroupState);
       ctx.aggValues = state.values;
       if (this.having !== undefined && !this.having(event, ctx)) continue;
       sink.push(this.build(event, ctx), event, ctx);

@@ -4,7 +4,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { EvalContext } from '../plan/expr.js';
-import { hasRows, type Operator } from './operator.js';
+import { type Operator, hasRows } from './operator.js';
 
 export class FilterOperator implements Operator {
   constructor(

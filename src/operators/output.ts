@@ -5,7 +5,7 @@
  */
 import type { StreamSelector } from '../ast/ast.js';
 import type { Row } from '../common/row.js';
-import { hasRows, type Operator } from './operator.js';
+import { type Operator, hasRows } from './operator.js';
 
 export interface OutputTarget {
   deliver(newEvents: Row[] | null, oldEvents: Row[] | null): void;

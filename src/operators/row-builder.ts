@@ -10,7 +10,9 @@ export type RowBuilder = (row: Row, ctx: EvalContext) => Row;
 export function makeRowBuilder(columns: readonly { name: string; fn: CompiledExpr }[]): RowBuilder {
   const fns = columns.map((c) => c.fn);
   const body = columns.map((c, i) => `${JSON.stringify(c.name)}: f[${i}](row, ctx)`).join(',\n    ');
-  return new Function('f', `return function buildRow(row, ctx) {\n  return {\n    ${body}\n  };\n};`)(fns) as RowBuilder;
+  return new Function('f', `return function buildRow(row, ctx) {\n  return {\n    ${body}\n  };\n};`)(
+    fns,
+  ) as RowBuilder;
 }
 
 /** Order-by keys for one row, compared by `compareKeys`. */

@@ -25,7 +25,8 @@ function asEquality(e: BoundExpr): IndexedEquality | undefined {
     const name = prop.path[0];
     if (typeof name !== 'string' || value === null) continue;
     // Index only when JavaScript equality on the raw values equals EPL equality.
-    const numeric = typeof value === 'number' && (prop.type === 'int' || prop.type === 'long' || prop.type === 'double');
+    const numeric =
+      typeof value === 'number' && (prop.type === 'int' || prop.type === 'long' || prop.type === 'double');
     const text = typeof value === 'string' && prop.type === 'string';
     const bool = typeof value === 'boolean' && prop.type === 'boolean';
     if (numeric || text || bool) return { property: name, value };
@@ -41,7 +42,11 @@ function indexNode(node: LogicalPlan): LogicalPlan {
   const eq = asEquality(conjuncts[at] as BoundExpr) as IndexedEquality;
   const rest = conjuncts.filter((_, i) => i !== at);
   const predicate: BoundExpr | undefined =
-    rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : { kind: 'Logic', op: 'and', operands: rest, type: 'boolean' };
+    rest.length === 0
+      ? undefined
+      : rest.length === 1
+        ? rest[0]
+        : { kind: 'Logic', op: 'and', operands: rest, type: 'boolean' };
   return { ...node, indexed: [eq], predicate };
 }
 

@@ -1,9 +1,9 @@
+import { explainStatement } from '../plan/explain.js';
 /**
  * The optimizer driver: an ordered rule list run to a fixed point. Every rewrite is checked
  * to keep each statement's output schema, and recorded for `weir explain --verbose`.
  */
 import type { ModulePlan } from '../plan/logical-plan.js';
-import { explainStatement } from '../plan/explain.js';
 import { indexFilters } from './index-filters.js';
 import { pruneProjections } from './prune-projections.js';
 import type { OptimizerRule } from './rule.js';
@@ -55,7 +55,12 @@ export function optimize(plan: ModulePlan, rules: readonly OptimizerRule[] = RUL
         if (JSON.stringify(before.root.schema) !== JSON.stringify(stmt.root.schema)) {
           throw new Error(`optimizer rule ${rule.name} changed the output schema of '${stmt.name}'`);
         }
-        trace.push({ rule: rule.name, statement: stmt.name, before: explainStatement(before), after: explainStatement(stmt) });
+        trace.push({
+          rule: rule.name,
+          statement: stmt.name,
+          before: explainStatement(before),
+          after: explainStatement(stmt),
+        });
       });
       current = next;
     }

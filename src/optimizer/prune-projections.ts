@@ -44,7 +44,10 @@ function propertiesRead(stmt: StatementPlan): Set<string> | undefined {
         visit(n.predicate);
         break;
       case 'Window':
-        collectParamProps(n.stages.map((s) => s.params), read);
+        collectParamProps(
+          n.stages.map((s) => s.params),
+          read,
+        );
         break;
       case 'MatchRecognize':
       case 'PatternSource':
@@ -72,7 +75,12 @@ export const pruneProjections: OptimizerRule = {
     const reads = new Map(plan.statements.map((s) => [s.name, propertiesRead(s)]));
     return mapNodes(plan, (n: LogicalPlan, stmt) => {
       // prior() looks events up by identity, so a pruned copy would lose its history.
-      if (n.kind !== 'Window' || n.shareKey !== undefined || n.input.kind === 'Prune' || n.input.kind === 'Prior') {
+      if (
+        n.kind !== 'Window' ||
+        n.shareKey !== undefined ||
+        n.input.kind === 'Prune' ||
+        n.input.kind === 'Prior'
+      ) {
         return n;
       }
       const read = reads.get(stmt.name);

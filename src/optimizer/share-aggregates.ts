@@ -20,7 +20,9 @@ function callKey(call: AggregateCall): string {
 }
 
 function remapSlots(e: BoundExpr, map: readonly number[]): BoundExpr {
-  return mapExpr(e, (x) => (x.kind === 'AggRef' && map[x.slot] !== x.slot ? { ...x, slot: map[x.slot] as number } : x));
+  return mapExpr(e, (x) =>
+    x.kind === 'AggRef' && map[x.slot] !== x.slot ? { ...x, slot: map[x.slot] as number } : x,
+  );
 }
 
 function shareNode(node: LogicalPlan): LogicalPlan {
@@ -35,7 +37,13 @@ function shareNode(node: LogicalPlan): LogicalPlan {
     const sum = computedKeys.get(`sum:false:${arg}`);
     const count = computedKeys.get(`count:false:${arg}`);
     if (sum === undefined || count === undefined) return c;
-    return { kind: 'derived', formula: 'avg-from-sum-count', sources: [sum, count], type: c.type, text: c.text };
+    return {
+      kind: 'derived',
+      formula: 'avg-from-sum-count',
+      sources: [sum, count],
+      type: c.type,
+      text: c.text,
+    };
   });
   // 2. Merge identical calls: the first occurrence keeps the state, later ones point to it.
   const firstByKey = new Map<string, number>();

@@ -62,7 +62,9 @@ function simplifyNode(node: LogicalPlan): LogicalPlan {
       const columns = simplifyColumns(node.columns);
       const orderBy = simplifyOrder(node.orderBy);
       const having = node.having === undefined ? undefined : simplifyExpr(node.having);
-      const havingSame = having === node.having || (having !== undefined && node.having !== undefined && same(having, node.having));
+      const havingSame =
+        having === node.having ||
+        (having !== undefined && node.having !== undefined && same(having, node.having));
       if (columns === node.columns && orderBy === node.orderBy && havingSame) return node;
       return { ...node, columns, orderBy, having };
     }

@@ -8,7 +8,7 @@ import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
 import { EplParser } from './parser.js';
 import { ExpectedWordError, syntaxError, tokenSpan } from './syntax-errors.js';
-import { eplLexer, Semicolon } from './tokens.js';
+import { Semicolon, eplLexer } from './tokens.js';
 
 let shared: EplParser | undefined;
 

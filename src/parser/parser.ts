@@ -227,9 +227,24 @@ export class EplParser extends EmbeddedActionsParser {
 
   selector = this.RULE('selector', (): A.StreamSelector => {
     return this.OR([
-      { ALT: () => (this.CONSUME(T.Istream), 'istream' as const) },
-      { ALT: () => (this.CONSUME(T.Rstream), 'rstream' as const) },
-      { ALT: () => (this.CONSUME(T.Irstream), 'irstream' as const) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Istream);
+          return 'istream' as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Rstream);
+          return 'rstream' as const;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Irstream);
+          return 'irstream' as const;
+        },
+      },
     ]);
   });
 
@@ -608,18 +623,18 @@ export class EplParser extends EmbeddedActionsParser {
                 ALT: () => {
                   this.CONSUME(T.Like);
                   const pattern = this.SUBRULE5(this.concatExpr);
-                  let escape: A.Expr | undefined;
+                  let escapeExpr: A.Expr | undefined;
                   this.OPTION3(() => {
                     this.CONSUME(T.Escape);
-                    escape = this.SUBRULE6(this.concatExpr);
+                    escapeExpr = this.SUBRULE6(this.concatExpr);
                   });
                   return {
                     kind: 'Like' as const,
                     operand: left,
                     pattern,
-                    escape,
+                    escape: escapeExpr,
                     negated,
-                    span: spanFrom(left.span, (escape ?? pattern).span),
+                    span: spanFrom(left.span, (escapeExpr ?? pattern).span),
                   };
                 },
               },
@@ -1336,9 +1351,24 @@ export class EplParser extends EmbeddedActionsParser {
 
   quantifier = this.RULE('quantifier', (): A.Quantifier => {
     const bounds = this.OR([
-      { ALT: () => (this.CONSUME(T.Star), [0, Number.POSITIVE_INFINITY]) },
-      { ALT: () => (this.CONSUME(T.Plus), [1, Number.POSITIVE_INFINITY]) },
-      { ALT: () => (this.CONSUME(T.Question), [0, 1]) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Star);
+          return [0, Number.POSITIVE_INFINITY];
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Plus);
+          return [1, Number.POSITIVE_INFINITY];
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Question);
+          return [0, 1];
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.LBrace);

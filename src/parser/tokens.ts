@@ -4,7 +4,7 @@
  * stay usable: function names, time units and most match_recognize words are plain
  * identifiers recognised by position.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { Lexer, type TokenType, createToken } from 'chevrotain';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({

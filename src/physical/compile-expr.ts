@@ -5,9 +5,9 @@
  * propagation through operators and functions, `/` always a double division.
  */
 import { assertNever } from '../common/assert-never.js';
-import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
 import { lookupFunction } from '../functions/registry.js';
-import { expressionHelpers, likeToRegExp, javaRegExp } from './expr-helpers.js';
+import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
+import { expressionHelpers, javaRegExp, likeToRegExp } from './expr-helpers.js';
 
 class Emitter {
   readonly lines: string[] = [];
@@ -103,7 +103,9 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
         const values = e.list.map((c) => c.value);
         const set = em.ref(new Set(values.filter((x) => x !== null)));
         const hasNull = values.includes(null);
-        em.line(`${v} = ${a} === null ? null : ${set}.has(${a}) ? ${!e.negated} : ${hasNull ? 'null' : String(e.negated)};`);
+        em.line(
+          `${v} = ${a} === null ? null : ${set}.has(${a}) ? ${!e.negated} : ${hasNull ? 'null' : String(e.negated)};`,
+        );
         return v;
       }
       const items = e.list.map((x) => emit(x, em, row));
@@ -117,7 +119,9 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
       const v = em.temp();
       const inside = `(${lo} <= ${hi} ? (${a} >= ${lo} && ${a} <= ${hi}) : (${a} >= ${hi} && ${a} <= ${lo}))`;
       // Esper's between yields false, not null, when any operand is null (core-expr-functions).
-      em.line(`${v} = (${a} === null || ${lo} === null || ${hi} === null) ? false : ${e.negated ? '!' : ''}${inside};`);
+      em.line(
+        `${v} = (${a} === null || ${lo} === null || ${hi} === null) ? false : ${e.negated ? '!' : ''}${inside};`,
+      );
       return v;
     }
     case 'LikeMatch': {
@@ -219,7 +223,10 @@ function emitCase(e: Extract<BoundExpr, { kind: 'CaseWhen' }>, em: Emitter, row:
   let open = 0;
   for (const w of e.whens) {
     const cond = emit(w.when, em, row);
-    const test = operand === undefined ? `${cond} === true` : `(${operand} !== null && ${cond} !== null && ${operand} === ${cond})`;
+    const test =
+      operand === undefined
+        ? `${cond} === true`
+        : `(${operand} !== null && ${cond} !== null && ${operand} === ${cond})`;
     em.line(`if (${test}) {`);
     const then = emit(w.then, em, row);
     em.line(`${v} = ${then}; } else {`);
@@ -246,7 +253,9 @@ export function compileExpr(expr: BoundExpr): CompiledExpr {
 }
 
 /** True only when the value is exactly true: null and false both reject (where, having, filters). */
-export function compilePredicate(expr: BoundExpr): (row: Record<string, unknown>, ctx: EvalContext) => boolean {
+export function compilePredicate(
+  expr: BoundExpr,
+): (row: Record<string, unknown>, ctx: EvalContext) => boolean {
   return build(expr, true) as (row: Record<string, unknown>, ctx: EvalContext) => boolean;
 }
 

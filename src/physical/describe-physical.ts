@@ -24,7 +24,9 @@ function operatorName(node: LogicalPlan): string {
     case 'Filter':
       return 'FilterOperator (where, new and old rows)';
     case 'Project':
-      return node.columns === undefined ? 'ProjectOperator (events as rows)' : 'ProjectOperator (generated row builder)';
+      return node.columns === undefined
+        ? 'ProjectOperator (events as rows)'
+        : 'ProjectOperator (generated row builder)';
     case 'Aggregate': {
       const kind = {
         all: 'AggregateAllOperator (one row per update)',
@@ -32,7 +34,9 @@ function operatorName(node: LogicalPlan): string {
         grouped: 'AggregateGroupedOperator (one row per changed group)',
         'grouped-mixed': 'AggregateMixedOperator per group (one row per event)',
       }[node.mode];
-      const aggs = node.aggregates.map((a) => (a.kind === 'derived' ? `${a.text}=derived` : a.text)).join(', ');
+      const aggs = node.aggregates
+        .map((a) => (a.kind === 'derived' ? `${a.text}=derived` : a.text))
+        .join(', ');
       return `${kind} [${aggs}]`;
     }
     case 'Distinct':

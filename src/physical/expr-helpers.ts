@@ -27,11 +27,11 @@ function inList(x: unknown, items: readonly unknown[], negated: boolean): boolea
 }
 
 /** SQL LIKE: `%` any run, `_` one character, `escape` makes the next character literal. */
-export function likeToRegExp(pattern: string, escape: string): RegExp {
+export function likeToRegExp(pattern: string, escapeChar: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
-    if (c === escape && i + 1 < pattern.length) {
+    if (c === escapeChar && i + 1 < pattern.length) {
       source += (pattern[++i] as string).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     } else if (c === '%') source += '[\\s\\S]*';
     else if (c === '_') source += '[\\s\\S]';
@@ -46,10 +46,10 @@ export function javaRegExp(pattern: string): RegExp {
 }
 
 let lastLike: { pattern: string; escape: string; re: RegExp } | undefined;
-function like(x: unknown, pattern: unknown, escape: unknown, negated: boolean): boolean | null {
-  if (x === null || pattern === null || escape === null) return null;
+function like(x: unknown, pattern: unknown, escapeChar: unknown, negated: boolean): boolean | null {
+  if (x === null || pattern === null || escapeChar === null) return null;
   const p = String(pattern);
-  const e = String(escape);
+  const e = String(escapeChar);
   if (lastLike === undefined || lastLike.pattern !== p || lastLike.escape !== e) {
     lastLike = { pattern: p, escape: e, re: likeToRegExp(p, e) };
   }
@@ -75,13 +75,18 @@ function cast(x: unknown, type: string): unknown {
     }
     case 'double': {
       const n = typeof x === 'string' ? Number(x.trim()) : typeof x === 'boolean' ? Number.NaN : Number(x);
-      return typeof x === 'string' && x.trim() === '' ? null : Number.isNaN(n) && typeof x !== 'number' ? null : n;
+      return typeof x === 'string' && x.trim() === ''
+        ? null
+        : Number.isNaN(n) && typeof x !== 'number'
+          ? null
+          : n;
     }
     case 'string':
       return String(x);
     case 'boolean':
       if (typeof x === 'boolean') return x;
-      if (typeof x === 'string') return x.toLowerCase() === 'true' ? true : x.toLowerCase() === 'false' ? false : null;
+      if (typeof x === 'string')
+        return x.toLowerCase() === 'true' ? true : x.toLowerCase() === 'false' ? false : null;
       return null;
     default:
       return x;

@@ -1,7 +1,7 @@
 /** Pattern and match_recognize sources as operators (pending the pattern engines). */
 import type { Row } from '../common/row.js';
-import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { Operator } from '../operators/operator.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { PhysicalEnv } from './plan-operators.js';
 
 export interface PatternSourceRuntime {

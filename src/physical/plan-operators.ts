@@ -1,3 +1,4 @@
+import { createAggregator } from '../aggregates/create-aggregator.js';
 /**
  * Optimized logical plan → running operators for one statement. Built top-down: each node
  * becomes an operator whose `next` is the operator built for its parent; source-side nodes
@@ -5,13 +6,8 @@
  * Expressions are compiled here, once per statement.
  */
 import { lookupAggregate } from '../aggregates/registry.js';
-import { createAggregator } from '../aggregates/create-aggregator.js';
 import { assertNever } from '../common/assert-never.js';
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
-import type { IndexedEquality, LogicalPlan, OrderKey, OutputColumn, StatementPlan } from '../plan/logical-plan.js';
-import type { DataWindow, TimerId } from '../windows/window-def.js';
-import { createWindowChain } from '../windows/window-chain.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
 import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
@@ -25,8 +21,18 @@ import { OutputOperator, type OutputTarget } from '../operators/output.js';
 import { ProjectOperator } from '../operators/project.js';
 import { makeKeyBuilder, makeRowBuilder } from '../operators/row-builder.js';
 import { RowSink } from '../operators/row-sink.js';
+import type { EvalContext } from '../plan/expr.js';
+import type {
+  IndexedEquality,
+  LogicalPlan,
+  OrderKey,
+  OutputColumn,
+  StatementPlan,
+} from '../plan/logical-plan.js';
+import { createWindowChain } from '../windows/window-chain.js';
+import type { DataWindow, TimerId } from '../windows/window-def.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
-import { createPatternSourceRuntime, createMatchRecognizeRuntime } from './pattern-runtime.js';
+import { createMatchRecognizeRuntime, createPatternSourceRuntime } from './pattern-runtime.js';
 
 /** What a running statement needs from the engine. */
 export interface PhysicalEnv {
@@ -83,7 +89,11 @@ interface BuildState {
 
 type Accept = (row: Row) => void;
 
-export function planOperators(plan: StatementPlan, env: PhysicalEnv, listeners: OutputTarget): PhysicalStatement {
+export function planOperators(
+  plan: StatementPlan,
+  env: PhysicalEnv,
+  listeners: OutputTarget,
+): PhysicalStatement {
   const ctx: EvalContext = {
     aggValues: [],
     prev: (row, n) => (state.window === undefined ? undefined : state.window.relative(row as Row, n)),
@@ -158,20 +168,24 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'Output':
       throw new Error('Output must be the plan root');
     case 'Limit':
-      return buildDown(node.input, new LimitOperator(node.count, node.offset, next), s);
+      buildDown(node.input, new LimitOperator(node.count, node.offset, next), s);
+      return;
     case 'Distinct':
-      return buildDown(node.input, new DistinctOperator(next), s);
+      buildDown(node.input, new DistinctOperator(next), s);
+      return;
     case 'Project': {
       const [newSink, oldSink] = sinks(node.orderBy);
       const build = node.columns === undefined ? undefined : compileColumns(node.columns);
-      return buildDown(node.input, new ProjectOperator(build, s.ctx, newSink, oldSink, s.needOld, next), s);
+      buildDown(node.input, new ProjectOperator(build, s.ctx, newSink, oldSink, s.needOld, next), s);
+      return;
     }
     case 'Aggregate': {
       const layout = aggregateLayout(node);
       const build = compileColumns(node.columns);
       const having = node.having === undefined ? undefined : compilePredicate(node.having);
       const [newSink, oldSink] = sinks(node.orderBy);
-      const groupKey = node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
+      const groupKey =
+        node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
       let op: Operator;
       switch (node.mode) {
         case 'all':
@@ -179,19 +193,41 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           break;
         case 'mixed':
         case 'grouped-mixed':
-          op = new AggregateMixedOperator(layout, groupKey, build, having, s.ctx, newSink, oldSink, s.needOld, next);
+          op = new AggregateMixedOperator(
+            layout,
+            groupKey,
+            build,
+            having,
+            s.ctx,
+            newSink,
+            oldSink,
+            s.needOld,
+            next,
+          );
           break;
         case 'grouped':
           if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
-          op = new AggregateGroupedOperator(layout, groupKey, build, having, s.ctx, newSink, oldSink, s.needOld, next);
+          op = new AggregateGroupedOperator(
+            layout,
+            groupKey,
+            build,
+            having,
+            s.ctx,
+            newSink,
+            oldSink,
+            s.needOld,
+            next,
+          );
           break;
         default:
-          return assertNever(node.mode, 'aggregate mode');
+          assertNever(node.mode, 'aggregate mode');
       }
-      return buildDown(node.input, op, s);
+      buildDown(node.input, op, s);
+      return;
     }
     case 'Filter':
-      return buildDown(node.input, new FilterOperator(compilePredicate(node.predicate), s.ctx, next), s);
+      buildDown(node.input, new FilterOperator(compilePredicate(node.predicate), s.ctx, next), s);
+      return;
     case 'MatchRecognize': {
       const runtime = createMatchRecognizeRuntime(node, s.env, s.statement, next);
       s.sizes.push(runtime.size);
@@ -200,7 +236,8 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           if (ins !== null) for (const row of ins) runtime.accept(row);
         },
       };
-      return buildDown(node.input, feed, s);
+      buildDown(node.input, feed, s);
+      return;
     }
     case 'PatternSource': {
       const runtime = createPatternSourceRuntime(node, s.env, s.statement, next);
@@ -219,14 +256,16 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       return;
     }
     case 'Window':
-      return buildWindow(node, next, s);
+      buildWindow(node, next, s);
+      return;
     case 'Prior':
     case 'StreamFilter':
     case 'Prune':
     case 'EventSource':
-      return buildSource(node, (row) => next.onUpdate([row], null), s);
+      buildSource(node, (row) => next.onUpdate([row], null), s);
+      return;
     default:
-      return assertNever(node, 'plan node');
+      assertNever(node, 'plan node');
   }
 }
 
@@ -278,7 +317,7 @@ function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
       const ring: Row[] = [];
       const priorMap = new WeakMap<Row, Row[]>();
       s.priorMap = priorMap;
-      return buildSource(
+      buildSource(
         node.input,
         (row) => {
           // The rows before this one, most recent first: prior(1) is ring[ring.length - 1].
@@ -291,6 +330,7 @@ function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
         },
         s,
       );
+      return;
     }
     case 'Prune': {
       const props = node.properties;
@@ -298,23 +338,31 @@ function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
         'row',
         `return { ${props.map((p, i) => `${JSON.stringify(p)}: row[${JSON.stringify(props[i])}]`).join(', ')} };`,
       ) as (row: Row) => Row;
-      return buildSource(node.input, (row) => accept(prune(row)), s);
+      buildSource(node.input, (row) => accept(prune(row)), s);
+      return;
     }
     case 'StreamFilter': {
       const predicate = node.predicate === undefined ? undefined : compilePredicate(node.predicate);
       const ctx = s.ctx;
       const filtered: Accept =
         predicate === undefined ? accept : (row) => (predicate(row, ctx) ? accept(row) : undefined);
-      return registerEntry(node.input, node.indexed, filtered, s);
+      registerEntry(node.input, node.indexed, filtered, s);
+      return;
     }
     case 'EventSource':
-      return registerEntry(node, [], accept, s);
+      registerEntry(node, [], accept, s);
+      return;
     default:
       throw new Error(`${node.kind} cannot appear below a window`);
   }
 }
 
-function registerEntry(node: LogicalPlan, indexed: readonly IndexedEquality[], accept: Accept, s: BuildState): void {
+function registerEntry(
+  node: LogicalPlan,
+  indexed: readonly IndexedEquality[],
+  accept: Accept,
+  s: BuildState,
+): void {
   if (node.kind !== 'EventSource') throw new Error(`expected the event source, found ${node.kind}`);
   s.entries.push({
     stream: node.stream,
@@ -325,4 +373,3 @@ function registerEntry(node: LogicalPlan, indexed: readonly IndexedEquality[], a
     },
   });
 }
-

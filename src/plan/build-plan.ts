@@ -28,7 +28,12 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
     plan = { kind: 'Window', input: plan, stages: source.windows, shareKey: undefined, schema };
   }
   if (source.matchRecognize !== undefined) {
-    plan = { kind: 'MatchRecognize', input: plan, recognizer: source.matchRecognize, schema: stmt.outputSchema };
+    plan = {
+      kind: 'MatchRecognize',
+      input: plan,
+      recognizer: source.matchRecognize,
+      schema: stmt.outputSchema,
+    };
   }
   return plan;
 }
@@ -36,7 +41,8 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
 export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
   let plan = sourcePlan(stmt);
   const outSchema: PlanSchema = stmt.outputSchema;
-  if (stmt.where !== undefined) plan = { kind: 'Filter', input: plan, predicate: stmt.where, schema: plan.schema };
+  if (stmt.where !== undefined)
+    plan = { kind: 'Filter', input: plan, predicate: stmt.where, schema: plan.schema };
   if (stmt.mode === 'simple') {
     plan = { kind: 'Project', input: plan, columns: stmt.columns, orderBy: stmt.orderBy, schema: outSchema };
   } else {
@@ -54,7 +60,13 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
   }
   if (stmt.distinct) plan = { kind: 'Distinct', input: plan, schema: outSchema };
   if (stmt.limit !== undefined) {
-    plan = { kind: 'Limit', input: plan, count: stmt.limit.count, offset: stmt.limit.offset, schema: outSchema };
+    plan = {
+      kind: 'Limit',
+      input: plan,
+      count: stmt.limit.count,
+      offset: stmt.limit.offset,
+      schema: outSchema,
+    };
   }
   const root: OutputNode = {
     kind: 'Output',

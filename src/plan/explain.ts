@@ -4,7 +4,8 @@ import { planInputs } from './logical-plan.js';
 import { renderExpr } from './render-expr.js';
 
 function aggregateText(call: AggregateCall, slot: number): string {
-  if (call.kind === 'derived') return `$agg${slot}=${call.text} [derived: ${call.formula} of ${call.sources.map((s) => `$agg${s}`).join(', ')}]`;
+  if (call.kind === 'derived')
+    return `$agg${slot}=${call.text} [derived: ${call.formula} of ${call.sources.map((s) => `$agg${s}`).join(', ')}]`;
   return `$agg${slot}=${call.text}`;
 }
 
@@ -34,8 +35,13 @@ export function describeNode(node: LogicalPlan): string {
       return `Filter ${renderExpr(node.predicate)}`;
     case 'Project': {
       const cols =
-        node.columns === undefined ? '*' : node.columns.map((c) => `${c.name}=${renderExpr(c.expr)}`).join(', ');
-      const order = node.orderBy.length === 0 ? '' : ` order by ${node.orderBy.map((o) => `${renderExpr(o.expr)}${o.descending ? ' desc' : ''}`).join(', ')}`;
+        node.columns === undefined
+          ? '*'
+          : node.columns.map((c) => `${c.name}=${renderExpr(c.expr)}`).join(', ');
+      const order =
+        node.orderBy.length === 0
+          ? ''
+          : ` order by ${node.orderBy.map((o) => `${renderExpr(o.expr)}${o.descending ? ' desc' : ''}`).join(', ')}`;
       return `Project ${cols}${order}`;
     }
     case 'Aggregate': {
@@ -45,7 +51,11 @@ export function describeNode(node: LogicalPlan): string {
         `aggregates: ${node.aggregates.map(aggregateText).join(', ')}`,
         `columns: ${node.columns.map((c) => `${c.name}=${renderExpr(c.expr)}`).join(', ')}`,
         ...(node.having === undefined ? [] : [`having ${renderExpr(node.having)}`]),
-        ...(node.orderBy.length === 0 ? [] : [`order by ${node.orderBy.map((o) => `${renderExpr(o.expr)}${o.descending ? ' desc' : ''}`).join(', ')}`]),
+        ...(node.orderBy.length === 0
+          ? []
+          : [
+              `order by ${node.orderBy.map((o) => `${renderExpr(o.expr)}${o.descending ? ' desc' : ''}`).join(', ')}`,
+            ]),
       ];
       return `Aggregate ${parts.join('; ')}`;
     }
@@ -54,7 +64,10 @@ export function describeNode(node: LogicalPlan): string {
     case 'Limit':
       return `Limit ${node.count}${node.offset > 0 ? ` offset ${node.offset}` : ''}`;
     case 'Output': {
-      const insert = node.insertInto === undefined ? '' : ` insert ${node.insertInto.selector} into ${node.insertInto.stream}`;
+      const insert =
+        node.insertInto === undefined
+          ? ''
+          : ` insert ${node.insertInto.selector} into ${node.insertInto.stream}`;
       return `Output '${node.statement}' ${node.selector}${insert}`;
     }
   }

@@ -1,3 +1,4 @@
+import type { StreamSelector } from '../ast/ast.js';
 /**
  * The logical plan: one tree per statement, leaves at the event source, root at the
  * statement's output. Nodes are immutable data; kinds describe operations (AST kinds
@@ -8,11 +9,10 @@
  * made once by the planner and carried by the Aggregate node.
  */
 import type { EplType } from '../common/types.js';
-import type { StreamSelector } from '../ast/ast.js';
-import type { BoundExpr } from './expr.js';
-import type { WindowDef } from '../windows/window-def.js';
-import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
+import type { PatternPlan } from '../patterns/pattern-plan.js';
+import type { WindowDef } from '../windows/window-def.js';
+import type { BoundExpr } from './expr.js';
 
 /** Output columns of a node, in order. */
 export type PlanSchema = readonly { readonly name: string; readonly type: EplType }[];

@@ -45,8 +45,11 @@ export function mapExpr(e: BoundExpr, f: (e: BoundExpr) => BoundExpr): BoundExpr
     }
     case 'LikeMatch': {
       const [operand, pattern] = [m(e.operand), m(e.pattern)];
-      const escape = e.escape === undefined ? undefined : m(e.escape);
-      out = operand === e.operand && pattern === e.pattern && escape === e.escape ? e : { ...e, operand, pattern, escape };
+      const escapeExpr = e.escape === undefined ? undefined : m(e.escape);
+      out =
+        operand === e.operand && pattern === e.pattern && escapeExpr === e.escape
+          ? e
+          : { ...e, operand, pattern, escape: escapeExpr };
       break;
     }
     case 'RegexMatch': {

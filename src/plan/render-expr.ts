@@ -12,7 +12,9 @@ export function renderExpr(e: BoundExpr): string {
     case 'Prop':
       return path(e.path);
     case 'TagProp':
-      return e.path.length === 0 ? e.tag : `${e.tag}${typeof e.path[0] === 'number' ? '' : '.'}${path(e.path)}`;
+      return e.path.length === 0
+        ? e.tag
+        : `${e.tag}${typeof e.path[0] === 'number' ? '' : '.'}${path(e.path)}`;
     case 'Neg':
       return `-${renderExpr(e.operand)}`;
     case 'Not':

@@ -24,7 +24,13 @@ export function splitConjuncts(e: BoundExpr): BoundExpr[] {
 function readsRow(e: BoundExpr): boolean {
   let reads = false;
   mapExpr(e, (x) => {
-    if (x.kind === 'Prop' || x.kind === 'TagProp' || x.kind === 'AggRef' || x.kind === 'PrevRef' || x.kind === 'PriorRef') {
+    if (
+      x.kind === 'Prop' ||
+      x.kind === 'TagProp' ||
+      x.kind === 'AggRef' ||
+      x.kind === 'PrevRef' ||
+      x.kind === 'PriorRef'
+    ) {
       reads = true;
     }
     return x;
@@ -35,7 +41,12 @@ function readsRow(e: BoundExpr): boolean {
 function fold(e: BoundExpr): BoundExpr {
   if (e.kind === 'Const' || readsRow(e)) return e;
   const value = evaluateConstant(e);
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    typeof value === 'number'
+  ) {
     return { kind: 'Const', value, type: value === null ? (e.type === 'null' ? 'null' : e.type) : e.type };
   }
   return e;

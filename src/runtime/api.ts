@@ -1,9 +1,9 @@
+import type { WeirError } from '../common/errors.js';
 /**
  * The public shape of the engine: what `src/index.ts` exports and what the CLI, benchmarks
  * and users program against. Implementation: engine.ts.
  */
 import type { Row } from '../common/row.js';
-import type { WeirError } from '../common/errors.js';
 
 export interface EngineOptions {
   /**
@@ -24,7 +24,11 @@ export interface UpdateContext {
 }
 
 /** Receives the insert stream and the remove stream of one causal step, as Esper's UpdateListener. */
-export type UpdateListener = (newEvents: Row[] | null, oldEvents: Row[] | null, context: UpdateContext) => void;
+export type UpdateListener = (
+  newEvents: Row[] | null,
+  oldEvents: Row[] | null,
+  context: UpdateContext,
+) => void;
 
 /** One listener call, as yielded by a statement's async iterator. */
 export interface StatementUpdate {
@@ -83,7 +87,10 @@ export interface EngineStats {
 
 export interface EventSchemaInfo {
   readonly name: string;
-  readonly properties: readonly { readonly name: string; readonly type: 'string' | 'int' | 'long' | 'double' | 'boolean' | 'any' }[];
+  readonly properties: readonly {
+    readonly name: string;
+    readonly type: 'string' | 'int' | 'long' | 'double' | 'boolean' | 'any';
+  }[];
   /** The property holding the event time, when the schema declares one. */
   readonly timestampProperty: string | undefined;
   /** Whether events may carry undeclared properties. */

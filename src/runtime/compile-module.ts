@@ -5,10 +5,10 @@
 import type { AnalyzedModule } from '../analyzer/analyze-module.js';
 import { analyzeModule } from '../analyzer/analyze-module.js';
 import type { EventSchema } from '../analyzer/event-schema.js';
-import { optimize, type OptimizeResult } from '../optimizer/optimize.js';
+import { type OptimizeResult, optimize } from '../optimizer/optimize.js';
+import { parseModule } from '../parser/parse-module.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { ModulePlan } from '../plan/logical-plan.js';
-import { parseModule } from '../parser/parse-module.js';
 
 export interface CompiledModule {
   readonly analyzed: AnalyzedModule;

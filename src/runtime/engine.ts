@@ -65,7 +65,8 @@ class WeirEngine implements Engine {
 
   constructor(private readonly options: WeirEngineOptions) {
     const lateness = options.allowedLateness ?? 0;
-    if (!(lateness >= 0)) throw new WeirError('cli/invalid-option', `Allowed lateness must be >= 0, got ${lateness}`);
+    if (!(lateness >= 0))
+      throw new WeirError('cli/invalid-option', `Allowed lateness must be >= 0, got ${lateness}`);
     this.buffer = new EventTimeBuffer(lateness);
   }
 
@@ -180,7 +181,10 @@ class WeirEngine implements Engine {
       }
     }
     if (!Number.isFinite(time)) {
-      throw new WeirError('runtime/invalid-event', `Event of type '${type}' has a non-finite timestamp ${time}`);
+      throw new WeirError(
+        'runtime/invalid-event',
+        `Event of type '${type}' has a non-finite timestamp ${time}`,
+      );
     }
     this.eventsIn++;
     switch (this.buffer.offer(type, row, time)) {
@@ -242,7 +246,8 @@ class WeirEngine implements Engine {
   }
 
   advanceTime(time: number): void {
-    if (!Number.isFinite(time)) throw new WeirError('runtime/time-went-backwards', `Cannot advance time to ${time}`);
+    if (!Number.isFinite(time))
+      throw new WeirError('runtime/time-went-backwards', `Cannot advance time to ${time}`);
     this.buffer.advanceTo(time);
     this.buffer.release(this.deliverBuffered, time);
     if (this.clock === undefined) this.startClock(time);

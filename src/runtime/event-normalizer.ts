@@ -1,3 +1,4 @@
+import type { EventSchema } from '../analyzer/event-schema.js';
 /**
  * Turns a user's event object into the row the engine keeps: exactly the declared
  * properties (missing ones null), each checked against its declared type. One generated
@@ -7,15 +8,14 @@
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EplType } from '../common/types.js';
-import type { EventSchema } from '../analyzer/event-schema.js';
 
 export type Normalizer = (event: Row) => Row;
 
 const CHECKS: Partial<Record<EplType, string>> = {
   string: `typeof v !== 'string'`,
   double: `typeof v !== 'number'`,
-  int: `!Number.isInteger(v)`,
-  long: `!Number.isInteger(v)`,
+  int: '!Number.isInteger(v)',
+  long: '!Number.isInteger(v)',
   boolean: `typeof v !== 'boolean'`,
 };
 

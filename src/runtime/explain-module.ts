@@ -1,6 +1,6 @@
+import { describePhysical } from '../physical/describe-physical.js';
 /** `weir explain`: logical plan, optimized plan (with the rule trace when verbose), physical operators. */
 import { explainStatement } from '../plan/explain.js';
-import { describePhysical } from '../physical/describe-physical.js';
 import { compileModule } from './compile-module.js';
 
 export interface ExplainOptions {

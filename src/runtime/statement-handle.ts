@@ -39,7 +39,8 @@ export class Statement implements StatementHandle, OutputTarget {
     const listeners = this.listeners;
     if (listeners.length === 0 && this.iterators.size === 0) return;
     const context = { time: this.internals?.now() ?? 0, statement: this.name };
-    for (let i = 0; i < listeners.length; i++) (listeners[i] as UpdateListener)(newEvents, oldEvents, context);
+    for (let i = 0; i < listeners.length; i++)
+      (listeners[i] as UpdateListener)(newEvents, oldEvents, context);
     for (const it of this.iterators) {
       it.push({ statement: this.name, time: context.time, newEvents, oldEvents });
     }

@@ -14,7 +14,10 @@ export const extTimedWindow: WindowDef<{ timestamp: BoundExpr; ms: number }> = {
   traits: { basis: 'time', batching: false, ordered: true, commutesWithFilter: false, retains: true },
   validate(args, span) {
     expectArgCount('ext_timed', args, 2, 2, span);
-    return { timestamp: propertyExpr('ext_timed', args[0], span), ms: timePeriod('ext_timed', args[1], span) };
+    return {
+      timestamp: propertyExpr('ext_timed', args[0], span),
+      ms: timePeriod('ext_timed', args[1], span),
+    };
   },
   describe: (p) => `ext_timed(${p.ms} ms)`,
   create(p, ctx) {
@@ -24,7 +27,11 @@ export const extTimedWindow: WindowDef<{ timestamp: BoundExpr; ms: number }> = {
       insert(row) {
         const now = Number(timeOf(row));
         const evicted = [];
-        for (let oldest = rows.peek(); oldest !== undefined && Number(timeOf(oldest)) <= now - p.ms; oldest = rows.peek()) {
+        for (
+          let oldest = rows.peek();
+          oldest !== undefined && Number(timeOf(oldest)) <= now - p.ms;
+          oldest = rows.peek()
+        ) {
           evicted.push(rows.shift() as Record<string, unknown>);
         }
         rows.push(row);

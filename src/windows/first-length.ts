@@ -4,10 +4,10 @@
  */
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
-import type { WindowDef } from './window-def.js';
 import { keyExprs, makeKeyFn } from './key-fn.js';
-import { expectArgCount, positiveInt } from './window-params.js';
 import { RowDeque, relativeIn } from './row-deque.js';
+import type { WindowDef } from './window-def.js';
+import { expectArgCount, positiveInt } from './window-params.js';
 
 function firstN(size: number) {
   return (_p: unknown, ctx: Parameters<WindowDef['create']>[1]) => {

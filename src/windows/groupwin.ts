@@ -3,8 +3,8 @@
  * the per-key sub-windows). prev() and contents are per group.
  */
 import type { BoundExpr } from '../plan/expr.js';
-import type { WindowDef } from './window-def.js';
 import { keyExprs } from './key-fn.js';
+import type { WindowDef } from './window-def.js';
 
 export const groupwinWindow: WindowDef<{ keys: BoundExpr[] }> = {
   name: 'groupwin',

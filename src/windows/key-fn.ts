@@ -1,14 +1,16 @@
+import { WeirError } from '../common/errors.js';
 /** Key of an event from one or more property expressions (unique, firstunique, groupwin). */
 import type { Row } from '../common/row.js';
+import type { Span } from '../common/span.js';
 import type { BoundExpr } from '../plan/expr.js';
 import type { WindowArgument, WindowContext } from './window-def.js';
 import { propertyExpr } from './window-params.js';
-import type { Span } from '../common/span.js';
-import { WeirError } from '../common/errors.js';
 
 export function keyExprs(name: string, args: readonly WindowArgument[], span: Span): BoundExpr[] {
   if (args.length === 0) {
-    throw new WeirError('analyze/invalid-window-parameter', `#${name} requires at least one property`, { span });
+    throw new WeirError('analyze/invalid-window-parameter', `#${name} requires at least one property`, {
+      span,
+    });
   }
   return args.map((a) => propertyExpr(name, a, span));
 }

@@ -1,6 +1,6 @@
+import { uniqueByKey } from './unique.js';
 /** #lastevent: only the most recent event; an arrival posts itself and the previous event. */
 import type { WindowDef } from './window-def.js';
-import { uniqueByKey } from './unique.js';
 import { expectArgCount } from './window-params.js';
 
 export const lastEventWindow: WindowDef<Record<string, never>> = {

@@ -1,3 +1,4 @@
+import { WeirError } from '../common/errors.js';
 /**
  * #sort(n, expr [asc|desc], …): the top n events by the sort keys. An arrival that does not
  * make the top n is posted as new and old in the same step (Esper). Null ranks below every
@@ -6,7 +7,6 @@
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
 import type { WindowDef } from './window-def.js';
-import { WeirError } from '../common/errors.js';
 import { positiveInt, propertyExpr } from './window-params.js';
 
 interface SortKey {
@@ -28,9 +28,13 @@ export const sortWindow: WindowDef<{ size: number; keys: SortKey[] }> = {
   traits: { basis: 'count', batching: false, ordered: true, commutesWithFilter: false, retains: true },
   validate(args, span) {
     if (args.length < 2) {
-      throw new WeirError('analyze/invalid-window-parameter', '#sort requires a size and at least one sort expression', {
-        span,
-      });
+      throw new WeirError(
+        'analyze/invalid-window-parameter',
+        '#sort requires a size and at least one sort expression',
+        {
+          span,
+        },
+      );
     }
     const size = positiveInt('sort', args[0], span);
     const keys = args.slice(1).map((a) => ({

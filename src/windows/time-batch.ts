@@ -1,3 +1,4 @@
+import { BatchState } from './batch-flusher.js';
 /**
  * #time_batch(p [, reference point] [, 'FORCE_UPDATE, START_EAGER']): tumbling batches by
  * time. Flushes happen on a grid anchored at the reference point (default: the first
@@ -6,7 +7,6 @@
  * intervals in a row stop the timer until the next arrival, which re-arms it on the grid.
  */
 import type { WindowArgument, WindowDef } from './window-def.js';
-import { BatchState } from './batch-flusher.js';
 import { expectArgCount, flowControl, timePeriod } from './window-params.js';
 
 interface TimeBatchParams {

@@ -1,10 +1,10 @@
+import { BatchState } from './batch-flusher.js';
 /**
  * #time_length_batch(p, n [, 'FORCE_UPDATE, START_EAGER']): batches closed by n events or by
  * p elapsing, whichever first; a count flush cancels the timer and restarts it (Esper).
  */
 import type { WindowDef } from './window-def.js';
 import type { TimerId } from './window-def.js';
-import { BatchState } from './batch-flusher.js';
 import { expectArgCount, flowControl, positiveInt, timePeriod } from './window-params.js';
 
 interface Params {

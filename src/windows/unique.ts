@@ -1,8 +1,8 @@
 /** #unique(props…): the last event per key; an arrival posts itself and the event it replaces. */
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
-import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { keyExprs, makeKeyFn } from './key-fn.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 
 export function uniqueByKey(keyOf: (row: Row) => unknown, ctx: WindowContext): DataWindow {
   const byKey = new Map<unknown, Row>();

@@ -1,3 +1,4 @@
+import { WeirError } from '../common/errors.js';
 /**
  * A stream's whole `#a(…)#b(…)` list at runtime. Several windows intersect (Esper): an
  * event stays only while every window keeps it; when one window evicts it, it is removed
@@ -5,11 +6,10 @@
  * per key value.
  */
 import type { Row } from '../common/row.js';
-import { WeirError } from '../common/errors.js';
 import type { Span } from '../common/span.js';
 import type { BoundExpr } from '../plan/expr.js';
-import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { makeKeyFn } from './key-fn.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 
 export interface ChainStage {
   readonly def: WindowDef;
@@ -22,7 +22,11 @@ export function validateWindowChain(stages: readonly ChainStage[], spans: readon
     const span = spans[i] as Span;
     if (stage.def.name === 'groupwin') {
       if (i !== 0) {
-        throw new WeirError('analyze/invalid-window-parameter', '#groupwin must come first in the window list', { span });
+        throw new WeirError(
+          'analyze/invalid-window-parameter',
+          '#groupwin must come first in the window list',
+          { span },
+        );
       }
       if (stages.length === 1) {
         throw new WeirError(
@@ -48,12 +52,17 @@ export function validateWindowChain(stages: readonly ChainStage[], spans: readon
 export function createWindowChain(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
   const [first, ...rest] = stages;
   if (first === undefined) throw new Error('empty window chain');
-  if (first.def.name === 'groupwin') return groupWindows((first.params as { keys: BoundExpr[] }).keys, rest, ctx);
+  if (first.def.name === 'groupwin')
+    return groupWindows((first.params as { keys: BoundExpr[] }).keys, rest, ctx);
   if (rest.length === 0) return first.def.create(first.params, ctx);
   return intersect(stages, ctx);
 }
 
-function groupWindows(keys: readonly BoundExpr[], rest: readonly ChainStage[], ctx: WindowContext): DataWindow {
+function groupWindows(
+  keys: readonly BoundExpr[],
+  rest: readonly ChainStage[],
+  ctx: WindowContext,
+): DataWindow {
   const keyOf = makeKeyFn(keys, ctx);
   const groups = new Map<unknown, DataWindow>();
   const groupOf = (row: Row) => groups.get(keyOf(row));

@@ -1,3 +1,4 @@
+import type { Row } from '../common/row.js';
 /**
  * A data window kind is one WindowDef in one file plus one line in registry.ts.
  * The grammar is generic (`#name(args)`), so adding a window touches neither parser nor planner.
@@ -9,7 +10,6 @@
  */
 import type { Span } from '../common/span.js';
 import type { EplType } from '../common/types.js';
-import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
 
 /** One analyzed window argument. */

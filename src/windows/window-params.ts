@@ -1,6 +1,6 @@
+import { WeirError } from '../common/errors.js';
 /** Parameter validation shared by window kinds, with Esper-like messages. */
 import type { Span } from '../common/span.js';
-import { WeirError } from '../common/errors.js';
 import type { BoundExpr } from '../plan/expr.js';
 import type { WindowArgument } from './window-def.js';
 
@@ -16,7 +16,8 @@ export function expectArgCount(
   span: Span,
 ): void {
   if (args.length < min || args.length > max) {
-    const expected = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
+    const expected =
+      min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
     throw invalid(`#${name} takes ${expected} parameter(s), got ${args.length}`, span);
   }
 }
@@ -24,12 +25,21 @@ export function expectArgCount(
 /** A time period in ms; a plain number means seconds (Esper). */
 export function timePeriod(name: string, arg: WindowArgument | undefined, span: Span): number {
   if (arg?.kind === 'time-period' && arg.ms > 0) return arg.ms;
-  if (arg?.kind === 'constant' && typeof arg.value === 'number' && arg.value > 0) return Math.round(arg.value * 1000);
-  throw invalid(`#${name} requires a positive time period (such as 10 sec), got ${describe(arg)}`, arg?.span ?? span);
+  if (arg?.kind === 'constant' && typeof arg.value === 'number' && arg.value > 0)
+    return Math.round(arg.value * 1000);
+  throw invalid(
+    `#${name} requires a positive time period (such as 10 sec), got ${describe(arg)}`,
+    arg?.span ?? span,
+  );
 }
 
 export function positiveInt(name: string, arg: WindowArgument | undefined, span: Span): number {
-  if (arg?.kind === 'constant' && typeof arg.value === 'number' && Number.isInteger(arg.value) && arg.value > 0) {
+  if (
+    arg?.kind === 'constant' &&
+    typeof arg.value === 'number' &&
+    Number.isInteger(arg.value) &&
+    arg.value > 0
+  ) {
     return arg.value;
   }
   throw invalid(`#${name} requires a positive integer size, got ${describe(arg)}`, arg?.span ?? span);
@@ -57,7 +67,10 @@ function describe(arg: WindowArgument | undefined): string {
 }
 
 /** Flow-control keywords given as string constants: 'FORCE_UPDATE', 'START_EAGER'. */
-export function flowControl(name: string, args: readonly WindowArgument[]): { forceUpdate: boolean; startEager: boolean } {
+export function flowControl(
+  name: string,
+  args: readonly WindowArgument[],
+): { forceUpdate: boolean; startEager: boolean } {
   let forceUpdate = false;
   let startEager = false;
   for (const arg of args) {
@@ -65,7 +78,8 @@ export function flowControl(name: string, args: readonly WindowArgument[]): { fo
     for (const word of arg.value.split(',').map((w) => w.trim().toUpperCase())) {
       if (word === 'FORCE_UPDATE') forceUpdate = true;
       else if (word === 'START_EAGER') startEager = true;
-      else throw invalid(`#${name}: unknown keyword '${word}' (expected FORCE_UPDATE or START_EAGER)`, arg.span);
+      else
+        throw invalid(`#${name}: unknown keyword '${word}' (expected FORCE_UPDATE or START_EAGER)`, arg.span);
     }
   }
   return { forceUpdate, startEager };

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
 import type { Row } from '../../src/index.js';
-import { close, naiveAggregate, type Value } from './naive.js';
+import { type Value, close, naiveAggregate } from './naive.js';
 
 const WINDOWS = [
   '#length(3)',
@@ -88,7 +88,9 @@ function run(window: string, evs: readonly Ev[]) {
       // the square root magnifies near zero: compare it on the variance scale.
       const tolerance = fn === 'stddev' ? 1e-6 : undefined;
       if (!close(row[`a${i}`], expected, tolerance)) {
-        failures.push(`${window} ${expr} at ${ctx.time}: got ${row[`a${i}`]}, naive ${expected} over [${values}]`);
+        failures.push(
+          `${window} ${expr} at ${ctx.time}: got ${row[`a${i}`]}, naive ${expected} over [${values}]`,
+        );
       }
     });
   });

@@ -29,7 +29,9 @@ describe('TimerQueue', () => {
   it('matches a sorted reference on random schedules and cancellations', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ due: fc.integer({ min: 0, max: 50 }), cancel: fc.boolean() }), { maxLength: 60 }),
+        fc.array(fc.record({ due: fc.integer({ min: 0, max: 50 }), cancel: fc.boolean() }), {
+          maxLength: 60,
+        }),
         (ops) => {
           const q = new TimerQueue();
           const fired: number[] = [];

@@ -26,8 +26,10 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return x === y;
     return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y), 1e-300) || x === y;
   }
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => valuesEqual(v, b[i]));
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') return rowsEqual(a as Record<string, unknown>, b as Record<string, unknown>);
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => valuesEqual(v, b[i]));
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object')
+    return rowsEqual(a as Record<string, unknown>, b as Record<string, unknown>);
   return a === b;
 }
 
@@ -37,7 +39,11 @@ export function rowsEqual(a: Record<string, unknown>, b: Record<string, unknown>
   return true;
 }
 
-function sidesEqual(a: Record<string, unknown>[] | null, b: Record<string, unknown>[] | null, ordered: boolean): boolean {
+function sidesEqual(
+  a: Record<string, unknown>[] | null,
+  b: Record<string, unknown>[] | null,
+  ordered: boolean,
+): boolean {
   if (a === null || b === null) return a === b;
   if (a.length !== b.length) return false;
   if (ordered) return a.every((row, i) => rowsEqual(row, b[i] as Record<string, unknown>));
@@ -61,7 +67,11 @@ function byStatement(lines: readonly UpdateLine[]): Map<string, UpdateLine[]> {
 }
 
 /** undefined when equal, else a readable description of the first difference. */
-export function compareUpdates(actual: readonly UpdateLine[], expected: readonly UpdateLine[], ordered = false): string | undefined {
+export function compareUpdates(
+  actual: readonly UpdateLine[],
+  expected: readonly UpdateLine[],
+  ordered = false,
+): string | undefined {
   const a = byStatement(actual);
   const e = byStatement(expected);
   for (const stmt of new Set([...a.keys(), ...e.keys()])) {

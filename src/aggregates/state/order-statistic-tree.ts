@@ -58,7 +58,15 @@ function nextPriority(): number {
 
 function insert(n: TreapNode | null, value: Comparable): TreapNode {
   if (n === null) {
-    return { value, count: 1, priority: nextPriority(), left: null, right: null, size: 1, sum: numeric(value) };
+    return {
+      value,
+      count: 1,
+      priority: nextPriority(),
+      left: null,
+      right: null,
+      size: 1,
+      sum: numeric(value),
+    };
   }
   const c = compare(value, n.value);
   if (c === 0) n.count++;
