@@ -739,15 +739,21 @@ export class EplParser extends EmbeddedActionsParser {
     const num = numberLiteral(first);
     const parts: { value: A.Expr; unit: A.TimeUnit }[] = [];
     let last = first;
-    this.MANY({
-      GATE: () =>
-        parts.length === 0 ? this.isUnit(1) : this.LA(1).tokenType === T.NumberLiteral && this.isUnit(2),
+    this.OPTION({
+      GATE: () => this.isUnit(1),
       DEF: () => {
-        let value: A.Literal = num;
-        if (parts.length > 0) value = numberLiteral(this.CONSUME2(T.NumberLiteral));
         const unit = this.CONSUME(T.Identifier);
         last = unit;
-        parts.push({ value, unit: TIME_UNITS[unit.image.toLowerCase()] ?? 'second' });
+        parts.push({ value: num, unit: TIME_UNITS[unit.image.toLowerCase()] ?? 'second' });
+        this.MANY({
+          GATE: () => this.isUnit(2),
+          DEF: () => {
+            const value = numberLiteral(this.CONSUME2(T.NumberLiteral));
+            const next = this.CONSUME2(T.Identifier);
+            last = next;
+            parts.push({ value, unit: TIME_UNITS[next.image.toLowerCase()] ?? 'second' });
+          },
+        });
       },
     });
     if (parts.length === 0) return num;
