@@ -154,7 +154,6 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       }
       const record = result.record;
       current = record;
-      counters.read++;
       try {
         engine.send(record.type, record.event, record.timestamp);
       } catch (e) {

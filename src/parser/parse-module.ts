@@ -55,7 +55,8 @@ function splitItems(tokens: readonly IToken[]): IToken[][] {
   return items.filter((i) => i.length > 0);
 }
 
-export function parseModule(text: string, file?: string): Module {
+/** Every item that parses, and the syntax errors of the others (for `weir check`). */
+export function parseModulePartial(text: string, file?: string): { module: Module; errors: WeirError[] } {
   const lexed = eplLexer.tokenize(text);
   const errors: WeirError[] = lexed.errors.map((e) => {
     const span: Span = {
@@ -94,7 +95,13 @@ export function parseModule(text: string, file?: string): Module {
     }
     if (item !== undefined) items.push(withText(item, text, tokens));
   }
-  if (errors.length > 0) throw new WeirErrors(errors);
   const span: Span = { startOffset: 0, endOffset: text.length, line: 1, column: 1 };
-  return { items, span };
+  return { module: { items, span }, errors };
+}
+
+/** Throws WeirErrors listing every syntax error (one per broken item). */
+export function parseModule(text: string, file?: string): Module {
+  const { module, errors } = parseModulePartial(text, file);
+  if (errors.length > 0) throw new WeirErrors(errors);
+  return module;
 }

@@ -80,7 +80,9 @@ describe('parseModule: statements', () => {
   });
 
   it('parses create schema with a timestamp property, open, and type aliases', () => {
-    const item = parseModule('create schema T(id string, n integer, x float, ok bool, at long) timestamp at open').items[0];
+    const item = parseModule(
+      'create schema T(id string, n integer, x float, ok bool, at long) timestamp at open',
+    ).items[0];
     expect(item?.kind).toBe('CreateSchema');
     if (item?.kind !== 'CreateSchema') return;
     expect(item.properties.map((p) => p.type)).toEqual(['string', 'int', 'double', 'boolean', 'long']);
@@ -107,10 +109,10 @@ describe('parseModule: expressions follow Esper precedence', () => {
     ['a or b and c', '(a or (b and c))'],
     ['not a = 1 and b', '((not (a = 1)) and b)'],
     ['a + b * c - d', '((a + (b * c)) - d)'],
-    ["a || 'x' = b", "((a || x) = b)"],
+    ["a || 'x' = b", '((a || x) = b)'],
     ['-a * 2', '((- a) * 2)'],
     ['a between 1 and 2 and b', '((a between 1 2) and b)'],
-    ["a not in (1, 2)", '(a not in 1,2)'],
+    ['a not in (1, 2)', '(a not in 1,2)'],
     ['a is null or b is not null', '((a is null) or (b is not null))'],
     ['count(*) + sum(x.y)', '(count(*) + sum(x.y))'],
     ['1 min 30 sec', '1minute+30second'],
@@ -144,8 +146,15 @@ describe('parseModule: patterns and match_recognize', () => {
   });
 
   it('parses repeat, until, and, or, not and observers', () => {
-    expect(pattern('every [3] a=A')).toMatchObject({ kind: 'PatternEvery', child: { kind: 'PatternRepeat', exact: true } });
-    expect(pattern('[1:] a=A until b=B')).toMatchObject({ kind: 'PatternRepeat', exact: false, until: { kind: 'PatternFilter' } });
+    expect(pattern('every [3] a=A')).toMatchObject({
+      kind: 'PatternEvery',
+      child: { kind: 'PatternRepeat', exact: true },
+    });
+    expect(pattern('[1:] a=A until b=B')).toMatchObject({
+      kind: 'PatternRepeat',
+      exact: false,
+      until: { kind: 'PatternFilter' },
+    });
     expect(pattern('every (timer:interval(4 sec) and not A)')).toMatchObject({
       kind: 'PatternEvery',
       child: { kind: 'PatternAnd', children: [{ kind: 'PatternObserver' }, { kind: 'PatternNot' }] },
@@ -201,7 +210,10 @@ describe('parseModule: syntax errors name the position and what was expected', (
 
   it('reports a bad schema type and a bad guard', () => {
     expect(errorsOf('create schema S(a text)')[0]?.message).toContain("Unexpected 'text'");
-    expect(errorsOf('select * from pattern [A where timer:later(1)]')[0]?.expected).toEqual(["'within'", "'withinmax'"]);
+    expect(errorsOf('select * from pattern [A where timer:later(1)]')[0]?.expected).toEqual([
+      "'within'",
+      "'withinmax'",
+    ]);
   });
 
   it('reports one error per broken statement and keeps parsing the next', () => {
