@@ -148,6 +148,7 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       engine,
       progress,
     ) as AsyncGenerator<ReadResult>) {
+      counters.read++;
       if (!result.ok) {
         if (fail(result.error, undefined)) return 2;
         continue;
