@@ -38,7 +38,7 @@ async function runCase(dir: string) {
   expect(diff).toBeUndefined();
 }
 
-const SUPPORTED = (name: string) => !name.includes('/pat-') && !name.includes('/mr-');
+const SUPPORTED = (name: string) => !name.includes('/mr-');
 
 describe('Esper conformance (expected output from Esper 9)', () => {
   for (const dir of cases('conformance').filter(SUPPORTED)) {

@@ -1,13 +1,255 @@
-/** `from pattern [ … ]`: binds the pattern against the catalog (pending the pattern engine). */
-import type { PatternSource } from '../ast/ast.js';
+/**
+ * `from pattern [ … ]`: binds the pattern AST against the event types. Every tag's stream
+ * and arity (tags inside a repeat or until collect arrays) are collected first, so filters,
+ * guards and the select list can refer to them with types.
+ */
+import type { Expr, PatternExpr, PatternSource } from '../ast/ast.js';
+import { assertNever } from '../common/assert-never.js';
 import { WeirError } from '../common/errors.js';
+import { describePattern } from '../patterns/describe-pattern.js';
+import type { PatternNode, PatternPlan, PatternTag } from '../patterns/pattern-plan.js';
+import type { BoundExpr } from '../plan/expr.js';
+import type { PlanSchema } from '../plan/logical-plan.js';
+import { splitConjuncts } from '../plan/simplify-expr.js';
 import type { AnalyzedSource } from './analyzed-statement.js';
+import { timePeriodMs } from './bind-expr.js';
+import { bindPatternFilter, bindTagExpr } from './pattern-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';
-import type { Scope } from './scope.js';
+import { type Scope, type TagBinding, tagScope } from './scope.js';
+
+function periodMs(expr: Expr | undefined, what: string, span: PatternExpr['span']): number {
+  if (expr?.kind === 'TimePeriod') {
+    const ms = timePeriodMs(expr);
+    if (ms !== undefined && ms > 0) return ms;
+  }
+  if (expr?.kind === 'Literal' && typeof expr.value === 'number' && expr.value > 0)
+    return Math.round(expr.value * 1000);
+  throw new WeirError('analyze/invalid-argument', `${what} requires a positive time period such as 10 sec`, {
+    span: expr?.span ?? span,
+  });
+}
+
+function constantInt(expr: Expr | undefined, what: string, span: PatternExpr['span']): number {
+  if (
+    expr?.kind === 'Literal' &&
+    typeof expr.value === 'number' &&
+    Number.isInteger(expr.value) &&
+    expr.value >= 0
+  ) {
+    return expr.value;
+  }
+  throw new WeirError('analyze/invalid-argument', `${what} requires a non-negative integer constant`, {
+    span: expr?.span ?? span,
+  });
+}
+
+function collectTags(
+  node: PatternExpr,
+  inRepeat: boolean,
+  catalog: SchemaCatalog,
+  out: Map<string, TagBinding & { stream: string }>,
+): void {
+  switch (node.kind) {
+    case 'PatternFilter': {
+      const schema = catalog.require(node.stream);
+      if (node.tag === undefined) return;
+      const existing = out.get(node.tag.name);
+      if (existing !== undefined && existing.stream !== schema.name) {
+        throw new WeirError(
+          'analyze/invalid-argument',
+          `Tag '${node.tag.name}' is bound to two different event types`,
+          {
+            span: node.tag.span,
+          },
+        );
+      }
+      out.set(node.tag.name, {
+        schema,
+        isArray: inRepeat || existing?.isArray === true,
+        stream: schema.name,
+      });
+      return;
+    }
+    case 'PatternRepeat':
+      collectTags(node.child, true, catalog, out);
+      if (node.until !== undefined) collectTags(node.until, inRepeat, catalog, out);
+      return;
+    case 'PatternEvery':
+    case 'PatternEveryDistinct':
+    case 'PatternNot':
+    case 'PatternGuard':
+      collectTags(node.child, inRepeat, catalog, out);
+      return;
+    case 'PatternFollowedBy':
+    case 'PatternAnd':
+    case 'PatternOr':
+      for (const c of node.children) collectTags(c, inRepeat, catalog, out);
+      return;
+    case 'PatternObserver':
+      return;
+    default:
+      assertNever(node, 'pattern');
+  }
+}
+
+function tagsWithin(node: PatternExpr): string[] {
+  switch (node.kind) {
+    case 'PatternFilter':
+      return node.tag === undefined ? [] : [node.tag.name];
+    case 'PatternRepeat':
+      return [...tagsWithin(node.child), ...(node.until === undefined ? [] : tagsWithin(node.until))];
+    case 'PatternEvery':
+    case 'PatternEveryDistinct':
+    case 'PatternNot':
+    case 'PatternGuard':
+      return tagsWithin(node.child);
+    case 'PatternFollowedBy':
+    case 'PatternAnd':
+    case 'PatternOr':
+      return node.children.flatMap(tagsWithin);
+    case 'PatternObserver':
+      return [];
+  }
+}
+
+/** Only reads tags (ctx.tags), never the event's own properties. */
+function readsOnlyTags(e: BoundExpr): boolean {
+  return JSON.stringify(e).includes('"TagProp"') && !JSON.stringify(e).includes('"kind":"Prop"');
+}
+
+class PatternBinder {
+  private nextId = 0;
+  readonly streams = new Set<string>();
+
+  constructor(
+    private readonly catalog: SchemaCatalog,
+    private readonly tags: ReadonlyMap<string, TagBinding>,
+  ) {}
+
+  bind(node: PatternExpr): PatternNode {
+    switch (node.kind) {
+      case 'PatternFilter': {
+        const schema = this.catalog.require(node.stream);
+        this.streams.add(schema.name);
+        const visible = new Map([...this.tags].filter(([name]) => name !== node.tag?.name));
+        const predicate = bindPatternFilter(schema, node.filters, visible);
+        const conjuncts = predicate === undefined ? [] : splitConjuncts(predicate);
+        let correlation: { property: string; tagSide: BoundExpr } | undefined;
+        const residual: BoundExpr[] = [];
+        for (const c of conjuncts) {
+          if (correlation === undefined && c.kind === 'Compare' && c.op === '=') {
+            const [own, other] =
+              c.left.kind === 'Prop' && readsOnlyTags(c.right)
+                ? [c.left, c.right]
+                : c.right.kind === 'Prop' && readsOnlyTags(c.left)
+                  ? [c.right, c.left]
+                  : [undefined, undefined];
+            if (own?.kind === 'Prop' && own.path.length === 1 && other !== undefined) {
+              correlation = { property: String(own.path[0]), tagSide: other };
+              continue;
+            }
+          }
+          residual.push(c);
+        }
+        return {
+          kind: 'MatchFilter',
+          id: this.nextId++,
+          tag: node.tag?.name,
+          stream: schema.name,
+          predicate:
+            residual.length === 0
+              ? undefined
+              : residual.length === 1
+                ? residual[0]
+                : { kind: 'Logic', op: 'and', operands: residual, type: 'boolean' },
+          correlation,
+          collectsArray: node.tag !== undefined && this.tags.get(node.tag.name)?.isArray === true,
+          text: `${node.tag === undefined ? '' : `${node.tag.name}=`}${schema.name}`,
+        };
+      }
+      case 'PatternEvery':
+        return { kind: 'MatchEvery', child: this.bind(node.child) };
+      case 'PatternEveryDistinct':
+        return {
+          kind: 'MatchEveryDistinct',
+          keys: node.keys.map((k) => bindTagExpr(k, this.tags)),
+          periodMs:
+            node.period === undefined ? undefined : periodMs(node.period, 'every-distinct', node.span),
+          child: this.bind(node.child),
+        };
+      case 'PatternFollowedBy':
+        return { kind: 'MatchFollowedBy', children: node.children.map((c) => this.bind(c)) };
+      case 'PatternAnd':
+        return { kind: 'MatchAnd', children: node.children.map((c) => this.bind(c)) };
+      case 'PatternOr':
+        return { kind: 'MatchOr', children: node.children.map((c) => this.bind(c)) };
+      case 'PatternNot':
+        return { kind: 'MatchNot', child: this.bind(node.child) };
+      case 'PatternRepeat': {
+        const min =
+          node.min === undefined
+            ? node.until === undefined
+              ? 1
+              : 0
+            : constantInt(node.min, 'repeat count', node.span);
+        const max = node.exact
+          ? min
+          : node.max === undefined
+            ? Number.POSITIVE_INFINITY
+            : constantInt(node.max, 'repeat bound', node.span);
+        if (max < min || (max === 0 && node.until === undefined)) {
+          throw new WeirError('analyze/invalid-argument', `Invalid repeat range [${min}:${max}]`, {
+            span: node.span,
+          });
+        }
+        return {
+          kind: 'MatchRepeat',
+          min,
+          max,
+          child: this.bind(node.child),
+          until: node.until === undefined ? undefined : this.bind(node.until),
+          arrayTags: tagsWithin(node.child),
+        };
+      }
+      case 'PatternGuard': {
+        const child = this.bind(node.child);
+        if (node.guard === 'while') {
+          return { kind: 'MatchWhile', child, condition: bindTagExpr(node.args[0] as Expr, this.tags) };
+        }
+        const ms = periodMs(node.args[0], `timer:${node.guard}`, node.span);
+        const maxMatches =
+          node.guard === 'withinmax'
+            ? constantInt(node.args[1], 'timer:withinmax count', node.span)
+            : undefined;
+        return { kind: 'MatchWithin', child, ms, maxMatches };
+      }
+      case 'PatternObserver': {
+        if (node.observer === 'interval')
+          return { kind: 'MatchInterval', ms: periodMs(node.args[0], 'timer:interval', node.span) };
+        if (node.args.length < 5 || node.args.length > 6) {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            'timer:at takes (minutes, hours, days of month, months, days of week [, seconds])',
+            {
+              span: node.span,
+            },
+          );
+        }
+        const fields = node.args.map((a) => {
+          if (a.kind === 'Literal' && a.value === null) return null;
+          return [constantInt(a, 'timer:at field', node.span)];
+        });
+        return { kind: 'MatchAt', fields };
+      }
+      default:
+        return assertNever(node, 'pattern');
+    }
+  }
+}
 
 export function bindPatternSource(
   from: PatternSource,
-  _catalog: SchemaCatalog,
+  catalog: SchemaCatalog,
 ): {
   source: AnalyzedSource;
   scope: Scope;
@@ -15,5 +257,22 @@ export function bindPatternSource(
   priorAllowed: boolean;
   priorDepth: { value: number };
 } {
-  throw new WeirError('analyze/unsupported', 'Patterns are not supported yet', { span: from.span });
+  const collected = new Map<string, TagBinding & { stream: string }>();
+  collectTags(from.pattern, false, catalog, collected);
+  const binder = new PatternBinder(catalog, collected);
+  const root = binder.bind(from.pattern);
+  const tags: PatternTag[] = [...collected].map(([name, t]) => ({
+    name,
+    stream: t.stream,
+    isArray: t.isArray,
+  }));
+  const pattern: PatternPlan = { kind: 'PatternPlan', root, tags, streams: [...binder.streams] };
+  const inputSchema: PlanSchema = tags.map((t) => ({ name: t.name, type: 'any' }));
+  return {
+    source: { kind: 'pattern', pattern, streams: pattern.streams, text: describePattern(root), inputSchema },
+    scope: tagScope(collected, 'row'),
+    prevAllowed: false,
+    priorAllowed: false,
+    priorDepth: { value: 0 },
+  };
 }

@@ -1,4 +1,124 @@
-/** A bound EPL pattern. Placeholder until the pattern automaton lands (issue: patterns and alerts). */
+/**
+ * A bound EPL pattern: the operator tree of `pattern [ … ]` with filters bound to typed
+ * expressions (own properties as Prop, earlier tags as TagProp) and periods in ms.
+ * Kinds are distinct from the AST's pattern kinds (syntax) — these are operations.
+ */
+import type { BoundExpr } from '../plan/expr.js';
+
+export type PatternNode =
+  | MatchFilterNode
+  | MatchEveryNode
+  | MatchEveryDistinctNode
+  | MatchFollowedByNode
+  | MatchAndNode
+  | MatchOrNode
+  | MatchNotNode
+  | MatchRepeatNode
+  | MatchWithinNode
+  | MatchWhileNode
+  | MatchIntervalNode
+  | MatchAtNode;
+
+/**
+ * An equality between the event's property and an expression over earlier tags
+ * (`user = a.user`): live instances are indexed by the tag side's value, so an event finds
+ * its candidates with one hash lookup instead of a scan over every instance.
+ */
+export interface CorrelationKey {
+  readonly property: string;
+  readonly tagSide: BoundExpr;
+}
+
+export interface MatchFilterNode {
+  readonly kind: 'MatchFilter';
+  readonly id: number;
+  readonly tag: string | undefined;
+  readonly stream: string;
+  /** The residual predicate (after the correlation key), or undefined. */
+  readonly predicate: BoundExpr | undefined;
+  readonly correlation: CorrelationKey | undefined;
+  /** Tags inside a repeat collect arrays of events. */
+  readonly collectsArray: boolean;
+  readonly text: string;
+}
+
+export interface MatchEveryNode {
+  readonly kind: 'MatchEvery';
+  readonly child: PatternNode;
+}
+
+export interface MatchEveryDistinctNode {
+  readonly kind: 'MatchEveryDistinct';
+  readonly keys: readonly BoundExpr[];
+  readonly periodMs: number | undefined;
+  readonly child: PatternNode;
+}
+
+export interface MatchFollowedByNode {
+  readonly kind: 'MatchFollowedBy';
+  readonly children: readonly PatternNode[];
+}
+
+export interface MatchAndNode {
+  readonly kind: 'MatchAnd';
+  readonly children: readonly PatternNode[];
+}
+
+export interface MatchOrNode {
+  readonly kind: 'MatchOr';
+  readonly children: readonly PatternNode[];
+}
+
+export interface MatchNotNode {
+  readonly kind: 'MatchNot';
+  readonly child: PatternNode;
+}
+
+/** `[n] x`, `[n:m] x until y`, `x until y`. */
+export interface MatchRepeatNode {
+  readonly kind: 'MatchRepeat';
+  readonly min: number;
+  readonly max: number;
+  readonly child: PatternNode;
+  readonly until: PatternNode | undefined;
+  /** Tags bound inside the repeated child (they become arrays). */
+  readonly arrayTags: readonly string[];
+}
+
+/** `x where timer:within(p)` and `timer:withinmax(p, n)`. */
+export interface MatchWithinNode {
+  readonly kind: 'MatchWithin';
+  readonly child: PatternNode;
+  readonly ms: number;
+  readonly maxMatches: number | undefined;
+}
+
+export interface MatchWhileNode {
+  readonly kind: 'MatchWhile';
+  readonly child: PatternNode;
+  readonly condition: BoundExpr;
+}
+
+export interface MatchIntervalNode {
+  readonly kind: 'MatchInterval';
+  readonly ms: number;
+}
+
+/** `timer:at(minutes, hours, days of month, months, days of week [, seconds])`; null = any. */
+export interface MatchAtNode {
+  readonly kind: 'MatchAt';
+  readonly fields: readonly (readonly number[] | null)[];
+}
+
+export interface PatternTag {
+  readonly name: string;
+  readonly stream: string;
+  readonly isArray: boolean;
+}
+
 export interface PatternPlan {
   readonly kind: 'PatternPlan';
+  readonly root: PatternNode;
+  readonly tags: readonly PatternTag[];
+  readonly streams: readonly string[];
 }

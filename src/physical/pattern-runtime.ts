@@ -1,7 +1,9 @@
-/** Pattern and match_recognize sources as operators (pending the pattern engines). */
+/** Pattern and match_recognize sources as the first operator of a statement. */
 import type { Row } from '../common/row.js';
 import type { Operator } from '../operators/operator.js';
+import { PatternMatcher } from '../patterns/pattern-matcher.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
+import { compileExpr } from './compile-expr.js';
 import type { PhysicalEnv } from './plan-operators.js';
 
 export interface PatternSourceRuntime {
@@ -11,12 +13,31 @@ export interface PatternSourceRuntime {
 }
 
 export function createPatternSourceRuntime(
-  _node: Extract<LogicalPlan, { kind: 'PatternSource' }>,
-  _env: PhysicalEnv,
-  _statement: string,
-  _next: Operator,
+  node: Extract<LogicalPlan, { kind: 'PatternSource' }>,
+  env: PhysicalEnv,
+  statement: string,
+  next: Operator,
 ): PatternSourceRuntime {
-  throw new Error('patterns are not implemented yet');
+  let warned = false;
+  const matcher = new PatternMatcher(node.pattern, {
+    now: () => env.now(),
+    schedule: (due, onDue) => env.schedule(due, onDue),
+    cancel: (id) => env.cancel(id),
+    compile: compileExpr,
+    // Pattern matches are insert-stream only.
+    emit: (matches) => next.onUpdate(matches as Row[], null),
+    maxLiveInstances: env.maxPartialMatches,
+    onCapReached: () => {
+      if (warned) return;
+      warned = true;
+      env.onPatternCapReached(statement);
+    },
+  });
+  return {
+    start: () => matcher.start(),
+    onEvent: (stream, row) => matcher.onEvent(stream, row),
+    size: () => matcher.stats().liveInstances,
+  };
 }
 
 export interface MatchRecognizeRuntime {
