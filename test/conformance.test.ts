@@ -38,10 +38,8 @@ async function runCase(dir: string) {
   expect(diff).toBeUndefined();
 }
 
-const SUPPORTED = (name: string) => !name.includes('/mr-');
-
 describe('Esper conformance (expected output from Esper 9)', () => {
-  for (const dir of cases('conformance').filter(SUPPORTED)) {
+  for (const dir of cases('conformance')) {
     it(dir.split('/').pop() as string, () => runCase(dir));
   }
 });

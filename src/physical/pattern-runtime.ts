@@ -1,6 +1,7 @@
 /** Pattern and match_recognize sources as the first operator of a statement. */
 import type { Row } from '../common/row.js';
 import type { Operator } from '../operators/operator.js';
+import { MatchRecognizer } from '../patterns/match-recognize/match-recognizer.js';
 import { PatternMatcher } from '../patterns/pattern-matcher.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { compileExpr } from './compile-expr.js';
@@ -46,10 +47,21 @@ export interface MatchRecognizeRuntime {
 }
 
 export function createMatchRecognizeRuntime(
-  _node: Extract<LogicalPlan, { kind: 'MatchRecognize' }>,
-  _env: PhysicalEnv,
-  _statement: string,
-  _next: Operator,
+  node: Extract<LogicalPlan, { kind: 'MatchRecognize' }>,
+  env: PhysicalEnv,
+  statement: string,
+  next: Operator,
 ): MatchRecognizeRuntime {
-  throw new Error('match_recognize is not implemented yet');
+  let warned = false;
+  const recognizer = new MatchRecognizer(node.recognizer, {
+    compile: compileExpr,
+    emit: (rows) => next.onUpdate(rows, null),
+    maxLiveThreads: env.maxPartialMatches,
+    onCapReached: () => {
+      if (warned) return;
+      warned = true;
+      env.onPatternCapReached(statement);
+    },
+  });
+  return { accept: (row) => recognizer.onEvent(row), size: () => recognizer.liveThreads() };
 }

@@ -1,0 +1,182 @@
+/**
+ * match_recognize at runtime: per partition, the live threads of the row-pattern NFA. Each
+ * row advances every thread whose waiting variable's `define` holds (other variables read
+ * as their last assigned row, `prev` as the partition's previous rows). As in Esper, a match
+ * is posted as soon as a thread reaches the accepting state; among matches ending on the
+ * same row the earliest start (then the preferred path) wins unless `all matches`, and the
+ * skip strategy decides which live threads survive it.
+ */
+import type { Row } from '../../common/row.js';
+import type { BoundExpr, CompiledExpr, EvalContext } from '../../plan/expr.js';
+import type { MatchRecognizePlan, MeasureAggregate } from './mr-plan.js';
+import { closure } from './nfa.js';
+
+export interface MatchRecognizeContext {
+  compile(expr: BoundExpr): CompiledExpr;
+  /** The measures rows of every match completed by one row, in one call. */
+  emit(rows: Row[]): void;
+  readonly maxLiveThreads: number;
+  onCapReached(): void;
+}
+
+interface Thread {
+  readonly state: number;
+  readonly assigned: readonly (readonly [string, Row])[];
+  readonly start: number;
+}
+
+interface Partition {
+  threads: Thread[];
+  last: Row | undefined;
+}
+
+function aggregate(a: MeasureAggregate, rows: readonly Row[]): unknown {
+  const values = rows.map((r) => r[a.property] ?? null);
+  const nums = values.filter((v): v is number => typeof v === 'number');
+  switch (a.fn) {
+    case 'first':
+      return values.length === 0 ? null : values[0];
+    case 'last':
+      return values.length === 0 ? null : values[values.length - 1];
+    case 'count':
+      return values.filter((v) => v !== null).length;
+    case 'sum':
+      return nums.length === 0 ? null : nums.reduce((x, y) => x + y, 0);
+    case 'avg':
+      return nums.length === 0 ? null : nums.reduce((x, y) => x + y, 0) / nums.length;
+    case 'min':
+      return nums.length === 0 ? null : Math.min(...nums);
+    case 'max':
+      return nums.length === 0 ? null : Math.max(...nums);
+  }
+}
+
+export class MatchRecognizer {
+  private readonly partitions = new Map<unknown, Partition>();
+  private readonly previous = new WeakMap<Row, Row | undefined>();
+  private readonly defines = new Map<string, CompiledExpr>();
+  private readonly partitionKey: (row: Row) => unknown;
+  private readonly measures: { name: string; fn: CompiledExpr }[];
+  private readonly evalCtx: EvalContext & { tags: Record<string, unknown> };
+  private seq = 0;
+  private live = 0;
+
+  constructor(
+    private readonly plan: MatchRecognizePlan,
+    private readonly ctx: MatchRecognizeContext,
+  ) {
+    for (const [variable, condition] of plan.defines) this.defines.set(variable, ctx.compile(condition));
+    const keys = plan.partitionBy.map((p) => ctx.compile(p));
+    this.evalCtx = {
+      aggValues: [],
+      prior: () => undefined,
+      prev: (row, n) => {
+        let r: Row | undefined = row as Row;
+        for (let i = 0; i < n && r !== undefined; i++) r = this.previous.get(r);
+        return r;
+      },
+      tags: {},
+    };
+    this.partitionKey =
+      keys.length === 0 ? () => 0 : (row) => JSON.stringify(keys.map((k) => k(row, this.evalCtx)));
+    this.measures = plan.measures.map((m) => ({ name: m.name, fn: ctx.compile(m.expr) }));
+  }
+
+  liveThreads(): number {
+    return this.live;
+  }
+
+  private lastRows(assigned: Thread['assigned']): Record<string, unknown> {
+    const tags: Record<string, unknown> = {};
+    for (const [variable, row] of assigned) tags[variable] = row;
+    return tags;
+  }
+
+  private holds(variable: string, row: Row, assigned: Thread['assigned']): boolean {
+    const condition = this.defines.get(variable);
+    if (condition === undefined) return true;
+    this.evalCtx.tags = this.lastRows(assigned);
+    return condition(row, this.evalCtx) === true;
+  }
+
+  private measureRow(thread: Thread): Row {
+    const tags = this.lastRows(thread.assigned);
+    for (const a of this.plan.aggregates) {
+      const rows = thread.assigned.filter(([v]) => v === a.variable).map(([, r]) => r);
+      tags[a.tag] = aggregate(a, rows);
+    }
+    this.evalCtx.tags = tags;
+    const out: Row = {};
+    for (const m of this.measures) out[m.name] = m.fn({}, this.evalCtx);
+    return out;
+  }
+
+  onEvent(row: Row): void {
+    const key = this.partitionKey(row);
+    let part = this.partitions.get(key);
+    if (part === undefined) {
+      part = { threads: [], last: undefined };
+      this.partitions.set(key, part);
+    }
+    this.previous.set(row, part.last);
+    part.last = row;
+    const seq = ++this.seq;
+    const { nfa } = this.plan;
+    const fresh = closure(nfa, nfa.start)
+      .filter((s) => nfa.states[s]?.kind === 'var')
+      .map((state) => ({ state, assigned: [], start: seq }));
+    const next: Thread[] = [];
+    const accepted: Thread[] = [];
+    const seen = new Set<string>();
+    for (const thread of [...part.threads, ...fresh]) {
+      const st = nfa.states[thread.state];
+      if (st?.kind !== 'var' || !this.holds(st.variable, row, thread.assigned)) continue;
+      const assigned = [...thread.assigned, [st.variable, row] as const];
+      for (const s of closure(nfa, st.next)) {
+        const successor = { state: s, assigned, start: thread.start };
+        if (nfa.states[s]?.kind === 'accept') accepted.push(successor);
+        else {
+          // Without `all matches`, one thread per (state, start) suffices: the first is preferred.
+          const id = `${s}:${thread.start}`;
+          if (!this.plan.allMatches && seen.has(id)) continue;
+          seen.add(id);
+          next.push(successor);
+        }
+      }
+    }
+    part.threads = this.emitMatches(accepted, next, seq);
+    this.live = 0;
+    for (const p of this.partitions.values()) this.live += p.threads.length;
+    if (this.live > this.ctx.maxLiveThreads) {
+      this.ctx.onCapReached();
+      part.threads = part.threads.slice(-Math.max(1, this.ctx.maxLiveThreads));
+    }
+  }
+
+  private emitMatches(accepted: Thread[], next: Thread[], seq: number): Thread[] {
+    if (accepted.length === 0) return next;
+    const ordered = [...accepted].sort((a, b) => a.start - b.start);
+    const chosen: Thread[] = [];
+    if (this.plan.allMatches) chosen.push(...ordered);
+    else {
+      let lastStart = Number.NEGATIVE_INFINITY;
+      for (const a of ordered) {
+        if (a.start <= lastStart) continue;
+        chosen.push(a);
+        lastStart = a.start;
+        if (this.plan.skip === 'past-last-row') break;
+      }
+    }
+    this.ctx.emit(chosen.map((t) => this.measureRow(t)));
+    switch (this.plan.skip) {
+      case 'past-last-row':
+        return [];
+      case 'to-next-row': {
+        const first = chosen[chosen.length - 1]?.start ?? seq;
+        return next.filter((t) => t.start > first);
+      }
+      case 'to-current-row':
+        return next.filter((t) => t.start >= seq);
+    }
+  }
+}
