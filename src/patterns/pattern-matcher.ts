@@ -75,6 +75,7 @@ export class PatternMatcher {
   private dispatch = 0;
   private live = 0;
   private capReached = 0;
+  private examined = 0;
   private finished = false;
 
   constructor(
@@ -117,8 +118,9 @@ export class PatternMatcher {
     }
   }
 
-  stats(): { liveInstances: number; capReached: number } {
-    return { liveInstances: this.live, capReached: this.capReached };
+  /** `examined`: filter instances an event was tested against (the cost the index keeps low). */
+  stats(): { liveInstances: number; capReached: number; examined: number } {
+    return { liveInstances: this.live, capReached: this.capReached, examined: this.examined };
   }
 
   /** Statement start: the root instance begins (arming initial timers). */
@@ -150,6 +152,7 @@ export class PatternMatcher {
       // Snapshot: instances started while this event is processed must not see it.
       for (const inst of [...candidates]) {
         if (!inst.active || inst.createdAt >= seq) continue;
+        this.examined++;
         if (registry.predicate !== undefined) {
           this.evalCtx.tags = inst.state as Record<string, unknown>;
           if (registry.predicate(event, this.evalCtx) !== true) continue;

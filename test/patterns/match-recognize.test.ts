@@ -1,0 +1,79 @@
+/** Hand-derived match_recognize cases: eager matching, alternation preference, skip strategies, partitions. */
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/index.js';
+import type { Row } from '../../src/index.js';
+
+function run(clause: string, values: readonly (number | [string, number])[]): Row[] {
+  const engine = createEngine();
+  const [stmt] = engine.deploy(
+    `create schema S(k string, v int); select * from S match_recognize (${clause})`,
+  );
+  const rows: Row[] = [];
+  stmt?.subscribe((n) => rows.push(...(n ?? [])));
+  values.forEach((x, i) => {
+    const [k, v] = typeof x === 'number' ? ['p', x] : x;
+    engine.send('S', { k, v }, (i + 1) * 1000);
+  });
+  return rows;
+}
+
+describe('match_recognize', () => {
+  it('posts a match as soon as the pattern accepts, then skips past the last row', () => {
+    const clause =
+      'measures A.v as a, count(B.v) as n, last(B.v) as lb pattern (A B+) define A as A.v = 0, B as B.v > 0';
+    expect(run(clause, [0, 1, 2, 0, 5])).toEqual([
+      { a: 0, n: 1, lb: 1 },
+      { a: 0, n: 1, lb: 5 },
+    ]);
+  });
+
+  it('prefers the first alternative that matches', () => {
+    const clause =
+      'measures A.v as a, B.v as b pattern ((A | B) C) define A as A.v < 5, B as B.v < 10, C as C.v = 100';
+    expect(run(clause, [3, 100])).toEqual([{ a: 3, b: null }]);
+    expect(run(clause, [7, 100])).toEqual([{ a: null, b: 7 }]);
+  });
+
+  it('skip to next row lets a match start inside the previous one', () => {
+    const base = 'measures A.v as a, B.v as b %SKIP% pattern (A B) define B as B.v > A.v';
+    expect(run(base.replace('%SKIP%', ''), [1, 2, 3])).toEqual([{ a: 1, b: 2 }]);
+    expect(run(base.replace('%SKIP%', 'after match skip to next row'), [1, 2, 3])).toEqual([
+      { a: 1, b: 2 },
+      { a: 2, b: 3 },
+    ]);
+  });
+
+  it('matches each partition separately and reads prev() within the partition', () => {
+    const clause = 'partition by k measures A.k as k, B.v as b pattern (A B) define B as B.v > prev(B.v)';
+    expect(
+      run(clause, [
+        ['x', 5],
+        ['y', 1],
+        ['x', 3],
+        ['y', 2],
+        ['x', 4],
+      ]),
+    ).toEqual([
+      { k: 'y', b: 2 },
+      { k: 'x', b: 4 },
+    ]);
+  });
+
+  it('counts exact and bounded repetitions', () => {
+    const clause =
+      'measures count(A.v) as n, sum(A.v) as s pattern (A{2} B?) define A as A.v > 0, B as B.v < 0';
+    expect(run(clause, [1, 2, 3, 4])).toEqual([
+      { n: 2, s: 3 },
+      { n: 2, s: 7 },
+    ]);
+  });
+
+  it('rejects a define for a variable not in the pattern', () => {
+    const engine = createEngine();
+    expect(() =>
+      engine.deploy(
+        'create schema S(v int); select * from S match_recognize (measures A.v as a pattern (A) define Z as Z.v > 1)',
+      ),
+    ).toThrow(/Variable 'Z' does not appear in the pattern/);
+  });
+});
