@@ -19,6 +19,7 @@ interface RawRunOptions {
   endTime?: string;
   onError: 'fail' | 'skip';
   quiet?: boolean;
+  alertsOnly?: boolean;
 }
 
 /** Runs the CLI in-process; returns the exit code. Tests call this with their own streams. */
@@ -51,6 +52,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
       new Option('--on-error <policy>', 'malformed event lines').choices(['fail', 'skip']).default('fail'),
     )
     .option('--quiet', 'no summary or per-event warnings on stderr')
+    .option('--alerts-only', 'print only pattern and match_recognize statements')
     .action(async (file: string | undefined, raw: RawRunOptions) => {
       const example = bundledExample();
       const eplFile = file ?? example.query;
@@ -65,6 +67,7 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
           lateness: parsePeriod(raw.lateness, '--lateness'),
           onError: raw.onError,
           quiet: raw.quiet === true,
+          alertsOnly: raw.alertsOnly === true,
           ...(raw.type === undefined ? {} : { type: raw.type }),
           ...(raw.out === undefined ? {} : { out: raw.out }),
           ...(raw.endTime === undefined ? {} : { endTime: parseMillis(raw.endTime, '--end-time') }),

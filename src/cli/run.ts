@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly endTime?: number;
   readonly onError: 'fail' | 'skip';
   readonly quiet: boolean;
+  /** Print only pattern and match_recognize statements (the alerts). */
+  readonly alertsOnly?: boolean;
 }
 
 /** The example `weir run` replays with no arguments, located relative to the installed package. */
@@ -94,6 +96,7 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   const out = new BufferedWriter(sink);
   const writer = makeWriter(options.format, out, engine);
   for (const handle of engine.statements()) {
+    if (options.alertsOnly === true && !handle.isPattern) continue;
     handle.subscribe((n, o, ctx) => writer.update(ctx.statement, ctx.time, n, o));
   }
   const counters: Counters = { read: 0, late: 0, malformed: 0 };

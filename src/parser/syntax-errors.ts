@@ -72,9 +72,16 @@ export function syntaxError(
   const atEnd = token === undefined || token.tokenType?.name === 'EOF' || Number.isNaN(token.startOffset);
   const span = atEnd ? endOfInput : tokenSpan(token);
   const what = atEnd ? 'Unexpected end of input' : `Unexpected '${token.image}'`;
+  const reserved =
+    !atEnd &&
+    expected.includes('an identifier') &&
+    /^[a-z_-]+$/i.test(token.image) &&
+    token.tokenType.name !== 'Identifier'
+      ? ` ('${token.image.toLowerCase()}' is a reserved word: write \`${token.image}\` to use it as a name)`
+      : '';
   return new WeirError(
     'parse/unexpected-token',
-    `${what} at line ${span.line}, column ${span.column}${describeExpected(expected)}`,
+    `${what} at line ${span.line}, column ${span.column}${describeExpected(expected)}${reserved}`,
     { span, expected, ...(file === undefined ? {} : { file }) },
   );
 }

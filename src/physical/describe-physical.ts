@@ -1,5 +1,6 @@
 /** The operator pipeline planOperators builds for a statement, in event-flow order, for explain. */
 import { assertNever } from '../common/assert-never.js';
+import { describeNfa } from '../patterns/match-recognize/nfa.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs } from '../plan/logical-plan.js';
 
@@ -8,9 +9,12 @@ function operatorName(node: LogicalPlan): string {
     case 'EventSource':
       return `route ${node.stream} events (stream router)`;
     case 'PatternSource':
-      return `PatternMatcher on ${node.streams.join(', ')} (compiled automaton, correlation-indexed)`;
+      return `PatternMatcher on ${node.streams.join(', ')}: ${node.text}`;
     case 'MatchRecognize':
-      return 'MatchRecognizer (NFA per partition)';
+      return `MatchRecognizer (NFA threads per partition):\n${describeNfa(node.recognizer.nfa)
+        .split('\n')
+        .map((l) => `     ${l}`)
+        .join('\n')}`;
     case 'StreamFilter':
       return node.indexed.length > 0
         ? `filter index lookup ${node.indexed.map((i) => `${i.property}=${JSON.stringify(i.value)}`).join(', ')}${node.predicate === undefined ? '' : ' + compiled residual predicate'}`

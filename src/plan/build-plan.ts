@@ -81,6 +81,7 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
     text: stmt.text,
     root,
     streams: stmt.source.kind === 'pattern' ? stmt.source.streams : [stmt.source.stream],
-    isPattern: stmt.source.kind === 'pattern',
+    // Pattern and match_recognize statements report detections: their listeners are alerts.
+    isPattern: stmt.source.kind === 'pattern' || stmt.source.matchRecognize !== undefined,
   };
 }
