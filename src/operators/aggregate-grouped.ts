@@ -35,6 +35,11 @@ export class AggregateGroupedOperator implements Operator {
   ) {}
 
   onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
+    // The common step of a sliding window: one event in or one event out.
+    if (removed === null && inserted !== null && inserted.length === 1)
+      return this.single(inserted[0] as Row, true);
+    if (inserted === null && removed !== null && removed.length === 1)
+      return this.single(removed[0] as Row, false);
     const ctx = this.ctx;
     const changed = this.changed;
     if (inserted !== null) for (const row of inserted) this.touch(row);
@@ -54,6 +59,31 @@ export class AggregateGroupedOperator implements Operator {
     const ins = this.newSink.take();
     const rem = this.needOld ? this.oldSink.take() : null;
     if (ins !== null || rem !== null) this.next.onUpdate(ins, rem);
+  }
+
+  /** One event entering or leaving: same rows as the general path, without its bookkeeping. */
+  private single(row: Row, entering: boolean): void {
+    const ctx = this.ctx;
+    const key = this.groupKey(row, ctx);
+    let state = this.groups.get(key);
+    if (state === undefined) {
+      state = new GroupState(this.layout);
+      this.groups.set(key, state);
+    }
+    const old = this.needOld ? this.rowFor(state.values, row) : null;
+    if (entering) state.enter(row, ctx);
+    else state.leave(row, ctx);
+    const current = this.rowFor(state.refresh(), row);
+    if (state.rows === 0) this.groups.delete(key);
+    if (current !== null || old !== null)
+      this.next.onUpdate(current === null ? null : [current], old === null ? null : [old]);
+  }
+
+  private rowFor(values: unknown[], event: Row): Row | null {
+    const ctx = this.ctx;
+    ctx.aggValues = values;
+    if (this.having !== undefined && !this.having(event, ctx)) return null;
+    return this.build(event, ctx);
   }
 
   private touch(row: Row): void {

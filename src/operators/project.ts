@@ -24,6 +24,12 @@ export class ProjectOperator implements Operator {
 
   private project(rows: Row[], sink: RowSink): Row[] | null {
     const build = this.build;
+    if (!sink.sorts) {
+      if (build === undefined) return rows.length > 0 ? rows : null;
+      const out = new Array<Row>(rows.length);
+      for (let i = 0; i < rows.length; i++) out[i] = build(rows[i] as Row, this.ctx);
+      return out.length > 0 ? out : null;
+    }
     for (const row of rows) sink.push(build === undefined ? row : build(row, this.ctx), row, this.ctx);
     return sink.take();
   }

@@ -15,6 +15,11 @@ export class RowSink {
     private readonly descending: readonly boolean[],
   ) {}
 
+  /** Whether rows are ordered (otherwise callers may skip the sink). */
+  get sorts(): boolean {
+    return this.keyBuilder !== undefined;
+  }
+
   /** `source` is the event the keys are computed from (same context as the row). */
   push(row: Row, source: Row, ctx: EvalContext): void {
     this.rows.push(row);

@@ -42,6 +42,8 @@ export class TimerQueue {
 
   /** Removes and returns the earliest live timer if it is due at or before `time`. */
   popDue(time: number): { due: number; callback: TimerCallback } | undefined {
+    const first = this.heap[0];
+    if (first === undefined || (first.due > time && first.callback !== undefined)) return undefined;
     this.dropCancelled();
     const top = this.heap[0];
     if (top === undefined || top.due > time || top.callback === undefined) return undefined;
