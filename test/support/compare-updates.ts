@@ -1,14 +1,24 @@
 /**
- * Compares listener calls in the golden line format: per statement, in order; rows inside
- * one call as a multiset (unless the query orders them); numbers with relative tolerance
- * 1e-9; "NaN"/"Infinity" strings equal the non-finite numbers they encode.
+ * Compares listener calls in the golden line format (DESIGN.md §5): per statement, in order;
+ * rows inside one call as a multiset unless the query orders them (`order by`); numbers
+ * with relative tolerance 1e-9; the strings "NaN", "Infinity", "-Infinity" equal the
+ * non-finite numbers they encode (JSON cannot hold those numbers, so the writer spells them).
+ *
+ * Calls of different statements may interleave differently (Esper does not order listeners
+ * of different statements within one step), so only the order within a statement counts.
  */
+type Values = Record<string, unknown>;
+
 export interface UpdateLine {
   readonly stmt: string;
   readonly time: number;
-  readonly new: Record<string, unknown>[] | null;
-  readonly old: Record<string, unknown>[] | null;
+  readonly new: Values[] | null;
+  readonly old: Values[] | null;
+  /** 1-based line in the text it was parsed from (for reports). */
+  readonly lineNo?: number;
 }
+
+const RELATIVE_TOLERANCE = 1e-9;
 
 function numeric(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
@@ -18,55 +28,94 @@ function numeric(v: unknown): number | undefined {
   return undefined;
 }
 
+function numbersEqual(x: number, y: number): boolean {
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
+  if (x === y) return true;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+  return Math.abs(x - y) <= RELATIVE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y));
+}
+
 export function valuesEqual(a: unknown, b: unknown): boolean {
-  const x = numeric(a);
-  const y = numeric(b);
-  if (x !== undefined && y !== undefined && (typeof a === 'number' || typeof b === 'number')) {
-    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return x === y;
-    return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y), 1e-300) || x === y;
+  // A string such as "NaN" only counts as a number when the other side is a real number.
+  if (typeof a === 'number' || typeof b === 'number') {
+    const x = numeric(a);
+    const y = numeric(b);
+    return x !== undefined && y !== undefined && numbersEqual(x, y);
   }
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((v, i) => valuesEqual(v, b[i]));
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object')
-    return rowsEqual(a as Record<string, unknown>, b as Record<string, unknown>);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => valuesEqual(v, b[i]))
+    );
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    return rowsEqual(a as Values, b as Values);
+  }
   return a === b;
 }
 
-export function rowsEqual(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) if (!valuesEqual(a[k] ?? null, b[k] ?? null)) return false;
+/** Same keys (in any order) with equal values: a missing column is not the same as a null one. */
+export function rowsEqual(a: Values, b: Values): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    if (!Object.hasOwn(b, k) || !valuesEqual(a[k], b[k])) return false;
+  }
   return true;
 }
 
-function sidesEqual(
-  a: Record<string, unknown>[] | null,
-  b: Record<string, unknown>[] | null,
+/** undefined when equal, else what differs. */
+function compareSide(
+  actual: Values[] | null,
+  expected: Values[] | null,
+  side: 'new' | 'old',
   ordered: boolean,
-): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.length !== b.length) return false;
-  if (ordered) return a.every((row, i) => rowsEqual(row, b[i] as Record<string, unknown>));
-  const unused = [...b];
-  for (const row of a) {
-    const i = unused.findIndex((other) => rowsEqual(row, other));
-    if (i < 0) return false;
+): string | undefined {
+  if (actual === null || expected === null) {
+    return actual === expected
+      ? undefined
+      : `${side}: expected ${expected === null ? 'null' : `${expected.length} row(s)`}, got ${actual === null ? 'null' : `${actual.length} row(s)`}`;
+  }
+  if (actual.length !== expected.length) {
+    return `${side}: expected ${expected.length} row(s), got ${actual.length}`;
+  }
+  if (ordered) {
+    for (let i = 0; i < expected.length; i++) {
+      if (!rowsEqual(actual[i] as Values, expected[i] as Values)) {
+        return `${side}[${i}] (ordered): expected ${JSON.stringify(expected[i])}, got ${JSON.stringify(actual[i])}`;
+      }
+    }
+    return undefined;
+  }
+  const unused = [...actual];
+  for (const row of expected) {
+    const i = unused.findIndex((other) => rowsEqual(other, row));
+    if (i < 0) return `${side}: expected row ${JSON.stringify(row)} is missing`;
     unused.splice(i, 1);
   }
-  return true;
+  return undefined;
 }
 
 function byStatement(lines: readonly UpdateLine[]): Map<string, UpdateLine[]> {
   const map = new Map<string, UpdateLine[]>();
   for (const line of lines) {
-    const list = map.get(line.stmt) ?? [];
-    list.push(line);
-    map.set(line.stmt, list);
+    const list = map.get(line.stmt);
+    if (list === undefined) map.set(line.stmt, [line]);
+    else list.push(line);
   }
   return map;
 }
 
-/** undefined when equal, else a readable description of the first difference. */
+function where(line: UpdateLine | undefined, label: string): string {
+  if (line === undefined) return `${label}: (none)`;
+  const { lineNo, ...call } = line;
+  return `${label}${lineNo === undefined ? '' : ` line ${lineNo}`}: ${JSON.stringify(call)}`;
+}
+
+/**
+ * undefined when equal, else a readable description of the first difference: the
+ * statement, the call number within it, the line numbers on both sides and what differs.
+ * Statements are checked in order of first appearance in `expected`, then `actual`.
+ */
 export function compareUpdates(
   actual: readonly UpdateLine[],
   expected: readonly UpdateLine[],
@@ -74,26 +123,42 @@ export function compareUpdates(
 ): string | undefined {
   const a = byStatement(actual);
   const e = byStatement(expected);
-  for (const stmt of new Set([...a.keys(), ...e.keys()])) {
+  for (const stmt of new Set([...e.keys(), ...a.keys()])) {
     const as = a.get(stmt) ?? [];
     const es = e.get(stmt) ?? [];
     for (let i = 0; i < Math.max(as.length, es.length); i++) {
       const x = as[i];
       const y = es[i];
+      let what: string | undefined;
       if (x === undefined || y === undefined) {
-        return `statement '${stmt}': ${as.length} calls, expected ${es.length}; first unmatched expected call #${i + 1}: ${JSON.stringify(y ?? null)}; actual: ${JSON.stringify(x ?? null)}`;
+        what = `${as.length} call(s), expected ${es.length}`;
+      } else if (x.time !== y.time) {
+        what = `time: expected ${y.time}, got ${x.time}`;
+      } else {
+        what = compareSide(x.new, y.new, 'new', ordered) ?? compareSide(x.old, y.old, 'old', ordered);
       }
-      if (x.time !== y.time || !sidesEqual(x.new, y.new, ordered) || !sidesEqual(x.old, y.old, ordered)) {
-        return `statement '${stmt}', call #${i + 1}:\n  expected ${JSON.stringify(y)}\n  actual   ${JSON.stringify(x)}`;
+      if (what !== undefined) {
+        return `statement '${stmt}', call #${i + 1}: ${what}\n  ${where(y, 'expected')}\n  ${where(x, 'actual  ')}`;
       }
     }
   }
   return undefined;
 }
 
+/** Parses golden lines, keeping each call's 1-based line number; blank lines are skipped. */
 export function parseLines(text: string): UpdateLine[] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as UpdateLine);
+  const result: UpdateLine[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as string;
+    if (l.trim() === '') continue;
+    let value: UpdateLine;
+    try {
+      value = JSON.parse(l) as UpdateLine;
+    } catch (err) {
+      throw new Error(`line ${i + 1}: not JSON (${(err as Error).message}): ${l}`);
+    }
+    result.push({ ...value, lineNo: i + 1 });
+  }
+  return result;
 }
