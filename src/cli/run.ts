@@ -145,24 +145,26 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   for (const file of options.events) {
     const progress = { bytes: 0 };
     let lastShown = 0;
-    for await (const result of readEvents(
+    for await (const batch of readEvents(
       file,
       readerOptions,
       engine,
       progress,
-    ) as AsyncGenerator<ReadResult>) {
-      counters.read++;
-      if (!result.ok) {
-        if (fail(result.error, undefined)) return 2;
-        continue;
-      }
-      const record = result.record;
-      current = record;
-      try {
-        engine.send(record.type, record.event, record.timestamp);
-      } catch (e) {
-        if (!(e instanceof WeirError)) throw e;
-        if (fail(e, record)) return 2;
+    ) as AsyncGenerator<ReadResult[]>) {
+      for (const result of batch) {
+        counters.read++;
+        if (!result.ok) {
+          if (fail(result.error, undefined)) return 2;
+          continue;
+        }
+        const record = result.record;
+        current = record;
+        try {
+          engine.send(record.type, record.event, record.timestamp);
+        } catch (e) {
+          if (!(e instanceof WeirError)) throw e;
+          if (fail(e, record)) return 2;
+        }
       }
       if (bar !== undefined && progress.bytes - lastShown > 1048576) {
         lastShown = progress.bytes;

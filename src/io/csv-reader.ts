@@ -35,7 +35,7 @@ export async function* readCsv(
   file: string,
   options: ReaderOptions,
   schemaOf: (type: string) => EventSchemaInfo | undefined,
-): AsyncGenerator<ReadResult> {
+): AsyncGenerator<ReadResult[]> {
   const type = options.type;
   const fail = (
     line: number,
@@ -43,12 +43,12 @@ export async function* readCsv(
     code: 'io/malformed-event-line' | 'io/unknown-event-type' | 'io/invalid-value',
   ) => ({ ok: false, error: new WeirError(code, `${file}:${line}: ${message}`, { file, line }) }) as const;
   if (type === undefined) {
-    yield fail(1, 'CSV events need --type to name their event type', 'io/malformed-event-line');
+    yield [fail(1, 'CSV events need --type to name their event type', 'io/malformed-event-line')];
     return;
   }
   const schema = schemaOf(type);
   if (schema === undefined) {
-    yield fail(1, `unknown event type '${type}'`, 'io/unknown-event-type');
+    yield [fail(1, `unknown event type '${type}'`, 'io/unknown-event-type')];
     return;
   }
   const converters = new Map<string, Converter>(schema.properties.map((p) => [p.name, converter(p.type)]));
@@ -86,17 +86,18 @@ export async function* readCsv(
         event[column] = value;
       }
       if (error !== undefined) {
-        yield error;
+        yield [error];
         continue;
       }
       const ts = event[options.timeField];
-      yield {
+      yield [
+        {
         ok: true,
         record: { type, timestamp: typeof ts === 'number' ? ts : undefined, event, file, line },
-      };
+      }];
     }
   } catch (e) {
     const err = e as Error & { lines?: number };
-    yield fail(err.lines ?? 0, `malformed CSV: ${err.message}`, 'io/malformed-event-line');
+    yield [fail(err.lines ?? 0, `malformed CSV: ${err.message}`, 'io/malformed-event-line')];
   }
 }

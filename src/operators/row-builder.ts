@@ -7,7 +7,32 @@ import type { CompiledExpr, EvalContext } from '../plan/expr.js';
 
 export type RowBuilder = (row: Row, ctx: EvalContext) => Row;
 
+const functionIds = new WeakMap<CompiledExpr, number>();
+let nextFunctionId = 0;
+const builders = new Map<string, RowBuilder>();
+
+function idOf(fn: CompiledExpr): number {
+  let id = functionIds.get(fn);
+  if (id === undefined) {
+    id = nextFunctionId++;
+    functionIds.set(fn, id);
+  }
+  return id;
+}
+
+/** Shared across statements with the same columns (see compileExpr's cache: same reason). */
 export function makeRowBuilder(columns: readonly { name: string; fn: CompiledExpr }[]): RowBuilder {
+  const key = JSON.stringify(columns.map((c) => [c.name, idOf(c.fn)]));
+  let builder = builders.get(key);
+  if (builder === undefined) {
+    builder = generateRowBuilder(columns);
+    if (builders.size >= 10_000) builders.clear();
+    builders.set(key, builder);
+  }
+  return builder;
+}
+
+function generateRowBuilder(columns: readonly { name: string; fn: CompiledExpr }[]): RowBuilder {
   const fns = columns.map((c) => c.fn);
   const body = columns.map((c, i) => `${JSON.stringify(c.name)}: f[${i}](row, ctx)`).join(',\n    ');
   return new Function('f', `return function buildRow(row, ctx) {\n  return {\n    ${body}\n  };\n};`)(

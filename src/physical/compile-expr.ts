@@ -248,15 +248,34 @@ function build(expr: BoundExpr, predicate: boolean): CompiledExpr {
   return new Function('e', 'h', body)(em.env, expressionHelpers) as CompiledExpr;
 }
 
+/**
+ * Compiled functions are shared by every statement with the same expression: generated code
+ * is pure, and one function object per expression keeps call sites monomorphic when many
+ * statements share operators (a thousand `avg(price)` statements call one function).
+ */
+const cache = new Map<string, CompiledExpr>();
+const CACHE_LIMIT = 10_000;
+
+function cached(expr: BoundExpr, predicate: boolean): CompiledExpr {
+  const key = `${predicate ? 'p' : 'v'}${JSON.stringify(expr)}`;
+  let fn = cache.get(key);
+  if (fn === undefined) {
+    fn = build(expr, predicate);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
 export function compileExpr(expr: BoundExpr): CompiledExpr {
-  return build(expr, false);
+  return cached(expr, false);
 }
 
 /** True only when the value is exactly true: null and false both reject (where, having, filters). */
 export function compilePredicate(
   expr: BoundExpr,
 ): (row: Record<string, unknown>, ctx: EvalContext) => boolean {
-  return build(expr, true) as (row: Record<string, unknown>, ctx: EvalContext) => boolean;
+  return cached(expr, true) as (row: Record<string, unknown>, ctx: EvalContext) => boolean;
 }
 
 /** Evaluates an expression that reads nothing from a row (constant folding). */
