@@ -1,10 +1,21 @@
 /** `weir explain <file.epl> [--verbose]`: logical, optimized and physical plans. */
-import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { explainModule } from '../runtime/explain-module.js';
 import type { CommandIO } from './io-streams.js';
+import { queryErrors, readSource } from './read-source.js';
+import { renderErrors } from './render-error.js';
 
 export async function explainCommand(file: string, verbose: boolean, io: CommandIO): Promise<number> {
-  const text = await readFile(file, 'utf8');
-  io.stdout.write(explainModule(text, { file, verbose }));
+  const text = readSource(resolve(io.cwd ?? process.cwd(), file), file);
+  let plan: string;
+  try {
+    plan = explainModule(text, { file, verbose });
+  } catch (e) {
+    const errors = queryErrors(e);
+    if (errors === undefined) throw e;
+    io.stderr.write(`${renderErrors(errors, text, file)}\n`);
+    return 1;
+  }
+  io.stdout.write(plan.endsWith('\n') ? plan : `${plan}\n`);
   return 0;
 }

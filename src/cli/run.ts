@@ -1,195 +1,134 @@
 /**
- * `weir run`: deploy an EPL file, replay event files through it in event-time order, print
- * every listener call. Malformed input is reported with file and line and, by policy, stops
- * the run (exit 2) or is counted and skipped; nothing is dropped silently.
+ * The `weir` command line, in-process: `runCommand(argv, io)` parses the arguments, runs
+ * `run`, `check` or `explain` against the given streams and returns the exit code. The bin
+ * (main.ts) and the tests (golden cases included) both go through here, so the tests
+ * exercise exactly what users run.
+ *
+ * Exit codes: 0 success; 1 the query has errors; 2 bad input (malformed event line, missing
+ * file) or bad options; 70 an unexpected internal error (one line; stack with WEIR_DEBUG=1).
  */
-import { existsSync, statSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { SingleBar } from 'cli-progress';
-import { WeirError, WeirErrors } from '../common/errors.js';
-import { readCsv } from '../io/csv-reader.js';
-import type { EventRecord, ReadResult, ReaderOptions } from '../io/event-record.js';
-import { readNdjson } from '../io/ndjson-reader.js';
-import {
-  BufferedWriter,
-  type OutputFormat,
-  type UpdateWriter,
-  csvWriter,
-  ndjsonWriter,
-  tableWriter,
-  updatesWriter,
-} from '../io/output-writer.js';
-import type { Engine } from '../runtime/api.js';
-import { createEngine } from '../runtime/engine.js';
+import { Command, CommanderError, Option } from 'commander';
+import { WeirError } from '../common/errors.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../io/output-writer.js';
+import { bundledExample } from './bundled-example.js';
+import { checkCommand } from './check.js';
+import { explainCommand } from './explain.js';
 import type { CommandIO } from './io-streams.js';
-import { renderError } from './render-error.js';
+import { parseMillis, parsePeriod } from './parse-period.js';
+import { EXIT_BAD_INPUT, runReplay } from './replay.js';
 
-export interface RunOptions {
-  readonly events: readonly string[];
-  readonly type?: string;
-  readonly format: OutputFormat;
-  readonly out?: string;
-  readonly timeField: string;
-  readonly lateness: number;
-  readonly endTime?: number;
-  readonly onError: 'fail' | 'skip';
-  readonly quiet: boolean;
-  /** Print only pattern and match_recognize statements (the alerts). */
-  readonly alertsOnly?: boolean;
+export const EXIT_INTERNAL = 70;
+
+interface RawRunOptions {
+  events?: string[];
+  type?: string;
+  format?: OutputFormat;
+  out?: string;
+  timeField: string;
+  lateness: string;
+  endTime?: string;
+  onError: 'fail' | 'skip';
+  quiet?: boolean;
+  alertsOnly?: boolean;
 }
 
-/** The example `weir run` replays with no arguments, located relative to the installed package. */
-export function bundledExample(): { query: string; events: string } {
-  const dir = fileURLToPath(new URL('../../queries/stock-ticker/', import.meta.url));
-  return { query: resolve(dir, 'query.epl'), events: resolve(dir, 'events.ndjson') };
+/**
+ * Default output: `table` when writing to a terminal (people read it), `ndjson` otherwise
+ * (pipes and files feed tools, which want one JSON object per row).
+ */
+function defaultFormat(io: CommandIO, out: string | undefined): OutputFormat {
+  return out === undefined && (io.stdout as { isTTY?: boolean }).isTTY === true ? 'table' : 'ndjson';
 }
 
-interface Counters {
-  read: number;
-  late: number;
-  malformed: number;
-}
+function program(io: CommandIO, setExit: (code: number) => void): Command {
+  const weir = new Command('weir')
+    .description('Weir: continuous EPL queries over event-time streams')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-function makeWriter(format: OutputFormat, out: BufferedWriter, engine: Engine): UpdateWriter {
-  const columnsOf = (stmt: string) => engine.statement(stmt)?.columns ?? [];
-  switch (format) {
-    case 'updates':
-      return updatesWriter(out);
-    case 'ndjson':
-      return ndjsonWriter(out);
-    case 'csv':
-      return csvWriter(out, columnsOf);
-    case 'table':
-      return tableWriter(out, columnsOf);
-  }
-}
+  weir
+    .command('run')
+    .description('replay event files through the statements of an EPL file (no file: the bundled example)')
+    .argument('[file.epl]', 'schemas and statements')
+    .option('--events <files...>', 'NDJSON or CSV (.csv) event files, replayed in order through one engine')
+    .option('--type <name>', 'event type for flat NDJSON lines and CSV rows')
+    .addOption(
+      new Option('--format <format>', 'output format (default: table on a terminal, else ndjson)').choices(
+        OUTPUT_FORMATS,
+      ),
+    )
+    .option('--out <file>', 'write results to a file instead of stdout')
+    .option('--time-field <name>', 'property holding the event time in flat lines and CSV', 'ts')
+    .option(
+      '--lateness <period>',
+      'how late an event may arrive and still be reordered (500, 2s, 1 min)',
+      '0',
+    )
+    .option('--end-time <ms>', 'after the input, advance event time to this instant, firing due timers')
+    .addOption(
+      new Option('--on-error <policy>', 'on a malformed event line: stop (exit 2) or count and skip')
+        .choices(['fail', 'skip'])
+        .default('fail'),
+    )
+    .option('--quiet', 'no summary, late-event or skip messages on stderr')
+    .option('--alerts-only', 'print only pattern and match_recognize statements')
+    .action(async (file: string | undefined, raw: RawRunOptions) => {
+      const example = bundledExample();
+      const events = raw.events ?? (file === undefined ? [example.events] : []);
+      const options = {
+        events,
+        format: raw.format ?? defaultFormat(io, raw.out),
+        timeField: raw.timeField,
+        lateness: parsePeriod(raw.lateness, '--lateness'),
+        onError: raw.onError,
+        quiet: raw.quiet === true,
+        alertsOnly: raw.alertsOnly === true,
+        ...(raw.type === undefined ? {} : { type: raw.type }),
+        ...(raw.out === undefined ? {} : { out: raw.out }),
+        ...(raw.endTime === undefined ? {} : { endTime: parseMillis(raw.endTime, '--end-time') }),
+      };
+      setExit(await runReplay(file ?? example.query, options, io));
+    });
 
-function readEvents(file: string, options: ReaderOptions, engine: Engine, progress: { bytes: number }) {
-  return extname(file).toLowerCase() === '.csv'
-    ? readCsv(file, options, (t) => engine.schema(t))
-    : readNdjson(file, options, progress);
-}
+  weir
+    .command('check')
+    .description('parse and analyze an EPL file; print every error with a caret')
+    .argument('<file.epl>')
+    .action(async (file: string) => setExit(await checkCommand(file, io)));
 
-export async function runReplay(eplFile: string, options: RunOptions, io: CommandIO): Promise<number> {
-  const text = await readFile(eplFile, 'utf8');
-  const engine = createEngine({ allowedLateness: options.lateness });
-  try {
-    engine.deploy(text, { file: eplFile });
-  } catch (e) {
-    const errors = e instanceof WeirErrors ? e.errors : e instanceof WeirError ? [e] : undefined;
-    if (errors === undefined) throw e;
-    for (const err of errors) io.stderr.write(`${renderError(err, text, eplFile)}\n`);
-    return 1;
-  }
-  for (const file of options.events) {
-    if (!existsSync(file)) {
-      io.stderr.write(`error[io/file-not-found]: event file '${file}' does not exist\n`);
-      return 2;
-    }
-  }
-
-  const sink: Writable = options.out === undefined ? io.stdout : createWriteStream(options.out);
-  const out = new BufferedWriter(sink);
-  const writer = makeWriter(options.format, out, engine);
-  for (const handle of engine.statements()) {
-    if (options.alertsOnly === true && !handle.isPattern) continue;
-    handle.subscribe((n, o, ctx) => writer.update(ctx.statement, ctx.time, n, o));
-  }
-  const counters: Counters = { read: 0, late: 0, malformed: 0 };
-  let current: EventRecord | undefined;
-  engine.onLate((late) => {
-    counters.late++;
-    if (!options.quiet && current !== undefined) {
-      io.stderr.write(
-        `${current.file}:${current.line}: late event: ${late.type} at ${late.timestamp} is older than the watermark ${late.watermark}\n`,
-      );
-    }
-  });
-
-  const totalBytes = options.events.reduce((n, f) => n + statSync(f).size, 0);
-  const bar =
-    io.interactive === true && !options.quiet && totalBytes > 20 * 1024 * 1024
-      ? new SingleBar({
-          stream: io.stderr as NodeJS.WritableStream,
-          format: 'replay [{bar}] {percentage}% | {value}/{total} MB',
-        })
-      : undefined;
-  bar?.start(Math.ceil(totalBytes / 1048576), 0);
-  const started = process.hrtime.bigint();
-  let bytesBefore = 0;
-
-  const fail = (error: WeirError, record: { file: string; line: number } | undefined): boolean => {
-    const where =
-      record !== undefined && !error.message.startsWith(`${record.file}:`)
-        ? `${record.file}:${record.line}: `
-        : '';
-    counters.malformed++;
-    if (options.onError === 'fail') {
-      out.flush();
-      bar?.stop();
-      io.stderr.write(`${where}${error.message}\n`);
-      return true;
-    }
-    if (!options.quiet) io.stderr.write(`skipped: ${where}${error.message}\n`);
-    return false;
-  };
-
-  const readerOptions: ReaderOptions = {
-    timeField: options.timeField,
-    ...(options.type === undefined ? {} : { type: options.type }),
-  };
-  for (const file of options.events) {
-    const progress = { bytes: 0 };
-    let lastShown = 0;
-    for await (const batch of readEvents(
-      file,
-      readerOptions,
-      engine,
-      progress,
-    ) as AsyncGenerator<ReadResult[]>) {
-      for (const result of batch) {
-        counters.read++;
-        if (!result.ok) {
-          if (fail(result.error, undefined)) return 2;
-          continue;
-        }
-        const record = result.record;
-        current = record;
-        try {
-          engine.send(record.type, record.event, record.timestamp);
-        } catch (e) {
-          if (!(e instanceof WeirError)) throw e;
-          if (fail(e, record)) return 2;
-        }
-      }
-      if (bar !== undefined && progress.bytes - lastShown > 1048576) {
-        lastShown = progress.bytes;
-        bar.update(Math.floor((bytesBefore + progress.bytes) / 1048576));
-      }
-    }
-    bytesBefore += statSync(file).size;
-  }
-  engine.flush();
-  if (options.endTime !== undefined) engine.advanceTime(options.endTime);
-  writer.end();
-  bar?.stop();
-  if (options.out !== undefined) await new Promise<void>((done) => (sink as NodeJS.WritableStream).end(done));
-
-  if (!options.quiet) {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const stats = engine.stats();
-    const rows = engine
-      .statements()
-      .map((s) => `${s.name}=${s.stats().rowsOut}`)
-      .join(' ');
-    const rate = seconds > 0 ? Math.round(counters.read / seconds) : counters.read;
-    io.stderr.write(
-      `weir: ${counters.read} events read, ${stats.eventsProcessed} processed, ${counters.late} late, ${counters.malformed} malformed${options.onError === 'skip' && counters.malformed > 0 ? ' (skipped)' : ''}; rows out: ${rows}; ${seconds.toFixed(2)} s, ${rate} events/s\n`,
+  weir
+    .command('explain')
+    .description('print the logical, optimized and physical plans of each statement')
+    .argument('<file.epl>')
+    .option('--verbose', 'also print every optimizer rewrite')
+    .action(async (file: string, opts: { verbose?: boolean }) =>
+      setExit(await explainCommand(file, opts.verbose === true, io)),
     );
+  return weir;
+}
+
+/** Runs `weir <argv…>` against `io`; resolves to the exit code, never rejects. */
+export async function runCommand(argv: readonly string[], io: CommandIO): Promise<number> {
+  let exitCode = 0;
+  try {
+    await program(io, (code) => {
+      exitCode = code;
+    }).parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    return reportFailure(e, io);
   }
-  return 0;
+}
+
+function reportFailure(e: unknown, io: CommandIO): number {
+  // Commander has already printed its message (unknown option, invalid choice, --help).
+  if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+  if (e instanceof WeirError) {
+    io.stderr.write(`weir: error[${e.code}]: ${e.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.stderr.write(`weir: internal error: ${err.message} (set WEIR_DEBUG=1 for the stack)\n`);
+  if (process.env.WEIR_DEBUG === '1' && err.stack !== undefined) io.stderr.write(`${err.stack}\n`);
+  return EXIT_INTERNAL;
 }

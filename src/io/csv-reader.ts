@@ -1,103 +1,177 @@
 /**
- * CSV events (header row, `--type` required), streamed through csv-parse. Values are typed
- * by the event type's schema: numbers parsed, booleans true/false, empty cells null; a value
- * that does not parse is an error naming file, line, column and value.
+ * CSV events: a header row naming the properties, then one event per record, streamed
+ * through csv-parse. `--type` names the event type (required: CSV has no room for it).
+ * Cells are typed by the type's schema (engine.schema): int/long must be integers,
+ * double any number, boolean true/false; an empty cell is null; other columns stay strings.
+ * A cell that does not parse is an `io/invalid-value` error naming file, line, column and value.
+ *
+ * Like the NDJSON reader it yields batches (everything parsed from one chunk of input), and
+ * a record that csv-parse rejects (a stray quote) is yielded as an error so `--on-error skip`
+ * can go on. The parser is paused while a batch is out, so memory stays bounded.
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
-import type { ReadResult, ReaderOptions } from './event-record.js';
+import type { ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
 
+type PropertyType = EventSchemaInfo['properties'][number]['type'];
+
+/** undefined: the text is not a value of the type. */
 type Converter = (text: string) => unknown;
 
-const NOT_PARSED = Symbol('not parsed');
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*[+-]?Infinity\s*$|^\s*NaN\s*$/;
+const TRUE = /^\s*true\s*$/i;
+const FALSE = /^\s*false\s*$/i;
 
-function converter(type: string): Converter {
+export function cellConverter(type: PropertyType): Converter {
   switch (type) {
     case 'int':
     case 'long':
-      return (t) => (/^[+-]?\d+$/.test(t.trim()) ? Number(t) : NOT_PARSED);
+      return (t) => (INTEGER.test(t) ? Number(t) : undefined);
     case 'double':
-      return (t) => {
-        const n = Number(t);
-        return t.trim() !== '' && !Number.isNaN(n) ? n : NOT_PARSED;
-      };
+      return (t) => (DECIMAL.test(t) ? Number(t) : undefined);
     case 'boolean':
-      return (t) => (/^true$/i.test(t.trim()) ? true : /^false$/i.test(t.trim()) ? false : NOT_PARSED);
-    default:
+      return (t) => (TRUE.test(t) ? true : FALSE.test(t) ? false : undefined);
+    case 'string':
+    case 'any':
       return (t) => t;
   }
 }
 
+/** How many records to hold before pausing the parser until the consumer takes them. */
+const MAX_BATCH = 4096;
+
 export async function* readCsv(
-  file: string,
+  path: string,
   options: ReaderOptions,
-  schemaOf: (type: string) => EventSchemaInfo | undefined,
-): AsyncGenerator<ReadResult[]> {
-  const type = options.type;
-  const fail = (
-    line: number,
-    message: string,
+  progress: ReadProgress = { bytes: 0 },
+  file: string = path,
+): AsyncGenerator<ReadItem[]> {
+  const error = (
     code: 'io/malformed-event-line' | 'io/unknown-event-type' | 'io/invalid-value',
-  ) => ({ ok: false, error: new WeirError(code, `${file}:${line}: ${message}`, { file, line }) }) as const;
+    line: number,
+    what: string,
+  ) => new WeirError(code, `${file}:${line}: ${what}`, { file, line });
+  const type = options.type;
   if (type === undefined) {
-    yield [fail(1, 'CSV events need --type to name their event type', 'io/malformed-event-line')];
+    yield [error('io/malformed-event-line', 1, 'CSV events need --type to name their event type')];
     return;
   }
-  const schema = schemaOf(type);
-  if (schema === undefined) {
-    yield [fail(1, `unknown event type '${type}'`, 'io/unknown-event-type')];
+  const schema = options.schemaOf?.(type);
+  if (options.schemaOf !== undefined && schema === undefined) {
+    yield [error('io/unknown-event-type', 1, `unknown event type '${type}' (from --type)`)];
     return;
   }
-  const converters = new Map<string, Converter>(schema.properties.map((p) => [p.name, converter(p.type)]));
-  converters.set(options.timeField, converter('long'));
-  const parser = createReadStream(file).pipe(
-    parse({ columns: true, skip_empty_lines: true, relax_column_count: false, bom: true, info: true }),
-  );
-  try {
-    for await (const item of parser as AsyncIterable<{
-      record: Record<string, string>;
-      info: { lines: number };
-    }>) {
-      const line = item.info.lines;
-      const event: Row = {};
-      let error: ReadResult | undefined;
-      for (const [column, text] of Object.entries(item.record)) {
-        const convert = converters.get(column);
-        if (convert === undefined) {
-          event[column] = text;
-          continue;
-        }
-        if (text === '') {
-          event[column] = null;
-          continue;
-        }
-        const value = convert(text);
-        if (value === NOT_PARSED) {
-          error = fail(
-            line,
-            `column '${column}': cannot read ${JSON.stringify(text)} as ${column === options.timeField ? 'a timestamp' : schema.properties.find((p) => p.name === column)?.type}`,
-            'io/invalid-value',
-          );
-          break;
-        }
-        event[column] = value;
-      }
-      if (error !== undefined) {
-        yield [error];
+  const typeOf = new Map<string, PropertyType>(schema?.properties.map((p) => [p.name, p.type]) ?? []);
+  const timeField = options.timeField;
+  if (!typeOf.has(timeField)) typeOf.set(timeField, 'long');
+
+  let header: string[] | undefined;
+  let converters: Converter[] = [];
+  const readHeader = (cells: string[]) => {
+    header = cells.map((c) => c.trim());
+    converters = header.map((name) => cellConverter(typeOf.get(name) ?? 'string'));
+  };
+  const toItem = (header: string[], cells: string[], line: number): ReadItem => {
+    if (cells.length !== header.length) {
+      return error(
+        'io/malformed-event-line',
+        line,
+        `expected ${header.length} fields as in the header, got ${cells.length}`,
+      );
+    }
+    const event: Row = {};
+    for (let i = 0; i < cells.length; i++) {
+      const name = header[i] as string;
+      const text = cells[i] as string;
+      if (text === '') {
+        event[name] = null;
         continue;
       }
-      const ts = event[options.timeField];
-      yield [
-        {
-        ok: true,
-        record: { type, timestamp: typeof ts === 'number' ? ts : undefined, event, file, line },
-      }];
+      const value = (converters[i] as Converter)(text);
+      if (value === undefined) {
+        const what = name === timeField ? 'a time in milliseconds' : (typeOf.get(name) as string);
+        return error(
+          'io/invalid-value',
+          line,
+          `column '${name}': cannot read ${JSON.stringify(text)} as ${what}`,
+        );
+      }
+      event[name] = value;
     }
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    yield [fail(err.lines ?? 0, `malformed CSV: ${err.message}`, 'io/malformed-event-line')];
+    const ts = event[timeField];
+    return { type, timestamp: typeof ts === 'number' ? ts : undefined, event, file, line };
+  };
+
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_records_with_error: true,
+    skip_empty_lines: true,
+  });
+  let queue: ReadItem[] = [];
+  let finished = false;
+  let failure: Error | undefined;
+  let inputFailure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  parser.on('data', (item: { record: string[]; info: { lines: number } }) => {
+    if (header === undefined) {
+      readHeader(item.record);
+      return;
+    }
+    queue.push(toItem(header, item.record, item.info.lines));
+    if (queue.length >= MAX_BATCH) parser.pause();
+    notify();
+  });
+  parser.on('skip', (e: Error & { lines?: number }) => {
+    queue.push(error('io/malformed-event-line', e.lines ?? 0, `malformed CSV: ${e.message}`));
+    notify();
+  });
+  const stop = (e?: Error) => {
+    if (e !== undefined && failure === undefined) failure = e;
+    finished = true;
+    notify();
+  };
+  parser.on('end', () => stop());
+  parser.on('error', stop);
+  input.on('error', (e) => {
+    inputFailure = e;
+    stop();
+  });
+  input.pipe(parser);
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const batch = queue;
+        queue = [];
+        progress.bytes = input.bytesRead;
+        yield batch;
+        parser.resume();
+        continue;
+      }
+      if (finished) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    progress.bytes = input.bytesRead;
+    if (inputFailure !== undefined) throw inputFailure;
+    if (failure !== undefined) {
+      const e = failure as Error & { lines?: number };
+      yield [error('io/malformed-event-line', e.lines ?? 0, `malformed CSV: ${e.message}`)];
+    }
+  } finally {
+    input.destroy();
+    parser.destroy();
   }
 }

@@ -1,5 +1,7 @@
 /** One event read from a file, with where it came from (for error messages). */
+import type { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
+import type { EventSchemaInfo } from '../runtime/api.js';
 
 export interface EventRecord {
   readonly type: string;
@@ -11,14 +13,23 @@ export interface EventRecord {
   readonly line: number;
 }
 
+/**
+ * What a reader yields for one line: the event, or the error that line is (malformed JSON,
+ * no type, unknown type, a value that does not parse). Errors are yielded, not thrown, so the
+ * caller applies its policy (fail at the first, or count and skip) and the stream goes on.
+ */
+export type ReadItem = EventRecord | WeirError;
+
 export interface ReaderOptions {
   /** Event type for flat lines and CSV rows. */
   readonly type?: string;
   /** Property holding the event time in flat lines and CSV rows (default `ts`). */
   readonly timeField: string;
+  /** The declared event types (engine.schema): unknown types are reported with their line. */
+  readonly schemaOf?: (type: string) => EventSchemaInfo | undefined;
 }
 
-/** A malformed line: reported with file and line, then skipped or fatal by the caller's policy. */
-export type ReadResult =
-  | { readonly ok: true; readonly record: EventRecord }
-  | { readonly ok: false; readonly error: import('../common/errors.js').WeirError };
+/** Bytes of the file read so far, updated as the reader goes (for a progress bar). */
+export interface ReadProgress {
+  bytes: number;
+}

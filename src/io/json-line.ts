@@ -1,8 +1,29 @@
-/** JSON for output lines: non-finite numbers become the strings "Infinity", "-Infinity", "NaN". */
+/**
+ * JSON for output lines. JSON has no Infinity or NaN, and JSON.stringify would silently
+ * write them as null (indistinguishable from a real null), so they are spelled as the
+ * strings "Infinity", "-Infinity", "NaN" (the golden format, DESIGN.md §5).
+ *
+ * JSON.stringify with a replacer function is several times slower than without one, so the
+ * replacer is used only for values that hold a non-finite number (rare), found by a scan.
+ */
 function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
 
-export function toJsonLine(value: unknown): string {
-  return JSON.stringify(value, replacer);
+/** Whether `value` holds a non-finite number anywhere (arrays and plain objects are searched). */
+export function hasNonFinite(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasNonFinite(v)) return true;
+    return false;
+  }
+  for (const k in value) {
+    if (hasNonFinite((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
+export function toJson(value: unknown): string {
+  return hasNonFinite(value) ? JSON.stringify(value, replacer) : JSON.stringify(value);
 }

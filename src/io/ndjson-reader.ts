@@ -1,92 +1,110 @@
 /**
- * NDJSON events, streamed line by line (bounded memory for any file size). A line is an
- * envelope `{"type":"T","ts":1000,"data":{…}}` or a flat object typed by `--type` with its
- * time in `--time-field`. Blank lines are skipped; a malformed line yields an error naming
- * the file and line instead of stopping the stream, so the caller decides (fail or skip).
+ * NDJSON events, streamed: bounded memory for any file size. A line is an envelope
+ * `{"type":"T","ts":1000,"data":{…}}` or a flat object typed by `--type` (or by its own
+ * string `type` property) with its time in `--time-field`; a flat event is passed on whole
+ * (the engine keeps the declared properties, so the time field may also be one of them).
+ * Blank lines are skipped but counted, so line numbers match an editor's.
+ *
+ * Why batches: the reader yields the items of each ~1 MiB chunk's complete lines as one
+ * array, so the consumer pays one `await` per chunk instead of one per line; with per-line
+ * async iteration (readline) the awaits cost more than JSON.parse on small events. Backpressure
+ * holds: the file stream is only read when the consumer asks for the next batch.
  */
 import { createReadStream } from 'node:fs';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
-import type { ReadResult, ReaderOptions } from './event-record.js';
+import type { ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
+import { type TypeCheck, knownTypes } from './known-types.js';
 
-function malformed(file: string, line: number, what: string): ReadResult {
-  return {
-    ok: false,
-    error: new WeirError('io/malformed-event-line', `${file}:${line}: ${what}`, { file, line }),
-  };
+const CHUNK_BYTES = 1 << 20;
+
+function malformed(file: string, line: number, what: string): WeirError {
+  return new WeirError('io/malformed-event-line', `${file}:${line}: ${what}`, { file, line });
 }
 
 function isObject(v: unknown): v is Row {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Interprets one parsed JSON line. Exported for tests and for in-memory sources. */
+function isTime(ts: unknown): boolean {
+  return typeof ts === 'number' && Number.isFinite(ts);
+}
+
+/**
+ * Interprets one parsed JSON line. Exported for tests and for in-memory sources.
+ * `isKnown` reports unknown types here, with the line, rather than later in the engine.
+ */
 export function interpretLine(
   value: unknown,
   file: string,
   line: number,
   options: ReaderOptions,
-): ReadResult {
+  isKnown: TypeCheck = () => true,
+): ReadItem {
   if (!isObject(value)) return malformed(file, line, 'expected a JSON object');
-  if (isObject(value.data) && typeof value.type === 'string') {
-    const ts = value.ts;
-    if (ts !== undefined && (typeof ts !== 'number' || !Number.isFinite(ts))) {
-      return malformed(file, line, `"ts" must be a number of milliseconds, got ${JSON.stringify(ts)}`);
+  let type: string | undefined;
+  let ts: unknown;
+  let event: Row;
+  let timeName: string;
+  if (typeof value.type === 'string' && isObject(value.data)) {
+    type = value.type;
+    ts = value.ts;
+    event = value.data;
+    timeName = 'ts';
+  } else {
+    type = options.type ?? (typeof value.type === 'string' ? value.type : undefined);
+    if (type === undefined) {
+      return malformed(
+        file,
+        line,
+        'no event type: use envelope lines {"type":…,"ts":…,"data":{…}} or pass --type',
+      );
     }
-    return {
-      ok: true,
-      record: { type: value.type, timestamp: ts as number | undefined, event: value.data, file, line },
-    };
+    timeName = options.timeField;
+    ts = value[timeName];
+    event = value;
   }
-  const type = options.type ?? (typeof value.type === 'string' ? value.type : undefined);
-  if (type === undefined) {
-    return malformed(
+  if (ts === null) ts = undefined;
+  if (ts !== undefined && !isTime(ts)) {
+    return malformed(file, line, `"${timeName}" must be a number of milliseconds, got ${JSON.stringify(ts)}`);
+  }
+  if (!isKnown(type)) {
+    return new WeirError('io/unknown-event-type', `${file}:${line}: unknown event type '${type}'`, {
       file,
       line,
-      'no event type: use envelope lines {"type":…,"ts":…,"data":{…}} or pass --type',
-    );
+    });
   }
-  const ts = value[options.timeField];
-  if (ts !== undefined && ts !== null && (typeof ts !== 'number' || !Number.isFinite(ts))) {
-    return malformed(
-      file,
-      line,
-      `"${options.timeField}" must be a number of milliseconds, got ${JSON.stringify(ts)}`,
-    );
-  }
-  return { ok: true, record: { type, timestamp: ts ?? undefined, event: value, file, line } };
+  return { type, timestamp: ts as number | undefined, event, file, line };
 }
 
-/**
- * Streams the file in chunks and yields the results of each chunk's complete lines as one
- * batch: one await per chunk instead of one per line, so replay is bound by JSON.parse and
- * the engine, not by async iteration. `progress.bytes` follows the bytes read.
- */
 export async function* readNdjson(
-  file: string,
+  path: string,
   options: ReaderOptions,
-  progress: { bytes: number } = { bytes: 0 },
-): AsyncGenerator<ReadResult[]> {
-  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  progress: ReadProgress = { bytes: 0 },
+  file: string = path,
+): AsyncGenerator<ReadItem[]> {
+  const isKnown = knownTypes(options.schemaOf);
+  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES });
   let carry = '';
   let line = 0;
-  const parse = (text: string, out: ReadResult[]) => {
+  const parse = (text: string, out: ReadItem[]) => {
     line++;
-    const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (trimmed.trim() === '') return;
+    let body = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text; // CRLF
+    if (line === 1 && body.charCodeAt(0) === 0xfeff) body = body.slice(1); // byte order mark
+    if (body.trim() === '') return;
     let value: unknown;
     try {
-      value = JSON.parse(trimmed);
+      value = JSON.parse(body);
     } catch (e) {
       out.push(malformed(file, line, `invalid JSON: ${(e as Error).message}`));
       return;
     }
-    out.push(interpretLine(value, file, line, options));
+    out.push(interpretLine(value, file, line, options, isKnown));
   };
   for await (const chunk of input as AsyncIterable<string>) {
     progress.bytes = input.bytesRead;
-    const text = carry + chunk;
-    const batch: ReadResult[] = [];
+    const text = carry === '' ? chunk : carry + chunk;
+    const batch: ReadItem[] = [];
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       parse(text.slice(start, nl), batch);
@@ -96,7 +114,7 @@ export async function* readNdjson(
     if (batch.length > 0) yield batch;
   }
   if (carry !== '') {
-    const batch: ReadResult[] = [];
+    const batch: ReadItem[] = [];
     parse(carry, batch);
     if (batch.length > 0) yield batch;
   }

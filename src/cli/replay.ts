@@ -1,0 +1,189 @@
+/**
+ * The body of `weir run`: deploy an EPL file, replay event files through one engine in the
+ * order given, print every listener call in the chosen format, then `flush()` (end of input
+ * releases the event-time buffer) and `advanceTime(--end-time)` so timers due by then fire.
+ *
+ * Malformed input is reported with file and line and, by policy, stops the run (exit 2) or
+ * is counted and skipped; late events are counted and reported; nothing is dropped silently.
+ */
+import { closeSync, createWriteStream, openSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { WeirError } from '../common/errors.js';
+import { BufferedWriter } from '../io/buffered-writer.js';
+import type { EventRecord, ReaderOptions } from '../io/event-record.js';
+import { type OutputFormat, createWriter } from '../io/output-writer.js';
+import { readEvents } from '../io/read-events.js';
+import type { Engine } from '../runtime/api.js';
+import { createEngine } from '../runtime/engine.js';
+import type { CommandIO } from './io-streams.js';
+import { createProgress } from './progress.js';
+import { queryErrors, readSource } from './read-source.js';
+import { renderErrors } from './render-error.js';
+import { formatSummary } from './summary.js';
+
+export interface RunOptions {
+  /** Event files as the user named them (relative to `io.cwd`), replayed in this order. */
+  readonly events: readonly string[];
+  readonly type?: string;
+  readonly format: OutputFormat;
+  readonly out?: string;
+  readonly timeField: string;
+  /** Allowed lateness, ms. */
+  readonly lateness: number;
+  readonly endTime?: number;
+  readonly onError: 'fail' | 'skip';
+  readonly quiet: boolean;
+  /** Print only pattern and match_recognize statements (the alerts). */
+  readonly alertsOnly?: boolean;
+}
+
+/** Exit codes: 0 done, 1 the query has errors, 2 bad input or options. */
+export const EXIT_OK = 0;
+export const EXIT_QUERY_ERRORS = 1;
+export const EXIT_BAD_INPUT = 2;
+
+function openOut(path: string, shown: string): Writable {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new WeirError('cli/invalid-option', `--out: cannot write '${shown}': ${(e as Error).message}`);
+  }
+  return createWriteStream('', { fd });
+}
+
+function endStream(stream: Writable): Promise<void> {
+  return new Promise((done, fail) => {
+    stream.once('error', fail);
+    stream.end(done);
+  });
+}
+
+function deploy(engine: Engine, text: string, file: string, io: CommandIO): boolean {
+  try {
+    engine.deploy(text, { file });
+    return true;
+  } catch (e) {
+    const errors = queryErrors(e);
+    if (errors === undefined) throw e;
+    io.stderr.write(`${renderErrors(errors, text, file)}\n`);
+    return false;
+  }
+}
+
+export async function runReplay(eplFile: string, options: RunOptions, io: CommandIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const text = readSource(resolve(cwd, eplFile), eplFile);
+  const engine = createEngine({ allowedLateness: options.lateness });
+  if (!deploy(engine, text, eplFile, io)) return EXIT_QUERY_ERRORS;
+
+  const paths = options.events.map((f) => resolve(cwd, f));
+  let totalBytes = 0;
+  for (let i = 0; i < paths.length; i++) {
+    try {
+      totalBytes += statSync(paths[i] as string).size;
+    } catch {
+      io.stderr.write(`weir: error[io/file-not-found]: event file '${options.events[i]}' does not exist\n`);
+      return EXIT_BAD_INPUT;
+    }
+  }
+
+  const sink = options.out === undefined ? io.stdout : openOut(resolve(cwd, options.out), options.out);
+  const out = new BufferedWriter(sink);
+  const statements = engine.statements().filter((s) => options.alertsOnly !== true || s.isPattern);
+  const writer = createWriter(options.format, out, statements);
+  for (const handle of statements) {
+    handle.subscribe((n, o, ctx) => writer.update(ctx.statement, ctx.time, n, o));
+  }
+
+  let read = 0;
+  let late = 0;
+  let malformed = 0;
+  let current: EventRecord | undefined;
+  engine.onLate((event) => {
+    late++;
+    if (options.quiet) return;
+    const where = current === undefined ? '' : `${current.file}:${current.line}: `;
+    io.stderr.write(
+      `${where}late event: ${event.type} at ${event.timestamp} is older than the watermark ${event.watermark}\n`,
+    );
+  });
+
+  const progress = createProgress(io.stderr, totalBytes, io.interactive === true && !options.quiet);
+  const finish = async () => {
+    writer.end();
+    progress.stop();
+    if (options.out !== undefined) await endStream(sink);
+  };
+  /** Reports one bad line or rejected event; true when the run must stop. */
+  const reject = (error: WeirError, record: EventRecord | undefined): boolean => {
+    malformed++;
+    const where = record === undefined ? '' : `${record.file}:${record.line}: `;
+    if (options.onError === 'fail') {
+      writer.end(); // the results up to the bad line are printed before the error
+      progress.stop();
+      io.stderr.write(`${where}${error.message}\n`);
+      return true;
+    }
+    if (!options.quiet) io.stderr.write(`skipped: ${where}${error.message}\n`);
+    return false;
+  };
+
+  const readerOptions: ReaderOptions = {
+    timeField: options.timeField,
+    schemaOf: (type) => engine.schema(type),
+    ...(options.type === undefined ? {} : { type: options.type }),
+  };
+  const started = performance.now();
+  let bytesBefore = 0;
+  for (let f = 0; f < paths.length; f++) {
+    const path = paths[f] as string;
+    const bytes = { bytes: 0 };
+    for await (const batch of readEvents(path, readerOptions, bytes, options.events[f])) {
+      for (let i = 0; i < batch.length; i++) {
+        const item = batch[i] as EventRecord | WeirError;
+        read++;
+        if (item instanceof WeirError) {
+          if (reject(item, undefined)) {
+            await finish();
+            return EXIT_BAD_INPUT;
+          }
+          continue;
+        }
+        current = item;
+        try {
+          engine.send(item.type, item.event, item.timestamp);
+        } catch (e) {
+          if (!(e instanceof WeirError)) throw e;
+          if (reject(e, item)) {
+            await finish();
+            return EXIT_BAD_INPUT;
+          }
+        }
+      }
+      progress.update(bytesBefore + bytes.bytes);
+      if (out.needsDrain) await out.drained();
+    }
+    bytesBefore += bytes.bytes;
+  }
+  current = undefined;
+  engine.flush();
+  if (options.endTime !== undefined) engine.advanceTime(options.endTime);
+  await finish();
+
+  if (!options.quiet) {
+    const seconds = (performance.now() - started) / 1000;
+    const summary = formatSummary({
+      read,
+      processed: engine.stats().eventsProcessed,
+      late,
+      malformed,
+      skipped: options.onError === 'skip',
+      rowsOut: engine.statements().map((s) => ({ statement: s.name, rows: s.stats().rowsOut })),
+      seconds,
+    });
+    io.stderr.write(`${summary}\n`);
+  }
+  return EXIT_OK;
+}

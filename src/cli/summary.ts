@@ -1,0 +1,32 @@
+/**
+ * The end-of-run report on stderr: what was read, what the engine processed, what was late
+ * or malformed, rows out per statement and the rate. Nothing is dropped silently, so every
+ * event read is accounted for here (processed, late, malformed, or still buffered at a
+ * timer-free end).
+ */
+export interface ReplaySummary {
+  /** Lines holding an event or an error (blank lines are not counted). */
+  readonly read: number;
+  readonly processed: number;
+  readonly late: number;
+  readonly malformed: number;
+  /** Whether malformed lines were skipped (`--on-error skip`). */
+  readonly skipped: boolean;
+  readonly rowsOut: readonly { readonly statement: string; readonly rows: number }[];
+  readonly seconds: number;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatSummary(s: ReplaySummary): string {
+  const rate = s.seconds > 0 ? Math.round(s.read / s.seconds) : s.read;
+  const malformed = `${s.malformed} malformed${s.skipped && s.malformed > 0 ? ' (skipped)' : ''}`;
+  const rows = s.rowsOut.length === 0 ? 'none' : s.rowsOut.map((r) => `${r.statement}=${r.rows}`).join(' ');
+  return [
+    `weir: ${plural(s.read, 'event')} read, ${s.processed} processed, ${s.late} late, ${malformed}`,
+    `weir: rows out: ${rows}`,
+    `weir: ${s.seconds.toFixed(3)} s, ${rate} events/s`,
+  ].join('\n');
+}
