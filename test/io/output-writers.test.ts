@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { BufferedWriter } from '../../src/io/buffered-writer.js';
+import { csvCell, csvWriter } from '../../src/io/csv-writer.js';
+import { ndjsonWriter } from '../../src/io/ndjson-writer.js';
+import { OUTPUT_FORMATS, createWriter } from '../../src/io/output-writer.js';
+import { readableValue, tableWriter } from '../../src/io/table-writer.js';
+import { capture } from './capture.js';
+
+const STATEMENTS = [
+  { name: 'avg', columns: ['sym', 'a'] },
+  { name: 'spikes', columns: ['sym', 'price'] },
+];
+
+describe('ndjson writer', () => {
+  it('writes one line per row, new rows before old ones', () => {
+    const out = capture();
+    const w = ndjsonWriter(new BufferedWriter(out.stream));
+    w.update('s', 5, [{ a: 1 }, { a: 2 }], [{ a: 0 }]);
+    w.update('t', 6, null, null);
+    w.update('t', 7, null, [{ b: Number.NaN }]);
+    w.end();
+    expect(out.text()).toBe(
+      [
+        '{"stmt":"s","time":5,"stream":"new","row":{"a":1}}',
+        '{"stmt":"s","time":5,"stream":"new","row":{"a":2}}',
+        '{"stmt":"s","time":5,"stream":"old","row":{"a":0}}',
+        '{"stmt":"t","time":7,"stream":"old","row":{"b":"NaN"}}',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('csv writer', () => {
+  it('writes one header with the union of the columns and leaves other statements’ cells empty', () => {
+    const out = capture();
+    const w = csvWriter(new BufferedWriter(out.stream), STATEMENTS);
+    w.update('avg', 1, [{ sym: 'A', a: 1.5 }], null);
+    w.update('spikes', 2, [{ sym: 'B', price: 3 }], [{ sym: 'C', price: 4 }]);
+    w.end();
+    expect(out.text()).toBe(
+      'stmt,time,stream,sym,a,price\navg,1,new,A,1.5,\nspikes,2,new,B,,3\nspikes,2,old,C,,4\n',
+    );
+  });
+
+  it('quotes what needs quoting and tells null from an empty string', () => {
+    expect(
+      [null, undefined, '', 'a,b', 'say "hi"', 'two\nlines', ' pad', true, 2.5, [1, 2]].map(csvCell),
+    ).toEqual(['', '', '""', '"a,b"', '"say ""hi"""', '"two\nlines"', '" pad"', 'true', '2.5', '"[1,2]"']);
+  });
+
+  it('writes the header even when there is no output', () => {
+    const out = capture();
+    csvWriter(new BufferedWriter(out.stream), STATEMENTS).end();
+    expect(out.text()).toBe('stmt,time,stream,sym,a,price\n');
+  });
+});
+
+describe('table writer', () => {
+  it('aligns time, statement and each statement’s cells, marking new (+) and old (-) rows', () => {
+    const out = capture();
+    const w = tableWriter(new BufferedWriter(out.stream), STATEMENTS);
+    w.update('avg', 1700000000531, [{ sym: 'ACME', a: 99.57 }], null);
+    w.update('spikes', 1700000010584, [{ sym: 'INIT', price: 19.34 }], null);
+    w.update('avg', 1700000000805, [{ sym: 'X', a: 1 / 3 }], [{ sym: 'ACME', a: null }]);
+    w.end();
+    expect(out.text()).toBe(
+      [
+        '1700000000531  avg     +  sym=ACME  a=99.57',
+        '1700000010584  spikes  +  sym=INIT  price=19.34',
+        '1700000000805  avg     +  sym=X     a=0.33333333',
+        '1700000000805  avg     -  sym=ACME  a=null',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('pads short times to the width of an epoch-millisecond time', () => {
+    const out = capture();
+    const w = tableWriter(new BufferedWriter(out.stream), [{ name: 'stmt-1', columns: ['n'] }]);
+    w.update('stmt-1', 5, [{ n: 1 }], null);
+    w.end();
+    expect(out.text()).toBe('            5  stmt-1  +  n=1\n');
+  });
+
+  it('shortens doubles for reading only', () => {
+    expect(
+      [1 / 3, 100, 1e21, Number.NaN, Number.NEGATIVE_INFINITY, 'x', null, { a: 1 }].map(readableValue),
+    ).toEqual(['0.33333333', '100', '1e+21', 'NaN', '-Infinity', 'x', 'null', '{"a":1}']);
+  });
+});
+
+describe('createWriter', () => {
+  it('has a writer for every format', () => {
+    for (const format of OUTPUT_FORMATS) {
+      const out = capture();
+      const w = createWriter(format, new BufferedWriter(out.stream), STATEMENTS);
+      w.update('avg', 1, [{ sym: 'A', a: 2 }], null);
+      w.end();
+      expect(out.text()).toContain('A');
+    }
+  });
+});
+
+describe('BufferedWriter', () => {
+  it('hands text over in chunks of about 64 KiB, in order', () => {
+    const out = capture();
+    const b = new BufferedWriter(out.stream);
+    const line = `${'x'.repeat(99)}\n`;
+    for (let i = 0; i < 2000; i++) b.write(line); // 200,000 characters
+    b.flush();
+    expect(out.text()).toBe(line.repeat(2000));
+    expect(out.writes()).toBe(4); // three full 64 KiB chunks and the rest
+  });
+
+  it('waits for a slow stream to drain when it asks to', async () => {
+    const out = capture({ highWaterMark: 1024, slow: true });
+    const b = new BufferedWriter(out.stream);
+    b.write('y'.repeat(70 * 1024));
+    expect(b.needsDrain).toBe(true);
+    await b.drained();
+    expect(out.stream.writableLength).toBe(0);
+    expect(b.needsDrain).toBe(false);
+    await b.drained(); // nothing pending: resolves at once
+  });
+});
