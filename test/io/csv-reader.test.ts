@@ -76,7 +76,10 @@ describe('readCsv', () => {
     const path = file('crlf.csv', '\uFEFFsym,qty,ts\r\nA,1,10\r\n\r\n"two\nlines",2,20\r\n');
     const items = await read(path);
     expect(
-      items.map((i) => [(i as { line: number }).line, (i as { event: { sym: string } }).event.sym]),
+      items.map((i) => [
+        (i as unknown as { line: number }).line,
+        (i as unknown as { event: { sym: string } }).event.sym,
+      ]),
     ).toEqual([
       [2, 'A'],
       [5, 'two\nlines'],
@@ -104,7 +107,7 @@ describe('readCsv', () => {
       `${path}:6: column 'ts': cannot read "soon" as a time in milliseconds`,
     ]);
     expect(messages.map((e) => e.line)).toEqual([3, 4, 5, 6]);
-    expect((items[5] as { event: { sym: string } }).event.sym).toBe('F');
+    expect((items[5] as unknown as { event: { sym: string } }).event.sym).toBe('F');
   });
 
   it('reports a record with the wrong number of fields, and a stray quote, as malformed lines', async () => {

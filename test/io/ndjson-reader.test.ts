@@ -63,8 +63,8 @@ describe('readNdjson', () => {
       '\uFEFF{"type":"T","ts":1,"data":{}}\r\n\r\n   \n\t\n{"type":"T","ts":2,"data":{}}',
     );
     const items = await read(path);
-    expect(items.map((i) => (i as { line: number }).line)).toEqual([1, 5]);
-    expect(items.map((i) => (i as { timestamp: number }).timestamp)).toEqual([1, 2]);
+    expect(items.map((i) => (i as unknown as { line: number }).line)).toEqual([1, 5]);
+    expect(items.map((i) => (i as unknown as { timestamp: number }).timestamp)).toEqual([1, 2]);
   });
 
   it('reports invalid JSON with file, line and the parser message, and goes on', async () => {
@@ -79,7 +79,7 @@ describe('readNdjson', () => {
     expect(error.message).toMatch(new RegExp(`^${path}:3: invalid JSON: `));
     expect(error.line).toBe(3);
     expect(error.file).toBe(path);
-    expect((items[2] as { line: number }).line).toBe(4);
+    expect((items[2] as unknown as { line: number }).line).toBe(4);
   });
 
   it('reports a line that is not an object, has no type, or has a non-numeric time', async () => {
