@@ -141,7 +141,7 @@ describe('readCsv', () => {
     for await (const batch of readCsv(path, { timeField: 'ts', type: 'Tick', schemaOf })) {
       batches++;
       for (const item of batch) {
-        const r = item as { line: number; event: { qty: number } };
+        const r = item as unknown as { line: number; event: { qty: number } };
         ok &&= r.line === count + 2 && r.event.qty === count;
         count++;
       }

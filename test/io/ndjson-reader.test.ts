@@ -139,7 +139,7 @@ describe('readNdjson', () => {
     for await (const batch of readNdjson(path, { timeField: 'ts' }, progress)) {
       batches++;
       for (const item of batch) {
-        const r = item as { timestamp: number; line: number; event: { k: string } };
+        const r = item as unknown as { timestamp: number; line: number; event: { k: string } };
         ok &&= r.timestamp === count && r.line === count + 1 && r.event.k === `é€😀${count}`;
         count++;
       }
