@@ -36,10 +36,14 @@ export class AggregateGroupedOperator implements Operator {
 
   onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
     // The common step of a sliding window: one event in or one event out.
-    if (removed === null && inserted !== null && inserted.length === 1)
-      return this.single(inserted[0] as Row, true);
-    if (inserted === null && removed !== null && removed.length === 1)
-      return this.single(removed[0] as Row, false);
+    if (removed === null && inserted !== null && inserted.length === 1) {
+      this.single(inserted[0] as Row, true);
+      return;
+    }
+    if (inserted === null && removed !== null && removed.length === 1) {
+      this.single(removed[0] as Row, false);
+      return;
+    }
     const ctx = this.ctx;
     const changed = this.changed;
     if (inserted !== null) for (const row of inserted) this.touch(row);

@@ -408,6 +408,8 @@ export class PatternMatcher {
 
   /** `not x`: true from the start; permanently false once x occurs. */
   private startNot(node: PatternNode, state: MatchState, parent: Parent): Instance {
+    // Assigned once, but read by quit() during the child's own start: a const would be in its TDZ.
+    // biome-ignore lint/style/useConst: see above
     let child: Instance | undefined;
     let done = false;
     const inst: Instance = {
@@ -497,6 +499,8 @@ export class PatternMatcher {
   ): Instance {
     let matches = 0;
     let done = false;
+    // Assigned once, but read by quit() during the child's own start: a const would be in its TDZ.
+    // biome-ignore lint/style/useConst: see above
     let child: Instance | undefined;
     const inst: Instance = {
       quit: () => {
@@ -531,6 +535,8 @@ export class PatternMatcher {
   private startWhile(node: PatternNode, condition: BoundExpr, state: MatchState, parent: Parent): Instance {
     const test = this.ctx.compile(condition);
     let done = false;
+    // Assigned once, but read by quit() during the child's own start: a const would be in its TDZ.
+    // biome-ignore lint/style/useConst: see above
     let child: Instance | undefined;
     const inst: Instance = {
       quit: () => {

@@ -19,7 +19,10 @@ const stream = fc
   })
   .map((raw) => {
     let ts = 1000;
-    return raw.map((r, i) => ({ type: r.type as Ev['type'], id: `${r.type}${i}`, ts: (ts += r.gap) }));
+    return raw.map((r, i) => {
+      ts += r.gap;
+      return { type: r.type as Ev['type'], id: `${r.type}${i}`, ts };
+    });
   });
 
 function run(pattern: string, events: readonly Ev[]): string[] {

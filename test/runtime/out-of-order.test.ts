@@ -50,7 +50,10 @@ describe('out-of-order input within the lateness bound', () => {
           fc.infiniteStream(fc.integer({ min: 0, max: 1000 })),
           (raw, lateness, jitter) => {
             let ts = 1000;
-            const inOrder = raw.map((r) => ({ ts: (ts += r.gap), k: r.k, v: r.v }));
+            const inOrder = raw.map((r) => {
+              ts += r.gap;
+              return { ts, k: r.k, v: r.v };
+            });
             // Each event may move behind later events that are at most `lateness` ms newer.
             const keys = inOrder.map((e) => ({
               e,
