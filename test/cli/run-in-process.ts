@@ -1,0 +1,37 @@
+/** Runs `weir …` through runCommand (src/cli/run.ts) with captured streams and optional cwd/TTY. */
+import { Writable } from 'node:stream';
+import type { CommandIO } from '../../src/cli/io-streams.js';
+import { runCommand } from '../../src/cli/run.js';
+
+export interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function capture(isTTY: boolean): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  if (isTTY) Object.assign(stream, { isTTY: true });
+  return { stream, text: () => chunks.join('') };
+}
+
+export async function weir(
+  argv: readonly string[],
+  options: { cwd?: string; stdoutIsTTY?: boolean; stdout?: Writable } = {},
+): Promise<Run> {
+  const out = capture(options.stdoutIsTTY === true);
+  const err = capture(false);
+  const io: CommandIO = {
+    stdout: options.stdout ?? out.stream,
+    stderr: err.stream,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  };
+  const code = await runCommand(argv, io);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
