@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { scratchDir } from '../io/temp-files.js';
 import { weir } from './run-in-process.js';
 
@@ -209,10 +209,8 @@ describe('weir run: replay', () => {
 });
 
 describe('unexpected failures', () => {
-  const saved = process.env.WEIR_DEBUG;
   afterEach(() => {
-    if (saved === undefined) delete process.env.WEIR_DEBUG;
-    else process.env.WEIR_DEBUG = saved;
+    vi.unstubAllEnvs();
   });
   const broken = () =>
     new Writable({
@@ -222,7 +220,7 @@ describe('unexpected failures', () => {
     });
 
   it('prints one line and exits 70, with the stack only under WEIR_DEBUG=1', async () => {
-    delete process.env.WEIR_DEBUG;
+    vi.stubEnv('WEIR_DEBUG', '');
     const r = await weir(['run', QUERY, '--events', ONE, '--format', 'updates', '--quiet'], {
       stdout: broken(),
     });
@@ -230,7 +228,7 @@ describe('unexpected failures', () => {
       code: 70,
       stderr: 'weir: internal error: disk on fire (set WEIR_DEBUG=1 for the stack)\n',
     });
-    process.env.WEIR_DEBUG = '1';
+    vi.stubEnv('WEIR_DEBUG', '1');
     const debug = await weir(['run', QUERY, '--events', ONE, '--format', 'updates', '--quiet'], {
       stdout: broken(),
     });
