@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { weir } from './cli/run-in-process.js';
 import { compareUpdates, parseLines } from './support/compare-updates.js';
-import { runCli } from './support/run-cli.js';
 
 function cases(root: string): string[] {
   const dir = join(import.meta.dirname, root);
@@ -21,16 +21,11 @@ async function runCase(dir: string) {
     ? readFileSync(join(dir, 'args'), 'utf8').trim().split(/\s+/).filter(Boolean)
     : [];
   const query = readFileSync(join(dir, 'query.epl'), 'utf8');
-  const result = await runCli([
-    'run',
-    join(dir, 'query.epl'),
-    '--events',
-    join(dir, 'events.ndjson'),
-    '--format',
-    'updates',
-    '--quiet',
-    ...args,
-  ]);
+  // Exactly `cd <case> && weir run query.epl --events events.ndjson --format updates $(cat args)`.
+  const result = await weir(
+    ['run', 'query.epl', '--events', 'events.ndjson', '--format', 'updates', '--quiet', ...args],
+    { cwd: dir },
+  );
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const expected = parseLines(readFileSync(join(dir, 'expected.ndjson'), 'utf8'));
