@@ -1,4 +1,5 @@
 import { createAggregator } from '../aggregates/create-aggregator.js';
+import { fifoMax, fifoMin } from '../aggregates/fifo-min-max.js';
 /**
  * Optimized logical plan → running operators for one statement. Built top-down: each node
  * becomes an operator whose `next` is the operator built for its parent; source-side nodes
@@ -29,6 +30,7 @@ import type {
   OutputColumn,
   StatementPlan,
 } from '../plan/logical-plan.js';
+import { planInputs } from '../plan/logical-plan.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow, TimerId } from '../windows/window-def.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
@@ -143,7 +145,35 @@ function sinks(orderBy: readonly OrderKey[]): [RowSink, RowSink] {
   return [new RowSink(keys, desc), new RowSink(keys, desc)];
 }
 
+/** Whether every event leaves the aggregation oldest first (so min/max can use a deque). */
+function removesInArrivalOrder(node: LogicalPlan): boolean {
+  let current: LogicalPlan | undefined = node;
+  while (current !== undefined) {
+    if (current.kind === 'Window') {
+      return current.stages.every((s) => FIFO_WINDOWS.has(s.def.name));
+    }
+    if (
+      current.kind === 'EventSource' ||
+      current.kind === 'PatternSource' ||
+      current.kind === 'MatchRecognize'
+    )
+      return true;
+    current = planInputs(current)[0];
+  }
+  return true;
+}
+
+const FIFO_WINDOWS = new Set([
+  'length',
+  'time',
+  'length_batch',
+  'time_batch',
+  'time_length_batch',
+  'keepall',
+]);
+
 function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): AggregateLayout {
+  const fifo = removesInArrivalOrder(node.input);
   const computed: ComputedSlot[] = [];
   const derived: DerivedSlot[] = [];
   node.aggregates.forEach((call, slot) => {
@@ -151,8 +181,10 @@ function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): Agg
       derived.push({ slot, formula: call.formula, sources: call.sources });
       return;
     }
-    const def = lookupAggregate(call.fn);
+    let def = lookupAggregate(call.fn);
     if (def === undefined) throw new Error(`unknown aggregate ${call.fn}`);
+    if (fifo && !call.distinct && (call.fn === 'min' || call.fn === 'max'))
+      def = call.fn === 'min' ? fifoMin : fifoMax;
     computed.push({
       slot,
       create: () => createAggregator(def, { distinct: call.distinct }),
