@@ -18,10 +18,12 @@ function invokedDirectly(): boolean {
 
 if (invokedDirectly()) {
   // `weir run | head`: the reader went away; stop quietly instead of an EPIPE stack.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   runCommand(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

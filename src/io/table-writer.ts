@@ -5,8 +5,8 @@
  *
  * (event time, statement, `+` insert stream / `-` remove stream, then `column=value`). It
  * streams, so a long replay prints as it goes and holds nothing: each statement's cells are
- * padded to the widest value seen so far (capped), which keeps its rows aligned once the
- * first few have been printed. Doubles are shortened to 8 significant digits for reading;
+ * padded to a width that leaves room for typical values and grows (up to a cap) when a wider
+ * value appears, so a statement's rows stay aligned. Doubles are shortened to 8 significant digits for reading;
  * the data formats (updates, ndjson, csv) keep full precision.
  */
 import type { Row } from '../common/row.js';
@@ -16,6 +16,11 @@ import type { StatementColumns, UpdateWriter } from './update-writer.js';
 
 /** Wider cells are printed whole but do not widen the column for the rows after them. */
 const MAX_PAD = 32;
+/**
+ * Room reserved after `name=` from the first row on, so columns rarely shift later: shortened
+ * doubles (8 significant digits) and typical keys fit in 9 characters.
+ */
+const VALUE_ROOM = 9;
 
 export function readableValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
@@ -28,6 +33,10 @@ export function readableValue(value: unknown): string {
   return String(value);
 }
 
+function initialWidths(columns: readonly string[]): number[] {
+  return columns.map((c) => c.length + 1 + VALUE_ROOM);
+}
+
 interface Layout {
   readonly columns: readonly string[];
   readonly widths: number[];
@@ -35,7 +44,7 @@ interface Layout {
 
 export function tableWriter(out: BufferedWriter, statements: readonly StatementColumns[]): UpdateWriter {
   const layouts = new Map<string, Layout>(
-    statements.map((s) => [s.name, { columns: s.columns, widths: s.columns.map(() => 0) }]),
+    statements.map((s) => [s.name, { columns: s.columns, widths: initialWidths(s.columns) }]),
   );
   let stmtWidth = Math.max(4, ...statements.map((s) => s.name.length));
 
@@ -43,7 +52,7 @@ export function tableWriter(out: BufferedWriter, statements: readonly StatementC
     let layout = layouts.get(stmt);
     if (layout === undefined) {
       const columns = Object.keys(row);
-      layout = { columns, widths: columns.map(() => 0) };
+      layout = { columns, widths: initialWidths(columns) };
       layouts.set(stmt, layout);
       stmtWidth = Math.max(stmtWidth, stmt.length);
     }

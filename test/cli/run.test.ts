@@ -96,7 +96,7 @@ describe('weir run: options', () => {
     const piped = await weir(['run', QUERY, '--events', ONE, '--quiet']);
     expect(piped.stdout).toBe('{"stmt":"s","time":1,"stream":"new","row":{"k":"a","v":2}}\n');
     const tty = await weir(['run', QUERY, '--events', ONE, '--quiet'], { stdoutIsTTY: true });
-    expect(tty.stdout).toBe('            1  s     +  k=a  v=2\n');
+    expect(tty.stdout).toBe('            1  s     +  k=a          v=2\n');
   });
 });
 

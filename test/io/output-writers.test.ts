@@ -66,10 +66,31 @@ describe('table writer', () => {
     w.end();
     expect(out.text()).toBe(
       [
-        '1700000000531  avg     +  sym=ACME  a=99.57',
-        '1700000010584  spikes  +  sym=INIT  price=19.34',
-        '1700000000805  avg     +  sym=X     a=0.33333333',
-        '1700000000805  avg     -  sym=ACME  a=null',
+        '1700000000531  avg     +  sym=ACME       a=99.57',
+        '1700000010584  spikes  +  sym=INIT       price=19.34',
+        '1700000000805  avg     +  sym=X          a=0.33333333',
+        '1700000000805  avg     -  sym=ACME       a=null',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('widens a column when a value needs more room than reserved, up to a cap', () => {
+    const out = capture();
+    const w = tableWriter(new BufferedWriter(out.stream), [{ name: 's', columns: ['k', 'v'] }]);
+    w.update('s', 1, [{ k: 'a', v: 1 }], null);
+    w.update('s', 2, [{ k: 'abcdefghijkl', v: 2 }], null); // 'k=abcdefghijkl' is 14 > 11 reserved
+    w.update('s', 3, [{ k: 'b', v: 3 }], null);
+    w.update('s', 4, [{ k: 'x'.repeat(40), v: 4 }], null); // wider than the cap: printed whole, no widening
+    w.update('s', 5, [{ k: 'c', v: 5 }], null);
+    w.end();
+    expect(out.text()).toBe(
+      [
+        '            1  s     +  k=a          v=1',
+        '            2  s     +  k=abcdefghijkl  v=2',
+        '            3  s     +  k=b             v=3',
+        `            4  s     +  k=${'x'.repeat(40)}  v=4`,
+        '            5  s     +  k=c             v=5',
         '',
       ].join('\n'),
     );
