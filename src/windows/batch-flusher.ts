@@ -23,11 +23,4 @@ export class BatchState {
     this.current = [];
     return again;
   }
-
-  remove(row: Row): boolean {
-    const i = this.current.indexOf(row);
-    if (i < 0) return false;
-    this.current.splice(i, 1);
-    return true;
-  }
 }

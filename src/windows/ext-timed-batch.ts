@@ -6,6 +6,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
+import { arrayAccess } from './array-access.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, propertyExpr, timePeriod } from './window-params.js';
 
@@ -51,18 +52,7 @@ export const extTimedBatchWindow: WindowDef<Params> = {
         }
         current.push(row);
       },
-      remove(row) {
-        const i = current.indexOf(row);
-        if (i < 0) return false;
-        current.splice(i, 1);
-        return true;
-      },
-      contents: () => [...current],
-      size: () => current.length,
-      relative(row, n) {
-        const i = current.indexOf(row);
-        return i < 0 ? undefined : current[i - n];
-      },
+      ...arrayAccess(() => current),
     };
   },
 };

@@ -1,5 +1,6 @@
 /** #length_batch(n): tumbling batches of n events; each full batch posts with the previous batch as old. */
 import type { Row } from '../common/row.js';
+import { arrayAccess } from './array-access.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
 
@@ -25,18 +26,7 @@ export const lengthBatchWindow: WindowDef<{ size: number }> = {
         previous = batch;
         current = [];
       },
-      remove(row) {
-        const i = current.indexOf(row);
-        if (i < 0) return false;
-        current.splice(i, 1);
-        return true;
-      },
-      contents: () => [...current],
-      size: () => current.length,
-      relative(row, n) {
-        const i = current.indexOf(row);
-        return i < 0 ? undefined : current[i - n];
-      },
+      ...arrayAccess(() => current),
     };
   },
 };

@@ -1,8 +1,9 @@
+import type { Row } from '../common/row.js';
 /**
  * #time_accum(p): arrivals are posted at once and accumulate; when p passes without an
  * arrival, everything accumulated leaves in one step.
  */
-import type { Row } from '../common/row.js';
+import { arrayAccess } from './array-access.js';
 import type { TimerId, WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
 
@@ -32,18 +33,7 @@ export const timeAccumWindow: WindowDef<{ ms: number }> = {
         timer = ctx.schedule(ctx.now() + ms, expire);
         ctx.emit([row], null);
       },
-      remove(row) {
-        const i = rows.indexOf(row);
-        if (i < 0) return false;
-        rows.splice(i, 1);
-        return true;
-      },
-      contents: () => [...rows],
-      size: () => rows.length,
-      relative(row, n) {
-        const i = rows.indexOf(row);
-        return i < 0 ? undefined : rows[i - n];
-      },
+      ...arrayAccess(() => rows),
     };
   },
 };

@@ -1,4 +1,3 @@
-import { BatchState } from './batch-flusher.js';
 /**
  * #time_batch(p [, reference point] [, 'FORCE_UPDATE, START_EAGER']): tumbling batches by
  * time. Flushes happen on a grid anchored at the reference point (default: the first
@@ -6,6 +5,8 @@ import { BatchState } from './batch-flusher.js';
  * the previous batch as old; an empty batch after a full one posts only the old; two empty
  * intervals in a row stop the timer until the next arrival, which re-arms it on the grid.
  */
+import { arrayAccess } from './array-access.js';
+import { BatchState } from './batch-flusher.js';
 import type { WindowArgument, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, timePeriod } from './window-params.js';
 
@@ -66,13 +67,7 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
         }
         batch.current.push(row);
       },
-      remove: (row) => batch.remove(row),
-      contents: () => [...batch.current],
-      size: () => batch.current.length,
-      relative(row, n) {
-        const i = batch.current.indexOf(row);
-        return i < 0 ? undefined : batch.current[i - n];
-      },
+      ...arrayAccess(() => batch.current),
     };
   },
 };

@@ -1,8 +1,9 @@
-import { BatchState } from './batch-flusher.js';
 /**
  * #time_length_batch(p, n [, 'FORCE_UPDATE, START_EAGER']): batches closed by n events or by
  * p elapsing, whichever first; a count flush cancels the timer and restarts it (Esper).
  */
+import { arrayAccess } from './array-access.js';
+import { BatchState } from './batch-flusher.js';
 import type { WindowDef } from './window-def.js';
 import type { TimerId } from './window-def.js';
 import { expectArgCount, flowControl, positiveInt, timePeriod } from './window-params.js';
@@ -53,13 +54,7 @@ export const timeLengthBatchWindow: WindowDef<Params> = {
         }
         send(false);
       },
-      remove: (row) => batch.remove(row),
-      contents: () => [...batch.current],
-      size: () => batch.current.length,
-      relative(row, n) {
-        const i = batch.current.indexOf(row);
-        return i < 0 ? undefined : batch.current[i - n];
-      },
+      ...arrayAccess(() => batch.current),
     };
   },
 };
