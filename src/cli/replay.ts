@@ -111,7 +111,11 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   });
 
   const progress = createProgress(io.stderr, totalBytes, io.interactive === true && !options.quiet);
+  let finished = false;
+  /** Prints what is buffered and closes --out; safe to call twice. */
   const finish = async () => {
+    if (finished) return;
+    finished = true;
     writer.end();
     progress.stop();
     if (options.out !== undefined) await endStream(sink);
@@ -135,42 +139,48 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     schemaOf: (type) => engine.schema(type),
     ...(options.type === undefined ? {} : { type: options.type }),
   };
-  const started = performance.now();
-  let bytesBefore = 0;
-  for (let f = 0; f < paths.length; f++) {
-    const path = paths[f] as string;
-    const bytes = { bytes: 0 };
-    for await (const batch of readEvents(path, readerOptions, bytes, options.events[f])) {
-      for (let i = 0; i < batch.length; i++) {
-        const item = batch[i] as EventRecord | WeirError;
-        read++;
-        if (item instanceof WeirError) {
-          if (reject(item, undefined)) {
-            await finish();
-            return EXIT_BAD_INPUT;
+  /** Sends every event of every file; false when a bad line stopped the run. */
+  const replay = async (): Promise<boolean> => {
+    let bytesBefore = 0;
+    for (let f = 0; f < paths.length; f++) {
+      const bytes = { bytes: 0 };
+      for await (const batch of readEvents(paths[f] as string, readerOptions, bytes, options.events[f])) {
+        for (let i = 0; i < batch.length; i++) {
+          const item = batch[i] as EventRecord | WeirError;
+          read++;
+          if (item instanceof WeirError) {
+            if (reject(item, undefined)) return false;
+            continue;
           }
-          continue;
-        }
-        current = item;
-        try {
-          engine.send(item.type, item.event, item.timestamp);
-        } catch (e) {
-          if (!(e instanceof WeirError)) throw e;
-          if (reject(e, item)) {
-            await finish();
-            return EXIT_BAD_INPUT;
+          current = item;
+          try {
+            engine.send(item.type, item.event, item.timestamp);
+          } catch (e) {
+            if (!(e instanceof WeirError)) throw e;
+            if (reject(e, item)) return false;
           }
         }
+        progress.update(bytesBefore + bytes.bytes);
+        if (out.needsDrain) await out.drained();
       }
-      progress.update(bytesBefore + bytes.bytes);
-      if (out.needsDrain) await out.drained();
+      bytesBefore += bytes.bytes;
     }
-    bytesBefore += bytes.bytes;
+    current = undefined;
+    // End of input: release the event-time buffer, then fire the timers due by --end-time.
+    engine.flush();
+    if (options.endTime !== undefined) engine.advanceTime(options.endTime);
+    return true;
+  };
+
+  const started = performance.now();
+  let completed: boolean;
+  try {
+    completed = await replay();
+  } finally {
+    // Also on an unexpected exception: what was produced so far is not lost in the buffer.
+    await finish();
   }
-  current = undefined;
-  engine.flush();
-  if (options.endTime !== undefined) engine.advanceTime(options.endTime);
-  await finish();
+  if (!completed) return EXIT_BAD_INPUT;
 
   if (!options.quiet) {
     const seconds = (performance.now() - started) / 1000;

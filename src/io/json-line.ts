@@ -4,7 +4,8 @@
  * strings "Infinity", "-Infinity", "NaN" (the golden format, DESIGN.md §5).
  *
  * JSON.stringify with a replacer function is several times slower than without one, so the
- * replacer is used only for values that hold a non-finite number (rare), found by a scan.
+ * replacer is used only for values that hold a non-finite number (rare): JSON.stringify writes
+ * those as null, so only output containing "null" is searched for them.
  */
 function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
@@ -25,5 +26,7 @@ export function hasNonFinite(value: unknown): boolean {
 }
 
 export function toJson(value: unknown): string {
-  return hasNonFinite(value) ? JSON.stringify(value, replacer) : JSON.stringify(value);
+  const text = JSON.stringify(value);
+  // A non-finite number comes out as null, so text without "null" cannot hold one.
+  return text.includes('null') && hasNonFinite(value) ? JSON.stringify(value, replacer) : text;
 }
