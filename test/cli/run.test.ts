@@ -174,6 +174,31 @@ describe('weir run: replay', () => {
     expect(lines[4]).toMatch(/^weir: \d+\.\d{3} s, \d+ events\/s$/);
   });
 
+  it('skips CSV cells that do not parse, naming file, line, column and value', async () => {
+    const ev = file('skip.csv', 'k,v,ts\na,2,1\nb,two,2\nc,3,3\n');
+    const r = await weir([
+      'run',
+      QUERY,
+      '--events',
+      ev,
+      '--type',
+      'T',
+      '--format',
+      'updates',
+      '--on-error',
+      'skip',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      '{"stmt":"s","time":1,"new":[{"k":"a","v":2}],"old":null}\n{"stmt":"s","time":3,"new":[{"k":"c","v":3}],"old":null}\n',
+    );
+    expect(r.stderr).toContain(`skipped: ${ev}:3: column 'v': cannot read "two" as int\n`);
+    expect(r.stderr).toContain('weir: 3 events read, 2 processed, 0 late, 1 malformed (skipped)\n');
+    const failed = await weir(['run', QUERY, '--events', ev, '--type', 'T', '--format', 'updates']);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toBe(`${ev}:3: column 'v': cannot read "two" as int\n`);
+  });
+
   it('counts late events in the summary and names each one’s line', async () => {
     const ev = file(
       'late2.ndjson',
