@@ -137,6 +137,7 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   const readerOptions: ReaderOptions = {
     timeField: options.timeField,
     schemaOf: (type) => engine.schema(type),
+    typeNames: () => engine.schemaNames(),
     ...(options.type === undefined ? {} : { type: options.type }),
   };
   /** Sends every event of every file; false when a bad line stopped the run. */

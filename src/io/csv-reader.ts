@@ -15,6 +15,7 @@ import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
 import type { ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
+import { unknownTypeMessage } from './known-types.js';
 
 type PropertyType = EventSchemaInfo['properties'][number]['type'];
 
@@ -62,7 +63,7 @@ export async function* readCsv(
   }
   const schema = options.schemaOf?.(type);
   if (options.schemaOf !== undefined && schema === undefined) {
-    yield [error('io/unknown-event-type', 1, `unknown event type '${type}' (from --type)`)];
+    yield [error('io/unknown-event-type', 1, `--type: ${unknownTypeMessage(type, options.typeNames?.())}`)];
     return;
   }
   const typeOf = new Map<string, PropertyType>(schema?.properties.map((p) => [p.name, p.type]) ?? []);

@@ -27,6 +27,8 @@ export interface ReaderOptions {
   readonly timeField: string;
   /** The declared event types (engine.schema): unknown types are reported with their line. */
   readonly schemaOf?: (type: string) => EventSchemaInfo | undefined;
+  /** The declared type names, listed in an unknown-type message. */
+  readonly typeNames?: () => readonly string[];
 }
 
 /** Bytes of the file read so far, updated as the reader goes (for a progress bar). */

@@ -7,6 +7,12 @@ import type { EventSchemaInfo } from '../runtime/api.js';
 
 export type TypeCheck = (type: string) => boolean;
 
+/** `unknown event type 'X' (declared: A, B)`: the list helps spot a typo. */
+export function unknownTypeMessage(type: string, names: readonly string[] | undefined): string {
+  if (names === undefined) return `unknown event type '${type}'`;
+  return `unknown event type '${type}' (declared: ${names.length === 0 ? 'none' : names.join(', ')})`;
+}
+
 export function knownTypes(schemaOf: ((type: string) => EventSchemaInfo | undefined) | undefined): TypeCheck {
   if (schemaOf === undefined) return () => true;
   const seen = new Map<string, boolean>();

@@ -14,7 +14,7 @@ import { createReadStream } from 'node:fs';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
-import { type TypeCheck, knownTypes } from './known-types.js';
+import { type TypeCheck, knownTypes, unknownTypeMessage } from './known-types.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -69,7 +69,8 @@ export function interpretLine(
     return malformed(file, line, `"${timeName}" must be a number of milliseconds, got ${JSON.stringify(ts)}`);
   }
   if (!isKnown(type)) {
-    return new WeirError('io/unknown-event-type', `${file}:${line}: unknown event type '${type}'`, {
+    const message = unknownTypeMessage(type, options.typeNames?.());
+    return new WeirError('io/unknown-event-type', `${file}:${line}: ${message}`, {
       file,
       line,
     });

@@ -115,7 +115,7 @@ describe('weir run', () => {
     expect(r.stderr).toContain(
       `skipped: ${events}:3: Property 'v' of event type 'T' must be int, got 'three' (a string)`,
     );
-    expect(r.stderr).toContain(`skipped: ${events}:4: unknown event type 'U'`);
+    expect(r.stderr).toContain(`skipped: ${events}:4: unknown event type 'U' (declared: T)`);
     expect(r.stderr).toMatch(/5 events read, 2 processed, 0 late, 3 malformed \(skipped\)/);
   });
 

@@ -168,7 +168,7 @@ describe('weir run: replay', () => {
     expect(r.stdout).toBe('{"stmt":"s","time":1,"new":[{"k":"a","v":2}],"old":null}\n');
     const lines = r.stderr.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^skipped: ${ev}:1: invalid JSON: `));
-    expect(lines[1]).toBe(`skipped: ${ev}:3: unknown event type 'Q'`);
+    expect(lines[1]).toBe(`skipped: ${ev}:3: unknown event type 'Q' (declared: T)`);
     expect(lines[2]).toBe('weir: 3 events read, 1 processed, 0 late, 2 malformed (skipped)');
     expect(lines[3]).toBe('weir: rows out: s=1');
     expect(lines[4]).toMatch(/^weir: \d+\.\d{3} s, \d+ events\/s$/);

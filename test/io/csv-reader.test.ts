@@ -126,9 +126,9 @@ describe('readCsv', () => {
     expect(errorOf((await read(path, { type: undefined }))[0]).message).toBe(
       `${path}:1: CSV events need --type to name their event type`,
     );
-    const unknown = errorOf((await read(path, { type: 'Nope' }))[0]);
+    const unknown = errorOf((await read(path, { type: 'Nope', typeNames: () => ['Tick'] }))[0]);
     expect(unknown.code).toBe('io/unknown-event-type');
-    expect(unknown.message).toBe(`${path}:1: unknown event type 'Nope' (from --type)`);
+    expect(unknown.message).toBe(`${path}:1: --type: unknown event type 'Nope' (declared: Tick)`);
   });
 
   it('streams a large file in several batches with the right line numbers', async () => {

@@ -117,6 +117,8 @@ describe('readNdjson', () => {
     const error = errorOf(items[1]);
     expect(error.code).toBe('io/unknown-event-type');
     expect(error.message).toBe(`${path}:2: unknown event type 'Nope'`);
+    const listed = await read(path, { schemaOf, typeNames: () => ['T', 'U'] });
+    expect(errorOf(listed[1]).message).toBe(`${path}:2: unknown event type 'Nope' (declared: T, U)`);
   });
 
   it('names the file as the caller shows it', async () => {
