@@ -4,7 +4,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
-import { keyExprs, makeKeyFn } from './key-fn.js';
+import { keyExprs, keyedAccess, makeKeyFn } from './key-fn.js';
 import { RowDeque, relativeIn } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
@@ -69,19 +69,7 @@ export const firstUniqueWindow: WindowDef<{ keys: BoundExpr[] }> = {
         byKey.set(key, row);
         ctx.emit([row], null);
       },
-      remove(row) {
-        const key = keyOf(row);
-        if (byKey.get(key) !== row) return false;
-        byKey.delete(key);
-        return true;
-      },
-      contents: () => [...byKey.values()],
-      size: () => byKey.size,
-      relative(row, n) {
-        const rows = [...byKey.values()];
-        const i = rows.indexOf(row);
-        return i < 0 ? undefined : rows[i - n];
-      },
+      ...keyedAccess(byKey, keyOf),
     };
   },
 };

@@ -3,7 +3,7 @@ import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { Span } from '../common/span.js';
 import type { BoundExpr } from '../plan/expr.js';
-import type { WindowArgument, WindowContext } from './window-def.js';
+import type { DataWindow, WindowArgument, WindowContext } from './window-def.js';
 import { propertyExpr } from './window-params.js';
 
 export function keyExprs(name: string, args: readonly WindowArgument[], span: Span): BoundExpr[] {
@@ -20,4 +20,26 @@ export function makeKeyFn(exprs: readonly BoundExpr[], ctx: WindowContext): (row
   const [only] = fns;
   if (fns.length === 1 && only !== undefined) return only;
   return (row) => JSON.stringify(fns.map((f) => f(row)));
+}
+
+/** The DataWindow accessors for windows holding one event per key (unique, firstunique). */
+export function keyedAccess(
+  byKey: Map<unknown, Row>,
+  keyOf: (row: Row) => unknown,
+): Pick<DataWindow, 'remove' | 'contents' | 'size' | 'relative'> {
+  return {
+    remove(row) {
+      const key = keyOf(row);
+      if (byKey.get(key) !== row) return false;
+      byKey.delete(key);
+      return true;
+    },
+    contents: () => [...byKey.values()],
+    size: () => byKey.size,
+    relative(row, n) {
+      const rows = [...byKey.values()];
+      const i = rows.indexOf(row);
+      return i < 0 ? undefined : rows[i - n];
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** #unique(props…): the last event per key; an arrival posts itself and the event it replaces. */
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
-import { keyExprs, makeKeyFn } from './key-fn.js';
+import { keyExprs, keyedAccess, makeKeyFn } from './key-fn.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 
 export function uniqueByKey(keyOf: (row: Row) => unknown, ctx: WindowContext): DataWindow {
@@ -15,19 +15,7 @@ export function uniqueByKey(keyOf: (row: Row) => unknown, ctx: WindowContext): D
       byKey.set(key, row);
       ctx.emit([row], replaced === undefined ? null : [replaced]);
     },
-    remove(row) {
-      const key = keyOf(row);
-      if (byKey.get(key) !== row) return false;
-      byKey.delete(key);
-      return true;
-    },
-    contents: () => [...byKey.values()],
-    size: () => byKey.size,
-    relative(row, n) {
-      const rows = [...byKey.values()];
-      const i = rows.indexOf(row);
-      return i < 0 ? undefined : rows[i - n];
-    },
+    ...keyedAccess(byKey, keyOf),
   };
 }
 
