@@ -81,6 +81,8 @@ export interface EngineStats {
   readonly lateEvents: number;
   /** Events waiting in the event-time buffer for the watermark. */
   readonly buffered: number;
+  /** Timers pending (window expiries, batch flushes, pattern timers). */
+  readonly pendingTimers: number;
   /** The engine clock (ms), or undefined before the first event. */
   readonly currentTime: number | undefined;
 }

@@ -23,7 +23,7 @@ import { type Normalizer, makeNormalizer } from './event-normalizer.js';
 import { EventTimeBuffer } from './event-time-buffer.js';
 import { Statement } from './statement-handle.js';
 import { StreamRouter } from './stream-router.js';
-import { TimerQueue } from './timer-queue.js';
+import { type Timer, TimerQueue } from './timer-queue.js';
 
 /** Default cap on live partial matches per pattern statement. */
 const DEFAULT_MAX_PARTIAL_MATCHES = 1_000_000;
@@ -113,11 +113,10 @@ class WeirEngine implements Engine {
     if (!handle.isAlive) return;
     const env: PhysicalEnv = {
       now: () => this.clock ?? startTime,
-      schedule: (due, onDue) =>
-        this.timers.schedule(due, (t) => {
-          if (handle.isAlive) onDue(t);
-        }),
-      cancel: (id) => this.timers.cancel(id),
+      // An undeployed statement schedules nothing more, so its timers (pattern repeats,
+      // window expiries) run out instead of firing forever; its output is already muted.
+      schedule: (due, onDue) => (handle.isAlive ? this.timers.schedule(due, onDue) : { due }),
+      cancel: (id) => this.timers.cancel(id as Timer),
       insert: (stream, rows) => {
         for (const row of rows) this.insertQueue.push({ stream, row });
       },
@@ -290,6 +289,7 @@ class WeirEngine implements Engine {
       eventsProcessed: this.eventsProcessed,
       lateEvents: this.lateEvents,
       buffered: this.buffer.size,
+      pendingTimers: this.timers.size,
       currentTime: this.clock,
     };
   }

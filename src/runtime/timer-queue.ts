@@ -2,36 +2,38 @@
  * Pending timers ordered by (due time, scheduling order): a binary heap with lazy
  * cancellation. Esper fires timers at their own due times, in order, before any event
  * with a later timestamp; equal due times fire in the order they were scheduled.
+ * A timer's handle is the heap entry itself, so scheduling allocates one object and
+ * cancelling is a flag, with no side table.
  */
 export type TimerCallback = (due: number) => void;
 
-interface Timer {
-  due: number;
-  seq: number;
+export interface Timer {
+  readonly due: number;
+  readonly seq: number;
+  /** undefined once cancelled or fired. */
   callback: TimerCallback | undefined;
 }
 
 export class TimerQueue {
   private readonly heap: Timer[] = [];
-  private readonly live = new Map<number, Timer>();
   private nextSeq = 1;
+  private live = 0;
 
-  schedule(due: number, callback: TimerCallback): number {
+  schedule(due: number, callback: TimerCallback): Timer {
     const timer: Timer = { due, seq: this.nextSeq++, callback };
-    this.live.set(timer.seq, timer);
+    this.live++;
     this.push(timer);
-    return timer.seq;
+    return timer;
   }
 
-  cancel(id: number): void {
-    const timer = this.live.get(id);
-    if (timer === undefined) return;
+  cancel(timer: Timer): void {
+    if (timer.callback === undefined) return;
     timer.callback = undefined;
-    this.live.delete(id);
+    this.live--;
   }
 
   get size(): number {
-    return this.live.size;
+    return this.live;
   }
 
   /** Due time of the earliest live timer, or undefined. */
@@ -40,16 +42,21 @@ export class TimerQueue {
     return this.heap[0]?.due;
   }
 
-  /** Removes and returns the earliest live timer if it is due at or before `time`. */
-  popDue(time: number): { due: number; callback: TimerCallback } | undefined {
+  /**
+   * Removes and returns the earliest live timer if it is due at or before `time` (its
+   * callback is handed over: the returned timer's `callback` field is then cleared).
+   */
+  popDue(time: number): { readonly due: number; readonly callback: TimerCallback } | undefined {
     const first = this.heap[0];
     if (first === undefined || (first.due > time && first.callback !== undefined)) return undefined;
     this.dropCancelled();
     const top = this.heap[0];
     if (top === undefined || top.due > time || top.callback === undefined) return undefined;
     this.pop();
-    this.live.delete(top.seq);
-    return { due: top.due, callback: top.callback };
+    const callback = top.callback;
+    top.callback = undefined;
+    this.live--;
+    return { due: top.due, callback };
   }
 
   private dropCancelled(): void {

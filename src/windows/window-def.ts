@@ -47,8 +47,10 @@ export interface WindowTraits {
   readonly retains: boolean;
 }
 
-/** Handle for a scheduled timer. */
-export type TimerId = number;
+/** Handle for a scheduled timer: pass it back to `cancel`. */
+export interface TimerId {
+  readonly due: number;
+}
 
 /** What a running window may ask of the engine. */
 export interface WindowContext {

@@ -65,7 +65,7 @@ describe('partial matches', () => {
     let matched = 0;
     const matcher = new PatternMatcher(node.pattern, {
       now: () => 0,
-      schedule: () => 0,
+      schedule: () => ({ due: 0 }),
       cancel: () => {},
       compile: compileExpr,
       emit: (m) => {

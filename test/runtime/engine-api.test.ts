@@ -46,6 +46,20 @@ describe('engine API', () => {
     expect(engine.statements().map((s) => s.name)).toEqual(['b']);
   });
 
+  it('stops the timers of an undeployed statement', () => {
+    const engine = createEngine({ startTime: 0 });
+    const [s] = engine.deploy(`${SCHEMA} select count(*) as n from pattern [every timer:interval(1 sec)]`);
+    let calls = 0;
+    s?.subscribe(() => calls++);
+    engine.advanceTime(3500);
+    expect(calls).toBe(3);
+    expect(engine.stats().pendingTimers).toBe(1);
+    s?.undeploy();
+    engine.advanceTime(10_000);
+    expect(calls).toBe(3);
+    expect(engine.stats().pendingTimers).toBe(0);
+  });
+
   it('yields updates to async iterators and ends them on undeploy', async () => {
     const engine = createEngine();
     const [s] = engine.deploy(`${SCHEMA} @name('s') select k from T`);
@@ -76,7 +90,13 @@ describe('engine API', () => {
     engine.flush();
     expect(out).toEqual(['b', 'a', 'c', 'e']);
     expect(late).toEqual(['d@1050<1100']);
-    expect(engine.stats()).toMatchObject({ eventsIn: 5, eventsProcessed: 4, lateEvents: 1, buffered: 0 });
+    expect(engine.stats()).toMatchObject({
+      eventsIn: 5,
+      eventsProcessed: 4,
+      lateEvents: 1,
+      buffered: 0,
+      pendingTimers: 0,
+    });
   });
 
   it('feeds insert into streams to later statements, also across deployments', () => {
