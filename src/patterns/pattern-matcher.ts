@@ -49,10 +49,20 @@ interface FilterInstance extends Instance {
   key: unknown;
 }
 
+/**
+ * Instances waiting under one key, in start order. Finished instances are only marked and
+ * counted, and the list is compacted when they dominate, so removal is O(1) amortised and
+ * the order in which simultaneous matches are found stays the order instances started.
+ */
+interface WaitList {
+  items: FilterInstance[];
+  dead: number;
+}
+
 /** Live instances of one filter node, indexed by correlation key. */
 class FilterRegistry {
-  readonly byKey = new Map<unknown, Set<FilterInstance>>();
-  readonly plain = new Set<FilterInstance>();
+  readonly byKey = new Map<unknown, WaitList>();
+  readonly plain: WaitList = { items: [], dead: 0 };
   readonly predicate: CompiledExpr | undefined;
   readonly tagSide: CompiledExpr | undefined;
 
@@ -143,14 +153,14 @@ export class PatternMatcher {
     if (registries === undefined || this.finished) return;
     const seq = ++this.dispatch;
     for (const registry of registries) {
-      let candidates: Iterable<FilterInstance>;
-      if (registry.node.correlation !== undefined) {
-        const set = registry.byKey.get(event[registry.node.correlation.property]);
-        if (set === undefined) continue;
-        candidates = set;
-      } else candidates = registry.plain;
+      const list =
+        registry.node.correlation === undefined
+          ? registry.plain
+          : registry.byKey.get(event[registry.node.correlation.property]);
+      if (list === undefined || list.items.length === list.dead) continue;
       // Snapshot: instances started while this event is processed must not see it.
-      for (const inst of [...candidates]) {
+      const candidates = list.items.slice();
+      for (const inst of candidates) {
         if (!inst.active || inst.createdAt >= seq) continue;
         this.examined++;
         if (registry.predicate !== undefined) {
@@ -183,11 +193,19 @@ export class PatternMatcher {
     if (!inst.active) return;
     inst.active = false;
     this.live--;
-    if (registry.node.correlation === undefined) registry.plain.delete(inst);
-    else {
-      const set = registry.byKey.get(inst.key);
-      set?.delete(inst);
-      if (set?.size === 0) registry.byKey.delete(inst.key);
+    const correlated = registry.node.correlation !== undefined;
+    const list = correlated ? registry.byKey.get(inst.key) : registry.plain;
+    if (list === undefined) return;
+    list.dead++;
+    if (list.dead === list.items.length) {
+      if (correlated) registry.byKey.delete(inst.key);
+      else {
+        list.items = [];
+        list.dead = 0;
+      }
+    } else if (list.dead > 16 && list.dead * 2 > list.items.length) {
+      list.items = list.items.filter((i) => i.active);
+      list.dead = 0;
     }
   }
 
@@ -250,13 +268,10 @@ export class PatternMatcher {
       // An equality with null is never true: such an instance can never match.
       if (key === null || key === undefined) return inst;
       inst.key = key;
-      let set = registry.byKey.get(key);
-      if (set === undefined) {
-        set = new Set();
-        registry.byKey.set(key, set);
-      }
-      set.add(inst);
-    } else registry.plain.add(inst);
+      const list = registry.byKey.get(key);
+      if (list === undefined) registry.byKey.set(key, { items: [inst], dead: 0 });
+      else list.items.push(inst);
+    } else registry.plain.items.push(inst);
     inst.active = true;
     this.live++;
     return inst;
