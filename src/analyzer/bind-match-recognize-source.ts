@@ -10,7 +10,7 @@ import type { EplType } from '../common/types.js';
 import type { MatchRecognizePlan, MeasureAggregate } from '../patterns/match-recognize/mr-plan.js';
 import { compileRowPattern } from '../patterns/match-recognize/nfa.js';
 import type { BoundExpr } from '../plan/expr.js';
-import { type BindContext, bindExpr } from './bind-expr.js';
+import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';
 import { type EventSchema, propertyType } from './event-schema.js';
 import type { Scope } from './scope.js';
 
@@ -131,10 +131,25 @@ export function bindMatchRecognizeSource(
   schema: EventSchema,
   scope: Scope,
 ): { plan: MatchRecognizePlan; columns: ReadonlyMap<string, EplType> } {
+  let interval: MatchRecognizePlan['interval'];
   if (mr.interval !== undefined) {
-    throw new WeirError('analyze/unsupported', 'match_recognize interval is not supported yet', {
-      span: mr.span,
-    });
+    const period = mr.interval.period;
+    const ms =
+      period.kind === 'TimePeriod'
+        ? timePeriodMs(period)
+        : period.kind === 'Literal' && typeof period.value === 'number'
+          ? period.value * 1000
+          : undefined;
+    if (ms === undefined || !(ms > 0)) {
+      throw new WeirError(
+        'analyze/invalid-argument',
+        'interval requires a positive time period such as 10 sec',
+        {
+          span: period.span,
+        },
+      );
+    }
+    interval = { ms, orTerminated: mr.interval.orTerminated };
   }
   const variables = new Set(variablesOf(mr.pattern));
   const none = new Map<string, EplType>();
@@ -169,6 +184,7 @@ export function bindMatchRecognizeSource(
     nfa: compileRowPattern(mr.pattern),
     allMatches: mr.allMatches,
     skip: mr.skip,
+    interval,
   };
   return { plan, columns: new Map(measures.map((m) => [m.name, m.expr.type])) };
 }

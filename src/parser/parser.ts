@@ -1291,7 +1291,8 @@ export class EplParser extends EmbeddedActionsParser {
 
   mrInterval = this.RULE('mrInterval', (): { period: A.Expr; orTerminated: boolean } => {
     this.consumeWord(1, 'interval');
-    const period = this.SUBRULE(this.expr);
+    // Only a number or time period: a full expression would swallow `or terminated`.
+    const period = this.SUBRULE(this.numberOrPeriod);
     let orTerminated = false;
     this.OPTION(() => {
       this.CONSUME(T.Or);

@@ -54,6 +54,9 @@ export function createMatchRecognizeRuntime(
 ): MatchRecognizeRuntime {
   let warned = false;
   const recognizer = new MatchRecognizer(node.recognizer, {
+    now: () => env.now(),
+    schedule: (due, onDue) => env.schedule(due, onDue),
+    cancel: (id) => env.cancel(id),
     compile: compileExpr,
     emit: (rows) => next.onUpdate(rows, null),
     maxLiveThreads: env.maxPartialMatches,

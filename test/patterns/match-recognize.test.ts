@@ -68,6 +68,48 @@ describe('match_recognize', () => {
     ]);
   });
 
+  it('interval holds a match until the period after its first row has passed, keeping it greedy', () => {
+    const timed = (clause: string) => {
+      const engine = createEngine();
+      const [stmt] = engine.deploy(
+        `create schema S(k string, v int); select * from S match_recognize (${clause})`,
+      );
+      const out: unknown[] = [];
+      stmt?.subscribe((n, _o, ctx) => out.push(...(n ?? []).map((r) => ({ time: ctx.time, ...r }))));
+      for (const [ts, v] of [
+        [1000, 150],
+        [2000, 120],
+        [3000, 130],
+        [4000, 50],
+        [9000, 200],
+      ] as const) {
+        engine.send('S', { k: 'p', v }, ts);
+      }
+      engine.advanceTime(20_000);
+      return out;
+    };
+    const base =
+      'measures A.v as a, count(B.v) as n pattern (A B*) %I% define A as A.v > 100, B as B.v > 100';
+    // Eagerly (no interval), A alone already matches: B* may be empty.
+    expect(timed(base.replace('%I%', ''))).toEqual([
+      { time: 1000, a: 150, n: 0 },
+      { time: 2000, a: 120, n: 0 },
+      { time: 3000, a: 130, n: 0 },
+      { time: 9000, a: 200, n: 0 },
+    ]);
+    // With an interval the match grows until 1000 + 5000, and the attempts that started
+    // inside it are skipped (past last row).
+    expect(timed(base.replace('%I%', 'interval 5 sec'))).toEqual([
+      { time: 6000, a: 150, n: 2 },
+      { time: 14000, a: 200, n: 0 },
+    ]);
+    // `or terminated` posts as soon as the match cannot grow (v = 50 at 4000 is not a B).
+    expect(timed(base.replace('%I%', 'interval 5 sec or terminated'))).toEqual([
+      { time: 4000, a: 150, n: 2 },
+      { time: 14000, a: 200, n: 0 },
+    ]);
+  });
+
   it('rejects a define for a variable not in the pattern', () => {
     const engine = createEngine();
     expect(() =>

@@ -8,10 +8,14 @@
  */
 import type { Row } from '../../common/row.js';
 import type { BoundExpr, CompiledExpr, EvalContext } from '../../plan/expr.js';
+import type { TimerId } from '../../windows/window-def.js';
 import type { MatchRecognizePlan, MeasureAggregate } from './mr-plan.js';
 import { closure } from './nfa.js';
 
 export interface MatchRecognizeContext {
+  now(): number;
+  schedule(due: number, onDue: (due: number) => void): TimerId;
+  cancel(id: TimerId): void;
   compile(expr: BoundExpr): CompiledExpr;
   /** The measures rows of every match completed by one row, in one call. */
   emit(rows: Row[]): void;
@@ -22,12 +26,17 @@ export interface MatchRecognizeContext {
 interface Thread {
   readonly state: number;
   readonly assigned: readonly (readonly [string, Row])[];
+  /** Sequence number of the first and of the last row consumed. */
   readonly start: number;
+  readonly end: number;
 }
 
 interface Partition {
   threads: Thread[];
   last: Row | undefined;
+  /** With `interval`: the longest accepting thread per start, and the interval's timer per start. */
+  readonly pending: Map<number, Thread>;
+  readonly timers: Map<number, TimerId>;
 }
 
 function aggregate(a: MeasureAggregate, rows: readonly Row[]): unknown {
@@ -115,7 +124,7 @@ export class MatchRecognizer {
     const key = this.partitionKey(row);
     let part = this.partitions.get(key);
     if (part === undefined) {
-      part = { threads: [], last: undefined };
+      part = { threads: [], last: undefined, pending: new Map(), timers: new Map() };
       this.partitions.set(key, part);
     }
     this.previous.set(row, part.last);
@@ -124,7 +133,7 @@ export class MatchRecognizer {
     const { nfa } = this.plan;
     const fresh = closure(nfa, nfa.start)
       .filter((s) => nfa.states[s]?.kind === 'var')
-      .map((state) => ({ state, assigned: [], start: seq }));
+      .map((state) => ({ state, assigned: [], start: seq, end: seq }));
     const next: Thread[] = [];
     const accepted: Thread[] = [];
     const seen = new Set<string>();
@@ -133,7 +142,7 @@ export class MatchRecognizer {
       if (st?.kind !== 'var' || !this.holds(st.variable, row, thread.assigned)) continue;
       const assigned = [...thread.assigned, [st.variable, row] as const];
       for (const s of closure(nfa, st.next)) {
-        const successor = { state: s, assigned, start: thread.start };
+        const successor = { state: s, assigned, start: thread.start, end: seq };
         if (nfa.states[s]?.kind === 'accept') accepted.push(successor);
         else {
           // Without `all matches`, one thread per (state, start) suffices: the first is preferred.
@@ -144,12 +153,62 @@ export class MatchRecognizer {
         }
       }
     }
-    part.threads = this.emitMatches(accepted, next, seq);
+    if (this.plan.interval === undefined) part.threads = this.emitMatches(accepted, next, seq);
+    else this.holdForInterval(part, accepted, next, seq);
     this.live = 0;
     for (const p of this.partitions.values()) this.live += p.threads.length;
     if (this.live > this.ctx.maxLiveThreads) {
       this.ctx.onCapReached();
       part.threads = part.threads.slice(-Math.max(1, this.ctx.maxLiveThreads));
+    }
+  }
+
+  /**
+   * `interval p`: a match is not posted on acceptance but when p has passed since its first
+   * row, as the longest accepting match (greedy quantifiers keep extending it meanwhile);
+   * `or terminated` also posts it as soon as it can no longer be extended.
+   */
+  private holdForInterval(part: Partition, accepted: Thread[], next: Thread[], seq: number): void {
+    const interval = this.plan.interval as { readonly ms: number; readonly orTerminated: boolean };
+    for (const a of accepted) part.pending.set(a.start, a);
+    part.threads = next;
+    const started = next.some((t) => t.start === seq) || part.pending.has(seq);
+    if (started) {
+      part.timers.set(
+        seq,
+        this.ctx.schedule(this.ctx.now() + interval.ms, () => this.finishInterval(part, seq)),
+      );
+    }
+    if (!interval.orTerminated) return;
+    for (const start of [...part.pending.keys()].sort((a, b) => a - b)) {
+      if (!part.threads.some((t) => t.start === start)) this.finishInterval(part, start);
+    }
+  }
+
+  /** Ends the interval of the match attempt that started at `start`, posting it if it accepted. */
+  private finishInterval(part: Partition, start: number): void {
+    const timer = part.timers.get(start);
+    if (timer !== undefined) this.ctx.cancel(timer);
+    part.timers.delete(start);
+    const match = part.pending.get(start);
+    part.pending.delete(start);
+    part.threads = part.threads.filter((t) => t.start !== start);
+    if (match === undefined) return;
+    this.ctx.emit([this.measureRow(match)]);
+    // The skip strategy decides which overlapping attempts survive the match.
+    const keep = (s: number) =>
+      this.plan.skip === 'past-last-row'
+        ? s > match.end
+        : this.plan.skip === 'to-current-row'
+          ? s >= match.end
+          : s > match.start;
+    part.threads = part.threads.filter((t) => keep(t.start));
+    for (const s of [...part.pending.keys()]) {
+      if (keep(s)) continue;
+      part.pending.delete(s);
+      const t = part.timers.get(s);
+      if (t !== undefined) this.ctx.cancel(t);
+      part.timers.delete(s);
     }
   }
 

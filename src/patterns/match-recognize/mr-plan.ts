@@ -25,4 +25,6 @@ export interface MatchRecognizePlan {
   readonly nfa: Nfa;
   readonly allMatches: boolean;
   readonly skip: SkipStrategy;
+  /** `interval p [or terminated]`: hold matches until p after their first row. */
+  readonly interval: { readonly ms: number; readonly orTerminated: boolean } | undefined;
 }
