@@ -11,6 +11,8 @@ export interface PatternSourceRuntime {
   start(): void;
   onEvent(stream: string, row: Row): void;
   size(): number;
+  /** Partial matches the cap prevented or discarded. */
+  dropped(): number;
 }
 
 export function createPatternSourceRuntime(
@@ -38,12 +40,14 @@ export function createPatternSourceRuntime(
     start: () => matcher.start(),
     onEvent: (stream, row) => matcher.onEvent(stream, row),
     size: () => matcher.stats().liveInstances,
+    dropped: () => matcher.stats().capReached,
   };
 }
 
 export interface MatchRecognizeRuntime {
   accept(row: Row): void;
   size(): number;
+  dropped(): number;
 }
 
 export function createMatchRecognizeRuntime(
@@ -66,5 +70,9 @@ export function createMatchRecognizeRuntime(
       env.onPatternCapReached(statement);
     },
   });
-  return { accept: (row) => recognizer.onEvent(row), size: () => recognizer.liveThreads() };
+  return {
+    accept: (row) => recognizer.onEvent(row),
+    size: () => recognizer.liveThreads(),
+    dropped: () => recognizer.droppedThreads(),
+  };
 }

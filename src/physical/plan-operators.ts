@@ -70,6 +70,8 @@ export interface PhysicalStatement {
   readonly entries: readonly StatementEntry[];
   /** Events currently held by the statement's data window or partial matches. */
   windowSize(): number;
+  /** Partial matches dropped at the live-instance cap (pattern and match_recognize statements). */
+  droppedPartialMatches(): number;
   /** Counts events entering (after the stream filter). */
   eventsIn(): number;
   /** Called once when the statement starts (arms pattern timers). */
@@ -87,6 +89,7 @@ interface BuildState {
   eventsIn: number;
   starters: (() => void)[];
   sizes: (() => number)[];
+  dropped: (() => number)[];
 }
 
 type Accept = (row: Row) => void;
@@ -115,6 +118,7 @@ export function planOperators(
     eventsIn: 0,
     starters: [],
     sizes: [],
+    dropped: [],
   };
   const insertInto = root.insertInto;
   const output = new OutputOperator(
@@ -128,6 +132,7 @@ export function planOperators(
   return {
     entries: state.entries,
     windowSize: () => state.sizes.reduce((n, f) => n + f(), 0),
+    droppedPartialMatches: () => state.dropped.reduce((n, f) => n + f(), 0),
     eventsIn: () => state.eventsIn,
     start: () => {
       for (const s of state.starters) s();
@@ -263,6 +268,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'MatchRecognize': {
       const runtime = createMatchRecognizeRuntime(node, s.env, s.statement, next);
       s.sizes.push(runtime.size);
+      s.dropped.push(runtime.dropped);
       const feed: Operator = {
         onUpdate: (ins) => {
           if (ins !== null) for (const row of ins) runtime.accept(row);
@@ -275,6 +281,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       const runtime = createPatternSourceRuntime(node, s.env, s.statement, next);
       s.starters.push(runtime.start);
       s.sizes.push(runtime.size);
+      s.dropped.push(runtime.dropped);
       for (const stream of node.streams) {
         s.entries.push({
           stream,

@@ -45,8 +45,10 @@ export interface StatementStats {
   readonly rowsOut: number;
   /** Listener calls made. */
   readonly updates: number;
-  /** Events currently held by the statement's data window (0 without a window). */
+  /** Events currently held by the statement's data window (0 without a window), or its live partial matches. */
   readonly windowSize: number;
+  /** Partial matches a pattern or match_recognize statement could not keep at the live cap. */
+  readonly droppedPartialMatches: number;
 }
 
 export interface StatementHandle {

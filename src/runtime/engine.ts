@@ -133,6 +133,7 @@ class WeirEngine implements Engine {
     for (const entry of physical.entries) this.router(entry.stream).add(entry);
     handle.internals = {
       windowSize: physical.windowSize,
+      droppedPartialMatches: physical.droppedPartialMatches,
       eventsIn: physical.eventsIn,
       now: () => this.clock ?? startTime,
       undeploy: () => {

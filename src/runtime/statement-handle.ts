@@ -8,6 +8,7 @@ import type { StatementHandle, StatementStats, StatementUpdate, UpdateListener }
 
 export interface StatementInternals {
   windowSize(): number;
+  droppedPartialMatches(): number;
   eventsIn(): number;
   undeploy(): void;
   now(): number;
@@ -75,6 +76,7 @@ export class Statement implements StatementHandle, OutputTarget {
       rowsOut: this.rowsOut,
       updates: this.updateCount,
       windowSize: this.internals?.windowSize() ?? 0,
+      droppedPartialMatches: this.internals?.droppedPartialMatches() ?? 0,
     };
   }
 }

@@ -94,6 +94,8 @@ describe('partial matches', () => {
       select a.id as id from pattern [every a=A -> b=B(id = a.id)]`);
     for (let i = 0; i < 50; i++) engine.send('A', { id: `k${i}` }, i);
     expect(stmt?.stats().windowSize).toBeLessThanOrEqual(11);
+    // Every A beyond the cap could not wait for its B: counted, not silently lost.
+    expect(stmt?.stats().droppedPartialMatches).toBeGreaterThanOrEqual(39);
     return new Promise<void>((done) =>
       setImmediate(() => {
         process.off('warning', listener);

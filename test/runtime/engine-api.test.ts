@@ -16,7 +16,13 @@ describe('engine API', () => {
       [[{ k: 'a' }], null, 10],
       [[{ k: 'b' }], [{ k: 'a' }], 20],
     ]);
-    expect(s?.stats()).toEqual({ eventsIn: 2, rowsOut: 3, updates: 2, windowSize: 1 });
+    expect(s?.stats()).toEqual({
+      eventsIn: 2,
+      rowsOut: 3,
+      updates: 2,
+      windowSize: 1,
+      droppedPartialMatches: 0,
+    });
     expect(s?.columns).toEqual(['k']);
   });
 

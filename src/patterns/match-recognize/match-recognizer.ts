@@ -69,6 +69,7 @@ export class MatchRecognizer {
   private readonly evalCtx: EvalContext & { tags: Record<string, unknown> };
   private seq = 0;
   private live = 0;
+  private dropped = 0;
 
   constructor(
     private readonly plan: MatchRecognizePlan,
@@ -93,6 +94,11 @@ export class MatchRecognizer {
 
   liveThreads(): number {
     return this.live;
+  }
+
+  /** Partial matches discarded because the cap was reached. */
+  droppedThreads(): number {
+    return this.dropped;
   }
 
   private lastRows(assigned: Thread['assigned']): Record<string, unknown> {
@@ -158,8 +164,11 @@ export class MatchRecognizer {
     this.live = 0;
     for (const p of this.partitions.values()) this.live += p.threads.length;
     if (this.live > this.ctx.maxLiveThreads) {
+      // Bounded memory: the oldest attempts of this partition go, counted and reported.
+      const keep = part.threads.slice(-Math.max(1, this.ctx.maxLiveThreads));
+      this.dropped += part.threads.length - keep.length;
+      part.threads = keep;
       this.ctx.onCapReached();
-      part.threads = part.threads.slice(-Math.max(1, this.ctx.maxLiveThreads));
     }
   }
 
