@@ -1,29 +1,37 @@
 /**
- * The hand-written end-to-end reference: read an NDJSON file with readline, JSON.parse each
- * line (the same parser `weir run` uses), run the workload's baseline. Prints events/second.
+ * The hand-written end-to-end reference for `weir run`: readline over the NDJSON file,
+ * JSON.parse each envelope, push it into the workload's baseline.
+ *   tsx bench/ndjson-pipeline.ts <workload> <file.ndjson> [symbols]
+ * prints {events, seconds, checksum, rows, maxRssMb} as a JSON line.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Checksum } from './checksum.js';
-import { workload } from './workloads.js';
+import { withSymbols, workload } from './workload-registry.js';
 
-const [name, file] = process.argv.slice(2);
-const w = workload(name as string);
+interface Envelope {
+  readonly type: string;
+  readonly ts: number;
+  readonly data: Record<string, unknown>;
+}
+
+const [name, file, symbols] = process.argv.slice(2);
+const w = withSymbols(workload(name as string), symbols === undefined ? undefined : Number(symbols));
 const started = process.hrtime.bigint();
-const events: Record<string, unknown>[] = [];
-const timestamps: number[] = [];
+const out = new Checksum();
+const baseline = w.baseline(out);
+let events = 0;
 for await (const line of createInterface({
   input: createReadStream(file as string),
   crlfDelay: Number.POSITIVE_INFINITY,
 })) {
   if (line === '') continue;
-  const envelope = JSON.parse(line) as { ts: number; data: Record<string, unknown> };
-  events.push(envelope.data);
-  timestamps.push(envelope.ts);
+  const e = JSON.parse(line) as Envelope;
+  baseline.event(e.type, e.data, e.ts);
+  events++;
 }
-const out = new Checksum();
-w.baseline?.({ type: 'StockTick', events, timestamps }, out);
+baseline.finish();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 process.stdout.write(
-  `${JSON.stringify({ eventsPerSecond: events.length / seconds, checksum: out.value })}\n`,
+  `${JSON.stringify({ events, seconds, checksum: out.value, rows: out.rows, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
 );

@@ -1,9 +1,18 @@
-/** Child process entry: `tsx bench/run-one.ts <workload> <weir|baseline> <events>` prints one Measurement as JSON. */
-import { measureBaseline, measureWeir } from './measure.js';
-import { workload } from './workloads.js';
+/**
+ * Child-process entry, so every measurement starts from a fresh heap and JIT:
+ *   tsx bench/run-one.ts <workload> <weir|baseline|weir-streamed> <events> [symbols]
+ * prints one Measurement (or Pending) as a JSON line.
+ */
+import { measureBaseline, measureWeir, measureWeirStreamed } from './measure.js';
+import { eventInput, withSymbols, workload } from './workload-registry.js';
 
-const [name, mode, count] = process.argv.slice(2);
-const w = workload(name as string);
-const input = w.input(Number(count));
-const result = mode === 'weir' ? measureWeir(w, input) : measureBaseline(w, input);
+const [name, mode, count, symbols] = process.argv.slice(2);
+const w = withSymbols(workload(name as string), symbols === undefined ? undefined : Number(symbols));
+const events = Number(count);
+const result =
+  mode === 'weir-streamed'
+    ? measureWeirStreamed(w, events)
+    : mode === 'weir'
+      ? measureWeir(w, eventInput(w, events))
+      : measureBaseline(w, eventInput(w, events));
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,184 +1,347 @@
 /**
- * `npm run bench`: every workload in fresh processes (median of --runs), Weir in memory vs
- * its hand-written baseline on the same events, their ratio, checksums compared, latency
- * p50/p99, peak RSS; then end to end, `weir run` on the NDJSON file vs a hand-written NDJSON
- * pipeline. Prints a table and writes bench/results/<timestamp>.json.
+ * `npm run bench`: every workload in fresh child processes (median of --runs): Weir in
+ * memory through the API vs its hand-written baseline on the same preloaded events, their
+ * ratio, the two output checksums (a mismatch fails the run), per-send latency, peak RSS;
+ * then end to end, `weir run` on the NDJSON file vs a hand-written NDJSON pipeline.
+ * Prints a table and writes bench/results/<timestamp>.json.
  *
- *   npm run bench                      1,000,000 events, 3 runs
- *   npm run bench -- --quick           100,000 events, 1 run, no end-to-end
- *   npm run bench -- --workload sliding-avg --events 10000000
- *   npm run bench -- --flat-memory     sliding-avg RSS at 1M vs 10M events
+ *   npm run bench                                  1,000,000 events, median of 3 runs
+ *   npm run bench -- --quick                       20,000 events, 1 run
+ *   npm run bench -- --workload sliding-avg --events 10000000 --runs 1
+ *   npm run bench -- --symbols 10000               StockTick workloads on 10,000 symbols
+ *   npm run bench -- --no-e2e                      in-memory comparison only
+ *   npm run bench -- --flat-memory                 sliding-avg peak RSS at 1M vs 10M events
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { writeStockFiles } from './generate-data.js';
-import type { Measurement } from './measure.js';
-import { WORKLOADS, type Workload } from './workloads.js';
+import { DATA_DIR, DEFAULT_EVENTS } from './generate-data.js';
+import type { Measurement, Pending } from './measure.js';
+import {
+  WORKLOADS,
+  type Workload,
+  ensureDataFile,
+  queryPath,
+  withSymbols,
+  workload,
+} from './workload-registry.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(name);
-  return i < 0 ? fallback : Number(args[i + 1]);
-};
-const quick = flag('--quick');
-const events = option('--events', quick ? 100_000 : 1_000_000);
-const runs = option('--runs', quick ? 1 : 3);
-const only = args.includes('--workload') ? args[args.indexOf('--workload') + 1] : undefined;
+interface Options {
+  readonly events: number;
+  readonly runs: number;
+  readonly workloads: readonly Workload[];
+  readonly symbols: number | undefined;
+  readonly e2e: boolean;
+  readonly flatMemory: boolean;
+}
+
+const USAGE =
+  'usage: npm run bench -- [--quick] [--events N] [--runs N] [--workload name]... [--symbols N] [--no-e2e] [--flat-memory]';
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    return i < 0 ? undefined : argv[i + 1];
+  };
+  const count = (name: string, fallback: number) => {
+    const n = Number(value(name) ?? fallback);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} needs a positive integer\n${USAGE}`);
+    return n;
+  };
+  const quick = argv.includes('--quick');
+  const names = argv.flatMap((a, i) => (a === '--workload' ? (argv[i + 1] ?? '').split(',') : []));
+  const symbols = value('--symbols');
+  return {
+    events: count('--events', quick ? 20_000 : DEFAULT_EVENTS),
+    runs: count('--runs', quick ? 1 : 3),
+    workloads: names.length === 0 ? WORKLOADS : names.map(workload),
+    symbols: symbols === undefined ? undefined : count('--symbols', 100),
+    e2e: !argv.includes('--no-e2e'),
+    flatMemory: argv.includes('--flat-memory'),
+  };
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
+const cli = `${root}dist/cli/main.js`;
+// Preloaded into the `weir run` process: reports its peak RSS on stderr when it exits.
+const RSS_PROBE = `data:text/javascript,${encodeURIComponent(
+  "process.on('exit', () => process.stderr.write('\\nweir-bench-maxrss-kb ' + process.resourceUsage().maxRSS + '\\n'));",
+)}`;
 
-function child(script: string, ...rest: string[]): Record<string, unknown> {
-  const output = execFileSync(tsx, [`${root}bench/${script}`, ...rest], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  return JSON.parse(output.trim().split('\n').pop() as string) as Record<string, unknown>;
+function lastJsonLine<T>(output: string): T {
+  return JSON.parse(output.trim().split('\n').pop() as string) as T;
+}
+
+function child<T>(script: string, args: readonly string[]): T {
+  return lastJsonLine<T>(
+    execFileSync(tsx, [`${root}bench/${script}`, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }),
+  );
 }
 
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-function measureMany(w: Workload, mode: 'weir' | 'baseline', count: number): Measurement & { all: number[] } {
-  const results = Array.from(
-    { length: runs },
-    () => child('run-one.ts', w.name, mode, String(count)) as unknown as Measurement,
-  );
-  const best = results[0] as Measurement;
-  return {
-    ...best,
-    eventsPerSecond: median(results.map((r) => r.eventsPerSecond)),
-    all: results.map((r) => r.eventsPerSecond),
-  };
+const isPending = <T extends object>(m: T | Pending): m is Pending => 'pending' in m;
+
+interface Side {
+  readonly eventsPerSecond: number;
+  readonly checksum: string;
+  readonly checksums: readonly string[];
+  readonly rows: number;
+  readonly p50us: number | undefined;
+  readonly p99us: number | undefined;
+  readonly maxRssMb: number;
 }
 
-function endToEnd(w: Workload): { weir: number; pipeline: number } | undefined {
-  if (w.symbols === undefined) return undefined;
-  if (!existsSync(`${root}dist/cli/main.js`)) execFileSync('npm', ['run', 'build'], { cwd: root });
-  const dir = `${root}bench/data`;
-  mkdirSync(dir, { recursive: true });
-  const file = `${dir}/stocktick-${events}-${w.symbols}.ndjson`;
-  if (!existsSync(file))
-    execFileSync(tsx, [
-      `${root}bench/generate-data.ts`,
-      '--events',
-      String(events),
-      '--symbols',
-      String(w.symbols),
-    ]);
-  const query = `${dir}/${w.name}.epl`;
-  writeFileSync(query, w.epl(events));
-  const weir = median(
-    Array.from({ length: runs }, () => {
-      const started = process.hrtime.bigint();
-      execFileSync('node', [
-        `${root}dist/cli/main.js`,
-        'run',
-        query,
-        '--events',
-        file,
-        '--format',
-        'ndjson',
-        '--out',
-        '/dev/null',
-        '--quiet',
-      ]);
-      return events / (Number(process.hrtime.bigint() - started) / 1e9);
-    }),
-  );
-  const pipeline = median(
-    Array.from({ length: runs }, () => Number(child('ndjson-pipeline.ts', w.name, file).eventsPerSecond)),
-  );
-  return { weir, pipeline };
-}
-
-const fmt = (n: number | undefined) =>
-  n === undefined ? '—' : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(0)}k`;
-const rows: Record<string, unknown>[] = [];
-let mismatch = false;
-
-if (flag('--flat-memory')) {
-  const w = WORKLOADS.find((x) => x.name === 'sliding-avg') as Workload;
-  const small = child('run-one.ts', w.name, 'weir', '1000000') as unknown as Measurement;
-  const large = child('run-one.ts', w.name, 'weir', '10000000') as unknown as Measurement;
-  process.stdout.write(
-    `sliding-avg peak RSS: ${small.maxRssMb.toFixed(0)} MB at 1M events, ${large.maxRssMb.toFixed(0)} MB at 10M (ratio ${(large.maxRssMb / small.maxRssMb).toFixed(2)}; input arrays are preloaded in memory)\n`,
-  );
-  process.exit(0);
-}
-
-process.stdout.write(
-  `Weir benchmark: ${events.toLocaleString('en')} events, median of ${runs} run(s), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n\n`,
-);
-const header = [
-  'workload',
-  'weir ev/s',
-  'baseline ev/s',
-  'ratio',
-  'checksums',
-  'p50 µs',
-  'p99 µs',
-  'RSS MB',
-  'e2e weir',
-  'e2e hand',
-  'e2e ratio',
-];
-process.stdout.write(`${header.join(' | ')}\n${header.map(() => '---').join(' | ')}\n`);
-for (const w of WORKLOADS) {
-  if (only !== undefined && w.name !== only) continue;
-  if (w.baseline === undefined) {
-    process.stdout.write(`${w.name} | pending: ${w.pending} |||||||||\n`);
-    rows.push({ workload: w.name, pending: w.pending });
-    continue;
+function measureSide(w: Workload, mode: 'weir' | 'baseline', o: Options): Side | Pending {
+  const args = [w.name, mode, String(o.events), ...(o.symbols === undefined ? [] : [String(o.symbols)])];
+  const results: Measurement[] = [];
+  for (let i = 0; i < o.runs; i++) {
+    const m = child<Measurement | Pending>('run-one.ts', args);
+    if (isPending(m)) return m;
+    results.push(m);
   }
-  const weir = measureMany(w, 'weir', events);
-  const base = measureMany(w, 'baseline', events);
-  const same = weir.checksum === base.checksum;
-  mismatch ||= !same;
-  const e2e = quick ? undefined : endToEnd(w);
-  const row = {
-    workload: w.name,
-    description: w.description,
-    weirEventsPerSecond: weir.eventsPerSecond,
-    baselineEventsPerSecond: base.eventsPerSecond,
-    ratio: weir.eventsPerSecond / base.eventsPerSecond,
-    checksumWeir: weir.checksum,
-    checksumBaseline: base.checksum,
-    p50us: weir.p50us,
-    p99us: weir.p99us,
-    maxRssMb: weir.maxRssMb,
-    e2eWeir: e2e?.weir,
-    e2eHand: e2e?.pipeline,
+  const first = results[0] as Measurement;
+  const p50 = results.map((r) => r.p50us).filter((x) => x !== undefined);
+  const p99 = results.map((r) => r.p99us).filter((x) => x !== undefined);
+  return {
+    eventsPerSecond: median(results.map((r) => r.eventsPerSecond)),
+    checksum: first.checksum,
+    checksums: results.map((r) => r.checksum),
+    rows: first.rows,
+    p50us: p50.length === 0 ? undefined : median(p50),
+    p99us: p99.length === 0 ? undefined : median(p99),
+    maxRssMb: median(results.map((r) => r.maxRssMb)),
   };
-  rows.push(row);
-  process.stdout.write(
-    `${[
-      w.name,
-      fmt(row.weirEventsPerSecond),
-      fmt(row.baselineEventsPerSecond),
-      row.ratio.toFixed(2),
-      same ? `ok (${weir.rows} rows)` : `MISMATCH ${weir.checksum} vs ${base.checksum}`,
-      row.p50us?.toFixed(1) ?? '—',
-      row.p99us?.toFixed(1) ?? '—',
-      row.maxRssMb.toFixed(0),
-      fmt(e2e?.weir),
-      fmt(e2e?.pipeline),
-      e2e === undefined ? '—' : (e2e.weir / e2e.pipeline).toFixed(2),
-    ].join(' | ')}\n`,
+}
+
+interface EndToEnd {
+  readonly weirEventsPerSecond: number;
+  readonly handEventsPerSecond: number;
+  readonly weirMaxRssMb: number;
+  readonly handMaxRssMb: number;
+  readonly handChecksum: string;
+}
+
+function wallSeconds(run: () => string): { seconds: number; output: string } {
+  const started = process.hrtime.bigint();
+  const output = run();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, output };
+}
+
+/**
+ * Both sides are timed the same way, from this process: wall time on the file minus wall
+ * time on an empty file (process start, module loading and statement compilation).
+ */
+function endToEnd(w: Workload, file: string, o: Options): EndToEnd {
+  const empty = `${DATA_DIR}/empty.ndjson`;
+  if (!existsSync(empty)) writeFileSync(empty, '');
+  const weirRun = (events: string) =>
+    wallSeconds(() => {
+      const args = ['--import', RSS_PROBE, cli, 'run', queryPath(w), '--events', events];
+      const r = spawnSync('node', [...args, '--format', 'ndjson', '--out', '/dev/null', '--quiet'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      if (r.status !== 0) throw new Error(`weir run failed on ${events} (exit ${r.status}):\n${r.stderr}`);
+      // stderr carries the RSS probe's line; the output itself went to /dev/null.
+      return r.stderr;
+    });
+  const symbolArgs = o.symbols === undefined ? [] : [String(o.symbols)];
+  const handRun = (events: string) =>
+    wallSeconds(() =>
+      execFileSync(tsx, [`${root}bench/ndjson-pipeline.ts`, w.name, events, ...symbolArgs], {
+        encoding: 'utf8',
+      }),
+    );
+  const weirStartup = median(Array.from({ length: o.runs }, () => weirRun(empty).seconds));
+  const handStartup = median(Array.from({ length: o.runs }, () => handRun(empty).seconds));
+  const weirRuns = Array.from({ length: o.runs }, () => weirRun(file));
+  const handRuns = Array.from({ length: o.runs }, () => handRun(file));
+  const rssOf = (stderr: string) =>
+    Number(/weir-bench-maxrss-kb (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+  const hand = handRuns.map((r) => lastJsonLine<{ checksum: string; maxRssMb: number }>(r.output));
+  // Too little input to rise above process-start noise: no figure rather than a wrong one.
+  const perSecond = (seconds: number) => (seconds > 0.01 ? o.events / seconds : Number.NaN);
+  return {
+    weirEventsPerSecond: perSecond(median(weirRuns.map((r) => r.seconds)) - weirStartup),
+    handEventsPerSecond: perSecond(median(handRuns.map((r) => r.seconds)) - handStartup),
+    weirMaxRssMb: median(weirRuns.map((r) => rssOf(r.output))),
+    handMaxRssMb: median(hand.map((h) => h.maxRssMb)),
+    handChecksum: (hand[0] as { checksum: string }).checksum,
+  };
+}
+
+const rate = (n: number | undefined) =>
+  n === undefined || Number.isNaN(n)
+    ? '—'
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(2)}M`
+      : `${(n / 1e3).toFixed(0)}k`;
+const fixed = (n: number | undefined, digits: number) =>
+  n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits);
+
+function printTable(rows: readonly (readonly string[])[]): void {
+  const widths = (rows[0] as readonly string[]).map((_, c) =>
+    Math.max(...rows.map((r) => (r[c] ?? '').length)),
   );
+  const line = (r: readonly string[]) =>
+    `| ${r.map((cell, c) => cell.padEnd(widths[c] as number)).join(' | ')} |`;
+  const [head, ...body] = rows;
+  process.stdout.write(
+    `${line(head as readonly string[])}\n|${widths.map((n) => '-'.repeat(n + 2)).join('|')}|\n`,
+  );
+  for (const r of body) process.stdout.write(`${line(r)}\n`);
 }
-mkdirSync(`${root}bench/results`, { recursive: true });
-const out = `${root}bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(
-  out,
-  JSON.stringify({ events, runs, node: process.version, cpus: cpus().length, rows }, null, 2),
-);
-process.stdout.write(`\nwrote ${out}\n`);
-if (mismatch) {
-  process.stderr.write('CHECKSUM MISMATCH: Weir and a baseline disagree (see the table)\n');
-  process.exit(1);
+
+function writeResults(report: Record<string, unknown>): string {
+  mkdirSync(`${root}bench/results`, { recursive: true });
+  const path = `${root}bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
 }
+
+function flatMemory(o: Options): void {
+  const w = workload('sliding-avg');
+  const small = Math.min(o.events, DEFAULT_EVENTS);
+  const sizes = [small, small * 10];
+  process.stdout.write(`memory flatness: ${w.name}, Weir on streamed events (input never held)\n`);
+  const results = sizes.map((n) => {
+    process.stderr.write(`  ${n.toLocaleString('en')} events…\n`);
+    const m = child<Measurement | Pending>('run-one.ts', [w.name, 'weir-streamed', String(n)]);
+    if (isPending(m)) throw new Error(`${w.name} is pending: ${m.pending}`);
+    return m;
+  });
+  const [a, b] = results as [Measurement, Measurement];
+  const ratio = b.maxRssMb / a.maxRssMb;
+  printTable([
+    ['events', 'peak RSS MB', 'heap used MB', 'ev/s'],
+    ...results.map((m) => [
+      m.events.toLocaleString('en'),
+      fixed(m.maxRssMb, 0),
+      fixed(m.heapUsedMb, 0),
+      rate(m.eventsPerSecond),
+    ]),
+  ]);
+  const flat = ratio < 1.5;
+  process.stdout.write(
+    `\npeak RSS ratio ${ratio.toFixed(2)} for 10× the events: ${flat ? 'flat' : 'GROWS WITH INPUT'}\n`,
+  );
+  const path = writeResults({
+    kind: 'flat-memory',
+    workload: w.name,
+    node: process.version,
+    results,
+    ratio,
+    flat,
+  });
+  process.stdout.write(`wrote ${path}\n`);
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  if (o.flatMemory) {
+    flatMemory(o);
+    return;
+  }
+  if (o.e2e && !existsSync(cli)) {
+    process.stderr.write('building dist/ for the end-to-end runs (npm run build)…\n');
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  }
+  process.stdout.write(
+    `Weir benchmark: ${o.events.toLocaleString('en')} events per workload, median of ${o.runs} run(s)${o.symbols === undefined ? '' : `, ${o.symbols.toLocaleString('en')} symbols`}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n\n`,
+  );
+  const table: string[][] = [
+    [
+      'workload',
+      'weir ev/s',
+      'baseline ev/s',
+      'ratio',
+      'checksum',
+      'p50 µs',
+      'p99 µs',
+      'RSS MB',
+      'e2e weir',
+      'e2e hand',
+      'e2e ratio',
+    ],
+  ];
+  const rows: Record<string, unknown>[] = [];
+  const mismatches: string[] = [];
+  for (const base of o.workloads) {
+    const w = withSymbols(base, o.symbols);
+    process.stderr.write(`${w.name}…\n`);
+    const weir = measureSide(w, 'weir', o);
+    const baseline = measureSide(w, 'baseline', o) as Side;
+    let e2e: EndToEnd | undefined;
+    if (o.e2e && !isPending(weir)) e2e = endToEnd(w, await ensureDataFile(w, o.events), o);
+    let verdict: string;
+    if (isPending(weir)) verdict = `pending: ${weir.pending}`;
+    else {
+      const checksums = new Set([
+        ...weir.checksums,
+        ...baseline.checksums,
+        ...(e2e ? [e2e.handChecksum] : []),
+      ]);
+      if (checksums.size === 1) verdict = `ok (${weir.rows.toLocaleString('en')} rows)`;
+      else {
+        verdict = `MISMATCH weir ${weir.checksums.join('/')} vs baseline ${baseline.checksums.join('/')}`;
+        mismatches.push(`${w.name}: ${verdict}${e2e ? ` (NDJSON pipeline ${e2e.handChecksum})` : ''}`);
+      }
+    }
+    const ratio = isPending(weir) ? undefined : weir.eventsPerSecond / baseline.eventsPerSecond;
+    rows.push({
+      workload: w.name,
+      description: w.description,
+      data: w.data,
+      pending: isPending(weir) ? weir.pending : undefined,
+      weir: isPending(weir) ? undefined : weir,
+      baseline,
+      ratio,
+      checksumsEqual: !isPending(weir) && !verdict.startsWith('MISMATCH'),
+      e2e,
+      e2eRatio: e2e ? e2e.weirEventsPerSecond / e2e.handEventsPerSecond : undefined,
+    });
+    const side = isPending(weir) ? undefined : weir;
+    table.push([
+      w.name,
+      rate(side?.eventsPerSecond),
+      rate(baseline.eventsPerSecond),
+      fixed(ratio, 2),
+      verdict,
+      fixed(side?.p50us, 1),
+      fixed(side?.p99us, 1),
+      fixed(side?.maxRssMb, 0),
+      rate(e2e?.weirEventsPerSecond),
+      rate(e2e?.handEventsPerSecond),
+      fixed(e2e ? e2e.weirEventsPerSecond / e2e.handEventsPerSecond : undefined, 2),
+    ]);
+  }
+  printTable(table);
+  const path = writeResults({
+    kind: 'throughput',
+    date: new Date().toISOString(),
+    events: o.events,
+    runs: o.runs,
+    symbols: o.symbols,
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cpus: cpus().length,
+    rows,
+  });
+  process.stdout.write(`\nwrote ${path}\n`);
+  if (mismatches.length > 0) {
+    const bar = '!'.repeat(78);
+    process.stderr.write(
+      `\n${bar}\nCHECKSUM MISMATCH: Weir and a hand-written baseline disagree\n${mismatches.join('\n')}\n${bar}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+await main();
