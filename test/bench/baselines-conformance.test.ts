@@ -52,7 +52,7 @@ function actual(
   factory: BaselineFactory,
   events: readonly EnvelopeLine[],
   endTime: number,
-  keep: (row: unknown[]) => boolean = () => true,
+  keep: (row: readonly unknown[]) => boolean = () => true,
 ) {
   const out = new Checksum(true);
   runBaseline(
