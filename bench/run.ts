@@ -6,14 +6,14 @@
  * Prints a table and writes bench/results/<timestamp>.json.
  *
  *   npm run bench                                  1,000,000 events, median of 3 runs
- *   npm run bench -- --quick                       20,000 events, 1 run
+ *   npm run bench -- --quick                       20,000 events, 1 run, no end-to-end (add --e2e)
  *   npm run bench -- --workload sliding-avg --events 10000000 --runs 1
  *   npm run bench -- --symbols 10000               StockTick workloads on 10,000 symbols
  *   npm run bench -- --no-e2e                      in-memory comparison only
  *   npm run bench -- --flat-memory                 sliding-avg peak RSS at 1M vs 10M events
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DATA_DIR, DEFAULT_EVENTS } from './generate-data.js';
@@ -37,7 +37,7 @@ interface Options {
 }
 
 const USAGE =
-  'usage: npm run bench -- [--quick] [--events N] [--runs N] [--workload name]... [--symbols N] [--no-e2e] [--flat-memory]';
+  'usage: npm run bench -- [--quick] [--events N] [--runs N] [--workload name]... [--symbols N] [--no-e2e | --e2e] [--flat-memory]';
 
 function parseOptions(argv: readonly string[]): Options {
   const value = (name: string) => {
@@ -57,7 +57,8 @@ function parseOptions(argv: readonly string[]): Options {
     runs: count('--runs', quick ? 1 : 3),
     workloads: names.length === 0 ? WORKLOADS : names.map(workload),
     symbols: symbols === undefined ? undefined : count('--symbols', 100),
-    e2e: !argv.includes('--no-e2e'),
+    // On --quick's small input the end-to-end figures would be process-start noise.
+    e2e: argv.includes('--e2e') || (!quick && !argv.includes('--no-e2e')),
     flatMemory: argv.includes('--flat-memory'),
   };
 }
@@ -177,6 +178,26 @@ function endToEnd(w: Workload, file: string, o: Options): EndToEnd {
   };
 }
 
+/** Newest modification time of a file under `dir` (ms). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs);
+  }
+  return newest;
+}
+
+/** `weir run` must be the current source: build dist/ when it is missing or older than src/. */
+function ensureBuilt(): void {
+  if (existsSync(cli) && statSync(cli).mtimeMs >= newestMtime(`${root}src`)) return;
+  process.stderr.write('dist/ is missing or older than src/: npm run build…\n');
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch {
+    process.stderr.write('npm run build failed; the end-to-end figures use whatever dist/ holds\n');
+  }
+}
+
 const rate = (n: number | undefined) =>
   n === undefined || Number.isNaN(n)
     ? '—'
@@ -249,10 +270,7 @@ async function main(): Promise<void> {
     flatMemory(o);
     return;
   }
-  if (o.e2e && !existsSync(cli)) {
-    process.stderr.write('building dist/ for the end-to-end runs (npm run build)…\n');
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  }
+  if (o.e2e) ensureBuilt();
   process.stdout.write(
     `Weir benchmark: ${o.events.toLocaleString('en')} events per workload, median of ${o.runs} run(s)${o.symbols === undefined ? '' : `, ${o.symbols.toLocaleString('en')} symbols`}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n\n`,
   );
@@ -279,7 +297,15 @@ async function main(): Promise<void> {
     const weir = measureSide(w, 'weir', o);
     const baseline = measureSide(w, 'baseline', o) as Side;
     let e2e: EndToEnd | undefined;
-    if (o.e2e && !isPending(weir)) e2e = endToEnd(w, await ensureDataFile(w, o.events), o);
+    let e2eError: string | undefined;
+    if (o.e2e && !isPending(weir)) {
+      try {
+        e2e = endToEnd(w, await ensureDataFile(w, o.events), o);
+      } catch (e) {
+        e2eError = (e as Error).message;
+        process.stderr.write(`  end to end failed: ${e2eError}\n`);
+      }
+    }
     let verdict: string;
     if (isPending(weir)) verdict = `pending: ${weir.pending}`;
     else {
@@ -305,6 +331,7 @@ async function main(): Promise<void> {
       ratio,
       checksumsEqual: !isPending(weir) && !verdict.startsWith('MISMATCH'),
       e2e,
+      e2eError,
       e2eRatio: e2e ? e2e.weirEventsPerSecond / e2e.handEventsPerSecond : undefined,
     });
     const side = isPending(weir) ? undefined : weir;
@@ -317,8 +344,8 @@ async function main(): Promise<void> {
       fixed(side?.p50us, 1),
       fixed(side?.p99us, 1),
       fixed(side?.maxRssMb, 0),
-      rate(e2e?.weirEventsPerSecond),
-      rate(e2e?.handEventsPerSecond),
+      e2eError === undefined ? rate(e2e?.weirEventsPerSecond) : 'failed',
+      e2eError === undefined ? rate(e2e?.handEventsPerSecond) : 'failed',
       fixed(e2e ? e2e.weirEventsPerSecond / e2e.handEventsPerSecond : undefined, 2),
     ]);
   }
