@@ -197,11 +197,16 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
   renameSync(partial, path);
 }
 
+/**
+ * Part of every file name: bump it whenever a generator's output changes, so a file written
+ * by an older generator is never mistaken for the current data.
+ */
+export const DATA_VERSION = 2;
 export const stockTickFile = (dir: string, count: number, symbols: number, ext: 'ndjson' | 'csv') =>
-  `${dir}/stocktick-${count}-${symbols}.${ext}`;
+  `${dir}/stocktick-v${DATA_VERSION}-${count}-${symbols}.${ext}`;
 export const loginFile = (dir: string, count: number, users: number) =>
-  `${dir}/login-${count}-${users}.ndjson`;
-export const nexmarkFile = (dir: string, count: number) => `${dir}/nexmark-${count}.ndjson`;
+  `${dir}/login-v${DATA_VERSION}-${count}-${users}.ndjson`;
+export const nexmarkFile = (dir: string, count: number) => `${dir}/nexmark-v${DATA_VERSION}-${count}.ndjson`;
 
 /** Writes StockTick as NDJSON envelopes and as CSV (header symbol,price,volume,ts). */
 export async function writeStockTickFiles(

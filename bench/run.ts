@@ -309,15 +309,16 @@ async function main(): Promise<void> {
     let verdict: string;
     if (isPending(weir)) verdict = `pending: ${weir.pending}`;
     else {
-      const checksums = new Set([
-        ...weir.checksums,
-        ...baseline.checksums,
-        ...(e2e ? [e2e.handChecksum] : []),
-      ]);
-      if (checksums.size === 1) verdict = `ok (${weir.rows.toLocaleString('en')} rows)`;
+      const parties: [string, readonly string[]][] = [
+        ['weir', weir.checksums],
+        ['baseline', baseline.checksums],
+        ...(e2e ? [['NDJSON pipeline', [e2e.handChecksum]] as [string, readonly string[]]] : []),
+      ];
+      const all = new Set(parties.flatMap(([, sums]) => sums));
+      if (all.size === 1) verdict = `ok (${weir.rows.toLocaleString('en')} rows)`;
       else {
-        verdict = `MISMATCH weir ${weir.checksums.join('/')} vs baseline ${baseline.checksums.join('/')}`;
-        mismatches.push(`${w.name}: ${verdict}${e2e ? ` (NDJSON pipeline ${e2e.handChecksum})` : ''}`);
+        verdict = `MISMATCH ${parties.map(([who, sums]) => `${who} ${[...new Set(sums)].join('/')}`).join(' vs ')}`;
+        mismatches.push(`${w.name}: ${verdict}`);
       }
     }
     const ratio = isPending(weir) ? undefined : weir.eventsPerSecond / baseline.eventsPerSecond;
