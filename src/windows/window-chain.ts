@@ -1,61 +1,71 @@
-import { WeirError } from '../common/errors.js';
 /**
- * A stream's whole `#a(…)#b(…)` list at runtime. Several windows intersect (Esper): an
- * event stays only while every window keeps it; when one window evicts it, it is removed
- * from the others and posted once as old. `#groupwin(keys)` runs the windows after it once
- * per key value.
+ * A stream's whole `#a(…)#b(…)` list at runtime.
+ *
+ * Several windows intersect (Esper's IntersectDefaultView / IntersectAsymetricView): an event
+ * stays only while every window keeps it; when one window evicts it, it is removed from the
+ * others and the step posts it once as old. With one batch window (IntersectBatchView) the
+ * other windows act as gates: an arrival reaches the batch only if they all accept it, their
+ * later evictions do not leave the batch (Esper's batch views ignore removals), only the batch
+ * posts, and a posted batch is removed from the other windows.
+ *
+ * `#groupwin(keys)` runs the windows after it once per key value (Esper's GroupByView).
  */
+import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { Span } from '../common/span.js';
 import type { BoundExpr } from '../plan/expr.js';
 import { makeKeyFn } from './key-fn.js';
-import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
+import type { DataWindow, TimerId, WindowContext, WindowDef } from './window-def.js';
 
 export interface ChainStage {
   readonly def: WindowDef;
   readonly params: unknown;
 }
 
+function invalid(message: string, span: Span): WeirError {
+  return new WeirError('analyze/invalid-window-parameter', message, { span });
+}
+
 /** Compile-time checks on a window list, with the span of the offending window. */
 export function validateWindowChain(stages: readonly ChainStage[], spans: readonly Span[]): void {
+  const spanAt = (i: number) => spans[i] ?? (spans[0] as Span);
   stages.forEach((stage, i) => {
-    const span = spans[i] as Span;
-    if (stage.def.name === 'groupwin') {
-      if (i !== 0) {
-        throw new WeirError(
-          'analyze/invalid-window-parameter',
-          '#groupwin must come first in the window list',
-          { span },
-        );
-      }
-      if (stages.length === 1) {
-        throw new WeirError(
-          'analyze/invalid-window-parameter',
-          '#groupwin must be followed by a data window, as in #groupwin(symbol)#length(10)',
-          { span },
-        );
-      }
+    if (stage.def.name !== 'groupwin') return;
+    if (i !== 0) {
+      throw invalid(
+        '#groupwin must come first in the window list, as in #groupwin(symbol)#length(10)',
+        spanAt(i),
+      );
+    }
+    if (stages.length === 1) {
+      throw invalid(
+        '#groupwin must be followed by a data window, as in #groupwin(symbol)#length(10) (or use group by)',
+        spanAt(i),
+      );
     }
   });
-  const data = stages.filter((s) => s.def.name !== 'groupwin');
-  const batches = data.filter((s) => s.def.traits.batching);
-  if (batches.length > 0 && data.length > 1) {
-    const at = stages.indexOf(batches[batches.length > 1 ? 1 : 0] as ChainStage);
-    const message =
-      batches.length > 1
-        ? 'An intersection may contain at most one batch window'
-        : `Intersecting the batch window #${batches[0]?.def.name} with other windows is not supported yet`;
-    throw new WeirError('analyze/invalid-window-parameter', message, { span: spans[at] as Span });
-  }
+  let batchAt = -1;
+  stages.forEach((stage, i) => {
+    if (!stage.def.traits.batching) return;
+    if (batchAt >= 0) {
+      throw invalid(
+        `Cannot combine multiple batch windows (#${stages[batchAt]?.def.name} and #${stage.def.name}) into an intersection`,
+        spanAt(i),
+      );
+    }
+    batchAt = i;
+  });
 }
 
 export function createWindowChain(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
   const [first, ...rest] = stages;
   if (first === undefined) throw new Error('empty window chain');
-  if (first.def.name === 'groupwin')
-    return groupWindows((first.params as { keys: BoundExpr[] }).keys, rest, ctx);
+  if (first.def.name === 'groupwin') {
+    return groupWindows((first.params as { keys: readonly BoundExpr[] }).keys, rest, ctx);
+  }
   if (rest.length === 0) return first.def.create(first.params, ctx);
-  return intersect(stages, ctx);
+  const batchIndex = stages.findIndex((s) => s.def.traits.batching);
+  return batchIndex < 0 ? intersect(stages, ctx) : intersectWithBatch(stages, batchIndex, ctx);
 }
 
 function groupWindows(
@@ -65,7 +75,6 @@ function groupWindows(
 ): DataWindow {
   const keyOf = makeKeyFn(keys, ctx);
   const groups = new Map<unknown, DataWindow>();
-  const groupOf = (row: Row) => groups.get(keyOf(row));
   return {
     insert(row) {
       const key = keyOf(row);
@@ -76,68 +85,131 @@ function groupWindows(
       }
       window.insert(row);
     },
-    remove: (row) => groupOf(row)?.remove(row) ?? false,
-    contents: () => [...groups.values()].flatMap((w) => w.contents()),
-    size: () => {
+    remove: (row) => groups.get(keyOf(row))?.remove(row) ?? false,
+    contents() {
+      const all: Row[] = [];
+      for (const w of groups.values()) for (const r of w.contents()) all.push(r);
+      return all;
+    },
+    size() {
       let n = 0;
       for (const w of groups.values()) n += w.size();
       return n;
     },
-    relative: (row, n) => groupOf(row)?.relative(row, n),
+    // prev() under groupwin counts within the event's own group (EPL-SEMANTICS.md).
+    relative: (row, n) => groups.get(keyOf(row))?.relative(row, n),
   };
 }
 
-interface Capture {
-  readonly row: Row;
+/** The context a member window sees: the engine's, except that its posts go to `emit`. */
+function memberContext(ctx: WindowContext, emit: WindowContext['emit']): WindowContext {
+  return {
+    now: () => ctx.now(),
+    schedule: (due: number, onDue: (due: number) => void): TimerId => ctx.schedule(due, onDue),
+    cancel: (id: TimerId) => ctx.cancel(id),
+    emit,
+    compile: (expr: BoundExpr) => ctx.compile(expr),
+    startTime: ctx.startTime,
+  };
+}
+
+function pushUnique(into: Row[], rows: readonly Row[]): void {
+  for (const r of rows) if (!into.includes(r)) into.push(r);
+}
+
+/**
+ * What the member windows posted while one arrival went into them: whether each posted the
+ * arrival as new, and what each evicted. Reused across arrivals (no allocation per event).
+ */
+class Capture {
+  active = false;
+  arrival: Row | undefined;
   readonly accepted: boolean[];
-  readonly removed: Row[];
-  current: number;
+  readonly evicted: Row[][];
+
+  constructor(n: number) {
+    this.accepted = new Array<boolean>(n).fill(false);
+    this.evicted = Array.from({ length: n }, () => [] as Row[]);
+  }
+
+  start(row: Row): void {
+    this.active = true;
+    this.arrival = row;
+    this.accepted.fill(false);
+    for (const e of this.evicted) e.length = 0;
+  }
+
+  record(i: number, ins: Row[] | null, rem: Row[] | null): void {
+    if (ins !== null && this.arrival !== undefined && ins.includes(this.arrival)) this.accepted[i] = true;
+    if (rem !== null) for (const r of rem) (this.evicted[i] as Row[]).push(r);
+  }
+
+  stop(): void {
+    this.active = false;
+    this.arrival = undefined;
+  }
 }
 
+/** Removes `rows` from every member window except `except` (silently: no posts). */
+function removeFromOthers(windows: readonly DataWindow[], rows: readonly Row[], except: number): void {
+  for (let j = 0; j < windows.length; j++) {
+    if (j === except) continue;
+    const w = windows[j] as DataWindow;
+    for (const r of rows) w.remove(r);
+  }
+}
+
+/**
+ * Intersection without a batch window. First-X windows (firstlength, firstunique, firstevent)
+ * post nothing for an arrival they refuse: it then leaves every window unposted. An arrival a
+ * window evicts at once (a sort window it does not make) is posted as new and old.
+ */
 function intersect(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
-  let capture: Capture | undefined;
-  const windows: DataWindow[] = [];
-  const removeEverywhere = (rows: readonly Row[], except: number) => {
-    for (const r of rows) windows.forEach((w, j) => j !== except && w.remove(r));
-  };
-  stages.forEach((stage, i) => {
-    const emit = (ins: Row[] | null, rem: Row[] | null) => {
-      if (capture !== undefined) {
-        if (ins?.includes(capture.row)) capture.accepted[capture.current] = true;
-        if (rem !== null) capture.removed.push(...rem);
-        return;
-      }
-      // A timer in one window (expiry): the events leave every window, posted once.
-      if (rem !== null && rem.length > 0) {
-        removeEverywhere(rem, i);
-        ctx.emit(ins, rem);
-      } else if (ins !== null && ins.length > 0) ctx.emit(ins, null);
-    };
-    windows.push(stage.def.create(stage.params, { ...ctx, emit }));
-  });
+  const capture = new Capture(stages.length);
+  const windows: DataWindow[] = stages.map((stage, i) =>
+    stage.def.create(
+      stage.params,
+      memberContext(ctx, (ins, rem) => {
+        if (capture.active) {
+          capture.record(i, ins, rem);
+          return;
+        }
+        // A window's own timer (expiry): the events leave every window, posted once.
+        if (rem !== null && rem.length > 0) removeFromOthers(windows, rem, i);
+        const hasNew = ins !== null && ins.length > 0;
+        const hasOld = rem !== null && rem.length > 0;
+        if (hasNew || hasOld) ctx.emit(hasNew ? ins : null, hasOld ? rem : null);
+      }),
+    ),
+  );
   const first = windows[0] as DataWindow;
   return {
     insert(row) {
-      const c: Capture = { row, accepted: windows.map(() => false), removed: [], current: 0 };
-      capture = c;
+      capture.start(row);
       try {
-        windows.forEach((w, i) => {
-          c.current = i;
-          w.insert(row);
-        });
+        for (const w of windows) w.insert(row);
       } finally {
-        capture = undefined;
+        capture.stop();
       }
-      const keptByAll = c.accepted.every(Boolean);
-      let removed = [...new Set(c.removed)];
-      if (!keptByAll) {
-        // Not in every window, so not in the intersection: take it out where it went in.
+      const kept = capture.accepted.every(Boolean);
+      let removed: Row[] | null = null;
+      for (let i = 0; i < windows.length; i++) {
+        const evicted = capture.evicted[i] as Row[];
+        if (evicted.length === 0) continue;
+        removeFromOthers(windows, evicted, i);
+        removed ??= [];
+        pushUnique(removed, evicted);
+      }
+      if (!kept) {
+        // Refused by a first-X window: not in the intersection, so never posted at all.
         for (const w of windows) w.remove(row);
-        removed = removed.filter((r) => r !== row);
+        if (removed !== null) {
+          const at = removed.indexOf(row);
+          if (at >= 0) removed.splice(at, 1);
+          if (removed.length === 0) removed = null;
+        }
       }
-      removeEverywhere(removed, -1);
-      const newRows = keptByAll ? [row] : null;
-      if (newRows !== null || removed.length > 0) ctx.emit(newRows, removed.length > 0 ? removed : null);
+      if (kept || removed !== null) ctx.emit(kept ? [row] : null, removed);
     },
     remove(row) {
       let found = false;
@@ -147,5 +219,73 @@ function intersect(stages: readonly ChainStage[], ctx: WindowContext): DataWindo
     contents: () => first.contents(),
     size: () => first.size(),
     relative: (row, n) => first.relative(row, n),
+  };
+}
+
+/** Intersection with exactly one batch window (Esper's IntersectBatchView). */
+function intersectWithBatch(
+  stages: readonly ChainStage[],
+  batchIndex: number,
+  ctx: WindowContext,
+): DataWindow {
+  const capture = new Capture(stages.length);
+  const windows: DataWindow[] = [];
+  const removeFromGates = (rows: readonly Row[], except: number) => {
+    for (let j = 0; j < windows.length; j++) {
+      if (j === except || j === batchIndex) continue;
+      const w = windows[j] as DataWindow;
+      for (const r of rows) w.remove(r);
+    }
+  };
+  stages.forEach((stage, i) => {
+    const member = memberContext(ctx, (ins, rem) => {
+      if (i === batchIndex) {
+        // The batch posts (on its timer or when its count fills): downstream sees it, and
+        // the posted events leave the other windows.
+        const hasNew = ins !== null && ins.length > 0;
+        const hasOld = rem !== null && rem.length > 0;
+        if (hasNew) removeFromOthers(windows, ins, batchIndex);
+        // Both sides empty only under FORCE_UPDATE, which posts the empty interval on purpose.
+        ctx.emit(hasNew ? ins : null, hasOld ? rem : null);
+        return;
+      }
+      if (capture.active) {
+        capture.record(i, ins, rem);
+        return;
+      }
+      // A gate window's own expiry: gone from the other gates, not posted, still batched.
+      if (rem !== null && rem.length > 0) removeFromGates(rem, i);
+    });
+    windows.push(stage.def.create(stage.params, member));
+  });
+  const batch = windows[batchIndex] as DataWindow;
+  return {
+    insert(row) {
+      capture.start(row);
+      try {
+        for (let i = 0; i < windows.length; i++) if (i !== batchIndex) (windows[i] as DataWindow).insert(row);
+      } finally {
+        capture.stop();
+      }
+      let admitted = true;
+      for (let i = 0; i < windows.length; i++) {
+        if (i === batchIndex) continue;
+        if (!capture.accepted[i]) admitted = false;
+        const evicted = capture.evicted[i] as Row[];
+        if (evicted.length === 0) continue;
+        if (evicted.includes(row)) admitted = false;
+        removeFromGates(evicted, i);
+      }
+      if (admitted) batch.insert(row);
+      else removeFromGates([row], -1);
+    },
+    remove(row) {
+      let found = false;
+      for (const w of windows) found = w.remove(row) || found;
+      return found;
+    },
+    contents: () => batch.contents(),
+    size: () => batch.size(),
+    relative: (row, n) => batch.relative(row, n),
   };
 }
