@@ -1,3 +1,4 @@
+import { WeirError } from '../common/errors.js';
 /**
  * #ext_timed_batch(prop, p [, reference point]): tumbling batches on a timestamp property.
  * Batches cover [ref + k·p, ref + (k+1)·p), with ref the first event's time unless given;
@@ -8,7 +9,7 @@ import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../plan/expr.js';
 import { arrayAccess } from './array-access.js';
 import type { WindowDef } from './window-def.js';
-import { expectArgCount, propertyExpr, timePeriod } from './window-params.js';
+import { expectArgCount, optionalReferencePoint, propertyExpr, timePeriod } from './window-params.js';
 
 interface Params {
   readonly timestamp: BoundExpr;
@@ -23,12 +24,18 @@ export const extTimedBatchWindow: WindowDef<Params> = {
   traits: { basis: 'time', batching: true, ordered: true, commutesWithFilter: false, retains: true },
   validate(args, span) {
     expectArgCount('ext_timed_batch', args, 2, 3, span);
+    const timestamp = propertyExpr('ext_timed_batch', args[0], span);
+    const ms = timePeriod('ext_timed_batch', args[1], span);
     const ref = args[2];
-    return {
-      timestamp: propertyExpr('ext_timed_batch', args[0], span),
-      ms: timePeriod('ext_timed_batch', args[1], span),
-      referencePoint: ref?.kind === 'constant' && typeof ref.value === 'number' ? ref.value : undefined,
-    };
+    if (ref !== undefined && !(ref.kind === 'constant' && typeof ref.value === 'number')) {
+      optionalReferencePoint('ext_timed_batch', ref, span);
+      throw new WeirError(
+        'analyze/invalid-window-parameter',
+        '#ext_timed_batch requires a constant reference point in milliseconds',
+        { span: ref.span },
+      );
+    }
+    return { timestamp, ms, referencePoint: optionalReferencePoint('ext_timed_batch', ref, span) };
   },
   describe: (p) => `ext_timed_batch(${p.ms} ms)`,
   create(p, ctx) {

@@ -4,7 +4,7 @@ import type { Row } from '../common/row.js';
  * arrival, everything accumulated leaves in one step.
  */
 import { arrayAccess } from './array-access.js';
-import type { TimerId, WindowDef } from './window-def.js';
+import type { WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
 
 export const timeAccumWindow: WindowDef<{ ms: number }> = {
@@ -19,9 +19,17 @@ export const timeAccumWindow: WindowDef<{ ms: number }> = {
   describe: (p) => `time_accum(${p.ms} ms)`,
   create({ ms }, ctx) {
     let rows: Row[] = [];
-    let timer: TimerId | undefined;
-    const expire = () => {
-      timer = undefined;
+    let lastArrival = 0;
+    // One pending timer: an arrival only moves lastArrival; the timer, when it fires early
+    // (arrivals came meanwhile), re-arms itself at lastArrival + ms (Esper reschedules).
+    let armed = false;
+    const onDue = (due: number) => {
+      const quietUntil = lastArrival + ms;
+      if (quietUntil > due) {
+        ctx.schedule(quietUntil, onDue);
+        return;
+      }
+      armed = false;
       const gone = rows;
       rows = [];
       if (gone.length > 0) ctx.emit(null, gone);
@@ -29,8 +37,11 @@ export const timeAccumWindow: WindowDef<{ ms: number }> = {
     return {
       insert(row) {
         rows.push(row);
-        if (timer !== undefined) ctx.cancel(timer);
-        timer = ctx.schedule(ctx.now() + ms, expire);
+        lastArrival = ctx.now();
+        if (!armed) {
+          armed = true;
+          ctx.schedule(lastArrival + ms, onDue);
+        }
         ctx.emit([row], null);
       },
       ...arrayAccess(() => rows),

@@ -7,8 +7,8 @@
  */
 import { arrayAccess } from './array-access.js';
 import { BatchState } from './batch-flusher.js';
-import type { WindowArgument, WindowDef } from './window-def.js';
-import { expectArgCount, flowControl, timePeriod } from './window-params.js';
+import type { WindowDef } from './window-def.js';
+import { expectArgCount, flowControl, optionalReferencePoint, timePeriod } from './window-params.js';
 
 interface TimeBatchParams {
   readonly ms: number;
@@ -23,11 +23,6 @@ export function nextGridPoint(now: number, reference: number, period: number): n
   return now + (period - offset);
 }
 
-function referencePoint(arg: WindowArgument | undefined): number | undefined {
-  if (arg?.kind === 'constant' && typeof arg.value === 'number') return arg.value;
-  return undefined;
-}
-
 export const timeBatchWindow: WindowDef<TimeBatchParams> = {
   name: 'time_batch',
   syntax: "#time_batch(period [, reference point] [, 'FORCE_UPDATE, START_EAGER'])",
@@ -35,10 +30,12 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
   traits: { basis: 'time', batching: true, ordered: true, commutesWithFilter: false, retains: true },
   validate(args, span) {
     expectArgCount('time_batch', args, 1, 3, span);
-    const flags = flowControl('time_batch', args.slice(1));
+    const ms = timePeriod('time_batch', args[0], span);
+    const referencePoint = optionalReferencePoint('time_batch', args[1], span);
+    const flags = flowControl('time_batch', args.slice(referencePoint === undefined ? 1 : 2));
     return {
-      ms: timePeriod('time_batch', args[0], span),
-      referencePoint: referencePoint(args[1]),
+      ms,
+      referencePoint,
       forceUpdate: flags.forceUpdate,
       startEager: flags.startEager,
     };

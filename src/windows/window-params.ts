@@ -74,7 +74,12 @@ export function flowControl(
   let forceUpdate = false;
   let startEager = false;
   for (const arg of args) {
-    if (arg.kind !== 'constant' || typeof arg.value !== 'string') continue;
+    if (arg.kind !== 'constant' || typeof arg.value !== 'string') {
+      throw invalid(
+        `#${name}: expected flow-control keywords such as 'FORCE_UPDATE, START_EAGER', got ${describe(arg)}`,
+        arg.span,
+      );
+    }
     for (const word of arg.value.split(',').map((w) => w.trim().toUpperCase())) {
       if (word === 'FORCE_UPDATE') forceUpdate = true;
       else if (word === 'START_EAGER') startEager = true;
@@ -83,4 +88,24 @@ export function flowControl(
     }
   }
   return { forceUpdate, startEager };
+}
+
+/**
+ * An optional reference point: a constant number of milliseconds (`0L`, `1000`); batches
+ * then align to reference + k·period. A string in that position is flow control, not a point.
+ */
+export function optionalReferencePoint(
+  name: string,
+  arg: WindowArgument | undefined,
+  span: Span,
+): number | undefined {
+  if (arg === undefined) return undefined;
+  if (arg.kind === 'constant' && typeof arg.value === 'string') return undefined;
+  if (arg.kind === 'constant' && typeof arg.value === 'number' && Number.isFinite(arg.value)) {
+    return arg.value;
+  }
+  throw invalid(
+    `#${name} requires a constant reference point in milliseconds, got ${describe(arg)}`,
+    arg.span ?? span,
+  );
 }
