@@ -48,6 +48,8 @@ export class FakeWindowContext implements WindowContext {
   private seq = 0;
   /** Scheduling calls so far, to check that windows keep at most one timer pending. */
   scheduled = 0;
+  /** Called after each recorded emit (property tests check the window at that instant). */
+  onEmit: ((emit: RecordedEmit) => void) | undefined;
 
   /**
    * `allowEmptyEmits`: accept a post with both sides empty (only FORCE_UPDATE batches make
@@ -82,11 +84,13 @@ export class FakeWindowContext implements WindowContext {
       throw new Error(`emit with both sides empty at ${this.clock}`);
     }
     // Copies: a window may reuse its arrays after the call.
-    this.emits.push({
+    const recorded: RecordedEmit = {
       time: this.clock,
       inserted: inserted === null ? null : [...inserted],
       removed: removed === null ? null : [...removed],
-    });
+    };
+    this.emits.push(recorded);
+    this.onEmit?.(recorded);
   }
 
   compile(expr: BoundExpr): (row: Row) => unknown {
