@@ -12,6 +12,8 @@ export interface ComputedSlot {
   readonly create: () => Aggregator;
   /** undefined: the aggregator receives the row (`count(*)`, `window(*)`). */
   readonly arg: CompiledExpr | undefined;
+  /** Esper skips null values unless the function counts them (`count(*)`, `first`, …). */
+  readonly skipNulls: boolean;
 }
 
 export interface DerivedSlot {
@@ -42,7 +44,9 @@ export class GroupState {
     const { computed } = this.layout;
     for (let i = 0; i < computed.length; i++) {
       const c = computed[i] as ComputedSlot;
-      (this.aggregators[i] as Aggregator).add(c.arg === undefined ? row : c.arg(row, ctx), row);
+      const v = c.arg === undefined ? row : c.arg(row, ctx);
+      if (c.skipNulls && (v === null || v === undefined)) continue;
+      (this.aggregators[i] as Aggregator).add(v, row);
     }
     this.rows++;
   }
@@ -51,7 +55,9 @@ export class GroupState {
     const { computed } = this.layout;
     for (let i = 0; i < computed.length; i++) {
       const c = computed[i] as ComputedSlot;
-      (this.aggregators[i] as Aggregator).remove(c.arg === undefined ? row : c.arg(row, ctx), row);
+      const v = c.arg === undefined ? row : c.arg(row, ctx);
+      if (c.skipNulls && (v === null || v === undefined)) continue;
+      (this.aggregators[i] as Aggregator).remove(v, row);
     }
     this.rows--;
   }

@@ -194,6 +194,7 @@ function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): Agg
       slot,
       create: () => createAggregator(def, { distinct: call.distinct }),
       arg: call.arg === undefined ? undefined : compileExpr(call.arg),
+      skipNulls: !def.seesNulls,
     });
   });
   return { slotCount: node.aggregates.length, computed, derived };

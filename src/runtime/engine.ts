@@ -31,6 +31,8 @@ const DEFAULT_MAX_PARTIAL_MATCHES = 1_000_000;
 interface EventType {
   readonly schema: EventSchema;
   readonly normalize: Normalizer;
+  /** The type's router, resolved once so a send costs one map lookup. */
+  readonly router: StreamRouter;
 }
 
 interface PendingStart {
@@ -61,7 +63,7 @@ class WeirEngine implements Engine {
   private lateEvents = 0;
   private unnamedCount = 0;
   private readonly deliverBuffered = (e: { type: string; row: Row; timestamp: number }) =>
-    this.process(e.type, e.row, e.timestamp);
+    this.process(this.router(e.type), e.row, e.timestamp);
 
   constructor(private readonly options: WeirEngineOptions) {
     const lateness = options.allowedLateness ?? 0;
@@ -79,7 +81,11 @@ class WeirEngine implements Engine {
     });
     this.unnamedCount += compiled.analyzed.statements.length;
     for (const schema of compiled.analyzed.schemas) {
-      this.types.set(schema.name, { schema, normalize: makeNormalizer(schema) });
+      this.types.set(schema.name, {
+        schema,
+        normalize: makeNormalizer(schema),
+        router: this.router(schema.name),
+      });
     }
     const shared = new Map<string, SharedWindow>();
     const handles: Statement[] = [];
@@ -189,7 +195,7 @@ class WeirEngine implements Engine {
     this.eventsIn++;
     switch (this.buffer.offer(type, row, time)) {
       case 'direct':
-        this.process(type, row, time);
+        this.process(eventType.router, row, time);
         return;
       case 'buffered':
         this.buffer.release(this.deliverBuffered);
@@ -210,13 +216,13 @@ class WeirEngine implements Engine {
     for (const l of this.lateListeners) l(late);
   }
 
-  private process(type: string, row: Row, time: number): void {
+  private process(router: StreamRouter, row: Row, time: number): void {
     if (this.clock === undefined) this.startClock(time);
     this.fireTimers(time);
     if (time > (this.clock as number)) this.clock = time;
     this.eventsProcessed++;
-    this.routers.get(type)?.route(row);
-    this.drainInserts();
+    router.route(row);
+    if (this.insertQueue.length > 0) this.drainInserts();
   }
 
   /** Fires every timer due at or before `time`, each with the clock at its due time. */
@@ -225,7 +231,7 @@ class WeirEngine implements Engine {
       const timer = this.timers.popDue(time);
       if (timer === undefined) return;
       if (timer.due > (this.clock as number)) this.clock = timer.due;
-      timer.callback(timer.due);
+      timer.run(timer.due);
       this.drainInserts();
     }
   }

@@ -7,11 +7,15 @@
  */
 export type TimerCallback = (due: number) => void;
 
-export interface Timer {
-  readonly due: number;
-  readonly seq: number;
-  /** undefined once cancelled or fired. */
-  callback: TimerCallback | undefined;
+export class Timer {
+  /** False once cancelled or fired. */
+  live = true;
+
+  constructor(
+    readonly due: number,
+    readonly seq: number,
+    readonly run: TimerCallback,
+  ) {}
 }
 
 export class TimerQueue {
@@ -20,15 +24,15 @@ export class TimerQueue {
   private live = 0;
 
   schedule(due: number, callback: TimerCallback): Timer {
-    const timer: Timer = { due, seq: this.nextSeq++, callback };
+    const timer = new Timer(due, this.nextSeq++, callback);
     this.live++;
     this.push(timer);
     return timer;
   }
 
   cancel(timer: Timer): void {
-    if (timer.callback === undefined) return;
-    timer.callback = undefined;
+    if (!timer.live) return;
+    timer.live = false;
     this.live--;
   }
 
@@ -43,24 +47,23 @@ export class TimerQueue {
   }
 
   /**
-   * Removes and returns the earliest live timer if it is due at or before `time` (its
-   * callback is handed over: the returned timer's `callback` field is then cleared).
+   * Removes and returns the earliest live timer if it is due at or before `time`; it is no
+   * longer live, so cancelling it later is a no-op. The caller runs it: `timer.run(timer.due)`.
    */
-  popDue(time: number): { readonly due: number; readonly callback: TimerCallback } | undefined {
+  popDue(time: number): Timer | undefined {
     const first = this.heap[0];
-    if (first === undefined || (first.due > time && first.callback !== undefined)) return undefined;
+    if (first === undefined || (first.due > time && first.live)) return undefined;
     this.dropCancelled();
     const top = this.heap[0];
-    if (top === undefined || top.due > time || top.callback === undefined) return undefined;
+    if (top === undefined || top.due > time) return undefined;
     this.pop();
-    const callback = top.callback;
-    top.callback = undefined;
+    top.live = false;
     this.live--;
-    return { due: top.due, callback };
+    return top;
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0]?.callback === undefined) this.pop();
+    while (this.heap.length > 0 && !(this.heap[0] as Timer).live) this.pop();
   }
 
   private less(a: Timer, b: Timer): boolean {

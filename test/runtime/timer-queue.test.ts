@@ -10,7 +10,7 @@ describe('TimerQueue', () => {
     q.schedule(100, () => fired.push('a1'));
     q.schedule(200, () => fired.push('b'));
     q.schedule(100, () => fired.push('a2'));
-    for (let t = q.popDue(250); t !== undefined; t = q.popDue(250)) t.callback(t.due);
+    for (let t = q.popDue(250); t !== undefined; t = q.popDue(250)) t.run(t.due);
     expect(fired).toEqual(['a1', 'a2', 'b']);
     expect(q.peekDue()).toBe(300);
   });
@@ -21,7 +21,7 @@ describe('TimerQueue', () => {
     const id = q.schedule(10, () => fired.push(10));
     q.schedule(20, () => fired.push(20));
     q.cancel(id);
-    for (let t = q.popDue(100); t !== undefined; t = q.popDue(100)) t.callback(t.due);
+    for (let t = q.popDue(100); t !== undefined; t = q.popDue(100)) t.run(t.due);
     expect(fired).toEqual([20]);
     expect(q.size).toBe(0);
   });
@@ -41,7 +41,7 @@ describe('TimerQueue', () => {
             if (op.cancel) q.cancel(id);
             else expected.push({ due: op.due, i });
           });
-          for (let t = q.popDue(1000); t !== undefined; t = q.popDue(1000)) t.callback(t.due);
+          for (let t = q.popDue(1000); t !== undefined; t = q.popDue(1000)) t.run(t.due);
           expected.sort((a, b) => a.due - b.due || a.i - b.i);
           expect(fired).toEqual(expected.map((e) => e.i));
         },
