@@ -117,7 +117,10 @@ describe('prune-projections', () => {
   });
 
   it('does not copy events to drop fewer properties than pays for the copy', () => {
-    const { before, after } = apply(pruneProjections, 'select symbol, avg(price) from S#time(1 min) group by symbol');
+    const { before, after } = apply(
+      pruneProjections,
+      'select symbol, avg(price) from S#time(1 min) group by symbol',
+    );
     expect(after).toEqual(before);
   });
 
