@@ -12,15 +12,13 @@ import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
 
-interface Changed {
-  state: GroupState;
-  /** The group's representative event in this step (its first), for the plain columns. */
-  event: Row;
-}
-
 export class AggregateGroupedOperator implements Operator {
   private readonly groups = new Map<unknown, GroupState>();
-  private readonly changed = new Map<unknown, Changed>();
+  /** Groups touched in the current step, in first-touch order (marked by `step`). */
+  private readonly changed: GroupState[] = [];
+  private step = 0;
+  /** The state of each row of the current step, inserted rows first (reused across steps). */
+  private readonly rowStates: GroupState[] = [];
 
   constructor(
     private readonly layout: AggregateLayout,
@@ -44,22 +42,26 @@ export class AggregateGroupedOperator implements Operator {
       this.single(removed[0] as Row, false);
       return;
     }
-    const ctx = this.ctx;
     const changed = this.changed;
-    if (inserted !== null) for (const row of inserted) this.touch(row);
-    if (removed !== null) for (const row of removed) this.touch(row);
+    const rowStates = this.rowStates;
+    this.step++;
+    let n = 0;
+    if (inserted !== null) for (const row of inserted) rowStates[n++] = this.touch(row);
+    if (removed !== null) for (const row of removed) rowStates[n++] = this.touch(row);
     if (this.needOld) {
-      for (const c of changed.values()) this.emitRow(c.state.values, c.event, this.oldSink);
+      for (const state of changed) this.emitRow(state.values, state.stepEvent as Row, this.oldSink);
     }
-    if (inserted !== null)
-      for (const row of inserted) (this.groups.get(this.groupKey(row, ctx)) as GroupState).enter(row, ctx);
-    if (removed !== null)
-      for (const row of removed) (this.groups.get(this.groupKey(row, ctx)) as GroupState).leave(row, ctx);
-    for (const [key, c] of changed) {
-      this.emitRow(c.state.refresh(), c.event, this.newSink);
-      if (c.state.rows === 0) this.groups.delete(key);
+    const ctx = this.ctx;
+    let i = 0;
+    if (inserted !== null) for (const row of inserted) (rowStates[i++] as GroupState).enter(row, ctx);
+    if (removed !== null) for (const row of removed) (rowStates[i++] as GroupState).leave(row, ctx);
+    rowStates.length = 0;
+    for (const state of changed) {
+      this.emitRow(state.refresh(), state.stepEvent as Row, this.newSink);
+      state.stepEvent = null;
+      if (state.rows === 0) this.groups.delete(state.key);
     }
-    changed.clear();
+    changed.length = 0;
     const ins = this.newSink.take();
     const rem = this.needOld ? this.oldSink.take() : null;
     if (ins !== null || rem !== null) this.next.onUpdate(ins, rem);
@@ -71,7 +73,7 @@ export class AggregateGroupedOperator implements Operator {
     const key = this.groupKey(row, ctx);
     let state = this.groups.get(key);
     if (state === undefined) {
-      state = new GroupState(this.layout);
+      state = new GroupState(this.layout, key);
       this.groups.set(key, state);
     }
     const old = this.needOld ? this.rowFor(state.values, row) : null;
@@ -90,15 +92,20 @@ export class AggregateGroupedOperator implements Operator {
     return this.build(event, ctx);
   }
 
-  private touch(row: Row): void {
+  /** The row's group (created if new), marked as changed in this step. */
+  private touch(row: Row): GroupState {
     const key = this.groupKey(row, this.ctx);
-    if (this.changed.has(key)) return;
     let state = this.groups.get(key);
     if (state === undefined) {
-      state = new GroupState(this.layout);
+      state = new GroupState(this.layout, key);
       this.groups.set(key, state);
     }
-    this.changed.set(key, { state, event: row });
+    if (state.touchedInStep !== this.step) {
+      state.touchedInStep = this.step;
+      state.stepEvent = row;
+      this.changed.push(state);
+    }
+    return state;
   }
 
   private emitRow(values: unknown[], event: Row, sink: RowSink): void {

@@ -33,8 +33,15 @@ export class GroupState {
   readonly values: unknown[];
   /** Events currently aggregated: a group with none left can be dropped. */
   rows = 0;
+  /** Step bookkeeping for operators: the last step that touched the group, and its first event then. */
+  touchedInStep = 0;
+  stepEvent: Row | null = null;
 
-  constructor(private readonly layout: AggregateLayout) {
+  constructor(
+    private readonly layout: AggregateLayout,
+    /** The group's key (undefined without group by). */
+    readonly key: unknown = undefined,
+  ) {
     this.aggregators = layout.computed.map((c) => c.create());
     this.values = new Array(layout.slotCount).fill(null);
     this.refresh();
