@@ -101,6 +101,14 @@ export const WORKLOADS: readonly Workload[] = [
     baseline: (out) => createManyStatementsBaseline(out),
     smokeEvents: 20_000,
   },
+  {
+    name: 'one-statement',
+    description: "statement s0 of many-statements alone, same data (the yardstick for many-statements)",
+    dir: 'one-statement',
+    data: stock(10_000),
+    baseline: (out) => createManyStatementsBaseline(out, { statements: 1 }),
+    smokeEvents: 20_000,
+  },
   ...[100_000, 1].map(
     (users): Workload => ({
       name: users === 1 ? 'pattern-1-user' : 'pattern-100k-users',

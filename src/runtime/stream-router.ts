@@ -2,18 +2,25 @@
  * Routes each event of one stream to the statements that read it. Statements filtering on
  * `property = constant` are found by one hash lookup per indexed property (Esper's filter
  * service), so a thousand statements on distinct symbols cost one lookup, not a thousand
- * predicate evaluations.
+ * predicate evaluations. The routing function is generated for the current set of indexed
+ * properties (regenerated when it changes), so each lookup reads a named property.
  */
 import type { Row } from '../common/row.js';
 import type { StatementEntry } from '../physical/plan-operators.js';
 
 export class StreamRouter {
-  private unindexed: StatementEntry[] = [];
+  /** Read by the generated route function. */
+  unindexed: StatementEntry[] = [];
   /** property → value → entries whose filter requires property = value. */
   private readonly indexes = new Map<string, Map<unknown, StatementEntry[]>>();
-  private indexList: [string, Map<unknown, StatementEntry[]>][] = [];
   /** Shared windows register one entry for several statements. */
   private readonly refs = new Map<StatementEntry, number>();
+
+  /**
+   * Delivers one event to every entry whose indexed equality it satisfies. Entry arrays are
+   * replaced, never mutated, so a statement deployed by a listener mid-route is safe.
+   */
+  route: (row: Row) => void = () => {};
 
   add(entry: StatementEntry): void {
     const refs = this.refs.get(entry) ?? 0;
@@ -22,13 +29,14 @@ export class StreamRouter {
     const key = entry.indexed[0];
     if (key === undefined) {
       this.unindexed = [...this.unindexed, entry];
+      this.regenerate();
       return;
     }
     let index = this.indexes.get(key.property);
     if (index === undefined) {
       index = new Map();
       this.indexes.set(key.property, index);
-      this.indexList = [...this.indexes];
+      this.regenerate();
     }
     index.set(key.value, [...(index.get(key.value) ?? []), entry]);
   }
@@ -44,6 +52,7 @@ export class StreamRouter {
     const key = entry.indexed[0];
     if (key === undefined) {
       this.unindexed = this.unindexed.filter((e) => e !== entry);
+      this.regenerate();
       return;
     }
     const index = this.indexes.get(key.property);
@@ -57,16 +66,22 @@ export class StreamRouter {
     return this.refs.size;
   }
 
-  /** Arrays are replaced, never mutated, so a statement deployed by a listener mid-route is safe. */
-  route(row: Row): void {
-    const unindexed = this.unindexed;
-    for (let i = 0; i < unindexed.length; i++) (unindexed[i] as StatementEntry).accept(row);
-    const indexes = this.indexList;
-    for (let i = 0; i < indexes.length; i++) {
-      const [property, index] = indexes[i] as [string, Map<unknown, StatementEntry[]>];
-      const hits = index.get(row[property]);
-      if (hits === undefined) continue;
-      for (let j = 0; j < hits.length; j++) (hits[j] as StatementEntry).accept(row);
-    }
+  private regenerate(): void {
+    const indexes = [...this.indexes.values()];
+    const lines = [
+      'const unindexed = router.unindexed;',
+      'for (let i = 0; i < unindexed.length; i++) unindexed[i].accept(row);',
+      'let hits;',
+    ];
+    [...this.indexes.keys()].forEach((property, i) => {
+      lines.push(
+        `hits = indexes[${i}].get(row[${JSON.stringify(property)}]);`,
+        'if (hits !== undefined) for (let j = 0; j < hits.length; j++) hits[j].accept(row);',
+      );
+    });
+    this.route = new Function('router', 'indexes', `return function route(row) {\n${lines.join('\n')}\n};`)(
+      this,
+      indexes,
+    ) as (row: Row) => void;
   }
 }

@@ -1,58 +1,83 @@
-/** Rows in arrival order: O(1) push and shift, removal from the middle by identity. */
+/**
+ * Rows in arrival order: O(1) push and shift, removal from the middle by identity.
+ * A ring over a power-of-two array, so a window of n rows holds about n slots however long
+ * it runs (a growing array with a dead prefix would spread a small window over kilobytes,
+ * which costs cache misses when a thousand statements each hold one).
+ */
 import type { Row } from '../common/row.js';
 
+const INITIAL_CAPACITY = 8;
+
 export class RowDeque {
-  private items: Row[] = [];
+  private items: (Row | undefined)[] = new Array(INITIAL_CAPACITY).fill(undefined);
+  private mask = INITIAL_CAPACITY - 1;
   private head = 0;
+  private count = 0;
 
   get size(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
   push(row: Row): void {
-    this.items.push(row);
+    if (this.count > this.mask) this.grow();
+    this.items[(this.head + this.count) & this.mask] = row;
+    this.count++;
   }
 
   peek(): Row | undefined {
-    return this.items[this.head];
+    return this.count === 0 ? undefined : this.items[this.head];
   }
 
   shift(): Row | undefined {
+    if (this.count === 0) return undefined;
     const row = this.items[this.head];
-    if (row === undefined) return undefined;
-    this.items[this.head] = undefined as unknown as Row;
-    this.head++;
-    // Compact once the dead prefix dominates, keeping shifts amortised O(1).
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
     return row;
   }
 
   /** Position of `row` counted from the oldest (0), searching from the newest end. */
   indexOf(row: Row): number {
-    for (let i = this.items.length - 1; i >= this.head; i--) if (this.items[i] === row) return i - this.head;
+    for (let i = this.count - 1; i >= 0; i--) if (this.items[(this.head + i) & this.mask] === row) return i;
     return -1;
   }
 
   at(index: number): Row | undefined {
-    return index < 0 ? undefined : this.items[this.head + index];
+    return index < 0 || index >= this.count ? undefined : this.items[(this.head + index) & this.mask];
   }
 
   remove(row: Row): boolean {
     const i = this.indexOf(row);
     if (i < 0) return false;
-    this.items.splice(this.head + i, 1);
+    // Close the gap by moving the newer rows one slot towards the oldest.
+    for (let j = i; j < this.count - 1; j++) {
+      this.items[(this.head + j) & this.mask] = this.items[(this.head + j + 1) & this.mask];
+    }
+    this.items[(this.head + this.count - 1) & this.mask] = undefined;
+    this.count--;
     return true;
   }
 
   toArray(): Row[] {
-    return this.items.slice(this.head);
+    const out = new Array<Row>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.items[(this.head + i) & this.mask] as Row;
+    return out;
   }
 
   clear(): void {
-    this.items = [];
+    this.items = new Array(INITIAL_CAPACITY).fill(undefined);
+    this.mask = INITIAL_CAPACITY - 1;
+    this.head = 0;
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const capacity = (this.mask + 1) * 2;
+    const items = new Array<Row | undefined>(capacity).fill(undefined);
+    for (let i = 0; i < this.count; i++) items[i] = this.items[(this.head + i) & this.mask];
+    this.items = items;
+    this.mask = capacity - 1;
     this.head = 0;
   }
 }
