@@ -272,16 +272,20 @@ function printTargets(rows: readonly Record<string, unknown>[]): void {
   const lines: string[] = [];
   const check = (label: string, value: number | undefined, target: number) => {
     if (value === undefined || !Number.isFinite(value)) return;
-    lines.push(`  ${value >= target ? 'met    ' : 'not met'}  ${label}: ${value.toFixed(2)} (target ≥ ${target})`);
+    lines.push(
+      `  ${value >= target ? 'met    ' : 'not met'}  ${label}: ${value.toFixed(2)} (target ≥ ${target})`,
+    );
   };
   for (const name of ['filter', 'sliding-avg', 'tumbling-count', 'sliding-max', 'sliding-median'])
     check(`${name} weir / baseline`, byName.get(name)?.ratio as number | undefined, 0.5);
   const many = weirRate('many-statements');
   const one = weirRate('one-statement');
-  if (many !== undefined && one !== undefined) check('many-statements / one-statement (weir)', many / one, 0.5);
+  if (many !== undefined && one !== undefined)
+    check('many-statements / one-statement (weir)', many / one, 0.5);
   const users = weirRate('pattern-100k-users');
   const user = weirRate('pattern-1-user');
-  if (users !== undefined && user !== undefined) check('pattern 100k users / 1 user (weir)', users / user, 0.5);
+  if (users !== undefined && user !== undefined)
+    check('pattern 100k users / 1 user (weir)', users / user, 0.5);
   for (const r of rows) check(`${r.workload} end to end weir / hand`, r.e2eRatio as number | undefined, 0.8);
   if (lines.length > 0) process.stdout.write(`\ntargets:\n${lines.join('\n')}\n`);
 }

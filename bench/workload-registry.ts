@@ -103,7 +103,7 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: 'one-statement',
-    description: "statement s0 of many-statements alone, same data (the yardstick for many-statements)",
+    description: 'statement s0 of many-statements alone, same data (the yardstick for many-statements)',
     dir: 'one-statement',
     data: stock(10_000),
     baseline: (out) => createManyStatementsBaseline(out, { statements: 1 }),

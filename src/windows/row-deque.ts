@@ -3,6 +3,8 @@
  * A ring over a power-of-two array, so a window of n rows holds about n slots however long
  * it runs (a growing array with a dead prefix would spread a small window over kilobytes,
  * which costs cache misses when a thousand statements each hold one).
+ * Each slot also carries a number (the time window's arrival time), kept in a parallel
+ * Float64Array lane so that reading it does not touch the row.
  */
 import type { Row } from '../common/row.js';
 
@@ -10,6 +12,7 @@ const INITIAL_CAPACITY = 8;
 
 export class RowDeque {
   private items: (Row | undefined)[] = new Array(INITIAL_CAPACITY).fill(undefined);
+  private stamps = new Float64Array(INITIAL_CAPACITY);
   private mask = INITIAL_CAPACITY - 1;
   private head = 0;
   private count = 0;
@@ -18,14 +21,21 @@ export class RowDeque {
     return this.count;
   }
 
-  push(row: Row): void {
+  push(row: Row, stamp = 0): void {
     if (this.count > this.mask) this.grow();
-    this.items[(this.head + this.count) & this.mask] = row;
+    const at = (this.head + this.count) & this.mask;
+    this.items[at] = row;
+    this.stamps[at] = stamp;
     this.count++;
   }
 
   peek(): Row | undefined {
     return this.count === 0 ? undefined : this.items[this.head];
+  }
+
+  /** The oldest row's stamp (undefined when empty). */
+  peekStamp(): number | undefined {
+    return this.count === 0 ? undefined : this.stamps[this.head];
   }
 
   shift(): Row | undefined {
@@ -52,7 +62,10 @@ export class RowDeque {
     if (i < 0) return false;
     // Close the gap by moving the newer rows one slot towards the oldest.
     for (let j = i; j < this.count - 1; j++) {
-      this.items[(this.head + j) & this.mask] = this.items[(this.head + j + 1) & this.mask];
+      const to = (this.head + j) & this.mask;
+      const from = (this.head + j + 1) & this.mask;
+      this.items[to] = this.items[from];
+      this.stamps[to] = this.stamps[from] as number;
     }
     this.items[(this.head + this.count - 1) & this.mask] = undefined;
     this.count--;
@@ -67,6 +80,7 @@ export class RowDeque {
 
   clear(): void {
     this.items = new Array(INITIAL_CAPACITY).fill(undefined);
+    this.stamps = new Float64Array(INITIAL_CAPACITY);
     this.mask = INITIAL_CAPACITY - 1;
     this.head = 0;
     this.count = 0;
@@ -75,8 +89,13 @@ export class RowDeque {
   private grow(): void {
     const capacity = (this.mask + 1) * 2;
     const items = new Array<Row | undefined>(capacity).fill(undefined);
-    for (let i = 0; i < this.count; i++) items[i] = this.items[(this.head + i) & this.mask];
+    const stamps = new Float64Array(capacity);
+    for (let i = 0; i < this.count; i++) {
+      items[i] = this.items[(this.head + i) & this.mask];
+      stamps[i] = this.stamps[(this.head + i) & this.mask] as number;
+    }
     this.items = items;
+    this.stamps = stamps;
     this.mask = capacity - 1;
     this.head = 0;
   }

@@ -3,6 +3,7 @@
  * by a timer stamped t + p; events leaving at the same time leave in one step. At most one
  * timer is pending (for the oldest event), re-armed as events expire.
  */
+import type { Row } from '../common/row.js';
 import { RowDeque, relativeIn } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
@@ -18,12 +19,11 @@ export const timeWindow: WindowDef<{ ms: number }> = {
   },
   describe: (p) => `time(${p.ms} ms)`,
   create({ ms }, ctx) {
+    // Each row's stamp is its arrival time.
     const rows = new RowDeque();
-    const arrivals: number[] = [];
-    let arrivalHead = 0;
     let timerArmed = false;
     const arm = () => {
-      const oldest = arrivals[arrivalHead];
+      const oldest = rows.peekStamp();
       if (oldest === undefined || timerArmed) return;
       timerArmed = true;
       ctx.schedule(oldest + ms, expire);
@@ -31,31 +31,17 @@ export const timeWindow: WindowDef<{ ms: number }> = {
     const expire = (due: number) => {
       timerArmed = false;
       const expired = [];
-      while (rows.size > 0 && (arrivals[arrivalHead] as number) + ms <= due) {
-        expired.push(rows.shift() as Record<string, unknown>);
-        arrivalHead++;
-      }
-      if (arrivalHead > 1024 && arrivalHead * 2 > arrivals.length) {
-        arrivals.splice(0, arrivalHead);
-        arrivalHead = 0;
-      }
+      while (rows.size > 0 && (rows.peekStamp() as number) + ms <= due) expired.push(rows.shift() as Row);
       if (expired.length > 0) ctx.emit(null, expired);
       arm();
     };
     return {
       insert(row) {
-        rows.push(row);
-        arrivals.push(ctx.now());
+        rows.push(row, ctx.now());
         arm();
         ctx.emit([row], null);
       },
-      remove(row) {
-        const i = rows.indexOf(row);
-        if (i < 0) return false;
-        rows.remove(row);
-        arrivals.splice(arrivalHead + i, 1);
-        return true;
-      },
+      remove: (row) => rows.remove(row),
       contents: () => rows.toArray(),
       size: () => rows.size,
       relative: (row, n) => relativeIn(rows, row, n),

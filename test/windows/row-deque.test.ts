@@ -18,7 +18,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('RowDeque', () => {
-  it('behaves as an array with push, shift, remove by identity and clear', () => {
+  it('behaves as an array of (row, stamp) with push, shift, remove by identity and clear', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 300 }), (ops) => {
         const deque = new RowDeque();
@@ -28,7 +28,7 @@ describe('RowDeque', () => {
           switch (o.op) {
             case 'push': {
               const row = { id: id++ };
-              deque.push(row);
+              deque.push(row, row.id * 1.5);
               model.push(row);
               break;
             }
@@ -50,6 +50,8 @@ describe('RowDeque', () => {
           }
           expect(deque.size).toBe(model.length);
           expect(deque.peek()).toBe(model[0]);
+          // Stamps travel with their rows through shifts, removals and growth.
+          expect(deque.peekStamp()).toBe(model[0] === undefined ? undefined : (model[0].id as number) * 1.5);
         }
         expect(deque.toArray()).toEqual(model);
         model.forEach((row, i) => {
