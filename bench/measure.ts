@@ -64,18 +64,24 @@ function deployWithChecksum(w: Workload, out: Checksum): Engine {
   return engine;
 }
 
+/**
+ * A listener feeding the checksum, generated per statement so it reads each column as a
+ * named property, as a listener written for the statement would (`row.symbol`), rather than
+ * through a loop over column names, which would bill a generic consumer's keyed lookups to Weir.
+ */
 export function subscribeChecksum(handle: StatementHandle, out: Checksum): void {
   const s = out.statement(handle.name);
-  const columns = handle.columns;
-  handle.subscribe((rows, _old, ctx) => {
-    if (rows === null || rows.length === 0) return;
-    s.begin(ctx.time);
-    for (const r of rows) {
-      for (const c of columns) s.value(r[c]);
-      s.endRow();
-    }
-    s.end();
-  });
+  const reads = handle.columns.map((c) => `s.value(r[${JSON.stringify(c)}]);`).join(' ');
+  const listener = new Function(
+    's',
+    `return function checksumListener(rows, _old, ctx) {
+      if (rows === null || rows.length === 0) return;
+      s.begin(ctx.time);
+      for (let i = 0; i < rows.length; i++) { const r = rows[i]; ${reads} s.endRow(); }
+      s.end();
+    };`,
+  )(s) as Parameters<StatementHandle['subscribe']>[0];
+  handle.subscribe(listener);
 }
 
 export function measureWeir(

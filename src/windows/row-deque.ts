@@ -3,8 +3,9 @@
  * A ring over a power-of-two array, so a window of n rows holds about n slots however long
  * it runs (a growing array with a dead prefix would spread a small window over kilobytes,
  * which costs cache misses when a thousand statements each hold one).
- * Each slot also carries a number (the time window's arrival time), kept in a parallel
- * Float64Array lane so that reading it does not touch the row.
+ * A slot may also carry a number (the time window's arrival time), kept in a parallel
+ * Float64Array lane so that reading it does not touch the row; a deque is stamped on every
+ * push or on none.
  */
 import type { Row } from '../common/row.js';
 
@@ -12,7 +13,8 @@ const INITIAL_CAPACITY = 8;
 
 export class RowDeque {
   private items: (Row | undefined)[] = new Array(INITIAL_CAPACITY).fill(undefined);
-  private stamps = new Float64Array(INITIAL_CAPACITY);
+  /** Allocated on the first stamped push: windows that never stamp touch no second array. */
+  private stamps: Float64Array | undefined;
   private mask = INITIAL_CAPACITY - 1;
   private head = 0;
   private count = 0;
@@ -21,11 +23,14 @@ export class RowDeque {
     return this.count;
   }
 
-  push(row: Row, stamp = 0): void {
+  push(row: Row, stamp?: number): void {
     if (this.count > this.mask) this.grow();
     const at = (this.head + this.count) & this.mask;
     this.items[at] = row;
-    this.stamps[at] = stamp;
+    if (stamp !== undefined) {
+      this.stamps ??= new Float64Array(this.mask + 1);
+      this.stamps[at] = stamp;
+    }
     this.count++;
   }
 
@@ -35,7 +40,7 @@ export class RowDeque {
 
   /** The oldest row's stamp (undefined when empty). */
   peekStamp(): number | undefined {
-    return this.count === 0 ? undefined : this.stamps[this.head];
+    return this.count === 0 || this.stamps === undefined ? undefined : this.stamps[this.head];
   }
 
   shift(): Row | undefined {
@@ -65,7 +70,7 @@ export class RowDeque {
       const to = (this.head + j) & this.mask;
       const from = (this.head + j + 1) & this.mask;
       this.items[to] = this.items[from];
-      this.stamps[to] = this.stamps[from] as number;
+      if (this.stamps !== undefined) this.stamps[to] = this.stamps[from] as number;
     }
     this.items[(this.head + this.count - 1) & this.mask] = undefined;
     this.count--;
@@ -80,7 +85,7 @@ export class RowDeque {
 
   clear(): void {
     this.items = new Array(INITIAL_CAPACITY).fill(undefined);
-    this.stamps = new Float64Array(INITIAL_CAPACITY);
+    this.stamps = undefined;
     this.mask = INITIAL_CAPACITY - 1;
     this.head = 0;
     this.count = 0;
@@ -89,10 +94,11 @@ export class RowDeque {
   private grow(): void {
     const capacity = (this.mask + 1) * 2;
     const items = new Array<Row | undefined>(capacity).fill(undefined);
-    const stamps = new Float64Array(capacity);
+    const old = this.stamps;
+    const stamps = old === undefined ? undefined : new Float64Array(capacity);
     for (let i = 0; i < this.count; i++) {
       items[i] = this.items[(this.head + i) & this.mask];
-      stamps[i] = this.stamps[(this.head + i) & this.mask] as number;
+      if (stamps !== undefined) stamps[i] = (old as Float64Array)[(this.head + i) & this.mask] as number;
     }
     this.items = items;
     this.stamps = stamps;
