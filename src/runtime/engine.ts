@@ -166,34 +166,36 @@ class WeirEngine implements Engine {
   }
 
   send(type: string, event: Row, timestamp?: number): void {
+    this.sendTyped(this.eventType(type), event, timestamp);
+  }
+
+  /** Resolves the type once for the whole array. */
+  sendMany(type: string, events: readonly Row[], timestamps?: readonly number[]): void {
+    const eventType = this.eventType(type);
+    if (timestamps === undefined) for (const event of events) this.sendTyped(eventType, event, undefined);
+    else for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, timestamps[i]);
+  }
+
+  private eventType(type: string): EventType {
     const eventType = this.types.get(type);
     if (eventType === undefined) {
       const known = [...this.types.keys()].join(', ') || 'none declared';
       throw new WeirError('runtime/unknown-event-type', `Unknown event type '${type}' (known: ${known})`);
     }
+    return eventType;
+  }
+
+  private sendTyped(eventType: EventType, event: Row, timestamp: number | undefined): void {
     const row = eventType.normalize(event);
-    let time = timestamp;
-    if (time === undefined) {
-      const prop = eventType.schema.timestampProperty;
-      const value = prop === undefined ? undefined : row[prop];
-      if (typeof value === 'number') time = value;
-      else {
-        throw new WeirError(
-          'runtime/invalid-event',
-          prop === undefined
-            ? `Event of type '${type}' has no timestamp: pass one to send(), or declare 'timestamp <property>' on the schema`
-            : `Event of type '${type}' has no numeric '${prop}' timestamp`,
-        );
-      }
-    }
+    const time = timestamp ?? timestampOf(eventType.schema, row);
     if (!Number.isFinite(time)) {
       throw new WeirError(
         'runtime/invalid-event',
-        `Event of type '${type}' has a non-finite timestamp ${time}`,
+        `Event of type '${eventType.schema.name}' has a non-finite timestamp ${time}`,
       );
     }
     this.eventsIn++;
-    switch (this.buffer.offer(type, row, time)) {
+    switch (this.buffer.offer(eventType.schema.name, row, time)) {
       case 'direct':
         this.process(eventType.router, row, time);
         return;
@@ -201,13 +203,9 @@ class WeirEngine implements Engine {
         this.buffer.release(this.deliverBuffered);
         return;
       case 'late':
-        this.reportLate(type, row, time);
+        this.reportLate(eventType.schema.name, row, time);
         return;
     }
-  }
-
-  sendMany(type: string, events: readonly Row[], timestamps?: readonly number[]): void {
-    for (let i = 0; i < events.length; i++) this.send(type, events[i] as Row, timestamps?.[i]);
   }
 
   private reportLate(type: string, event: Row, timestamp: number): void {
@@ -318,6 +316,19 @@ class WeirEngine implements Engine {
       open: t.schema.open,
     };
   }
+}
+
+/** The event time from the schema's timestamp property, when `send` was given none. */
+function timestampOf(schema: EventSchema, row: Row): number {
+  const prop = schema.timestampProperty;
+  const value = prop === undefined ? undefined : row[prop];
+  if (typeof value === 'number') return value;
+  throw new WeirError(
+    'runtime/invalid-event',
+    prop === undefined
+      ? `Event of type '${schema.name}' has no timestamp: pass one to send(), or declare 'timestamp <property>' on the schema`
+      : `Event of type '${schema.name}' has no numeric '${prop}' timestamp`,
+  );
 }
 
 export function createEngine(options: WeirEngineOptions = {}): Engine {
