@@ -42,6 +42,7 @@ export class Statement implements StatementHandle, OutputTarget {
     const context = { time: this.internals?.now() ?? 0, statement: this.name };
     for (let i = 0; i < listeners.length; i++)
       (listeners[i] as UpdateListener)(newEvents, oldEvents, context);
+    if (this.iterators.size === 0) return;
     for (const it of this.iterators) {
       it.push({ statement: this.name, time: context.time, newEvents, oldEvents });
     }
