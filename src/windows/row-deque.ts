@@ -52,6 +52,23 @@ export class RowDeque {
     return row;
   }
 
+  /**
+   * Removes and returns, oldest first, the leading rows whose stamp + `offset` is at most
+   * `limit` (null when none): one exactly-sized array, since a growing one would allocate
+   * spare capacity. (`stamp + offset <= limit`, not `stamp <= limit - offset`: the same
+   * rounding as the timer's due time, `stamp + offset`.)
+   */
+  shiftStampedUpTo(offset: number, limit: number): Row[] | null {
+    const stamps = this.stamps;
+    if (stamps === undefined) return null;
+    let n = 0;
+    while (n < this.count && (stamps[(this.head + n) & this.mask] as number) + offset <= limit) n++;
+    if (n === 0) return null;
+    const out = new Array<Row>(n);
+    for (let i = 0; i < n; i++) out[i] = this.shift() as Row;
+    return out;
+  }
+
   /** Position of `row` counted from the oldest (0), searching from the newest end. */
   indexOf(row: Row): number {
     for (let i = this.count - 1; i >= 0; i--) if (this.items[(this.head + i) & this.mask] === row) return i;

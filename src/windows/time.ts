@@ -3,7 +3,6 @@
  * by a timer stamped t + p; events leaving at the same time leave in one step. At most one
  * timer is pending (for the oldest event), re-armed as events expire.
  */
-import type { Row } from '../common/row.js';
 import { RowDeque, relativeIn } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
@@ -30,9 +29,8 @@ export const timeWindow: WindowDef<{ ms: number }> = {
     };
     const expire = (due: number) => {
       timerArmed = false;
-      const expired = [];
-      while (rows.size > 0 && (rows.peekStamp() as number) + ms <= due) expired.push(rows.shift() as Row);
-      if (expired.length > 0) ctx.emit(null, expired);
+      const expired = rows.shiftStampedUpTo(ms, due);
+      if (expired !== null) ctx.emit(null, expired);
       arm();
     };
     return {

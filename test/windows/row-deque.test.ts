@@ -8,13 +8,15 @@ type Op =
   | { readonly op: 'push' }
   | { readonly op: 'shift' }
   | { readonly op: 'remove'; readonly pick: number }
-  | { readonly op: 'clear' };
+  | { readonly op: 'clear' }
+  | { readonly op: 'expire'; readonly upTo: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ op: 'push' as const }) },
   { weight: 3, arbitrary: fc.constant({ op: 'shift' as const }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), pick: fc.nat(64) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('expire' as const), upTo: fc.nat(400) }) },
 );
 
 describe('RowDeque', () => {
@@ -47,6 +49,14 @@ describe('RowDeque', () => {
               deque.clear();
               model = [];
               break;
+            case 'expire': {
+              // Leading rows with stamp + 10 <= upTo leave, in order (stamps grow with ids).
+              let n = 0;
+              while (n < model.length && (model[n]?.id as number) * 1.5 + 10 <= o.upTo) n++;
+              const gone = model.splice(0, n);
+              expect(deque.shiftStampedUpTo(10, o.upTo)).toEqual(n === 0 ? null : gone);
+              break;
+            }
           }
           expect(deque.size).toBe(model.length);
           expect(deque.peek()).toBe(model[0]);
