@@ -1,7 +1,7 @@
 /** median(x): the middle of the ordered values (the mean of the two middle ones for an even count). */
 import type { AggregateDef } from './aggregate-def.js';
 import { ONE_ARG, requireNumeric } from './numeric-args.js';
-import { OrderStatisticTree } from './state/order-statistic-tree.js';
+import { OrderedNumbers } from './state/ordered-numbers.js';
 
 export const median: AggregateDef = {
   name: 'median',
@@ -15,7 +15,7 @@ export const median: AggregateDef = {
     return 'double';
   },
   create() {
-    const tree = new OrderStatisticTree();
+    const tree = new OrderedNumbers();
     return {
       add: (v) => tree.add(v as number),
       remove: (v) => tree.delete(v as number),

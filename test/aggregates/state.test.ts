@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InsertionList } from '../../src/aggregates/state/insertion-list.js';
 import { MonotonicDeque } from '../../src/aggregates/state/monotonic-deque.js';
 import { OrderStatisticTree } from '../../src/aggregates/state/order-statistic-tree.js';
+import { OrderedNumbers } from '../../src/aggregates/state/ordered-numbers.js';
 
 const ops = fc.array(
   fc.record({ add: fc.boolean(), value: fc.integer({ min: -50, max: 50 }), pick: fc.nat() }),
@@ -97,5 +98,49 @@ describe('InsertionList', () => {
         }
       }),
     );
+  });
+});
+
+describe('OrderedNumbers', () => {
+  // NaN last, as Java's Double.compareTo sorts (Esper's median).
+  const javaOrder = (a: number, b: number) =>
+    Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : a - b;
+  const values = fc.oneof(
+    { weight: 10, arbitrary: fc.integer({ min: -20, max: 20 }).map((v) => v / 4) },
+    { weight: 1, arbitrary: fc.constant(Number.NaN) },
+  );
+
+  it('answers size and k-th like a sorted array, across the switch from array to treap', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ add: fc.boolean(), value: values, pick: fc.nat() }), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        (steps, switchAt) => {
+          const ordered = new OrderedNumbers(switchAt);
+          const model: number[] = [];
+          for (const step of steps) {
+            if (step.add || model.length === 0) {
+              ordered.add(step.value);
+              model.push(step.value);
+            } else {
+              const victim = model.splice(step.pick % model.length, 1)[0] as number;
+              ordered.delete(victim);
+            }
+            const sorted = [...model].sort(javaOrder);
+            expect(ordered.size).toBe(sorted.length);
+            for (let k = 0; k < sorted.length; k++) expect(ordered.kth(k)).toBe(sorted[k]);
+            expect(ordered.kth(sorted.length)).toBeUndefined();
+          }
+        },
+      ),
+    );
+  });
+
+  it('ignores deleting a value it does not hold', () => {
+    const ordered = new OrderedNumbers();
+    ordered.add(1);
+    ordered.delete(2);
+    ordered.delete(Number.NaN);
+    expect(ordered.size).toBe(1);
   });
 });

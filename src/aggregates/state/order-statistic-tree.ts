@@ -14,8 +14,12 @@ export type Comparable = number | string | boolean;
 const NIL = 0;
 const INITIAL_CAPACITY = 16;
 
+/** Ascending; NaN ranks above every number (Java's Double.compareTo) and equals itself. */
 function compare(a: Comparable, b: Comparable): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  if (a === b) return 0;
+  return (a !== a ? 1 : 0) - (b !== b ? 1 : 0);
 }
 
 function numeric(v: Comparable): number {
@@ -114,7 +118,8 @@ export class OrderStatisticTree {
     const r = this.rights[n] as number;
     const c = this.counts[n] as number;
     this.sizes[n] = c + (this.sizes[l] as number) + (this.sizes[r] as number);
-    this.sums[n] = numeric(this.values[n] as Comparable) * c + (this.sums[l] as number) + (this.sums[r] as number);
+    this.sums[n] =
+      numeric(this.values[n] as Comparable) * c + (this.sums[l] as number) + (this.sums[r] as number);
   }
 
   private rotateRight(n: number): number {
