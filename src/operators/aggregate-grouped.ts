@@ -19,6 +19,13 @@ export class AggregateGroupedOperator implements Operator {
   private step = 0;
   /** The state of each row of the current step, inserted rows first (reused across steps). */
   private readonly rowStates: GroupState[] = [];
+  /**
+   * The last batch step's inserted rows and their groups. A batch window posts the array it
+   * posted as new one step later as old, so those rows' groups are known without computing
+   * their keys again (checked row by row: a row that differs is looked up as usual).
+   */
+  private readonly lastRows: Row[] = [];
+  private readonly lastStates: GroupState[] = [];
 
   constructor(
     private readonly layout: AggregateLayout,
@@ -47,7 +54,17 @@ export class AggregateGroupedOperator implements Operator {
     this.step++;
     let n = 0;
     if (inserted !== null) for (const row of inserted) rowStates[n++] = this.touch(row);
-    if (removed !== null) for (const row of removed) rowStates[n++] = this.touch(row);
+    if (removed !== null) {
+      const lastRows = this.lastRows;
+      const lastStates = this.lastStates;
+      const known = removed.length === lastRows.length;
+      for (let j = 0; j < removed.length; j++) {
+        const row = removed[j] as Row;
+        rowStates[n++] =
+          known && lastRows[j] === row ? this.mark(lastStates[j] as GroupState, row) : this.touch(row);
+      }
+    }
+    this.remember(inserted, rowStates);
     if (this.needOld) {
       for (const state of changed) this.emitRow(state.values, state.stepEvent as Row, this.oldSink);
     }
@@ -69,6 +86,7 @@ export class AggregateGroupedOperator implements Operator {
 
   /** One event entering or leaving: same rows as the general path, without its bookkeeping. */
   private single(row: Row, entering: boolean): void {
+    if (this.lastRows.length > 0) this.remember(null, this.rowStates);
     const ctx = this.ctx;
     const key = this.groupKey(row, ctx);
     let state = this.groups.get(key);
@@ -100,12 +118,29 @@ export class AggregateGroupedOperator implements Operator {
       state = new GroupState(this.layout, key);
       this.groups.set(key, state);
     }
+    return this.mark(state, row);
+  }
+
+  private mark(state: GroupState, row: Row): GroupState {
     if (state.touchedInStep !== this.step) {
       state.touchedInStep = this.step;
       state.stepEvent = row;
       this.changed.push(state);
     }
     return state;
+  }
+
+  /** Keeps this step's inserted rows with their groups for the next step (see lastRows). */
+  private remember(inserted: Row[] | null, rowStates: readonly GroupState[]): void {
+    const count = inserted === null ? 0 : inserted.length;
+    const rows = this.lastRows;
+    const states = this.lastStates;
+    for (let i = 0; i < count; i++) {
+      rows[i] = (inserted as Row[])[i] as Row;
+      states[i] = rowStates[i] as GroupState;
+    }
+    rows.length = count;
+    states.length = count;
   }
 
   private emitRow(values: unknown[], event: Row, sink: RowSink): void {
