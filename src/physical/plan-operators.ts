@@ -383,33 +383,40 @@ function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
     }
     case 'StreamFilter': {
       const predicate = node.predicate === undefined ? undefined : compilePredicate(node.predicate);
-      const ctx = s.ctx;
-      const filtered: Accept =
-        predicate === undefined ? accept : (row) => (predicate(row, ctx) ? accept(row) : undefined);
-      registerEntry(node.input, node.indexed, filtered, s);
+      registerEntry(node.input, node.indexed, predicate, accept, s);
       return;
     }
     case 'EventSource':
-      registerEntry(node, [], accept, s);
+      registerEntry(node, [], undefined, accept, s);
       return;
     default:
       throw new Error(`${node.kind} cannot appear below a window`);
   }
 }
 
+/** The entry the router calls: the stream filter's predicate, the count, then `accept` in one closure. */
 function registerEntry(
   node: LogicalPlan,
   indexed: readonly IndexedEquality[],
+  predicate: ((row: Row, ctx: EvalContext) => boolean) | undefined,
   accept: Accept,
   s: BuildState,
 ): void {
   if (node.kind !== 'EventSource') throw new Error(`expected the event source, found ${node.kind}`);
+  const ctx = s.ctx;
   s.entries.push({
     stream: node.stream,
     indexed,
-    accept: (row) => {
-      s.eventsIn++;
-      accept(row);
-    },
+    accept:
+      predicate === undefined
+        ? (row) => {
+            s.eventsIn++;
+            accept(row);
+          }
+        : (row) => {
+            if (!predicate(row, ctx)) return;
+            s.eventsIn++;
+            accept(row);
+          },
   });
 }

@@ -26,6 +26,21 @@ describe('engine API', () => {
     expect(s?.columns).toEqual(['k']);
   });
 
+  it("counts a statement's events after its stream filter, indexed or not", () => {
+    const engine = createEngine();
+    const [ranged, indexed] = engine.deploy(
+      `${SCHEMA} select * from T(v > 1)#length(5); select * from T(k = 'a')#length(5)`,
+    );
+    for (const [k, v, at] of [
+      ['a', 1, 1],
+      ['b', 2, 2],
+      ['a', 3, 3],
+    ] as const)
+      engine.send('T', { k, v, at });
+    expect(ranged?.stats().eventsIn).toBe(2);
+    expect(indexed?.stats().eventsIn).toBe(2);
+  });
+
   it('fires timers at their due time when time is advanced', () => {
     const engine = createEngine();
     const [s] = engine.deploy(`${SCHEMA} select irstream k from T#time(5 sec)`);
