@@ -22,7 +22,11 @@ for (const symbols of [10, 100, 1000]) {
     const engine = createEngine();
     engine.deploy(query);
     let rows = 0;
-    for (const h of engine.statements()) h.subscribe((r) => (rows += r?.length ?? 0));
+    for (const h of engine.statements()) {
+      h.subscribe((r) => {
+        rows += r?.length ?? 0;
+      });
+    }
     engine.send('StockTick', input[0] as Record<string, unknown>, 0);
     const t0 = process.cpuUsage();
     for (let i = 1; i < events; i++) engine.send('StockTick', input[i] as Record<string, unknown>, i);

@@ -19,7 +19,7 @@ function compare(a: Comparable, b: Comparable): number {
   if (a < b) return -1;
   if (a > b) return 1;
   if (a === b) return 0;
-  return (a !== a ? 1 : 0) - (b !== b ? 1 : 0);
+  return (Number.isNaN(a) ? 1 : 0) - (Number.isNaN(b) ? 1 : 0);
 }
 
 function numeric(v: Comparable): number {

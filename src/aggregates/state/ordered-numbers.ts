@@ -13,7 +13,7 @@ export const SWITCH_TO_TREE = 2048;
 
 /** a ranks before b: numbers in order, NaN after all of them. */
 function before(a: number, b: number): boolean {
-  return a < b || (b !== b && a === a);
+  return a < b || (Number.isNaN(b) && !Number.isNaN(a));
 }
 
 export class OrderedNumbers {
@@ -58,7 +58,7 @@ export class OrderedNumbers {
     const a = this.sorted as Float64Array;
     const at = this.lowerBound(value);
     const found = a[at] as number;
-    if (at >= this.count || (found !== value && !(found !== found && value !== value))) return;
+    if (at >= this.count || (found !== value && !(Number.isNaN(found) && Number.isNaN(value)))) return;
     a.copyWithin(at, at + 1, this.count);
     this.count--;
   }
