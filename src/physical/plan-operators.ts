@@ -34,6 +34,7 @@ import { planInputs } from '../plan/logical-plan.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow, TimerId } from '../windows/window-def.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
+import { createJoinOperator } from './compile-join.js';
 import { createMatchRecognizeRuntime, createPatternSourceRuntime } from './pattern-runtime.js';
 
 /** What a running statement needs from the engine. */
@@ -49,6 +50,12 @@ export interface PhysicalEnv {
   /** Engine-wide cap on live partial matches per pattern statement. */
   readonly maxPartialMatches: number;
   onPatternCapReached(statement: string): void;
+  /**
+   * Runs `callback` when the current step ends: after the event being routed reached every
+   * statement, or after every timer due at this instant fired. A join collects its windows'
+   * posts and joins once per step (Esper dispatches a join once per event or time instant).
+   */
+  atStepEnd(callback: () => void): void;
 }
 
 export interface SharedWindow {
@@ -83,6 +90,8 @@ interface BuildState {
   readonly ctx: EvalContext;
   readonly statement: string;
   readonly needOld: boolean;
+  /** Whether an aggregation sits above the node being built (it consumes old rows too). */
+  aggregating: boolean;
   window: DataWindow | undefined;
   priorMap: WeakMap<Row, Row[]> | undefined;
   entries: StatementEntry[];
@@ -112,6 +121,7 @@ export function planOperators(
     ctx,
     statement: plan.name,
     needOld,
+    aggregating: false,
     window: undefined,
     priorMap: undefined,
     entries: [],
@@ -157,6 +167,8 @@ function removesInArrivalOrder(node: LogicalPlan): boolean {
     if (current.kind === 'Window') {
       return current.stages.every((s) => FIFO_WINDOWS.has(s.def.name));
     }
+    // A join row leaves when any of its events leaves: not in arrival order.
+    if (current.kind === 'Join') return false;
     if (
       current.kind === 'EventSource' ||
       current.kind === 'PatternSource' ||
@@ -259,6 +271,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         default:
           assertNever(node.mode, 'aggregate mode');
       }
+      s.aggregating = true;
       buildDown(node.input, op, s);
       return;
     }
@@ -297,6 +310,15 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'Window':
       buildWindow(node, next, s);
       return;
+    case 'Join': {
+      const join = createJoinOperator(
+        node,
+        { ctx: s.ctx, computeOld: s.needOld || s.aggregating, defer: (flush) => s.env.atStepEnd(flush) },
+        next,
+      );
+      node.inputs.forEach((input, i) => buildDown(input, join.side(i), s));
+      return;
+    }
     case 'Prior':
     case 'StreamFilter':
     case 'Prune':

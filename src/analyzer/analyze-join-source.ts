@@ -1,0 +1,60 @@
+/**
+ * `from A#win as a, B#win as b, …`: Esper's inner join of data windows. Every stream needs
+ * a data window (Esper allows a stream without one only as `unidirectional`, which Weir does
+ * not support yet), and every stream needs a distinct name (its alias, else its type name).
+ */
+import type { FromItem } from '../ast/ast.js';
+import { WeirError } from '../common/errors.js';
+import { analyzeStreamSource } from './analyze-stream-source.js';
+import type { AnalyzedSource, JoinedStream } from './analyzed-statement.js';
+import { type JoinScopeStream, joinScope } from './join-scope.js';
+import type { SchemaCatalog } from './schema-catalog.js';
+
+export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCatalog) {
+  const streams: JoinedStream[] = [];
+  const scoped: JoinScopeStream[] = [];
+  for (const item of from) {
+    if (item.kind !== 'StreamSource') {
+      throw new WeirError('analyze/unsupported', 'A pattern cannot take part in a join yet', {
+        span: item.span,
+      });
+    }
+    if (item.matchRecognize !== undefined) {
+      throw new WeirError('analyze/unsupported', 'match_recognize cannot take part in a join', {
+        span: item.span,
+      });
+    }
+    const alias = item.alias?.name ?? item.stream.name;
+    if (item.windows.length === 0) {
+      throw new WeirError(
+        'analyze/join-needs-window',
+        `Stream '${alias}' of the join has no data window: give it one, as in ${item.stream.name}#length(100) as ${alias} (unidirectional joins are not supported yet)`,
+        { span: item.span },
+      );
+    }
+    if (streams.some((s) => s.alias === alias)) {
+      throw new WeirError(
+        'analyze/duplicate-stream',
+        `Two streams of the join are named '${alias}': give each its own alias, as in ${item.stream.name}#length(10) as ${alias}2`,
+        { span: item.alias?.span ?? item.span },
+      );
+    }
+    const analysis = analyzeStreamSource(item, catalog);
+    const source = analysis.source;
+    if (source.kind !== 'stream') throw new Error('a stream source analyses to a stream');
+    streams.push({
+      alias,
+      stream: source.stream,
+      filter: source.filter,
+      windows: source.windows,
+      inputSchema: source.inputSchema,
+    });
+    scoped.push({ alias, schema: catalog.require(item.stream) });
+  }
+  const analyzed: AnalyzedSource = {
+    kind: 'join',
+    streams,
+    inputSchema: streams.map((s) => ({ name: s.alias, type: 'any' as const })),
+  };
+  return { source: analyzed, scope: joinScope(scoped) };
+}

@@ -1,0 +1,97 @@
+/**
+ * A Join node → a running JoinOperator: the lookup plan of each stream (plan/join-lookup-plan)
+ * becomes hash indexes, one per distinct (stream, key expressions), shared by the steps that
+ * use them; key and per-stream expressions are compiled to read the stream's event directly
+ * (`a.id` → `id` on an Auction), the residual to read the join row.
+ */
+import type { Row } from '../common/row.js';
+import { JoinIndex, type KeyFn } from '../operators/join-index.js';
+import { JoinOperator, type JoinStep, type JoinStreamRuntime } from '../operators/join.js';
+import type { Operator } from '../operators/operator.js';
+import type { BoundExpr, EvalContext } from '../plan/expr.js';
+import { planJoinLookups } from '../plan/join-lookup-plan.js';
+import type { JoinNode } from '../plan/logical-plan.js';
+import { mapExpr } from '../plan/map-expr.js';
+import { compileExpr, compilePredicate } from './compile-expr.js';
+
+/** `a.id` on the join row → `id` on stream a's event. */
+function onEvent(expr: BoundExpr, alias: string): BoundExpr {
+  return mapExpr(expr, (x) =>
+    x.kind === 'Prop' && x.path[0] === alias ? { ...x, path: x.path.slice(1) } : x,
+  );
+}
+
+/** `(events) => ({ a: events[0], b: events[1] })`: one object shape for every join row. */
+function rowMaker(aliases: readonly string[]): (events: readonly (Row | undefined)[]) => Row {
+  const fields = aliases.map((a, i) => `${JSON.stringify(a)}: e[${i}]`).join(', ');
+  return new Function('e', `return { ${fields} };`) as (events: readonly (Row | undefined)[]) => Row;
+}
+
+export interface JoinOptions {
+  readonly ctx: EvalContext;
+  readonly computeOld: boolean;
+  readonly defer: (flush: () => void) => void;
+}
+
+export function createJoinOperator(node: JoinNode, options: JoinOptions, next: Operator): JoinOperator {
+  const { ctx } = options;
+  const aliases = node.streams.map((s) => s.alias);
+  const keyFn = (expr: BoundExpr, stream: number): KeyFn => {
+    const fn = compileExpr(onEvent(expr, aliases[stream] as string));
+    return (event) => fn(event, ctx);
+  };
+  const indexes = new Map<string, JoinIndex>();
+  const perStream: JoinIndex[][] = aliases.map(() => []);
+  const scanned = new Set<number>();
+  const lookups = planJoinLookups(node);
+  const plans: JoinStep[][] = lookups.map((plan) =>
+    plan.steps.map((step) => {
+      const spec = step.index;
+      if (spec === undefined) {
+        scanned.add(step.stream);
+        return { stream: step.stream, index: undefined, probes: [] };
+      }
+      let index = indexes.get(spec.id);
+      if (index === undefined) {
+        index = new JoinIndex(spec.keys.map((k) => keyFn(k, spec.stream)));
+        indexes.set(spec.id, index);
+        perStream[spec.stream]?.push(index);
+      }
+      const probes = step.probe.map((expr) => {
+        // The equality's other side reads exactly one (already bound) stream.
+        const stream = aliases.findIndex((a) => exprReads(expr, a));
+        return { stream, key: keyFn(expr, stream) };
+      });
+      return { stream: step.stream, index, probes };
+    }),
+  );
+  const streams: JoinStreamRuntime[] = node.streams.map((s, i) => {
+    const predicate = s.predicate === undefined ? undefined : compilePredicate(onEvent(s.predicate, s.alias));
+    return {
+      accepts: predicate === undefined ? undefined : (event: Row) => predicate(event, ctx),
+      indexes: perStream[i] as JoinIndex[],
+      all: scanned.has(i) ? new Set<Row>() : undefined,
+    };
+  });
+  const residual = node.residual === undefined ? undefined : compilePredicate(node.residual);
+  return new JoinOperator(
+    {
+      streams,
+      plans,
+      residual: residual === undefined ? undefined : (row) => residual(row, ctx),
+      makeRow: rowMaker(aliases),
+      computeOld: options.computeOld,
+      defer: options.defer,
+    },
+    next,
+  );
+}
+
+function exprReads(expr: BoundExpr, alias: string): boolean {
+  let found = false;
+  mapExpr(expr, (x) => {
+    if (x.kind === 'Prop' && x.path[0] === alias) found = true;
+    return x;
+  });
+  return found;
+}
