@@ -26,6 +26,15 @@ export class JoinIndex {
   }
 
   add(event: Row): void {
+    if (this.depth === 1) {
+      // One key (the common `a.id = b.auction`): no level walk.
+      const k = (this.keys[0] as KeyFn)(event);
+      if (!isMatchable(k)) return;
+      const bucket = this.root.get(k) as Set<Row> | undefined;
+      if (bucket === undefined) this.root.set(k, new Set([event]));
+      else bucket.add(event);
+      return;
+    }
     let level = this.root;
     for (let i = 0; i < this.depth; i++) {
       const k = (this.keys[i] as KeyFn)(event);
@@ -41,6 +50,13 @@ export class JoinIndex {
   }
 
   remove(event: Row): void {
+    if (this.depth === 1) {
+      const k = (this.keys[0] as KeyFn)(event);
+      if (!isMatchable(k)) return;
+      const bucket = this.root.get(k) as Set<Row> | undefined;
+      if (bucket?.delete(event) === true && bucket.size === 0) this.root.delete(k);
+      return;
+    }
     this.removeAt(this.root, 0, event);
   }
 

@@ -10,7 +10,9 @@
  * `===` to the probe, which is EPL `=` when neither side is null or NaN (the index skips
  * those: `null = x` is null, not true), and a one-stream conjunct fails on every row holding
  * an event that fails it. The stream's data window is untouched (a where clause never moves
- * below a window: `S#length(5) where p` ≠ `S(p)#length(5)`).
+ * below a window: `S#length(5) where p` ≠ `S(p)#length(5)`). Pinned by test/golden/join-*
+ * (one-stream conditions in join-length-irstream, residuals in join-non-equality, null keys
+ * in join-unmatched) and by the property tests in test/properties/join.test.ts.
  *   Before: Filter ((a.id = b.auction) and (b.price > 10)) ← Join a=Auction, b=Bid; cross product
  *   After:  Join a=Auction, b=Bid if (b.price > 10); on a.id = b.auction
  */
