@@ -1,7 +1,8 @@
 /**
  * `from A#win as a, B#win as b, …`: Esper's inner join of data windows. Every stream needs
- * a data window (Esper allows a stream without one only as `unidirectional`, which Weir does
- * not support yet), and every stream needs a distinct name (its alias, else its type name).
+ * a data window, except one marked `unidirectional`, which must have none (Esper's rules:
+ * only its arrivals trigger the join, so it keeps no events); and every stream needs a
+ * distinct name (its alias, else its type name).
  */
 import type { FromItem } from '../ast/ast.js';
 import { WeirError } from '../common/errors.js';
@@ -25,10 +26,24 @@ export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCata
       });
     }
     const alias = item.alias?.name ?? item.stream.name;
-    if (item.windows.length === 0) {
+    if (item.unidirectional && item.windows.length > 0) {
+      throw new WeirError(
+        'analyze/invalid-join',
+        `Stream '${alias}' is unidirectional: it cannot have a data window (its events trigger the join and are not kept)`,
+        { span: item.windows[0]?.span ?? item.span },
+      );
+    }
+    if (item.unidirectional && streams.some((s) => s.unidirectional)) {
+      throw new WeirError(
+        'analyze/invalid-join',
+        `Only one stream of a join can be unidirectional ('${streams.find((s) => s.unidirectional)?.alias}' already is)`,
+        { span: item.span },
+      );
+    }
+    if (!item.unidirectional && item.windows.length === 0) {
       throw new WeirError(
         'analyze/join-needs-window',
-        `Stream '${alias}' of the join has no data window: give it one, as in ${item.stream.name}#length(100) as ${alias} (unidirectional joins are not supported yet)`,
+        `Stream '${alias}' of the join has no data window: give it one, as in ${item.stream.name}#length(100) as ${alias}, or mark it unidirectional`,
         { span: item.span },
       );
     }
@@ -45,6 +60,7 @@ export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCata
     streams.push({
       alias,
       stream: source.stream,
+      unidirectional: item.unidirectional,
       filter: source.filter,
       windows: source.windows,
       inputSchema: source.inputSchema,

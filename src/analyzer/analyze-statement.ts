@@ -110,6 +110,11 @@ export function analyzeStatement(
   if (from === undefined)
     throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
   const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog) : undefined;
+  if (join === undefined && from.kind === 'StreamSource' && from.unidirectional) {
+    throw new WeirError('analyze/invalid-join', "'unidirectional' marks one stream of a join", {
+      span: from.span,
+    });
+  }
   const analysis: SourceAnalysis =
     join !== undefined
       ? // prev/prior read one window's order or one stream's arrivals; a join row has neither.
@@ -199,6 +204,16 @@ export function analyzeStatement(
   else if (groupBy.length === 0) mode = ungrouped ? 'mixed' : 'all';
   else mode = ungrouped ? 'grouped-mixed' : 'grouped';
 
+  const trigger =
+    join?.source.kind === 'join' ? join.source.streams.find((s) => s.unidirectional) : undefined;
+  if (trigger !== undefined && mode !== 'simple') {
+    // Esper resets aggregation state at each triggering event of a unidirectional join.
+    throw new WeirError(
+      'analyze/unsupported',
+      `Aggregation over a unidirectional join (stream '${trigger.alias}') is not supported yet`,
+      { span: stmt.span },
+    );
+  }
   const isStreamSelectAll =
     selectAll &&
     mode === 'simple' &&

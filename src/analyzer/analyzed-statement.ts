@@ -18,6 +18,8 @@ export interface JoinedStream {
   /** The name the join row holds its event under: the `as` alias, else the type name. */
   readonly alias: string;
   readonly stream: string;
+  /** Only this stream's arrivals trigger the join; it has no data window. */
+  readonly unidirectional: boolean;
   readonly filter: BoundExpr | undefined;
   readonly windows: readonly WindowStage[];
   readonly inputSchema: PlanSchema;

@@ -112,6 +112,8 @@ export interface StreamSource {
   readonly windows: readonly WindowSpec[];
   readonly matchRecognize: MatchRecognize | undefined;
   readonly alias: Identifier | undefined;
+  /** `unidirectional`: in a join, only this stream's arrivals trigger the join. */
+  readonly unidirectional: boolean;
   readonly span: Span;
 }
 

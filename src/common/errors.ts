@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'analyze/unknown-property'
   | 'analyze/ambiguous-property'
   | 'analyze/join-needs-window'
+  | 'analyze/invalid-join'
   | 'analyze/duplicate-stream'
   | 'analyze/unknown-function'
   | 'analyze/unknown-window'

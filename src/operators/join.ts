@@ -8,6 +8,7 @@
  * other stream's posted batch. When several streams post in one step (two batches flushing
  * at one instant, a self-join) a combination can be found from several of them: results
  * are sets, so it is posted once. Window posts are collected until the engine ends the step.
+ * With a unidirectional stream, only its arrivals produce results (see `trigger`).
  */
 import type { Row } from '../common/row.js';
 import type { JoinIndex, KeyFn } from './join-index.js';
@@ -44,11 +45,19 @@ export interface JoinRuntime {
   readonly residual: ((row: Row) => boolean) | undefined;
   /** Builds the join row (`{ a: …, b: … }`) from one event per stream. */
   readonly makeRow: (events: readonly (Row | undefined)[]) => Row;
+  /**
+   * The unidirectional stream, or -1. Its arrivals alone trigger the join: the other
+   * streams' posts only update their indexes, and there is no remove stream (Esper's
+   * JoinSetComposerStreamToWinImpl).
+   */
+  readonly trigger: number;
   /** Whether anything downstream reads the remove stream (irstream, rstream, aggregation). */
   readonly computeOld: boolean;
   /** Runs `flush` when the engine's current step ends (after every window posted). */
   readonly defer: (flush: () => void) => void;
 }
+
+const EMPTY: Row[] = [];
 
 export class JoinOperator {
   private readonly pendingNew: Row[][];
@@ -84,14 +93,14 @@ export class JoinOperator {
 
   private flush(): void {
     this.scheduled = false;
+    if (this.rt.trigger >= 0) {
+      this.flushUnidirectional(this.rt.trigger);
+      return;
+    }
     const { streams, computeOld } = this.rt;
     const oldOut: Row[] = [];
     if (computeOld) this.joinSide(this.pendingOld, oldOut);
-    for (let i = 0; i < streams.length; i++) {
-      const s = streams[i] as JoinStreamRuntime;
-      for (const e of this.pendingNew[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) add(s, e);
-      for (const e of this.pendingOld[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) remove(s, e);
-    }
+    for (let i = 0; i < streams.length; i++) this.updateIndexes(i);
     const newOut: Row[] = [];
     this.joinSide(this.pendingNew, newOut);
     for (const p of this.pendingNew) p.length = 0;
@@ -99,6 +108,26 @@ export class JoinOperator {
     if (newOut.length > 0 || oldOut.length > 0) {
       this.next.onUpdate(newOut.length > 0 ? newOut : null, oldOut.length > 0 ? oldOut : null);
     }
+  }
+
+  private flushUnidirectional(trigger: number): void {
+    const streams = this.rt.streams;
+    for (let i = 0; i < streams.length; i++) {
+      if (i !== trigger) this.updateIndexes(i);
+    }
+    const newOut: Row[] = [];
+    const only: Row[][] = this.pendingNew.map((p, i) => (i === trigger ? p : EMPTY));
+    this.joinSide(only, newOut);
+    for (const p of this.pendingNew) p.length = 0;
+    for (const p of this.pendingOld) p.length = 0;
+    if (newOut.length > 0) this.next.onUpdate(newOut, null);
+  }
+
+  /** Stream i's index takes the step's posts: add the new events, then remove the old. */
+  private updateIndexes(i: number): void {
+    const s = this.rt.streams[i] as JoinStreamRuntime;
+    for (const e of this.pendingNew[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) add(s, e);
+    for (const e of this.pendingOld[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) remove(s, e);
   }
 
   /** Joins each stream's posted events with the other streams' current contents, into `out`. */

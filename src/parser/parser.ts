@@ -434,7 +434,16 @@ export class EplParser extends EmbeddedActionsParser {
     this.OPTION3(() => {
       alias = this.SUBRULE(this.alias);
     });
-    const lastSpan = alias?.span ?? matchRecognize?.span ?? windows[windows.length - 1]?.span ?? spanOf(last);
+    let unidirectional: Span | undefined;
+    this.OPTION4(() => {
+      unidirectional = spanOf(this.CONSUME(T.Unidirectional));
+    });
+    const lastSpan =
+      unidirectional ??
+      alias?.span ??
+      matchRecognize?.span ??
+      windows[windows.length - 1]?.span ??
+      spanOf(last);
     return {
       kind: 'StreamSource',
       stream: ident(name),
@@ -442,6 +451,7 @@ export class EplParser extends EmbeddedActionsParser {
       windows,
       matchRecognize,
       alias,
+      unidirectional: unidirectional !== undefined,
       span: spanFrom(spanOf(name), lastSpan),
     };
   });

@@ -82,6 +82,7 @@ export const Until = keyword('until');
 export const While = keyword('while');
 export const MatchRecognize = keyword('match_recognize');
 export const Partition = keyword('partition');
+export const Unidirectional = keyword('unidirectional');
 export const Measures = keyword('measures');
 export const Define = keyword('define');
 

@@ -43,9 +43,9 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
   const indexes = new Map<string, JoinIndex>();
   const perStream: JoinIndex[][] = aliases.map(() => []);
   const scanned = new Set<number>();
-  const lookups = planJoinLookups(node);
-  const plans: JoinStep[][] = lookups.map((plan) =>
-    plan.steps.map((step) => {
+  const plans: JoinStep[][] = aliases.map(() => []);
+  for (const plan of planJoinLookups(node)) {
+    plans[plan.from] = plan.steps.map((step) => {
       const spec = step.index;
       if (spec === undefined) {
         scanned.add(step.stream);
@@ -63,8 +63,8 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
         return { stream, key: keyFn(expr, stream) };
       });
       return { stream: step.stream, index, probes };
-    }),
-  );
+    });
+  }
   const streams: JoinStreamRuntime[] = node.streams.map((s, i) => {
     const predicate = s.predicate === undefined ? undefined : compilePredicate(onEvent(s.predicate, s.alias));
     return {
@@ -80,6 +80,7 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
       plans,
       residual: residual === undefined ? undefined : (row) => residual(row, ctx),
       makeRow: rowMaker(aliases),
+      trigger: node.streams.findIndex((s) => s.unidirectional),
       computeOld: options.computeOld,
       defer: options.defer,
     },

@@ -35,7 +35,12 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
     return {
       kind: 'Join',
       inputs: source.streams.map((s) => streamPlan(s.stream, s.filter, 0, s.windows, s.inputSchema)),
-      streams: source.streams.map((s) => ({ alias: s.alias, stream: s.stream, predicate: undefined })),
+      streams: source.streams.map((s) => ({
+        alias: s.alias,
+        stream: s.stream,
+        unidirectional: s.unidirectional,
+        predicate: undefined,
+      })),
       equalities: [],
       residual: undefined,
       schema: source.inputSchema,

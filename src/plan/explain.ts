@@ -33,10 +33,9 @@ export function describeNode(node: LogicalPlan): string {
     case 'Window':
       return `Window ${node.stages.map((s) => s.text).join('')}${node.shareKey === undefined ? '' : ` shared=${node.shareKey}`}`;
     case 'Join': {
-      const streams = node.streams.map((s) =>
-        s.predicate === undefined
-          ? `${s.alias}=${s.stream}`
-          : `${s.alias}=${s.stream} if ${renderExpr(s.predicate)}`,
+      const streams = node.streams.map(
+        (s) =>
+          `${s.alias}=${s.stream}${s.unidirectional ? ' unidirectional' : ''}${s.predicate === undefined ? '' : ` if ${renderExpr(s.predicate)}`}`,
       );
       const on = node.equalities.map((e) => `${renderExpr(e.left.expr)} = ${renderExpr(e.right.expr)}`);
       const parts = [

@@ -33,10 +33,16 @@ export interface LookupPlan {
   readonly steps: readonly LookupStep[];
 }
 
+/**
+ * One plan per stream whose events trigger the join: every stream, or only the
+ * unidirectional one (the others' windows are only looked up).
+ */
 export function planJoinLookups(node: JoinNode): LookupPlan[] {
   const n = node.streams.length;
   const plans: LookupPlan[] = [];
+  const unidirectional = node.streams.some((s) => s.unidirectional);
   for (let from = 0; from < n; from++) {
+    if (unidirectional && node.streams[from]?.unidirectional !== true) continue;
     const bound = new Set([from]);
     const steps: LookupStep[] = [];
     while (bound.size < n) {

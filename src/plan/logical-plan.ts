@@ -113,6 +113,8 @@ export interface WindowNode {
 export interface JoinStream {
   readonly alias: string;
   readonly stream: string;
+  /** Only this stream's arrivals trigger the join (insert stream only); it has no window. */
+  readonly unidirectional: boolean;
   /**
    * Conjuncts of the where clause reading only this stream (on the join row, `a.x > 5`):
    * an event failing them is in no result, so the join never indexes it. The stream's

@@ -112,8 +112,8 @@ function joinNode(equality: boolean): JoinNode {
     kind: 'Join',
     inputs: [],
     streams: [
-      { alias: 'a', stream: 'A', predicate: undefined },
-      { alias: 'b', stream: 'B', predicate: undefined },
+      { alias: 'a', stream: 'A', unidirectional: false, predicate: undefined },
+      { alias: 'b', stream: 'B', unidirectional: false, predicate: undefined },
     ],
     equalities: equality
       ? [
@@ -283,6 +283,46 @@ describe('three-stream join through the engine vs a naive recompute (#time windo
         expect(got).toEqual(expected);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('unidirectional join through the engine vs a naive recompute', () => {
+  it('posts, for each arrival on the unidirectional stream only, its matches in the other window', () => {
+    fc.assert(
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 3 }),
+        (input, m) => {
+          const engine = createEngine();
+          const [stmt] = engine.deploy(`
+          create schema A(id int, k string, v int);
+          create schema B(id int, k string, v int);
+          select irstream a.id as aid, b.id as bid
+          from A as a unidirectional, B#length(${m}) as b where a.k = b.k and a.v <= b.v;
+        `);
+          const got: string[] = [];
+          const key = (r: Row) => `${r.aid}-${r.bid}`;
+          stmt?.subscribe((ins, rem, { time }) => {
+            got.push(JSON.stringify([time, (ins ?? []).map(key).sort(), rem]));
+          });
+          const expected: string[] = [];
+          let bs: Ev[] = [];
+          input.forEach((e, i) => {
+            const ev: Ev = { id: i, k: e.k, v: e.v };
+            const time = 1000 * (i + 1);
+            engine.send(e.stream, { ...ev }, time);
+            if (e.stream === 'B') {
+              bs = [...bs, ev].slice(-m);
+              return;
+            }
+            const ins = naivePairs([ev], bs, new Set([ev]), true);
+            if (ins.length > 0) expected.push(JSON.stringify([time, ins, null]));
+          });
+          expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });
