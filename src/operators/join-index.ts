@@ -18,7 +18,7 @@ export function isMatchable(v: unknown): boolean {
 }
 
 export class JoinIndex {
-  private readonly root: Level = new Map();
+  private root: Level = new Map();
   private readonly depth: number;
 
   constructor(private readonly keys: readonly KeyFn[]) {
@@ -72,6 +72,11 @@ export class JoinIndex {
         : this.removeAt(next as Level, i + 1, event);
     if (emptied) level.delete(k);
     return level.size === 0;
+  }
+
+  /** Forgets every event (a batch window's post replaces its whole contents). */
+  clear(): void {
+    if (this.root.size > 0) this.root = new Map();
   }
 
   /** The events whose key parts equal `values` (one per key function), or undefined. */

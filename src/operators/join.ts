@@ -22,6 +22,12 @@ export interface JoinStreamRuntime {
   readonly indexes: readonly JoinIndex[];
   /** All of the stream's current events, kept when a lookup has no equality to use. */
   readonly all: Set<Row> | undefined;
+  /**
+   * Each post replaces the stream's whole contents (a batch window: new = the batch, old =
+   * the previous batch), so the indexes are rebuilt from the new events instead of
+   * removing the old ones one by one.
+   */
+  readonly replacedByPosts: boolean;
 }
 
 /** The key part taken from an already-bound stream's event. */
@@ -126,6 +132,13 @@ export class JoinOperator {
   /** Stream i's index takes the step's posts: add the new events, then remove the old. */
   private updateIndexes(i: number): void {
     const s = this.rt.streams[i] as JoinStreamRuntime;
+    const posted = (this.pendingNew[i] as Row[]).length > 0 || (this.pendingOld[i] as Row[]).length > 0;
+    if (s.replacedByPosts && posted) {
+      for (const index of s.indexes) index.clear();
+      s.all?.clear();
+      for (const e of this.pendingNew[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) add(s, e);
+      return;
+    }
     for (const e of this.pendingNew[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) add(s, e);
     for (const e of this.pendingOld[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) remove(s, e);
   }

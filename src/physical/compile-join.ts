@@ -10,7 +10,7 @@ import { JoinOperator, type JoinStep, type JoinStreamRuntime } from '../operator
 import type { Operator } from '../operators/operator.js';
 import type { BoundExpr, EvalContext } from '../plan/expr.js';
 import { planJoinLookups } from '../plan/join-lookup-plan.js';
-import type { JoinNode } from '../plan/logical-plan.js';
+import type { JoinNode, LogicalPlan } from '../plan/logical-plan.js';
 import { mapExpr } from '../plan/map-expr.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
 
@@ -71,6 +71,7 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
       accepts: predicate === undefined ? undefined : (event: Row) => predicate(event, ctx),
       indexes: perStream[i] as JoinIndex[],
       all: scanned.has(i) ? new Set<Row>() : undefined,
+      replacedByPosts: postsWholeContents(node.inputs[i]),
     };
   });
   const residual = node.residual === undefined ? undefined : compilePredicate(node.residual);
@@ -85,6 +86,19 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
       defer: options.defer,
     },
     next,
+  );
+}
+
+/**
+ * Whether every post of the stream's window replaces its whole contents: a batch window
+ * (alone or gating an intersection) posts its batch as new and the previous batch as old;
+ * under #groupwin a post concerns one group only.
+ */
+function postsWholeContents(input: LogicalPlan | undefined): boolean {
+  return (
+    input?.kind === 'Window' &&
+    input.stages.some((s) => s.def.traits.batching) &&
+    input.stages.every((s) => s.def.name !== 'groupwin')
   );
 }
 

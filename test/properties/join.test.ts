@@ -326,3 +326,57 @@ describe('unidirectional join through the engine vs a naive recompute', () => {
     );
   });
 });
+
+describe('join of a batch window and a sliding window vs a naive recompute', () => {
+  it('sees what the batch last posted; a flush joins the new batch, the previous leaves as old', () => {
+    fc.assert(
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        (input, n, m) => {
+          const engine = createEngine();
+          const [stmt] = engine.deploy(`
+            create schema A(id int, k string, v int);
+            create schema B(id int, k string, v int);
+            select irstream a.id as aid, b.id as bid
+            from A#length_batch(${n}) as a, B#length(${m}) as b where a.k = b.k and a.v <= b.v;
+          `);
+          const got: string[] = [];
+          const key = (r: Row) => `${r.aid}-${r.bid}`;
+          stmt?.subscribe((ins, rem, { time }) => {
+            got.push(JSON.stringify([time, (ins ?? []).map(key).sort(), (rem ?? []).map(key).sort()]));
+          });
+          const expected: string[] = [];
+          let batch: Ev[] = [];
+          let as: Ev[] = [];
+          let bs: Ev[] = [];
+          input.forEach((e, i) => {
+            const ev: Ev = { id: i, k: e.k, v: e.v };
+            const time = 1000 * (i + 1);
+            engine.send(e.stream, { ...ev }, time);
+            let ins: string[];
+            let rem: string[];
+            if (e.stream === 'A') {
+              batch = [...batch, ev];
+              if (batch.length < n) return;
+              rem = naivePairs(as, bs, new Set(as), true);
+              as = batch;
+              batch = [];
+              ins = naivePairs(as, bs, new Set(as), true);
+            } else {
+              const after = [...bs, ev];
+              const evicted = after.length > m ? after.splice(0, after.length - m) : [];
+              rem = naivePairs(as, bs, new Set(evicted), true);
+              bs = after;
+              ins = naivePairs(as, bs, new Set([ev]), true);
+            }
+            if (ins.length > 0 || rem.length > 0) expected.push(JSON.stringify([time, ins, rem]));
+          });
+          expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
