@@ -204,16 +204,6 @@ export function analyzeStatement(
   else if (groupBy.length === 0) mode = ungrouped ? 'mixed' : 'all';
   else mode = ungrouped ? 'grouped-mixed' : 'grouped';
 
-  const trigger =
-    join?.source.kind === 'join' ? join.source.streams.find((s) => s.unidirectional) : undefined;
-  if (trigger !== undefined && mode !== 'simple') {
-    // Esper resets aggregation state at each triggering event of a unidirectional join.
-    throw new WeirError(
-      'analyze/unsupported',
-      `Aggregation over a unidirectional join (stream '${trigger.alias}') is not supported yet`,
-      { span: stmt.span },
-    );
-  }
   const isStreamSelectAll =
     selectAll &&
     mode === 'simple' &&

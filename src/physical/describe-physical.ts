@@ -52,7 +52,7 @@ function operatorName(node: LogicalPlan): string {
       const aggs = node.aggregates
         .map((a) => (a.kind === 'derived' ? `${a.text}=derived` : a.text))
         .join(', ');
-      return `${kind} [${aggs}]`;
+      return `${kind} [${aggs}]${node.resetEachUpdate ? ', fresh per update (unidirectional join)' : ''}`;
     }
     case 'Distinct':
       return 'DistinctOperator';

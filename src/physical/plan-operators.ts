@@ -15,6 +15,7 @@ import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
 import type { AggregateLayout, ComputedSlot, DerivedSlot } from '../operators/aggregation-state.js';
 import { DistinctOperator } from '../operators/distinct.js';
 import { FilterOperator } from '../operators/filter.js';
+import { FreshAggregationOperator } from '../operators/fresh-aggregation.js';
 import { makeGroupKey } from '../operators/group-key.js';
 import { LimitOperator } from '../operators/limit.js';
 import type { Operator } from '../operators/operator.js';
@@ -235,42 +236,41 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       const [newSink, oldSink] = sinks(node.orderBy);
       const groupKey =
         node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
-      let op: Operator;
-      switch (node.mode) {
-        case 'all':
-          op = new AggregateAllOperator(layout, build, having, s.ctx, s.needOld, next);
-          break;
-        case 'mixed':
-        case 'grouped-mixed':
-          op = new AggregateMixedOperator(
-            layout,
-            groupKey,
-            build,
-            having,
-            s.ctx,
-            newSink,
-            oldSink,
-            s.needOld,
-            next,
-          );
-          break;
-        case 'grouped':
-          if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
-          op = new AggregateGroupedOperator(
-            layout,
-            groupKey,
-            build,
-            having,
-            s.ctx,
-            newSink,
-            oldSink,
-            s.needOld,
-            next,
-          );
-          break;
-        default:
-          assertNever(node.mode, 'aggregate mode');
-      }
+      const create = (): Operator => {
+        switch (node.mode) {
+          case 'all':
+            return new AggregateAllOperator(layout, build, having, s.ctx, s.needOld, next);
+          case 'mixed':
+          case 'grouped-mixed':
+            return new AggregateMixedOperator(
+              layout,
+              groupKey,
+              build,
+              having,
+              s.ctx,
+              newSink,
+              oldSink,
+              s.needOld,
+              next,
+            );
+          case 'grouped':
+            if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
+            return new AggregateGroupedOperator(
+              layout,
+              groupKey,
+              build,
+              having,
+              s.ctx,
+              newSink,
+              oldSink,
+              s.needOld,
+              next,
+            );
+          default:
+            assertNever(node.mode, 'aggregate mode');
+        }
+      };
+      const op = node.resetEachUpdate ? new FreshAggregationOperator(create) : create();
       s.aggregating = true;
       buildDown(node.input, op, s);
       return;

@@ -84,6 +84,7 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
       columns: stmt.columns ?? [],
       having: stmt.having,
       orderBy: stmt.orderBy,
+      resetEachUpdate: stmt.source.kind === 'join' && stmt.source.streams.some((s) => s.unidirectional),
       schema: outSchema,
     };
   }

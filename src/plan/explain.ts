@@ -66,6 +66,7 @@ export function describeNode(node: LogicalPlan): string {
         `aggregates: ${node.aggregates.map(aggregateText).join(', ')}`,
         `columns: ${node.columns.map((c) => `${c.name}=${renderExpr(c.expr)}`).join(', ')}`,
         ...(node.having === undefined ? [] : [`having ${renderExpr(node.having)}`]),
+        ...(node.resetEachUpdate ? ['reset each update (unidirectional join)'] : []),
         ...(node.orderBy.length === 0
           ? []
           : [

@@ -221,6 +221,11 @@ export interface AggregateNode {
   readonly columns: readonly OutputColumn[];
   readonly having: BoundExpr | undefined;
   readonly orderBy: readonly OrderKey[];
+  /**
+   * Each update starts from empty aggregates: Esper clears aggregation state at every
+   * triggering event of a unidirectional join, so each trigger aggregates its own rows.
+   */
+  readonly resetEachUpdate: boolean;
   readonly schema: PlanSchema;
 }
 
