@@ -57,11 +57,7 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
         indexes.set(spec.id, index);
         perStream[spec.stream]?.push(index);
       }
-      const probes = step.probe.map((expr) => {
-        // The equality's other side reads exactly one (already bound) stream.
-        const stream = aliases.findIndex((a) => exprReads(expr, a));
-        return { stream, key: keyFn(expr, stream) };
-      });
+      const probes = step.probe.map((part) => ({ stream: part.stream, key: keyFn(part.expr, part.stream) }));
       return { stream: step.stream, index, probes };
     });
   }
@@ -100,13 +96,4 @@ function postsWholeContents(input: LogicalPlan | undefined): boolean {
     input.stages.some((s) => s.def.traits.batching) &&
     input.stages.every((s) => s.def.name !== 'groupwin')
   );
-}
-
-function exprReads(expr: BoundExpr, alias: string): boolean {
-  let found = false;
-  mapExpr(expr, (x) => {
-    if (x.kind === 'Prop' && x.path[0] === alias) found = true;
-    return x;
-  });
-  return found;
 }

@@ -7,7 +7,7 @@
  * the bound ones are visited first, so each lookup is as selective as the plan allows.
  */
 import type { BoundExpr } from './expr.js';
-import type { JoinNode } from './logical-plan.js';
+import type { JoinKeyPart, JoinNode } from './logical-plan.js';
 import { renderExpr } from './render-expr.js';
 import { exprKey } from './simplify-expr.js';
 
@@ -23,8 +23,8 @@ export interface LookupStep {
   readonly stream: number;
   /** undefined: no equality links this stream to the bound ones, every event is a candidate. */
   readonly index: JoinIndexSpec | undefined;
-  /** Expressions over already-bound streams giving the key to look up, one per index key. */
-  readonly probe: readonly BoundExpr[];
+  /** The already-bound sides of the equalities, giving the key to look up (one per index key). */
+  readonly probe: readonly JoinKeyPart[];
 }
 
 /** The steps for events arriving (or leaving) on stream `from`. */
@@ -47,7 +47,7 @@ export function planJoinLookups(node: JoinNode): LookupPlan[] {
     const steps: LookupStep[] = [];
     while (bound.size < n) {
       let best = -1;
-      let bestLinks: { own: BoundExpr; other: BoundExpr }[] = [];
+      let bestLinks: { own: BoundExpr; other: JoinKeyPart }[] = [];
       for (let s = 0; s < n; s++) {
         if (bound.has(s)) continue;
         const links = linksTo(node, s, bound);
@@ -75,12 +75,12 @@ export function planJoinLookups(node: JoinNode): LookupPlan[] {
 
 /** The equalities between stream `s` and the bound streams, as (s's side, the bound side). */
 function linksTo(node: JoinNode, s: number, bound: ReadonlySet<number>) {
-  const links: { own: BoundExpr; other: BoundExpr }[] = [];
+  const links: { own: BoundExpr; other: JoinKeyPart }[] = [];
   for (const eq of node.equalities) {
     if (eq.left.stream === s && bound.has(eq.right.stream)) {
-      links.push({ own: eq.left.expr, other: eq.right.expr });
+      links.push({ own: eq.left.expr, other: eq.right });
     } else if (eq.right.stream === s && bound.has(eq.left.stream)) {
-      links.push({ own: eq.right.expr, other: eq.left.expr });
+      links.push({ own: eq.right.expr, other: eq.left });
     }
   }
   return links;
@@ -94,7 +94,9 @@ export function describeLookups(node: JoinNode): string {
       const steps = p.steps.map((st) => {
         const alias = node.streams[st.stream]?.alias ?? '?';
         if (st.index === undefined) return `${alias}[scan]`;
-        const keys = st.index.keys.map((k, i) => `${renderExpr(k)}=${renderExpr(st.probe[i] as BoundExpr)}`);
+        const keys = st.index.keys.map(
+          (k, i) => `${renderExpr(k)}=${renderExpr((st.probe[i] as JoinKeyPart).expr)}`,
+        );
         return `${alias}[index ${keys.join(', ')}]`;
       });
       return `${from}→${steps.join('→')}`;
