@@ -10,7 +10,7 @@ import type { BoundExpr } from '../plan/expr.js';
 import type { OrderKey, OutputColumn } from '../plan/logical-plan.js';
 import { exprKey, simplifyExpr } from '../plan/simplify-expr.js';
 import { analyzeJoinSource } from './analyze-join-source.js';
-import { type SourceAnalysis, analyzeStreamSource } from './analyze-stream-source.js';
+import { type SourceAnalysis, analyzeStreamSource, conjunction } from './analyze-stream-source.js';
 import type { AnalyzedSource, AnalyzedStatement, SelectMode } from './analyzed-statement.js';
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
 import { bindPatternSource } from './bind-pattern-source.js';
@@ -137,7 +137,20 @@ export function analyzeStatement(
   const collector = new AggregateCollector();
   const aggCtx = (clause: string): BindContext => ({ ...plainCtx(clause), aggregates: collector });
 
-  const where = stmt.where === undefined ? undefined : bindExpr(stmt.where, plainCtx('the where clause'));
+  const outer = stmt.joins.find((j) => j.kind !== 'inner');
+  if (outer !== undefined) {
+    throw new WeirError(
+      'analyze/unsupported',
+      `${outer.kind} outer joins are not supported yet: use an inner join (join … on, or a comma and a where clause)`,
+      { span: outer.span },
+    );
+  }
+  // An inner join's `on` conditions mean what the same conditions in the where clause mean.
+  const conditions = [
+    ...stmt.joins.map((j) => bindExpr(j.on, plainCtx('the on clause'))),
+    ...(stmt.where === undefined ? [] : [bindExpr(stmt.where, plainCtx('the where clause'))]),
+  ];
+  const where = conjunction(conditions);
   const groupBy = stmt.groupBy.map((g) => bindExpr(g, plainCtx('group by')));
 
   let selectAll = false;

@@ -76,6 +76,12 @@ describe('join analysis errors', () => {
     expect(e.code).toBe('analyze/duplicate-stream');
   });
 
+  it('rejects outer joins, naming the kind', () => {
+    const e = deployError('select * from A#length(2) as a left outer join B#length(2) as b on a.id = b.id');
+    expect(e.code).toBe('analyze/unsupported');
+    expect(e.message).toContain('left outer joins are not supported yet');
+  });
+
   it('rejects prev() in a join', () => {
     const e = deployError('select prev(1, a.v) from A#length(2) as a, B#length(2) as b');
     expect(e.code).toBe('analyze/invalid-prev');
