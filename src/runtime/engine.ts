@@ -240,9 +240,11 @@ class WeirEngine implements Engine {
       if (timer === undefined) return;
       if (timer.due > (this.clock as number)) this.clock = timer.due;
       timer.callback(timer.due);
-      // Timers due at one instant are one step: two batch windows of a join flushing
-      // together are joined once.
-      if (this.stepEnd.length > 0 && this.timers.peekDue() !== timer.due) this.endStep();
+      // Timers due at one instant are one step (Esper runs every schedule callback due, then
+      // the events they inserted): two batch windows of a join flushing together are joined
+      // once, and an insert-into event produced at that instant waits for the step to end.
+      if (this.timers.peekDue() === timer.due) continue;
+      this.endStep();
       this.drainInserts();
     }
   }
