@@ -2,91 +2,19 @@
  * One select statement: resolve its source, bind every clause, and classify the select
  * list into Esper's result-set processor kind (simple, all, mixed, grouped, grouped-mixed).
  */
-import type { Expr, SelectStatement, StreamSelector, StreamSource } from '../ast/ast.js';
+import type { Expr, SelectStatement, StreamSelector } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../plan/expr.js';
-import type { OrderKey, OutputColumn, PlanSchema, WindowStage } from '../plan/logical-plan.js';
+import type { OrderKey, OutputColumn } from '../plan/logical-plan.js';
 import { exprKey, simplifyExpr } from '../plan/simplify-expr.js';
-import { validateWindowChain } from '../windows/window-chain.js';
-import { analyzeWindow } from './analyze-window.js';
+import { analyzeJoinSource } from './analyze-join-source.js';
+import { type SourceAnalysis, analyzeStreamSource, conjunction } from './analyze-stream-source.js';
 import type { AnalyzedSource, AnalyzedStatement, SelectMode } from './analyzed-statement.js';
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
-import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
 import { bindPatternSource } from './bind-pattern-source.js';
 import type { SchemaCatalog } from './schema-catalog.js';
-import { type Scope, columnScope, streamScope } from './scope.js';
-
-interface SourceAnalysis {
-  readonly source: AnalyzedSource;
-  readonly scope: Scope;
-  readonly prevAllowed: boolean;
-  readonly priorAllowed: boolean;
-  readonly priorDepth: { value: number };
-}
-
-function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog): SourceAnalysis {
-  const schema = catalog.require(from.stream);
-  const rawScope = streamScope(schema, from.alias?.name);
-  const priorDepth = { value: 0 };
-  const filterCtx: BindContext = {
-    scope: rawScope,
-    aggregates: undefined,
-    clause: 'stream filters',
-    prevAllowed: false,
-    priorAllowed: false,
-  };
-  const filters = from.filters.map((f) => bindExpr(f, filterCtx));
-  const filter = conjunction(filters);
-  const windows: WindowStage[] = from.windows.map((w) => analyzeWindow(w, rawScope));
-  validateWindowChain(
-    windows,
-    from.windows.map((w) => w.span),
-  );
-  const inputSchema: PlanSchema = [...schema.properties].map(([name, type]) => ({ name, type }));
-  if (from.matchRecognize !== undefined) {
-    const recognizer = bindMatchRecognizeSource(from.matchRecognize, schema, rawScope);
-    return {
-      source: {
-        kind: 'stream',
-        stream: schema.name,
-        filter,
-        windows,
-        priorDepth: 0,
-        matchRecognize: recognizer.plan,
-        inputSchema,
-      },
-      scope: columnScope(recognizer.columns, 'the match_recognize measures'),
-      prevAllowed: false,
-      priorAllowed: false,
-      priorDepth,
-    };
-  }
-  const dataWindows = windows.filter((w) => w.def.name !== 'groupwin');
-  const prevAllowed = dataWindows.length === 1 && dataWindows[0]?.def.traits.ordered === true;
-  return {
-    source: {
-      kind: 'stream',
-      stream: schema.name,
-      filter,
-      windows,
-      priorDepth: 0,
-      matchRecognize: undefined,
-      inputSchema,
-    },
-    scope: rawScope,
-    prevAllowed,
-    priorAllowed: true,
-    priorDepth,
-  };
-}
-
-export function conjunction(parts: readonly BoundExpr[]): BoundExpr | undefined {
-  if (parts.length === 0) return undefined;
-  if (parts.length === 1) return parts[0];
-  return { kind: 'Logic', op: 'and', operands: parts, type: 'boolean' };
-}
 
 /** Whether `expr` reads event properties other than through the group-by expressions. */
 function readsUngrouped(expr: BoundExpr, groupKeys: ReadonlySet<string>): boolean {
@@ -178,20 +106,22 @@ export function analyzeStatement(
   catalog: SchemaCatalog,
 ): AnalyzedStatement {
   const name = statementName(stmt, index);
-  const [from, ...joins] = stmt.from;
+  const [from] = stmt.from;
   if (from === undefined)
     throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
-  if (joins.length > 0 && joins[0] !== undefined) {
-    throw new WeirError(
-      'analyze/unsupported',
-      'Joins are not supported yet: select from one stream or pattern',
-      {
-        span: joins[0].span,
-      },
-    );
+  const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog) : undefined;
+  if (join === undefined && from.kind === 'StreamSource' && from.unidirectional) {
+    throw new WeirError('analyze/invalid-join', "'unidirectional' marks one stream of a join", {
+      span: from.span,
+    });
   }
   const analysis: SourceAnalysis =
-    from.kind === 'StreamSource' ? analyzeStreamSource(from, catalog) : bindPatternSource(from, catalog);
+    join !== undefined
+      ? // prev/prior read one window's order or one stream's arrivals; a join row has neither.
+        { ...join, prevAllowed: false, priorAllowed: false, priorDepth: { value: 0 } }
+      : from.kind === 'StreamSource'
+        ? analyzeStreamSource(from, catalog)
+        : bindPatternSource(from, catalog);
   const { scope } = analysis;
   const onPrior = (depth: number) => {
     analysis.priorDepth.value = Math.max(analysis.priorDepth.value, depth);
@@ -207,7 +137,20 @@ export function analyzeStatement(
   const collector = new AggregateCollector();
   const aggCtx = (clause: string): BindContext => ({ ...plainCtx(clause), aggregates: collector });
 
-  const where = stmt.where === undefined ? undefined : bindExpr(stmt.where, plainCtx('the where clause'));
+  const outer = stmt.joins.find((j) => j.kind !== 'inner');
+  if (outer !== undefined) {
+    throw new WeirError(
+      'analyze/unsupported',
+      `${outer.kind} outer joins are not supported yet: use an inner join (join … on, or a comma and a where clause)`,
+      { span: outer.span },
+    );
+  }
+  // An inner join's `on` conditions mean what the same conditions in the where clause mean.
+  const conditions = [
+    ...stmt.joins.map((j) => bindExpr(j.on, plainCtx('the on clause'))),
+    ...(stmt.where === undefined ? [] : [bindExpr(stmt.where, plainCtx('the where clause'))]),
+  ];
+  const where = conjunction(conditions);
   const groupBy = stmt.groupBy.map((g) => bindExpr(g, plainCtx('group by')));
 
   let selectAll = false;
@@ -229,6 +172,15 @@ export function analyzeStatement(
       );
     }
     selectAll = true;
+    const joined =
+      item.kind === 'SelectStreamWildcard' ? join?.scope.streamNamed(item.stream.name) : undefined;
+    if (joined !== undefined) {
+      // `a.*` in a join: that stream's properties, as columns of their own.
+      for (const [name, type] of joined.schema.properties) {
+        columns.push({ name, expr: { kind: 'Prop', path: [joined.alias, name], type }, type });
+      }
+      continue;
+    }
     for (const col of scope.wildcard()) {
       columns.push({
         name: col.name,
@@ -266,7 +218,11 @@ export function analyzeStatement(
   else mode = ungrouped ? 'grouped-mixed' : 'grouped';
 
   const isStreamSelectAll =
-    selectAll && mode === 'simple' && from.kind === 'StreamSource' && !from.matchRecognize;
+    selectAll &&
+    mode === 'simple' &&
+    join === undefined &&
+    from.kind === 'StreamSource' &&
+    !from.matchRecognize;
   const selector: StreamSelector = stmt.selector ?? 'istream';
   const source: AnalyzedSource =
     analysis.source.kind === 'stream'

@@ -13,6 +13,18 @@ import type {
   WindowStage,
 } from '../plan/logical-plan.js';
 
+/** One stream of a join, with its own filter and (required) data window chain. */
+export interface JoinedStream {
+  /** The name the join row holds its event under: the `as` alias, else the type name. */
+  readonly alias: string;
+  readonly stream: string;
+  /** Only this stream's arrivals trigger the join; it has no data window. */
+  readonly unidirectional: boolean;
+  readonly filter: BoundExpr | undefined;
+  readonly windows: readonly WindowStage[];
+  readonly inputSchema: PlanSchema;
+}
+
 export type AnalyzedSource =
   | {
       readonly kind: 'stream';
@@ -29,6 +41,13 @@ export type AnalyzedSource =
       readonly pattern: PatternPlan;
       readonly streams: readonly string[];
       readonly text: string;
+      readonly inputSchema: PlanSchema;
+    }
+  | {
+      /** An inner join of two or more streams' data windows. */
+      readonly kind: 'join';
+      readonly streams: readonly JoinedStream[];
+      /** The join row's columns: one per alias, holding the event. */
       readonly inputSchema: PlanSchema;
     };
 

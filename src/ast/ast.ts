@@ -67,6 +67,8 @@ export interface SelectStatement {
   readonly distinct: boolean;
   readonly selectList: readonly SelectItem[];
   readonly from: readonly FromItem[];
+  /** `[inner | left outer | …] join Stream on cond` after the first from item, in order. */
+  readonly joins: readonly JoinClause[];
   readonly where: Expr | undefined;
   readonly groupBy: readonly Expr[];
   readonly having: Expr | undefined;
@@ -86,6 +88,13 @@ export type SelectItem =
       readonly alias: Identifier | undefined;
       readonly span: Span;
     };
+
+/** `join B on cond`: the stream goes to `from`; the condition and the kind stay here. */
+export interface JoinClause {
+  readonly kind: 'inner' | 'left' | 'right' | 'full';
+  readonly on: Expr;
+  readonly span: Span;
+}
 
 export interface OrderByItem {
   readonly expr: Expr;
@@ -112,6 +121,8 @@ export interface StreamSource {
   readonly windows: readonly WindowSpec[];
   readonly matchRecognize: MatchRecognize | undefined;
   readonly alias: Identifier | undefined;
+  /** `unidirectional`: in a join, only this stream's arrivals trigger the join. */
+  readonly unidirectional: boolean;
   readonly span: Span;
 }
 

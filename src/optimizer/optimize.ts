@@ -10,12 +10,15 @@ import type { OptimizerRule } from './rule.js';
 import { shareAggregates } from './share-aggregates.js';
 import { shareWindows } from './share-windows.js';
 import { simplifyExpressions } from './simplify-expressions.js';
+import { whereIntoJoin } from './where-into-join.js';
 import { whereIntoStreamFilter } from './where-into-stream-filter.js';
 
 /** Order matters: */
 export const RULES: readonly OptimizerRule[] = [
   // First, so later rules see folded constants (`price > 10*5` indexes as `price > 50`).
   simplifyExpressions,
+  // Before the rules that look for a Filter over a source: a join's where clause moves into the join.
+  whereIntoJoin,
   // Before index-filters: a where clause moved into the stream filter can use the index.
   whereIntoStreamFilter,
   // After the where clause settled into the stream filter.

@@ -3,7 +3,7 @@
  * (select, where, group by, having, order by, aggregate arguments, window parameters).
  * Law: an expression's value depends only on the properties it reads, so evaluating it on
  * a copy holding those properties gives the same result. Not applied when rows themselves
- * are output (`select *`, `window(*)`) or when the window is shared.
+ * are output (`select *`, `window(*)`), in joins, or when the window is shared.
  * Cost: the copy is one allocation per event on the hot path, repaid only by what it frees
  * in every retained row; so the rule applies only when it drops at least
  * MIN_DROPPED_PROPERTIES properties (a four-property tick gains nothing from losing two).
@@ -57,6 +57,8 @@ function propertiesRead(stmt: StatementPlan): Set<string> | undefined {
         break;
       case 'MatchRecognize':
       case 'PatternSource':
+      // Join rows read `alias.property`; the streams' windows keep whole events.
+      case 'Join':
         whole = true;
         break;
       default:

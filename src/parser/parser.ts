@@ -275,8 +275,25 @@ export class EplParser extends EmbeddedActionsParser {
     const selectList: A.SelectItem[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => selectList.push(this.SUBRULE(this.selectItem)) });
     this.CONSUME(T.From);
-    const from: A.FromItem[] = [];
-    this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => from.push(this.SUBRULE(this.fromItem)) });
+    const from: A.FromItem[] = [this.SUBRULE(this.fromItem)];
+    const joins: A.JoinClause[] = [];
+    this.MANY2(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Comma);
+            from.push(this.SUBRULE2(this.fromItem));
+          },
+        },
+        {
+          ALT: () => {
+            const join = this.SUBRULE(this.joinClause);
+            from.push(join.item);
+            joins.push(join.clause);
+          },
+        },
+      ]);
+    });
     let where: A.Expr | undefined;
     this.OPTION5(() => {
       this.CONSUME(T.Where);
@@ -314,6 +331,7 @@ export class EplParser extends EmbeddedActionsParser {
       distinct,
       selectList,
       from,
+      joins,
       where,
       groupBy,
       having,
@@ -322,6 +340,48 @@ export class EplParser extends EmbeddedActionsParser {
       text: '',
       span,
     };
+  });
+
+  /** `[inner] join B on cond`, `left|right|full [outer] join B on cond` (Esper's ANSI form). */
+  joinClause = this.RULE('joinClause', (): { item: A.FromItem; clause: A.JoinClause } => {
+    let kind: A.JoinClause['kind'] = 'inner';
+    const first = this.LA(1);
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Inner) },
+        {
+          ALT: () => {
+            kind = this.OR2([
+              {
+                ALT: () => {
+                  this.CONSUME(T.Left);
+                  return 'left' as const;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Right);
+                  return 'right' as const;
+                },
+              },
+              {
+                ALT: () => {
+                  this.CONSUME(T.Full);
+                  return 'full' as const;
+                },
+              },
+            ]);
+            this.OPTION2(() => this.CONSUME(T.Outer));
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.Join);
+    const item = this.SUBRULE(this.fromItem);
+    this.CONSUME(T.On);
+    const on = this.SUBRULE(this.expr);
+    const span = this.RECORDING_PHASE ? spanOf(first) : spanFrom(spanOf(first), on.span);
+    return { item, clause: { kind, on, span } };
   });
 
   limitClause = this.RULE('limitClause', (): A.LimitClause => {
@@ -434,7 +494,16 @@ export class EplParser extends EmbeddedActionsParser {
     this.OPTION3(() => {
       alias = this.SUBRULE(this.alias);
     });
-    const lastSpan = alias?.span ?? matchRecognize?.span ?? windows[windows.length - 1]?.span ?? spanOf(last);
+    let unidirectional: Span | undefined;
+    this.OPTION4(() => {
+      unidirectional = spanOf(this.CONSUME(T.Unidirectional));
+    });
+    const lastSpan =
+      unidirectional ??
+      alias?.span ??
+      matchRecognize?.span ??
+      windows[windows.length - 1]?.span ??
+      spanOf(last);
     return {
       kind: 'StreamSource',
       stream: ident(name),
@@ -442,6 +511,7 @@ export class EplParser extends EmbeddedActionsParser {
       windows,
       matchRecognize,
       alias,
+      unidirectional: unidirectional !== undefined,
       span: spanFrom(spanOf(name), lastSpan),
     };
   });

@@ -59,6 +59,8 @@ export const As = keyword('as');
 export const And = keyword('and');
 export const Or = keyword('or');
 export const Not = keyword('not');
+// Before `in`, which is its prefix (the lexer tries keywords in order).
+export const Inner = keyword('inner');
 export const In = keyword('in');
 export const Between = keyword('between');
 export const Like = keyword('like');
@@ -82,6 +84,13 @@ export const Until = keyword('until');
 export const While = keyword('while');
 export const MatchRecognize = keyword('match_recognize');
 export const Partition = keyword('partition');
+export const Unidirectional = keyword('unidirectional');
+export const Join = keyword('join');
+export const Outer = keyword('outer');
+export const Left = keyword('left');
+export const Right = keyword('right');
+export const Full = keyword('full');
+export const On = keyword('on');
 export const Measures = keyword('measures');
 export const Define = keyword('define');
 

@@ -62,6 +62,15 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
       return constant(e.value, em);
     case 'Prop':
       if (e.path.length === 1) return `(${row}[${JSON.stringify(e.path[0])}] ?? null)`;
+      if (e.path.length === 2) {
+        // `a.id` on a join or pattern row: inlined, as the generic path walk shows in profiles.
+        const v = em.temp();
+        em.line(`${v} = ${row}[${JSON.stringify(e.path[0])}];`);
+        em.line(
+          `${v} = ${v} === null || ${v} === undefined ? null : (${v}[${JSON.stringify(e.path[1])}] ?? null);`,
+        );
+        return v;
+      }
       return `h.path(${row}, ${em.ref(e.path)})`;
     case 'TagProp':
       return `h.path(ctx.tags === undefined ? null : ctx.tags[${JSON.stringify(e.tag)}], ${em.ref(e.path)})`;

@@ -1,6 +1,7 @@
 /** The operator pipeline planOperators builds for a statement, in event-flow order, for explain. */
 import { assertNever } from '../common/assert-never.js';
 import { describeNfa } from '../patterns/match-recognize/nfa.js';
+import { describeLookups } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs } from '../plan/logical-plan.js';
 
@@ -25,6 +26,16 @@ function operatorName(node: LogicalPlan): string {
       return `copy [${node.properties.join(', ')}]`;
     case 'Window':
       return `DataWindow ${node.stages.map((s) => `${s.def.name}:${s.def.describe(s.params)}`).join(' ∩ ')}${node.shareKey === undefined ? '' : ` (shared ${node.shareKey})`}`;
+    case 'Join': {
+      const inputs = node.inputs.map(
+        (input, i) =>
+          `     ${node.streams[i]?.alias}: ${chain(input).reverse().map(operatorName).join(' → ')}`,
+      );
+      return [
+        `JoinOperator (hash index per stream window, results once per step): ${describeLookups(node)}`,
+        ...inputs,
+      ].join('\n');
+    }
     case 'Filter':
       return 'FilterOperator (where, new and old rows)';
     case 'Project':
@@ -41,7 +52,7 @@ function operatorName(node: LogicalPlan): string {
       const aggs = node.aggregates
         .map((a) => (a.kind === 'derived' ? `${a.text}=derived` : a.text))
         .join(', ');
-      return `${kind} [${aggs}]`;
+      return `${kind} [${aggs}]${node.resetEachUpdate ? ', fresh per update (unidirectional join)' : ''}`;
     }
     case 'Distinct':
       return 'DistinctOperator';
@@ -54,14 +65,19 @@ function operatorName(node: LogicalPlan): string {
   }
 }
 
-export function describePhysical(stmt: StatementPlan): string {
-  const chain: LogicalPlan[] = [];
-  let node: LogicalPlan | undefined = stmt.root;
+/** A node and its single-input descendants, down to a source or a join (which lists its own). */
+function chain(root: LogicalPlan): LogicalPlan[] {
+  const nodes: LogicalPlan[] = [];
+  let node: LogicalPlan | undefined = root;
   while (node !== undefined) {
-    chain.push(node);
-    node = planInputs(node)[0];
+    nodes.push(node);
+    node = node.kind === 'Join' ? undefined : planInputs(node)[0];
   }
-  return chain
+  return nodes;
+}
+
+export function describePhysical(stmt: StatementPlan): string {
+  return chain(stmt.root)
     .reverse()
     .map((n, i) => `${i + 1}. ${operatorName(n)}`)
     .join('\n');

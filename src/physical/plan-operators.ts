@@ -15,6 +15,7 @@ import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
 import type { AggregateLayout, ComputedSlot, DerivedSlot } from '../operators/aggregation-state.js';
 import { DistinctOperator } from '../operators/distinct.js';
 import { FilterOperator } from '../operators/filter.js';
+import { FreshAggregationOperator } from '../operators/fresh-aggregation.js';
 import { makeGroupKey } from '../operators/group-key.js';
 import { LimitOperator } from '../operators/limit.js';
 import type { Operator } from '../operators/operator.js';
@@ -34,6 +35,7 @@ import { planInputs } from '../plan/logical-plan.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow, TimerId } from '../windows/window-def.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
+import { createJoinOperator } from './compile-join.js';
 import { createMatchRecognizeRuntime, createPatternSourceRuntime } from './pattern-runtime.js';
 
 /** What a running statement needs from the engine. */
@@ -49,6 +51,12 @@ export interface PhysicalEnv {
   /** Engine-wide cap on live partial matches per pattern statement. */
   readonly maxPartialMatches: number;
   onPatternCapReached(statement: string): void;
+  /**
+   * Runs `callback` when the current step ends: after the event being routed reached every
+   * statement, or after every timer due at this instant fired. A join collects its windows'
+   * posts and joins once per step (Esper dispatches a join once per event or time instant).
+   */
+  atStepEnd(callback: () => void): void;
 }
 
 export interface SharedWindow {
@@ -83,6 +91,8 @@ interface BuildState {
   readonly ctx: EvalContext;
   readonly statement: string;
   readonly needOld: boolean;
+  /** Whether an aggregation sits above the node being built (it consumes old rows too). */
+  aggregating: boolean;
   window: DataWindow | undefined;
   priorMap: WeakMap<Row, Row[]> | undefined;
   entries: StatementEntry[];
@@ -112,6 +122,7 @@ export function planOperators(
     ctx,
     statement: plan.name,
     needOld,
+    aggregating: false,
     window: undefined,
     priorMap: undefined,
     entries: [],
@@ -157,6 +168,8 @@ function removesInArrivalOrder(node: LogicalPlan): boolean {
     if (current.kind === 'Window') {
       return current.stages.every((s) => FIFO_WINDOWS.has(s.def.name));
     }
+    // A join row leaves when any of its events leaves: not in arrival order.
+    if (current.kind === 'Join') return false;
     if (
       current.kind === 'EventSource' ||
       current.kind === 'PatternSource' ||
@@ -224,42 +237,42 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       const [newSink, oldSink] = sinks(node.orderBy);
       const groupKey =
         node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
-      let op: Operator;
-      switch (node.mode) {
-        case 'all':
-          op = new AggregateAllOperator(layout, build, having, s.ctx, s.needOld, next);
-          break;
-        case 'mixed':
-        case 'grouped-mixed':
-          op = new AggregateMixedOperator(
-            layout,
-            groupKey,
-            build,
-            having,
-            s.ctx,
-            newSink,
-            oldSink,
-            s.needOld,
-            next,
-          );
-          break;
-        case 'grouped':
-          if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
-          op = new AggregateGroupedOperator(
-            layout,
-            groupKey,
-            build,
-            having,
-            s.ctx,
-            newSink,
-            oldSink,
-            s.needOld,
-            next,
-          );
-          break;
-        default:
-          assertNever(node.mode, 'aggregate mode');
-      }
+      const create = (): Operator => {
+        switch (node.mode) {
+          case 'all':
+            return new AggregateAllOperator(layout, build, having, s.ctx, s.needOld, next);
+          case 'mixed':
+          case 'grouped-mixed':
+            return new AggregateMixedOperator(
+              layout,
+              groupKey,
+              build,
+              having,
+              s.ctx,
+              newSink,
+              oldSink,
+              s.needOld,
+              next,
+            );
+          case 'grouped':
+            if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
+            return new AggregateGroupedOperator(
+              layout,
+              groupKey,
+              build,
+              having,
+              s.ctx,
+              newSink,
+              oldSink,
+              s.needOld,
+              next,
+            );
+          default:
+            assertNever(node.mode, 'aggregate mode');
+        }
+      };
+      const op = node.resetEachUpdate ? new FreshAggregationOperator(create) : create();
+      s.aggregating = true;
       buildDown(node.input, op, s);
       return;
     }
@@ -298,6 +311,15 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'Window':
       buildWindow(node, next, s);
       return;
+    case 'Join': {
+      const join = createJoinOperator(
+        node,
+        { ctx: s.ctx, computeOld: s.needOld || s.aggregating, defer: (flush) => s.env.atStepEnd(flush) },
+        next,
+      );
+      node.inputs.forEach((input, i) => buildDown(input, join.side(i), s));
+      return;
+    }
     case 'Prior':
     case 'StreamFilter':
     case 'Prune':

@@ -5,10 +5,47 @@
  * limit → output (stream selection, listeners, insert into).
  */
 import type { AnalyzedStatement } from '../analyzer/analyzed-statement.js';
-import type { LogicalPlan, OutputNode, PlanSchema, StatementPlan } from './logical-plan.js';
+import type { BoundExpr } from './expr.js';
+import type { LogicalPlan, OutputNode, PlanSchema, StatementPlan, WindowStage } from './logical-plan.js';
+
+/** Source → stream filter → prior buffer → data window, for one stream. */
+function streamPlan(
+  stream: string,
+  filter: BoundExpr | undefined,
+  priorDepth: number,
+  windows: readonly WindowStage[],
+  schema: PlanSchema,
+): LogicalPlan {
+  let plan: LogicalPlan = { kind: 'EventSource', stream, schema };
+  if (filter !== undefined) {
+    plan = { kind: 'StreamFilter', input: plan, predicate: filter, indexed: [], schema };
+  }
+  if (priorDepth > 0) plan = { kind: 'Prior', input: plan, depth: priorDepth, schema };
+  if (windows.length > 0) {
+    plan = { kind: 'Window', input: plan, stages: windows, shareKey: undefined, schema };
+  }
+  return plan;
+}
 
 function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
   const source = stmt.source;
+  if (source.kind === 'join') {
+    // The where clause stays a Filter above the join; the where-into-join rule splits it
+    // into index keys, per-stream conditions and a residual.
+    return {
+      kind: 'Join',
+      inputs: source.streams.map((s) => streamPlan(s.stream, s.filter, 0, s.windows, s.inputSchema)),
+      streams: source.streams.map((s) => ({
+        alias: s.alias,
+        stream: s.stream,
+        unidirectional: s.unidirectional,
+        predicate: undefined,
+      })),
+      equalities: [],
+      residual: undefined,
+      schema: source.inputSchema,
+    };
+  }
   if (source.kind === 'pattern') {
     return {
       kind: 'PatternSource',
@@ -18,15 +55,7 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
       schema: source.inputSchema,
     };
   }
-  const schema = source.inputSchema;
-  let plan: LogicalPlan = { kind: 'EventSource', stream: source.stream, schema };
-  if (source.filter !== undefined) {
-    plan = { kind: 'StreamFilter', input: plan, predicate: source.filter, indexed: [], schema };
-  }
-  if (source.priorDepth > 0) plan = { kind: 'Prior', input: plan, depth: source.priorDepth, schema };
-  if (source.windows.length > 0) {
-    plan = { kind: 'Window', input: plan, stages: source.windows, shareKey: undefined, schema };
-  }
+  let plan = streamPlan(source.stream, source.filter, source.priorDepth, source.windows, source.inputSchema);
   if (source.matchRecognize !== undefined) {
     plan = {
       kind: 'MatchRecognize',
@@ -55,6 +84,7 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
       columns: stmt.columns ?? [],
       having: stmt.having,
       orderBy: stmt.orderBy,
+      resetEachUpdate: stmt.source.kind === 'join' && stmt.source.streams.some((s) => s.unidirectional),
       schema: outSchema,
     };
   }
@@ -80,8 +110,22 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
     name: stmt.name,
     text: stmt.text,
     root,
-    streams: stmt.source.kind === 'pattern' ? stmt.source.streams : [stmt.source.stream],
+    streams: sourceStreams(stmt),
     // Pattern and match_recognize statements report detections: their listeners are alerts.
-    isPattern: stmt.source.kind === 'pattern' || stmt.source.matchRecognize !== undefined,
+    isPattern:
+      stmt.source.kind === 'pattern' ||
+      (stmt.source.kind === 'stream' && stmt.source.matchRecognize !== undefined),
   };
+}
+
+function sourceStreams(stmt: AnalyzedStatement): readonly string[] {
+  const source = stmt.source;
+  switch (source.kind) {
+    case 'pattern':
+      return source.streams;
+    case 'join':
+      return [...new Set(source.streams.map((s) => s.stream))];
+    case 'stream':
+      return [source.stream];
+  }
 }

@@ -1,3 +1,4 @@
+import { describeLookups } from './join-lookup-plan.js';
 /** Logical plans as indented text, one node per line, input below its consumer. */
 import type { AggregateCall, LogicalPlan, StatementPlan } from './logical-plan.js';
 import { planInputs } from './logical-plan.js';
@@ -31,6 +32,20 @@ export function describeNode(node: LogicalPlan): string {
       return `Prune keep=${node.properties.join(',')}`;
     case 'Window':
       return `Window ${node.stages.map((s) => s.text).join('')}${node.shareKey === undefined ? '' : ` shared=${node.shareKey}`}`;
+    case 'Join': {
+      const streams = node.streams.map(
+        (s) =>
+          `${s.alias}=${s.stream}${s.unidirectional ? ' unidirectional' : ''}${s.predicate === undefined ? '' : ` if ${renderExpr(s.predicate)}`}`,
+      );
+      const on = node.equalities.map((e) => `${renderExpr(e.left.expr)} = ${renderExpr(e.right.expr)}`);
+      const parts = [
+        `Join ${streams.join(', ')}`,
+        on.length === 0 ? 'cross product' : `on ${on.join(' and ')}`,
+        `lookups ${describeLookups(node)}`,
+        ...(node.residual === undefined ? [] : [`residual ${renderExpr(node.residual)}`]),
+      ];
+      return parts.join('; ');
+    }
     case 'Filter':
       return `Filter ${renderExpr(node.predicate)}`;
     case 'Project': {
@@ -51,6 +66,7 @@ export function describeNode(node: LogicalPlan): string {
         `aggregates: ${node.aggregates.map(aggregateText).join(', ')}`,
         `columns: ${node.columns.map((c) => `${c.name}=${renderExpr(c.expr)}`).join(', ')}`,
         ...(node.having === undefined ? [] : [`having ${renderExpr(node.having)}`]),
+        ...(node.resetEachUpdate ? ['reset each update (unidirectional join)'] : []),
         ...(node.orderBy.length === 0
           ? []
           : [

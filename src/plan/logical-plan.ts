@@ -25,6 +25,7 @@ export type LogicalPlan =
   | PriorNode
   | PruneNode
   | WindowNode
+  | JoinNode
   | FilterNode
   | ProjectNode
   | AggregateNode
@@ -108,6 +109,49 @@ export interface WindowNode {
   readonly schema: PlanSchema;
 }
 
+/** One stream of a join: the name its event has in the join row, and its own conditions. */
+export interface JoinStream {
+  readonly alias: string;
+  readonly stream: string;
+  /** Only this stream's arrivals trigger the join (insert stream only); it has no window. */
+  readonly unidirectional: boolean;
+  /**
+   * Conjuncts of the where clause reading only this stream (on the join row, `a.x > 5`):
+   * an event failing them is in no result, so the join never indexes it. The stream's
+   * window still holds it: a where clause never moves below a window.
+   */
+  readonly predicate: BoundExpr | undefined;
+}
+
+/** One side of a join equality: an expression over a single stream's event (on the join row). */
+export interface JoinKeyPart {
+  readonly stream: number;
+  readonly expr: BoundExpr;
+}
+
+/** `a.id = b.auction`: answered by hash lookups in an index on the looked-up stream's side. */
+export interface JoinEquality {
+  readonly left: JoinKeyPart;
+  readonly right: JoinKeyPart;
+}
+
+/**
+ * Esper's inner join of data windows. `inputs[i]` delivers stream i's window posts (source,
+ * stream filter, window). When streams post new events, the insert stream is those events
+ * joined with the other windows' contents; posted old events joined with the contents
+ * before the step are the remove stream. Results are sets, computed once per step.
+ * Rows hold one event per stream under its alias: `{ a: Auction, b: Bid }`.
+ */
+export interface JoinNode {
+  readonly kind: 'Join';
+  readonly inputs: readonly LogicalPlan[];
+  readonly streams: readonly JoinStream[];
+  readonly equalities: readonly JoinEquality[];
+  /** The rest of the where clause, evaluated on candidate rows. */
+  readonly residual: BoundExpr | undefined;
+  readonly schema: PlanSchema;
+}
+
 /** `where`: applied after the window to new and old events alike. */
 export interface FilterNode {
   readonly kind: 'Filter';
@@ -177,6 +221,11 @@ export interface AggregateNode {
   readonly columns: readonly OutputColumn[];
   readonly having: BoundExpr | undefined;
   readonly orderBy: readonly OrderKey[];
+  /**
+   * Each update starts from empty aggregates: Esper clears aggregation state at every
+   * triggering event of a unidirectional join, so each trigger aggregates its own rows.
+   */
+  readonly resetEachUpdate: boolean;
   readonly schema: PlanSchema;
 }
 
@@ -215,6 +264,8 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
     case 'EventSource':
     case 'PatternSource':
       return [];
+    case 'Join':
+      return [...plan.inputs];
     case 'MatchRecognize':
     case 'StreamFilter':
     case 'Prior':
@@ -233,6 +284,10 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
 /** Rebuilds `plan` bottom-up, applying `f` to every node after its input was rewritten. */
 export function transformUp(plan: LogicalPlan, f: (node: LogicalPlan) => LogicalPlan): LogicalPlan {
   if (plan.kind === 'EventSource' || plan.kind === 'PatternSource') return f(plan);
+  if (plan.kind === 'Join') {
+    const inputs = plan.inputs.map((i) => transformUp(i, f));
+    return f(inputs.every((x, i) => x === plan.inputs[i]) ? plan : { ...plan, inputs });
+  }
   const input = transformUp(plan.input, f);
   return f(input === plan.input ? plan : ({ ...plan, input } as LogicalPlan));
 }

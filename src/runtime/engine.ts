@@ -55,6 +55,8 @@ class WeirEngine implements Engine {
   private clock: number | undefined;
   private pending: PendingStart[] = [];
   private readonly insertQueue: { stream: string; row: Row }[] = [];
+  /** Work deferred to the end of the current step (joins join once per step). */
+  private readonly stepEnd: (() => void)[] = [];
   private draining = false;
   private lateListeners: ((late: LateEvent) => void)[] = [];
   private alertListeners: UpdateListener[] = [];
@@ -129,6 +131,9 @@ class WeirEngine implements Engine {
       sharedWindows: shared,
       startTime,
       maxPartialMatches: this.options.maxPartialMatches ?? DEFAULT_MAX_PARTIAL_MATCHES,
+      atStepEnd: (callback) => {
+        this.stepEnd.push(callback);
+      },
       onPatternCapReached: (statement) => {
         process.emitWarning(
           `Statement '${statement}' reached the cap of live partial matches; the oldest are discarded and counted`,
@@ -220,7 +225,16 @@ class WeirEngine implements Engine {
     if (time > (this.clock as number)) this.clock = time;
     this.eventsProcessed++;
     router.route(row);
+    this.endStep();
     if (this.insertQueue.length > 0) this.drainInserts();
+  }
+
+  /** Ends the current step: runs the work statements deferred to it, in order. */
+  private endStep(): void {
+    const queue = this.stepEnd;
+    if (queue.length === 0) return;
+    for (let i = 0; i < queue.length; i++) (queue[i] as () => void)();
+    queue.length = 0;
   }
 
   /** Fires every timer due at or before `time`, each with the clock at its due time. */
@@ -230,6 +244,11 @@ class WeirEngine implements Engine {
       if (timer === undefined) return;
       if (timer.due > (this.clock as number)) this.clock = timer.due;
       timer.run(timer.due);
+      // Timers due at one instant are one step (Esper runs every schedule callback due, then
+      // the events they inserted): two batch windows of a join flushing together are joined
+      // once, and an insert-into event produced at that instant waits for the step to end.
+      if (this.timers.peekDue() === timer.due) continue;
+      this.endStep();
       this.drainInserts();
     }
   }
@@ -241,7 +260,10 @@ class WeirEngine implements Engine {
     try {
       for (let i = 0; i < this.insertQueue.length; i++) {
         const item = this.insertQueue[i] as { stream: string; row: Row };
+        // Each inserted event is a step of its own.
+        this.endStep();
         this.routers.get(item.stream)?.route(item.row);
+        this.endStep();
       }
     } finally {
       this.insertQueue.length = 0;

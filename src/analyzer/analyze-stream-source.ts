@@ -1,0 +1,84 @@
+/**
+ * One `Stream(filter)#window… [match_recognize …] [as alias]` in a from clause: its schema,
+ * stream filter, window chain, and the scope its properties resolve in.
+ */
+import type { StreamSource } from '../ast/ast.js';
+import type { BoundExpr } from '../plan/expr.js';
+import type { PlanSchema, WindowStage } from '../plan/logical-plan.js';
+import { validateWindowChain } from '../windows/window-chain.js';
+import { analyzeWindow } from './analyze-window.js';
+import type { AnalyzedSource } from './analyzed-statement.js';
+import { type BindContext, bindExpr } from './bind-expr.js';
+import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
+import type { SchemaCatalog } from './schema-catalog.js';
+import { type Scope, columnScope, streamScope } from './scope.js';
+
+export interface SourceAnalysis {
+  readonly source: AnalyzedSource;
+  readonly scope: Scope;
+  readonly prevAllowed: boolean;
+  readonly priorAllowed: boolean;
+  readonly priorDepth: { value: number };
+}
+
+export function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog): SourceAnalysis {
+  const schema = catalog.require(from.stream);
+  const rawScope = streamScope(schema, from.alias?.name);
+  const priorDepth = { value: 0 };
+  const filterCtx: BindContext = {
+    scope: rawScope,
+    aggregates: undefined,
+    clause: 'stream filters',
+    prevAllowed: false,
+    priorAllowed: false,
+  };
+  const filters = from.filters.map((f) => bindExpr(f, filterCtx));
+  const filter = conjunction(filters);
+  const windows: WindowStage[] = from.windows.map((w) => analyzeWindow(w, rawScope));
+  validateWindowChain(
+    windows,
+    from.windows.map((w) => w.span),
+  );
+  const inputSchema: PlanSchema = [...schema.properties].map(([name, type]) => ({ name, type }));
+  if (from.matchRecognize !== undefined) {
+    const recognizer = bindMatchRecognizeSource(from.matchRecognize, schema, rawScope);
+    return {
+      source: {
+        kind: 'stream',
+        stream: schema.name,
+        filter,
+        windows,
+        priorDepth: 0,
+        matchRecognize: recognizer.plan,
+        inputSchema,
+      },
+      scope: columnScope(recognizer.columns, 'the match_recognize measures'),
+      prevAllowed: false,
+      priorAllowed: false,
+      priorDepth,
+    };
+  }
+  const dataWindows = windows.filter((w) => w.def.name !== 'groupwin');
+  const prevAllowed = dataWindows.length === 1 && dataWindows[0]?.def.traits.ordered === true;
+  return {
+    source: {
+      kind: 'stream',
+      stream: schema.name,
+      filter,
+      windows,
+      priorDepth: 0,
+      matchRecognize: undefined,
+      inputSchema,
+    },
+    scope: rawScope,
+    prevAllowed,
+    priorAllowed: true,
+    priorDepth,
+  };
+}
+
+export function conjunction(parts: readonly BoundExpr[]): BoundExpr | undefined {
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1) return parts[0];
+  return { kind: 'Logic', op: 'and', operands: parts, type: 'boolean' };
+}

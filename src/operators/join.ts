@@ -1,0 +1,209 @@
+/**
+ * Esper's inner join of data windows (JoinSetComposerImpl), run once per step:
+ * 1. the remove stream: each stream's posted old events joined with the other streams'
+ *    contents as they were before the step (old events of other streams included);
+ * 2. every stream's index takes the step's posts (add the new events, then remove the old);
+ * 3. the insert stream: each stream's posted new events joined with the updated contents.
+ * For a batch window the contents are what it last posted, so a flushing batch meets the
+ * other stream's posted batch. When several streams post in one step (two batches flushing
+ * at one instant, a self-join) a combination can be found from several of them: results
+ * are sets, so it is posted once. Window posts are collected until the engine ends the step.
+ * With a unidirectional stream, only its arrivals produce results (see `trigger`).
+ */
+import type { Row } from '../common/row.js';
+import type { JoinIndex, KeyFn } from './join-index.js';
+import { JoinResultSet } from './join-result-set.js';
+import type { Operator } from './operator.js';
+
+export interface JoinStreamRuntime {
+  /** The where clause's conditions on this stream alone; undefined: every event takes part. */
+  readonly accepts: ((event: Row) => boolean) | undefined;
+  /** Indexes over the stream's current events, each keyed for one lookup step. */
+  readonly indexes: readonly JoinIndex[];
+  /** All of the stream's current events, kept when a lookup has no equality to use. */
+  readonly all: Set<Row> | undefined;
+  /**
+   * Each post replaces the stream's whole contents (a batch window: new = the batch, old =
+   * the previous batch), so the indexes are rebuilt from the new events instead of
+   * removing the old ones one by one.
+   */
+  readonly replacedByPosts: boolean;
+}
+
+/** The key part taken from an already-bound stream's event. */
+export interface JoinProbe {
+  readonly stream: number;
+  readonly key: KeyFn;
+}
+
+export interface JoinStep {
+  readonly stream: number;
+  /** undefined: scan every event of the stream (no equality links it to the bound streams). */
+  readonly index: JoinIndex | undefined;
+  readonly probes: readonly JoinProbe[];
+}
+
+export interface JoinRuntime {
+  readonly streams: readonly JoinStreamRuntime[];
+  /** `plans[i]`: the lookup steps for events of stream i. */
+  readonly plans: readonly (readonly JoinStep[])[];
+  /** The rest of the where clause, on a candidate join row. */
+  readonly residual: ((row: Row) => boolean) | undefined;
+  /** Builds the join row (`{ a: …, b: … }`) from one event per stream. */
+  readonly makeRow: (events: readonly (Row | undefined)[]) => Row;
+  /**
+   * The unidirectional stream, or -1. Its arrivals alone trigger the join: the other
+   * streams' posts only update their indexes, and there is no remove stream (Esper's
+   * JoinSetComposerStreamToWinImpl).
+   */
+  readonly trigger: number;
+  /** Whether anything downstream reads the remove stream (irstream, rstream, aggregation). */
+  readonly computeOld: boolean;
+  /** Runs `flush` when the engine's current step ends (after every window posted). */
+  readonly defer: (flush: () => void) => void;
+}
+
+const EMPTY: Row[] = [];
+
+export class JoinOperator {
+  private readonly pendingNew: Row[][];
+  private readonly pendingOld: Row[][];
+  private scheduled = false;
+  private readonly slots: (Row | undefined)[];
+  private readonly results = new JoinResultSet();
+  private readonly flushStep = () => this.flush();
+
+  constructor(
+    private readonly rt: JoinRuntime,
+    private readonly next: Operator,
+  ) {
+    const n = rt.streams.length;
+    this.pendingNew = Array.from({ length: n }, () => []);
+    this.pendingOld = Array.from({ length: n }, () => []);
+    this.slots = new Array<Row | undefined>(n).fill(undefined);
+  }
+
+  /** The operator stream `i`'s window posts to. */
+  side(i: number): Operator {
+    return {
+      onUpdate: (inserted, removed) => {
+        if (inserted !== null) for (const r of inserted) (this.pendingNew[i] as Row[]).push(r);
+        if (removed !== null) for (const r of removed) (this.pendingOld[i] as Row[]).push(r);
+        if (!this.scheduled) {
+          this.scheduled = true;
+          this.rt.defer(this.flushStep);
+        }
+      },
+    };
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.rt.trigger >= 0) {
+      this.flushUnidirectional(this.rt.trigger);
+      return;
+    }
+    const { streams, computeOld } = this.rt;
+    const oldOut: Row[] = [];
+    if (computeOld) this.joinSide(this.pendingOld, oldOut);
+    for (let i = 0; i < streams.length; i++) this.updateIndexes(i);
+    const newOut: Row[] = [];
+    this.joinSide(this.pendingNew, newOut);
+    for (const p of this.pendingNew) p.length = 0;
+    for (const p of this.pendingOld) p.length = 0;
+    if (newOut.length > 0 || oldOut.length > 0) {
+      this.next.onUpdate(newOut.length > 0 ? newOut : null, oldOut.length > 0 ? oldOut : null);
+    }
+  }
+
+  private flushUnidirectional(trigger: number): void {
+    const streams = this.rt.streams;
+    for (let i = 0; i < streams.length; i++) {
+      if (i !== trigger) this.updateIndexes(i);
+    }
+    const newOut: Row[] = [];
+    const only: Row[][] = this.pendingNew.map((p, i) => (i === trigger ? p : EMPTY));
+    this.joinSide(only, newOut);
+    for (const p of this.pendingNew) p.length = 0;
+    for (const p of this.pendingOld) p.length = 0;
+    if (newOut.length > 0) this.next.onUpdate(newOut, null);
+  }
+
+  /** Stream i's index takes the step's posts: add the new events, then remove the old. */
+  private updateIndexes(i: number): void {
+    const s = this.rt.streams[i] as JoinStreamRuntime;
+    const posted = (this.pendingNew[i] as Row[]).length > 0 || (this.pendingOld[i] as Row[]).length > 0;
+    if (s.replacedByPosts && posted) {
+      for (const index of s.indexes) index.clear();
+      s.all?.clear();
+      for (const e of this.pendingNew[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) add(s, e);
+      return;
+    }
+    for (const e of this.pendingNew[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) add(s, e);
+    for (const e of this.pendingOld[i] as Row[]) if (s.accepts === undefined || s.accepts(e)) remove(s, e);
+  }
+
+  /** Joins each stream's posted events with the other streams' current contents, into `out`. */
+  private joinSide(posted: readonly Row[][], out: Row[]): void {
+    const { streams, plans } = this.rt;
+    let posting = 0;
+    for (const p of posted) if (p.length > 0) posting++;
+    if (posting === 0) return;
+    // Only combinations found from two streams can repeat.
+    const dedup = posting > 1 ? this.results : undefined;
+    for (let i = 0; i < posted.length; i++) {
+      const events = posted[i] as Row[];
+      if (events.length === 0) continue;
+      const accepts = (streams[i] as JoinStreamRuntime).accepts;
+      const steps = plans[i] as JoinStep[];
+      for (const e of events) {
+        if (accepts !== undefined && !accepts(e)) continue;
+        this.slots[i] = e;
+        this.extend(steps, 0, out, dedup);
+      }
+      this.slots[i] = undefined;
+    }
+    dedup?.clear();
+  }
+
+  /** Binds the stream of `steps[k]` to each candidate, then the following steps. */
+  private extend(steps: readonly JoinStep[], k: number, out: Row[], dedup: JoinResultSet | undefined): void {
+    const slots = this.slots;
+    if (k === steps.length) {
+      const row = this.rt.makeRow(slots);
+      const residual = this.rt.residual;
+      if (residual !== undefined && !residual(row)) return;
+      if (dedup !== undefined && !dedup.add(slots)) return;
+      out.push(row);
+      return;
+    }
+    const step = steps[k] as JoinStep;
+    const candidates = step.index === undefined ? this.rt.streams[step.stream]?.all : probe(step, slots);
+    if (candidates === undefined) return;
+    for (const c of candidates) {
+      slots[step.stream] = c;
+      this.extend(steps, k + 1, out, dedup);
+    }
+    slots[step.stream] = undefined;
+  }
+}
+
+function probe(step: JoinStep, slots: readonly (Row | undefined)[]): Set<Row> | undefined {
+  const index = step.index as JoinIndex;
+  const probes = step.probes;
+  if (probes.length === 1) {
+    const p = probes[0] as JoinProbe;
+    return index.lookup1(p.key(slots[p.stream] as Row));
+  }
+  return index.lookup(probes.map((p) => p.key(slots[p.stream] as Row)));
+}
+
+function add(s: JoinStreamRuntime, e: Row): void {
+  for (const index of s.indexes) index.add(e);
+  s.all?.add(e);
+}
+
+function remove(s: JoinStreamRuntime, e: Row): void {
+  for (const index of s.indexes) index.remove(e);
+  s.all?.delete(e);
+}

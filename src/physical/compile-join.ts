@@ -1,0 +1,99 @@
+/**
+ * A Join node → a running JoinOperator: the lookup plan of each stream (plan/join-lookup-plan)
+ * becomes hash indexes, one per distinct (stream, key expressions), shared by the steps that
+ * use them; key and per-stream expressions are compiled to read the stream's event directly
+ * (`a.id` → `id` on an Auction), the residual to read the join row.
+ */
+import type { Row } from '../common/row.js';
+import { JoinIndex, type KeyFn } from '../operators/join-index.js';
+import { JoinOperator, type JoinStep, type JoinStreamRuntime } from '../operators/join.js';
+import type { Operator } from '../operators/operator.js';
+import type { BoundExpr, EvalContext } from '../plan/expr.js';
+import { planJoinLookups } from '../plan/join-lookup-plan.js';
+import type { JoinNode, LogicalPlan } from '../plan/logical-plan.js';
+import { mapExpr } from '../plan/map-expr.js';
+import { compileExpr, compilePredicate } from './compile-expr.js';
+
+/** `a.id` on the join row → `id` on stream a's event. */
+function onEvent(expr: BoundExpr, alias: string): BoundExpr {
+  return mapExpr(expr, (x) =>
+    x.kind === 'Prop' && x.path[0] === alias ? { ...x, path: x.path.slice(1) } : x,
+  );
+}
+
+/** `(events) => ({ a: events[0], b: events[1] })`: one object shape for every join row. */
+function rowMaker(aliases: readonly string[]): (events: readonly (Row | undefined)[]) => Row {
+  const fields = aliases.map((a, i) => `${JSON.stringify(a)}: e[${i}]`).join(', ');
+  return new Function('e', `return { ${fields} };`) as (events: readonly (Row | undefined)[]) => Row;
+}
+
+export interface JoinOptions {
+  readonly ctx: EvalContext;
+  readonly computeOld: boolean;
+  readonly defer: (flush: () => void) => void;
+}
+
+export function createJoinOperator(node: JoinNode, options: JoinOptions, next: Operator): JoinOperator {
+  const { ctx } = options;
+  const aliases = node.streams.map((s) => s.alias);
+  const keyFn = (expr: BoundExpr, stream: number): KeyFn => {
+    const fn = compileExpr(onEvent(expr, aliases[stream] as string));
+    return (event) => fn(event, ctx);
+  };
+  const indexes = new Map<string, JoinIndex>();
+  const perStream: JoinIndex[][] = aliases.map(() => []);
+  const scanned = new Set<number>();
+  const plans: JoinStep[][] = aliases.map(() => []);
+  for (const plan of planJoinLookups(node)) {
+    plans[plan.from] = plan.steps.map((step) => {
+      const spec = step.index;
+      if (spec === undefined) {
+        scanned.add(step.stream);
+        return { stream: step.stream, index: undefined, probes: [] };
+      }
+      let index = indexes.get(spec.id);
+      if (index === undefined) {
+        index = new JoinIndex(spec.keys.map((k) => keyFn(k, spec.stream)));
+        indexes.set(spec.id, index);
+        perStream[spec.stream]?.push(index);
+      }
+      const probes = step.probe.map((part) => ({ stream: part.stream, key: keyFn(part.expr, part.stream) }));
+      return { stream: step.stream, index, probes };
+    });
+  }
+  const streams: JoinStreamRuntime[] = node.streams.map((s, i) => {
+    const predicate = s.predicate === undefined ? undefined : compilePredicate(onEvent(s.predicate, s.alias));
+    return {
+      accepts: predicate === undefined ? undefined : (event: Row) => predicate(event, ctx),
+      indexes: perStream[i] as JoinIndex[],
+      all: scanned.has(i) ? new Set<Row>() : undefined,
+      replacedByPosts: postsWholeContents(node.inputs[i]),
+    };
+  });
+  const residual = node.residual === undefined ? undefined : compilePredicate(node.residual);
+  return new JoinOperator(
+    {
+      streams,
+      plans,
+      residual: residual === undefined ? undefined : (row) => residual(row, ctx),
+      makeRow: rowMaker(aliases),
+      trigger: node.streams.findIndex((s) => s.unidirectional),
+      computeOld: options.computeOld,
+      defer: options.defer,
+    },
+    next,
+  );
+}
+
+/**
+ * Whether every post of the stream's window replaces its whole contents: a batch window
+ * (alone or gating an intersection) posts its batch as new and the previous batch as old;
+ * under #groupwin a post concerns one group only.
+ */
+function postsWholeContents(input: LogicalPlan | undefined): boolean {
+  return (
+    input?.kind === 'Window' &&
+    input.stages.some((s) => s.def.traits.batching) &&
+    input.stages.every((s) => s.def.name !== 'groupwin')
+  );
+}
