@@ -160,4 +160,52 @@ describe('readNdjson', () => {
     for await (const _batch of readNdjson(path, { timeField: 'ts' }, progress)) break;
     expect(progress.bytes).toBeLessThan(3 * 1024 * 1024);
   });
+
+  describe('with the schema-specialised parser (declared types)', () => {
+    const typed = (type: string): EventSchemaInfo | undefined =>
+      type === 'T'
+        ? {
+            name: 'T',
+            properties: [
+              { name: 'k', type: 'string' },
+              { name: 'v', type: 'double' },
+            ],
+            timestampProperty: undefined,
+            open: false,
+          }
+        : undefined;
+    const declared = { schemaOf: typed, typeNames: () => ['T'] };
+
+    it('reads the same records as the general path, across chunks, with bad lines in between', async () => {
+      const lines: string[] = [];
+      for (let i = 0; i < 40_000; i++) {
+        if (i % 997 === 5)
+          lines.push('{"type":"T","ts":1,"data":{"k":"a","v":1}'); // truncated
+        else if (i % 991 === 7) lines.push(`{"type":"T", "ts":${i},"data":{"k":"spaced","v":${i}}}`);
+        else if (i % 983 === 3) lines.push('');
+        else if (i % 977 === 1) lines.push('{"type":"Nope","ts":1,"data":{}}');
+        else if (i % 5 === 0) lines.push(`{"type":"T","ts":${i},"data":{"k":"é${i}\\n","v":-${i}.5e-1}}\r`);
+        else lines.push(`{"type":"T","ts":${i},"data":{"k":"s${i % 100}","v":${i / 8}}}`);
+      }
+      const path = file('typed.ndjson', `\uFEFF${lines.join('\n')}`);
+      const fast = await read(path, declared);
+      const general = await read(path, { ...declared, specialise: false });
+      expect(fast.length).toBe(general.length);
+      expect(fast).toEqual(general);
+      const errors = fast.filter((i) => i instanceof WeirError) as WeirError[];
+      expect(errors.map((e) => e.code)).toContain('io/unknown-event-type');
+      expect(errors.map((e) => e.code)).toContain('io/malformed-event-line');
+      expect(errors.every((e) => e.message.startsWith(`${path}:${e.line}: `))).toBe(true);
+    });
+
+    it('reports a bad line right after a fast one with its own line number', async () => {
+      const path = file(
+        'typed-bad.ndjson',
+        '{"type":"T","ts":1,"data":{"k":"a","v":1}}\n{"type":"T","ts":2,\n',
+      );
+      const items = await read(path, declared);
+      expect(items[0]).toEqual({ type: 'T', timestamp: 1, event: { k: 'a', v: 1 }, file: path, line: 1 });
+      expect(errorOf(items[1]).message).toMatch(new RegExp(`^${path}:2: invalid JSON: `));
+    });
+  });
 });
