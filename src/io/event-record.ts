@@ -30,7 +30,8 @@ export interface ReaderOptions {
   /** The declared type names, listed in an unknown-type message. */
   readonly typeNames?: () => readonly string[];
   /**
-   * Read envelope lines of the declared types with the schema-specialised parser (default
+   * Read envelope lines of the declared types, and flat lines of `type`, with the
+   * schema-specialised parser (default
    * true; it needs schemaOf and typeNames). Off, every line goes through JSON.parse: the
    * results are the same, only slower.
    */

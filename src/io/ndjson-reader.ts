@@ -6,7 +6,8 @@
  * Blank lines are skipped but counted, so line numbers match an editor's.
  *
  * Lines are cut from the file's bytes, not from decoded text: envelope lines of declared
- * types in the plain layout are read by the schema-specialised parser (envelope-parser.ts)
+ * types and flat lines of the --type, in the plain layout, are read by the schema-specialised
+ * parser (schema-line-parser.ts)
  * without building a string per line; every other line is decoded and JSON.parsed as before.
  *
  * Why batches: the reader yields the items of each ~1 MiB chunk's complete lines as one
@@ -17,10 +18,10 @@
 import { createReadStream } from 'node:fs';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
-import { type EnvelopeParser, makeEnvelopeParser } from './envelope-parser.js';
 import type { ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
 import type { Cursor } from './json-bytes.js';
 import { type TypeCheck, knownTypes, unknownTypeMessage } from './known-types.js';
+import { type LineParser, makeEnvelopeParser, makeFlatParser } from './schema-line-parser.js';
 
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
@@ -85,14 +86,21 @@ export function interpretLine(
   return { type, timestamp: ts as number | undefined, event, file, line };
 }
 
-/** The specialised parser for the declared types, when the caller named them. */
-function envelopeParser(options: ReaderOptions): EnvelopeParser | undefined {
+/**
+ * The specialised parser for the declared types, when the caller named them: envelopes of
+ * any declared type, then flat lines of the --type.
+ */
+function lineParser(options: ReaderOptions): LineParser | undefined {
   if (options.specialise === false || options.typeNames === undefined || options.schemaOf === undefined) {
     return undefined;
   }
   const schemaOf = options.schemaOf;
-  const schemas = options.typeNames().flatMap((name) => schemaOf(name) ?? []);
-  return makeEnvelopeParser(schemas);
+  const envelope = makeEnvelopeParser(options.typeNames().flatMap((name) => schemaOf(name) ?? []));
+  const flatSchema = options.type === undefined ? undefined : schemaOf(options.type);
+  const flat = flatSchema === undefined ? undefined : makeFlatParser(flatSchema, options.timeField);
+  if (flat === undefined || envelope === undefined) return envelope ?? flat;
+  return (b, start, end, cursor, file, line) =>
+    envelope(b, start, end, cursor, file, line) ?? flat(b, start, end, cursor, file, line);
 }
 
 export async function* readNdjson(
@@ -102,7 +110,7 @@ export async function* readNdjson(
   file: string = path,
 ): AsyncGenerator<ReadItem[]> {
   const isKnown = knownTypes(options.schemaOf);
-  const fast = envelopeParser(options);
+  const fast = lineParser(options);
   const cursor: Cursor = { pos: 0 };
   const input = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   /** The start of a line the previous chunks did not finish (a line may span several). */

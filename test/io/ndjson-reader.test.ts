@@ -198,6 +198,23 @@ describe('readNdjson', () => {
       expect(errors.every((e) => e.message.startsWith(`${path}:${e.line}: `))).toBe(true);
     });
 
+    it('reads flat lines of --type like the general path, the time from --time-field', async () => {
+      const lines: string[] = [];
+      for (let i = 0; i < 5_000; i++) {
+        if (i % 97 === 3) lines.push(`{"v":${i},"k":"reordered"}`);
+        else if (i % 89 === 4) lines.push(`{"k":"x","v":"not a number"}`);
+        else lines.push(`{"k":"s${i % 10}","v":${i}}`);
+      }
+      const path = file('typed-flat.ndjson', lines.join('\n'));
+      const options = { ...declared, type: 'T', timeField: 'v' };
+      const fast = await read(path, options);
+      expect(fast).toEqual(await read(path, { ...options, specialise: false }));
+      expect(fast[0]).toEqual({ type: 'T', timestamp: 0, event: { k: 's0', v: 0 }, file: path, line: 1 });
+      expect(errorOf(fast[4]).message).toBe(
+        `${path}:5: "v" must be a number of milliseconds, got "not a number"`,
+      );
+    });
+
     it('reports a bad line right after a fast one with its own line number', async () => {
       const path = file(
         'typed-bad.ndjson',

@@ -1,5 +1,5 @@
 /**
- * The schema-specialised envelope parser against the general path (JSON.parse, interpretLine,
+ * The schema-specialised line parsers (envelope and flat) against the general path (JSON.parse, interpretLine,
  * then the engine's normalizer) on random lines: wherever the fast parser answers, the record
  * and the normalized row (or the normalizer's error) must be identical, key order and -0
  * included; wherever it declines, the general path decides, so it cannot differ.
@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import type { EventSchema } from '../../src/analyzer/event-schema.js';
 import type { Row } from '../../src/common/row.js';
 import type { EplType } from '../../src/common/types.js';
-import { makeEnvelopeParser } from '../../src/io/envelope-parser.js';
-import type { EventRecord, ReadItem } from '../../src/io/event-record.js';
+import type { EventRecord, ReadItem, ReaderOptions } from '../../src/io/event-record.js';
 import { interpretLine } from '../../src/io/ndjson-reader.js';
+import { makeEnvelopeParser, makeFlatParser } from '../../src/io/schema-line-parser.js';
 import type { EventSchemaInfo } from '../../src/runtime/api.js';
 import { makeNormalizer } from '../../src/runtime/event-normalizer.js';
 
@@ -163,7 +163,7 @@ const line = fc
   });
 
 /** The general path's answer for one line (no BOM, not blank). */
-function generalPath(text: string): ReadItem | 'invalid JSON' {
+function generalPath(text: string, options: ReaderOptions = { timeField: 'ts' }): ReadItem | 'invalid JSON' {
   const body = text.endsWith('\r') ? text.slice(0, -1) : text;
   let value: unknown;
   try {
@@ -171,7 +171,7 @@ function generalPath(text: string): ReadItem | 'invalid JSON' {
   } catch {
     return 'invalid JSON';
   }
-  return interpretLine(value, 'f', 7, { timeField: 'ts' }, (type) => type in SCHEMAS);
+  return interpretLine(value, 'f', 7, options, (type) => type in SCHEMAS);
 }
 
 /** Same keys in the same order, same values (Object.is: -0 is not 0). */
@@ -195,8 +195,8 @@ function normalized(record: EventRecord): Row | string {
   }
 }
 
-describe('the schema-specialised envelope parser', () => {
-  it('answers exactly as JSON.parse + interpretLine + the normalizer, or declines', () => {
+describe('the schema-specialised line parsers', () => {
+  it('envelopes: answer exactly as JSON.parse + interpretLine + the normalizer, or decline', () => {
     let taken = 0;
     let runs = 0;
     fc.assert(
@@ -261,5 +261,56 @@ describe('the schema-specialised envelope parser', () => {
     for (let end = 0; end < bytes.length; end++) {
       expect(parse?.(bytes, 0, end, { pos: 0 }, 'f', 7)).toBeUndefined();
     }
+  });
+
+  it('flat lines with --type: answer exactly as the general path, or decline', () => {
+    let taken = 0;
+    let runs = 0;
+    const flatLine = fc.tuple(
+      dataText(DECLARED),
+      fc.constantFrom('l', 'd', 's', 'a', 'zz'),
+      fc.constantFrom('', '', '', '', '\r', ' '),
+    );
+    fc.assert(
+      fc.property(flatLine, ([data, timeField, ending]) => {
+        runs++;
+        const flat = makeFlatParser(SCHEMAS.T.info, timeField);
+        const text = data + ending;
+        const bytes = Buffer.from(`${text}\n{}`);
+        const cursor = { pos: -1 };
+        const fast = flat?.(bytes, 0, bytes.length, cursor, 'f', 7);
+        if (fast === undefined) return;
+        taken++;
+        expect(cursor.pos).toBe(Buffer.byteLength(text));
+        const general = generalPath(text, { type: 'T', timeField });
+        expect(general).not.toBe('invalid JSON');
+        expect(general).not.toBeInstanceOf(Error);
+        expectIdentical(fast, general);
+        expectIdentical(normalized(fast), normalized(general as EventRecord));
+      }),
+      { numRuns: 3000 },
+    );
+    // Six typed values in a row: a smaller share of lines fits, still hundreds per run.
+    expect(taken).toBeGreaterThan(runs / 20);
+  });
+
+  it('flat lines: reads the time from --time-field, null as no time, and declines a string time', () => {
+    const flat = makeFlatParser(SCHEMAS.T.info, 'l');
+    const read = (text: string) => {
+      const bytes = Buffer.from(`${text}\n`);
+      return flat?.(bytes, 0, bytes.length, { pos: 0 }, 'f', 7);
+    };
+    const row = (l: string) => `{"s":"a","d":1.5,"l":${l},"i":2,"b":true,"a":null}`;
+    expect(read(row('1000'))).toEqual({
+      type: 'T',
+      timestamp: 1000,
+      event: { s: 'a', d: 1.5, l: 1000, i: 2, b: true, a: null },
+      file: 'f',
+      line: 7,
+    });
+    expect(read(row('null'))?.timestamp).toBeUndefined();
+    expect(read(row('"soon"'))).toBeUndefined();
+    expect(read(row('1e400'))).toBeUndefined();
+    expect(read('{"type":"T","ts":1,"data":{}}')).toBeUndefined();
   });
 });
