@@ -215,6 +215,23 @@ describe('readNdjson', () => {
       );
     });
 
+    it('reads a line longer than a chunk between fast lines, and a CRLF split across chunks', async () => {
+      const fastLine = (i: number) => `{"type":"T","ts":${i},"data":{"k":"a","v":${i}}}`;
+      const long = `{"type":"T","ts":2,"data":{"k":"${'é'.repeat(1_300_000)}","v":2}}`;
+      // Line 4 ends with \r as the last byte of a 1 MiB chunk and \n as the next chunk's first.
+      const head = `${fastLine(1)}\n${long}\n${fastLine(3)}\n`;
+      const skeleton = Buffer.byteLength('{"type":"T","ts":4,"data":{"k":"","v":4}}');
+      const boundary = Math.ceil((Buffer.byteLength(head) + skeleton + 1) / 2 ** 20) * 2 ** 20;
+      const filler = boundary - 1 - Buffer.byteLength(head) - skeleton;
+      const crlf = `{"type":"T","ts":4,"data":{"k":"${'x'.repeat(filler)}","v":4}}\r\n`;
+      const path = file('typed-long.ndjson', `${head}${crlf}${fastLine(5)}\n`);
+      const items = await read(path, declared);
+      expect(items.map((i) => (i as { timestamp: number }).timestamp)).toEqual([1, 2, 3, 4, 5]);
+      expect(items.map((i) => (i as { line: number }).line)).toEqual([1, 2, 3, 4, 5]);
+      expect((items[1] as unknown as { event: { k: string } }).event.k).toBe('é'.repeat(1_300_000));
+      expect(items).toEqual(await read(path, { ...declared, specialise: false }));
+    });
+
     it('reports a bad line right after a fast one with its own line number', async () => {
       const path = file(
         'typed-bad.ndjson',
