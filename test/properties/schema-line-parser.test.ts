@@ -313,4 +313,24 @@ describe('the schema-specialised line parsers', () => {
     expect(read(row('1e400'))).toBeUndefined();
     expect(read('{"type":"T","ts":1,"data":{}}')).toBeUndefined();
   });
+
+  it('decodes raw non-ASCII bytes in strings (invalid UTF-8 included) as the text path does', () => {
+    const bytesInString = fc.uint8Array({ minLength: 0, maxLength: 12 }).map((bytes) =>
+      // Keep the string closed and unescaped: no quote, backslash or control byte.
+      bytes.map((b) => (b < 0x20 || b === 0x22 || b === 0x5c ? b | 0x80 : b)),
+    );
+    fc.assert(
+      fc.property(bytesInString, (raw) => {
+        const line = Buffer.concat([
+          Buffer.from('{"type":"U","ts":1,"data":{"k":"'),
+          Buffer.from(raw),
+          Buffer.from('"}}\n'),
+        ]);
+        const fast = parse?.(line, 0, line.length, { pos: 0 }, 'f', 7);
+        expect(fast).toBeDefined();
+        expectIdentical(fast, generalPath(line.toString('utf8', 0, line.length - 1)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
