@@ -2,7 +2,8 @@
  * The hand-written end-to-end reference for `weir run`: readline over the NDJSON file,
  * JSON.parse each envelope, push it into the workload's baseline.
  *   tsx bench/ndjson-pipeline.ts <workload> <file.ndjson> [symbols]
- * prints {events, seconds, checksum, rows, maxRssMb} as a JSON line.
+ * prints {events, seconds, checksum, rows, maxRssMb, cpuSeconds} as a JSON line (cpuSeconds:
+ * user + system CPU time of this process since it started, for the CPU-time e2e ratio).
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -32,6 +33,7 @@ for await (const line of createInterface({
 }
 baseline.finish();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const usage = process.resourceUsage();
 process.stdout.write(
-  `${JSON.stringify({ events, seconds, checksum: out.value, rows: out.rows, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  `${JSON.stringify({ events, seconds, checksum: out.value, rows: out.rows, maxRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 })}\n`,
 );

@@ -66,9 +66,10 @@ function parseOptions(argv: readonly string[]): Options {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
 const cli = `${root}dist/cli/main.js`;
-// Preloaded into the `weir run` process: reports its peak RSS on stderr when it exits.
+// Preloaded into the `weir run` process: reports its peak RSS and its CPU time (user + system,
+// all threads, since process start) on stderr when it exits.
 const RSS_PROBE = `data:text/javascript,${encodeURIComponent(
-  "process.on('exit', () => process.stderr.write('\\nweir-bench-maxrss-kb ' + process.resourceUsage().maxRSS + '\\n'));",
+  "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nweir-bench-maxrss-kb ' + u.maxRSS + '\\nweir-bench-cpu-us ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });",
 )}`;
 
 function lastJsonLine<T>(output: string): T {
@@ -124,6 +125,9 @@ function measureSide(w: Workload, mode: 'weir' | 'baseline', o: Options): Side |
 interface EndToEnd {
   readonly weirEventsPerSecond: number;
   readonly handEventsPerSecond: number;
+  /** The same figures from CPU time (user + system) instead of wall time: steadier on a shared machine. */
+  readonly weirCpuEventsPerSecond: number;
+  readonly handCpuEventsPerSecond: number;
   readonly weirMaxRssMb: number;
   readonly handMaxRssMb: number;
   readonly handChecksum: string;
@@ -160,18 +164,28 @@ function endToEnd(w: Workload, file: string, o: Options): EndToEnd {
         encoding: 'utf8',
       }),
     );
-  const weirStartup = median(Array.from({ length: o.runs }, () => weirRun(empty).seconds));
-  const handStartup = median(Array.from({ length: o.runs }, () => handRun(empty).seconds));
+  const weirEmpty = Array.from({ length: o.runs }, () => weirRun(empty));
+  const handEmpty = Array.from({ length: o.runs }, () => handRun(empty));
   const weirRuns = Array.from({ length: o.runs }, () => weirRun(file));
   const handRuns = Array.from({ length: o.runs }, () => handRun(file));
   const rssOf = (stderr: string) =>
     Number(/weir-bench-maxrss-kb (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
-  const hand = handRuns.map((r) => lastJsonLine<{ checksum: string; maxRssMb: number }>(r.output));
+  const weirCpuOf = (stderr: string) =>
+    Number(/weir-bench-cpu-us (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1e6;
+  const handOf = (output: string) =>
+    lastJsonLine<{ checksum: string; maxRssMb: number; cpuSeconds: number }>(output);
+  const hand = handRuns.map((r) => handOf(r.output));
+  const weirStartup = median(weirEmpty.map((r) => r.seconds));
+  const handStartup = median(handEmpty.map((r) => r.seconds));
+  const weirCpu = (runs: { output: string }[]) => median(runs.map((r) => weirCpuOf(r.output)));
+  const handCpu = (runs: { output: string }[]) => median(runs.map((r) => handOf(r.output).cpuSeconds));
   // Too little input to rise above process-start noise: no figure rather than a wrong one.
   const perSecond = (seconds: number) => (seconds > 0.01 ? o.events / seconds : Number.NaN);
   return {
     weirEventsPerSecond: perSecond(median(weirRuns.map((r) => r.seconds)) - weirStartup),
     handEventsPerSecond: perSecond(median(handRuns.map((r) => r.seconds)) - handStartup),
+    weirCpuEventsPerSecond: perSecond(weirCpu(weirRuns) - weirCpu(weirEmpty)),
+    handCpuEventsPerSecond: perSecond(handCpu(handRuns) - handCpu(handEmpty)),
     weirMaxRssMb: median(weirRuns.map((r) => rssOf(r.output))),
     handMaxRssMb: median(hand.map((h) => h.maxRssMb)),
     handChecksum: (hand[0] as { checksum: string }).checksum,
@@ -313,6 +327,7 @@ async function main(): Promise<void> {
       'e2e weir',
       'e2e hand',
       'e2e ratio',
+      'e2e cpu ratio',
     ],
   ];
   const rows: Record<string, unknown>[] = [];
@@ -360,6 +375,7 @@ async function main(): Promise<void> {
       e2e,
       e2eError,
       e2eRatio: e2e ? e2e.weirEventsPerSecond / e2e.handEventsPerSecond : undefined,
+      e2eCpuRatio: e2e ? e2e.weirCpuEventsPerSecond / e2e.handCpuEventsPerSecond : undefined,
     });
     const side = isPending(weir) ? undefined : weir;
     table.push([
@@ -374,6 +390,7 @@ async function main(): Promise<void> {
       e2eError === undefined ? rate(e2e?.weirEventsPerSecond) : 'failed',
       e2eError === undefined ? rate(e2e?.handEventsPerSecond) : 'failed',
       fixed(e2e ? e2e.weirEventsPerSecond / e2e.handEventsPerSecond : undefined, 2),
+      fixed(e2e ? e2e.weirCpuEventsPerSecond / e2e.handCpuEventsPerSecond : undefined, 2),
     ]);
   }
   printTable(table);

@@ -29,6 +29,13 @@ export interface ReaderOptions {
   readonly schemaOf?: (type: string) => EventSchemaInfo | undefined;
   /** The declared type names, listed in an unknown-type message. */
   readonly typeNames?: () => readonly string[];
+  /**
+   * Read envelope lines of the declared types, and flat lines of `type`, with the
+   * schema-specialised parser (default
+   * true; it needs schemaOf and typeNames). Off, every line goes through JSON.parse: the
+   * results are the same, only slower.
+   */
+  readonly specialise?: boolean;
 }
 
 /** Bytes of the file read so far, updated as the reader goes (for a progress bar). */

@@ -174,6 +174,46 @@ describe('weir run: replay', () => {
     expect(lines[4]).toMatch(/^weir: \d+\.\d{3} s, \d+ events\/s$/);
   });
 
+  it('reads flat --type lines like envelopes: plain ones fast, odd ones via JSON.parse, bad ones by line', async () => {
+    const query = file(
+      'flat.epl',
+      "create schema F(k string, v int, ts long);\n@name('s') select k, v from F;\n",
+    );
+    const ev = file(
+      'flat-mixed.ndjson',
+      [
+        '{"k":"a","v":2,"ts":1,"x":0}', // an extra key: JSON.parse
+        '{"k":"b","v":3,"ts":2}',
+        '{ "k": "c", "v": 4, "ts": 3 }',
+        '{"k":"d","v":"x","ts":4}',
+        '{"k":"e","v":5',
+        '{"k":"f\\u0041","v":6,"ts":6}',
+      ].join('\n'),
+    );
+    const r = await weir([
+      'run',
+      query,
+      '--events',
+      ev,
+      '--type',
+      'F',
+      '--format',
+      'ndjson',
+      '--on-error',
+      'skip',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      '{"stmt":"s","time":1,"stream":"new","row":{"k":"a","v":2}}',
+      '{"stmt":"s","time":2,"stream":"new","row":{"k":"b","v":3}}',
+      '{"stmt":"s","time":3,"stream":"new","row":{"k":"c","v":4}}',
+      '{"stmt":"s","time":6,"stream":"new","row":{"k":"fA","v":6}}',
+    ]);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe(`skipped: ${ev}:4: Property 'v' of event type 'F' must be int, got 'x' (a string)`);
+    expect(lines[1]).toMatch(new RegExp(`^skipped: ${ev}:5: invalid JSON: `));
+  });
+
   it('skips CSV cells that do not parse, naming file, line, column and value', async () => {
     const ev = file('skip.csv', 'k,v,ts\na,2,1\nb,two,2\nc,3,3\n');
     const r = await weir([

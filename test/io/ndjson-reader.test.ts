@@ -160,4 +160,86 @@ describe('readNdjson', () => {
     for await (const _batch of readNdjson(path, { timeField: 'ts' }, progress)) break;
     expect(progress.bytes).toBeLessThan(3 * 1024 * 1024);
   });
+
+  describe('with the schema-specialised parser (declared types)', () => {
+    const typed = (type: string): EventSchemaInfo | undefined =>
+      type === 'T'
+        ? {
+            name: 'T',
+            properties: [
+              { name: 'k', type: 'string' },
+              { name: 'v', type: 'double' },
+            ],
+            timestampProperty: undefined,
+            open: false,
+          }
+        : undefined;
+    const declared = { schemaOf: typed, typeNames: () => ['T'] };
+
+    it('reads the same records as the general path, across chunks, with bad lines in between', async () => {
+      const lines: string[] = [];
+      for (let i = 0; i < 40_000; i++) {
+        if (i % 997 === 5)
+          lines.push('{"type":"T","ts":1,"data":{"k":"a","v":1}'); // truncated
+        else if (i % 991 === 7) lines.push(`{"type":"T", "ts":${i},"data":{"k":"spaced","v":${i}}}`);
+        else if (i % 983 === 3) lines.push('');
+        else if (i % 977 === 1) lines.push('{"type":"Nope","ts":1,"data":{}}');
+        else if (i % 5 === 0) lines.push(`{"type":"T","ts":${i},"data":{"k":"é${i}\\n","v":-${i}.5e-1}}\r`);
+        else lines.push(`{"type":"T","ts":${i},"data":{"k":"s${i % 100}","v":${i / 8}}}`);
+      }
+      const path = file('typed.ndjson', `\uFEFF${lines.join('\n')}`);
+      const fast = await read(path, declared);
+      const general = await read(path, { ...declared, specialise: false });
+      expect(fast.length).toBe(general.length);
+      expect(fast).toEqual(general);
+      const errors = fast.filter((i) => i instanceof WeirError) as WeirError[];
+      expect(errors.map((e) => e.code)).toContain('io/unknown-event-type');
+      expect(errors.map((e) => e.code)).toContain('io/malformed-event-line');
+      expect(errors.every((e) => e.message.startsWith(`${path}:${e.line}: `))).toBe(true);
+    });
+
+    it('reads flat lines of --type like the general path, the time from --time-field', async () => {
+      const lines: string[] = [];
+      for (let i = 0; i < 5_000; i++) {
+        if (i % 97 === 3) lines.push(`{"v":${i},"k":"reordered"}`);
+        else if (i % 89 === 4) lines.push(`{"k":"x","v":"not a number"}`);
+        else lines.push(`{"k":"s${i % 10}","v":${i}}`);
+      }
+      const path = file('typed-flat.ndjson', lines.join('\n'));
+      const options = { ...declared, type: 'T', timeField: 'v' };
+      const fast = await read(path, options);
+      expect(fast).toEqual(await read(path, { ...options, specialise: false }));
+      expect(fast[0]).toEqual({ type: 'T', timestamp: 0, event: { k: 's0', v: 0 }, file: path, line: 1 });
+      expect(errorOf(fast[4]).message).toBe(
+        `${path}:5: "v" must be a number of milliseconds, got "not a number"`,
+      );
+    });
+
+    it('reads a line longer than a chunk between fast lines, and a CRLF split across chunks', async () => {
+      const fastLine = (i: number) => `{"type":"T","ts":${i},"data":{"k":"a","v":${i}}}`;
+      const long = `{"type":"T","ts":2,"data":{"k":"${'é'.repeat(1_300_000)}","v":2}}`;
+      // Line 4 ends with \r as the last byte of a 1 MiB chunk and \n as the next chunk's first.
+      const head = `${fastLine(1)}\n${long}\n${fastLine(3)}\n`;
+      const skeleton = Buffer.byteLength('{"type":"T","ts":4,"data":{"k":"","v":4}}');
+      const boundary = Math.ceil((Buffer.byteLength(head) + skeleton + 1) / 2 ** 20) * 2 ** 20;
+      const filler = boundary - 1 - Buffer.byteLength(head) - skeleton;
+      const crlf = `{"type":"T","ts":4,"data":{"k":"${'x'.repeat(filler)}","v":4}}\r\n`;
+      const path = file('typed-long.ndjson', `${head}${crlf}${fastLine(5)}\n`);
+      const items = await read(path, declared);
+      expect(items.map((i) => (i as { timestamp: number }).timestamp)).toEqual([1, 2, 3, 4, 5]);
+      expect(items.map((i) => (i as { line: number }).line)).toEqual([1, 2, 3, 4, 5]);
+      expect((items[1] as unknown as { event: { k: string } }).event.k).toBe('é'.repeat(1_300_000));
+      expect(items).toEqual(await read(path, { ...declared, specialise: false }));
+    });
+
+    it('reports a bad line right after a fast one with its own line number', async () => {
+      const path = file(
+        'typed-bad.ndjson',
+        '{"type":"T","ts":1,"data":{"k":"a","v":1}}\n{"type":"T","ts":2,\n',
+      );
+      const items = await read(path, declared);
+      expect(items[0]).toEqual({ type: 'T', timestamp: 1, event: { k: 'a', v: 1 }, file: path, line: 1 });
+      expect(errorOf(items[1]).message).toMatch(new RegExp(`^${path}:2: invalid JSON: `));
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BufferedWriter } from '../../src/io/buffered-writer.js';
 import { csvCell, csvWriter } from '../../src/io/csv-writer.js';
+import { toJson } from '../../src/io/json-line.js';
 import { ndjsonWriter } from '../../src/io/ndjson-writer.js';
 import { OUTPUT_FORMATS, createWriter } from '../../src/io/output-writer.js';
 import { readableValue, tableWriter } from '../../src/io/table-writer.js';
@@ -28,6 +29,25 @@ describe('ndjson writer', () => {
         '',
       ].join('\n'),
     );
+  });
+  it('writes each line exactly as one template over toJson would, for any time and row', () => {
+    const out = capture();
+    const w = ndjsonWriter(new BufferedWriter(out.stream));
+    const calls: [string, number, Record<string, unknown>[] | null, Record<string, unknown>[] | null][] = [
+      ['q"1', -0, [{ a: -0, b: 'x\ny', c: null }], []],
+      ['é', 1.5e21, [], [{ n: { d: [1, Number.POSITIVE_INFINITY] } }]],
+      ['s', Number.NEGATIVE_INFINITY, [{ 'avg(price)': 0.1 + 0.2, t: true }], null],
+      ['s', 7, [{ a: 1 }, { a: 2, u: undefined }], [{ a: 0 }]],
+    ];
+    const expected: string[] = [];
+    for (const [stmt, time, n, o] of calls) {
+      w.update(stmt, time, n, o);
+      const head = `{"stmt":${JSON.stringify(stmt)},"time":${toJson(time)},"stream":`;
+      for (const row of n ?? []) expected.push(`${head}"new","row":${toJson(row)}}\n`);
+      for (const row of o ?? []) expected.push(`${head}"old","row":${toJson(row)}}\n`);
+    }
+    w.end();
+    expect(out.text()).toBe(expected.join(''));
   });
 });
 
