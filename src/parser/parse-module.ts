@@ -90,7 +90,15 @@ export function parseModulePartial(text: string, file?: string): { module: Modul
     }
     const first = p.errors[0];
     if (first !== undefined) {
-      errors.push(syntaxError(first.token, first.message, end, file));
+      errors.push(
+        syntaxError(
+          first.token,
+          first.message,
+          end,
+          file,
+          (first as { previousToken?: IToken }).previousToken,
+        ),
+      );
       continue;
     }
     if (item !== undefined) items.push(withText(item, text, tokens));

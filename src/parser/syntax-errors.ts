@@ -62,6 +62,7 @@ export function syntaxError(
   encoded: string,
   endOfInput: Span,
   file: string | undefined,
+  previous?: IToken,
 ): WeirError {
   let expected: string[] = [];
   try {
@@ -74,7 +75,10 @@ export function syntaxError(
   const what = atEnd ? 'Unexpected end of input' : `Unexpected '${token.image}'`;
   const reserved =
     !atEnd &&
-    expected.includes('an identifier') &&
+    // Where a name could stand: an identifier expected, or a list that could have begun or
+    // gone on right after '(' or ',' (`create schema T(on boolean)` finds no property name).
+    (expected.includes('an identifier') ||
+      (expected.includes("')'") && (previous?.image === '(' || previous?.image === ','))) &&
     /^[a-z_-]+$/i.test(token.image) &&
     token.tokenType.name !== 'Identifier'
       ? ` ('${token.image.toLowerCase()}' is a reserved word: write \`${token.image}\` to use it as a name)`

@@ -191,9 +191,20 @@ describe('parseModule: syntax errors name the position and what was expected', (
     expect(e?.expected).toContain("'from'");
   });
 
+  it('says how to use a reserved word as a name', () => {
+    const [property] = errorsOf('create schema T(on boolean, ts long)');
+    expect(property?.message).toBe(
+      "Unexpected 'on' at line 1, column 17: expected ')' ('on' is a reserved word: write `on` to use it as a name)",
+    );
+    const [later] = errorsOf('create schema T(ts long, left int)');
+    expect(later?.message).toContain("('left' is a reserved word: write `left` to use it as a name)");
+    expect(() => parseModule('create schema T(`on` boolean, `left` int)')).not.toThrow();
+  });
+
   it('reports an unclosed parenthesis', () => {
     const [e] = errorsOf('select (a + 1 from S');
     expect(e?.message).toContain("Unexpected 'from'");
+    expect(e?.message).not.toContain('reserved word');
     expect(e?.expected).toContain("')'");
   });
 
