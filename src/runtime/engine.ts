@@ -247,6 +247,8 @@ class WeirEngine implements Engine {
       // Timers due at one instant are one step (Esper runs every schedule callback due, then
       // the events they inserted): two batch windows of a join flushing together are joined
       // once, and an insert-into event produced at that instant waits for the step to end.
+      // With nothing deferred there is nothing to wait for (and no need to look ahead).
+      if (this.stepEnd.length === 0 && this.insertQueue.length === 0) continue;
       if (this.timers.peekDue() === timer.due) continue;
       this.endStep();
       this.drainInserts();
