@@ -6,13 +6,21 @@
  * starts its own wait for a B; a wait ends when a B completes it or p after it started, the
  * guard's deadline firing before an event at exactly start + p), and it keeps the same
  * accounting (live instances = the waiting `every a=A` filter plus the open waits, the same
- * cap checks in the same order, the same `examined` count). What it drops is the cost per
- * partial match: there a followed-by child, a guard with its engine timer and closures and a
- * filter instance with its closure; here one record of five fields, one slot in its key's
- * wait list and one in the guard's deadline FIFO, checked by a single engine timer.
+ * cap checks in the same order). What it drops is the cost per partial match: there a
+ * followed-by child, a guard with its engine timer and closures and a filter instance with
+ * its closure; here one record of five fields, one slot in its key's wait list and one in
+ * the guard's deadline FIFO, checked by a single engine timer.
+ *
+ * The second filter's conditions that read only the event (`ok = true`) are tested once per
+ * event, before its waits are looked up; those that read tags (`v > a.v`) once per wait.
+ * A filter passes when all its conjuncts are true, so the split changes no result; it only
+ * spares the lookup for events that can complete no wait, and `examined` counts the waits
+ * tested after that first check (the general matcher counts them before it).
  */
 import type { Row } from '../common/row.js';
-import type { CompiledExpr, EvalContext } from '../plan/expr.js';
+import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
+import { forEachExpr } from '../plan/map-expr.js';
+import { splitConjuncts } from '../plan/simplify-expr.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { MatchState, PatternContext } from './pattern-matcher.js';
 import type { MatchFilterNode, PatternPlan } from './pattern-plan.js';
@@ -64,7 +72,9 @@ const COMPACT_MIN_DEAD = 16;
 
 export class EveryFollowedByMatcher {
   private readonly firstPredicate: CompiledExpr | undefined;
-  private readonly secondPredicate: CompiledExpr | undefined;
+  /** The second filter's conjuncts that read only the event, and those that read tags. */
+  private readonly secondEventPredicate: CompiledExpr | undefined;
+  private readonly secondTagPredicate: CompiledExpr | undefined;
   private readonly keyOf: CompiledExpr | undefined;
   private readonly keyProperty: string | undefined;
   private readonly byKey = new Map<unknown, WaitList>();
@@ -89,7 +99,9 @@ export class EveryFollowedByMatcher {
   ) {
     const { first, second } = shape;
     this.firstPredicate = first.predicate === undefined ? undefined : ctx.compile(first.predicate);
-    this.secondPredicate = second.predicate === undefined ? undefined : ctx.compile(second.predicate);
+    const split = splitByTags(second.predicate);
+    this.secondEventPredicate = split.event === undefined ? undefined : ctx.compile(split.event);
+    this.secondTagPredicate = split.tags === undefined ? undefined : ctx.compile(split.tags);
     this.keyOf = second.correlation === undefined ? undefined : ctx.compile(second.correlation.tagSide);
     this.keyProperty = second.correlation?.property;
     if (first.tag !== undefined) this.tags[first.tag] = undefined;
@@ -168,6 +180,10 @@ export class EveryFollowedByMatcher {
   }
 
   private onSecond(event: Row, seq: number): void {
+    if (this.secondEventPredicate !== undefined) {
+      this.setFirstTag(undefined);
+      if (this.secondEventPredicate(event, this.evalCtx) !== true) return;
+    }
     const list = this.keyProperty === undefined ? this.plain : this.byKey.get(event[this.keyProperty]);
     if (list === undefined) return;
     // Waits started by this very event are skipped (seq), and those it appends lie past `n`.
@@ -177,9 +193,9 @@ export class EveryFollowedByMatcher {
       const wait = items[i] as Wait;
       if (!wait.active || wait.seq === seq) continue;
       this.examined++;
-      if (this.secondPredicate !== undefined) {
+      if (this.secondTagPredicate !== undefined) {
         this.setFirstTag(wait.first);
-        if (this.secondPredicate(event, this.evalCtx) !== true) continue;
+        if (this.secondTagPredicate(event, this.evalCtx) !== true) continue;
       }
       this.end(wait);
       this.pending.push(this.match(wait.first, event));
@@ -232,6 +248,28 @@ export class EveryFollowedByMatcher {
     this.capReached++;
     this.ctx.onCapReached();
   }
+}
+
+/** A filter's residual predicate as (conjuncts reading only the event, conjuncts reading tags). */
+function splitByTags(predicate: BoundExpr | undefined): {
+  event: BoundExpr | undefined;
+  tags: BoundExpr | undefined;
+} {
+  const event: BoundExpr[] = [];
+  const tags: BoundExpr[] = [];
+  for (const c of predicate === undefined ? [] : splitConjuncts(predicate)) {
+    let readsTags = false;
+    forEachExpr(c, (x) => {
+      if (x.kind === 'TagProp') readsTags = true;
+    });
+    (readsTags ? tags : event).push(c);
+  }
+  return { event: conjunction(event), tags: conjunction(tags) };
+}
+
+function conjunction(operands: BoundExpr[]): BoundExpr | undefined {
+  if (operands.length <= 1) return operands[0];
+  return { kind: 'Logic', op: 'and', operands, type: 'boolean' };
 }
 
 /** Builds match rows of one fixed shape (`{a, b}`), so consumers see a single hidden class. */
