@@ -48,27 +48,22 @@ export function everyFollowedByShape(plan: PatternPlan): EveryFollowedByShape | 
   return undefined;
 }
 
-/** The open waits of one correlation key, in start order; dead ones are counted, not removed. */
-interface WaitList {
-  items: Wait[];
-  dead: number;
-}
-
-/** One partial match: an A waiting for its B. */
+/**
+ * One partial match: an A waiting for its B, in the wait list of its key. A list holds
+ * exactly its key's live waits, in start order, and is dropped with its key when it empties:
+ * completed waits leave it at once (the B that completes them walks the list anyway), and
+ * an expiring wait is always the list's first (deadlines follow start order), so it leaves
+ * with a shift. Only the deadline FIFO keeps finished waits, marked, until they come out.
+ */
 interface Wait {
   /** The event bound to the first tag. */
   readonly first: Row;
   readonly key: unknown;
-  readonly list: WaitList;
-  /** The dispatch that started it: that same event may not complete it. */
-  readonly seq: number;
+  readonly list: Wait[];
   active: boolean;
 }
 
 const EMPTY_ROW: Row = Object.freeze({}) as Row;
-
-/** Compacts a wait list once dead records dominate, keeping start order. */
-const COMPACT_MIN_DEAD = 16;
 
 export class EveryFollowedByMatcher {
   private readonly firstPredicate: CompiledExpr | undefined;
@@ -76,9 +71,11 @@ export class EveryFollowedByMatcher {
   private readonly secondEventPredicate: CompiledExpr | undefined;
   private readonly secondTagPredicate: CompiledExpr | undefined;
   private readonly keyOf: CompiledExpr | undefined;
+  /** Set when the key is a property of the first tag's event (`a.user`): read without the expression. */
+  private readonly keyOfFirst: string | number | undefined;
   private readonly keyProperty: string | undefined;
-  private readonly byKey = new Map<unknown, WaitList>();
-  private readonly plain: WaitList = { items: [], dead: 0 };
+  private readonly byKey = new Map<unknown, Wait[]>();
+  private readonly plain: Wait[] = [];
   private readonly deadlines = new DeadlineQueue<Wait>();
   /** Tags seen by expressions: reused, the first tag set to the wait's event before each call. */
   private readonly tags: Record<string, unknown> = {};
@@ -88,7 +85,8 @@ export class EveryFollowedByMatcher {
   private firstActive = false;
   private armed = false;
   private pending: MatchState[] = [];
-  private dispatch = 0;
+  /** The wait the current event started, if any: that same event may not complete it. */
+  private startedNow: Wait | undefined;
   private live = 0;
   private capReached = 0;
   private examined = 0;
@@ -102,7 +100,12 @@ export class EveryFollowedByMatcher {
     const split = splitByTags(second.predicate);
     this.secondEventPredicate = split.event === undefined ? undefined : ctx.compile(split.event);
     this.secondTagPredicate = split.tags === undefined ? undefined : ctx.compile(split.tags);
-    this.keyOf = second.correlation === undefined ? undefined : ctx.compile(second.correlation.tagSide);
+    const tagSide = second.correlation?.tagSide;
+    this.keyOf = tagSide === undefined ? undefined : ctx.compile(tagSide);
+    this.keyOfFirst =
+      tagSide?.kind === 'TagProp' && tagSide.tag === first.tag && tagSide.path.length === 1
+        ? tagSide.path[0]
+        : undefined;
     this.keyProperty = second.correlation?.property;
     if (first.tag !== undefined) this.tags[first.tag] = undefined;
     this.evalCtx = { aggValues: [], prev: () => undefined, prior: () => undefined, tags: this.tags };
@@ -120,10 +123,10 @@ export class EveryFollowedByMatcher {
   onEvent(stream: string, event: Row): void {
     const { first, second } = this.shape;
     if (stream !== first.stream && stream !== second.stream) return;
-    const seq = ++this.dispatch;
+    this.startedNow = undefined;
     // The general matcher tests filters in plan order: the first filter, then the second.
     if (stream === first.stream && this.firstActive) this.onFirst(event);
-    if (stream === second.stream) this.onSecond(event, seq);
+    if (stream === second.stream) this.onSecond(event);
     if (this.pending.length === 0) return;
     const matches = this.pending;
     this.pending = [];
@@ -160,18 +163,18 @@ export class EveryFollowedByMatcher {
     let list = this.plain;
     let key: unknown;
     if (this.keyOf !== undefined) {
-      this.setFirstTag(first);
-      key = this.keyOf(EMPTY_ROW, this.evalCtx);
+      key = this.keyOfFirst !== undefined ? first[this.keyOfFirst] : this.evalKey(first);
       // An equality with null is never true: such a wait could never complete.
       if (key === null || key === undefined) return;
       const found = this.byKey.get(key);
       if (found === undefined) {
-        list = { items: [], dead: 0 };
+        list = [];
         this.byKey.set(key, list);
       } else list = found;
     }
-    const wait: Wait = { first, key, list, seq: this.dispatch, active: true };
-    list.items.push(wait);
+    const wait: Wait = { first, key, list, active: true };
+    list.push(wait);
+    this.startedNow = wait;
     this.live++;
     if (this.shape.withinMs !== undefined) {
       this.deadlines.push(this.ctx.now() + this.shape.withinMs, wait);
@@ -179,43 +182,50 @@ export class EveryFollowedByMatcher {
     }
   }
 
-  private onSecond(event: Row, seq: number): void {
+  private evalKey(first: Row): unknown {
+    this.setFirstTag(first);
+    return (this.keyOf as CompiledExpr)(EMPTY_ROW, this.evalCtx);
+  }
+
+  private onSecond(event: Row): void {
     if (this.secondEventPredicate !== undefined) {
       this.setFirstTag(undefined);
       if (this.secondEventPredicate(event, this.evalCtx) !== true) return;
     }
-    const list = this.keyProperty === undefined ? this.plain : this.byKey.get(event[this.keyProperty]);
+    const key = this.keyProperty === undefined ? undefined : event[this.keyProperty];
+    const list = this.keyProperty === undefined ? this.plain : this.byKey.get(key);
     if (list === undefined) return;
-    // Waits started by this very event are skipped (seq), and those it appends lie past `n`.
-    const items = list.items;
-    const n = items.length;
-    for (let i = 0; i < n; i++) {
-      const wait = items[i] as Wait;
-      if (!wait.active || wait.seq === seq) continue;
-      this.examined++;
-      if (this.secondTagPredicate !== undefined) {
-        this.setFirstTag(wait.first);
-        if (this.secondTagPredicate(event, this.evalCtx) !== true) continue;
+    // Completed waits are dropped in place; the rest keep their start order.
+    let kept = 0;
+    for (let i = 0; i < list.length; i++) {
+      const wait = list[i] as Wait;
+      if (wait !== this.startedNow && this.completes(wait, event)) {
+        wait.active = false;
+        this.live--;
+        this.pending.push(this.match(wait.first, event));
+        continue;
       }
-      this.end(wait);
-      this.pending.push(this.match(wait.first, event));
+      list[kept++] = wait;
     }
+    list.length = kept;
+    if (kept === 0 && list !== this.plain) this.byKey.delete(key);
   }
 
-  private end(wait: Wait): void {
+  private completes(wait: Wait, event: Row): boolean {
+    this.examined++;
+    if (this.secondTagPredicate === undefined) return true;
+    this.setFirstTag(wait.first);
+    return this.secondTagPredicate(event, this.evalCtx) === true;
+  }
+
+  /** The guard's end of a live wait: the wait turns false, and nothing is posted. */
+  private expireWait(wait: Wait): void {
     wait.active = false;
     this.live--;
     const list = wait.list;
-    list.dead++;
-    if (list.dead === list.items.length) {
-      if (list === this.plain) {
-        list.items = [];
-        list.dead = 0;
-      } else this.byKey.delete(wait.key);
-    } else if (list.dead > COMPACT_MIN_DEAD && list.dead * 2 > list.items.length) {
-      list.items = list.items.filter((w) => w.active);
-      list.dead = 0;
-    }
+    if (list[0] === wait) list.shift();
+    else list.splice(list.indexOf(wait), 1);
+    if (list.length === 0 && list !== this.plain) this.byKey.delete(wait.key);
   }
 
   /** One engine timer at a time, due at the earliest deadline of a live wait. */
@@ -233,7 +243,7 @@ export class EveryFollowedByMatcher {
     this.armed = false;
     for (let at = this.deadlines.headDeadline(); at !== undefined && at <= due; ) {
       const wait = this.deadlines.shift() as Wait;
-      if (wait.active) this.end(wait);
+      if (wait.active) this.expireWait(wait);
       at = this.deadlines.headDeadline();
     }
     this.arm();
