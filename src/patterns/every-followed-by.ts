@@ -197,18 +197,31 @@ export class EveryFollowedByMatcher {
     if (list === undefined) return;
     // Completed waits are dropped in place; the rest keep their start order.
     let kept = 0;
+    let headCompleted = false;
+    const head = this.deadlines.headItem();
     for (let i = 0; i < list.length; i++) {
       const wait = list[i] as Wait;
       if (wait !== this.startedNow && this.completes(wait, event)) {
         wait.active = false;
         this.live--;
         this.pending.push(this.match(wait.first, event));
+        if (wait === head) headCompleted = true;
         continue;
       }
       list[kept++] = wait;
     }
     list.length = kept;
     if (kept === 0 && list !== this.plain) this.byKey.delete(key);
+    if (headCompleted) this.dropFinishedHead();
+  }
+
+  /**
+   * Completed waits at the FIFO's head leave it now rather than at their deadline, so a key
+   * whose waits complete quickly (one busy user) does not keep minutes of finished waits and
+   * their events alive. The head is then live, so only completing it triggers this.
+   */
+  private dropFinishedHead(): void {
+    while (this.deadlines.headItem()?.active === false) this.deadlines.shift();
   }
 
   private completes(wait: Wait, event: Row): boolean {
@@ -231,7 +244,7 @@ export class EveryFollowedByMatcher {
   /** One engine timer at a time, due at the earliest deadline of a live wait. */
   private arm(): void {
     if (this.armed) return;
-    while (this.deadlines.headItem()?.active === false) this.deadlines.shift();
+    this.dropFinishedHead();
     const due = this.deadlines.headDeadline();
     if (due === undefined) return;
     this.armed = true;
