@@ -1,8 +1,8 @@
 /** Pattern and match_recognize sources as the first operator of a statement. */
 import type { Row } from '../common/row.js';
 import type { Operator } from '../operators/operator.js';
+import { createPatternMatcher } from '../patterns/create-pattern-matcher.js';
 import { MatchRecognizer } from '../patterns/match-recognize/match-recognizer.js';
-import { PatternMatcher } from '../patterns/pattern-matcher.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { compileExpr } from './compile-expr.js';
 import type { PhysicalEnv } from './plan-operators.js';
@@ -22,7 +22,7 @@ export function createPatternSourceRuntime(
   next: Operator,
 ): PatternSourceRuntime {
   let warned = false;
-  const matcher = new PatternMatcher(node.pattern, {
+  const matcher = createPatternMatcher(node.pattern, {
     now: () => env.now(),
     schedule: (due, onDue) => env.schedule(due, onDue),
     cancel: (id) => env.cancel(id),
