@@ -3,6 +3,7 @@
  * stream filter, window chain, and the scope its properties resolve in.
  */
 import type { StreamSource } from '../ast/ast.js';
+import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { BoundExpr } from '../plan/expr.js';
 import type { PlanSchema, WindowStage } from '../plan/logical-plan.js';
 import { validateWindowChain } from '../windows/window-chain.js';
@@ -40,18 +41,20 @@ export function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog):
     from.windows.map((w) => w.span),
   );
   const inputSchema: PlanSchema = [...schema.properties].map(([name, type]) => ({ name, type }));
+  const source = (matchRecognize: MatchRecognizePlan | undefined) =>
+    ({
+      kind: 'stream',
+      stream: schema.name,
+      filter,
+      windows,
+      priorDepth: 0,
+      matchRecognize,
+      inputSchema,
+    }) as const;
   if (from.matchRecognize !== undefined) {
     const recognizer = bindMatchRecognizeSource(from.matchRecognize, schema, rawScope);
     return {
-      source: {
-        kind: 'stream',
-        stream: schema.name,
-        filter,
-        windows,
-        priorDepth: 0,
-        matchRecognize: recognizer.plan,
-        inputSchema,
-      },
+      source: source(recognizer.plan),
       scope: columnScope(recognizer.columns, 'the match_recognize measures'),
       prevAllowed: false,
       priorAllowed: false,
@@ -60,21 +63,7 @@ export function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog):
   }
   const dataWindows = windows.filter((w) => w.def.name !== 'groupwin');
   const prevAllowed = dataWindows.length === 1 && dataWindows[0]?.def.traits.ordered === true;
-  return {
-    source: {
-      kind: 'stream',
-      stream: schema.name,
-      filter,
-      windows,
-      priorDepth: 0,
-      matchRecognize: undefined,
-      inputSchema,
-    },
-    scope: rawScope,
-    prevAllowed,
-    priorAllowed: true,
-    priorDepth,
-  };
+  return { source: source(undefined), scope: rawScope, prevAllowed, priorAllowed: true, priorDepth };
 }
 
 export function conjunction(parts: readonly BoundExpr[]): BoundExpr | undefined {
