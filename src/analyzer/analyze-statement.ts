@@ -8,6 +8,7 @@ import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../plan/expr.js';
 import type { OrderKey, OutputColumn } from '../plan/logical-plan.js';
+import { readsUngrouped } from '../plan/reads-ungrouped.js';
 import { exprKey, simplifyExpr } from '../plan/simplify-expr.js';
 import { analyzeJoinSource } from './analyze-join-source.js';
 import { type SourceAnalysis, analyzeStreamSource, conjunction } from './analyze-stream-source.js';
@@ -15,65 +16,6 @@ import type { AnalyzedSource, AnalyzedStatement, SelectMode } from './analyzed-s
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
 import { bindPatternSource } from './bind-pattern-source.js';
 import type { SchemaCatalog } from './schema-catalog.js';
-
-/** Whether `expr` reads event properties other than through the group-by expressions. */
-function readsUngrouped(expr: BoundExpr, groupKeys: ReadonlySet<string>): boolean {
-  if (groupKeys.has(exprKey(expr))) return false;
-  switch (expr.kind) {
-    case 'Prop':
-    case 'TagProp':
-    case 'PrevRef':
-    case 'PriorRef':
-      return true;
-    case 'Const':
-    case 'AggRef':
-      return false;
-    default:
-      return childExprs(expr).some((c) => readsUngrouped(c, groupKeys));
-  }
-}
-
-/** The direct sub-expressions of a bound expression. */
-export function childExprs(expr: BoundExpr): BoundExpr[] {
-  switch (expr.kind) {
-    case 'Const':
-    case 'Prop':
-    case 'TagProp':
-    case 'AggRef':
-      return [];
-    case 'Neg':
-    case 'Not':
-    case 'NullTest':
-    case 'Convert':
-      return [expr.operand];
-    case 'Arith':
-    case 'Concat':
-    case 'Compare':
-      return [expr.left, expr.right];
-    case 'Logic':
-      return [...expr.operands];
-    case 'InList':
-      return [expr.operand, ...expr.list];
-    case 'Range':
-      return [expr.operand, expr.low, expr.high];
-    case 'LikeMatch':
-      return [expr.operand, expr.pattern, ...(expr.escape === undefined ? [] : [expr.escape])];
-    case 'RegexMatch':
-      return [expr.operand, expr.pattern];
-    case 'CaseWhen':
-      return [
-        ...(expr.operand === undefined ? [] : [expr.operand]),
-        ...expr.whens.flatMap((w) => [w.when, w.then]),
-        ...(expr.otherwise === undefined ? [] : [expr.otherwise]),
-      ];
-    case 'Func':
-      return [...expr.args];
-    case 'PrevRef':
-      return [expr.index, expr.of];
-    case 'PriorRef':
-      return [expr.of];
-  }
-}
 
 function constantLimit(expr: Expr, what: string): number {
   if (

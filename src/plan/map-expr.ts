@@ -96,3 +96,45 @@ export function forEachExpr(e: BoundExpr, visit: (e: BoundExpr) => void): void {
     return x;
   });
 }
+
+/** The direct sub-expressions of a bound expression. */
+export function childExprs(expr: BoundExpr): BoundExpr[] {
+  switch (expr.kind) {
+    case 'Const':
+    case 'Prop':
+    case 'TagProp':
+    case 'AggRef':
+      return [];
+    case 'Neg':
+    case 'Not':
+    case 'NullTest':
+    case 'Convert':
+      return [expr.operand];
+    case 'Arith':
+    case 'Concat':
+    case 'Compare':
+      return [expr.left, expr.right];
+    case 'Logic':
+      return [...expr.operands];
+    case 'InList':
+      return [expr.operand, ...expr.list];
+    case 'Range':
+      return [expr.operand, expr.low, expr.high];
+    case 'LikeMatch':
+      return [expr.operand, expr.pattern, ...(expr.escape === undefined ? [] : [expr.escape])];
+    case 'RegexMatch':
+      return [expr.operand, expr.pattern];
+    case 'CaseWhen':
+      return [
+        ...(expr.operand === undefined ? [] : [expr.operand]),
+        ...expr.whens.flatMap((w) => [w.when, w.then]),
+        ...(expr.otherwise === undefined ? [] : [expr.otherwise]),
+      ];
+    case 'Func':
+      return [...expr.args];
+    case 'PrevRef':
+      return [expr.index, expr.of];
+    case 'PriorRef':
+      return [expr.of];
+  }
+}
