@@ -37,6 +37,11 @@ export interface AggregateDef {
    * except first/last/window which see every event.
    */
   readonly seesNulls: boolean;
+  /**
+   * The aggregator keeps the event itself (`first`, `last`, `window`: by identity), not only
+   * the argument's value. Statements using one cannot keep their window as columns.
+   */
+  readonly readsEvent?: boolean;
   /** Result type from argument types; throws a WeirError('analyze/invalid-aggregate') for bad types. */
   resultType(argTypes: readonly EplType[]): EplType;
   create(): Aggregator;

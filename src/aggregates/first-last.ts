@@ -14,6 +14,7 @@ function positional(name: 'first' | 'last'): AggregateDef {
     signature: { minArgs: 1, maxArgs: 1, star: false, distinct: false },
     invertible: false,
     seesNulls: true,
+    readsEvent: true,
     resultType: (types) => types[0] ?? 'any',
     create() {
       const list = new InsertionList<unknown>();

@@ -9,6 +9,7 @@ export const window: AggregateDef = {
   signature: { minArgs: 0, maxArgs: 1, star: true, distinct: false },
   invertible: false,
   seesNulls: true,
+  readsEvent: true,
   resultType: () => 'any',
   create() {
     const list = new InsertionList<unknown>();

@@ -36,6 +36,12 @@ export class GroupState {
   /** Step bookkeeping for operators: the last step that touched the group, and its first event then. */
   touchedInStep = 0;
   stepEvent: Row | null = null;
+  /**
+   * The event that created the group, for operators that keep no events (columnar): in a
+   * row-per-group statement every plain column reads only group keys, so any event of the
+   * group builds the same row.
+   */
+  firstEvent: Row | null = null;
 
   constructor(
     private readonly layout: AggregateLayout,

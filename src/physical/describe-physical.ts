@@ -4,6 +4,7 @@ import { describeNfa } from '../patterns/match-recognize/nfa.js';
 import { describeLookups } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs } from '../plan/logical-plan.js';
+import { columnarPlan } from './columnar-plan.js';
 
 function operatorName(node: LogicalPlan): string {
   switch (node.kind) {
@@ -49,10 +50,7 @@ function operatorName(node: LogicalPlan): string {
         grouped: 'AggregateGroupedOperator (one row per changed group)',
         'grouped-mixed': 'AggregateMixedOperator per group (one row per event)',
       }[node.mode];
-      const aggs = node.aggregates
-        .map((a) => (a.kind === 'derived' ? `${a.text}=derived` : a.text))
-        .join(', ');
-      return `${kind} [${aggs}]${node.resetEachUpdate ? ', fresh per update (unidirectional join)' : ''}`;
+      return `${kind} [${aggregateList(node)}]${node.resetEachUpdate ? ', fresh per update (unidirectional join)' : ''}`;
     }
     case 'Distinct':
       return 'DistinctOperator';
@@ -63,6 +61,10 @@ function operatorName(node: LogicalPlan): string {
     default:
       return assertNever(node, 'plan node');
   }
+}
+
+function aggregateList(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): string {
+  return node.aggregates.map((a) => (a.kind === 'derived' ? `${a.text}=derived` : a.text)).join(', ');
 }
 
 /** A node and its single-input descendants, down to a source or a join (which lists its own). */
@@ -76,9 +78,31 @@ function chain(root: LogicalPlan): LogicalPlan[] {
   return nodes;
 }
 
+/** A window and aggregation fused (columnar-plan.ts) are one operator: the window node and any Prune under it disappear into it. */
+function fusedNames(nodes: readonly LogicalPlan[]): Map<LogicalPlan, string | undefined> {
+  const names = new Map<LogicalPlan, string | undefined>();
+  for (const node of nodes) {
+    if (node.kind !== 'Aggregate') continue;
+    const plan = columnarPlan(node);
+    if (plan === undefined || node.input.kind !== 'Window') continue;
+    const window = node.input;
+    const stage = window.stages[0];
+    names.set(window, undefined);
+    if (window.input.kind === 'Prune') names.set(window.input, undefined);
+    const rows = node.mode === 'all' ? 'one row per update' : 'one row per changed group';
+    names.set(
+      node,
+      `ColumnarAggregation ${stage?.def.describe(stage.params)} (${rows}) [${aggregateList(node)}]: window and aggregation in one step; the window keeps each event's group and aggregate arguments, not the event`,
+    );
+  }
+  return names;
+}
+
 export function describePhysical(stmt: StatementPlan): string {
-  return chain(stmt.root)
-    .reverse()
-    .map((n, i) => `${i + 1}. ${operatorName(n)}`)
+  const nodes = chain(stmt.root).reverse();
+  const fused = fusedNames(nodes);
+  return nodes
+    .filter((n) => !fused.has(n) || fused.get(n) !== undefined)
+    .map((n, i) => `${i + 1}. ${fused.get(n) ?? operatorName(n)}`)
     .join('\n');
 }

@@ -13,6 +13,9 @@ import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
 import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
 import type { AggregateLayout, ComputedSlot, DerivedSlot } from '../operators/aggregation-state.js';
+import { ColumnarAggregation } from '../operators/columnar-aggregation.js';
+import type { ArgumentKind } from '../operators/columnar-ring.js';
+import { createColumnarWindow } from '../operators/columnar-windows.js';
 import { DistinctOperator } from '../operators/distinct.js';
 import { FilterOperator } from '../operators/filter.js';
 import { FreshAggregationOperator } from '../operators/fresh-aggregation.js';
@@ -34,6 +37,7 @@ import type {
 import { planInputs } from '../plan/logical-plan.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow, TimerId } from '../windows/window-def.js';
+import { columnarPlan } from './columnar-plan.js';
 import { compileExpr, compilePredicate } from './compile-expr.js';
 import { createJoinOperator } from './compile-join.js';
 import { createMatchRecognizeRuntime, createPatternSourceRuntime } from './pattern-runtime.js';
@@ -50,6 +54,8 @@ export interface PhysicalEnv {
   readonly startTime: number;
   /** Engine-wide cap on live partial matches per pattern statement. */
   readonly maxPartialMatches: number;
+  /** Whether window → aggregation statements may run fused and columnar (columnar-plan.ts). */
+  readonly columnarAggregation: boolean;
   onPatternCapReached(statement: string): void;
   /**
    * Runs `callback` when the current step ends: after the event being routed reached every
@@ -237,6 +243,19 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       const [newSink, oldSink] = sinks(node.orderBy);
       const groupKey =
         node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
+      const columnar = s.env.columnarAggregation ? columnarPlan(node) : undefined;
+      if (columnar !== undefined) {
+        const args = layout.computed.map((c, i) => ({
+          fn: c.arg,
+          kind: columnar.argumentKinds[i] as ArgumentKind,
+        }));
+        const agg = new ColumnarAggregation(layout, args, groupKey, build, having, s.ctx, s.needOld, next);
+        const window = createColumnarWindow(columnar.window, agg, s.env);
+        s.sizes.push(window.size);
+        s.aggregating = true;
+        buildSource(columnar.source, window.accept, s);
+        return;
+      }
       const create = (): Operator => {
         switch (node.mode) {
           case 'all':

@@ -44,6 +44,12 @@ interface PendingStart {
 export interface WeirEngineOptions extends EngineOptions {
   /** Cap on live partial matches per pattern statement (reaching it is counted and reported). */
   readonly maxPartialMatches?: number;
+  /**
+   * Run statements whose window feeds only an aggregation on the fused columnar operator
+   * (default true; see physical/columnar-plan.ts). False keeps every statement on the
+   * general window and aggregation operators: for comparing the two, which must agree.
+   */
+  readonly columnarAggregation?: boolean;
 }
 
 class WeirEngine implements Engine {
@@ -131,6 +137,7 @@ class WeirEngine implements Engine {
       sharedWindows: shared,
       startTime,
       maxPartialMatches: this.options.maxPartialMatches ?? DEFAULT_MAX_PARTIAL_MATCHES,
+      columnarAggregation: this.options.columnarAggregation ?? true,
       atStepEnd: (callback) => {
         this.stepEnd.push(callback);
       },

@@ -1,0 +1,163 @@
+/**
+ * A data window fused with the aggregation it feeds, for the most common statement shape:
+ * `select <group keys>, <aggregates> from S#win(...) [group by ...] [having ...]` over a
+ * length, time, length_batch or time_batch window (see physical/columnar-plan.ts for the
+ * exact conditions). The window keeps its events as columns (`ColumnarRing`): each entry's
+ * group and aggregate arguments, never the event, and a step is one call from window to
+ * output with no intermediate arrays.
+ *
+ * Rows are posted exactly as the window followed by AggregateGroupedOperator (row per
+ * group) or AggregateAllOperator (row for all) would post them: the window driver
+ * (columnar-windows.ts) names the entries entering and leaving in a step, and `post` does
+ * what those operators do with them. Grouped rows are built from the group's first event,
+ * which gives the same row as any event of the group since every plain column and the
+ * having clause read only group keys.
+ */
+import type { Row } from '../common/row.js';
+import type { EvalContext } from '../plan/expr.js';
+import { type AggregateLayout, GroupState } from './aggregation-state.js';
+import { type ColumnarArgument, ColumnarRing } from './columnar-ring.js';
+import type { GroupKeyFn } from './group-key.js';
+import type { Operator } from './operator.js';
+import type { RowBuilder } from './row-builder.js';
+
+const NO_EVENT: Row = Object.freeze({}) as Row;
+
+export class ColumnarAggregation {
+  readonly ring: ColumnarRing;
+  private readonly groups = new Map<unknown, GroupState>();
+  /** The single state without group by. */
+  private readonly all: GroupState | undefined;
+  /** Groups touched in the current step, in first-touch order (marked by `step`). */
+  private readonly changed: GroupState[] = [];
+  private step = 0;
+
+  constructor(
+    private readonly layout: AggregateLayout,
+    args: readonly ColumnarArgument[],
+    /** undefined without group by. */
+    private readonly groupKey: GroupKeyFn | undefined,
+    private readonly build: RowBuilder,
+    private readonly having: ((row: Row, ctx: EvalContext) => boolean) | undefined,
+    private readonly ctx: EvalContext,
+    private readonly needOld: boolean,
+    private readonly next: Operator,
+  ) {
+    this.ring = new ColumnarRing(args, groupKey !== undefined);
+    this.all = groupKey === undefined ? new GroupState(layout) : undefined;
+  }
+
+  /** Appends `row` to the window (its group found or created now); it enters the aggregates at `post`. */
+  push(row: Row, stamp: number): void {
+    this.ring.push(stamp, this.groupKey === undefined ? null : this.groupOf(row), row, this.ctx);
+  }
+
+  /**
+   * One causal step: the entries at positions [enterAt, enterAt + entering) enter and those
+   * at [leaveAt, leaveAt + leaving) leave (positions from the ring's oldest entry; leaving
+   * entries are usually already shifted out, at negative positions).
+   */
+  post(enterAt: number, entering: number, leaveAt: number, leaving: number): void {
+    if (this.all !== undefined) this.postAll(this.all, enterAt, entering, leaveAt, leaving);
+    else if (entering + leaving === 1) {
+      if (entering === 1) this.postOne(enterAt, true);
+      else this.postOne(leaveAt, false);
+    } else this.postGrouped(enterAt, entering, leaveAt, leaving);
+  }
+
+  private groupOf(row: Row): GroupState {
+    const key = (this.groupKey as GroupKeyFn)(row, this.ctx);
+    let state = this.groups.get(key);
+    if (state === undefined) {
+      state = new GroupState(this.layout, key);
+      state.firstEvent = row;
+      this.groups.set(key, state);
+    }
+    return state;
+  }
+
+  /** Row for all: the values before and after the step, one row each. */
+  private postAll(
+    state: GroupState,
+    enterAt: number,
+    entering: number,
+    leaveAt: number,
+    leaving: number,
+  ): void {
+    const ring = this.ring;
+    this.ctx.aggValues = state.values;
+    const oldRow = this.needOld ? this.rowFor(NO_EVENT) : null;
+    for (let i = 0; i < entering; i++) ring.enter(enterAt + i, state);
+    for (let i = 0; i < leaving; i++) ring.leave(leaveAt + i, state);
+    state.refresh();
+    const newRow = this.rowFor(NO_EVENT);
+    if (newRow !== null || oldRow !== null) {
+      this.next.onUpdate(newRow === null ? null : [newRow], oldRow === null ? null : [oldRow]);
+    }
+  }
+
+  /** The common sliding step: one entry in or out, one group. */
+  private postOne(position: number, entering: boolean): void {
+    const ring = this.ring;
+    const state = ring.groupAt(position);
+    const event = state.firstEvent as Row;
+    let oldRow: Row | null = null;
+    if (this.needOld) {
+      this.ctx.aggValues = state.values;
+      oldRow = this.rowFor(event);
+    }
+    if (entering) ring.enter(position, state);
+    else ring.leave(position, state);
+    this.ctx.aggValues = state.refresh();
+    const newRow = this.rowFor(event);
+    if (state.rows === 0) this.groups.delete(state.key);
+    if (newRow !== null || oldRow !== null) {
+      this.next.onUpdate(newRow === null ? null : [newRow], oldRow === null ? null : [oldRow]);
+    }
+  }
+
+  /** Row per group: one row per group an entry entered or left, in first-touch order. */
+  private postGrouped(enterAt: number, entering: number, leaveAt: number, leaving: number): void {
+    const ring = this.ring;
+    const changed = this.changed;
+    const step = ++this.step;
+    for (let i = 0; i < entering; i++) this.mark(ring.groupAt(enterAt + i), step);
+    for (let i = 0; i < leaving; i++) this.mark(ring.groupAt(leaveAt + i), step);
+    const ctx = this.ctx;
+    let oldRows: Row[] | null = null;
+    if (this.needOld) {
+      oldRows = [];
+      for (const state of changed) {
+        ctx.aggValues = state.values;
+        const row = this.rowFor(state.firstEvent as Row);
+        if (row !== null) oldRows.push(row);
+      }
+    }
+    for (let i = 0; i < entering; i++) ring.enter(enterAt + i, ring.groupAt(enterAt + i));
+    for (let i = 0; i < leaving; i++) ring.leave(leaveAt + i, ring.groupAt(leaveAt + i));
+    const newRows: Row[] = [];
+    for (const state of changed) {
+      ctx.aggValues = state.refresh();
+      const row = this.rowFor(state.firstEvent as Row);
+      if (row !== null) newRows.push(row);
+      if (state.rows === 0) this.groups.delete(state.key);
+    }
+    changed.length = 0;
+    const ins = newRows.length > 0 ? newRows : null;
+    const rem = oldRows !== null && oldRows.length > 0 ? oldRows : null;
+    if (ins !== null || rem !== null) this.next.onUpdate(ins, rem);
+  }
+
+  private mark(state: GroupState, step: number): void {
+    if (state.touchedInStep !== step) {
+      state.touchedInStep = step;
+      this.changed.push(state);
+    }
+  }
+
+  /** The output row for the values in `ctx.aggValues`, or null when having rejects it. */
+  private rowFor(event: Row): Row | null {
+    if (this.having !== undefined && !this.having(event, this.ctx)) return null;
+    return this.build(event, this.ctx);
+  }
+}

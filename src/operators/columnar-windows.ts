@@ -1,0 +1,158 @@
+/**
+ * The window half of a columnar aggregation: when entries enter and leave. Each driver
+ * reproduces its window's step rules exactly (windows/length.ts, time.ts, length-batch.ts,
+ * time-batch.ts and batch-flusher.ts; the same timers at the same times), but names ring
+ * positions instead of posting row arrays.
+ */
+import type { Row } from '../common/row.js';
+import { nextGridPoint } from '../windows/time-batch.js';
+import type { TimerId } from '../windows/window-def.js';
+import type { ColumnarAggregation } from './columnar-aggregation.js';
+
+export interface ColumnarWindowEnv {
+  now(): number;
+  schedule(due: number, onDue: (due: number) => void): TimerId;
+  readonly startTime: number;
+}
+
+/** A columnar window's parameters, as its window definition validated them. */
+export type ColumnarWindowSpec =
+  | { readonly kind: 'length'; readonly size: number }
+  | { readonly kind: 'time'; readonly ms: number }
+  | { readonly kind: 'length_batch'; readonly size: number }
+  | {
+      readonly kind: 'time_batch';
+      readonly ms: number;
+      readonly referencePoint: number | undefined;
+      readonly forceUpdate: boolean;
+      readonly startEager: boolean;
+    };
+
+export interface ColumnarWindow {
+  /** An event arrives (after the stream filter). */
+  accept(row: Row): void;
+  /** Events in the window, as DataWindow.size counts them. */
+  size(): number;
+}
+
+export function createColumnarWindow(
+  spec: ColumnarWindowSpec,
+  agg: ColumnarAggregation,
+  env: ColumnarWindowEnv,
+): ColumnarWindow {
+  switch (spec.kind) {
+    case 'length':
+      return lengthWindow(spec.size, agg);
+    case 'time':
+      return timeWindow(spec.ms, agg, env);
+    case 'length_batch':
+      return lengthBatchWindow(spec.size, agg);
+    case 'time_batch':
+      return timeBatchWindow(spec, agg, env);
+  }
+}
+
+/** Each arrival enters; beyond `size` the oldest leaves in the same step. */
+function lengthWindow(size: number, agg: ColumnarAggregation): ColumnarWindow {
+  const ring = agg.ring;
+  return {
+    accept(row) {
+      agg.push(row, 0);
+      if (ring.size > size) {
+        ring.shift(1);
+        agg.post(ring.size - 1, 1, -1, 1);
+      } else agg.post(ring.size - 1, 1, 0, 0);
+    },
+    size: () => ring.size,
+  };
+}
+
+/** An arrival at t enters at once and leaves at t + ms; one timer, for the oldest entry. */
+function timeWindow(ms: number, agg: ColumnarAggregation, env: ColumnarWindowEnv): ColumnarWindow {
+  const ring = agg.ring;
+  let timerArmed = false;
+  const arm = () => {
+    if (ring.size === 0 || timerArmed) return;
+    timerArmed = true;
+    env.schedule(ring.stampAt(0) + ms, expire);
+  };
+  const expire = (due: number) => {
+    timerArmed = false;
+    // `stamp + ms <= due`, as the window's own expiry (the timer's rounding).
+    let n = 0;
+    while (n < ring.size && ring.stampAt(n) + ms <= due) n++;
+    if (n > 0) {
+      ring.shift(n);
+      agg.post(0, 0, -n, n);
+    }
+    arm();
+  };
+  return {
+    accept(row) {
+      agg.push(row, env.now());
+      arm();
+      agg.post(ring.size - 1, 1, 0, 0);
+    },
+    size: () => ring.size,
+  };
+}
+
+/** Every `size` arrivals, the batch enters and the previous batch leaves. */
+function lengthBatchWindow(size: number, agg: ColumnarAggregation): ColumnarWindow {
+  const ring = agg.ring;
+  // The previous batch is the ring's first `previous` entries; the current one follows.
+  let previous = 0;
+  return {
+    accept(row) {
+      agg.push(row, 0);
+      if (ring.size - previous < size) return;
+      const left = previous;
+      ring.shift(left);
+      previous = size;
+      agg.post(0, size, -left, left);
+    },
+    size: () => ring.size - previous,
+  };
+}
+
+/**
+ * Flushes on a grid anchored at the reference point (default: the first arrival): the batch
+ * enters and the previous batch leaves; two empty intervals in a row stop the timer until
+ * the next arrival (see windows/time-batch.ts and BatchState).
+ */
+function timeBatchWindow(
+  spec: Extract<ColumnarWindowSpec, { kind: 'time_batch' }>,
+  agg: ColumnarAggregation,
+  env: ColumnarWindowEnv,
+): ColumnarWindow {
+  const ring = agg.ring;
+  let previous = 0;
+  let reference: number | undefined = spec.startEager ? env.startTime : spec.referencePoint;
+  let scheduled = false;
+  const schedule = () => {
+    scheduled = true;
+    env.schedule(nextGridPoint(env.now(), reference as number, spec.ms), onDue);
+  };
+  const onDue = () => {
+    scheduled = false;
+    const current = ring.size - previous;
+    const left = previous;
+    // Nothing entered and nothing to leave: stop until the next arrival.
+    if (current === 0 && left === 0 && !spec.forceUpdate) return;
+    ring.shift(left);
+    previous = current;
+    agg.post(0, current, -left, left);
+    schedule();
+  };
+  if (spec.startEager) schedule();
+  return {
+    accept(row) {
+      if (ring.size === previous) {
+        reference ??= env.now();
+        if (!scheduled) schedule();
+      }
+      agg.push(row, 0);
+    },
+    size: () => ring.size - previous,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * When a statement's window and aggregation can run fused, with the window kept as columns
+ * (operators/columnar-aggregation.ts). The window must feed nothing but the aggregation,
+ * and nothing may need the window's events themselves:
+ * - the aggregation is row-per-group (`grouped`) or row-for-all (`all`), not per event, not
+ *   reset per update, without order by;
+ * - its input is one unshared `#length`, `#time`, `#length_batch` or `#time_batch` window
+ *   over the stream (and its filter), with no `prior` buffer;
+ * - no aggregate keeps events (`first`, `last`, `window`), no expression uses `prev` or
+ *   `prior`, and a grouped having clause reads only group keys and aggregates (its rows are
+ *   built from the group's first event).
+ * Anything else runs on the general window and aggregation operators.
+ */
+import { lookupAggregate } from '../aggregates/registry.js';
+import type { ArgumentKind } from '../operators/columnar-ring.js';
+import type { ColumnarWindowSpec } from '../operators/columnar-windows.js';
+import type { BoundExpr } from '../plan/expr.js';
+import type { AggregateNode, LogicalPlan } from '../plan/logical-plan.js';
+import { forEachExpr } from '../plan/map-expr.js';
+import { readsUngrouped } from '../plan/reads-ungrouped.js';
+import { exprKey } from '../plan/simplify-expr.js';
+
+export interface ColumnarPlan {
+  readonly window: ColumnarWindowSpec;
+  /** How each computed aggregate's argument is stored, in layout order. */
+  readonly argumentKinds: readonly ArgumentKind[];
+  /** The window's source side (stream filter or event source); a Prune is skipped, as nothing is retained. */
+  readonly source: LogicalPlan;
+}
+
+export function columnarPlan(node: AggregateNode): ColumnarPlan | undefined {
+  if (node.mode !== 'grouped' && node.mode !== 'all') return undefined;
+  if (node.resetEachUpdate || node.orderBy.length > 0) return undefined;
+  const windowNode = node.input;
+  if (windowNode.kind !== 'Window' || windowNode.shareKey !== undefined) return undefined;
+  const [stage, ...more] = windowNode.stages;
+  if (stage === undefined || more.length > 0) return undefined;
+  const window = windowSpec(stage.def.name, stage.params);
+  if (window === undefined) return undefined;
+  let source = windowNode.input;
+  if (source.kind === 'Prune') source = source.input;
+  if (source.kind !== 'StreamFilter' && source.kind !== 'EventSource') return undefined;
+
+  const argumentKinds: ArgumentKind[] = [];
+  for (const call of node.aggregates) {
+    if (call.kind !== 'computed') continue;
+    if (lookupAggregate(call.fn)?.readsEvent === true) return undefined;
+    if (call.arg === undefined) argumentKinds.push('star');
+    else if (readsWindow(call.arg)) return undefined;
+    else argumentKinds.push(isNumber(call.arg.type) ? 'number' : 'any');
+  }
+  if (node.columns.some((c) => readsWindow(c.expr))) return undefined;
+  if (node.having !== undefined) {
+    if (readsWindow(node.having)) return undefined;
+    const keys = new Set(node.groupBy.map(exprKey));
+    if (node.mode === 'grouped' && readsUngrouped(node.having, keys)) return undefined;
+  }
+  return { window, argumentKinds, source };
+}
+
+function windowSpec(name: string, params: unknown): ColumnarWindowSpec | undefined {
+  switch (name) {
+    case 'length':
+    case 'length_batch':
+      return { kind: name, size: (params as { size: number }).size };
+    case 'time':
+      return { kind: 'time', ms: (params as { ms: number }).ms };
+    case 'time_batch': {
+      const p = params as Omit<Extract<ColumnarWindowSpec, { kind: 'time_batch' }>, 'kind'>;
+      return {
+        kind: 'time_batch',
+        ms: p.ms,
+        referencePoint: p.referencePoint,
+        forceUpdate: p.forceUpdate,
+        startEager: p.startEager,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isNumber(type: string): boolean {
+  return type === 'int' || type === 'long' || type === 'double';
+}
+
+/** Whether an expression reads the window's events by position (`prev`, `prior`). */
+function readsWindow(expr: BoundExpr): boolean {
+  let found = false;
+  forEachExpr(expr, (e) => {
+    if (e.kind === 'PrevRef' || e.kind === 'PriorRef') found = true;
+  });
+  return found;
+}
