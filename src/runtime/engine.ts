@@ -70,6 +70,11 @@ class WeirEngine implements Engine {
   private eventsProcessed = 0;
   private lateEvents = 0;
   private unnamedCount = 0;
+  /**
+   * The type the last `send` named: a stream of events of one type (the common case) skips
+   * the map lookup, which costs as much as the rest of routing a filtered-out event.
+   */
+  private lastType: EventType | undefined;
   private readonly deliverBuffered = (e: { type: string; row: Row; timestamp: number }) =>
     this.process(this.router(e.type), e.row, e.timestamp);
 
@@ -88,6 +93,7 @@ class WeirEngine implements Engine {
       firstIndex: this.unnamedCount,
     });
     this.unnamedCount += compiled.analyzed.statements.length;
+    this.lastType = undefined;
     for (const schema of compiled.analyzed.schemas) {
       this.types.set(schema.name, {
         schema,
@@ -189,11 +195,14 @@ class WeirEngine implements Engine {
   }
 
   private eventType(type: string): EventType {
+    const last = this.lastType;
+    if (last !== undefined && last.schema.name === type) return last;
     const eventType = this.types.get(type);
     if (eventType === undefined) {
       const known = [...this.types.keys()].join(', ') || 'none declared';
       throw new WeirError('runtime/unknown-event-type', `Unknown event type '${type}' (known: ${known})`);
     }
+    this.lastType = eventType;
     return eventType;
   }
 

@@ -23,7 +23,26 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `'${value}' (a string)` : `${JSON.stringify(value)} (${typeof value})`;
 }
 
+/**
+ * Normalizers are shared by every engine declaring the same schema: the generated code is
+ * pure, and one function object keeps `send`'s call site monomorphic (so it inlines the
+ * copy) when a process runs several engines, as tests and benchmarks do.
+ */
+const cache = new Map<string, Normalizer>();
+const CACHE_LIMIT = 1_000;
+
 export function makeNormalizer(schema: EventSchema): Normalizer {
+  const key = JSON.stringify([schema.name, schema.open, [...schema.properties]]);
+  let normalize = cache.get(key);
+  if (normalize === undefined) {
+    normalize = generateNormalizer(schema);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, normalize);
+  }
+  return normalize;
+}
+
+function generateNormalizer(schema: EventSchema): Normalizer {
   const fail = (property: string, type: string, value: unknown): never => {
     throw new WeirError(
       'runtime/invalid-event',

@@ -51,8 +51,13 @@ export class TimerQueue {
    * longer live, so cancelling it later is a no-op. The caller runs it: `timer.run(timer.due)`.
    */
   popDue(time: number): Timer | undefined {
+    // Split so the common answer (nothing due) is small enough to inline into every send.
     const first = this.heap[0];
     if (first === undefined || (first.due > time && first.live)) return undefined;
+    return this.popDueSlow(time);
+  }
+
+  private popDueSlow(time: number): Timer | undefined {
     this.dropCancelled();
     const top = this.heap[0];
     if (top === undefined || top.due > time) return undefined;
