@@ -121,20 +121,33 @@ export class ColumnarAggregation {
     const ring = this.ring;
     const changed = this.changed;
     const step = ++this.step;
-    for (let i = 0; i < entering; i++) this.mark(ring.groupAt(enterAt + i), step);
-    for (let i = 0; i < leaving; i++) this.mark(ring.groupAt(leaveAt + i), step);
     const ctx = this.ctx;
     let oldRows: Row[] | null = null;
     if (this.needOld) {
+      // The remove stream needs every changed group's values from before the step.
+      for (let i = 0; i < entering; i++) this.mark(ring.groupAt(enterAt + i), step);
+      for (let i = 0; i < leaving; i++) this.mark(ring.groupAt(leaveAt + i), step);
       oldRows = [];
       for (const state of changed) {
         ctx.aggValues = state.values;
         const row = this.rowFor(state.firstEvent as Row);
         if (row !== null) oldRows.push(row);
       }
+      for (let i = 0; i < entering; i++) ring.enter(enterAt + i, ring.groupAt(enterAt + i));
+      for (let i = 0; i < leaving; i++) ring.leave(leaveAt + i, ring.groupAt(leaveAt + i));
+    } else {
+      // Without it, each entry marks its group and updates it in one pass.
+      for (let i = 0; i < entering; i++) {
+        const state = ring.groupAt(enterAt + i);
+        this.mark(state, step);
+        ring.enter(enterAt + i, state);
+      }
+      for (let i = 0; i < leaving; i++) {
+        const state = ring.groupAt(leaveAt + i);
+        this.mark(state, step);
+        ring.leave(leaveAt + i, state);
+      }
     }
-    for (let i = 0; i < entering; i++) ring.enter(enterAt + i, ring.groupAt(enterAt + i));
-    for (let i = 0; i < leaving; i++) ring.leave(leaveAt + i, ring.groupAt(leaveAt + i));
     const newRows: Row[] = [];
     for (const state of changed) {
       ctx.aggValues = state.refresh();
