@@ -42,8 +42,10 @@ export class ColumnarAggregation {
     private readonly ctx: EvalContext,
     private readonly needOld: boolean,
     private readonly next: Operator,
+    /** Whether entries keep their arrival time (windows that expire by time). */
+    stamped: boolean,
   ) {
-    this.ring = new ColumnarRing(args, groupKey !== undefined);
+    this.ring = new ColumnarRing(args, groupKey !== undefined, stamped);
     this.all = groupKey === undefined ? new GroupState(layout) : undefined;
   }
 

@@ -39,29 +39,34 @@ interface Lane {
 
 class NumberLane implements Lane {
   readonly values: Float64Array;
-  readonly nulls: Uint8Array;
+  /** Allocated at the first null: most streams have none, and each array is another cache line to touch. */
+  private nulls: Uint8Array | undefined;
   constructor(capacity: number) {
     this.values = new Float64Array(capacity);
-    this.nulls = new Uint8Array(capacity);
   }
   set(slot: number, value: unknown): void {
     if (typeof value === 'number') {
       this.values[slot] = value;
-      this.nulls[slot] = 0;
-    } else this.nulls[slot] = 1;
+      if (this.nulls !== undefined) this.nulls[slot] = 0;
+    } else {
+      this.nulls ??= new Uint8Array(this.values.length);
+      this.nulls[slot] = 1;
+    }
   }
   isNull(slot: number): boolean {
-    return this.nulls[slot] === 1;
+    return this.nulls !== undefined && this.nulls[slot] === 1;
   }
   get(slot: number): unknown {
     return this.values[slot];
   }
   resized(capacity: number, from: NumberLane, head: number, count: number, mask: number): Lane {
     const lane = new NumberLane(capacity);
+    const nulls = from.nulls;
+    if (nulls !== undefined) lane.nulls = new Uint8Array(capacity);
     for (let i = 0; i < count; i++) {
       const at = (head + i) & mask;
       lane.values[i] = from.values[at] as number;
-      lane.nulls[i] = from.nulls[at] as number;
+      if (nulls !== undefined) (lane.nulls as Uint8Array)[i] = nulls[at] as number;
     }
     return lane;
   }
@@ -114,7 +119,8 @@ function newLane(kind: ArgumentKind, capacity: number): Lane {
 }
 
 export class ColumnarRing {
-  private stamps = new Float64Array(INITIAL_CAPACITY);
+  /** Arrival stamps, for windows that expire by time (undefined for the others). */
+  private stamps: Float64Array | undefined;
   /** Each entry's group; undefined without group by (one state for all). */
   private groups: (GroupState | null)[] | undefined;
   private lanes: Lane[];
@@ -123,7 +129,8 @@ export class ColumnarRing {
   private head = 0;
   private count = 0;
 
-  constructor(args: readonly ColumnarArgument[], grouped: boolean) {
+  constructor(args: readonly ColumnarArgument[], grouped: boolean, stamped: boolean) {
+    if (stamped) this.stamps = new Float64Array(INITIAL_CAPACITY);
     this.fns = args.map((a) => a.fn);
     this.lanes = args.map((a) => newLane(a.kind, INITIAL_CAPACITY));
     this.groups = grouped ? new Array(INITIAL_CAPACITY).fill(null) : undefined;
@@ -133,11 +140,11 @@ export class ColumnarRing {
     return this.count;
   }
 
-  /** Appends an entry: its stamp, its group, and its arguments evaluated on `row`. */
+  /** Appends an entry: its stamp (ignored when unstamped), its group, and its arguments evaluated on `row`. */
   push(stamp: number, group: GroupState | null, row: Row, ctx: EvalContext): void {
     if (this.count > this.mask) this.grow();
     const slot = (this.head + this.count) & this.mask;
-    this.stamps[slot] = stamp;
+    if (this.stamps !== undefined) this.stamps[slot] = stamp;
     if (this.groups !== undefined) this.groups[slot] = group;
     const fns = this.fns;
     const lanes = this.lanes;
@@ -160,7 +167,7 @@ export class ColumnarRing {
 
   /** Position relative to the current oldest entry; negative positions reach shifted entries. */
   stampAt(position: number): number {
-    return this.stamps[(this.head + position) & this.mask] as number;
+    return (this.stamps as Float64Array)[(this.head + position) & this.mask] as number;
   }
 
   groupAt(position: number): GroupState {
@@ -194,9 +201,12 @@ export class ColumnarRing {
   private grow(): void {
     const capacity = (this.mask + 1) * 2;
     const { head, count, mask } = this;
-    const stamps = new Float64Array(capacity);
-    for (let i = 0; i < count; i++) stamps[i] = this.stamps[(head + i) & mask] as number;
-    this.stamps = stamps;
+    const old = this.stamps;
+    if (old !== undefined) {
+      const stamps = new Float64Array(capacity);
+      for (let i = 0; i < count; i++) stamps[i] = old[(head + i) & mask] as number;
+      this.stamps = stamps;
+    }
     if (this.groups !== undefined) {
       const groups = new Array<GroupState | null>(capacity).fill(null);
       for (let i = 0; i < count; i++) groups[i] = this.groups[(head + i) & mask] as GroupState | null;

@@ -249,7 +249,18 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           fn: c.arg,
           kind: columnar.argumentKinds[i] as ArgumentKind,
         }));
-        const agg = new ColumnarAggregation(layout, args, groupKey, build, having, s.ctx, s.needOld, next);
+        const stamped = columnar.window.kind === 'time';
+        const agg = new ColumnarAggregation(
+          layout,
+          args,
+          groupKey,
+          build,
+          having,
+          s.ctx,
+          s.needOld,
+          next,
+          stamped,
+        );
         const window = createColumnarWindow(columnar.window, agg, s.env);
         s.sizes.push(window.size);
         s.aggregating = true;
