@@ -1,5 +1,5 @@
 /** count(*) counts rows; count(x) counts non-null values. Invertible. */
-import type { AggregateDef } from './aggregate-def.js';
+import type { AggregateDef, Aggregator } from './aggregate-def.js';
 
 export const count: AggregateDef = {
   name: 'count',
@@ -9,16 +9,18 @@ export const count: AggregateDef = {
   invertible: true,
   seesNulls: false,
   resultType: () => 'long',
-  create() {
-    let n = 0;
-    return {
-      add: () => {
-        n++;
-      },
-      remove: () => {
-        n--;
-      },
-      value: () => n,
-    };
-  },
+  create: () => new Count(),
 };
+
+class Count implements Aggregator {
+  private n = 0;
+  add(): void {
+    this.n++;
+  }
+  remove(): void {
+    this.n--;
+  }
+  value(): unknown {
+    return this.n;
+  }
+}

@@ -2,7 +2,7 @@
  * min/max for windows that evict in arrival order: the planner substitutes these for `min`
  * and `max` (same results, O(1) amortised) when every removal is the oldest event.
  */
-import type { AggregateDef } from './aggregate-def.js';
+import type { AggregateDef, Aggregator } from './aggregate-def.js';
 import { max, min } from './min-max.js';
 import { MonotonicDeque } from './state/monotonic-deque.js';
 import type { Comparable } from './state/order-statistic-tree.js';
@@ -11,15 +11,14 @@ function fifo(base: AggregateDef, kind: 'min' | 'max'): AggregateDef {
   return {
     ...base,
     doc: `${base.doc} (FIFO windows: monotonic deque)`,
-    create() {
-      const deque = new MonotonicDeque(kind);
-      return {
-        add: (v) => deque.add(v as Comparable),
-        remove: (v) => deque.removeOldest(v as Comparable),
-        value: () => deque.value(),
-      };
-    },
+    create: () => new FifoExtreme(kind),
   };
+}
+
+class FifoExtreme extends MonotonicDeque implements Aggregator {
+  remove(value: unknown): void {
+    this.removeOldest(value as Comparable);
+  }
 }
 
 export const fifoMin = fifo(min, 'min');

@@ -1,5 +1,5 @@
 /** median(x): the middle of the ordered values (the mean of the two middle ones for an even count). */
-import type { AggregateDef } from './aggregate-def.js';
+import type { AggregateDef, Aggregator } from './aggregate-def.js';
 import { ONE_ARG, requireNumeric } from './numeric-args.js';
 import { OrderedNumbers } from './state/ordered-numbers.js';
 
@@ -14,17 +14,17 @@ export const median: AggregateDef = {
     requireNumeric('median', types);
     return 'double';
   },
-  create() {
-    const tree = new OrderedNumbers();
-    return {
-      add: (v) => tree.add(v as number),
-      remove: (v) => tree.delete(v as number),
-      value() {
-        const n = tree.size;
-        if (n === 0) return null;
-        const lo = tree.kth((n - 1) >> 1) as number;
-        return n % 2 === 1 ? lo : (lo + (tree.kth(n >> 1) as number)) / 2;
-      },
-    };
-  },
+  create: () => new Median(),
 };
+
+class Median extends OrderedNumbers implements Aggregator {
+  remove(value: unknown): void {
+    this.delete(value as number);
+  }
+  value(): unknown {
+    const n = this.size;
+    if (n === 0) return null;
+    const lo = this.kth((n - 1) >> 1) as number;
+    return n % 2 === 1 ? lo : (lo + (this.kth(n >> 1) as number)) / 2;
+  }
+}

@@ -1,5 +1,5 @@
 /** sum(x): compensated (Neumaier) running sum; null when no value is aggregated. Invertible. */
-import type { AggregateDef } from './aggregate-def.js';
+import type { AggregateDef, Aggregator } from './aggregate-def.js';
 import { ONE_ARG, requireNumeric } from './numeric-args.js';
 import { CompensatedSum } from './state/compensated-sum.js';
 
@@ -14,12 +14,11 @@ export const sum: AggregateDef = {
     const t = requireNumeric('sum', types);
     return t === 'int' || t === 'long' ? 'long' : 'double';
   },
-  create() {
-    const s = new CompensatedSum();
-    return {
-      add: (v) => s.add(v as number),
-      remove: (v) => s.remove(v as number),
-      value: () => (s.count === 0 ? null : s.value),
-    };
-  },
+  create: () => new Sum(),
 };
+
+class Sum extends CompensatedSum implements Aggregator {
+  value(): unknown {
+    return this.count === 0 ? null : this.total;
+  }
+}

@@ -23,7 +23,7 @@ export class CompensatedSum {
     this.accumulate(-x);
   }
 
-  get value(): number {
+  get total(): number {
     return this.sum + this.compensation;
   }
 
