@@ -29,8 +29,8 @@ export interface ColumnarArgument {
 }
 
 interface Lane {
-  /** Stores the value of entry `slot`; returns nothing. */
-  set(slot: number, value: unknown): void;
+  /** Stores the argument's value for `row` as entry `slot`. */
+  write(slot: number, row: Row, ctx: EvalContext): void;
   /** Whether entry `slot` holds null (skipped by every columnar aggregate). */
   isNull(slot: number): boolean;
   get(slot: number): unknown;
@@ -41,10 +41,14 @@ class NumberLane implements Lane {
   readonly values: Float64Array;
   /** Allocated at the first null: most streams have none, and each array is another cache line to touch. */
   private nulls: Uint8Array | undefined;
-  constructor(capacity: number) {
+  constructor(
+    private readonly fn: CompiledExpr,
+    capacity: number,
+  ) {
     this.values = new Float64Array(capacity);
   }
-  set(slot: number, value: unknown): void {
+  write(slot: number, row: Row, ctx: EvalContext): void {
+    const value = this.fn(row, ctx);
     if (typeof value === 'number') {
       this.values[slot] = value;
       if (this.nulls !== undefined) this.nulls[slot] = 0;
@@ -60,7 +64,7 @@ class NumberLane implements Lane {
     return this.values[slot];
   }
   resized(capacity: number, from: NumberLane, head: number, count: number, mask: number): Lane {
-    const lane = new NumberLane(capacity);
+    const lane = new NumberLane(this.fn, capacity);
     const nulls = from.nulls;
     if (nulls !== undefined) lane.nulls = new Uint8Array(capacity);
     for (let i = 0; i < count; i++) {
@@ -74,10 +78,14 @@ class NumberLane implements Lane {
 
 class AnyLane implements Lane {
   readonly values: unknown[];
-  constructor(capacity: number) {
+  constructor(
+    private readonly fn: CompiledExpr,
+    capacity: number,
+  ) {
     this.values = new Array(capacity).fill(null);
   }
-  set(slot: number, value: unknown): void {
+  write(slot: number, row: Row, ctx: EvalContext): void {
+    const value = this.fn(row, ctx);
     this.values[slot] = value === undefined ? null : value;
   }
   isNull(slot: number): boolean {
@@ -87,7 +95,7 @@ class AnyLane implements Lane {
     return this.values[slot];
   }
   resized(capacity: number, from: AnyLane, head: number, count: number, mask: number): Lane {
-    const lane = new AnyLane(capacity);
+    const lane = new AnyLane(this.fn, capacity);
     for (let i = 0; i < count; i++) lane.values[i] = from.values[(head + i) & mask];
     return lane;
   }
@@ -95,7 +103,7 @@ class AnyLane implements Lane {
 
 /** `count(*)`: nothing to store; every entry counts. */
 class StarLane implements Lane {
-  set(): void {}
+  write(): void {}
   isNull(): boolean {
     return false;
   }
@@ -107,15 +115,9 @@ class StarLane implements Lane {
   }
 }
 
-function newLane(kind: ArgumentKind, capacity: number): Lane {
-  switch (kind) {
-    case 'number':
-      return new NumberLane(capacity);
-    case 'any':
-      return new AnyLane(capacity);
-    case 'star':
-      return new StarLane();
-  }
+function newLane({ fn, kind }: ColumnarArgument, capacity: number): Lane {
+  if (fn === undefined || kind === 'star') return new StarLane();
+  return kind === 'number' ? new NumberLane(fn, capacity) : new AnyLane(fn, capacity);
 }
 
 export class ColumnarRing {
@@ -124,15 +126,13 @@ export class ColumnarRing {
   /** Each entry's group; undefined without group by (one state for all). */
   private groups: (GroupState | null)[] | undefined;
   private lanes: Lane[];
-  private readonly fns: (CompiledExpr | undefined)[];
   private mask = INITIAL_CAPACITY - 1;
   private head = 0;
   private count = 0;
 
   constructor(args: readonly ColumnarArgument[], grouped: boolean, stamped: boolean) {
     if (stamped) this.stamps = new Float64Array(INITIAL_CAPACITY);
-    this.fns = args.map((a) => a.fn);
-    this.lanes = args.map((a) => newLane(a.kind, INITIAL_CAPACITY));
+    this.lanes = args.map((a) => newLane(a, INITIAL_CAPACITY));
     this.groups = grouped ? new Array(INITIAL_CAPACITY).fill(null) : undefined;
   }
 
@@ -146,12 +146,8 @@ export class ColumnarRing {
     const slot = (this.head + this.count) & this.mask;
     if (this.stamps !== undefined) this.stamps[slot] = stamp;
     if (this.groups !== undefined) this.groups[slot] = group;
-    const fns = this.fns;
     const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const fn = fns[i];
-      (lanes[i] as Lane).set(slot, fn === undefined ? true : fn(row, ctx));
-    }
+    for (let i = 0; i < lanes.length; i++) (lanes[i] as Lane).write(slot, row, ctx);
     this.count++;
   }
 

@@ -75,6 +75,8 @@ class WeirEngine implements Engine {
    * the map lookup, which costs as much as the rest of routing a filtered-out event.
    */
   private lastType: EventType | undefined;
+  /** Engine time for listener contexts; statements start with the clock, so it is set whenever they deliver. */
+  private readonly now = (): number => this.clock ?? 0;
   private readonly deliverBuffered = (e: { type: string; row: Row; timestamp: number }) =>
     this.process(this.router(e.type), e.row, e.timestamp);
 
@@ -155,11 +157,11 @@ class WeirEngine implements Engine {
     };
     const physical = planOperators(plan, env, handle);
     for (const entry of physical.entries) this.router(entry.stream).add(entry);
+    handle.clock = this.now;
     handle.internals = {
       windowSize: physical.windowSize,
       droppedPartialMatches: physical.droppedPartialMatches,
       eventsIn: physical.eventsIn,
-      now: () => this.clock ?? startTime,
       undeploy: () => {
         for (const entry of physical.entries) this.routers.get(entry.stream)?.remove(entry);
         this.handles.delete(handle.name);
