@@ -11,7 +11,7 @@ import type { ColumnarAggregation } from './columnar-aggregation.js';
 
 export interface ColumnarWindowEnv {
   now(): number;
-  schedule(due: number, onDue: (due: number) => void): TimerId;
+  schedule(due: number, onDue: (due: number) => void, spent?: TimerId): TimerId;
   readonly startTime: number;
 }
 
@@ -71,10 +71,11 @@ function lengthWindow(size: number, agg: ColumnarAggregation): ColumnarWindow {
 function timeWindow(ms: number, agg: ColumnarAggregation, env: ColumnarWindowEnv): ColumnarWindow {
   const ring = agg.ring;
   let timerArmed = false;
+  let timer: TimerId | undefined;
   const arm = () => {
     if (ring.size === 0 || timerArmed) return;
     timerArmed = true;
-    env.schedule(ring.stampAt(0) + ms, expire);
+    timer = env.schedule(ring.stampAt(0) + ms, expire, timer);
   };
   const expire = (due: number) => {
     timerArmed = false;

@@ -45,7 +45,8 @@ import { createMatchRecognizeRuntime, createPatternSourceRuntime } from './patte
 /** What a running statement needs from the engine. */
 export interface PhysicalEnv {
   now(): number;
-  schedule(due: number, onDue: (due: number) => void): TimerId;
+  /** `spent`: this owner's timer that has fired, reused when possible (no allocation per re-arm). */
+  schedule(due: number, onDue: (due: number) => void, spent?: TimerId): TimerId;
   cancel(id: TimerId): void;
   /** Rows a statement inserts into a stream, each routed as its own event. */
   insert(stream: string, rows: Row[]): void;
@@ -402,7 +403,7 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
     node.stages.map((st) => ({ def: st.def, params: st.params })),
     {
       now: () => s.env.now(),
-      schedule: (due, onDue) => s.env.schedule(due, onDue),
+      schedule: (due, onDue, spent) => s.env.schedule(due, onDue, spent),
       cancel: (id) => s.env.cancel(id),
       emit: (ins, rem) => {
         for (let i = 0; i < outputs.length; i++) (outputs[i] as Operator).onUpdate(ins, rem);

@@ -23,7 +23,7 @@ import { type Normalizer, makeNormalizer } from './event-normalizer.js';
 import { EventTimeBuffer } from './event-time-buffer.js';
 import { Statement } from './statement-handle.js';
 import { StreamRouter } from './stream-router.js';
-import { type Timer, TimerQueue } from './timer-queue.js';
+import { Timer, TimerQueue } from './timer-queue.js';
 
 /** Default cap on live partial matches per pattern statement. */
 const DEFAULT_MAX_PARTIAL_MATCHES = 1_000_000;
@@ -137,7 +137,12 @@ class WeirEngine implements Engine {
       now: () => this.clock ?? startTime,
       // An undeployed statement schedules nothing more, so its timers (pattern repeats,
       // window expiries) run out instead of firing forever; its output is already muted.
-      schedule: (due, onDue) => (handle.isAlive ? this.timers.schedule(due, onDue) : { due }),
+      schedule: (due, onDue, spent) => {
+        if (!handle.isAlive) return { due };
+        return spent instanceof Timer
+          ? this.timers.reschedule(spent, due, onDue)
+          : this.timers.schedule(due, onDue);
+      },
       cancel: (id) => this.timers.cancel(id as Timer),
       insert: (stream, rows) => {
         for (const row of rows) this.insertQueue.push({ stream, row });
@@ -260,14 +265,16 @@ class WeirEngine implements Engine {
     for (;;) {
       const timer = this.timers.popDue(time);
       if (timer === undefined) return;
-      if (timer.due > (this.clock as number)) this.clock = timer.due;
-      timer.run(timer.due);
+      // Read before running: the callback may re-arm this very timer object (reschedule).
+      const due = timer.due;
+      if (due > (this.clock as number)) this.clock = due;
+      timer.run(due);
       // Timers due at one instant are one step (Esper runs every schedule callback due, then
       // the events they inserted): two batch windows of a join flushing together are joined
       // once, and an insert-into event produced at that instant waits for the step to end.
       // With nothing deferred there is nothing to wait for (and no need to look ahead).
       if (this.stepEnd.length === 0 && this.insertQueue.length === 0) continue;
-      if (this.timers.peekDue() === timer.due) continue;
+      if (this.timers.peekDue() === due) continue;
       this.endStep();
       this.drainInserts();
     }

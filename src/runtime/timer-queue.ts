@@ -10,10 +10,12 @@ export type TimerCallback = (due: number) => void;
 export class Timer {
   /** False once cancelled or fired. */
   live = true;
+  /** True while the heap holds it (a cancelled timer stays until it reaches the top). */
+  queued = true;
 
   constructor(
-    readonly due: number,
-    readonly seq: number,
+    public due: number,
+    public seq: number,
     readonly run: TimerCallback,
   ) {}
 }
@@ -28,6 +30,21 @@ export class TimerQueue {
     this.live++;
     this.push(timer);
     return timer;
+  }
+
+  /**
+   * Schedules `callback` at `due`, reusing `spent` when it is a timer of the same callback that
+   * has fired: an owner re-arming one timer per expiry (a time window) then allocates nothing.
+   */
+  reschedule(spent: Timer, due: number, callback: TimerCallback): Timer {
+    if (spent.queued || spent.run !== callback) return this.schedule(due, callback);
+    spent.due = due;
+    spent.seq = this.nextSeq++;
+    spent.live = true;
+    spent.queued = true;
+    this.live++;
+    this.push(spent);
+    return spent;
   }
 
   cancel(timer: Timer): void {
@@ -63,12 +80,16 @@ export class TimerQueue {
     if (top === undefined || top.due > time) return undefined;
     this.pop();
     top.live = false;
+    top.queued = false;
     this.live--;
     return top;
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && !(this.heap[0] as Timer).live) this.pop();
+    while (this.heap.length > 0 && !(this.heap[0] as Timer).live) {
+      (this.heap[0] as Timer).queued = false;
+      this.pop();
+    }
   }
 
   private less(a: Timer, b: Timer): boolean {

@@ -4,7 +4,7 @@
  * timer is pending (for the oldest event), re-armed as events expire.
  */
 import { RowDeque, relativeIn } from './row-deque.js';
-import type { WindowDef } from './window-def.js';
+import type { TimerId, WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
 
 export const timeWindow: WindowDef<{ ms: number }> = {
@@ -21,11 +21,12 @@ export const timeWindow: WindowDef<{ ms: number }> = {
     // Each row's stamp is its arrival time.
     const rows = new RowDeque();
     let timerArmed = false;
+    let timer: TimerId | undefined;
     const arm = () => {
       const oldest = rows.peekStamp();
       if (oldest === undefined || timerArmed) return;
       timerArmed = true;
-      ctx.schedule(oldest + ms, expire);
+      timer = ctx.schedule(oldest + ms, expire, timer);
     };
     const expire = (due: number) => {
       timerArmed = false;

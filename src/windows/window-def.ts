@@ -59,8 +59,10 @@ export interface WindowContext {
   /**
    * Calls `onDue(due)` when the clock reaches `due` (before any event with a later timestamp,
    * with the clock set to `due`). Timers with equal due times fire in scheduling order.
+   * `spent`: a timer this window scheduled earlier with the same callback and that has fired;
+   * the engine may reuse it rather than allocate a new one.
    */
-  schedule(due: number, onDue: (due: number) => void): TimerId;
+  schedule(due: number, onDue: (due: number) => void, spent?: TimerId): TimerId;
   cancel(id: TimerId): void;
   /** Posts one causal step downstream; null for an absent side. Never call with both sides empty. */
   emit(inserted: Row[] | null, removed: Row[] | null): void;

@@ -26,6 +26,33 @@ describe('TimerQueue', () => {
     expect(q.size).toBe(0);
   });
 
+  it('reschedule reuses a fired timer of the same callback, never one still queued or of another callback', () => {
+    const q = new TimerQueue();
+    const fired: string[] = [];
+    const tick = (due: number) => fired.push(`tick@${due}`);
+    const first = q.schedule(10, tick);
+    const other = q.schedule(15, () => fired.push('other'));
+    // Still queued: a new timer.
+    expect(q.reschedule(first, 12, tick)).not.toBe(first);
+    const popped = q.popDue(10);
+    expect(popped).toBe(first);
+    popped?.run(popped.due);
+    // Fired: the same object comes back, queued after the timer already due at 15.
+    const again = q.reschedule(first, 15, tick);
+    expect(again).toBe(first);
+    // Another callback: not reused.
+    expect(q.reschedule(first, 40, () => {})).not.toBe(first);
+    // A live timer ahead keeps the cancelled one in the heap.
+    q.schedule(25, tick);
+    const cancelled = q.schedule(30, tick);
+    q.cancel(cancelled);
+    for (let t = q.popDue(20); t !== undefined; t = q.popDue(20)) t.run(t.due);
+    expect(fired).toEqual(['tick@10', 'tick@12', 'other', 'tick@15']);
+    expect(other.live).toBe(false);
+    // Cancelled and still in the heap: not reused.
+    expect(q.reschedule(cancelled, 50, tick)).not.toBe(cancelled);
+  });
+
   it('matches a sorted reference on random schedules and cancellations', () => {
     fc.assert(
       fc.property(
