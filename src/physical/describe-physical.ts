@@ -98,8 +98,20 @@ function fusedNames(nodes: readonly LogicalPlan[]): Map<LogicalPlan, string | un
   return names;
 }
 
+/** planOperators builds no operator for `select *` in arrival order straight into the output. */
+function isPassThrough(node: LogicalPlan, parent: LogicalPlan | undefined): boolean {
+  return (
+    node.kind === 'Project' &&
+    node.columns === undefined &&
+    node.orderBy.length === 0 &&
+    parent?.kind === 'Output'
+  );
+}
+
 export function describePhysical(stmt: StatementPlan): string {
-  const nodes = chain(stmt.root).reverse();
+  const nodes = chain(stmt.root)
+    .reverse()
+    .filter((n, i, all) => !isPassThrough(n, all[i + 1]));
   const fused = fusedNames(nodes);
   return nodes
     .filter((n) => !fused.has(n) || fused.get(n) !== undefined)

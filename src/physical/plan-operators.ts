@@ -254,6 +254,12 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       buildDown(node.input, new DistinctOperator(next), s);
       return;
     case 'Project': {
+      // `select *` in arrival order straight into the output passes the events on unchanged:
+      // no operator at all (the output drops empty sides and the side its selector does not post).
+      if (node.columns === undefined && node.orderBy.length === 0 && next instanceof OutputOperator) {
+        buildDown(node.input, next, s);
+        return;
+      }
       const [newSink, oldSink] = sinks(node.orderBy);
       const build = node.columns === undefined ? undefined : compileColumns(node.columns);
       buildDown(node.input, new ProjectOperator(build, s.ctx, newSink, oldSink, s.needOld, next), s);
