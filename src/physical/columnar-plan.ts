@@ -6,7 +6,7 @@
  *   reset per update, without order by;
  * - its input is one unshared `#length`, `#time`, `#length_batch` or `#time_batch` window
  *   over the stream (and its filter), with no `prior` buffer;
- * - no aggregate keeps events (`first`, `last`, `window`), no expression uses `prev` or
+ * - no aggregate keeps events or sees nulls (`first`, `last`, `window`), no expression uses `prev` or
  *   `prior`, and a grouped having clause reads only group keys and aggregates (its rows are
  *   built from the group's first event).
  * Anything else runs on the general window and aggregation operators.
@@ -44,7 +44,9 @@ export function columnarPlan(node: AggregateNode): ColumnarPlan | undefined {
   const argumentKinds: ArgumentKind[] = [];
   for (const call of node.aggregates) {
     if (call.kind !== 'computed') continue;
-    if (lookupAggregate(call.fn)?.readsEvent === true) return undefined;
+    const def = lookupAggregate(call.fn);
+    // The ring skips null arguments for every aggregate, as all but the event-keeping ones do.
+    if (def === undefined || def.readsEvent === true || def.seesNulls) return undefined;
     if (call.arg === undefined) argumentKinds.push('star');
     else if (readsWindow(call.arg)) return undefined;
     else argumentKinds.push(isNumber(call.arg.type) ? 'number' : 'any');
