@@ -274,22 +274,18 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
       const columnar = s.env.columnarAggregation ? columnarPlan(node) : undefined;
       if (columnar !== undefined) {
-        const args = layout.computed.map((c, i) => ({
-          fn: c.arg,
-          kind: columnar.argumentKinds[i] as ArgumentKind,
-        }));
-        const stamped = columnar.window.kind === 'time';
         const agg = new ColumnarAggregation(
           layout,
-          args,
+          layout.computed.map((c, i) => ({ fn: c.arg, kind: columnar.argumentKinds[i] as ArgumentKind })),
           groupKey,
           build,
           having,
           s.ctx,
           s.needOld,
           next,
-          stamped,
+          columnar.window.kind === 'time',
         );
+        // The window and the aggregation are one operator: events reach it from the source side.
         const window = createColumnarWindow(columnar.window, agg, s.env);
         s.sizes.push(window.size);
         s.aggregating = true;
