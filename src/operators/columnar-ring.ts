@@ -4,7 +4,7 @@
  * (evaluated once, on arrival). No event object is retained, so the scavenger has nothing
  * per event to copy and promote: with row objects in a 30-second window that copying was
  * the largest single cost of the sliding workloads. Numeric arguments live in a
- * Float64Array with a null flag per entry; others in a plain array.
+ * Float64Array (with null flags, allocated at the first null); others in a plain array.
  *
  * A FIFO over power-of-two arrays that double when full. Positions are counted from the
  * oldest entry (0). `shift` only moves the head: a shifted entry's values stay readable
