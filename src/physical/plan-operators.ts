@@ -292,36 +292,18 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         buildSource(columnar.source, window.accept, s);
         return;
       }
+      // The row-per-event and row-per-group operators take the same arguments after the key.
+      const perGroupArgs = [build, having, s.ctx, newSink, oldSink, s.needOld, next] as const;
       const create = (): Operator => {
         switch (node.mode) {
           case 'all':
             return new AggregateAllOperator(layout, build, having, s.ctx, s.needOld, next);
           case 'mixed':
           case 'grouped-mixed':
-            return new AggregateMixedOperator(
-              layout,
-              groupKey,
-              build,
-              having,
-              s.ctx,
-              newSink,
-              oldSink,
-              s.needOld,
-              next,
-            );
+            return new AggregateMixedOperator(layout, groupKey, ...perGroupArgs);
           case 'grouped':
             if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
-            return new AggregateGroupedOperator(
-              layout,
-              groupKey,
-              build,
-              having,
-              s.ctx,
-              newSink,
-              oldSink,
-              s.needOld,
-              next,
-            );
+            return new AggregateGroupedOperator(layout, groupKey, ...perGroupArgs);
           default:
             assertNever(node.mode, 'aggregate mode');
         }
