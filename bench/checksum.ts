@@ -147,10 +147,15 @@ export class Checksum {
   statement(name: string): StatementChecksum {
     let s = this.statements.get(name);
     if (s === undefined) {
-      s = new StatementChecksum(name, this.record);
+      s = this.create(name, this.record);
       this.statements.set(name, s);
     }
     return s;
+  }
+
+  /** A new statement's checksum (subclasses hash and also do something with each row). */
+  protected create(name: string, record: boolean): StatementChecksum {
+    return new StatementChecksum(name, record);
   }
 
   get rows(): number {

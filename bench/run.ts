@@ -160,7 +160,7 @@ function endToEnd(w: Workload, file: string, o: Options): EndToEnd {
   const symbolArgs = o.symbols === undefined ? [] : [String(o.symbols)];
   const handRun = (events: string) =>
     wallSeconds(() =>
-      execFileSync(tsx, [`${root}bench/ndjson-pipeline.ts`, w.name, events, ...symbolArgs], {
+      execFileSync(tsx, [`${root}bench/ndjson-pipeline.ts`, w.name, events, '/dev/null', ...symbolArgs], {
         encoding: 'utf8',
       }),
     );

@@ -39,6 +39,8 @@ export interface Workload {
   readonly dir: string;
   readonly data: DataSpec;
   readonly baseline: BaselineFactory;
+  /** Each statement's output columns in select order: the hand-written pipeline writes its rows with these names. */
+  readonly columns: readonly string[];
   /** Events for the CI smoke test: enough for several windows, batches or matches. */
   readonly smokeEvents: number;
 }
@@ -54,6 +56,7 @@ const stock = (symbols = 100): DataSpec => ({ kind: 'stocktick', symbols });
 export const WORKLOADS: readonly Workload[] = [
   {
     name: 'filter',
+    columns: ['symbol', 'price', 'volume', 'ts'],
     description: 'select * from StockTick(price > 50)',
     dir: 'filter',
     data: stock(),
@@ -62,6 +65,7 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: 'sliding-avg',
+    columns: ['symbol', 'avg(price)'],
     description: 'select symbol, avg(price) from StockTick#time(30 sec) group by symbol',
     dir: 'sliding-avg',
     data: stock(),
@@ -70,6 +74,7 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: 'tumbling-count',
+    columns: ['symbol', 'count(*)'],
     description: 'select symbol, count(*) from StockTick#time_batch(1 sec) group by symbol',
     dir: 'tumbling-count',
     data: stock(),
@@ -78,6 +83,7 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: 'sliding-max',
+    columns: ['symbol', 'max(price)'],
     description: 'select symbol, max(price) from StockTick#time(30 sec) group by symbol',
     dir: 'sliding-max',
     data: stock(),
@@ -86,6 +92,7 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: 'sliding-median',
+    columns: ['symbol', 'median(price)'],
     description: 'select symbol, median(price) from StockTick#time(30 sec) group by symbol',
     dir: 'sliding-median',
     data: stock(),
@@ -94,6 +101,7 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: 'many-statements',
+    columns: ['avg(price)'],
     description: "1,000 × select avg(price) from StockTick(symbol='S<i>')#length(100), 10,000 symbols",
     dir: 'many-statements',
     // 10,000 symbols: every statement gets traffic, and 90% of events match no statement.
@@ -103,6 +111,7 @@ export const WORKLOADS: readonly Workload[] = [
   },
   {
     name: 'one-statement',
+    columns: ['avg(price)'],
     description: 'statement s0 of many-statements alone, same data (the yardstick for many-statements)',
     dir: 'one-statement',
     data: stock(10_000),
@@ -114,6 +123,7 @@ export const WORKLOADS: readonly Workload[] = [
       name: users === 1 ? 'pattern-1-user' : 'pattern-100k-users',
       description: `every a=Login(ok=false) -> b=Login(ok=true, user=a.user) where timer:within(5 min), ${users.toLocaleString('en')} user(s)`,
       dir: 'pattern',
+      columns: ['user', 'failedAt', 'okAt'],
       data: { kind: 'login', users },
       baseline: (out) => createPatternBaseline(out),
       smokeEvents: users === 1 ? 3000 : 40_000,
@@ -121,6 +131,7 @@ export const WORKLOADS: readonly Workload[] = [
   ),
   {
     name: 'nexmark-join',
+    columns: ['auction', 'seller', 'bidder', 'price'],
     description: 'Auction#time_batch(10 sec) × Bid#time_batch(10 sec) on a.id = b.auction (Nexmark-style)',
     dir: 'nexmark-join',
     data: { kind: 'nexmark' },
