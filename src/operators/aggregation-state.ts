@@ -75,6 +75,14 @@ export class GroupState {
     this.rows--;
   }
 
+  /** Back to no events (a batch starting afresh): new aggregators, values refreshed from them. */
+  reset(): void {
+    const { computed } = this.layout;
+    for (let i = 0; i < computed.length; i++) this.aggregators[i] = (computed[i] as ComputedSlot).create();
+    this.rows = 0;
+    this.refresh();
+  }
+
   /** Recomputes `values` from the aggregators; call after a step's enters and leaves. */
   refresh(): unknown[] {
     const { computed, derived } = this.layout;

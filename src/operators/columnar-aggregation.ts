@@ -12,7 +12,18 @@
  * what those operators do with them. Grouped rows are built from the group's first event,
  * which gives the same row as any event of the group since every plain column and the
  * having clause read only group keys.
+ *
+ * Batch windows whose statement posts no old rows run in a second mode that keeps no entries
+ * at all (`accumulate` / `flushBatch`): an arriving event enters its group's aggregates at
+ * once, and a flush posts the batch's rows and starts each group afresh. The rows are those
+ * of the first mode (the batch's groups in first-arrival order, then the previous batch's
+ * groups with empty aggregates), but each event is aggregated once instead of entering at
+ * one flush and leaving at the next, memory is per group rather than per event, and sums are
+ * taken over the batch alone rather than as previous + batch − previous (the same value up to
+ * floating-point rounding; the first mode is still needed for the remove stream, which
+ * carries the previous batch's values).
  */
+import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
 import type { EvalContext } from '../plan/expr.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
@@ -28,19 +39,23 @@ export class ColumnarAggregation {
   private readonly groups = new Map<unknown, GroupState>();
   /** The single state without group by. */
   private readonly all: GroupState | undefined;
-  /** Groups touched in the current step, in first-touch order (marked by `step`). */
+  /** Groups touched in the current step (batch mode: batch), in first-touch order (marked by `mark`). */
   private readonly changed: GroupState[] = [];
   private step = 0;
+  /** Batch mode: the current batch's number (marks its groups) and the previous batch's groups. */
+  private batch = 1;
+  private previousBatch: GroupState[] = [];
 
   constructor(
     private readonly layout: AggregateLayout,
-    args: readonly ColumnarArgument[],
+    private readonly args: readonly ColumnarArgument[],
     /** undefined without group by. */
     private readonly groupKey: GroupKeyFn | undefined,
     private readonly build: RowBuilder,
     private readonly having: ((row: Row, ctx: EvalContext) => boolean) | undefined,
     private readonly ctx: EvalContext,
-    private readonly needOld: boolean,
+    /** Whether the statement posts old rows (then batch windows keep their entries). */
+    readonly needOld: boolean,
     private readonly next: Operator,
     /** Whether entries keep their arrival time (windows that expire by time). */
     stamped: boolean,
@@ -65,6 +80,58 @@ export class ColumnarAggregation {
       if (entering === 1) this.postOne(enterAt, true);
       else this.postOne(leaveAt, false);
     } else this.postGrouped(enterAt, entering, leaveAt, leaving);
+  }
+
+  /** Batch mode: `row` enters its group's aggregates now; nothing of it is kept. */
+  accumulate(row: Row): void {
+    const state = this.all ?? this.groupOf(row);
+    const args = this.args;
+    const aggregators = state.aggregators;
+    for (let i = 0; i < args.length; i++) {
+      const { fn, kind } = args[i] as ColumnarArgument;
+      const value = fn === undefined || kind === 'star' ? true : fn(row, this.ctx);
+      // As the ring's lanes: a number argument counts only numbers, any other only non-nulls.
+      if (kind === 'number' ? typeof value === 'number' : value !== null && value !== undefined) {
+        (aggregators[i] as Aggregator).add(value, NO_EVENT);
+      }
+    }
+    state.rows++;
+    if (this.all === undefined) this.mark(state, this.batch);
+  }
+
+  /**
+   * Batch mode: posts a row per group of this batch and of the previous one (with empty
+   * aggregates), or the one row without group by, then starts the batch's groups afresh and
+   * drops the previous batch's.
+   */
+  flushBatch(): void {
+    const ctx = this.ctx;
+    const all = this.all;
+    if (all !== undefined) {
+      ctx.aggValues = all.refresh();
+      const row = this.rowFor(NO_EVENT);
+      all.reset();
+      if (row !== null) this.next.onUpdate([row], null);
+      return;
+    }
+    const batch = this.batch++;
+    const changed = this.changed;
+    for (const state of this.previousBatch) this.mark(state, batch);
+    const newRows: Row[] = [];
+    const current: GroupState[] = [];
+    for (const state of changed) {
+      ctx.aggValues = state.refresh();
+      const row = this.rowFor(state.firstEvent as Row);
+      if (row !== null) newRows.push(row);
+      if (state.rows === 0) this.groups.delete(state.key);
+      else {
+        state.reset();
+        current.push(state);
+      }
+    }
+    changed.length = 0;
+    this.previousBatch = current;
+    if (newRows.length > 0) this.next.onUpdate(newRows, null);
   }
 
   private groupOf(row: Row): GroupState {

@@ -98,21 +98,45 @@ function timeWindow(ms: number, agg: ColumnarAggregation, env: ColumnarWindowEnv
   };
 }
 
+/**
+ * What a batch driver feeds. With old rows to post, the ring keeps the entries, and a flush
+ * enters the batch and takes the previous one out; without, the aggregation accumulates each
+ * arrival and keeps nothing (ColumnarAggregation's batch mode).
+ */
+interface BatchTarget {
+  add(row: Row): void;
+  /** The batch of `current` entries replaces the previous batch of `previous` entries. */
+  flush(current: number, previous: number): void;
+}
+
+function batchTarget(agg: ColumnarAggregation): BatchTarget {
+  if (!agg.needOld) {
+    return { add: (row) => agg.accumulate(row), flush: () => agg.flushBatch() };
+  }
+  const ring = agg.ring;
+  return {
+    add: (row) => agg.push(row, 0),
+    flush(current, previous) {
+      ring.shift(previous);
+      agg.post(0, current, -previous, previous);
+    },
+  };
+}
+
 /** Every `size` arrivals, the batch enters and the previous batch leaves. */
 function lengthBatchWindow(size: number, agg: ColumnarAggregation): ColumnarWindow {
-  const ring = agg.ring;
-  // The previous batch is the ring's first `previous` entries; the current one follows.
+  const target = batchTarget(agg);
+  let current = 0;
   let previous = 0;
   return {
     accept(row) {
-      agg.push(row, 0);
-      if (ring.size - previous < size) return;
-      const left = previous;
-      ring.shift(left);
-      previous = size;
-      agg.post(0, size, -left, left);
+      target.add(row);
+      if (++current < size) return;
+      target.flush(current, previous);
+      previous = current;
+      current = 0;
     },
-    size: () => ring.size - previous,
+    size: () => current,
   };
 }
 
@@ -126,7 +150,8 @@ function timeBatchWindow(
   agg: ColumnarAggregation,
   env: ColumnarWindowEnv,
 ): ColumnarWindow {
-  const ring = agg.ring;
+  const target = batchTarget(agg);
+  let current = 0;
   let previous = 0;
   let reference: number | undefined = spec.startEager ? env.startTime : spec.referencePoint;
   let scheduled = false;
@@ -136,24 +161,23 @@ function timeBatchWindow(
   };
   const onDue = () => {
     scheduled = false;
-    const current = ring.size - previous;
-    const left = previous;
     // Nothing entered and nothing to leave: stop until the next arrival.
-    if (current === 0 && left === 0 && !spec.forceUpdate) return;
-    ring.shift(left);
+    if (current === 0 && previous === 0 && !spec.forceUpdate) return;
+    target.flush(current, previous);
     previous = current;
-    agg.post(0, current, -left, left);
+    current = 0;
     schedule();
   };
   if (spec.startEager) schedule();
   return {
     accept(row) {
-      if (ring.size === previous) {
+      if (current === 0) {
         reference ??= env.now();
         if (!scheduled) schedule();
       }
-      agg.push(row, 0);
+      target.add(row);
+      current++;
     },
-    size: () => ring.size - previous,
+    size: () => current,
   };
 }

@@ -3,7 +3,7 @@ import { assertNever } from '../common/assert-never.js';
 import { describeNfa } from '../patterns/match-recognize/nfa.js';
 import { describeLookups } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
-import { planInputs } from '../plan/logical-plan.js';
+import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { columnarPlan } from './columnar-plan.js';
 
 function operatorName(node: LogicalPlan): string {
@@ -79,7 +79,7 @@ function chain(root: LogicalPlan): LogicalPlan[] {
 }
 
 /** A window and aggregation fused (columnar-plan.ts) are one operator: the window node and any Prune under it disappear into it. */
-function fusedNames(nodes: readonly LogicalPlan[]): Map<LogicalPlan, string | undefined> {
+function fusedNames(nodes: readonly LogicalPlan[], oldRows: boolean): Map<LogicalPlan, string | undefined> {
   const names = new Map<LogicalPlan, string | undefined>();
   for (const node of nodes) {
     if (node.kind !== 'Aggregate') continue;
@@ -90,9 +90,14 @@ function fusedNames(nodes: readonly LogicalPlan[]): Map<LogicalPlan, string | un
     names.set(window, undefined);
     if (window.input.kind === 'Prune') names.set(window.input, undefined);
     const rows = node.mode === 'all' ? 'one row per update' : 'one row per changed group';
+    const batch = plan.window.kind === 'length_batch' || plan.window.kind === 'time_batch';
+    const keeps =
+      batch && !oldRows
+        ? 'keeps no events: each arrival enters its group at once, and each flush starts the batch afresh'
+        : "the window keeps each event's group and aggregate arguments, not the event";
     names.set(
       node,
-      `ColumnarAggregation ${stage?.def.describe(stage.params)} (${rows}) [${aggregateList(node)}]: window and aggregation in one step; the window keeps each event's group and aggregate arguments, not the event`,
+      `ColumnarAggregation ${stage?.def.describe(stage.params)} (${rows}) [${aggregateList(node)}]: window and aggregation in one step; ${keeps}`,
     );
   }
   return names;
@@ -112,7 +117,7 @@ export function describePhysical(stmt: StatementPlan): string {
   const nodes = chain(stmt.root)
     .reverse()
     .filter((n, i, all) => !isPassThrough(n, all[i + 1]));
-  const fused = fusedNames(nodes);
+  const fused = fusedNames(nodes, postsOldRows(stmt.root));
   return nodes
     .filter((n) => !fused.has(n) || fused.get(n) !== undefined)
     .map((n, i) => `${i + 1}. ${fused.get(n) ?? operatorName(n)}`)

@@ -34,7 +34,7 @@ import type {
   OutputColumn,
   StatementPlan,
 } from '../plan/logical-plan.js';
-import { planInputs } from '../plan/logical-plan.js';
+import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow, TimerId } from '../windows/window-def.js';
 import { columnarPlan } from './columnar-plan.js';
@@ -124,8 +124,7 @@ export function planOperators(
     prior: (row, n) => state.priorMap?.get(row as Row)?.[n - 1],
   };
   const root = plan.root;
-  const needOld =
-    root.selector !== 'istream' || (root.insertInto !== undefined && root.insertInto.selector !== 'istream');
+  const needOld = postsOldRows(root);
   const state: BuildState = {
     env,
     ctx,

@@ -292,6 +292,13 @@ export function transformUp(plan: LogicalPlan, f: (node: LogicalPlan) => Logical
   return f(input === plan.input ? plan : ({ ...plan, input } as LogicalPlan));
 }
 
+/** Whether the statement's consumers receive old rows: listeners of rstream/irstream, or insert rstream/irstream into. */
+export function postsOldRows(root: OutputNode): boolean {
+  return (
+    root.selector !== 'istream' || (root.insertInto !== undefined && root.insertInto.selector !== 'istream')
+  );
+}
+
 /** Visits every node, root first. */
 export function forEachNode(plan: LogicalPlan, visit: (node: LogicalPlan) => void): void {
   visit(plan);

@@ -5,15 +5,22 @@
  * `columnarAggregation: false` (a window of row objects, then AggregateGrouped/AllOperator,
  * which the conformance cases and window-aggregates.test.ts check against Esper and a naive
  * recompute). Each query is also checked to really take the columnar path.
+ *
+ * One exception to "exactly": batch windows of statements without a remove stream aggregate
+ * each batch afresh (ColumnarAggregation's batch mode) where the general operators compute
+ * previous + batch − previous, so their floating-point values may differ in the last digits;
+ * those are compared with a relative tolerance of 1e-9 (everything else still exactly).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/index.js';
 import { createEngine } from '../../src/index.js';
 import { columnarPlan } from '../../src/physical/columnar-plan.js';
+import { describePhysical } from '../../src/physical/describe-physical.js';
 import type { AggregateNode, LogicalPlan } from '../../src/plan/logical-plan.js';
 import { planInputs } from '../../src/plan/logical-plan.js';
 import { compileModule } from '../../src/runtime/compile-module.js';
+import { close } from './naive.js';
 
 const SCHEMA = 'create schema T(k string, v int, w double, t long);';
 
@@ -55,6 +62,8 @@ const SHAPES = [
   'select irstream upper(k) as u, avg(w) as a from T(v is not null)WIN group by k having count(*) >= 2',
   'select rstream k, count(*) as n from TWIN group by k',
   'select irstream k, v, count(*) as n, avg(w) as a from TWIN group by k, v',
+  // Istream without having: a batch posts a row for each group of the previous batch too.
+  'select k, count(*) as n, avg(w) as a, min(k) as m from TWIN group by k',
 ];
 
 interface Ev {
@@ -75,13 +84,14 @@ const events = fc.array(
   { minLength: 1, maxLength: 30 },
 );
 
-function calls(statement: string, evs: readonly Ev[], columnar: boolean): string[] {
+type Call = string | { time: number; n: Row[] | null; o: Row[] | null };
+
+function calls(statement: string, evs: readonly Ev[], columnar: boolean): Call[] {
   const engine = createEngine({ columnarAggregation: columnar, startTime: 1000 });
   engine.deploy(`${SCHEMA}\n@name('s') ${statement};`);
-  const out: string[] = [];
-  const rows = (r: Row[] | null) => (r === null ? null : r.map((x) => JSON.stringify(x)));
+  const out: Call[] = [];
   engine.statement('s')?.subscribe((n, o, ctx) => {
-    out.push(JSON.stringify({ time: ctx.time, n: rows(n), o: rows(o) }));
+    out.push({ time: ctx.time, n, o });
   });
   let t = 1000;
   for (const e of evs) {
@@ -94,6 +104,33 @@ function calls(statement: string, evs: readonly Ev[], columnar: boolean): string
   return out;
 }
 
+/**
+ * `received` with every number that is within tolerance of the number at the same place in
+ * `expected` replaced by that number, so that toEqual reports only real differences.
+ */
+function snapNumbers(received: unknown, expected: unknown): unknown {
+  if (typeof received === 'number' && typeof expected === 'number') {
+    return close(received, expected) ? expected : received;
+  }
+  if (Array.isArray(received) && Array.isArray(expected)) {
+    return received.map((r, i) => snapNumbers(r, expected[i]));
+  }
+  if (
+    received !== null &&
+    expected !== null &&
+    typeof received === 'object' &&
+    typeof expected === 'object'
+  ) {
+    const e = expected as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(received).map(([k, v]) => [k, snapNumbers(v, e[k])]));
+  }
+  return received;
+}
+
+/** Batch windows of statements without a remove stream aggregate each batch afresh. */
+const aggregatesAfresh = (window: string, shape: string): boolean =>
+  window.includes('_batch') && !/\b(irstream|rstream)\b/.test(shape);
+
 function aggregateNode(plan: LogicalPlan): AggregateNode | undefined {
   if (plan.kind === 'Aggregate') return plan;
   for (const input of planInputs(plan)) {
@@ -101,6 +138,12 @@ function aggregateNode(plan: LogicalPlan): AggregateNode | undefined {
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+function describeStatement(statement: string): string {
+  const compiled = compileModule(`${SCHEMA}\n${statement};`);
+  const plan = compiled.optimized.plan.statements[0];
+  return plan === undefined ? '' : describePhysical(plan);
 }
 
 function takesColumnarPath(statement: string): boolean {
@@ -114,11 +157,15 @@ describe('columnar window aggregation equals the general operators', () => {
   for (const window of WINDOWS) {
     for (const shape of SHAPES) {
       const statement = shape.replace('WIN', window);
+      const tolerant = aggregatesAfresh(window, shape);
       it(statement, () => {
         expect(takesColumnarPath(statement)).toBe(true);
+        expect(describeStatement(statement).includes('keeps no events')).toBe(tolerant);
         fc.assert(
           fc.property(events, (evs) => {
-            expect(calls(statement, evs, true)).toEqual(calls(statement, evs, false));
+            const general = calls(statement, evs, false);
+            const columnar = calls(statement, evs, true);
+            expect(tolerant ? snapNumbers(columnar, general) : columnar).toEqual(general);
           }),
           { numRuns: 25 },
         );
