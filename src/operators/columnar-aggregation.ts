@@ -27,7 +27,7 @@ import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
 import type { EvalContext } from '../plan/expr.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
-import { type ColumnarArgument, ColumnarRing } from './columnar-ring.js';
+import { type ColumnarColumns, ColumnarRing, NUMBER_KIND } from './columnar-ring.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
@@ -48,7 +48,7 @@ export class ColumnarAggregation {
 
   constructor(
     private readonly layout: AggregateLayout,
-    private readonly args: readonly ColumnarArgument[],
+    private readonly columns: ColumnarColumns,
     /** undefined without group by. */
     private readonly groupKey: GroupKeyFn | undefined,
     private readonly build: RowBuilder,
@@ -60,7 +60,7 @@ export class ColumnarAggregation {
     /** Whether entries keep their arrival time (windows that expire by time). */
     stamped: boolean,
   ) {
-    this.ring = new ColumnarRing(args, groupKey !== undefined, stamped);
+    this.ring = new ColumnarRing(columns, groupKey !== undefined, stamped);
     this.all = groupKey === undefined ? new GroupState(layout) : undefined;
   }
 
@@ -85,13 +85,13 @@ export class ColumnarAggregation {
   /** Batch mode: `row` enters its group's aggregates now; nothing of it is kept. */
   accumulate(row: Row): void {
     const state = this.all ?? this.groupOf(row);
-    const args = this.args;
+    const { fns, kinds } = this.columns;
     const aggregators = state.aggregators;
-    for (let i = 0; i < args.length; i++) {
-      const { fn, kind } = args[i] as ColumnarArgument;
-      const value = fn === undefined || kind === 'star' ? true : fn(row, this.ctx);
-      // As the ring's lanes: a number argument counts only numbers, any other only non-nulls.
-      if (kind === 'number' ? typeof value === 'number' : value !== null && value !== undefined) {
+    for (let i = 0; i < fns.length; i++) {
+      const fn = fns[i];
+      const value = fn === undefined ? true : fn(row, this.ctx);
+      // As the ring stores them: a number argument counts only numbers, any other only non-nulls.
+      if (kinds[i] === NUMBER_KIND ? typeof value === 'number' : value !== null && value !== undefined) {
         (aggregators[i] as Aggregator).add(value, NO_EVENT);
       }
     }

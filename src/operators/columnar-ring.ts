@@ -3,8 +3,9 @@
  * objects: per entry its arrival stamp, its group, and the value of each aggregate argument
  * (evaluated once, on arrival). No event object is retained, so the scavenger has nothing
  * per event to copy and promote: with row objects in a 30-second window that copying was
- * the largest single cost of the sliding workloads. Numeric arguments live in a
- * Float64Array (with null flags, allocated at the first null); others in a plain array.
+ * the largest single cost of the sliding workloads. Numeric arguments live in one
+ * Float64Array (with null flags, allocated at the first null); others in one plain array
+ * (see ColumnarColumns).
  *
  * A FIFO over power-of-two arrays that double when full. Positions are counted from the
  * oldest entry (0). `shift` only moves the head: a shifted entry's values stay readable
@@ -28,96 +29,51 @@ export interface ColumnarArgument {
   readonly kind: ArgumentKind;
 }
 
-interface Lane {
-  /** Stores the argument's value for `row` as entry `slot`. */
-  write(slot: number, row: Row, ctx: EvalContext): void;
-  /** Whether entry `slot` holds null (skipped by every columnar aggregate). */
-  isNull(slot: number): boolean;
-  get(slot: number): unknown;
-  resized(capacity: number, from: Lane, head: number, count: number, mask: number): Lane;
-}
+const STAR = 0;
+const NUMBER = 1;
+const ANY = 2;
+/** ColumnarColumns.kinds' code for a numeric argument. */
+export const NUMBER_KIND = NUMBER;
 
-class NumberLane implements Lane {
-  readonly values: Float64Array;
-  /** Allocated at the first null: most streams have none, and each array is another cache line to touch. */
-  private nulls: Uint8Array | undefined;
-  constructor(
-    private readonly fn: CompiledExpr,
-    capacity: number,
-  ) {
-    this.values = new Float64Array(capacity);
-  }
-  write(slot: number, row: Row, ctx: EvalContext): void {
-    const value = this.fn(row, ctx);
-    if (typeof value === 'number') {
-      this.values[slot] = value;
-      if (this.nulls !== undefined) this.nulls[slot] = 0;
-    } else {
-      this.nulls ??= new Uint8Array(this.values.length);
-      this.nulls[slot] = 1;
+/**
+ * Where each aggregate argument lives in a ring: numeric arguments side by side in one
+ * Float64Array (entry-major, so an entry's numbers share a cache line), others in one plain
+ * array, `count(*)` nowhere. Built once per argument list and shared by every statement with
+ * the same aggregates (plan-operators caches it), so a ring's own state is its stores alone:
+ * with a thousand statements, each cold object on the way to an entry's slot is a cache miss.
+ */
+export class ColumnarColumns {
+  /** Per argument: STAR, NUMBER or ANY. */
+  readonly kinds: readonly number[];
+  readonly fns: readonly (CompiledExpr | undefined)[];
+  /** Per argument: its column in the numbers or others store (unused for count(*)). */
+  readonly columns: readonly number[];
+  readonly numberCount: number;
+  readonly otherCount: number;
+
+  constructor(args: readonly ColumnarArgument[]) {
+    let numbers = 0;
+    let others = 0;
+    const kinds: number[] = [];
+    const columns: number[] = [];
+    for (const { fn, kind } of args) {
+      if (fn === undefined || kind === 'star') {
+        kinds.push(STAR);
+        columns.push(-1);
+      } else if (kind === 'number') {
+        kinds.push(NUMBER);
+        columns.push(numbers++);
+      } else {
+        kinds.push(ANY);
+        columns.push(others++);
+      }
     }
+    this.kinds = kinds;
+    this.fns = args.map((a) => (a.kind === 'star' ? undefined : a.fn));
+    this.columns = columns;
+    this.numberCount = numbers;
+    this.otherCount = others;
   }
-  isNull(slot: number): boolean {
-    return this.nulls !== undefined && this.nulls[slot] === 1;
-  }
-  get(slot: number): unknown {
-    return this.values[slot];
-  }
-  resized(capacity: number, from: NumberLane, head: number, count: number, mask: number): Lane {
-    const lane = new NumberLane(this.fn, capacity);
-    const nulls = from.nulls;
-    if (nulls !== undefined) lane.nulls = new Uint8Array(capacity);
-    for (let i = 0; i < count; i++) {
-      const at = (head + i) & mask;
-      lane.values[i] = from.values[at] as number;
-      if (nulls !== undefined) (lane.nulls as Uint8Array)[i] = nulls[at] as number;
-    }
-    return lane;
-  }
-}
-
-class AnyLane implements Lane {
-  readonly values: unknown[];
-  constructor(
-    private readonly fn: CompiledExpr,
-    capacity: number,
-  ) {
-    this.values = new Array(capacity).fill(null);
-  }
-  write(slot: number, row: Row, ctx: EvalContext): void {
-    const value = this.fn(row, ctx);
-    this.values[slot] = value === undefined ? null : value;
-  }
-  isNull(slot: number): boolean {
-    return this.values[slot] === null;
-  }
-  get(slot: number): unknown {
-    return this.values[slot];
-  }
-  resized(capacity: number, from: AnyLane, head: number, count: number, mask: number): Lane {
-    const lane = new AnyLane(this.fn, capacity);
-    for (let i = 0; i < count; i++) lane.values[i] = from.values[(head + i) & mask];
-    return lane;
-  }
-}
-
-/** `count(*)`: nothing to store; every entry counts. */
-class StarLane implements Lane {
-  write(): void {}
-  isNull(): boolean {
-    return false;
-  }
-  get(): unknown {
-    return true;
-  }
-  resized(): Lane {
-    return this;
-  }
-}
-
-function newLane({ fn, kind }: ColumnarArgument, capacity: number): Lane {
-  if (fn === undefined || kind === 'star') return new StarLane();
-  return kind === 'number' ? new NumberLane(fn, capacity) : new AnyLane(fn, capacity);
 }
 
 export class ColumnarRing {
@@ -125,14 +81,24 @@ export class ColumnarRing {
   private stamps: Float64Array | undefined;
   /** Each entry's group; undefined without group by (one state for all). */
   private groups: (GroupState | null)[] | undefined;
-  private lanes: Lane[];
+  /** Numeric arguments, `numberCount` per entry. */
+  private numbers: Float64Array | undefined;
+  /** Null flags for the numeric arguments, allocated at the first null (most streams have none). */
+  private nulls: Uint8Array | undefined;
+  /** Other arguments, `otherCount` per entry (null for a null value). */
+  private others: unknown[] | undefined;
   private mask = INITIAL_CAPACITY - 1;
   private head = 0;
   private count = 0;
 
-  constructor(args: readonly ColumnarArgument[], grouped: boolean, stamped: boolean) {
+  constructor(
+    private readonly layout: ColumnarColumns,
+    grouped: boolean,
+    stamped: boolean,
+  ) {
     if (stamped) this.stamps = new Float64Array(INITIAL_CAPACITY);
-    this.lanes = args.map((a) => newLane(a, INITIAL_CAPACITY));
+    if (layout.numberCount > 0) this.numbers = new Float64Array(INITIAL_CAPACITY * layout.numberCount);
+    if (layout.otherCount > 0) this.others = new Array(INITIAL_CAPACITY * layout.otherCount).fill(null);
     this.groups = grouped ? new Array(INITIAL_CAPACITY).fill(null) : undefined;
   }
 
@@ -146,8 +112,25 @@ export class ColumnarRing {
     const slot = (this.head + this.count) & this.mask;
     if (this.stamps !== undefined) this.stamps[slot] = stamp;
     if (this.groups !== undefined) this.groups[slot] = group;
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) (lanes[i] as Lane).write(slot, row, ctx);
+    const { kinds, fns, columns, numberCount, otherCount } = this.layout;
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[i];
+      if (kind === STAR) continue;
+      const value = (fns[i] as CompiledExpr)(row, ctx);
+      if (kind === NUMBER) {
+        const at = slot * numberCount + (columns[i] as number);
+        if (typeof value === 'number') {
+          (this.numbers as Float64Array)[at] = value;
+          if (this.nulls !== undefined) this.nulls[at] = 0;
+        } else {
+          this.nulls ??= new Uint8Array((this.mask + 1) * numberCount);
+          this.nulls[at] = 1;
+        }
+      } else {
+        (this.others as unknown[])[slot * otherCount + (columns[i] as number)] =
+          value === undefined ? null : value;
+      }
+    }
     this.count++;
   }
 
@@ -172,31 +155,40 @@ export class ColumnarRing {
 
   /** Feeds entry `position`'s values to `state`'s aggregators. */
   enter(position: number, state: GroupState): void {
-    const slot = (this.head + position) & this.mask;
-    const lanes = this.lanes;
-    const aggregators = state.aggregators;
-    for (let i = 0; i < lanes.length; i++) {
-      const lane = lanes[i] as Lane;
-      if (!lane.isNull(slot)) (aggregators[i] as Aggregator).add(lane.get(slot), NO_EVENT);
-    }
+    this.apply((this.head + position) & this.mask, state.aggregators, true);
     state.rows++;
   }
 
   /** Takes entry `position`'s values out of `state`'s aggregators. */
   leave(position: number, state: GroupState): void {
-    const slot = (this.head + position) & this.mask;
-    const lanes = this.lanes;
-    const aggregators = state.aggregators;
-    for (let i = 0; i < lanes.length; i++) {
-      const lane = lanes[i] as Lane;
-      if (!lane.isNull(slot)) (aggregators[i] as Aggregator).remove(lane.get(slot), NO_EVENT);
-    }
+    this.apply((this.head + position) & this.mask, state.aggregators, false);
     state.rows--;
+  }
+
+  /** Adds (or removes) entry `slot`'s non-null values to the aggregators, argument by argument. */
+  private apply(slot: number, aggregators: readonly Aggregator[], add: boolean): void {
+    const { kinds, columns, numberCount, otherCount } = this.layout;
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[i];
+      let value: unknown = true;
+      if (kind === NUMBER) {
+        const at = slot * numberCount + (columns[i] as number);
+        if (this.nulls !== undefined && this.nulls[at] === 1) continue;
+        value = (this.numbers as Float64Array)[at];
+      } else if (kind === ANY) {
+        value = (this.others as unknown[])[slot * otherCount + (columns[i] as number)];
+        if (value === null) continue;
+      }
+      const aggregator = aggregators[i] as Aggregator;
+      if (add) aggregator.add(value, NO_EVENT);
+      else aggregator.remove(value, NO_EVENT);
+    }
   }
 
   private grow(): void {
     const capacity = (this.mask + 1) * 2;
     const { head, count, mask } = this;
+    const { numberCount, otherCount } = this.layout;
     const old = this.stamps;
     if (old !== undefined) {
       const stamps = new Float64Array(capacity);
@@ -208,7 +200,30 @@ export class ColumnarRing {
       for (let i = 0; i < count; i++) groups[i] = this.groups[(head + i) & mask] as GroupState | null;
       this.groups = groups;
     }
-    this.lanes = this.lanes.map((lane) => lane.resized(capacity, lane, head, count, mask));
+    if (this.numbers !== undefined) {
+      const from = this.numbers;
+      const numbers = new Float64Array(capacity * numberCount);
+      const fromNulls = this.nulls;
+      const nulls = fromNulls === undefined ? undefined : new Uint8Array(capacity * numberCount);
+      for (let i = 0; i < count; i++) {
+        const at = ((head + i) & mask) * numberCount;
+        for (let j = 0; j < numberCount; j++) {
+          numbers[i * numberCount + j] = from[at + j] as number;
+          if (nulls !== undefined) nulls[i * numberCount + j] = (fromNulls as Uint8Array)[at + j] as number;
+        }
+      }
+      this.numbers = numbers;
+      this.nulls = nulls;
+    }
+    if (this.others !== undefined) {
+      const from = this.others;
+      const others = new Array<unknown>(capacity * otherCount).fill(null);
+      for (let i = 0; i < count; i++) {
+        const at = ((head + i) & mask) * otherCount;
+        for (let j = 0; j < otherCount; j++) others[i * otherCount + j] = from[at + j];
+      }
+      this.others = others;
+    }
     this.mask = capacity - 1;
     this.head = 0;
   }

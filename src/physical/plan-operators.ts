@@ -14,7 +14,7 @@ import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
 import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
 import type { AggregateLayout, ComputedSlot, DerivedSlot } from '../operators/aggregation-state.js';
 import { ColumnarAggregation } from '../operators/columnar-aggregation.js';
-import type { ArgumentKind } from '../operators/columnar-ring.js';
+import { type ArgumentKind, ColumnarColumns } from '../operators/columnar-ring.js';
 import { createColumnarWindow } from '../operators/columnar-windows.js';
 import { DistinctOperator } from '../operators/distinct.js';
 import { FilterOperator } from '../operators/filter.js';
@@ -207,6 +207,26 @@ const FIFO_WINDOWS = new Set([
 const layouts = new Map<string, AggregateLayout>();
 const LAYOUT_CACHE_LIMIT = 10_000;
 
+/** Shared by statements with the same layout and argument kinds, as the layout is (one hot object for a thousand statements). */
+const columnsByLayout = new WeakMap<AggregateLayout, Map<string, ColumnarColumns>>();
+
+function columnarColumns(layout: AggregateLayout, kinds: readonly ArgumentKind[]): ColumnarColumns {
+  let byKinds = columnsByLayout.get(layout);
+  if (byKinds === undefined) {
+    byKinds = new Map();
+    columnsByLayout.set(layout, byKinds);
+  }
+  const key = kinds.join(',');
+  let columns = byKinds.get(key);
+  if (columns === undefined) {
+    columns = new ColumnarColumns(
+      layout.computed.map((c, i) => ({ fn: c.arg, kind: kinds[i] as ArgumentKind })),
+    );
+    byKinds.set(key, columns);
+  }
+  return columns;
+}
+
 function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): AggregateLayout {
   const fifo = removesInArrivalOrder(node.input);
   const key = `${fifo}${JSON.stringify(node.aggregates)}`;
@@ -275,7 +295,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       if (columnar !== undefined) {
         const agg = new ColumnarAggregation(
           layout,
-          layout.computed.map((c, i) => ({ fn: c.arg, kind: columnar.argumentKinds[i] as ArgumentKind })),
+          columnarColumns(layout, columnar.argumentKinds),
           groupKey,
           build,
           having,

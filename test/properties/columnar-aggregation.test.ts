@@ -27,6 +27,8 @@ const SCHEMA = 'create schema T(k string, v int, w double, t long);';
 const WINDOWS = [
   '#length(1)',
   '#length(3)',
+  // Larger than the ring's initial 16 slots: the columns are copied when it grows.
+  '#length(25)',
   '#time(2 sec)',
   '#length_batch(3)',
   '#time_batch(2 sec)',
@@ -73,16 +75,16 @@ interface Ev {
   readonly dt: number;
 }
 
-const events = fc.array(
-  fc.record({
-    k: fc.constantFrom('a', 'b', 'c'),
-    v: fc.option(fc.integer({ min: -20, max: 20 }), { nil: null, freq: 5 }),
-    w: fc.option(fc.double({ min: -100, max: 100, noNaN: true }), { nil: null, freq: 5 }),
-    // Ties (0), steps inside the windows, and gaps longer than them.
-    dt: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1500 }), fc.integer({ min: 2000, max: 6000 })),
-  }),
-  { minLength: 1, maxLength: 30 },
-);
+const event = fc.record({
+  k: fc.constantFrom('a', 'b', 'c'),
+  v: fc.option(fc.integer({ min: -20, max: 20 }), { nil: null, freq: 5 }),
+  w: fc.option(fc.double({ min: -100, max: 100, noNaN: true }), { nil: null, freq: 5 }),
+  // Ties (0), steps inside the windows, and gaps longer than them.
+  dt: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1500 }), fc.integer({ min: 2000, max: 6000 })),
+});
+const events = fc.array(event, { minLength: 1, maxLength: 30 });
+/** Enough events to fill a #length(25) past the ring's initial 16 slots. */
+const longEvents = fc.array(event, { minLength: 20, maxLength: 60, size: 'max' });
 
 type Call = string | { time: number; n: Row[] | null; o: Row[] | null };
 
@@ -162,7 +164,7 @@ describe('columnar window aggregation equals the general operators', () => {
         expect(takesColumnarPath(statement)).toBe(true);
         expect(describeStatement(statement).includes('keeps no events')).toBe(tolerant);
         fc.assert(
-          fc.property(events, (evs) => {
+          fc.property(window === '#length(25)' ? longEvents : events, (evs) => {
             const general = calls(statement, evs, false);
             const columnar = calls(statement, evs, true);
             expect(tolerant ? snapNumbers(columnar, general) : columnar).toEqual(general);
