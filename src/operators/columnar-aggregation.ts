@@ -27,7 +27,7 @@ import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
 import type { EvalContext } from '../plan/expr.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
-import { type ColumnarColumns, ColumnarRing, NUMBER_KIND } from './columnar-ring.js';
+import { type ColumnarColumns, ColumnarRing } from './columnar-ring.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
@@ -85,15 +85,11 @@ export class ColumnarAggregation {
   /** Batch mode: `row` enters its group's aggregates now; nothing of it is kept. */
   accumulate(row: Row): void {
     const state = this.all ?? this.groupOf(row);
-    const { fns, kinds } = this.columns;
+    const columns = this.columns;
     const aggregators = state.aggregators;
-    for (let i = 0; i < fns.length; i++) {
-      const fn = fns[i];
-      const value = fn === undefined ? true : fn(row, this.ctx);
-      // As the ring stores them: a number argument counts only numbers, any other only non-nulls.
-      if (kinds[i] === NUMBER_KIND ? typeof value === 'number' : value !== null && value !== undefined) {
-        (aggregators[i] as Aggregator).add(value, NO_EVENT);
-      }
+    for (let i = 0; i < aggregators.length; i++) {
+      const value = columns.valueOf(i, row, this.ctx);
+      if (value !== undefined) (aggregators[i] as Aggregator).add(value, NO_EVENT);
     }
     state.rows++;
     if (this.all === undefined) this.mark(state, this.batch);

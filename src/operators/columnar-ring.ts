@@ -32,8 +32,6 @@ export interface ColumnarArgument {
 const STAR = 0;
 const NUMBER = 1;
 const ANY = 2;
-/** ColumnarColumns.kinds' code for a numeric argument. */
-export const NUMBER_KIND = NUMBER;
 
 /**
  * Where each aggregate argument lives in a ring: numeric arguments side by side in one
@@ -74,6 +72,18 @@ export class ColumnarColumns {
     this.numberCount = numbers;
     this.otherCount = others;
   }
+
+  /**
+   * Argument `i`'s value for `row` as the aggregates receive it: true for `count(*)`, and
+   * undefined when the value is skipped (null, or not a number in a numeric column).
+   */
+  valueOf(i: number, row: Row, ctx: EvalContext): unknown {
+    const fn = this.fns[i];
+    if (fn === undefined) return true;
+    const value = fn(row, ctx);
+    if (this.kinds[i] === NUMBER) return typeof value === 'number' ? value : undefined;
+    return value === null ? undefined : value;
+  }
 }
 
 export class ColumnarRing {
@@ -112,23 +122,23 @@ export class ColumnarRing {
     const slot = (this.head + this.count) & this.mask;
     if (this.stamps !== undefined) this.stamps[slot] = stamp;
     if (this.groups !== undefined) this.groups[slot] = group;
-    const { kinds, fns, columns, numberCount, otherCount } = this.layout;
+    const layout = this.layout;
+    const { kinds, columns, numberCount, otherCount } = layout;
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[i];
       if (kind === STAR) continue;
-      const value = (fns[i] as CompiledExpr)(row, ctx);
+      const value = layout.valueOf(i, row, ctx);
       if (kind === NUMBER) {
         const at = slot * numberCount + (columns[i] as number);
-        if (typeof value === 'number') {
-          (this.numbers as Float64Array)[at] = value;
+        if (value !== undefined) {
+          (this.numbers as Float64Array)[at] = value as number;
           if (this.nulls !== undefined) this.nulls[at] = 0;
         } else {
           this.nulls ??= new Uint8Array((this.mask + 1) * numberCount);
           this.nulls[at] = 1;
         }
       } else {
-        (this.others as unknown[])[slot * otherCount + (columns[i] as number)] =
-          value === undefined ? null : value;
+        (this.others as unknown[])[slot * otherCount + (columns[i] as number)] = value ?? null;
       }
     }
     this.count++;
