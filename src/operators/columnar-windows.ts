@@ -5,7 +5,7 @@
  * positions instead of posting row arrays.
  */
 import type { Row } from '../common/row.js';
-import { nextGridPoint } from '../windows/time-batch.js';
+import { timeBatchClock } from '../windows/time-batch.js';
 import type { TimerId } from '../windows/window-def.js';
 import type { ColumnarAggregation } from './columnar-aggregation.js';
 
@@ -153,28 +153,17 @@ function timeBatchWindow(
   const target = batchTarget(agg);
   let current = 0;
   let previous = 0;
-  let reference: number | undefined = spec.startEager ? env.startTime : spec.referencePoint;
-  let scheduled = false;
-  const schedule = () => {
-    scheduled = true;
-    env.schedule(nextGridPoint(env.now(), reference as number, spec.ms), onDue);
-  };
-  const onDue = () => {
-    scheduled = false;
+  const clock = timeBatchClock(spec, env, () => {
     // Nothing entered and nothing to leave: stop until the next arrival.
-    if (current === 0 && previous === 0 && !spec.forceUpdate) return;
+    if (current === 0 && previous === 0 && !spec.forceUpdate) return false;
     target.flush(current, previous);
     previous = current;
     current = 0;
-    schedule();
-  };
-  if (spec.startEager) schedule();
+    return true;
+  });
   return {
     accept(row) {
-      if (current === 0) {
-        reference ??= env.now();
-        if (!scheduled) schedule();
-      }
+      if (current === 0) clock.batchStarts();
       target.add(row);
       current++;
     },

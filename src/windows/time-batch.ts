@@ -7,7 +7,7 @@
  */
 import { arrayAccess } from './array-access.js';
 import { BatchState } from './batch-flusher.js';
-import type { WindowDef } from './window-def.js';
+import type { WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, optionalReferencePoint, timePeriod } from './window-params.js';
 
 interface TimeBatchParams {
@@ -21,6 +21,37 @@ interface TimeBatchParams {
 export function nextGridPoint(now: number, reference: number, period: number): number {
   const offset = (((now - reference) % period) + period) % period;
   return now + (period - offset);
+}
+
+/**
+ * When a time batch flushes: on the grid anchored at the reference point (START_EAGER: the
+ * statement's start, and a timer from the start; otherwise the given point or the first
+ * arrival). `flush` posts and reports whether the next interval must be scheduled; a batch
+ * window calls `batchStarts` when an event arrives in an empty batch, which re-arms a stopped
+ * timer on the same grid. Shared by this window and the columnar driver (columnar-windows.ts).
+ */
+export function timeBatchClock(
+  p: Pick<TimeBatchParams, 'ms' | 'referencePoint' | 'startEager'>,
+  ctx: Pick<WindowContext, 'now' | 'schedule' | 'startTime'>,
+  flush: () => boolean,
+): { batchStarts(): void } {
+  let reference: number | undefined = p.startEager ? ctx.startTime : p.referencePoint;
+  let scheduled = false;
+  const schedule = () => {
+    scheduled = true;
+    ctx.schedule(nextGridPoint(ctx.now(), reference as number, p.ms), onDue);
+  };
+  const onDue = () => {
+    scheduled = false;
+    if (flush()) schedule();
+  };
+  if (p.startEager) schedule();
+  return {
+    batchStarts() {
+      reference ??= ctx.now();
+      if (!scheduled) schedule();
+    },
+  };
 }
 
 export const timeBatchWindow: WindowDef<TimeBatchParams> = {
@@ -44,24 +75,10 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
     `time_batch(${p.ms} ms${p.referencePoint === undefined ? '' : `, ref ${p.referencePoint}`}${p.forceUpdate ? ', FORCE_UPDATE' : ''}${p.startEager ? ', START_EAGER' : ''})`,
   create(p, ctx) {
     const batch = new BatchState(p.forceUpdate);
-    // START_EAGER starts the grid at deployment and ignores the reference point (Esper).
-    let reference: number | undefined = p.startEager ? ctx.startTime : p.referencePoint;
-    let scheduled = false;
-    const schedule = () => {
-      scheduled = true;
-      ctx.schedule(nextGridPoint(ctx.now(), reference as number, p.ms), onDue);
-    };
-    const onDue = () => {
-      scheduled = false;
-      if (batch.flush(ctx)) schedule();
-    };
-    if (p.startEager) schedule();
+    const clock = timeBatchClock(p, ctx, () => batch.flush(ctx));
     return {
       insert(row) {
-        if (batch.current.length === 0) {
-          reference ??= ctx.now();
-          if (!scheduled) schedule();
-        }
+        if (batch.current.length === 0) clock.batchStarts();
         batch.current.push(row);
       },
       ...arrayAccess(() => batch.current),
