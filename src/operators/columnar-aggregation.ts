@@ -111,21 +111,9 @@ export class ColumnarAggregation {
       return;
     }
     const batch = this.batch++;
-    const changed = this.changed;
     for (const state of this.previousBatch) this.mark(state, batch);
-    const newRows: Row[] = [];
     const current: GroupState[] = [];
-    for (const state of changed) {
-      ctx.aggValues = state.refresh();
-      const row = this.rowFor(state.firstEvent as Row);
-      if (row !== null) newRows.push(row);
-      if (state.rows === 0) this.groups.delete(state.key);
-      else {
-        state.reset();
-        current.push(state);
-      }
-    }
-    changed.length = 0;
+    const newRows = this.changedRows(current);
     this.previousBatch = current;
     if (newRows.length > 0) this.next.onUpdate(newRows, null);
   }
@@ -213,17 +201,31 @@ export class ColumnarAggregation {
         ring.leave(leaveAt + i, state);
       }
     }
-    const newRows: Row[] = [];
-    for (const state of changed) {
-      ctx.aggValues = state.refresh();
-      const row = this.rowFor(state.firstEvent as Row);
-      if (row !== null) newRows.push(row);
-      if (state.rows === 0) this.groups.delete(state.key);
-    }
-    changed.length = 0;
+    const newRows = this.changedRows(undefined);
     const ins = newRows.length > 0 ? newRows : null;
     const rem = oldRows !== null && oldRows.length > 0 ? oldRows : null;
     if (ins !== null || rem !== null) this.next.onUpdate(ins, rem);
+  }
+
+  /**
+   * The changed groups' new rows, in first-touch order; a group left without events is
+   * dropped. `kept` (batch mode) receives the others, each started afresh.
+   */
+  private changedRows(kept: GroupState[] | undefined): Row[] {
+    const ctx = this.ctx;
+    const rows: Row[] = [];
+    for (const state of this.changed) {
+      ctx.aggValues = state.refresh();
+      const row = this.rowFor(state.firstEvent as Row);
+      if (row !== null) rows.push(row);
+      if (state.rows === 0) this.groups.delete(state.key);
+      else if (kept !== undefined) {
+        state.reset();
+        kept.push(state);
+      }
+    }
+    this.changed.length = 0;
+    return rows;
   }
 
   private mark(state: GroupState, step: number): void {
