@@ -1,10 +1,11 @@
+import { assertNever } from '../common/assert-never.js';
 /**
  * Bound expression → JavaScript function, once per statement. The expression tree is
  * turned into straight-line source (temporaries, no closures, no tree walk per event) and
  * built with `new Function`. Semantics are Esper's: SQL three-valued logic, null
  * propagation through operators and functions, `/` always a double division.
  */
-import { assertNever } from '../common/assert-never.js';
+import { BoundedCache } from '../common/bounded-cache.js';
 import { lookupFunction } from '../functions/registry.js';
 import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
 import { expressionHelpers, javaRegExp, likeToRegExp } from './expr-helpers.js';
@@ -262,18 +263,10 @@ function build(expr: BoundExpr, predicate: boolean): CompiledExpr {
  * is pure, and one function object per expression keeps call sites monomorphic when many
  * statements share operators (a thousand `avg(price)` statements call one function).
  */
-const cache = new Map<string, CompiledExpr>();
-const CACHE_LIMIT = 10_000;
+const cache = new BoundedCache<string, CompiledExpr>(10_000);
 
 function cached(expr: BoundExpr, predicate: boolean): CompiledExpr {
-  const key = `${predicate ? 'p' : 'v'}${JSON.stringify(expr)}`;
-  let fn = cache.get(key);
-  if (fn === undefined) {
-    fn = build(expr, predicate);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, fn);
-  }
-  return fn;
+  return cache.get(`${predicate ? 'p' : 'v'}${JSON.stringify(expr)}`, () => build(expr, predicate));
 }
 
 export function compileExpr(expr: BoundExpr): CompiledExpr {

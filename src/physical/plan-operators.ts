@@ -8,6 +8,7 @@ import { fifoMax, fifoMin } from '../aggregates/fifo-min-max.js';
  */
 import { lookupAggregate } from '../aggregates/registry.js';
 import { assertNever } from '../common/assert-never.js';
+import { BoundedCache } from '../common/bounded-cache.js';
 import type { Row } from '../common/row.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
@@ -204,8 +205,7 @@ const FIFO_WINDOWS = new Set([
  * a thousand `avg(price)` statements, the layout read on every refresh is one hot object
  * instead of a thousand cold ones.
  */
-const layouts = new Map<string, AggregateLayout>();
-const LAYOUT_CACHE_LIMIT = 10_000;
+const layouts = new BoundedCache<string, AggregateLayout>(10_000);
 
 /** Shared by statements with the same layout and argument kinds, as the layout is (one hot object for a thousand statements). */
 const columnsByLayout = new WeakMap<AggregateLayout, Map<string, ColumnarColumns>>();
@@ -229,14 +229,7 @@ function columnarColumns(layout: AggregateLayout, kinds: readonly ArgumentKind[]
 
 function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): AggregateLayout {
   const fifo = removesInArrivalOrder(node.input);
-  const key = `${fifo}${JSON.stringify(node.aggregates)}`;
-  let layout = layouts.get(key);
-  if (layout === undefined) {
-    layout = buildLayout(node, fifo);
-    if (layouts.size >= LAYOUT_CACHE_LIMIT) layouts.clear();
-    layouts.set(key, layout);
-  }
-  return layout;
+  return layouts.get(`${fifo}${JSON.stringify(node.aggregates)}`, () => buildLayout(node, fifo));
 }
 
 function buildLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>, fifo: boolean): AggregateLayout {

@@ -5,6 +5,7 @@ import type { EventSchema } from '../analyzer/event-schema.js';
  * function per event type, so every row of a type has the same shape (fast property
  * access downstream) and user mutation after `send` cannot reach inside a window.
  */
+import { BoundedCache } from '../common/bounded-cache.js';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EplType } from '../common/types.js';
@@ -28,18 +29,11 @@ function describe(value: unknown): string {
  * pure, and one function object keeps `send`'s call site monomorphic (so it inlines the
  * copy) when a process runs several engines, as tests and benchmarks do.
  */
-const cache = new Map<string, Normalizer>();
-const CACHE_LIMIT = 1_000;
+const cache = new BoundedCache<string, Normalizer>(1_000);
 
 export function makeNormalizer(schema: EventSchema): Normalizer {
   const key = JSON.stringify([schema.name, schema.open, [...schema.properties]]);
-  let normalize = cache.get(key);
-  if (normalize === undefined) {
-    normalize = generateNormalizer(schema);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, normalize);
-  }
-  return normalize;
+  return cache.get(key, () => generateNormalizer(schema));
 }
 
 function generateNormalizer(schema: EventSchema): Normalizer {
