@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { weir } from './cli/run-in-process.js';
 import { compareUpdates, parseLines } from './support/compare-updates.js';
+import { runCli } from './support/run-cli.js';
 
 function cases(root: string): string[] {
   const dir = join(import.meta.dirname, root);
@@ -22,7 +22,7 @@ async function runCase(dir: string) {
     : [];
   const query = readFileSync(join(dir, 'query.epl'), 'utf8');
   // Exactly `cd <case> && weir run query.epl --events events.ndjson --format updates $(cat args)`.
-  const result = await weir(
+  const result = await runCli(
     ['run', 'query.epl', '--events', 'events.ndjson', '--format', 'updates', '--quiet', ...args],
     { cwd: dir },
   );

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runHandPipeline } from '../../bench/hand-pipeline.js';
 import { WORKLOADS, ensureDataFile, queryPath } from '../../bench/workload-registry.js';
-import { weir } from '../cli/run-in-process.js';
+import { runCli } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weir-hand-pipeline-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,7 +32,7 @@ describe('the hand-written NDJSON pipeline writes what weir run writes', () => {
       const handOut = join(dir, `${w.name}.hand.ndjson`);
       const weirOut = join(dir, `${w.name}.weir.ndjson`);
       const hand = await runHandPipeline(w, events, handOut);
-      const run = await weir([
+      const run = await runCli([
         'run',
         queryPath(w),
         '--events',

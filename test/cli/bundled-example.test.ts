@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bundledExample } from '../../src/cli/bundled-example.js';
-import { weir } from './run-in-process.js';
+import { runCli } from '../support/run-cli.js';
 
 interface Line {
   stmt: string;
@@ -14,7 +14,7 @@ interface Line {
 }
 
 async function run(...extra: string[]): Promise<Line[]> {
-  const r = await weir(['run', '--format', 'updates', '--quiet', ...extra], { cwd: '/' });
+  const r = await runCli(['run', '--format', 'updates', '--quiet', ...extra], { cwd: '/' });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout

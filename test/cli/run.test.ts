@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { scratchDir } from '../io/temp-files.js';
-import { weir } from './run-in-process.js';
+import { runCli } from '../support/run-cli.js';
 
 const { dir, file } = scratchDir('weir-cli-');
 const QUERY = file('q.epl', "create schema T(k string, v int);\n@name('s') select k, v from T(v > 1);\n");
@@ -14,7 +14,7 @@ const ONE = file('one.ndjson', '{"type":"T","ts":1,"data":{"k":"a","v":2}}\n');
 
 describe('weir run: options', () => {
   it('rejects an unknown format, naming the choices', async () => {
-    const r = await weir(['run', QUERY, '--events', ONE, '--format', 'xml']);
+    const r = await runCli(['run', QUERY, '--events', ONE, '--format', 'xml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are updates, ndjson, table, csv.\n",
@@ -23,46 +23,46 @@ describe('weir run: options', () => {
   });
 
   it('rejects a bad --lateness, --end-time or --on-error with one clear line', async () => {
-    const lateness = await weir(['run', QUERY, '--events', ONE, '--lateness', 'soon']);
+    const lateness = await runCli(['run', QUERY, '--events', ONE, '--lateness', 'soon']);
     expect(lateness).toEqual({
       code: 2,
       stdout: '',
       stderr:
         "weir: error[cli/invalid-option]: --lateness expects a duration such as 500, 500ms, 2s or 1 min; got 'soon'\n",
     });
-    const end = await weir(['run', QUERY, '--events', ONE, '--end-time', 'later']);
+    const end = await runCli(['run', QUERY, '--events', ONE, '--end-time', 'later']);
     expect(end.code).toBe(2);
     expect(end.stderr).toBe(
       "weir: error[cli/invalid-option]: --end-time expects a time in milliseconds, got 'later'\n",
     );
-    const policy = await weir(['run', QUERY, '--events', ONE, '--on-error', 'ignore']);
+    const policy = await runCli(['run', QUERY, '--events', ONE, '--on-error', 'ignore']);
     expect(policy.code).toBe(2);
     expect(policy.stderr).toContain("argument 'ignore' is invalid. Allowed choices are fail, skip.");
   });
 
   it('rejects an unknown option and an unknown command', async () => {
-    const unknown = await weir(['run', QUERY, '--nope']);
+    const unknown = await runCli(['run', QUERY, '--nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^error: unknown option '--nope'\n/);
-    const r = await weir(['frobnicate']);
+    const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown command 'frobnicate'");
   });
 
   it('prints help and exits 0', async () => {
-    const r = await weir(['run', '--help']);
+    const r = await runCli(['run', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--lateness <period>');
     expect(r.stdout).toContain('default: table on a terminal, else ndjson');
   });
 
   it('names a missing query file or event file (exit 2)', async () => {
-    expect(await weir(['run', 'nope.epl'], { cwd: dir })).toEqual({
+    expect(await runCli(['run', 'nope.epl'], { cwd: dir })).toEqual({
       code: 2,
       stdout: '',
       stderr: "weir: error[io/file-not-found]: query file 'nope.epl' does not exist\n",
     });
-    expect(await weir(['run', 'q.epl', '--events', 'one.ndjson', 'missing.ndjson'], { cwd: dir })).toEqual({
+    expect(await runCli(['run', 'q.epl', '--events', 'one.ndjson', 'missing.ndjson'], { cwd: dir })).toEqual({
       code: 2,
       stdout: '',
       stderr: "weir: error[io/file-not-found]: event file 'missing.ndjson' does not exist\n",
@@ -70,7 +70,7 @@ describe('weir run: options', () => {
   });
 
   it('rejects an --out file it cannot write', async () => {
-    const r = await weir(['run', QUERY, '--events', ONE, '--out', `${dir}/no/such/dir/out.ndjson`]);
+    const r = await runCli(['run', QUERY, '--events', ONE, '--out', `${dir}/no/such/dir/out.ndjson`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /^weir: error\[cli\/invalid-option\]: --out: cannot write '.*out\.ndjson': ENOENT/,
@@ -79,7 +79,7 @@ describe('weir run: options', () => {
 
   it('resolves relative paths against cwd and names files as given', async () => {
     file('rel-bad.ndjson', '{"type":"T","ts":1,"data":{"k":"a","v":2}}\n{"type":"T","ts":2,"data":\n');
-    const r = await weir(
+    const r = await runCli(
       ['run', 'q.epl', '--events', 'rel-bad.ndjson', '--format', 'updates', '--out', 'rel.out'],
       {
         cwd: dir,
@@ -93,9 +93,9 @@ describe('weir run: options', () => {
   });
 
   it('defaults to ndjson when stdout is not a terminal and to table when it is', async () => {
-    const piped = await weir(['run', QUERY, '--events', ONE, '--quiet']);
+    const piped = await runCli(['run', QUERY, '--events', ONE, '--quiet']);
     expect(piped.stdout).toBe('{"stmt":"s","time":1,"stream":"new","row":{"k":"a","v":2}}\n');
-    const tty = await weir(['run', QUERY, '--events', ONE, '--quiet'], { stdoutIsTTY: true });
+    const tty = await runCli(['run', QUERY, '--events', ONE, '--quiet'], { stdoutIsTTY: true });
     expect(tty.stdout).toBe('            1  s     +  k=a          v=2\n');
   });
 });
@@ -108,7 +108,7 @@ describe('weir run: replay', () => {
     );
     const a = file('a.ndjson', '{"type":"T","ts":1000,"data":{"k":"a","v":1}}\n');
     const b = file('b.csv', 'k,v,ts\nb,2,2000\nc,,3000\n');
-    const r = await weir(['run', q, '--events', a, b, '--type', 'T', '--format', 'updates', '--quiet']);
+    const r = await runCli(['run', q, '--events', a, b, '--type', 'T', '--format', 'updates', '--quiet']);
     expect(r.code).toBe(0);
     // sum skips the null v of c; count(*) counts every event.
     expect(r.stdout).toBe(
@@ -131,9 +131,9 @@ describe('weir run: replay', () => {
       '{"type":"T","ts":1000,"data":{"k":"a"}}\n{"type":"T","ts":2000,"data":{"k":"b"}}\n',
     );
     // The batch starts with the first event (1000) and closes at 6000.
-    const without = await weir(['run', q, '--events', ev, '--format', 'updates', '--quiet']);
+    const without = await runCli(['run', q, '--events', ev, '--format', 'updates', '--quiet']);
     expect(without).toEqual({ code: 0, stdout: '', stderr: '' });
-    const withEnd = await weir([
+    const withEnd = await runCli([
       'run',
       q,
       '--events',
@@ -152,7 +152,7 @@ describe('weir run: replay', () => {
       'wrong.ndjson',
       '{"type":"T","ts":1,"data":{"k":"a","v":2}}\n{"type":"T","ts":2,"data":{"k":"b","v":"x"}}\n',
     );
-    const r = await weir(['run', QUERY, '--events', ev, '--format', 'updates']);
+    const r = await runCli(['run', QUERY, '--events', ev, '--format', 'updates']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('{"stmt":"s","time":1,"new":[{"k":"a","v":2}],"old":null}\n');
     expect(r.stderr).toBe(`${ev}:2: Property 'v' of event type 'T' must be int, got 'x' (a string)\n`);
@@ -163,7 +163,7 @@ describe('weir run: replay', () => {
       'skip.ndjson',
       'nope\n{"type":"T","ts":1,"data":{"k":"a","v":2}}\n{"type":"Q","ts":2,"data":{}}\n',
     );
-    const r = await weir(['run', QUERY, '--events', ev, '--format', 'updates', '--on-error', 'skip']);
+    const r = await runCli(['run', QUERY, '--events', ev, '--format', 'updates', '--on-error', 'skip']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"stmt":"s","time":1,"new":[{"k":"a","v":2}],"old":null}\n');
     const lines = r.stderr.split('\n');
@@ -190,7 +190,7 @@ describe('weir run: replay', () => {
         '{"k":"f\\u0041","v":6,"ts":6}',
       ].join('\n'),
     );
-    const r = await weir([
+    const r = await runCli([
       'run',
       query,
       '--events',
@@ -216,7 +216,7 @@ describe('weir run: replay', () => {
 
   it('skips CSV cells that do not parse, naming file, line, column and value', async () => {
     const ev = file('skip.csv', 'k,v,ts\na,2,1\nb,two,2\nc,3,3\n');
-    const r = await weir([
+    const r = await runCli([
       'run',
       QUERY,
       '--events',
@@ -234,7 +234,7 @@ describe('weir run: replay', () => {
     );
     expect(r.stderr).toContain(`skipped: ${ev}:3: column 'v': cannot read "two" as int\n`);
     expect(r.stderr).toContain('weir: 3 events read, 2 processed, 0 late, 1 malformed (skipped)\n');
-    const failed = await weir(['run', QUERY, '--events', ev, '--type', 'T', '--format', 'updates']);
+    const failed = await runCli(['run', QUERY, '--events', ev, '--type', 'T', '--format', 'updates']);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toBe(`${ev}:3: column 'v': cannot read "two" as int\n`);
   });
@@ -244,7 +244,7 @@ describe('weir run: replay', () => {
       'late2.ndjson',
       [5000, 1000, 6000].map((ts) => `{"type":"T","ts":${ts},"data":{"k":"x","v":2}}`).join('\n'),
     );
-    const r = await weir(['run', QUERY, '--events', ev, '--format', 'updates']);
+    const r = await runCli(['run', QUERY, '--events', ev, '--format', 'updates']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`${ev}:2: late event: T at 1000 is older than the watermark 5000\n`);
     expect(r.stderr).toContain('weir: 3 events read, 2 processed, 1 late, 0 malformed\n');
@@ -258,7 +258,7 @@ describe('weir run: replay', () => {
 
   it('renders query errors like check and exits 1 before reading events', async () => {
     const bad = file('bad-run.epl', 'create schema T(k string);\nselect k form T;\n');
-    const r = await weir(['run', bad, '--events', 'never-read.ndjson']);
+    const r = await runCli(['run', bad, '--events', 'never-read.ndjson']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       [
@@ -286,7 +286,7 @@ describe('unexpected failures', () => {
 
   it('prints one line and exits 70, with the stack only under WEIR_DEBUG=1', async () => {
     vi.stubEnv('WEIR_DEBUG', '');
-    const r = await weir(['run', QUERY, '--events', ONE, '--format', 'updates', '--quiet'], {
+    const r = await runCli(['run', QUERY, '--events', ONE, '--format', 'updates', '--quiet'], {
       stdout: broken(),
     });
     expect(r).toMatchObject({
@@ -294,7 +294,7 @@ describe('unexpected failures', () => {
       stderr: 'weir: internal error: disk on fire (set WEIR_DEBUG=1 for the stack)\n',
     });
     vi.stubEnv('WEIR_DEBUG', '1');
-    const debug = await weir(['run', QUERY, '--events', ONE, '--format', 'updates', '--quiet'], {
+    const debug = await runCli(['run', QUERY, '--events', ONE, '--format', 'updates', '--quiet'], {
       stdout: broken(),
     });
     expect(debug.code).toBe(70);
@@ -308,12 +308,16 @@ describe('weir check and explain', () => {
       'two.epl',
       "create schema T(k string);\nselect k from T;\n@name('b') select count(*) from T;\n",
     );
-    expect(await weir(['check', q])).toEqual({ code: 0, stdout: 'ok: 2 statements, 1 schema\n', stderr: '' });
+    expect(await runCli(['check', q])).toEqual({
+      code: 0,
+      stdout: 'ok: 2 statements, 1 schema\n',
+      stderr: '',
+    });
   });
 
   it('prints the expected tokens of a syntax error at the end of input', async () => {
     const q = file('eoi.epl', 'create schema T(k string);\nselect k from');
-    const r = await weir(['check', q]);
+    const r = await runCli(['check', q]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${q}:2:14: error[parse/unexpected-token]: Unexpected end of input`);
     expect(r.stderr).toContain("  select k from\n               ^\n  expected: 'pattern', an identifier\n");
@@ -321,7 +325,7 @@ describe('weir check and explain', () => {
 
   it('explain renders query errors and exits 1', async () => {
     const q = file('bad-explain.epl', 'select nope from Nowhere;\n');
-    const r = await weir(['explain', q]);
+    const r = await runCli(['explain', q]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^${q}:1:18: error\\[analyze/unknown-stream\\]`));
   });

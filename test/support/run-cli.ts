@@ -1,6 +1,7 @@
-/** Runs `weir …` in-process and captures stdout and stderr. */
+/** Runs `weir …` in-process through runCommand (src/cli/run.ts), with captured streams and optional cwd/TTY. */
 import { Writable } from 'node:stream';
-import { runCommand } from '../../src/cli/main.js';
+import type { CommandIO } from '../../src/cli/io-streams.js';
+import { runCommand } from '../../src/cli/run.js';
 
 export interface CliResult {
   readonly code: number;
@@ -8,7 +9,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-function capture(): { stream: Writable; text: () => string } {
+function capture(isTTY: boolean): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -16,12 +17,21 @@ function capture(): { stream: Writable; text: () => string } {
       done();
     },
   });
+  if (isTTY) Object.assign(stream, { isTTY: true });
   return { stream, text: () => chunks.join('') };
 }
 
-export async function runCli(argv: readonly string[]): Promise<CliResult> {
-  const out = capture();
-  const err = capture();
-  const code = await runCommand(argv, { stdout: out.stream, stderr: err.stream });
+export async function runCli(
+  argv: readonly string[],
+  options: { cwd?: string; stdoutIsTTY?: boolean; stdout?: Writable } = {},
+): Promise<CliResult> {
+  const out = capture(options.stdoutIsTTY === true);
+  const err = capture(false);
+  const io: CommandIO = {
+    stdout: options.stdout ?? out.stream,
+    stderr: err.stream,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  };
+  const code = await runCommand(argv, io);
   return { code, stdout: out.text(), stderr: err.text() };
 }
