@@ -6,14 +6,11 @@
  */
 import type { Row } from '../common/row.js';
 import { timeBatchClock } from '../windows/time-batch.js';
-import type { TimerId } from '../windows/window-def.js';
+import type { TimerId, WindowContext } from '../windows/window-def.js';
 import type { ColumnarAggregation } from './columnar-aggregation.js';
 
-export interface ColumnarWindowEnv {
-  now(): number;
-  schedule(due: number, onDue: (due: number) => void, spent?: TimerId): TimerId;
-  readonly startTime: number;
-}
+/** What a driver needs of its window context: the clock, timers and the statement's start. */
+export type ColumnarWindowEnv = Pick<WindowContext, 'now' | 'schedule' | 'startTime'>;
 
 /** A columnar window's parameters, as its window definition validated them. */
 export type ColumnarWindowSpec =
