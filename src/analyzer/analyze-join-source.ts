@@ -6,8 +6,8 @@
  */
 import type { FromItem } from '../ast/ast.js';
 import { WeirError } from '../common/errors.js';
+import type { AnalyzedSource, JoinedStream } from '../plan/analyzed-statement.js';
 import { analyzeStreamSource } from './analyze-stream-source.js';
-import type { AnalyzedSource, JoinedStream } from './analyzed-statement.js';
 import { type JoinScopeStream, joinScope } from './join-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 

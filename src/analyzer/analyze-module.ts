@@ -5,8 +5,8 @@
  */
 import type { Module } from '../ast/ast.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
+import type { AnalyzedStatement } from '../plan/analyzed-statement.js';
 import { analyzeStatement, inferredProperties } from './analyze-statement.js';
-import type { AnalyzedStatement } from './analyzed-statement.js';
 import type { EventSchema } from './event-schema.js';
 import { SchemaCatalog } from './schema-catalog.js';
 

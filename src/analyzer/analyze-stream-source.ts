@@ -3,12 +3,12 @@
  * stream filter, window chain, and the scope its properties resolve in.
  */
 import type { StreamSource } from '../ast/ast.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { AnalyzedSource } from '../plan/analyzed-statement.js';
 import type { PlanSchema, WindowStage } from '../plan/logical-plan.js';
 import { validateWindowChain } from '../windows/window-chain.js';
 import { analyzeWindow } from './analyze-window.js';
-import type { AnalyzedSource } from './analyzed-statement.js';
 import { type BindContext, bindExpr } from './bind-expr.js';
 import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
 import type { SchemaCatalog } from './schema-catalog.js';

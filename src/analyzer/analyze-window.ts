@@ -2,8 +2,8 @@
 import type { Expr, WindowArg, WindowSpec } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
 import { WeirError } from '../common/errors.js';
+import { simplifyExpr } from '../expr/simplify-expr.js';
 import type { WindowStage } from '../plan/logical-plan.js';
-import { simplifyExpr } from '../plan/simplify-expr.js';
 import { lookupWindow, windowRegistry } from '../windows/registry.js';
 import type { WindowArgument } from '../windows/window-def.js';
 import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';

@@ -10,8 +10,8 @@ import { assertNever } from '../common/assert-never.js';
 import { WeirError } from '../common/errors.js';
 import { type EplType, isNumericType, widenNumeric } from '../common/types.js';
 import { unifyTypes } from '../common/unify-types.js';
+import type { BoundExpr, CompareOp } from '../expr/bound-expr.js';
 import { lookupFunction } from '../functions/registry.js';
-import type { BoundExpr, CompareOp } from '../plan/expr.js';
 import type { AggregateCall } from '../plan/logical-plan.js';
 import type { Scope } from './scope.js';
 

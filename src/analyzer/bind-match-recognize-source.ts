@@ -7,9 +7,9 @@
 import type { Expr, MatchRecognize, PropertyRef, RowPattern } from '../ast/ast.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan, MeasureAggregate } from '../patterns/match-recognize/mr-plan.js';
 import { compileRowPattern } from '../patterns/match-recognize/nfa.js';
-import type { BoundExpr } from '../plan/expr.js';
 import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';
 import { type EventSchema, propertyType } from './event-schema.js';
 import type { Scope } from './scope.js';

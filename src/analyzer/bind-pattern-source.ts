@@ -6,12 +6,12 @@
 import type { Expr, PatternExpr, PatternSource } from '../ast/ast.js';
 import { assertNever } from '../common/assert-never.js';
 import { WeirError } from '../common/errors.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { splitConjuncts } from '../expr/simplify-expr.js';
 import { describePattern } from '../patterns/describe-pattern.js';
 import type { PatternNode, PatternPlan, PatternTag } from '../patterns/pattern-plan.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { AnalyzedSource } from '../plan/analyzed-statement.js';
 import type { PlanSchema } from '../plan/logical-plan.js';
-import { splitConjuncts } from '../plan/simplify-expr.js';
-import type { AnalyzedSource } from './analyzed-statement.js';
 import { timePeriodMs } from './bind-expr.js';
 import { bindPatternFilter, bindTagExpr } from './pattern-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';

@@ -8,7 +8,7 @@
 import type { PropertyRef } from '../ast/ast.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { type EventSchema, propertyType } from './event-schema.js';
 import type { Scope } from './scope.js';
 

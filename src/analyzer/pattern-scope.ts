@@ -4,7 +4,7 @@
  * read only tags. Shared by the pattern binder and the match_recognize binder.
  */
 import type { Expr } from '../ast/ast.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { type BindContext, bindExpr } from './bind-expr.js';
 import type { EventSchema } from './event-schema.js';
 import { type Scope, type TagBinding, streamScope, tagScope } from './scope.js';

@@ -4,7 +4,7 @@
  * before the update, including on expiry-only steps.
  */
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
@@ -17,8 +17,8 @@ export class AggregateAllOperator implements Operator {
   constructor(
     layout: AggregateLayout,
     private readonly build: RowBuilder,
-    private readonly having: ((row: Row, ctx: EvalContext) => boolean) | undefined,
-    private readonly ctx: EvalContext,
+    private readonly having: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
+    private readonly ctx: EvalFrame,
     private readonly needOld: boolean,
     private readonly next: Operator,
   ) {

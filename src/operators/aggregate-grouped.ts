@@ -5,7 +5,7 @@
  * other aggregates null). A group with no events left is dropped after posting.
  */
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
@@ -31,8 +31,8 @@ export class AggregateGroupedOperator implements Operator {
     private readonly layout: AggregateLayout,
     private readonly groupKey: GroupKeyFn,
     private readonly build: RowBuilder,
-    private readonly having: ((row: Row, ctx: EvalContext) => boolean) | undefined,
-    private readonly ctx: EvalContext,
+    private readonly having: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
+    private readonly ctx: EvalFrame,
     private readonly newSink: RowSink,
     private readonly oldSink: RowSink,
     private readonly needOld: boolean,

@@ -5,7 +5,7 @@
  * (grouped-mixed) the same, with each event's own group's values.
  */
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
@@ -21,8 +21,8 @@ export class AggregateMixedOperator implements Operator {
     /** undefined: no group by, one state for the statement. */
     private readonly groupKey: GroupKeyFn | undefined,
     private readonly build: RowBuilder,
-    private readonly having: ((row: Row, ctx: EvalContext) => boolean) | undefined,
-    private readonly ctx: EvalContext,
+    private readonly having: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
+    private readonly ctx: EvalFrame,
     private readonly newSink: RowSink,
     private readonly oldSink: RowSink,
     private readonly needOld: boolean,

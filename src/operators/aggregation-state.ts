@@ -5,7 +5,7 @@
  */
 import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
-import type { CompiledExpr, EvalContext } from '../plan/expr.js';
+import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 
 export interface ComputedSlot {
   readonly slot: number;
@@ -53,7 +53,7 @@ export class GroupState {
     this.refresh();
   }
 
-  enter(row: Row, ctx: EvalContext): void {
+  enter(row: Row, ctx: EvalFrame): void {
     const { computed } = this.layout;
     for (let i = 0; i < computed.length; i++) {
       const c = computed[i] as ComputedSlot;
@@ -64,7 +64,7 @@ export class GroupState {
     this.rows++;
   }
 
-  leave(row: Row, ctx: EvalContext): void {
+  leave(row: Row, ctx: EvalFrame): void {
     const { computed } = this.layout;
     for (let i = 0; i < computed.length; i++) {
       const c = computed[i] as ComputedSlot;

@@ -25,7 +25,7 @@
  */
 import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import { type ColumnarColumns, ColumnarRing } from './columnar-ring.js';
 import type { GroupKeyFn } from './group-key.js';
@@ -52,8 +52,8 @@ export class ColumnarAggregation {
     /** undefined without group by. */
     private readonly groupKey: GroupKeyFn | undefined,
     private readonly build: RowBuilder,
-    private readonly having: ((row: Row, ctx: EvalContext) => boolean) | undefined,
-    private readonly ctx: EvalContext,
+    private readonly having: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
+    private readonly ctx: EvalFrame,
     /** Whether the statement posts old rows (then batch windows keep their entries). */
     readonly needOld: boolean,
     private readonly next: Operator,

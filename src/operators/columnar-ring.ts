@@ -13,7 +13,7 @@
  */
 import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
-import type { CompiledExpr, EvalContext } from '../plan/expr.js';
+import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import type { GroupState } from './aggregation-state.js';
 
 const INITIAL_CAPACITY = 16;
@@ -77,7 +77,7 @@ export class ColumnarColumns {
    * Argument `i`'s value for `row` as the aggregates receive it: true for `count(*)`, and
    * undefined when the value is skipped (null, or not a number in a numeric column).
    */
-  valueOf(i: number, row: Row, ctx: EvalContext): unknown {
+  valueOf(i: number, row: Row, ctx: EvalFrame): unknown {
     const fn = this.fns[i];
     if (fn === undefined) return true;
     const value = fn(row, ctx);
@@ -117,7 +117,7 @@ export class ColumnarRing {
   }
 
   /** Appends an entry: its stamp (ignored when unstamped), its group, and its arguments evaluated on `row`. */
-  push(stamp: number, group: GroupState | null, row: Row, ctx: EvalContext): void {
+  push(stamp: number, group: GroupState | null, row: Row, ctx: EvalFrame): void {
     if (this.count > this.mask) this.grow();
     const slot = (this.head + this.count) & this.mask;
     if (this.stamps !== undefined) this.stamps[slot] = stamp;

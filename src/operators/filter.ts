@@ -3,13 +3,13 @@
  * both streams). A step where nothing passes on either side is not posted at all.
  */
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import { type Operator, hasRows } from './operator.js';
 
 export class FilterOperator implements Operator {
   constructor(
-    private readonly predicate: (row: Row, ctx: EvalContext) => boolean,
-    private readonly ctx: EvalContext,
+    private readonly predicate: (row: Row, ctx: EvalFrame) => boolean,
+    private readonly ctx: EvalFrame,
     private readonly next: Operator,
   ) {}
 

@@ -3,9 +3,9 @@
  * for several (JSON keeps 1 and "1" apart).
  */
 import type { Row } from '../common/row.js';
-import type { CompiledExpr, EvalContext } from '../plan/expr.js';
+import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 
-export type GroupKeyFn = (row: Row, ctx: EvalContext) => unknown;
+export type GroupKeyFn = (row: Row, ctx: EvalFrame) => unknown;
 
 export function makeGroupKey(fns: readonly CompiledExpr[]): GroupKeyFn {
   const [only] = fns;

@@ -1,6 +1,6 @@
 /** Select list without aggregation: one output row per event, new and old (Esper's simple processor). */
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
@@ -9,7 +9,7 @@ export class ProjectOperator implements Operator {
   constructor(
     /** undefined: `select *`, the events themselves are the rows. */
     private readonly build: RowBuilder | undefined,
-    private readonly ctx: EvalContext,
+    private readonly ctx: EvalFrame,
     private readonly newSink: RowSink,
     private readonly oldSink: RowSink,
     private readonly needOld: boolean,

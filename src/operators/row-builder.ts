@@ -3,9 +3,9 @@
  * row has the same shape and no per-column loop runs per event.
  */
 import type { Row } from '../common/row.js';
-import type { CompiledExpr, EvalContext } from '../plan/expr.js';
+import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 
-export type RowBuilder = (row: Row, ctx: EvalContext) => Row;
+export type RowBuilder = (row: Row, ctx: EvalFrame) => Row;
 
 const functionIds = new WeakMap<CompiledExpr, number>();
 let nextFunctionId = 0;
@@ -41,7 +41,7 @@ function generateRowBuilder(columns: readonly { name: string; fn: CompiledExpr }
 }
 
 /** Order-by keys for one row, compared by `compareKeys`. */
-export type KeyBuilder = (row: Row, ctx: EvalContext) => unknown[];
+export type KeyBuilder = (row: Row, ctx: EvalFrame) => unknown[];
 
 export function makeKeyBuilder(fns: readonly CompiledExpr[]): KeyBuilder {
   return (row, ctx) => fns.map((f) => f(row, ctx));

@@ -3,7 +3,7 @@
  * sorts, and hands back the (sorted) array or null when empty.
  */
 import type { Row } from '../common/row.js';
-import type { EvalContext } from '../plan/expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import { type KeyBuilder, sortRows } from './row-builder.js';
 
 export class RowSink {
@@ -21,7 +21,7 @@ export class RowSink {
   }
 
   /** `source` is the event the keys are computed from (same context as the row). */
-  push(row: Row, source: Row, ctx: EvalContext): void {
+  push(row: Row, source: Row, ctx: EvalFrame): void {
     this.rows.push(row);
     if (this.keyBuilder !== undefined) this.keys.push(this.keyBuilder(source, ctx));
   }

@@ -7,9 +7,9 @@
  *   Before: StreamFilter (symbol = 'S7')
  *   After:  StreamFilter symbol = "S7" [index]
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { splitConjuncts } from '../expr/simplify-expr.js';
 import type { IndexedEquality, LogicalPlan } from '../plan/logical-plan.js';
-import { splitConjuncts } from '../plan/simplify-expr.js';
 import { mapNodes } from './map-statements.js';
 import type { OptimizerRule } from './rule.js';
 

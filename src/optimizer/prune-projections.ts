@@ -10,10 +10,10 @@
  *   Before: Project symbol=symbol ← Window #length(3) ← EventSource StockTick
  *   After:  Project symbol=symbol ← Window #length(3) ← Prune keep=symbol ← EventSource StockTick
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { forEachExpr } from '../expr/map-expr.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { forEachNode } from '../plan/logical-plan.js';
-import { forEachExpr } from '../plan/map-expr.js';
 import { mapNodes } from './map-statements.js';
 import type { OptimizerRule } from './rule.js';
 

@@ -7,10 +7,10 @@
  *   Before: Aggregate $agg0=avg(price), $agg1=sum(price), $agg2=count(price), $agg3=avg(price)
  *   After:  Aggregate $agg0=sum(price), $agg1=count(price), $agg2=avg(price) [derived]
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { mapExpr } from '../expr/map-expr.js';
+import { exprKey } from '../expr/simplify-expr.js';
 import type { AggregateCall, AggregateNode, LogicalPlan } from '../plan/logical-plan.js';
-import { mapExpr } from '../plan/map-expr.js';
-import { exprKey } from '../plan/simplify-expr.js';
 import { mapNodes } from './map-statements.js';
 import type { OptimizerRule } from './rule.js';
 

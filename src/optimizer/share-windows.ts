@@ -1,3 +1,4 @@
+import { exprKey } from '../expr/simplify-expr.js';
 /**
  * One window instance for statements of one deployment that read the same stream through
  * the same stream filter and the same window stages.
@@ -10,7 +11,6 @@
  */
 import type { LogicalPlan, ModulePlan, WindowNode } from '../plan/logical-plan.js';
 import { forEachNode } from '../plan/logical-plan.js';
-import { exprKey } from '../plan/simplify-expr.js';
 import { mapNodes } from './map-statements.js';
 import type { OptimizerRule } from './rule.js';
 

@@ -5,9 +5,9 @@
  *   Before: Filter ((price > (10 * 5)) and true)
  *   After:  Filter (price > 50)
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { exprKey, simplifyExpr } from '../expr/simplify-expr.js';
 import type { LogicalPlan, OrderKey, OutputColumn } from '../plan/logical-plan.js';
-import { exprKey, simplifyExpr } from '../plan/simplify-expr.js';
 import { mapNodes } from './map-statements.js';
 import type { OptimizerRule } from './rule.js';
 

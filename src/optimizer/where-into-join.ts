@@ -16,10 +16,10 @@
  *   Before: Filter ((a.id = b.auction) and (b.price > 10)) ← Join a=Auction, b=Bid; cross product
  *   After:  Join a=Auction, b=Bid if (b.price > 10); on a.id = b.auction
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { forEachExpr } from '../expr/map-expr.js';
+import { splitConjuncts } from '../expr/simplify-expr.js';
 import type { JoinEquality, JoinNode, JoinStream, LogicalPlan } from '../plan/logical-plan.js';
-import { forEachExpr } from '../plan/map-expr.js';
-import { splitConjuncts } from '../plan/simplify-expr.js';
 import { mapNodes } from './map-statements.js';
 import type { OptimizerRule } from './rule.js';
 

@@ -8,7 +8,7 @@
  *   Before: Filter (symbol = 'IBM') ← EventSource StockTick
  *   After:  StreamFilter (symbol = 'IBM') ← EventSource StockTick
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import { mapNodes } from './map-statements.js';
 import type { OptimizerRule } from './rule.js';

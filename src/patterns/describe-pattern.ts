@@ -1,5 +1,5 @@
 /** A pattern plan as text, for explain: operators, filters and their correlation indexes. */
-import { renderExpr } from '../plan/render-expr.js';
+import { renderExpr } from '../expr/render-expr.js';
 import type { PatternNode } from './pattern-plan.js';
 
 export function describePattern(node: PatternNode): string {

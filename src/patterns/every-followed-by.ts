@@ -18,9 +18,10 @@
  * tested after that first check (the general matcher counts them before it).
  */
 import type { Row } from '../common/row.js';
-import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
-import { forEachExpr } from '../plan/map-expr.js';
-import { splitConjuncts } from '../plan/simplify-expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
+import { forEachExpr } from '../expr/map-expr.js';
+import { splitConjuncts } from '../expr/simplify-expr.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import type { MatchState, PatternContext } from './pattern-matcher.js';
 import type { MatchFilterNode, PatternPlan } from './pattern-plan.js';
@@ -79,7 +80,7 @@ export class EveryFollowedByMatcher {
   private readonly deadlines = new DeadlineQueue<Wait>();
   /** Tags seen by expressions: reused, the first tag set to the wait's event before each call. */
   private readonly tags: Record<string, unknown> = {};
-  private readonly evalCtx: EvalContext & { tags: Record<string, unknown> };
+  private readonly evalCtx: EvalFrame & { tags: Record<string, unknown> };
   private readonly expire = (due: number) => this.onDeadline(due);
   private readonly match: (first: Row, second: Row) => MatchState;
   private firstActive = false;

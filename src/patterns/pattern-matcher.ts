@@ -12,7 +12,8 @@ import { assertNever } from '../common/assert-never.js';
  * in one call.
  */
 import type { Row } from '../common/row.js';
-import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import type { TimerId } from '../windows/window-def.js';
 import { nextCronTime } from './crontab.js';
 import type { MatchFilterNode, PatternNode, PatternPlan } from './pattern-plan.js';
@@ -80,7 +81,7 @@ const EMPTY_ROW: Row = Object.freeze({}) as Row;
 export class PatternMatcher {
   private readonly registries = new Map<number, FilterRegistry>();
   private readonly byStream = new Map<string, FilterRegistry[]>();
-  private readonly evalCtx: EvalContext & { tags: Record<string, unknown> };
+  private readonly evalCtx: EvalFrame & { tags: Record<string, unknown> };
   private pending: MatchState[] = [];
   private dispatch = 0;
   private live = 0;

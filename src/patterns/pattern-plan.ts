@@ -3,7 +3,7 @@
  * expressions (own properties as Prop, earlier tags as TagProp) and periods in ms.
  * Kinds are distinct from the AST's pattern kinds (syntax) — these are operations.
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 
 export type PatternNode =
   | MatchFilterNode

@@ -12,13 +12,13 @@
  * Anything else runs on the general window and aggregation operators.
  */
 import { lookupAggregate } from '../aggregates/registry.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { forEachExpr } from '../expr/map-expr.js';
+import { exprKey } from '../expr/simplify-expr.js';
 import type { ArgumentKind } from '../operators/columnar-ring.js';
 import type { ColumnarWindowSpec } from '../operators/columnar-windows.js';
-import type { BoundExpr } from '../plan/expr.js';
 import type { AggregateNode, LogicalPlan } from '../plan/logical-plan.js';
-import { forEachExpr } from '../plan/map-expr.js';
 import { readsUngrouped } from '../plan/reads-ungrouped.js';
-import { exprKey } from '../plan/simplify-expr.js';
 
 export interface ColumnarPlan {
   readonly window: ColumnarWindowSpec;

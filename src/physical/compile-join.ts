@@ -5,14 +5,15 @@
  * (`a.id` → `id` on an Auction), the residual to read the join row.
  */
 import type { Row } from '../common/row.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
+import { mapExpr } from '../expr/map-expr.js';
 import { JoinIndex, type KeyFn } from '../operators/join-index.js';
 import { JoinOperator, type JoinStep, type JoinStreamRuntime } from '../operators/join.js';
 import type { Operator } from '../operators/operator.js';
-import type { BoundExpr, EvalContext } from '../plan/expr.js';
 import { planJoinLookups } from '../plan/join-lookup-plan.js';
 import type { JoinNode, LogicalPlan } from '../plan/logical-plan.js';
-import { mapExpr } from '../plan/map-expr.js';
-import { compileExpr, compilePredicate } from './compile-expr.js';
 
 /** `a.id` on the join row → `id` on stream a's event. */
 function onEvent(expr: BoundExpr, alias: string): BoundExpr {
@@ -28,7 +29,7 @@ function rowMaker(aliases: readonly string[]): (events: readonly (Row | undefine
 }
 
 export interface JoinOptions {
-  readonly ctx: EvalContext;
+  readonly ctx: EvalFrame;
   readonly computeOld: boolean;
   readonly defer: (flush: () => void) => void;
 }

@@ -1,11 +1,11 @@
 /** Pattern and match_recognize sources as the first operator of a statement. */
 import type { Row } from '../common/row.js';
+import { compileExpr } from '../expr/compile-expr.js';
 import type { Operator } from '../operators/operator.js';
 import { createPatternMatcher } from '../patterns/create-pattern-matcher.js';
 import { MatchRecognizer } from '../patterns/match-recognize/match-recognizer.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
-import { compileExpr } from './compile-expr.js';
-import type { PhysicalEnv } from './plan-operators.js';
+import type { PhysicalEnv } from './physical-env.js';
 
 export interface PatternSourceRuntime {
   start(): void;

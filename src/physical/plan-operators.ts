@@ -10,6 +10,8 @@ import { lookupAggregate } from '../aggregates/registry.js';
 import { assertNever } from '../common/assert-never.js';
 import { BoundedCache } from '../common/bounded-cache.js';
 import type { Row } from '../common/row.js';
+import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
 import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
@@ -27,7 +29,6 @@ import { OutputOperator, type OutputTarget } from '../operators/output.js';
 import { ProjectOperator } from '../operators/project.js';
 import { makeKeyBuilder, makeRowBuilder } from '../operators/row-builder.js';
 import { RowSink } from '../operators/row-sink.js';
-import type { EvalContext } from '../plan/expr.js';
 import type {
   IndexedEquality,
   LogicalPlan,
@@ -37,66 +38,15 @@ import type {
 } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { createWindowChain } from '../windows/window-chain.js';
-import type { DataWindow, TimerId } from '../windows/window-def.js';
+import type { DataWindow } from '../windows/window-def.js';
 import { columnarPlan } from './columnar-plan.js';
-import { compileExpr, compilePredicate } from './compile-expr.js';
 import { createJoinOperator } from './compile-join.js';
 import { createMatchRecognizeRuntime, createPatternSourceRuntime } from './pattern-runtime.js';
-
-/** What a running statement needs from the engine. */
-export interface PhysicalEnv {
-  now(): number;
-  /** `spent`: this owner's timer that has fired, reused when possible (no allocation per re-arm). */
-  schedule(due: number, onDue: (due: number) => void, spent?: TimerId): TimerId;
-  cancel(id: TimerId): void;
-  /** Rows a statement inserts into a stream, each routed as its own event. */
-  insert(stream: string, rows: Row[]): void;
-  /** Windows shared by statements of one deployment, by share key. */
-  readonly sharedWindows: Map<string, SharedWindow>;
-  readonly startTime: number;
-  /** Engine-wide cap on live partial matches per pattern statement. */
-  readonly maxPartialMatches: number;
-  /** Whether window → aggregation statements may run fused and columnar (columnar-plan.ts). */
-  readonly columnarAggregation: boolean;
-  onPatternCapReached(statement: string): void;
-  /**
-   * Runs `callback` when the current step ends: after the event being routed reached every
-   * statement, or after every timer due at this instant fired. A join collects its windows'
-   * posts and joins once per step (Esper dispatches a join once per event or time instant).
-   */
-  atStepEnd(callback: () => void): void;
-}
-
-export interface SharedWindow {
-  readonly window: DataWindow;
-  readonly outputs: Operator[];
-  /** The entries feeding it; every sharer holds them, so undeploying one keeps the others fed. */
-  readonly entries: StatementEntry[];
-}
-
-/** Where routed events enter a statement. */
-export interface StatementEntry {
-  readonly stream: string;
-  /** Equalities the engine's filter index answers before calling `accept`. */
-  readonly indexed: readonly IndexedEquality[];
-  accept(row: Row): void;
-}
-
-export interface PhysicalStatement {
-  readonly entries: readonly StatementEntry[];
-  /** Events currently held by the statement's data window or partial matches. */
-  windowSize(): number;
-  /** Partial matches dropped at the live-instance cap (pattern and match_recognize statements). */
-  droppedPartialMatches(): number;
-  /** Counts events entering (after the stream filter). */
-  eventsIn(): number;
-  /** Called once when the statement starts (arms pattern timers). */
-  start(): void;
-}
+import type { PhysicalEnv, PhysicalStatement, StatementEntry } from './physical-env.js';
 
 interface BuildState {
   readonly env: PhysicalEnv;
-  readonly ctx: EvalContext;
+  readonly ctx: EvalFrame;
   readonly statement: string;
   readonly needOld: boolean;
   /** Whether an aggregation sits above the node being built (it consumes old rows too). */
@@ -119,7 +69,7 @@ export function planOperators(
   env: PhysicalEnv,
   listeners: OutputTarget,
 ): PhysicalStatement {
-  const ctx: EvalContext = {
+  const ctx: EvalFrame = {
     aggValues: [],
     prev: (row, n) => (state.window === undefined ? undefined : state.window.relative(row as Row, n)),
     prior: (row, n) => state.priorMap?.get(row as Row)?.[n - 1],
@@ -469,7 +419,7 @@ function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
 function registerEntry(
   node: LogicalPlan,
   indexed: readonly IndexedEquality[],
-  predicate: ((row: Row, ctx: EvalContext) => boolean) | undefined,
+  predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
   accept: Accept,
   s: BuildState,
 ): void {
@@ -490,8 +440,8 @@ class StreamEntry implements StatementEntry {
   constructor(
     readonly stream: string,
     readonly indexed: readonly IndexedEquality[],
-    private readonly predicate: ((row: Row, ctx: EvalContext) => boolean) | undefined,
-    private readonly ctx: EvalContext,
+    private readonly predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
+    private readonly ctx: EvalFrame,
     private readonly next: Accept,
   ) {}
 

@@ -1,11 +1,11 @@
+import type { BoundExpr } from '../expr/bound-expr.js';
 /**
  * Analyzed statement → logical plan. The shape mirrors Esper's processing order:
  * source → stream filter → prior buffer → data window → (match_recognize) → where →
  * result-set processing (project or aggregate, with having and order by) → distinct →
  * limit → output (stream selection, listeners, insert into).
  */
-import type { AnalyzedStatement } from '../analyzer/analyzed-statement.js';
-import type { BoundExpr } from './expr.js';
+import type { AnalyzedStatement } from './analyzed-statement.js';
 import type { LogicalPlan, OutputNode, PlanSchema, StatementPlan, WindowStage } from './logical-plan.js';
 
 /** Source → stream filter → prior buffer → data window, for one stream. */

@@ -1,8 +1,8 @@
+import { renderExpr } from '../expr/render-expr.js';
 import { describeLookups } from './join-lookup-plan.js';
 /** Logical plans as indented text, one node per line, input below its consumer. */
 import type { AggregateCall, LogicalPlan, StatementPlan } from './logical-plan.js';
 import { planInputs } from './logical-plan.js';
-import { renderExpr } from './render-expr.js';
 
 function aggregateText(call: AggregateCall, slot: number): string {
   if (call.kind === 'derived')

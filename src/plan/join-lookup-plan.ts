@@ -6,10 +6,10 @@
  * with no such equality is scanned whole (a cross product). Streams with more equalities to
  * the bound ones are visited first, so each lookup is as selective as the plan allows.
  */
-import type { BoundExpr } from './expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { renderExpr } from '../expr/render-expr.js';
+import { exprKey } from '../expr/simplify-expr.js';
 import type { JoinKeyPart, JoinNode } from './logical-plan.js';
-import { renderExpr } from './render-expr.js';
-import { exprKey } from './simplify-expr.js';
 
 /** A hash index over one stream's events, keyed by expressions of that stream (on the join row). */
 export interface JoinIndexSpec {

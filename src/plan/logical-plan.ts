@@ -9,10 +9,10 @@ import type { StreamSelector } from '../ast/ast.js';
  * made once by the planner and carried by the Aggregate node.
  */
 import type { EplType } from '../common/types.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { WindowDef } from '../windows/window-def.js';
-import type { BoundExpr } from './expr.js';
 
 /** Output columns of a node, in order. */
 export type PlanSchema = readonly { readonly name: string; readonly type: EplType }[];

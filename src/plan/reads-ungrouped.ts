@@ -3,9 +3,9 @@
  * decides Esper's result-set processor kind (grouped or grouped-mixed), and whether a
  * grouped statement's rows can be built from any event of their group.
  */
-import type { BoundExpr } from './expr.js';
-import { childExprs } from './map-expr.js';
-import { exprKey } from './simplify-expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { childExprs } from '../expr/map-expr.js';
+import { exprKey } from '../expr/simplify-expr.js';
 
 /** Whether `expr` reads event properties other than through the group-by expressions. */
 export function readsUngrouped(expr: BoundExpr, groupKeys: ReadonlySet<string>): boolean {

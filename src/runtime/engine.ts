@@ -7,7 +7,8 @@
 import type { EventSchema } from '../analyzer/event-schema.js';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
-import { type PhysicalEnv, type SharedWindow, planOperators } from '../physical/plan-operators.js';
+import type { PhysicalEnv, SharedWindow } from '../physical/physical-env.js';
+import { planOperators } from '../physical/plan-operators.js';
 import type { StatementPlan } from '../plan/logical-plan.js';
 import type {
   Engine,

@@ -6,7 +6,7 @@
  * properties (regenerated when it changes), so each lookup reads a named property.
  */
 import type { Row } from '../common/row.js';
-import type { StatementEntry } from '../physical/plan-operators.js';
+import type { StatementEntry } from '../physical/physical-env.js';
 
 export class StreamRouter {
   /** Read by the generated route function. */

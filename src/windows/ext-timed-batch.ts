@@ -6,7 +6,7 @@ import { WeirError } from '../common/errors.js';
  * joins the next one. Only arrivals drive it, never the clock.
  */
 import type { Row } from '../common/row.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { arrayAccess } from './array-access.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, optionalReferencePoint, propertyExpr, timePeriod } from './window-params.js';

@@ -2,7 +2,7 @@
  * #ext_timed(prop, p): a time window whose clock is the events' own timestamp property.
  * Only arrivals evict: an arrival with time T evicts the events whose time is ≤ T − p.
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { RowDeque, relativeIn } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, propertyExpr, timePeriod } from './window-params.js';

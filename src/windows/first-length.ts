@@ -3,7 +3,7 @@
  * ones not at all. A slot frees up when an intersection partner removes a kept event.
  */
 import type { Row } from '../common/row.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { keyExprs, keyedAccess, makeKeyFn } from './key-fn.js';
 import { RowDeque, relativeIn } from './row-deque.js';
 import type { WindowDef } from './window-def.js';

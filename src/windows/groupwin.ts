@@ -2,7 +2,7 @@
  * #groupwin(props…): the windows after it run once per key value (the chain builder creates
  * the per-key sub-windows). prev() and contents are per group.
  */
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { keyExprs } from './key-fn.js';
 import type { WindowDef } from './window-def.js';
 

@@ -2,7 +2,7 @@ import { WeirError } from '../common/errors.js';
 /** Key of an event from one or more property expressions (unique, firstunique, groupwin). */
 import type { Row } from '../common/row.js';
 import type { Span } from '../common/span.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { DataWindow, WindowArgument, WindowContext } from './window-def.js';
 import { propertyExpr } from './window-params.js';
 

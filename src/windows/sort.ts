@@ -5,7 +5,7 @@ import { WeirError } from '../common/errors.js';
  * value in both directions; among equal keys the earlier arrival ranks first.
  */
 import type { Row } from '../common/row.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { WindowDef } from './window-def.js';
 import { positiveInt, propertyExpr } from './window-params.js';
 

@@ -1,6 +1,6 @@
 /** #unique(props…): the last event per key; an arrival posts itself and the event it replaces. */
 import type { Row } from '../common/row.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { keyExprs, keyedAccess, makeKeyFn } from './key-fn.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 

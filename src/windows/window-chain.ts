@@ -13,7 +13,7 @@
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { Span } from '../common/span.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { makeKeyFn } from './key-fn.js';
 import type { DataWindow, TimerId, WindowContext, WindowDef } from './window-def.js';
 

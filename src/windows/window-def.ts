@@ -10,7 +10,7 @@ import type { Row } from '../common/row.js';
  */
 import type { Span } from '../common/span.js';
 import type { EplType } from '../common/types.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 
 /** One analyzed window argument. */
 export type WindowArgument =

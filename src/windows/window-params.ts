@@ -1,7 +1,7 @@
 import { WeirError } from '../common/errors.js';
 /** Parameter validation shared by window kinds, with Esper-like messages. */
 import type { Span } from '../common/span.js';
-import type { BoundExpr } from '../plan/expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { WindowArgument } from './window-def.js';
 
 function invalid(message: string, span: Span): WeirError {

@@ -8,11 +8,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/row.js';
+import { compileExpr } from '../../src/expr/compile-expr.js';
 import type { createPatternMatcher } from '../../src/patterns/create-pattern-matcher.js';
 import { EveryFollowedByMatcher, everyFollowedByShape } from '../../src/patterns/every-followed-by.js';
 import { type MatchState, type PatternContext, PatternMatcher } from '../../src/patterns/pattern-matcher.js';
 import type { PatternPlan } from '../../src/patterns/pattern-plan.js';
-import { compileExpr } from '../../src/physical/compile-expr.js';
 import { type LogicalPlan, planInputs } from '../../src/plan/logical-plan.js';
 import { compileModule } from '../../src/runtime/compile-module.js';
 import { TimerQueue } from '../../src/runtime/timer-queue.js';

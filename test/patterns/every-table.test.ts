@@ -1,8 +1,8 @@
 /** The `every` table from Esper's documentation, on A1 B1 C1 B2 A2 D1 A3 B3 E1 A4 F1 B4. */
 import { describe, expect, it } from 'vitest';
+import { compileExpr } from '../../src/expr/compile-expr.js';
 import { createEngine } from '../../src/index.js';
 import { PatternMatcher } from '../../src/patterns/pattern-matcher.js';
-import { compileExpr } from '../../src/physical/compile-expr.js';
 import { type LogicalPlan, planInputs } from '../../src/plan/logical-plan.js';
 import { compileModule } from '../../src/runtime/compile-module.js';
 

@@ -8,10 +8,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/row.js';
+import type { BoundExpr } from '../../src/expr/bound-expr.js';
 import { createEngine } from '../../src/index.js';
 import type { Operator } from '../../src/operators/operator.js';
 import { createJoinOperator } from '../../src/physical/compile-join.js';
-import type { BoundExpr } from '../../src/plan/expr.js';
 import type { JoinNode } from '../../src/plan/logical-plan.js';
 
 // A type alias (not an interface), so an Ev is a Row.

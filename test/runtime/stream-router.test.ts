@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/row.js';
-import type { StatementEntry } from '../../src/physical/plan-operators.js';
+import type { StatementEntry } from '../../src/physical/physical-env.js';
 import { StreamRouter } from '../../src/runtime/stream-router.js';
 
 function entry(name: string, seen: string[], indexed: StatementEntry['indexed'] = []): StatementEntry {

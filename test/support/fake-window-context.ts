@@ -5,7 +5,7 @@
  * ordering the engine guarantees (EPL-SEMANTICS.md, "Time").
  */
 import type { Row } from '../../src/common/row.js';
-import type { BoundExpr } from '../../src/plan/expr.js';
+import type { BoundExpr } from '../../src/expr/bound-expr.js';
 import type { DataWindow, TimerId, WindowContext } from '../../src/windows/window-def.js';
 
 export interface RecordedEmit {

@@ -7,7 +7,8 @@
  * skip strategy decides which live threads survive it.
  */
 import type { Row } from '../../common/row.js';
-import type { BoundExpr, CompiledExpr, EvalContext } from '../../plan/expr.js';
+import type { BoundExpr } from '../../expr/bound-expr.js';
+import type { CompiledExpr, EvalFrame } from '../../expr/eval-frame.js';
 import type { TimerId } from '../../windows/window-def.js';
 import type { MatchRecognizePlan, MeasureAggregate } from './mr-plan.js';
 import { closure } from './nfa.js';
@@ -66,7 +67,7 @@ export class MatchRecognizer {
   private readonly defines = new Map<string, CompiledExpr>();
   private readonly partitionKey: (row: Row) => unknown;
   private readonly measures: { name: string; fn: CompiledExpr }[];
-  private readonly evalCtx: EvalContext & { tags: Record<string, unknown> };
+  private readonly evalCtx: EvalFrame & { tags: Record<string, unknown> };
   private seq = 0;
   private live = 0;
   private dropped = 0;

@@ -5,7 +5,7 @@
  * through ctx.tags; aggregates over a variable's rows precomputed into `$mN` tags).
  */
 import type { SkipStrategy } from '../../ast/ast.js';
-import type { BoundExpr } from '../../plan/expr.js';
+import type { BoundExpr } from '../../expr/bound-expr.js';
 import type { Nfa } from './nfa.js';
 
 export interface MeasureAggregate {

@@ -7,7 +7,8 @@ import { assertNever } from '../common/assert-never.js';
  */
 import { BoundedCache } from '../common/bounded-cache.js';
 import { lookupFunction } from '../functions/registry.js';
-import type { BoundExpr, CompiledExpr, EvalContext } from '../plan/expr.js';
+import type { BoundExpr } from './bound-expr.js';
+import type { CompiledExpr, EvalFrame } from './eval-frame.js';
 import { expressionHelpers, javaRegExp, likeToRegExp } from './expr-helpers.js';
 
 class Emitter {
@@ -274,10 +275,8 @@ export function compileExpr(expr: BoundExpr): CompiledExpr {
 }
 
 /** True only when the value is exactly true: null and false both reject (where, having, filters). */
-export function compilePredicate(
-  expr: BoundExpr,
-): (row: Record<string, unknown>, ctx: EvalContext) => boolean {
-  return cached(expr, true) as (row: Record<string, unknown>, ctx: EvalContext) => boolean;
+export function compilePredicate(expr: BoundExpr): (row: Record<string, unknown>, ctx: EvalFrame) => boolean {
+  return cached(expr, true) as (row: Record<string, unknown>, ctx: EvalFrame) => boolean;
 }
 
 /** Evaluates an expression that reads nothing from a row (constant folding). */

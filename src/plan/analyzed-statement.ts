@@ -1,9 +1,9 @@
 /** The analyzer's output for one statement: every name resolved, every expression typed. */
 import type { StreamSelector } from '../ast/ast.js';
 import type { Span } from '../common/span.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
-import type { BoundExpr } from '../plan/expr.js';
 import type {
   AggregateCall,
   AggregateMode,
@@ -11,7 +11,7 @@ import type {
   OutputColumn,
   PlanSchema,
   WindowStage,
-} from '../plan/logical-plan.js';
+} from './logical-plan.js';
 
 /** One stream of a join, with its own filter and (required) data window chain. */
 export interface JoinedStream {

@@ -2,7 +2,7 @@
  * Bound expressions: the analyzer's output for every expression in a statement.
  * Names are resolved, types inferred, aggregates replaced by slot references.
  * Kind strings are distinct from the AST's (AST = syntax, BoundExpr = operation).
- * Compiled once per statement into a JavaScript function by physical/compile-expr.ts.
+ * Compiled once per statement into a JavaScript function by compile-expr.ts.
  */
 import type { EplType } from '../common/types.js';
 
@@ -201,18 +201,3 @@ export interface PriorRefExpr {
   readonly of: BoundExpr;
   readonly type: EplType;
 }
-
-/** Values a compiled expression reads besides its row. */
-export interface EvalContext {
-  /** Current aggregate values by slot, set by the aggregation operator before evaluating output expressions. */
-  aggValues: unknown[];
-  /** The event `n` positions before `row` in the data window order, if any (prev). */
-  prev(row: unknown, n: number): unknown;
-  /** The nth event before `row` in arrival order, if any (prior). */
-  prior(row: unknown, n: number): unknown;
-  /** Pattern tags bound so far (tag → event, or array of events for repeats), for TagProp. */
-  tags?: Record<string, unknown>;
-}
-
-/** An expression compiled to JavaScript: evaluated per event, with no tree walk. */
-export type CompiledExpr = (row: Record<string, unknown>, ctx: EvalContext) => unknown;

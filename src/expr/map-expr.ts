@@ -1,5 +1,5 @@
 /** Rebuilds a bound expression bottom-up through `f` (identity kept when nothing changes). */
-import type { BoundExpr } from './expr.js';
+import type { BoundExpr } from './bound-expr.js';
 
 export function mapExpr(e: BoundExpr, f: (e: BoundExpr) => BoundExpr): BoundExpr {
   const m = (x: BoundExpr) => mapExpr(x, f);

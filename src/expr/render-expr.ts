@@ -1,5 +1,5 @@
 /** Bound expressions as readable text, for explain output and optimizer traces. */
-import type { BoundExpr } from './expr.js';
+import type { BoundExpr } from './bound-expr.js';
 
 function path(p: readonly (string | number)[]): string {
   return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');

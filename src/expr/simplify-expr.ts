@@ -1,10 +1,10 @@
+import type { BoundExpr } from './bound-expr.js';
 /**
  * Expression simplification used by the optimizer: constant folding (a subtree reading
  * nothing from the row becomes its value, computed by the same compiled code that would
  * run per event, so the two can never disagree) and three-valued-logic-safe boolean rules.
  */
-import { evaluateConstant } from '../physical/compile-expr.js';
-import type { BoundExpr } from './expr.js';
+import { evaluateConstant } from './compile-expr.js';
 import { mapExpr } from './map-expr.js';
 
 /** A canonical string for structural equality (plans are plain data). */
