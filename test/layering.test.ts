@@ -15,12 +15,15 @@ const LAYERS: readonly (readonly string[])[] = [
   // Bound expressions, compiled expressions, the evaluation frame.
   ['expr'],
   ['ast'],
-  ['parser', 'windows'],
+  ['parser', 'windows', 'variables'],
   ['patterns'],
   // Typed statements and logical plans.
   ['plan'],
   ['analyzer', 'optimizer'],
   ['operators'],
+  // Named windows and tables (stores, indexes, on-triggers), then context controllers.
+  ['infra'],
+  ['contexts'],
   ['physical'],
   ['runtime'],
   ['io'],
