@@ -337,6 +337,8 @@ function bindPrevPrior(expr: CallExpr, name: 'prev' | 'prior', ctx: BindContext)
   const of = bindExpr(ofExpr, { ...ctx, aggregates: undefined, clause: `a ${name} expression` });
   if (name === 'prior') {
     const index = indexExpr === undefined ? 1 : constantInt(indexExpr, "'prior' index");
+    // prior(0, x) is x: Esper's prior buffer holds each posted event as its own 0th prior.
+    if (index === 0) return of;
     ctx.onPrior?.(index);
     return { kind: 'PriorRef', index, of, type: of.type };
   }

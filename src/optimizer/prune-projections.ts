@@ -82,15 +82,9 @@ export const pruneProjections: OptimizerRule = {
   rewrite(plan) {
     const reads = new Map(plan.statements.map((s) => [s.name, propertiesRead(s)]));
     return mapNodes(plan, (n: LogicalPlan, stmt) => {
-      // prior() looks events up by identity, so a pruned copy would lose its history.
-      if (
-        n.kind !== 'Window' ||
-        n.shareKey !== undefined ||
-        n.input.kind === 'Prune' ||
-        n.input.kind === 'Prior'
-      ) {
-        return n;
-      }
+      // (A prior buffer sits above the window and records the rows the window posts, so it
+      // sees the pruned copies consistently.)
+      if (n.kind !== 'Window' || n.shareKey !== undefined || n.input.kind === 'Prune') return n;
       const read = reads.get(stmt.name);
       if (read === undefined) return n;
       const keep = n.schema.map((c) => c.name).filter((name) => read.has(name));

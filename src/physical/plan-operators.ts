@@ -37,6 +37,7 @@ import type {
   StatementPlan,
 } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
+import { PriorBuffer } from '../windows/prior-buffer.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
 import { columnarPlan } from './columnar-plan.js';
@@ -52,7 +53,7 @@ interface BuildState {
   /** Whether an aggregation sits above the node being built (it consumes old rows too). */
   aggregating: boolean;
   window: DataWindow | undefined;
-  priorMap: WeakMap<Row, Row[]> | undefined;
+  prior: PriorBuffer | undefined;
   entries: StatementEntry[];
   /** Events entering pattern sources; stream entries count their own (`countedEntries`). */
   eventsIn: number;
@@ -71,8 +72,8 @@ export function planOperators(
 ): PhysicalStatement {
   const ctx: EvalFrame = {
     aggValues: [],
-    prev: (row, n) => (state.window === undefined ? undefined : state.window.relative(row as Row, n)),
-    prior: (row, n) => state.priorMap?.get(row as Row)?.[n - 1],
+    prev: (row, n) => (state.window === undefined ? undefined : state.window.prev?.(row as Row, n)),
+    prior: (row, n) => state.prior?.lookup(row as Row, n),
   };
   const root = plan.root;
   const needOld = postsOldRows(root);
@@ -83,7 +84,7 @@ export function planOperators(
     needOld,
     aggregating: false,
     window: undefined,
-    priorMap: undefined,
+    prior: undefined,
     entries: [],
     eventsIn: 0,
     countedEntries: [],
@@ -319,7 +320,23 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       node.inputs.forEach((input, i) => buildDown(input, join.side(i), s));
       return;
     }
-    case 'Prior':
+    case 'Prior': {
+      // Above the window: it records what the window posts (Esper's PriorEventView).
+      const prior = new PriorBuffer(node.depth, node.input.kind === 'Window');
+      s.prior = prior;
+      buildDown(
+        node.input,
+        {
+          onUpdate(inserted, removed) {
+            prior.posted(inserted);
+            next.onUpdate(inserted, removed);
+            prior.forget(removed);
+          },
+        },
+        s,
+      );
+      return;
+    }
     case 'StreamFilter':
     case 'Prune':
     case 'EventSource':
@@ -373,26 +390,6 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
 /** Builds the source side: `accept` receives each event that reaches this point. */
 function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
   switch (node.kind) {
-    case 'Prior': {
-      const depth = node.depth;
-      const ring: Row[] = [];
-      const priorMap = new WeakMap<Row, Row[]>();
-      s.priorMap = priorMap;
-      buildSource(
-        node.input,
-        (row) => {
-          // The rows before this one, most recent first: prior(1) is ring[ring.length - 1].
-          const before: Row[] = [];
-          for (let i = ring.length - 1; i >= 0 && before.length < depth; i--) before.push(ring[i] as Row);
-          priorMap.set(row, before);
-          ring.push(row);
-          if (ring.length > depth) ring.shift();
-          accept(row);
-        },
-        s,
-      );
-      return;
-    }
     case 'Prune': {
       const props = node.properties;
       const prune = new Function(

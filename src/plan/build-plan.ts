@@ -1,14 +1,18 @@
 import type { BoundExpr } from '../expr/bound-expr.js';
 /**
  * Analyzed statement → logical plan. The shape mirrors Esper's processing order:
- * source → stream filter → prior buffer → data window → (match_recognize) → where →
+ * source → stream filter → data window → prior buffer → (match_recognize) → where →
  * result-set processing (project or aggregate, with having and order by) → distinct →
  * limit → output (stream selection, listeners, insert into).
  */
 import type { AnalyzedStatement } from './analyzed-statement.js';
 import type { LogicalPlan, OutputNode, PlanSchema, StatementPlan, WindowStage } from './logical-plan.js';
 
-/** Source → stream filter → prior buffer → data window, for one stream. */
+/**
+ * Source → stream filter → data window → prior buffer, for one stream. The prior buffer
+ * sits above the window (Esper appends its PriorEventView to the end of the view chain):
+ * prior(n) counts the events the window posted as new, each from its own posting.
+ */
 function streamPlan(
   stream: string,
   filter: BoundExpr | undefined,
@@ -20,10 +24,10 @@ function streamPlan(
   if (filter !== undefined) {
     plan = { kind: 'StreamFilter', input: plan, predicate: filter, indexed: [], schema };
   }
-  if (priorDepth > 0) plan = { kind: 'Prior', input: plan, depth: priorDepth, schema };
   if (windows.length > 0) {
     plan = { kind: 'Window', input: plan, stages: windows, shareKey: undefined, schema };
   }
+  if (priorDepth > 0) plan = { kind: 'Prior', input: plan, depth: priorDepth, schema };
   return plan;
 }
 

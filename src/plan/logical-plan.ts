@@ -76,7 +76,10 @@ export interface StreamFilterNode {
   readonly schema: PlanSchema;
 }
 
-/** Remembers the last `depth` arrivals so `prior(n, x)` can read them. */
+/**
+ * Remembers, for each event its input posts as new, the `depth` events posted before it, so
+ * `prior(n, x)` can read them (above the data window, or above the source when there is none).
+ */
 export interface PriorNode {
   readonly kind: 'Prior';
   readonly input: LogicalPlan;

@@ -1,13 +1,19 @@
 import { WeirError } from '../common/errors.js';
 /**
  * #ext_timed_batch(prop, p [, reference point]): tumbling batches on a timestamp property.
- * Batches cover [ref + k·p, ref + (k+1)·p), with ref the first event's time unless given;
- * an arrival at or past the batch end posts the batch (previous batch as old) before it
- * joins the next one. Only arrivals drive it, never the clock.
+ * Batches end on the grid reference + k·p (reference: the given point, else the first
+ * event's time). As Esper's ExternallyTimedBatchView, the batch closes when an arrival's
+ * time t reaches the first grid point after the batch's OLDEST event (t − oldest ≥ delta);
+ * the batch (previous batch as old) is posted before the arrival starts the next one. The
+ * boundary is computed, never stepped to, so a far-ahead timestamp costs nothing. Only
+ * arrivals drive it, never the clock. A partner's removal leaves the batch and moves the
+ * oldest event on; an emptied batch restarts without posting.
  */
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { arrayAccess } from './array-access.js';
+import { prevInBatch, removeFromBatch } from './batch-flusher.js';
+import { nextGridPoint } from './time-batch.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, optionalReferencePoint, propertyExpr, timePeriod } from './window-params.js';
 
@@ -40,26 +46,41 @@ export const extTimedBatchWindow: WindowDef<Params> = {
   describe: (p) => `ext_timed_batch(${p.ms} ms)`,
   create(p, ctx) {
     const timeOf = ctx.compile(p.timestamp);
-    let current: Row[] = [];
-    let previous: Row[] = [];
-    let batchEnd: number | undefined;
+    const state = {
+      current: [] as Row[],
+      lastBatch: [] as Row[],
+      /** The time of the current batch's oldest event (undefined while the batch is empty). */
+      oldest: undefined as number | undefined,
+      reference: p.referencePoint,
+    };
+    const determineOldest = () => {
+      const first = state.current[0];
+      state.oldest = first === undefined ? undefined : Number(timeOf(first));
+    };
     return {
       insert(row) {
         const t = Number(timeOf(row));
-        if (batchEnd === undefined) {
-          const ref = p.referencePoint ?? t;
-          batchEnd = ref + Math.floor((t - ref) / p.ms + 1) * p.ms;
-        } else if (t >= batchEnd) {
-          if (current.length > 0 || previous.length > 0) {
-            ctx.emit(current.length > 0 ? current : null, previous.length > 0 ? previous : null);
-          }
-          previous = current;
-          current = [];
-          while (batchEnd <= t) batchEnd += p.ms;
+        state.reference ??= t;
+        if (state.oldest === undefined) state.oldest = t;
+        // Esper: t − oldest ≥ deltaAddWReference(oldest, reference, p), the next grid point.
+        else if (t >= nextGridPoint(state.oldest, state.reference, p.ms)) {
+          const batch = state.current;
+          const old = state.lastBatch;
+          state.lastBatch = batch;
+          state.current = [row];
+          state.oldest = t;
+          ctx.emit(batch, old.length > 0 ? old : null);
+          return;
         }
-        current.push(row);
+        state.current.push(row);
       },
-      ...arrayAccess(() => current),
+      remove(row) {
+        if (!removeFromBatch(state.current, row)) return false;
+        determineOldest();
+        return true;
+      },
+      prev: (row, n) => prevInBatch(state.lastBatch, row, n),
+      ...arrayAccess(() => state.current),
     };
   },
 };

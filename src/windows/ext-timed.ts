@@ -3,7 +3,7 @@
  * Only arrivals evict: an arrival with time T evicts the events whose time is ≤ T − p.
  */
 import type { BoundExpr } from '../expr/bound-expr.js';
-import { RowDeque, relativeIn } from './row-deque.js';
+import { RowDeque, nthNewest } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, propertyExpr, timePeriod } from './window-params.js';
 
@@ -40,7 +40,7 @@ export const extTimedWindow: WindowDef<{ timestamp: BoundExpr; ms: number }> = {
       remove: (row) => rows.remove(row),
       contents: () => rows.toArray(),
       size: () => rows.size,
-      relative: (row, n) => relativeIn(rows, row, n),
+      prev: (_row, n) => nthNewest(rows, n),
     };
   },
 };

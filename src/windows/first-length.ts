@@ -5,7 +5,7 @@
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { keyExprs, keyedAccess, makeKeyFn } from './key-fn.js';
-import { RowDeque, relativeIn } from './row-deque.js';
+import { RowDeque } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
 
@@ -21,7 +21,6 @@ function firstN(size: number) {
       remove: (row: Row) => rows.remove(row),
       contents: () => rows.toArray(),
       size: () => rows.size,
-      relative: (row: Row, n: number) => relativeIn(rows, row, n),
     };
   };
 }
@@ -30,7 +29,7 @@ export const firstLengthWindow: WindowDef<{ size: number }> = {
   name: 'firstlength',
   syntax: '#firstlength(n)',
   doc: 'Keeps the first n events; later events are not posted.',
-  traits: { basis: 'count', batching: false, ordered: true, commutesWithFilter: false, retains: true },
+  traits: { basis: 'count', batching: false, ordered: false, commutesWithFilter: false, retains: true },
   validate(args, span) {
     expectArgCount('firstlength', args, 1, 1, span);
     return { size: positiveInt('firstlength', args[0], span) };
@@ -43,7 +42,7 @@ export const firstEventWindow: WindowDef<Record<string, never>> = {
   name: 'firstevent',
   syntax: '#firstevent',
   doc: 'Keeps the first event only; later events are not posted.',
-  traits: { basis: 'count', batching: false, ordered: true, commutesWithFilter: false, retains: true },
+  traits: { basis: 'count', batching: false, ordered: false, commutesWithFilter: false, retains: true },
   validate(args, span) {
     expectArgCount('firstevent', args, 0, 0, span);
     return {};

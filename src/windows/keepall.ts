@@ -1,5 +1,5 @@
 /** #keepall: retains every event; arrivals are posted, nothing ever leaves on its own. */
-import { RowDeque, relativeIn } from './row-deque.js';
+import { RowDeque, nthNewest } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount } from './window-params.js';
 
@@ -23,7 +23,7 @@ export const keepallWindow: WindowDef<Record<string, never>> = {
       remove: (row) => rows.remove(row),
       contents: () => rows.toArray(),
       size: () => rows.size,
-      relative: (row, n) => relativeIn(rows, row, n),
+      prev: (_row, n) => nthNewest(rows, n),
     };
   },
 };

@@ -26,7 +26,7 @@ export function makeKeyFn(exprs: readonly BoundExpr[], ctx: WindowContext): (row
 export function keyedAccess(
   byKey: Map<unknown, Row>,
   keyOf: (row: Row) => unknown,
-): Pick<DataWindow, 'remove' | 'contents' | 'size' | 'relative'> {
+): Pick<DataWindow, 'remove' | 'contents' | 'size'> {
   return {
     remove(row) {
       const key = keyOf(row);
@@ -36,10 +36,5 @@ export function keyedAccess(
     },
     contents: () => [...byKey.values()],
     size: () => byKey.size,
-    relative(row, n) {
-      const rows = [...byKey.values()];
-      const i = rows.indexOf(row);
-      return i < 0 ? undefined : rows[i - n];
-    },
   };
 }

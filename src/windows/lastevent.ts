@@ -7,7 +7,7 @@ export const lastEventWindow: WindowDef<Record<string, never>> = {
   name: 'lastevent',
   syntax: '#lastevent',
   doc: 'Keeps only the most recent event; the previous one is posted as old.',
-  traits: { basis: 'count', batching: false, ordered: true, commutesWithFilter: false, retains: true },
+  traits: { basis: 'count', batching: false, ordered: false, commutesWithFilter: false, retains: true },
   validate(args, span) {
     expectArgCount('lastevent', args, 0, 0, span);
     return {};

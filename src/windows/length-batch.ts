@@ -1,6 +1,6 @@
 /** #length_batch(n): tumbling batches of n events; each full batch posts with the previous batch as old. */
-import type { Row } from '../common/row.js';
 import { arrayAccess } from './array-access.js';
+import { BatchState, removeFromBatch } from './batch-flusher.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
 
@@ -15,18 +15,15 @@ export const lengthBatchWindow: WindowDef<{ size: number }> = {
   },
   describe: (p) => `length_batch(${p.size})`,
   create({ size }, ctx) {
-    let current: Row[] = [];
-    let previous: Row[] = [];
+    const batch = new BatchState(false);
     return {
       insert(row) {
-        current.push(row);
-        if (current.length < size) return;
-        const batch = current;
-        ctx.emit(batch, previous.length > 0 ? previous : null);
-        previous = batch;
-        current = [];
+        batch.current.push(row);
+        if (batch.current.length >= size) batch.flush(ctx);
       },
-      ...arrayAccess(() => current),
+      remove: (row) => removeFromBatch(batch.current, row),
+      prev: (row, n) => batch.prev(row, n),
+      ...arrayAccess(() => batch.current),
     };
   },
 };

@@ -1,6 +1,6 @@
 /** #length(n): the last n events; each arrival posts itself and the event it evicts, in one step. */
 import type { Row } from '../common/row.js';
-import { RowDeque, relativeIn } from './row-deque.js';
+import { RowDeque, nthNewest } from './row-deque.js';
 import type { WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
 
@@ -25,7 +25,7 @@ export const lengthWindow: WindowDef<{ size: number }> = {
       remove: (row) => rows.remove(row),
       contents: () => rows.toArray(),
       size: () => rows.size,
-      relative: (row, n) => relativeIn(rows, row, n),
+      prev: (_row, n) => nthNewest(rows, n),
     };
   },
 };

@@ -124,8 +124,7 @@ export class RowDeque {
   }
 }
 
-/** prev(): the row n positions before `row` in a deque. */
-export function relativeIn(deque: RowDeque, row: Row, n: number): Row | undefined {
-  const i = deque.indexOf(row);
-  return i < 0 ? undefined : deque.at(i - n);
+/** prev() on a sliding window: the n-th newest row (0 is the newest), whatever row asks. */
+export function nthNewest(deque: RowDeque, n: number): Row | undefined {
+  return deque.at(deque.size - 1 - n);
 }

@@ -4,7 +4,7 @@ import type { Row } from '../common/row.js';
  * arrival, everything accumulated leaves in one step.
  */
 import { arrayAccess } from './array-access.js';
-import type { WindowDef } from './window-def.js';
+import type { TimerId, WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
 
 export const timeAccumWindow: WindowDef<{ ms: number }> = {
@@ -19,31 +19,47 @@ export const timeAccumWindow: WindowDef<{ ms: number }> = {
   describe: (p) => `time_accum(${p.ms} ms)`,
   create({ ms }, ctx) {
     let rows: Row[] = [];
-    let lastArrival = 0;
-    // One pending timer: an arrival only moves lastArrival; the timer, when it fires early
-    // (arrivals came meanwhile), re-arms itself at lastArrival + ms (Esper reschedules).
-    let armed = false;
+    /** Arrival time of each row, parallel to `rows`. */
+    let arrivals: number[] = [];
+    // One pending timer: an arrival only moves the quiet point later; the timer, when it
+    // fires early (arrivals came meanwhile), re-arms itself at the newest arrival + ms
+    // (Esper reschedules). A partner removing the newest event moves it earlier.
+    let timer: TimerId | undefined;
+    const newestArrival = () => arrivals[arrivals.length - 1] as number;
     const onDue = (due: number) => {
-      const quietUntil = lastArrival + ms;
+      const quietUntil = newestArrival() + ms;
       if (quietUntil > due) {
-        ctx.schedule(quietUntil, onDue);
+        timer = ctx.schedule(quietUntil, onDue);
         return;
       }
-      armed = false;
+      timer = undefined;
       const gone = rows;
       rows = [];
+      arrivals = [];
       if (gone.length > 0) ctx.emit(null, gone);
     };
     return {
       insert(row) {
         rows.push(row);
-        lastArrival = ctx.now();
-        if (!armed) {
-          armed = true;
-          ctx.schedule(lastArrival + ms, onDue);
-        }
+        arrivals.push(ctx.now());
+        timer ??= ctx.schedule(ctx.now() + ms, onDue);
         ctx.emit([row], null);
       },
+      // Esper's TimeAccumViewRStream: without its newest event the quiet period is counted
+      // from the new newest; an emptied window has no timer.
+      remove(row) {
+        const i = rows.indexOf(row);
+        if (i < 0) return false;
+        const wasNewest = i === rows.length - 1;
+        rows.splice(i, 1);
+        arrivals.splice(i, 1);
+        if (timer !== undefined && (rows.length === 0 || wasNewest)) {
+          ctx.cancel(timer);
+          timer = rows.length === 0 ? undefined : ctx.schedule(newestArrival() + ms, onDue);
+        }
+        return true;
+      },
+      prev: (_row, n) => rows[rows.length - 1 - n],
       ...arrayAccess(() => rows),
     };
   },

@@ -6,7 +6,7 @@
  * intervals in a row stop the timer until the next arrival, which re-arms it on the grid.
  */
 import { arrayAccess } from './array-access.js';
-import { BatchState } from './batch-flusher.js';
+import { BatchState, removeFromBatch } from './batch-flusher.js';
 import type { WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, optionalReferencePoint, timePeriod } from './window-params.js';
 
@@ -81,6 +81,8 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
         if (batch.current.length === 0) clock.batchStarts();
         batch.current.push(row);
       },
+      remove: (row) => removeFromBatch(batch.current, row),
+      prev: (row, n) => batch.prev(row, n),
       ...arrayAccess(() => batch.current),
     };
   },

@@ -3,7 +3,7 @@
  * p elapsing, whichever first; a count flush cancels the timer and restarts it (Esper).
  */
 import { arrayAccess } from './array-access.js';
-import { BatchState } from './batch-flusher.js';
+import { BatchState, removeFromBatch } from './batch-flusher.js';
 import type { WindowDef } from './window-def.js';
 import type { TimerId } from './window-def.js';
 import { expectArgCount, flowControl, positiveInt, timePeriod } from './window-params.js';
@@ -54,6 +54,8 @@ export const timeLengthBatchWindow: WindowDef<Params> = {
         }
         send(false);
       },
+      remove: (row) => removeFromBatch(batch.current, row),
+      prev: (row, n) => batch.prev(row, n),
       ...arrayAccess(() => batch.current),
     };
   },

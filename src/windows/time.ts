@@ -3,7 +3,7 @@
  * by a timer stamped t + p; events leaving at the same time leave in one step. At most one
  * timer is pending (for the oldest event), re-armed as events expire.
  */
-import { RowDeque, relativeIn } from './row-deque.js';
+import { RowDeque, nthNewest } from './row-deque.js';
 import type { TimerId, WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
 
@@ -43,7 +43,7 @@ export const timeWindow: WindowDef<{ ms: number }> = {
       remove: (row) => rows.remove(row),
       contents: () => rows.toArray(),
       size: () => rows.size,
-      relative: (row, n) => relativeIn(rows, row, n),
+      prev: (_row, n) => nthNewest(rows, n),
     };
   },
 };

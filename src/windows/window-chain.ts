@@ -1,12 +1,24 @@
 /**
  * A stream's whole `#a(…)#b(…)` list at runtime.
  *
- * Several windows intersect (Esper's IntersectDefaultView / IntersectAsymetricView): an event
- * stays only while every window keeps it; when one window evicts it, it is removed from the
- * others and the step posts it once as old. With one batch window (IntersectBatchView) the
- * other windows act as gates: an arrival reaches the batch only if they all accept it, their
- * later evictions do not leave the batch (Esper's batch views ignore removals), only the batch
- * posts, and a posted batch is removed from the other windows.
+ * Several windows intersect, exactly as Esper's three intersection views do (ported rule
+ * for rule, quirks included, since Esper's output is the reference):
+ * - IntersectDefaultView (no batch, no first-X window): an arrival goes to every window;
+ *   whatever each evicts is removed from the others; the step posts the arrival as new and
+ *   the union of the evictions as old (the arrival too, if a window evicted it at once: a
+ *   sort window it does not make). A window's own expiry removes the events from the others
+ *   and posts them as old.
+ * - IntersectAsymetricView (a first-X window: firstlength, firstunique, firstevent): an
+ *   arrival that some window does not post as new (a full first-X window) is removed from
+ *   every window and not posted as new; when some window also evicted events in that step,
+ *   the refused arrival is posted as old with them (Esper adds it to the removal set).
+ * - IntersectBatchView (one batch window): the arrival goes to the other windows first;
+ *   what they evict leaves every window (the batch too); the arrival reaches the batch
+ *   unless evicted (and, with a first-X window, only if some window posted it as new). Only
+ *   the batch posts; a posted batch leaves the other windows; the other windows' own
+ *   expiries leave every window silently.
+ * Within an intersection Esper uses its remove-stream window variants, in which every window
+ * drops an event a partner removed (DataWindow.remove).
  *
  * `#groupwin(keys)` runs the windows after it once per key value (Esper's GroupByView).
  */
@@ -57,7 +69,45 @@ export function validateWindowChain(stages: readonly ChainStage[], spans: readon
   });
 }
 
+/**
+ * The runtime window for a whole window list. prev() answers only for rows of the insert
+ * stream: Esper evaluates prev() to null for rows of the remove stream (ExprPreviousNode
+ * returns null when not isNewData), so while a post is being processed, an event it posts
+ * only as old has no prev.
+ */
 export function createWindowChain(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
+  let postedNew: Row[] | null = null;
+  let postedOld: Row[] | null = null;
+  const window = createChain(stages, {
+    ...ctx,
+    emit(inserted, removed) {
+      const outerNew = postedNew;
+      const outerOld = postedOld;
+      postedNew = inserted;
+      postedOld = removed;
+      try {
+        ctx.emit(inserted, removed);
+      } finally {
+        postedNew = outerNew;
+        postedOld = outerOld;
+      }
+    },
+  });
+  const prevOf = window.prev;
+  if (prevOf === undefined) return window;
+  return {
+    insert: (row) => window.insert(row),
+    remove: (row) => window.remove(row),
+    contents: () => window.contents(),
+    size: () => window.size(),
+    prev(row, n) {
+      if (postedOld !== null && postedOld.includes(row) && !(postedNew?.includes(row) ?? false)) return undefined;
+      return prevOf.call(window, row, n);
+    },
+  };
+}
+
+function createChain(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
   const [first, ...rest] = stages;
   if (first === undefined) throw new Error('empty window chain');
   if (first.def.name === 'groupwin') {
@@ -80,7 +130,7 @@ function groupWindows(
       const key = keyOf(row);
       let window = groups.get(key);
       if (window === undefined) {
-        window = createWindowChain(rest, ctx);
+        window = createChain(rest, ctx);
         groups.set(key, window);
       }
       window.insert(row);
@@ -96,8 +146,8 @@ function groupWindows(
       for (const w of groups.values()) n += w.size();
       return n;
     },
-    // prev() under groupwin counts within the event's own group (EPL-SEMANTICS.md).
-    relative: (row, n) => groups.get(keyOf(row))?.relative(row, n),
+    // prev() under groupwin reads the window of the event's own group (EPL-SEMANTICS.md).
+    prev: (row, n) => groups.get(keyOf(row))?.prev?.(row, n),
   };
 }
 
@@ -105,7 +155,7 @@ function groupWindows(
 function memberContext(ctx: WindowContext, emit: WindowContext['emit']): WindowContext {
   return {
     now: () => ctx.now(),
-    schedule: (due: number, onDue: (due: number) => void): TimerId => ctx.schedule(due, onDue),
+    schedule: (due, onDue, spent) => ctx.schedule(due, onDue, spent),
     cancel: (id: TimerId) => ctx.cancel(id),
     emit,
     compile: (expr: BoundExpr) => ctx.compile(expr),
@@ -113,44 +163,7 @@ function memberContext(ctx: WindowContext, emit: WindowContext['emit']): WindowC
   };
 }
 
-function pushUnique(into: Row[], rows: readonly Row[]): void {
-  for (const r of rows) if (!into.includes(r)) into.push(r);
-}
-
-/**
- * What the member windows posted while one arrival went into them: whether each posted the
- * arrival as new, and what each evicted. Reused across arrivals (no allocation per event).
- */
-class Capture {
-  active = false;
-  arrival: Row | undefined;
-  readonly accepted: boolean[];
-  readonly evicted: Row[][];
-
-  constructor(n: number) {
-    this.accepted = new Array<boolean>(n).fill(false);
-    this.evicted = Array.from({ length: n }, () => [] as Row[]);
-  }
-
-  start(row: Row): void {
-    this.active = true;
-    this.arrival = row;
-    this.accepted.fill(false);
-    for (const e of this.evicted) e.length = 0;
-  }
-
-  record(i: number, ins: Row[] | null, rem: Row[] | null): void {
-    if (ins !== null && this.arrival !== undefined && ins.includes(this.arrival)) this.accepted[i] = true;
-    if (rem !== null) for (const r of rem) (this.evicted[i] as Row[]).push(r);
-  }
-
-  stop(): void {
-    this.active = false;
-    this.arrival = undefined;
-  }
-}
-
-/** Removes `rows` from every member window except `except` (silently: no posts). */
+/** Removes `rows` from every member window except `except` (Esper's update(null, rows)). */
 function removeFromOthers(windows: readonly DataWindow[], rows: readonly Row[], except: number): void {
   for (let j = 0; j < windows.length; j++) {
     if (j === except) continue;
@@ -159,66 +172,102 @@ function removeFromOthers(windows: readonly DataWindow[], rows: readonly Row[], 
   }
 }
 
+/** The members' contents, size and prev() are the first member's (Esper iterates views[0]). */
+function firstMemberAccess(first: DataWindow): Pick<DataWindow, 'contents' | 'size'> {
+  return { contents: () => first.contents(), size: () => first.size() };
+}
+
+function removeFromAll(windows: readonly DataWindow[], row: Row): boolean {
+  let found = false;
+  for (const w of windows) found = w.remove(row) || found;
+  return found;
+}
+
 /**
- * Intersection without a batch window. First-X windows (firstlength, firstunique, firstevent)
- * post nothing for an arrival they refuse: it then leaves every window unposted. An arrival a
- * window evicts at once (a sort window it does not make) is posted as new and old.
+ * What the member windows posted while one arrival went into them (Esper's local state of
+ * the intersection views): the old events each posted, and whether each posted the arrival
+ * as new. Reused across arrivals.
  */
+class Capture {
+  active = false;
+  readonly postedNew: boolean[];
+  readonly oldPerView: (Row[] | null)[];
+
+  constructor(n: number) {
+    this.postedNew = new Array<boolean>(n).fill(false);
+    this.oldPerView = new Array<Row[] | null>(n).fill(null);
+  }
+
+  start(): void {
+    this.active = true;
+    this.postedNew.fill(false);
+    this.oldPerView.fill(null);
+  }
+
+  record(i: number, arrival: Row, ins: Row[] | null, rem: Row[] | null): void {
+    if (ins !== null && ins.includes(arrival)) this.postedNew[i] = true;
+    // Esper keeps the last post's old events per view (a copy: the window may reuse its array).
+    if (rem !== null && rem.length > 0) this.oldPerView[i] = [...rem];
+  }
+}
+
+/** Intersection without a batch window (Esper's IntersectDefaultView / IntersectAsymetricView). */
 function intersect(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
+  const asymmetric = stages.some((s) => FIRST_X.has(s.def.name));
   const capture = new Capture(stages.length);
+  let arrival: Row | undefined;
   const windows: DataWindow[] = stages.map((stage, i) =>
     stage.def.create(
       stage.params,
       memberContext(ctx, (ins, rem) => {
         if (capture.active) {
-          capture.record(i, ins, rem);
+          capture.record(i, arrival as Row, ins, rem);
           return;
         }
-        // A window's own timer (expiry): the events leave every window, posted once.
-        if (rem !== null && rem.length > 0) removeFromOthers(windows, rem, i);
-        const hasNew = ins !== null && ins.length > 0;
-        const hasOld = rem !== null && rem.length > 0;
-        if (hasNew || hasOld) ctx.emit(hasNew ? ins : null, hasOld ? rem : null);
+        // A window's own timer (expiry): the events leave the other windows and are posted.
+        if (rem === null || rem.length === 0) return;
+        removeFromOthers(windows, rem, i);
+        ctx.emit(null, rem);
       }),
     ),
   );
-  const first = windows[0] as DataWindow;
   return {
     insert(row) {
-      capture.start(row);
+      arrival = row;
+      capture.start();
       try {
         for (const w of windows) w.insert(row);
       } finally {
-        capture.stop();
+        capture.active = false;
       }
-      const kept = capture.accepted.every(Boolean);
-      let removed: Row[] | null = null;
-      for (let i = 0; i < windows.length; i++) {
-        const evicted = capture.evicted[i] as Row[];
-        if (evicted.length === 0) continue;
-        removeFromOthers(windows, evicted, i);
-        removed ??= [];
-        pushUnique(removed, evicted);
-      }
-      if (!kept) {
-        // Refused by a first-X window: not in the intersection, so never posted at all.
+      // A set (Esper's HashSet): an event evicted by two windows is posted once.
+      const removal = new Set<Row>();
+      if (asymmetric && !capture.postedNew.every(Boolean)) {
+        // A window posted no new event for it (a full first-X window): it leaves every window.
+        removal.add(row);
         for (const w of windows) w.remove(row);
-        if (removed !== null) {
-          const at = removed.indexOf(row);
-          if (at >= 0) removed.splice(at, 1);
-          if (removed.length === 0) removed = null;
-        }
       }
-      if (kept || removed !== null) ctx.emit(kept ? [row] : null, removed);
+      let evicted = false;
+      for (let i = 0; i < windows.length; i++) {
+        const old = capture.oldPerView[i];
+        if (old === null || old === undefined) continue;
+        evicted = true;
+        for (const r of old) removal.add(r);
+        removeFromOthers(windows, old, i);
+      }
+      if (!asymmetric) {
+        // IntersectDefaultView posts the arrival as new even when a window evicted it at once.
+        ctx.emit([row], evicted ? [...removal] : null);
+        return;
+      }
+      // IntersectAsymetricView: the old events are posted only when some window evicted
+      // (then with a refused arrival among them); the arrival is new unless it was removed.
+      const newRows = removal.has(row) ? null : [row];
+      const oldRows = evicted ? [...removal] : null;
+      if (newRows !== null || oldRows !== null) ctx.emit(newRows, oldRows);
     },
-    remove(row) {
-      let found = false;
-      for (const w of windows) found = w.remove(row) || found;
-      return found;
-    },
-    contents: () => first.contents(),
-    size: () => first.size(),
-    relative: (row, n) => first.relative(row, n),
+    remove: (row) => removeFromAll(windows, row),
+    ...firstMemberAccess(windows[0] as DataWindow),
   };
 }
 
@@ -228,64 +277,73 @@ function intersectWithBatch(
   batchIndex: number,
   ctx: WindowContext,
 ): DataWindow {
+  const asymmetric = stages.some((s) => FIRST_X.has(s.def.name));
   const capture = new Capture(stages.length);
+  let arrival: Row | undefined;
+  let ignorePosts = false;
   const windows: DataWindow[] = [];
-  const removeFromGates = (rows: readonly Row[], except: number) => {
-    for (let j = 0; j < windows.length; j++) {
-      if (j === except || j === batchIndex) continue;
-      const w = windows[j] as DataWindow;
-      for (const r of rows) w.remove(r);
-    }
-  };
   stages.forEach((stage, i) => {
     const member = memberContext(ctx, (ins, rem) => {
-      if (i === batchIndex) {
-        // The batch posts (on its timer or when its count fills): downstream sees it, and
-        // the posted events leave the other windows.
-        const hasNew = ins !== null && ins.length > 0;
-        const hasOld = rem !== null && rem.length > 0;
-        if (hasNew) removeFromOthers(windows, ins, batchIndex);
-        // Both sides empty only under FORCE_UPDATE, which posts the empty interval on purpose.
-        ctx.emit(hasNew ? ins : null, hasOld ? rem : null);
-        return;
-      }
+      if (ignorePosts) return;
       if (capture.active) {
-        capture.record(i, ins, rem);
+        capture.record(i, arrival as Row, ins, rem);
         return;
       }
-      // A gate window's own expiry: gone from the other gates, not posted, still batched.
-      if (rem !== null && rem.length > 0) removeFromGates(rem, i);
+      const hasNew = ins !== null && ins.length > 0;
+      if (i === batchIndex) {
+        // The batch posts (its timer, or its count filled): downstream sees it, and the
+        // posted events leave the other windows. Both sides are empty only under
+        // FORCE_UPDATE, which posts the empty interval on purpose.
+        const hasOld = rem !== null && rem.length > 0;
+        ctx.emit(hasNew ? ins : null, hasOld ? rem : null);
+        if (hasNew) {
+          ignorePosts = true;
+          try {
+            removeFromOthers(windows, ins, batchIndex);
+          } finally {
+            ignorePosts = false;
+          }
+        }
+        return;
+      }
+      // Another window's own expiry: the events leave every other window, silently.
+      if (rem === null || rem.length === 0) return;
+      ignorePosts = true;
+      try {
+        removeFromOthers(windows, rem, i);
+      } finally {
+        ignorePosts = false;
+      }
     });
     windows.push(stage.def.create(stage.params, member));
   });
   const batch = windows[batchIndex] as DataWindow;
   return {
     insert(row) {
-      capture.start(row);
+      arrival = row;
+      capture.start();
       try {
         for (let i = 0; i < windows.length; i++) if (i !== batchIndex) (windows[i] as DataWindow).insert(row);
       } finally {
-        capture.stop();
+        capture.active = false;
       }
-      let admitted = true;
+      let removed = false;
       for (let i = 0; i < windows.length; i++) {
-        if (i === batchIndex) continue;
-        if (!capture.accepted[i]) admitted = false;
-        const evicted = capture.evicted[i] as Row[];
-        if (evicted.length === 0) continue;
-        if (evicted.includes(row)) admitted = false;
-        removeFromGates(evicted, i);
+        const old = capture.oldPerView[i];
+        if (old === null || old === undefined) continue;
+        removeFromOthers(windows, old, i);
+        if (old.includes(row)) removed = true;
       }
-      if (admitted) batch.insert(row);
-      else removeFromGates([row], -1);
+      // With a first-X window the arrival passes only if some other window posted it as new.
+      const posted = !asymmetric || capture.postedNew.some((p, i) => p && i !== batchIndex);
+      if (!removed && posted) batch.insert(row);
     },
-    remove(row) {
-      let found = false;
-      for (const w of windows) found = w.remove(row) || found;
-      return found;
-    },
+    remove: (row) => removeFromAll(windows, row),
     contents: () => batch.contents(),
     size: () => batch.size(),
-    relative: (row, n) => batch.relative(row, n),
+    prev: (row, n) => batch.prev?.(row, n),
   };
 }
+
+/** Esper's asymmetric data windows: they post nothing for an arrival they refuse. */
+const FIRST_X = new Set(['firstlength', 'firstunique', 'firstevent']);

@@ -36,7 +36,7 @@ export interface WindowTraits {
   readonly basis: 'count' | 'time' | 'key' | 'none';
   /** Posts whole batches (length_batch, time_batch…); at most one per intersection. */
   readonly batching: boolean;
-  /** Keeps events in an order `prev()` can index (length, time, sort…). */
+  /** Offers `prev()` (Esper's DataWindowViewWithPrevious: length, time, sort, batches…). */
   readonly ordered: boolean;
   /**
    * A `where` filter may move below this window without changing results. True only
@@ -76,18 +76,24 @@ export interface DataWindow {
   /** An event arrives (after the stream filter). */
   insert(row: Row): void;
   /**
-   * Removes `row` without emitting (an intersection partner evicted it, or a delete).
-   * Returns true if it was in the window.
+   * An intersection partner removed `row`: what Esper's view does on update(null, [row]) in
+   * an intersection (where Esper makes its remove-stream variants, LengthWindowViewRStream,
+   * TimeBatchViewRStream…, which all drop the event), without posting. Returns whether the
+   * window held it.
    */
   remove(row: Row): boolean;
   /** Events in the window, in the window's order: oldest first, or sort order for `#sort`. */
   contents(): Row[];
   size(): number;
   /**
-   * `prev(n)`: the event n positions before `row` in window order (n = 0 is `row` itself);
-   * undefined when out of range or when `row` is not in the window.
+   * `prev(n, x)`'s event (absent on windows Esper allows no prev() on). Esper's two access
+   * strategies: sliding windows (length, time, keepall, ext_timed, time_accum) count n back
+   * from the NEWEST event in the window whatever `row` is (IStreamRandomAccess: prev(0) is
+   * the newest event, also for rows of the remove stream); `#sort` counts n from the start
+   * of the sort order (IStreamSortRankRandomAccess); batch windows count n back from `row`
+   * within the batch they last posted (IStreamRelativeAccess: undefined for any other row).
    */
-  relative(row: Row, n: number): Row | undefined;
+  prev?(row: Row, n: number): Row | undefined;
 }
 
 export interface WindowDef<P = unknown> {
