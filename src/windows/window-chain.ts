@@ -78,9 +78,9 @@ export function validateWindowChain(stages: readonly ChainStage[], spans: readon
 export function createWindowChain(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
   let postedNew: Row[] | null = null;
   let postedOld: Row[] | null = null;
-  const window = createChain(stages, {
-    ...ctx,
-    emit(inserted, removed) {
+  const window = createChain(
+    stages,
+    memberContext(ctx, (inserted, removed) => {
       const outerNew = postedNew;
       const outerOld = postedOld;
       postedNew = inserted;
@@ -91,8 +91,8 @@ export function createWindowChain(stages: readonly ChainStage[], ctx: WindowCont
         postedNew = outerNew;
         postedOld = outerOld;
       }
-    },
-  });
+    }),
+  );
   const prevOf = window.prev;
   if (prevOf === undefined) return window;
   return {
@@ -101,7 +101,7 @@ export function createWindowChain(stages: readonly ChainStage[], ctx: WindowCont
     contents: () => window.contents(),
     size: () => window.size(),
     prev(row, n) {
-      if (postedOld !== null && postedOld.includes(row) && !(postedNew?.includes(row) ?? false)) return undefined;
+      if (postedOld?.includes(row) && !(postedNew?.includes(row) ?? false)) return undefined;
       return prevOf.call(window, row, n);
     },
   };
@@ -205,7 +205,7 @@ class Capture {
   }
 
   record(i: number, arrival: Row, ins: Row[] | null, rem: Row[] | null): void {
-    if (ins !== null && ins.includes(arrival)) this.postedNew[i] = true;
+    if (ins?.includes(arrival)) this.postedNew[i] = true;
     // Esper keeps the last post's old events per view (a copy: the window may reuse its array).
     if (rem !== null && rem.length > 0) this.oldPerView[i] = [...rem];
   }

@@ -48,7 +48,8 @@ const MODELS: [string, Model][] = [
     '#ext_timed(ts, 2 sec)',
     (es) => (es.length === 0 ? [] : es.filter((e) => e.ts > (es[es.length - 1] as Ev).ts - 2000)),
   ],
-  ['#sort(3, v desc)', (es) => [...es].sort((a, b) => b.v - a.v || a.id - b.id).slice(0, 3)],
+  // Ties: the newest first (Esper's SortWindowView), so the oldest tie is displaced.
+  ['#sort(3, v desc)', (es) => [...es].sort((a, b) => b.v - a.v || b.id - a.id).slice(0, 3)],
   ['#length(4)#time(2 sec)', (es, now) => es.slice(-4).filter((e) => e.ts + 2000 > now)],
 ];
 

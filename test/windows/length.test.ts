@@ -26,17 +26,17 @@ describe('#length', () => {
     expect(ctx.scheduled).toBe(0);
   });
 
-  it('prev(): n positions before the row in arrival order', () => {
+  it('prev(n): the n-th newest event, whatever row asks (Esper IStreamRandomAccess)', () => {
     const ctx = new FakeWindowContext();
     const w = lengthWindow.create({ size: 3 }, ctx);
     const rows = [ev(1), ev(2), ev(3), ev(4)];
     for (const r of rows) w.insert(r);
     const [, e2, e3, e4] = rows;
-    expect(w.relative(e4 as never, 0)).toBe(e4);
-    expect(w.relative(e4 as never, 1)).toBe(e3);
-    expect(w.relative(e4 as never, 2)).toBe(e2);
-    expect(w.relative(e4 as never, 3)).toBeUndefined();
-    expect(w.relative(rows[0] as never, 0)).toBeUndefined();
+    expect(w.prev?.(e4 as never, 0)).toBe(e4);
+    expect(w.prev?.(e4 as never, 1)).toBe(e3);
+    expect(w.prev?.(e4 as never, 2)).toBe(e2);
+    expect(w.prev?.(e4 as never, 3)).toBeUndefined();
+    expect(w.prev?.(e2 as never, 0)).toBe(e4);
   });
 
   it('remove() takes an event out silently and frees its slot', () => {

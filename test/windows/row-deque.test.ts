@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/row.js';
-import { RowDeque, relativeIn } from '../../src/windows/row-deque.js';
+import { RowDeque, nthNewest } from '../../src/windows/row-deque.js';
 
 type Op =
   | { readonly op: 'push' }
@@ -67,7 +67,7 @@ describe('RowDeque', () => {
         model.forEach((row, i) => {
           expect(deque.indexOf(row)).toBe(i);
           expect(deque.at(i)).toBe(row);
-          expect(relativeIn(deque, row, 1)).toBe(model[i - 1]);
+          expect(nthNewest(deque, i)).toBe(model[model.length - 1 - i]);
         });
         expect(deque.at(-1)).toBeUndefined();
         expect(deque.at(model.length)).toBeUndefined();

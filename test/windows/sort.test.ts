@@ -25,7 +25,7 @@ describe('#sort', () => {
     expect(contentIds(w.contents())).toEqual([2, 4, 1]);
   });
 
-  it('ties keep arrival order: a later equal event ranks below and is the one to go', () => {
+  it('ties: the newest ranks first, so the oldest tie is displaced (Esper SortWindowView)', () => {
     const ctx = new FakeWindowContext();
     const w = create([num(2), prop('v', true)], ctx);
     for (const [id, v] of [
@@ -34,8 +34,9 @@ describe('#sort', () => {
       [3, 5],
     ] as const)
       w.insert(ev(id, { v }));
-    expect(emitIds(ctx.emits).at(-1)).toEqual({ t: 0, new: [3], old: [3] });
-    expect(contentIds(w.contents())).toEqual([1, 2]);
+    // Esper keeps per key a list with the newest in front and removes the list's last entry.
+    expect(emitIds(ctx.emits).at(-1)).toEqual({ t: 0, new: [3], old: [1] });
+    expect(contentIds(w.contents())).toEqual([3, 2]);
   });
 
   it('null ranks below every value: last when descending, first when ascending', () => {
@@ -62,7 +63,7 @@ describe('#sort', () => {
     expect(contentIds(wa.contents())).toEqual([1, 3]);
   });
 
-  it('sorts by several keys, and prev() follows sort order', () => {
+  it('sorts by several keys; prev(n) is the n-th event in sort order, whatever row asks', () => {
     const ctx = new FakeWindowContext();
     const w = create([num(4), prop('k'), prop('v', true)], ctx);
     const rows = [
@@ -73,9 +74,11 @@ describe('#sort', () => {
     ];
     for (const r of rows) w.insert(r);
     expect(contentIds(w.contents())).toEqual([3, 2, 4, 1]);
-    expect(w.relative(rows[3] as never, 1)).toBe(rows[1]);
-    expect(w.relative(rows[3] as never, 0)).toBe(rows[3]);
-    expect(w.relative(rows[2] as never, 1)).toBeUndefined();
+    // Esper's IStreamSortRankRandomAccess: index n from the top of the sort order.
+    expect(w.prev?.(rows[3] as never, 1)).toBe(rows[1]);
+    expect(w.prev?.(rows[0] as never, 0)).toBe(rows[2]);
+    expect(w.prev?.(rows[2] as never, 3)).toBe(rows[0]);
+    expect(w.prev?.(rows[2] as never, 4)).toBeUndefined();
     expect(w.remove(rows[1] as never)).toBe(true);
     expect(contentIds(w.contents())).toEqual([3, 4, 1]);
   });

@@ -57,13 +57,14 @@ describe('#time', () => {
     expect(emitIds(ctx.emits).slice(2)).toEqual([{ t: 6000, new: null, old: [2] }]);
   });
 
-  it('prev() counts back in arrival order', () => {
+  it('prev(n) is the n-th newest event in arrival order, whatever row asks', () => {
     const ctx = new FakeWindowContext();
     const w = timeWindow.create({ ms: 5000 }, ctx);
     const rows = [ev(1), ev(2), ev(3)];
     for (const r of rows) ctx.send(w, r, 0);
-    expect(w.relative(rows[2] as never, 2)).toBe(rows[0]);
-    expect(w.relative(rows[0] as never, 1)).toBeUndefined();
+    expect(w.prev?.(rows[2] as never, 2)).toBe(rows[0]);
+    expect(w.prev?.(rows[0] as never, 1)).toBe(rows[1]);
+    expect(w.prev?.(rows[0] as never, 3)).toBeUndefined();
   });
 
   it('a plain number means seconds; periods are already ms', () => {

@@ -48,7 +48,10 @@ const firstByKey = (es: readonly E[]) => {
   return es.filter((e) => !seen.has(e.k) && seen.add(e.k) !== undefined);
 };
 
-/** Null ranks below every value: after values descending, before them ascending. */
+/**
+ * Null ranks below every value: after values descending, before them ascending. Among equal
+ * keys the newest event ranks first (Esper's SortWindowView), so the oldest tie is displaced.
+ */
 const sortModel = (n: number, descending: boolean) => (es: readonly E[]) =>
   [...es]
     .sort((a, b) => {
@@ -57,7 +60,7 @@ const sortModel = (n: number, descending: boolean) => (es: readonly E[]) =>
         if (b.v === null) return descending ? -1 : 1;
         return descending ? b.v - a.v : a.v - b.v;
       }
-      return a.id - b.id;
+      return b.id - a.id;
     })
     .slice(0, n);
 
