@@ -10,7 +10,7 @@ import { closeSync, createWriteStream, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
-import { BufferedWriter } from '../io/buffered-writer.js';
+import { ByteSink } from '../io/byte-sink.js';
 import type { EventRecord, ReaderOptions } from '../io/event-record.js';
 import { type OutputFormat, createWriter } from '../io/output-writer.js';
 import { readEvents } from '../io/read-events.js';
@@ -90,11 +90,12 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   }
 
   const sink = options.out === undefined ? io.stdout : openOut(resolve(cwd, options.out), options.out);
-  const out = new BufferedWriter(sink);
+  const out = new ByteSink(sink);
   const statements = engine.statements().filter((s) => options.alertsOnly !== true || s.isPattern);
   const writer = createWriter(options.format, out, statements);
   for (const handle of statements) {
-    handle.subscribe((n, o, ctx) => writer.update(ctx.statement, ctx.time, n, o));
+    const write = writer.statement(handle.name, handle.columns);
+    handle.subscribe((n, o, ctx) => write(ctx.time, n, o));
   }
 
   let read = 0;

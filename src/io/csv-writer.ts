@@ -5,12 +5,17 @@
  * and CSV tools even when several statements interleave.
  *
  * null is an empty cell; an empty string is `""` so the two stay distinguishable; objects
- * and arrays are written as JSON.
+ * and arrays are written as JSON. A cell is quoted when it holds `"`, `,`, a line break, or
+ * leading or trailing whitespace.
+ *
+ * The writer is generated per statement: the record's opening (`stmt,`) and the empty cells
+ * of other statements' columns are prepared bytes, and each value is written straight into
+ * the output buffer (csvCell's text, without a string per cell).
  */
 import type { Row } from '../common/row.js';
-import type { BufferedWriter } from './buffered-writer.js';
+import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
-import type { StatementColumns, UpdateWriter } from './update-writer.js';
+import type { RowsWriter, StatementColumns, UpdateWriter } from './update-writer.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -21,31 +26,106 @@ export function csvCell(value: unknown): string {
   return NEEDS_QUOTES.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvWriter(out: BufferedWriter, statements: readonly StatementColumns[]): UpdateWriter {
+const COMMA = 0x2c;
+const TRUE = bytesOf('true');
+const FALSE = bytesOf('false');
+
+/** One cell as csvCell writes it. */
+export function writeCsvCell(sink: ByteSink, v: unknown): void {
+  switch (typeof v) {
+    case 'number':
+      sink.number(v);
+      return;
+    case 'boolean':
+      sink.raw(v ? TRUE : FALSE);
+      return;
+    case 'string':
+      writeCsvString(sink, v);
+      return;
+    default:
+      if (v !== null && v !== undefined) sink.text(csvCell(v));
+  }
+}
+
+/** Printable ASCII without `"` or `,` and without a space at either end is written as it is. */
+function writeCsvString(sink: ByteSink, s: string): void {
+  const n = s.length;
+  if (n === 0 || n > 256 || s.charCodeAt(0) === 0x20 || s.charCodeAt(n - 1) === 0x20) {
+    sink.text(csvCell(s));
+    return;
+  }
+  sink.reserve(n);
+  const b = sink.buf;
+  let p = sink.pos;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === COMMA) {
+      sink.text(csvCell(s));
+      return;
+    }
+    b[p++] = c;
+  }
+  sink.pos = p;
+}
+
+type GeneratedRecords = (time: number, rows: Row[], stream: Uint8Array) => void;
+
+/**
+ * Per union column, the statement's column read there (or an empty cell). Runs of empty
+ * cells become one prepared run of commas.
+ */
+function generateRecords(
+  sink: ByteSink,
+  name: string,
+  union: readonly string[],
+  columns: readonly string[],
+): GeneratedRecords {
+  const constants: Uint8Array[] = [];
+  const constant = (text: string) => {
+    constants.push(bytesOf(text));
+    return `s.raw(k[${constants.length - 1}]);`;
+  };
+  const lines: string[] = [];
+  let commas = '';
+  for (const c of union) {
+    commas += ',';
+    if (!columns.includes(c)) continue;
+    lines.push(constant(commas), `cell(s, r[${JSON.stringify(c)}]);`);
+    commas = '';
+  }
+  lines.push(constant(`${commas}\n`));
+  const opening = bytesOf(`${csvCell(name)},`);
+  const body = `return function writeRecords(time, rows, stream) {
+  for (let j = 0; j < rows.length; j++) {
+    const r = rows[j];
+    s.raw(opening);
+    s.number(time);
+    s.raw(stream);
+    ${lines.join('\n    ')}
+  }
+};`;
+  return new Function('s', 'opening', 'k', 'cell', body)(
+    sink,
+    opening,
+    constants,
+    writeCsvCell,
+  ) as GeneratedRecords;
+}
+
+export function csvWriter(sink: ByteSink, statements: readonly StatementColumns[]): UpdateWriter {
   const union: string[] = [];
   for (const s of statements) for (const c of s.columns) if (!union.includes(c)) union.push(c);
-  // Per statement, for each union position, the column to read (undefined: not its column).
-  const layouts = new Map<string, (string | undefined)[]>(
-    statements.map((s) => [s.name, union.map((c) => (s.columns.includes(c) ? c : undefined))]),
-  );
-  const fallback = (row: Row) => union.map((c) => (Object.hasOwn(row, c) ? c : undefined));
-  out.write(`${['stmt', 'time', 'stream', ...union].map(csvCell).join(',')}\n`);
-
-  const rows = (prefix: string, stmt: string, list: Row[] | null) => {
-    if (list === null) return;
-    const layout = layouts.get(stmt);
-    for (const row of list) {
-      let line = prefix;
-      for (const c of layout ?? fallback(row)) line += `,${c === undefined ? '' : csvCell(row[c])}`;
-      out.write(`${line}\n`);
-    }
-  };
+  sink.text(`${['stmt', 'time', 'stream', ...union].map(csvCell).join(',')}\n`);
+  const streamNew = bytesOf(',new');
+  const streamOld = bytesOf(',old');
   return {
-    update: (stmt, time, n, o) => {
-      const head = `${csvCell(stmt)},${time}`;
-      rows(`${head},new`, stmt, n);
-      rows(`${head},old`, stmt, o);
+    statement: (name, columns): RowsWriter => {
+      const records = generateRecords(sink, name, union, columns);
+      return (time, n, o) => {
+        if (n !== null) records(time, n, streamNew);
+        if (o !== null) records(time, o, streamOld);
+      };
     },
-    end: () => out.flush(),
+    end: () => sink.flush(),
   };
 }

@@ -3,46 +3,99 @@
  *
  *   {"stmt":"id","time":1000,"stream":"new","row":{…}}
  *
- * A listener call's insert-stream rows come first, then its remove-stream rows.
+ * A listener call's insert-stream rows come first, then its remove-stream rows. The row is
+ * exactly what toJson (JSON.stringify, non-finite numbers as strings) writes for it.
  *
- * Most listener calls carry one row, so the per-call part of the line costs as much as the
- * row: the statement's opening is built once per statement, the time without JSON.stringify,
- * and each line is handed to the buffer in pieces instead of being concatenated first.
+ * The writer is generated per statement from its output columns: the line's constant parts
+ * (the statement's opening, `"stream":"new","row":{"symbol":`, each later `,"key":`) are
+ * prepared bytes, and only the values are formatted, straight into the output buffer. A row
+ * is written that way when its own keys are the statement's columns in order and none is
+ * undefined (JSON would leave that key out); any other row (an open schema's extra
+ * properties, a pass-through event of another shape) goes through toJson, so the text is
+ * the same either way.
  */
 import type { Row } from '../common/row.js';
-import type { BufferedWriter } from './buffered-writer.js';
+import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
-import type { UpdateWriter } from './update-writer.js';
+import type { RowsWriter, UpdateWriter } from './update-writer.js';
 
-const NEW_ROW = ',"stream":"new","row":';
-const OLD_ROW = ',"stream":"old","row":';
-const CLOSE = '}\n';
+type GeneratedRows = (time: number, rows: Row[], stream: Uint8Array, open: Uint8Array) => void;
 
-/** A number as toJson writes it: JSON's text when finite, else the string "Infinity"/"NaN". */
-function numberJson(n: number): string {
-  return n - n === 0 ? `${n}` : `"${n}"`;
+/** A statement's row writer: `open` is `,"stream":"new","row":{"first":` (or `…"row":{` for no columns). */
+function generateRows(sink: ByteSink, opening: Uint8Array, columns: readonly string[]): GeneratedRows {
+  const keys = columns.map((c, i) => bytesOf(`${i === 0 ? '' : ','}${JSON.stringify(c)}:`));
+  const close = bytesOf('}}\n');
+  // The row's own keys are the columns, in order (for…in visits own enumerable string keys in
+  // JSON.stringify's order; rows are plain objects).
+  const fits = [
+    'let i = 0;',
+    'for (const k in r) { if (k !== c[i]) return false; i++; }',
+    `return i === ${columns.length}${columns.map((c) => ` && r[${JSON.stringify(c)}] !== undefined`).join('')};`,
+  ].join('\n');
+  const values = columns.map(
+    (c, i) => `${i === 0 ? '' : `s.raw(k[${i}]); `}s.json(r[${JSON.stringify(c)}]);`,
+  );
+  const body = `
+function fits(r) {
+${fits}
+}
+return function writeRows(time, rows, stream, open) {
+  for (let j = 0; j < rows.length; j++) {
+    const r = rows[j];
+    s.raw(opening);
+    s.number(time);
+    if (fits(r)) {
+      s.raw(open);
+      ${values.join('\n      ')}
+      s.raw(close);
+    } else {
+      s.raw(stream);
+      s.text(toJson(r));
+      s.raw(closeOne);
+    }
+  }
+};`;
+  return new Function('s', 'opening', 'k', 'c', 'close', 'closeOne', 'toJson', body)(
+    sink,
+    opening,
+    keys,
+    columns,
+    close,
+    bytesOf('}\n'),
+    toJson,
+  ) as GeneratedRows;
 }
 
-export function ndjsonWriter(out: BufferedWriter): UpdateWriter {
-  const openings = new Map<string, string>();
-  const rows = (opening: string, list: Row[]) => {
-    for (let i = 0; i < list.length; i++) {
-      out.write(opening);
-      out.write(toJson(list[i]));
-      out.write(CLOSE);
-    }
-  };
-  return {
-    update: (stmt, time, n, o) => {
-      let opening = openings.get(stmt);
-      if (opening === undefined) {
-        opening = `{"stmt":${JSON.stringify(stmt)},"time":`;
-        openings.set(stmt, opening);
+function statementWriter(sink: ByteSink, name: string, columns: readonly string[]): RowsWriter {
+  const opening = bytesOf(`{"stmt":${JSON.stringify(name)},"time":`);
+  const streamNew = bytesOf(',"stream":"new","row":');
+  const streamOld = bytesOf(',"stream":"old","row":');
+  const first = columns.length === 0 ? '{' : `{${JSON.stringify(columns[0])}:`;
+  const openNew = bytesOf(`,"stream":"new","row":${first}`);
+  const openOld = bytesOf(`,"stream":"old","row":${first}`);
+  const rows = generateRows(sink, opening, columns);
+  return (time, n, o) => {
+    // A time is finite (the engine's clock); anything else is written as toJson would.
+    if (time - time !== 0) {
+      for (const [list, stream] of [
+        [n, 'new'],
+        [o, 'old'],
+      ] as const) {
+        for (const row of list ?? [])
+          sink.text(
+            `{"stmt":${JSON.stringify(name)},"time":"${time}","stream":"${stream}","row":${toJson(row)}}\n`,
+          );
       }
-      const head = opening + numberJson(time);
-      if (n !== null && n.length > 0) rows(head + NEW_ROW, n);
-      if (o !== null && o.length > 0) rows(head + OLD_ROW, o);
-    },
-    end: () => out.flush(),
+      return;
+    }
+    if (n !== null && n.length > 0) rows(time, n, streamNew, openNew);
+    if (o !== null && o.length > 0) rows(time, o, streamOld, openOld);
+  };
+}
+
+export function ndjsonWriter(sink: ByteSink): UpdateWriter {
+  return {
+    statement: (name, columns) => statementWriter(sink, name, columns),
+    end: () => sink.flush(),
   };
 }

@@ -1,6 +1,6 @@
 /** The CLI's output formats and the writer for each. */
 import { assertNever } from '../common/assert-never.js';
-import type { BufferedWriter } from './buffered-writer.js';
+import type { ByteSink } from './byte-sink.js';
 import { csvWriter } from './csv-writer.js';
 import { ndjsonWriter } from './ndjson-writer.js';
 import { tableWriter } from './table-writer.js';
@@ -12,7 +12,7 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['updates', 'ndjson', 'ta
 
 export function createWriter(
   format: OutputFormat,
-  out: BufferedWriter,
+  out: ByteSink,
   statements: readonly StatementColumns[],
 ): UpdateWriter {
   switch (format) {

@@ -10,7 +10,7 @@
  * the data formats (updates, ndjson, csv) keep full precision.
  */
 import type { Row } from '../common/row.js';
-import type { BufferedWriter } from './buffered-writer.js';
+import type { ByteSink } from './byte-sink.js';
 import { toJson } from './json-line.js';
 import type { StatementColumns, UpdateWriter } from './update-writer.js';
 
@@ -42,7 +42,7 @@ interface Layout {
   readonly widths: number[];
 }
 
-export function tableWriter(out: BufferedWriter, statements: readonly StatementColumns[]): UpdateWriter {
+export function tableWriter(out: ByteSink, statements: readonly StatementColumns[]): UpdateWriter {
   const layouts = new Map<string, Layout>(
     statements.map((s) => [s.name, { columns: s.columns, widths: initialWidths(s.columns) }]),
   );
@@ -72,11 +72,11 @@ export function tableWriter(out: BufferedWriter, statements: readonly StatementC
         if (cell.length > width && cell.length <= MAX_PAD) widths[i] = cell.length;
         line += `  ${i === columns.length - 1 ? cell : cell.padEnd(widths[i] as number)}`;
       }
-      out.write(`${line}\n`);
+      out.text(`${line}\n`);
     }
   };
   return {
-    update: (stmt, time, n, o) => {
+    statement: (stmt) => (time, n, o) => {
       rows(time, stmt, '+', n);
       rows(time, stmt, '-', o);
     },

@@ -1,8 +1,15 @@
-/** What every output format implements: one call per listener call, then `end()`. */
+/**
+ * What every output format implements: a writer per statement, called once per listener
+ * call of that statement, then `end()`.
+ */
 import type { Row } from '../common/row.js';
 
+/** Writes one listener call of one statement. */
+export type RowsWriter = (time: number, newEvents: Row[] | null, oldEvents: Row[] | null) => void;
+
 export interface UpdateWriter {
-  update(stmt: string, time: number, newEvents: Row[] | null, oldEvents: Row[] | null): void;
+  /** The writer for statement `name`, whose rows have these columns (select-list order). */
+  statement(name: string, columns: readonly string[]): RowsWriter;
   /** Writes anything held back and flushes the buffer. */
   end(): void;
 }

@@ -8,7 +8,7 @@
  * the strings "Infinity", "-Infinity", "NaN".
  */
 import type { Row } from '../common/row.js';
-import type { BufferedWriter } from './buffered-writer.js';
+import type { ByteSink } from './byte-sink.js';
 import { toJson } from './json-line.js';
 import type { UpdateWriter } from './update-writer.js';
 
@@ -23,9 +23,9 @@ export function updateLine(
   return `{"stmt":${JSON.stringify(stmt)},"time":${toJson(time)},"new":${newEvents === null ? 'null' : toJson(newEvents)},"old":${oldEvents === null ? 'null' : toJson(oldEvents)}}`;
 }
 
-export function updatesWriter(out: BufferedWriter): UpdateWriter {
+export function updatesWriter(out: ByteSink): UpdateWriter {
   return {
-    update: (stmt, time, n, o) => out.write(`${updateLine(stmt, time, n, o)}\n`),
+    statement: (name) => (time, n, o) => out.text(`${updateLine(name, time, n, o)}\n`),
     end: () => out.flush(),
   };
 }

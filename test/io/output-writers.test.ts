@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BufferedWriter } from '../../src/io/buffered-writer.js';
+import { ByteSink } from '../../src/io/byte-sink.js';
 import { csvCell, csvWriter } from '../../src/io/csv-writer.js';
 import { toJson } from '../../src/io/json-line.js';
 import { ndjsonWriter } from '../../src/io/ndjson-writer.js';
 import { OUTPUT_FORMATS, createWriter } from '../../src/io/output-writer.js';
 import { readableValue, tableWriter } from '../../src/io/table-writer.js';
-import { capture } from './capture.js';
+import { capture, send } from './capture.js';
 
 const STATEMENTS = [
   { name: 'avg', columns: ['sym', 'a'] },
@@ -15,10 +15,10 @@ const STATEMENTS = [
 describe('ndjson writer', () => {
   it('writes one line per row, new rows before old ones', () => {
     const out = capture();
-    const w = ndjsonWriter(new BufferedWriter(out.stream));
-    w.update('s', 5, [{ a: 1 }, { a: 2 }], [{ a: 0 }]);
-    w.update('t', 6, null, null);
-    w.update('t', 7, null, [{ b: Number.NaN }]);
+    const w = ndjsonWriter(new ByteSink(out.stream));
+    send(w, 's', 5, [{ a: 1 }, { a: 2 }], [{ a: 0 }]);
+    send(w, 't', 6, null, null);
+    send(w, 't', 7, null, [{ b: Number.NaN }]);
     w.end();
     expect(out.text()).toBe(
       [
@@ -32,7 +32,7 @@ describe('ndjson writer', () => {
   });
   it('writes each line exactly as one template over toJson would, for any time and row', () => {
     const out = capture();
-    const w = ndjsonWriter(new BufferedWriter(out.stream));
+    const w = ndjsonWriter(new ByteSink(out.stream));
     const calls: [string, number, Record<string, unknown>[] | null, Record<string, unknown>[] | null][] = [
       ['q"1', -0, [{ a: -0, b: 'x\ny', c: null }], []],
       ['é', 1.5e21, [], [{ n: { d: [1, Number.POSITIVE_INFINITY] } }]],
@@ -41,7 +41,7 @@ describe('ndjson writer', () => {
     ];
     const expected: string[] = [];
     for (const [stmt, time, n, o] of calls) {
-      w.update(stmt, time, n, o);
+      send(w, stmt, time, n, o);
       const head = `{"stmt":${JSON.stringify(stmt)},"time":${toJson(time)},"stream":`;
       for (const row of n ?? []) expected.push(`${head}"new","row":${toJson(row)}}\n`);
       for (const row of o ?? []) expected.push(`${head}"old","row":${toJson(row)}}\n`);
@@ -54,9 +54,9 @@ describe('ndjson writer', () => {
 describe('csv writer', () => {
   it('writes one header with the union of the columns and leaves other statements’ cells empty', () => {
     const out = capture();
-    const w = csvWriter(new BufferedWriter(out.stream), STATEMENTS);
-    w.update('avg', 1, [{ sym: 'A', a: 1.5 }], null);
-    w.update('spikes', 2, [{ sym: 'B', price: 3 }], [{ sym: 'C', price: 4 }]);
+    const w = csvWriter(new ByteSink(out.stream), STATEMENTS);
+    send(w, 'avg', 1, [{ sym: 'A', a: 1.5 }], null);
+    send(w, 'spikes', 2, [{ sym: 'B', price: 3 }], [{ sym: 'C', price: 4 }]);
     w.end();
     expect(out.text()).toBe(
       'stmt,time,stream,sym,a,price\navg,1,new,A,1.5,\nspikes,2,new,B,,3\nspikes,2,old,C,,4\n',
@@ -71,7 +71,7 @@ describe('csv writer', () => {
 
   it('writes the header even when there is no output', () => {
     const out = capture();
-    csvWriter(new BufferedWriter(out.stream), STATEMENTS).end();
+    csvWriter(new ByteSink(out.stream), STATEMENTS).end();
     expect(out.text()).toBe('stmt,time,stream,sym,a,price\n');
   });
 });
@@ -79,10 +79,10 @@ describe('csv writer', () => {
 describe('table writer', () => {
   it('aligns time, statement and each statement’s cells, marking new (+) and old (-) rows', () => {
     const out = capture();
-    const w = tableWriter(new BufferedWriter(out.stream), STATEMENTS);
-    w.update('avg', 1700000000531, [{ sym: 'ACME', a: 99.57 }], null);
-    w.update('spikes', 1700000010584, [{ sym: 'INIT', price: 19.34 }], null);
-    w.update('avg', 1700000000805, [{ sym: 'X', a: 1 / 3 }], [{ sym: 'ACME', a: null }]);
+    const w = tableWriter(new ByteSink(out.stream), STATEMENTS);
+    send(w, 'avg', 1700000000531, [{ sym: 'ACME', a: 99.57 }], null);
+    send(w, 'spikes', 1700000010584, [{ sym: 'INIT', price: 19.34 }], null);
+    send(w, 'avg', 1700000000805, [{ sym: 'X', a: 1 / 3 }], [{ sym: 'ACME', a: null }]);
     w.end();
     expect(out.text()).toBe(
       [
@@ -97,12 +97,12 @@ describe('table writer', () => {
 
   it('widens a column when a value needs more room than reserved, up to a cap', () => {
     const out = capture();
-    const w = tableWriter(new BufferedWriter(out.stream), [{ name: 's', columns: ['k', 'v'] }]);
-    w.update('s', 1, [{ k: 'a', v: 1 }], null);
-    w.update('s', 2, [{ k: 'abcdefghijkl', v: 2 }], null); // 'k=abcdefghijkl' is 14 > 11 reserved
-    w.update('s', 3, [{ k: 'b', v: 3 }], null);
-    w.update('s', 4, [{ k: 'x'.repeat(40), v: 4 }], null); // wider than the cap: printed whole, no widening
-    w.update('s', 5, [{ k: 'c', v: 5 }], null);
+    const w = tableWriter(new ByteSink(out.stream), [{ name: 's', columns: ['k', 'v'] }]);
+    send(w, 's', 1, [{ k: 'a', v: 1 }], null);
+    send(w, 's', 2, [{ k: 'abcdefghijkl', v: 2 }], null); // 'k=abcdefghijkl' is 14 > 11 reserved
+    send(w, 's', 3, [{ k: 'b', v: 3 }], null);
+    send(w, 's', 4, [{ k: 'x'.repeat(40), v: 4 }], null); // wider than the cap: printed whole, no widening
+    send(w, 's', 5, [{ k: 'c', v: 5 }], null);
     w.end();
     expect(out.text()).toBe(
       [
@@ -118,8 +118,8 @@ describe('table writer', () => {
 
   it('pads short times to the width of an epoch-millisecond time', () => {
     const out = capture();
-    const w = tableWriter(new BufferedWriter(out.stream), [{ name: 'stmt-1', columns: ['n'] }]);
-    w.update('stmt-1', 5, [{ n: 1 }], null);
+    const w = tableWriter(new ByteSink(out.stream), [{ name: 'stmt-1', columns: ['n'] }]);
+    send(w, 'stmt-1', 5, [{ n: 1 }], null);
     w.end();
     expect(out.text()).toBe('            5  stmt-1  +  n=1\n');
   });
@@ -135,29 +135,42 @@ describe('createWriter', () => {
   it('has a writer for every format', () => {
     for (const format of OUTPUT_FORMATS) {
       const out = capture();
-      const w = createWriter(format, new BufferedWriter(out.stream), STATEMENTS);
-      w.update('avg', 1, [{ sym: 'A', a: 2 }], null);
+      const w = createWriter(format, new ByteSink(out.stream), STATEMENTS);
+      send(w, 'avg', 1, [{ sym: 'A', a: 2 }], null);
       w.end();
       expect(out.text()).toContain('A');
     }
   });
 });
 
-describe('BufferedWriter', () => {
-  it('hands text over in chunks of about 64 KiB, in order', () => {
+describe('ByteSink', () => {
+  it('hands bytes over in buffers of its capacity, in order', () => {
     const out = capture();
-    const b = new BufferedWriter(out.stream);
+    const b = new ByteSink(out.stream, 64 * 1024);
     const line = `${'x'.repeat(99)}\n`;
-    for (let i = 0; i < 2000; i++) b.write(line); // 200,000 characters
+    for (let i = 0; i < 2000; i++) b.text(line); // 200,000 bytes
+    expect(b.bytesWritten).toBe(200_000);
     b.flush();
     expect(out.text()).toBe(line.repeat(2000));
-    expect(out.writes()).toBe(4); // three full 64 KiB chunks and the rest
+    expect(out.writes()).toBe(4); // three full 64 KiB buffers and the rest
   });
 
-  it('waits for a slow stream to drain when it asks to', async () => {
+  it('grows for a value larger than its capacity', () => {
+    const out = capture();
+    const b = new ByteSink(out.stream, 16);
+    b.text('ab');
+    b.jsonString('y'.repeat(100));
+    b.flush();
+    expect(out.text()).toBe(`ab"${'y'.repeat(100)}"`);
+  });
+
+  it('waits for a slow stream to drain when it holds too much', async () => {
     const out = capture({ highWaterMark: 1024, slow: true });
-    const b = new BufferedWriter(out.stream);
-    b.write('y'.repeat(70 * 1024));
+    const b = new ByteSink(out.stream, 1 << 20);
+    for (let i = 0; i < 9; i++) {
+      b.text('y'.repeat(1 << 20));
+      b.flush();
+    }
     expect(b.needsDrain).toBe(true);
     await b.drained();
     expect(out.stream.writableLength).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BufferedWriter } from '../../src/io/buffered-writer.js';
+import { ByteSink } from '../../src/io/byte-sink.js';
 import { updateLine, updatesWriter } from '../../src/io/updates-writer.js';
-import { capture } from './capture.js';
+import { capture, send } from './capture.js';
 
 describe('updateLine (the golden format)', () => {
   it('writes stmt, time, new, old in that order with null for an absent side', () => {
@@ -43,8 +43,8 @@ describe('updateLine (the golden format)', () => {
 describe('updatesWriter', () => {
   it('writes one line per listener call, buffered into few write calls', () => {
     const out = capture();
-    const writer = updatesWriter(new BufferedWriter(out.stream));
-    for (let i = 0; i < 1000; i++) writer.update('s', i, [{ i }], null);
+    const writer = updatesWriter(new ByteSink(out.stream));
+    for (let i = 0; i < 1000; i++) send(writer, 's', i, [{ i }], null);
     expect(out.writes()).toBe(0);
     writer.end();
     const lines = out.text().split('\n');
