@@ -208,6 +208,25 @@ export const loginFile = (dir: string, count: number, users: number) =>
   `${dir}/login-v${DATA_VERSION}-${count}-${users}.ndjson`;
 export const nexmarkFile = (dir: string, count: number) => `${dir}/nexmark-v${DATA_VERSION}-${count}.ndjson`;
 
+export const flatStockTickFile = (dir: string, count: number, symbols: number) =>
+  `${dir}/stocktick-v${DATA_VERSION}-${count}-${symbols}-flat.ndjson`;
+
+/**
+ * Writes StockTick as flat NDJSON, one JSON.stringify'd event per line
+ * (`{"symbol":"S1","price":41.5,"volume":100,"ts":1000000}`: `weir run --type StockTick`).
+ */
+export async function writeFlatStockTickFile(dir: string, count: number, symbols: number): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const path = flatStockTickFile(dir, count, symbols);
+  await writeLines(
+    path,
+    (function* () {
+      for (const e of stockTickStream(count, { symbols })) yield `${JSON.stringify(e)}\n`;
+    })(),
+  );
+  return path;
+}
+
 /** Writes StockTick as NDJSON envelopes and as CSV (header symbol,price,volume,ts). */
 export async function writeStockTickFiles(
   dir: string,

@@ -11,11 +11,17 @@
  *   npm run bench -- --symbols 10000               StockTick workloads on 10,000 symbols
  *   npm run bench -- --no-e2e                      in-memory comparison only
  *   npm run bench -- --flat-memory                 sliding-avg peak RSS at 1M vs 10M events
+ *   npm run bench -- --e2e-only                    only the end-to-end table against DuckDB (e2e/table.ts)
+ *
+ * After the in-memory table (unless --no-e2e) comes the end-to-end table of issue 15: `weir
+ * run` file to file against DuckDB on one thread and the hand-written pipelines, whole
+ * processes on flat NDJSON (bench/e2e/table.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { formatEndToEndTable, runEndToEndTable } from './e2e/table.js';
 import { DATA_DIR, DEFAULT_EVENTS } from './generate-data.js';
 import type { Measurement, Pending } from './measure.js';
 import {
@@ -34,10 +40,11 @@ interface Options {
   readonly symbols: number | undefined;
   readonly e2e: boolean;
   readonly flatMemory: boolean;
+  readonly e2eOnly: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--quick] [--events N] [--runs N] [--workload name]... [--symbols N] [--no-e2e | --e2e] [--flat-memory]';
+  'usage: npm run bench -- [--quick] [--events N] [--runs N] [--workload name]... [--symbols N] [--no-e2e | --e2e | --e2e-only] [--flat-memory]';
 
 function parseOptions(argv: readonly string[]): Options {
   const value = (name: string) => {
@@ -60,6 +67,7 @@ function parseOptions(argv: readonly string[]): Options {
     // On --quick's small input the end-to-end figures would be process-start noise.
     e2e: argv.includes('--e2e') || (!quick && !argv.includes('--no-e2e')),
     flatMemory: argv.includes('--flat-memory'),
+    e2eOnly: argv.includes('--e2e-only'),
   };
 }
 
@@ -304,10 +312,37 @@ function printTargets(rows: readonly Record<string, unknown>[]): void {
   if (lines.length > 0) process.stdout.write(`\ntargets:\n${lines.join('\n')}\n`);
 }
 
+/** The end-to-end table against DuckDB; false when a check failed. */
+async function endToEndTable(o: Options, names: readonly string[] | undefined): Promise<boolean> {
+  ensureBuilt();
+  process.stdout.write(
+    `\nend to end, file to file: ${o.events.toLocaleString('en')} flat StockTick NDJSON events, 100 symbols, whole-process wall time, median of ${o.runs} interleaved run(s)\n\n`,
+  );
+  const result = await runEndToEndTable({
+    events: o.events,
+    runs: o.runs,
+    ...(names ? { workloads: names } : {}),
+  });
+  process.stdout.write(`${formatEndToEndTable(result)}\n`);
+  const path = writeResults({
+    kind: 'end-to-end',
+    date: new Date().toISOString(),
+    node: process.version,
+    ...result,
+  });
+  process.stdout.write(`\nwrote ${path}\n`);
+  return result.rows.every((r) => r.ok);
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   if (o.flatMemory) {
     flatMemory(o);
+    return;
+  }
+  const named = process.argv.includes('--workload') ? o.workloads.map((w) => w.name) : undefined;
+  if (o.e2eOnly) {
+    if (!(await endToEndTable(o, named))) process.exit(1);
     return;
   }
   if (o.e2e) ensureBuilt();
@@ -407,6 +442,8 @@ async function main(): Promise<void> {
     rows,
   });
   process.stdout.write(`\nwrote ${path}\n`);
+  if (o.e2e && !(await endToEndTable(o, named)))
+    mismatches.push('end to end: Weir, DuckDB and the hand pipelines disagree (see the table)');
   if (mismatches.length > 0) {
     const bar = '!'.repeat(78);
     process.stderr.write(

@@ -1,0 +1,271 @@
+/**
+ * The end-to-end table of issue 15: whole processes, file to file, on flat StockTick NDJSON
+ * (1M events, 100 symbols by default), median of interleaved runs:
+ *
+ *   weir        node dist/cli/main.js run <query.epl> --events <file> --type StockTick --format ndjson --out <f> --quiet
+ *   DuckDB      one thread, COPY (<the same query in SQL>) TO <f> (FORMAT json)   (duckdb-child.ts)
+ *   readline    readline + JSON.parse into the hand-written baseline, writing nothing (hand-child.ts)
+ *   bytes       the hand byte parser into the baseline, writing nothing (hand-child.ts)
+ *
+ * plus startup: weir and DuckDB on an empty file. Every child is plain `node` on compiled
+ * JavaScript (bench/.build, compiled here by tsc), so no side pays for a TypeScript loader.
+ *
+ * Correctness first, from the same files: Weir's rows must equal DuckDB's for filter and
+ * tumbling-count (same values, compared as multisets), and Weir's listener calls (a
+ * `--format updates` run) must have the hand baselines' checksum on every workload (the
+ * sliding workloads differ from DuckDB in row count by Esper's semantics: Weir also posts a
+ * row when an event leaves the window).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Checksum } from '../checksum.js';
+import { DATA_DIR, flatStockTickFile, writeFlatStockTickFile } from '../generate-data.js';
+import { queryPath, workload } from '../workload-registry.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const build = `${root}bench/.build`;
+const cli = `${root}dist/cli/main.js`;
+const OUT_DIR = `${DATA_DIR}/e2e-out`;
+
+/** The workloads of the table, with the label of its first column. */
+const ROWS = [
+  ['filter', 'filter `price > 50`'],
+  ['sliding-avg', 'sliding 30 s avg per key'],
+  ['tumbling-count', '1 s tumbling count per key'],
+  ['sliding-max', 'sliding 30 s max per key'],
+  ['sliding-median', 'sliding 30 s median per key'],
+] as const;
+
+/** Workloads whose rows must equal DuckDB's, with the columns compared. */
+const SAME_AS_DUCKDB: Record<string, (row: Record<string, unknown>, time: unknown) => unknown[]> = {
+  filter: (r) => [r.symbol, r.price, r.volume, r.ts],
+  'tumbling-count': (r, time) => [time, r.symbol, r['count(*)']],
+};
+
+export interface EndToEndOptions {
+  readonly events: number;
+  readonly runs: number;
+  readonly workloads?: readonly string[];
+}
+
+export interface EndToEndRow {
+  readonly workload: string;
+  readonly rows: { readonly weir: number; readonly duckdb: number };
+  /** Median wall seconds per side. */
+  readonly seconds: { weir: number; duckdb: number; readline: number; bytes: number };
+  readonly check: string;
+  readonly ok: boolean;
+}
+
+function compileChildren(): void {
+  execFileSync(
+    `${root}node_modules/.bin/tsc`,
+    [
+      '--outDir',
+      build,
+      '--rootDir',
+      `${root}bench`,
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      `${root}bench/e2e/duckdb-child.ts`,
+      `${root}bench/e2e/hand-child.ts`,
+    ],
+    { stdio: 'inherit' },
+  );
+  // The compiled files are ES modules like their sources.
+  writeFileSync(`${build}/package.json`, '{"type":"module"}\n');
+}
+
+function timed(args: readonly string[]): { seconds: number; stdout: string } {
+  const started = process.hrtime.bigint();
+  const r = spawnSync('node', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+  return { seconds, stdout: r.stdout };
+}
+
+const weirArgs = (name: string, file: string, out: string, format = 'ndjson') => [
+  cli,
+  'run',
+  queryPath(workload(name)),
+  '--events',
+  file,
+  '--type',
+  'StockTick',
+  '--format',
+  format,
+  '--out',
+  out,
+  '--quiet',
+];
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+const jsonLines = (path: string): Record<string, unknown>[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** A multiset of value tuples, as sorted keys. */
+const multiset = (tuples: readonly unknown[][]) => tuples.map((t) => JSON.stringify(t)).sort();
+
+function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Weir's listener calls (a --format updates file) hashed as the baselines hash theirs. */
+function updatesChecksum(path: string): string {
+  const out = new Checksum();
+  for (const call of jsonLines(path)) {
+    const rows = call.new as Record<string, unknown>[] | null;
+    if (rows === null || rows.length === 0) continue;
+    const s = out.statement(call.stmt as string);
+    s.begin(call.time as number);
+    for (const row of rows) {
+      for (const v of Object.values(row)) s.value(v);
+      s.endRow();
+    }
+    s.end();
+  }
+  return out.value;
+}
+
+function check(name: string, file: string, weirOut: string, duckOut: string, handChecksum: string): string {
+  const problems: string[] = [];
+  const updates = `${OUT_DIR}/${name}.updates.ndjson`;
+  timed(weirArgs(name, file, updates, 'updates'));
+  const weirSum = updatesChecksum(updates);
+  rmSync(updates);
+  if (weirSum !== handChecksum) problems.push(`weir calls ${weirSum} ≠ hand baselines ${handChecksum}`);
+  const columns = SAME_AS_DUCKDB[name];
+  if (columns !== undefined) {
+    const weirRows = multiset(
+      jsonLines(weirOut).map((l) => columns(l.row as Record<string, unknown>, l.time)),
+    );
+    const duckRows = multiset(jsonLines(duckOut).map((r) => columns(r, r.time)));
+    if (!sameMultiset(weirRows, duckRows))
+      problems.push(`weir's ${weirRows.length} rows ≠ DuckDB's ${duckRows.length} rows`);
+  }
+  if (problems.length > 0) return `MISMATCH: ${problems.join('; ')}`;
+  return columns === undefined ? 'ok (= hand baselines)' : 'ok (= DuckDB, = hand baselines)';
+}
+
+const lineCount = (path: string) => {
+  let n = 0;
+  const text = readFileSync(path);
+  for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) n++;
+  return n;
+};
+
+export async function runEndToEndTable(
+  o: EndToEndOptions,
+): Promise<{ rows: EndToEndRow[]; startup: Record<string, number> }> {
+  compileChildren();
+  mkdirSync(OUT_DIR, { recursive: true });
+  const file = flatStockTickFile(DATA_DIR, o.events, 100);
+  if (!existsSync(file)) await writeFlatStockTickFile(DATA_DIR, o.events, 100);
+  const empty = `${DATA_DIR}/empty.ndjson`;
+  if (!existsSync(empty)) writeFileSync(empty, '');
+  const selected = ROWS.filter(([name]) => o.workloads === undefined || o.workloads.includes(name));
+  const duck = (name: string, input: string, out: string) => [
+    `${build}/e2e/duckdb-child.js`,
+    name,
+    input,
+    out,
+  ];
+  const hand = (mode: string, name: string) => [`${build}/e2e/hand-child.js`, mode, name, file];
+
+  const samples = new Map<
+    string,
+    { weir: number[]; duckdb: number[]; readline: number[]; bytes: number[] }
+  >();
+  const startup = { weir: [] as number[], duckdb: [] as number[] };
+  const handChecksums = new Map<string, string>();
+  // Interleaved: each round runs every side of every workload once, so a change in the
+  // machine's load falls on all of them.
+  for (let run = 0; run < o.runs; run++) {
+    process.stderr.write(`end to end: round ${run + 1} of ${o.runs}…\n`);
+    startup.weir.push(timed(weirArgs('filter', empty, `${OUT_DIR}/empty.out`)).seconds);
+    startup.duckdb.push(timed(duck('filter', empty, `${OUT_DIR}/empty.json`)).seconds);
+    for (const [name] of selected) {
+      const s = samples.get(name) ?? { weir: [], duckdb: [], readline: [], bytes: [] };
+      samples.set(name, s);
+      s.weir.push(timed(weirArgs(name, file, `${OUT_DIR}/${name}.weir.ndjson`)).seconds);
+      s.duckdb.push(timed(duck(name, file, `${OUT_DIR}/${name}.duckdb.json`)).seconds);
+      const readline = timed(hand('readline', name));
+      const bytes = timed(hand('bytes', name));
+      s.readline.push(readline.seconds);
+      s.bytes.push(bytes.seconds);
+      for (const r of [readline, bytes]) {
+        const sum = (JSON.parse(r.stdout.trim()) as { checksum: string }).checksum;
+        const before = handChecksums.get(name);
+        if (before !== undefined && before !== sum)
+          throw new Error(`${name}: the hand pipelines disagree (${before} vs ${sum})`);
+        handChecksums.set(name, sum);
+      }
+    }
+  }
+  const rows = selected.map(([name]): EndToEndRow => {
+    const s = samples.get(name) as { weir: number[]; duckdb: number[]; readline: number[]; bytes: number[] };
+    const weirOut = `${OUT_DIR}/${name}.weir.ndjson`;
+    const duckOut = `${OUT_DIR}/${name}.duckdb.json`;
+    const verdict = check(name, file, weirOut, duckOut, handChecksums.get(name) as string);
+    return {
+      workload: name,
+      rows: { weir: lineCount(weirOut), duckdb: lineCount(duckOut) },
+      seconds: {
+        weir: median(s.weir),
+        duckdb: median(s.duckdb),
+        readline: median(s.readline),
+        bytes: median(s.bytes),
+      },
+      check: verdict,
+      ok: !verdict.startsWith('MISMATCH'),
+    };
+  });
+  return { rows, startup: { weir: median(startup.weir), duckdb: median(startup.duckdb) } };
+}
+
+const millions = (n: number) => `${(n / 1e6).toFixed(n >= 1e6 ? 2 : 1)}M`;
+
+/** The table as Markdown, in the issue's shape plus the ratio and the check. */
+export function formatEndToEndTable(result: Awaited<ReturnType<typeof runEndToEndTable>>): string {
+  const label = new Map<string, string>(ROWS);
+  const header = [
+    'workload (rows written)',
+    '`weir run … --format ndjson --out f`',
+    'DuckDB 1 thread, `COPY (query) TO f (FORMAT json)`',
+    'hand readline + JSON.parse, writing nothing',
+    'hand byte parser, writing nothing',
+    'speed vs DuckDB',
+    'check',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const r of result.rows) {
+    const rows =
+      r.rows.weir === r.rows.duckdb
+        ? `${millions(r.rows.weir)} rows`
+        : `DuckDB ${millions(r.rows.duckdb)} rows, Weir ${millions(r.rows.weir)}`;
+    const s = r.seconds;
+    lines.push(
+      `| ${label.get(r.workload)} (${rows}) | ${s.weir.toFixed(2)} s | ${s.duckdb.toFixed(2)} s | ${s.readline.toFixed(2)} s | ${s.bytes.toFixed(2)} s | ${(s.duckdb / s.weir).toFixed(2)} | ${r.check} |`,
+    );
+  }
+  lines.push(
+    `| startup (empty file) | ${result.startup.weir?.toFixed(2)} s | ${result.startup.duckdb?.toFixed(2)} s | | | ${((result.startup.duckdb as number) / (result.startup.weir as number)).toFixed(2)} | |`,
+  );
+  return lines.join('\n');
+}
