@@ -1,14 +1,24 @@
+import type { InfraItem } from '../ast/infra-ast.js';
 /**
  * A whole module: schemas first-come, then statements in order (an `insert into` target
  * becomes a stream later statements can read). Collects every error instead of stopping
  * at the first, so `weir check` reports them all.
  */
-import type { Module } from '../ast/ast.js';
+import type { Module } from '../ast/module.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import type { AnalyzedStatement } from '../plan/analyzed-statement.js';
 import { analyzeStatement, inferredProperties } from './analyze-statement.js';
 import type { EventSchema } from './event-schema.js';
 import { SchemaCatalog } from './schema-catalog.js';
+
+const INFRA_WORDS: Record<InfraItem['kind'], string> = {
+  CreateWindow: "'create window'",
+  CreateIndex: "'create index'",
+  CreateTable: "'create table'",
+  CreateContext: "'create context'",
+  CreateVariable: "'create variable'",
+  OnTrigger: "'on'",
+};
 
 export interface AnalyzedModule {
   readonly schemas: readonly EventSchema[];
@@ -37,6 +47,20 @@ export function analyzeModule(
       if (item.kind === 'CreateSchema') {
         schemas.push(catalog.declare(item));
         continue;
+      }
+      if (item.kind !== 'Select') {
+        throw new WeirError(
+          'analyze/unsupported',
+          `${INFRA_WORDS[item.kind]} statements are not supported yet`,
+          {
+            span: item.span,
+          },
+        );
+      }
+      if (item.context !== undefined || item.intoTable !== undefined) {
+        throw new WeirError('analyze/unsupported', 'Contexts and tables are not supported yet', {
+          span: item.span,
+        });
       }
       const stmt = analyzeStatement(item, index++, catalog);
       if (names.has(stmt.name)) {

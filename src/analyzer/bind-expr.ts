@@ -157,6 +157,10 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
       return bindCall(expr, ctx);
     case 'Cast':
       return { kind: 'Convert', operand: bindExpr(expr.operand, ctx), type: expr.targetType };
+    case 'TableAccess':
+      throw new WeirError('analyze/unknown-stream', `'${expr.table.name}' is not a table`, {
+        span: expr.table.span,
+      });
     default:
       return assertNever(expr, 'expression');
   }

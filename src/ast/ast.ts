@@ -10,16 +10,6 @@ export interface Identifier {
   readonly span: Span;
 }
 
-// ───────────────────────────── module ─────────────────────────────
-
-/** A parsed file or API string: schemas and statements separated by `;`. */
-export interface Module {
-  readonly items: readonly ModuleItem[];
-  readonly span: Span;
-}
-
-export type ModuleItem = CreateSchema | SelectStatement;
-
 export type SchemaPropertyType = 'string' | 'int' | 'long' | 'double' | 'boolean';
 
 export interface SchemaProperty {
@@ -61,6 +51,10 @@ export interface InsertInto {
 export interface SelectStatement {
   readonly kind: 'Select';
   readonly annotations: readonly Annotation[];
+  /** `context Name select …`: one statement instance per partition of that context. */
+  readonly context: Identifier | undefined;
+  /** `into table T select …`: the aggregations update table T's columns. */
+  readonly intoTable: Identifier | undefined;
   readonly insertInto: InsertInto | undefined;
   /** undefined when the user wrote no keyword (Esper's default is istream). */
   readonly selector: StreamSelector | undefined;
@@ -160,7 +154,8 @@ export type Expr =
   | IsNullExpr
   | CaseExpr
   | CallExpr
-  | CastExpr;
+  | CastExpr
+  | TableAccessExpr;
 
 export type LiteralType = 'string' | 'int' | 'long' | 'double' | 'boolean' | 'null';
 
@@ -299,6 +294,19 @@ export interface CallExpr {
   readonly args: readonly Expr[];
   readonly distinct: boolean;
   readonly star: boolean;
+  readonly span: Span;
+}
+
+/**
+ * `Table[key, …].column` (or `Table[key]` for the whole row): a table row looked up by its
+ * primary key. `Name[0]` with a single number is parsed as an indexed property (pattern
+ * repeats) and resolved to a table access by the analyzer when `Name` is a table.
+ */
+export interface TableAccessExpr {
+  readonly kind: 'TableAccess';
+  readonly table: Identifier;
+  readonly keys: readonly Expr[];
+  readonly column: Identifier | undefined;
   readonly span: Span;
 }
 

@@ -160,5 +160,9 @@ export function renderExpressionName(expr: Expr): string {
     }
     case 'Cast':
       return `cast(${renderExpressionName(expr.operand)},${expr.targetType})`;
+    case 'TableAccess': {
+      const keys = expr.keys.map((k) => renderExpressionName(k)).join(',');
+      return `${expr.table.name}[${keys}]${expr.column === undefined ? '' : `.${expr.column.name}`}`;
+    }
   }
 }

@@ -3,7 +3,7 @@
  * reported and the next one still parses: `weir check` shows every error in one run.
  */
 import type { IToken } from 'chevrotain';
-import type { Module, ModuleItem } from '../ast/ast.js';
+import type { Module, ModuleItem } from '../ast/module.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
 import { EplParser } from './parser.js';

@@ -5,8 +5,10 @@
  * like/regexp < || < + - < * / % < unary; patterns -> < or < and < repeat/until <
  * every/not/every-distinct < guard postfix.
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import { EOF, EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import type * as A from '../ast/ast.js';
+import type * as AI from '../ast/infra-ast.js';
+import type { ModuleItem } from '../ast/module.js';
 import type { Span } from '../common/span.js';
 import { ExpectedWordError, syntaxErrorMessageProvider } from './syntax-errors.js';
 import * as T from './tokens.js';
@@ -157,11 +159,19 @@ export class EplParser extends EmbeddedActionsParser {
   // ───────────────────────────── module items ─────────────────────────────
 
   /** One schema or statement (the module splitter calls this per `;`-separated item). */
-  item = this.RULE('item', (): A.ModuleItem => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.createSchema) },
-      { ALT: () => this.SUBRULE(this.selectStatement) },
-    ]);
+  item = this.RULE('item', (): ModuleItem => {
+    return this.OR({
+      // Annotations and a `context` prefix may precede any statement: gates look past them.
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => this.LA(1).tokenType === T.Create && this.LA(2).tokenType === T.Schema,
+          ALT: () => this.SUBRULE(this.createSchema),
+        },
+        { GATE: () => this.startsInfraItem(), ALT: () => this.SUBRULE(this.infraItem) },
+        { ALT: () => this.SUBRULE(this.selectStatement) },
+      ],
+    });
   });
 
   createSchema = this.RULE('createSchema', (): A.CreateSchema => {
@@ -251,6 +261,17 @@ export class EplParser extends EmbeddedActionsParser {
   selectStatement = this.RULE('selectStatement', (): A.SelectStatement => {
     const annotations: A.Annotation[] = [];
     this.MANY(() => annotations.push(this.SUBRULE(this.annotation)));
+    let context: A.Identifier | undefined;
+    this.option(10, {
+      GATE: () => this.isContextPrefix(),
+      DEF: () => {
+        context = this.SUBRULE(this.contextPrefix);
+      },
+    });
+    let intoTable: A.Identifier | undefined;
+    this.option(11, () => {
+      intoTable = this.SUBRULE(this.intoTableClause);
+    });
     let insertInto: A.InsertInto | undefined;
     this.OPTION(() => {
       const ins = this.CONSUME(T.Insert);
@@ -326,6 +347,8 @@ export class EplParser extends EmbeddedActionsParser {
     return {
       kind: 'Select',
       annotations,
+      context,
+      intoTable,
       insertInto,
       selector,
       distinct,
@@ -798,6 +821,11 @@ export class EplParser extends EmbeddedActionsParser {
       {
         GATE: () => this.LA(2).tokenType === T.LParen,
         ALT: () => this.SUBRULE(this.callExpr),
+      },
+      {
+        GATE: () => this.isTableAccess(),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => this.SUBRULE(this.tableAccess),
       },
       { ALT: () => this.SUBRULE(this.propertyRef) },
     ]);
@@ -1485,7 +1513,917 @@ export class EplParser extends EmbeddedActionsParser {
     });
     return { min, max, reluctant };
   });
+
+  // ───────────── named windows, tables, contexts, variables, on triggers (infra-ast.ts) ─────────────
+  // Their words (window, table, index, context, variable, merge, update, delete, set, matched,
+  // start, initiated, terminated, after…) are identifiers recognised by position, not reserved
+  // keywords: properties keep these common names.
+
+  private static readonly CREATE_WORDS = new Set([
+    'window',
+    'index',
+    'unique',
+    'table',
+    'context',
+    'variable',
+    'constant',
+  ]);
+  private static readonly ACTION_WORDS = new Set(['delete', 'update', 'merge', 'set']);
+
+  /** Index of the first token after leading annotations (`@name('x')`, `@Hint(…)`). */
+  private afterAnnotations(): number {
+    let i = 1;
+    while (this.LA(i).tokenType === T.At) {
+      i += 2;
+      if (this.LA(i).tokenType !== T.LParen) continue;
+      let depth = 0;
+      do {
+        const t = this.LA(i).tokenType;
+        if (t === T.LParen) depth++;
+        else if (t === T.RParen) depth--;
+        else if (t === EOF) return i;
+        i++;
+      } while (depth > 0);
+    }
+    return i;
+  }
+
+  private isContextPrefixAt(i: number): boolean {
+    return this.isIdent(i, 'context') && this.LA(i + 1).tokenType === T.Identifier;
+  }
+
+  private isContextPrefix(): boolean {
+    return this.isContextPrefixAt(1);
+  }
+
+  /** Whether the item is a create window/index/table/context/variable or an `on` statement. */
+  private startsInfraItem(): boolean {
+    let i = this.afterAnnotations();
+    if (this.isContextPrefixAt(i)) i += 2;
+    const t = this.LA(i);
+    if (t.tokenType === T.On) return true;
+    return t.tokenType === T.Create && this.isIdent(i + 1, ...EplParser.CREATE_WORDS);
+  }
+
+  /** `Name[expr, …]` where the brackets hold more than one number (that is an indexed property). */
+  private isTableAccess(): boolean {
+    if (this.LA(1).tokenType !== T.Identifier || this.LA(2).tokenType !== T.LBracket) return false;
+    return !(this.LA(3).tokenType === T.NumberLiteral && this.LA(4).tokenType === T.RBracket);
+  }
+
+  /** A contextual word (not a reserved keyword); `idx` is unique within the calling rule. */
+  private word(idx: number, word: string): IToken {
+    const token = this.consume(idx, T.Identifier);
+    if (token.image.toLowerCase() !== word && !this.RECORDING_PHASE) throw this.wordError(token, word);
+    return token;
+  }
+
+  contextPrefix = this.RULE('contextPrefix', (): A.Identifier => {
+    this.word(21, 'context');
+    return ident(this.consume(54, T.Identifier));
+  });
+
+  intoTableClause = this.RULE('intoTableClause', (): A.Identifier => {
+    this.CONSUME(T.Into);
+    this.word(22, 'table');
+    return ident(this.consume(55, T.Identifier));
+  });
+
+  /** `Table[key, …][.column]`. */
+  tableAccess = this.RULE('tableAccess', (): A.TableAccessExpr => {
+    const name = this.consume(56, T.Identifier);
+    this.CONSUME(T.LBracket);
+    const keys: A.Expr[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => keys.push(this.SUBRULE(this.expr)) });
+    let last = this.CONSUME(T.RBracket);
+    let column: A.Identifier | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Dot);
+      last = this.consume(57, T.Identifier);
+      column = ident(last);
+    });
+    return { kind: 'TableAccess', table: ident(name), keys, column, span: spanOf(name, last) };
+  });
+
+  infraItem = this.RULE('infraItem', (): AI.InfraItem => {
+    const annotations: A.Annotation[] = [];
+    this.MANY(() => annotations.push(this.SUBRULE(this.annotation)));
+    let context: A.Identifier | undefined;
+    this.OPTION({
+      GATE: () => this.isContextPrefix(),
+      DEF: () => {
+        context = this.SUBRULE(this.contextPrefix);
+      },
+    });
+    const first = this.LA(1);
+    const item = this.OR([
+      { ALT: () => this.SUBRULE(this.onTrigger) },
+      { GATE: () => this.isIdent(2, 'window'), ALT: () => this.SUBRULE(this.createWindow) },
+      { GATE: () => this.isIdent(2, 'index', 'unique'), ALT: () => this.SUBRULE(this.createIndex) },
+      { GATE: () => this.isIdent(2, 'table'), ALT: () => this.SUBRULE(this.createTable) },
+      { GATE: () => this.isIdent(2, 'context'), ALT: () => this.SUBRULE(this.createContext) },
+      { ALT: () => this.SUBRULE(this.createVariable) },
+    ]);
+    const head = annotations[0]?.span ?? context?.span ?? spanOf(first);
+    const span = this.RECORDING_PHASE ? head : spanFrom(head, spanOf(this.LA(0)));
+    return { ...item, annotations, context, text: '', span } as AI.InfraItem;
+  });
+
+  createWindow = this.RULE('createWindow', (): Body<AI.CreateWindow> => {
+    this.CONSUME(T.Create);
+    this.word(23, 'window');
+    const name = ident(this.consume(58, T.Identifier));
+    const windows: A.WindowSpec[] = [];
+    this.MANY(() => windows.push(this.SUBRULE(this.windowSpec)));
+    this.OPTION(() => this.CONSUME(T.As));
+    const model = this.OR([
+      {
+        ALT: (): AI.WindowModel => {
+          this.CONSUME(T.LParen);
+          const columns: A.SchemaProperty[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => columns.push(this.SUBRULE(this.schemaProperty)) });
+          this.CONSUME(T.RParen);
+          return { kind: 'columns', columns };
+        },
+      },
+      {
+        ALT: (): AI.WindowModel => {
+          this.CONSUME(T.Select);
+          const items: A.SelectItem[] = [];
+          this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.selectItem)) });
+          this.CONSUME(T.From);
+          return { kind: 'select', items, from: ident(this.consume(59, T.Identifier)) };
+        },
+      },
+      { ALT: (): AI.WindowModel => ({ kind: 'type', type: ident(this.consume(60, T.Identifier)) }) },
+    ]);
+    let insertFrom: { where: A.Expr | undefined } | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Insert);
+      let where: A.Expr | undefined;
+      this.OPTION3(() => {
+        this.CONSUME(T.Where);
+        where = this.SUBRULE(this.expr);
+      });
+      insertFrom = { where };
+    });
+    return { kind: 'CreateWindow', name, windows, model, insertFrom };
+  });
+
+  createIndex = this.RULE('createIndex', (): Body<AI.CreateIndex> => {
+    this.CONSUME(T.Create);
+    let unique = false;
+    this.OPTION({
+      GATE: () => this.isIdent(1, 'unique'),
+      DEF: () => {
+        this.word(24, 'unique');
+        unique = true;
+      },
+    });
+    this.word(25, 'index');
+    const name = ident(this.consume(61, T.Identifier));
+    this.CONSUME(T.On);
+    const window = ident(this.consume(62, T.Identifier));
+    this.CONSUME(T.LParen);
+    const columns: { property: A.Identifier; indexKind: AI.IndexColumnKind; span: Span }[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const prop = this.consume(63, T.Identifier);
+        let indexKind: AI.IndexColumnKind = 'hash';
+        let last = prop;
+        this.OPTION2(() => {
+          const kind = this.consume(53, T.Identifier);
+          const word = kind.image.toLowerCase();
+          if (word !== 'hash' && word !== 'btree' && !this.RECORDING_PHASE) {
+            throw new ExpectedWordError(kind, ["'hash'", "'btree'"]);
+          }
+          indexKind = word === 'btree' ? 'btree' : 'hash';
+          last = kind;
+        });
+        columns.push({ property: ident(prop), indexKind, span: spanOf(prop, last) });
+      },
+    });
+    this.CONSUME(T.RParen);
+    return { kind: 'CreateIndex', unique, name, window, columns };
+  });
+
+  createTable = this.RULE('createTable', (): Body<AI.CreateTable> => {
+    this.CONSUME(T.Create);
+    this.word(26, 'table');
+    const name = ident(this.consume(64, T.Identifier));
+    this.OPTION(() => this.CONSUME(T.As));
+    this.CONSUME(T.LParen);
+    const columns: AI.TableColumnDef[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => columns.push(this.SUBRULE(this.tableColumn)) });
+    this.CONSUME(T.RParen);
+    return { kind: 'CreateTable', name, columns };
+  });
+
+  /** `name type [primary key]` or `name aggregation(argtype…) [@type(EventType)]`. */
+  tableColumn = this.RULE('tableColumn', (): AI.TableColumnDef => {
+    const nameTok = this.consume(65, T.Identifier);
+    let type: A.SchemaPropertyType | undefined;
+    let aggregate: AI.TableColumnDef['aggregate'];
+    let last = nameTok;
+    this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.LParen,
+        ALT: () => {
+          const fn = this.consume(66, T.Identifier);
+          this.CONSUME(T.LParen);
+          const argTypes: A.Identifier[] = [];
+          let star = false;
+          let distinct = false;
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(T.Star);
+                star = true;
+              },
+            },
+            {
+              ALT: () => {
+                this.OPTION(() => {
+                  this.CONSUME(T.Distinct);
+                  distinct = true;
+                });
+                this.MANY_SEP({
+                  SEP: T.Comma,
+                  DEF: () => argTypes.push(ident(this.consume(67, T.Identifier))),
+                });
+              },
+            },
+          ]);
+          last = this.CONSUME(T.RParen);
+          aggregate = {
+            fn: ident(fn),
+            argTypes,
+            star,
+            distinct,
+            eventType: undefined,
+            span: spanOf(fn, last),
+          };
+        },
+      },
+      {
+        ALT: () => {
+          const typeTok = this.consume(68, T.Identifier);
+          type = SCHEMA_TYPES[typeTok.image.toLowerCase()];
+          if (type === undefined && !this.RECORDING_PHASE) {
+            throw new ExpectedWordError(typeTok, [
+              "'string'",
+              "'int'",
+              "'long'",
+              "'double'",
+              "'boolean'",
+              'an aggregation such as sum(long)',
+            ]);
+          }
+          last = typeTok;
+        },
+      },
+    ]);
+    let primaryKey = false;
+    this.MANY(() => {
+      this.OR3([
+        {
+          GATE: () => this.isIdent(1, 'primary'),
+          ALT: () => {
+            this.word(27, 'primary');
+            last = this.word(28, 'key');
+            primaryKey = true;
+          },
+        },
+        {
+          ALT: () => {
+            const at = this.CONSUME(T.At);
+            const word = this.word(29, 'type');
+            this.CONSUME2(T.LParen);
+            const eventType = ident(this.consume(69, T.Identifier));
+            last = this.CONSUME2(T.RParen);
+            if (aggregate === undefined && !this.RECORDING_PHASE) throw this.wordError(word, 'primary');
+            if (aggregate !== undefined) aggregate = { ...aggregate, eventType };
+            void at;
+          },
+        },
+      ]);
+    });
+    return { name: ident(nameTok), type, aggregate, primaryKey, span: spanOf(nameTok, last) };
+  });
+
+  createVariable = this.RULE('createVariable', (): Body<AI.CreateVariable> => {
+    this.CONSUME(T.Create);
+    let constant = false;
+    this.OPTION({
+      GATE: () => this.isIdent(1, 'constant'),
+      DEF: () => {
+        this.word(30, 'constant');
+        constant = true;
+      },
+    });
+    this.word(31, 'variable');
+    const typeTok = this.consume(70, T.Identifier);
+    const type = SCHEMA_TYPES[typeTok.image.toLowerCase()];
+    if (type === undefined && !this.RECORDING_PHASE) {
+      throw new ExpectedWordError(typeTok, ["'string'", "'int'", "'long'", "'double'", "'boolean'"]);
+    }
+    const name = ident(this.consume(71, T.Identifier));
+    let initial: A.Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      initial = this.SUBRULE(this.expr);
+    });
+    return { kind: 'CreateVariable', constant, type: type ?? 'string', name, initial };
+  });
+
+  createContext = this.RULE('createContext', (): Body<AI.CreateContext> => {
+    this.CONSUME(T.Create);
+    this.word(32, 'context');
+    const name = ident(this.consume(72, T.Identifier));
+    this.OPTION(() => this.CONSUME(T.As));
+    const detail = this.OR([
+      {
+        GATE: () => this.isIdent(1, 'context'),
+        ALT: () => {
+          const levels: { name: A.Identifier; detail: AI.ContextDetail }[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => levels.push(this.SUBRULE(this.nestedContext)) });
+          const firstLevel = levels[0];
+          const lastLevel = levels[levels.length - 1];
+          const span =
+            this.RECORDING_PHASE || firstLevel === undefined || lastLevel === undefined
+              ? RECORDING_SPAN
+              : spanFrom(firstLevel.name.span, lastLevel.detail.span);
+          return { kind: 'nested' as const, levels, span };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.contextDetail) },
+    ]);
+    return { kind: 'CreateContext', name, detail };
+  });
+
+  nestedContext = this.RULE('nestedContext', (): { name: A.Identifier; detail: AI.ContextDetail } => {
+    this.word(33, 'context');
+    const name = ident(this.consume(73, T.Identifier));
+    this.OPTION(() => this.CONSUME(T.As));
+    return { name, detail: this.SUBRULE(this.contextDetail) };
+  });
+
+  contextDetail = this.RULE('contextDetail', (): AI.ContextDetail => {
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.keyedContext) },
+      { ALT: () => this.SUBRULE(this.categoryContext) },
+      { GATE: () => this.isIdent(1, 'initiated'), ALT: () => this.SUBRULE(this.initiatedContext) },
+      { GATE: () => this.isIdent(1, 'start'), ALT: () => this.SUBRULE(this.startEndContext) },
+    ]);
+  });
+
+  /** `partition [by] a [and b] from T(filter) [as t], … [initiated [by] …] [terminated [by] …]`. */
+  keyedContext = this.RULE('keyedContext', (): AI.ContextDetail => {
+    const first = this.CONSUME(T.Partition);
+    this.OPTION(() => this.CONSUME(T.By));
+    const items: AI.KeyedContextItem[] = [this.SUBRULE(this.keyedItem)];
+    this.MANY({
+      // `, context B …` starts the next level of a nested context, not another item.
+      GATE: () => this.LA(1).tokenType === T.Comma && !this.isIdent(2, 'context'),
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        items.push(this.SUBRULE2(this.keyedItem));
+      },
+    });
+    const initiatedBy: AI.FilteredStream[] = [];
+    this.OPTION2({
+      GATE: () => this.isIdent(1, 'initiated'),
+      DEF: () => {
+        this.word(34, 'initiated');
+        this.OPTION3(() => this.CONSUME2(T.By));
+        initiatedBy.push(this.SUBRULE2(this.filteredStream));
+        this.MANY2({
+          GATE: () => this.LA(1).tokenType === T.Comma && !this.isIdent(2, 'context'),
+          DEF: () => {
+            this.CONSUME2(T.Comma);
+            initiatedBy.push(this.SUBRULE3(this.filteredStream));
+          },
+        });
+      },
+    });
+    let terminatedBy: AI.ContextCondition | undefined;
+    this.OPTION4({
+      GATE: () => this.isIdent(1, 'terminated'),
+      DEF: () => {
+        terminatedBy = this.SUBRULE(this.terminatedClause);
+      },
+    });
+    return {
+      kind: 'keyed',
+      items,
+      initiatedBy,
+      terminatedBy,
+      span: spanFrom(spanOf(first), spanOf(this.LA(0))),
+    };
+  });
+
+  keyedItem = this.RULE('keyedItem', (): AI.KeyedContextItem => {
+    const properties: A.Expr[] = [this.SUBRULE(this.propertyRef)];
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.And) }, { ALT: () => this.CONSUME(T.Comma) }]);
+      properties.push(this.SUBRULE2(this.propertyRef));
+    });
+    this.CONSUME(T.From);
+    const filter = this.SUBRULE(this.filteredStream);
+    const head = properties[0];
+    const span =
+      this.RECORDING_PHASE || head === undefined ? RECORDING_SPAN : spanFrom(head.span, filter.span);
+    return { properties, filter, span };
+  });
+
+  /** `terminated [by] cond`. */
+  terminatedClause = this.RULE('terminatedClause', (): AI.ContextCondition => {
+    this.word(1, 'terminated');
+    this.OPTION(() => this.CONSUME(T.By));
+    return this.SUBRULE(this.contextCondition);
+  });
+
+  /** `group [by] cond as label, … from T(filter)`. */
+  categoryContext = this.RULE('categoryContext', (): AI.ContextDetail => {
+    const first = this.LA(1);
+    const groups: { condition: A.Expr; label: A.Identifier }[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        this.CONSUME(T.Group);
+        this.OPTION(() => this.CONSUME(T.By));
+        const condition = this.SUBRULE(this.expr);
+        this.CONSUME(T.As);
+        groups.push({ condition, label: ident(this.consume(74, T.Identifier)) });
+      },
+    });
+    this.CONSUME(T.From);
+    const from = this.SUBRULE(this.filteredStream);
+    const span = this.RECORDING_PHASE ? RECORDING_SPAN : spanFrom(spanOf(first), from.span);
+    return { kind: 'category', groups, from, span };
+  });
+
+  /** `initiated [by] [distinct(…)] [@now and] cond [terminated [by] cond]`. */
+  initiatedContext = this.RULE('initiatedContext', (): AI.ContextDetail => {
+    const first = this.word(36, 'initiated');
+    this.OPTION(() => this.CONSUME(T.By));
+    let distinct: A.Expr[] | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Distinct);
+      this.CONSUME(T.LParen);
+      const keys: A.Expr[] = [];
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => keys.push(this.SUBRULE(this.expr)) });
+      this.CONSUME(T.RParen);
+      distinct = keys;
+    });
+    let now = false;
+    this.OPTION3({
+      GATE: () => this.LA(1).tokenType === T.At && this.isIdent(2, 'now'),
+      DEF: () => {
+        this.CONSUME(T.At);
+        this.word(37, 'now');
+        this.CONSUME(T.And);
+        now = true;
+      },
+    });
+    const start = this.SUBRULE(this.contextCondition);
+    let end: AI.ContextCondition | undefined;
+    this.OPTION4({
+      GATE: () => this.isIdent(1, 'terminated'),
+      DEF: () => {
+        end = this.SUBRULE(this.terminatedClause);
+      },
+    });
+    return {
+      kind: 'initiated',
+      now,
+      distinct,
+      start,
+      end,
+      span: spanFrom(spanOf(first), spanOf(this.LA(0))),
+    };
+  });
+
+  /** `start (@now | cond) [end cond]`. */
+  startEndContext = this.RULE('startEndContext', (): AI.ContextDetail => {
+    const first = this.word(39, 'start');
+    const start = this.OR([
+      {
+        GATE: () => this.LA(1).tokenType === T.At,
+        ALT: () => {
+          this.CONSUME(T.At);
+          this.word(40, 'now');
+          return 'now' as const;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.contextCondition) },
+    ]);
+    let end: AI.ContextCondition | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.End);
+      end = this.SUBRULE2(this.contextCondition);
+    });
+    return { kind: 'start-end', start, end, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+  });
+
+  /** A context start or end: `T(filter) [as t]`, `pattern […]`, `(crontab)`, `after <period>`. */
+  contextCondition = this.RULE('contextCondition', (): AI.ContextCondition => {
+    return this.OR([
+      {
+        GATE: () => this.isIdent(1, 'after'),
+        ALT: () => {
+          const after = this.word(41, 'after');
+          const period = this.SUBRULE(this.expr);
+          return { kind: 'after' as const, period, span: spanFrom(spanOf(after), period.span) };
+        },
+      },
+      {
+        ALT: () => {
+          const first = this.CONSUME(T.Pattern);
+          this.CONSUME(T.LBracket);
+          const pattern = this.SUBRULE(this.patternExpr);
+          let last = this.CONSUME(T.RBracket);
+          let inclusive = false;
+          this.OPTION({
+            GATE: () => this.LA(1).tokenType === T.At,
+            DEF: () => {
+              this.CONSUME(T.At);
+              last = this.word(42, 'inclusive');
+              inclusive = true;
+            },
+          });
+          let alias: A.Identifier | undefined;
+          this.OPTION2({
+            GATE: () => this.isConditionAlias(),
+            DEF: () => {
+              alias = this.SUBRULE(this.alias);
+            },
+          });
+          return {
+            kind: 'pattern' as const,
+            pattern,
+            inclusive,
+            alias,
+            span: spanFrom(spanOf(first), alias?.span ?? spanOf(last)),
+          };
+        },
+      },
+      {
+        ALT: () => {
+          const first = this.LA(1);
+          const schedules: A.Expr[][] = [this.SUBRULE(this.crontabSchedule)];
+          this.MANY({
+            GATE: () => this.LA(1).tokenType === T.Comma && this.LA(2).tokenType === T.LParen,
+            DEF: () => {
+              this.CONSUME(T.Comma);
+              schedules.push(this.SUBRULE2(this.crontabSchedule));
+            },
+          });
+          return { kind: 'crontab' as const, schedules, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+        },
+      },
+      {
+        ALT: () => {
+          const filter = this.SUBRULE(this.filteredStream);
+          return {
+            kind: 'filter' as const,
+            filter,
+            span: this.RECORDING_PHASE ? RECORDING_SPAN : filter.span,
+          };
+        },
+      },
+    ]);
+  });
+
+  /** `(minutes, hours, days of month, months, days of week [, seconds])`; `*` means any. */
+  crontabSchedule = this.RULE('crontabSchedule', (): A.Expr[] => {
+    this.CONSUME(T.LParen);
+    const args: A.Expr[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.observerArg)) });
+    this.CONSUME(T.RParen);
+    return args;
+  });
+
+  /** An alias after a context condition: not the next clause's word. */
+  private isConditionAlias(): boolean {
+    if (this.LA(1).tokenType === T.As) return true;
+    return (
+      this.LA(1).tokenType === T.Identifier && !this.isIdent(1, 'terminated', 'initiated', 'end', 'start')
+    );
+  }
+
+  /** `Type[(filter, …)] [[as] alias]` (the alias is never one of the words that may follow). */
+  filteredStream = this.RULE('filteredStream', (): AI.FilteredStream => {
+    const name = this.consume(75, T.Identifier);
+    let last = name;
+    const filters: A.Expr[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => filters.push(this.SUBRULE(this.expr)) });
+      last = this.CONSUME(T.RParen);
+    });
+    let alias: A.Identifier | undefined;
+    this.OPTION2({
+      GATE: () => this.isConditionAlias() && !this.isIdent(1, ...EplParser.ACTION_WORDS),
+      DEF: () => {
+        alias = this.SUBRULE(this.alias);
+      },
+    });
+    return { stream: ident(name), filters, alias, span: spanFrom(spanOf(name), alias?.span ?? spanOf(last)) };
+  });
+
+  onTrigger = this.RULE('onTrigger', (): Body<AI.OnTrigger> => {
+    this.CONSUME(T.On);
+    const trigger = this.OR([
+      {
+        ALT: (): AI.OnTriggerSource => {
+          const first = this.CONSUME(T.Pattern);
+          this.CONSUME(T.LBracket);
+          const pattern = this.SUBRULE(this.patternExpr);
+          const last = this.CONSUME(T.RBracket);
+          let alias: A.Identifier | undefined;
+          this.OPTION({
+            GATE: () =>
+              this.LA(1).tokenType === T.As ||
+              (this.LA(1).tokenType === T.Identifier && !this.isIdent(1, ...EplParser.ACTION_WORDS)),
+            DEF: () => {
+              alias = this.SUBRULE(this.alias);
+            },
+          });
+          return {
+            kind: 'pattern',
+            pattern,
+            alias,
+            span: spanFrom(spanOf(first), alias?.span ?? spanOf(last)),
+          };
+        },
+      },
+      { ALT: (): AI.OnTriggerSource => ({ kind: 'stream', filter: this.SUBRULE(this.filteredStream) }) },
+    ]);
+    const action = this.OR2([
+      { ALT: () => this.SUBRULE(this.onSelect) },
+      { GATE: () => this.isIdent(1, 'delete'), ALT: () => this.SUBRULE(this.onDelete) },
+      { GATE: () => this.isIdent(1, 'update'), ALT: () => this.SUBRULE(this.onUpdate) },
+      { GATE: () => this.isIdent(1, 'merge'), ALT: () => this.SUBRULE(this.onMerge) },
+      { GATE: () => this.isIdent(1, 'set'), ALT: () => this.SUBRULE(this.onSet) },
+    ]);
+    return { kind: 'OnTrigger', trigger, action };
+  });
+
+  /** `W [as w]`: the window or table an `on` action reads or changes. */
+  infraTarget = this.RULE('infraTarget', (): AI.InfraTarget => {
+    const name = this.consume(76, T.Identifier);
+    let alias: A.Identifier | undefined;
+    this.OPTION({
+      GATE: () =>
+        this.LA(1).tokenType === T.As || (this.LA(1).tokenType === T.Identifier && !this.isIdent(1, 'set')),
+      DEF: () => {
+        alias = this.SUBRULE(this.alias);
+      },
+    });
+    return { name: ident(name), alias, span: spanFrom(spanOf(name), alias?.span ?? spanOf(name)) };
+  });
+
+  onSelect = this.RULE('onSelect', (): AI.OnAction => {
+    const first = this.LA(1);
+    let insertInto: A.InsertInto | undefined;
+    this.OPTION(() => {
+      const ins = this.CONSUME(T.Insert);
+      let sel: A.StreamSelector = 'istream';
+      this.OPTION2(() => {
+        sel = this.SUBRULE(this.selector);
+      });
+      this.CONSUME(T.Into);
+      const target = this.consume(77, T.Identifier);
+      insertInto = { selector: sel, target: ident(target), span: spanOf(ins, target) };
+    });
+    this.CONSUME(T.Select);
+    let andDelete = false;
+    this.OPTION3({
+      GATE: () => this.isIdent(1, 'delete') || (this.LA(1).tokenType === T.And && this.isIdent(2, 'delete')),
+      DEF: () => {
+        this.OPTION4(() => this.CONSUME(T.And));
+        this.word(43, 'delete');
+        andDelete = true;
+      },
+    });
+    let selector: A.StreamSelector | undefined;
+    this.OPTION5(() => {
+      selector = this.SUBRULE2(this.selector);
+    });
+    let distinct = false;
+    this.OPTION6(() => {
+      this.CONSUME(T.Distinct);
+      distinct = true;
+    });
+    const selectList: A.SelectItem[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => selectList.push(this.SUBRULE(this.selectItem)) });
+    let from: AI.InfraTarget | undefined;
+    this.OPTION7(() => {
+      this.CONSUME(T.From);
+      from = this.SUBRULE(this.infraTarget);
+    });
+    let where: A.Expr | undefined;
+    this.OPTION8(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE(this.expr);
+    });
+    const groupBy: A.Expr[] = [];
+    this.OPTION9(() => {
+      this.CONSUME(T.Group);
+      this.CONSUME(T.By);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expr)) });
+    });
+    let having: A.Expr | undefined;
+    this.option(10, () => {
+      this.CONSUME(T.Having);
+      having = this.SUBRULE3(this.expr);
+    });
+    const orderBy: A.OrderByItem[] = [];
+    this.option(11, () => {
+      this.CONSUME(T.Order);
+      this.CONSUME2(T.By);
+      this.AT_LEAST_ONE_SEP3({ SEP: T.Comma, DEF: () => orderBy.push(this.SUBRULE(this.orderByItem)) });
+    });
+    let limit: A.LimitClause | undefined;
+    this.option(12, () => {
+      limit = this.SUBRULE(this.limitClause);
+    });
+    return {
+      kind: 'select',
+      insertInto,
+      selector,
+      andDelete,
+      distinct,
+      selectList,
+      from,
+      where,
+      groupBy,
+      having,
+      orderBy,
+      limit,
+      span: spanFrom(spanOf(first), spanOf(this.LA(0))),
+    };
+  });
+
+  onDelete = this.RULE('onDelete', (): AI.OnAction => {
+    const first = this.word(44, 'delete');
+    this.CONSUME(T.From);
+    const from = this.SUBRULE(this.infraTarget);
+    let where: A.Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE(this.expr);
+    });
+    return { kind: 'delete', from, where, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+  });
+
+  onUpdate = this.RULE('onUpdate', (): AI.OnAction => {
+    const first = this.word(45, 'update');
+    const target = this.SUBRULE(this.infraTarget);
+    this.word(46, 'set');
+    const assignments = this.SUBRULE(this.assignmentList);
+    let where: A.Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE(this.expr);
+    });
+    return { kind: 'update', target, assignments, where, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+  });
+
+  onSet = this.RULE('onSet', (): AI.OnAction => {
+    const first = this.word(47, 'set');
+    const assignments = this.SUBRULE(this.assignmentList);
+    return { kind: 'set', assignments, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+  });
+
+  assignmentList = this.RULE('assignmentList', (): AI.Assignment[] => {
+    const list: AI.Assignment[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const ref = this.SUBRULE(this.propertyRef);
+        this.CONSUME(T.Equals);
+        const value = this.SUBRULE(this.expr);
+        list.push({
+          target: this.RECORDING_PHASE ? [] : ref.path.map((seg) => ({ name: seg.name, span: seg.span })),
+          value,
+          span: spanFrom(ref.span, value.span),
+        });
+      },
+    });
+    return list;
+  });
+
+  onMerge = this.RULE('onMerge', (): AI.OnAction => {
+    const first = this.word(48, 'merge');
+    this.OPTION(() => this.CONSUME(T.Into));
+    const target = this.SUBRULE(this.infraTarget);
+    let where: A.Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE(this.expr);
+    });
+    const clauses: AI.MergeClause[] = [];
+    this.AT_LEAST_ONE(() => clauses.push(this.SUBRULE(this.mergeClause)));
+    return { kind: 'merge', target, where, clauses, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+  });
+
+  /** `when [not] matched [and cond] then action …`. */
+  mergeClause = this.RULE('mergeClause', (): AI.MergeClause => {
+    const first = this.CONSUME(T.When);
+    let matched = true;
+    this.OPTION(() => {
+      this.CONSUME(T.Not);
+      matched = false;
+    });
+    this.word(49, 'matched');
+    let condition: A.Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.And);
+      condition = this.SUBRULE(this.expr);
+    });
+    const actions: AI.MergeAction[] = [];
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(T.Then);
+      actions.push(this.SUBRULE(this.mergeAction));
+    });
+    return { matched, condition, actions, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+  });
+
+  optionalWhere = this.RULE('optionalWhere', (): A.Expr | undefined => {
+    let cond: A.Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Where);
+      cond = this.SUBRULE(this.expr);
+    });
+    return cond;
+  });
+
+  mergeAction = this.RULE('mergeAction', (): AI.MergeAction => {
+    const first = this.LA(1);
+    return this.OR([
+      {
+        GATE: () => this.isIdent(1, 'update'),
+        ALT: () => {
+          this.word(50, 'update');
+          this.word(51, 'set');
+          const assignments = this.SUBRULE(this.assignmentList);
+          const cond = this.subrule(1, this.optionalWhere);
+          return {
+            kind: 'update' as const,
+            assignments,
+            where: cond,
+            span: spanFrom(spanOf(first), spanOf(this.LA(0))),
+          };
+        },
+      },
+      {
+        GATE: () => this.isIdent(1, 'delete'),
+        ALT: () => {
+          this.word(52, 'delete');
+          const cond = this.subrule(2, this.optionalWhere);
+          return { kind: 'delete' as const, where: cond, span: spanFrom(spanOf(first), spanOf(this.LA(0))) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Insert);
+          let into: A.Identifier | undefined;
+          this.OPTION2(() => {
+            this.CONSUME(T.Into);
+            into = ident(this.consume(78, T.Identifier));
+          });
+          const columns: A.Identifier[] = [];
+          this.OPTION3(() => {
+            this.CONSUME(T.LParen);
+            this.AT_LEAST_ONE_SEP({
+              SEP: T.Comma,
+              DEF: () => columns.push(ident(this.consume(79, T.Identifier))),
+            });
+            this.CONSUME(T.RParen);
+          });
+          this.CONSUME(T.Select);
+          const selectList: A.SelectItem[] = [];
+          this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => selectList.push(this.SUBRULE(this.selectItem)) });
+          const cond = this.subrule(3, this.optionalWhere);
+          return {
+            kind: 'insert' as const,
+            into,
+            columns,
+            selectList,
+            where: cond,
+            span: spanFrom(spanOf(first), spanOf(this.LA(0))),
+          };
+        },
+      },
+    ]);
+  });
 }
+
+/** A statement body as its rule returns it; `infraItem` adds the header. */
+type Body<T extends AI.InfraItem> = Omit<T, keyof AI.StatementHeader>;
 
 interface RepeatRange {
   readonly min: A.Expr | undefined;
