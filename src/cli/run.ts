@@ -16,6 +16,7 @@ import { explainCommand } from './explain.js';
 import type { CommandIO } from './io-streams.js';
 import { parseMillis, parsePeriod } from './parse-period.js';
 import { EXIT_BAD_INPUT, runReplay } from './replay.js';
+import { addServeCommand } from './serve.js';
 
 export const EXIT_INTERNAL = 70;
 
@@ -104,6 +105,7 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     .action(async (file: string, opts: { verbose?: boolean }) =>
       setExit(await explainCommand(file, opts.verbose === true, io)),
     );
+  addServeCommand(weir, io, setExit);
   return weir;
 }
 

@@ -33,7 +33,20 @@ export type ErrorCode =
   | 'io/unknown-event-type'
   | 'io/invalid-value'
   | 'io/file-not-found'
-  | 'cli/invalid-option';
+  | 'cli/invalid-option'
+  | 'serve/bad-request'
+  | 'serve/unauthorized'
+  | 'serve/deploy-disabled'
+  | 'serve/not-found'
+  | 'serve/method-not-allowed'
+  | 'serve/payload-too-large'
+  | 'serve/unsupported-media-type'
+  | 'serve/too-many-requests'
+  | 'serve/overloaded'
+  | 'connector/invalid-url'
+  | 'connector/unknown-statement'
+  | 'connector/failed'
+  | 'checkpoint/failed';
 
 /** Where an error happened in a source file (query or event file). */
 export interface SourceLocation {

@@ -1,0 +1,37 @@
+/** `mqtt://[user:pass@]host:port/<topic>?options` (also mqtts://, ws://, wss://). */
+import { WeirError } from '../common/errors.js';
+
+export interface MqttAddress {
+  readonly server: string;
+  readonly credentials: { username?: string; password?: string };
+  readonly topic: string;
+  readonly params: URLSearchParams;
+}
+
+export function parseMqttUrl(text: string, what: string): MqttAddress {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new WeirError('connector/invalid-url', `${what}: '${text}' is not a URL`);
+  }
+  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
+    throw new WeirError('connector/invalid-url', `${what}: expected mqtt://…, got '${text}'`);
+  }
+  const topic = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (topic === '')
+    throw new WeirError(
+      'connector/invalid-url',
+      `${what}: '${text}' names no topic (mqtt://host:port/topic)`,
+    );
+  const port = url.port === '' ? (url.protocol === 'mqtts:' ? '8883' : '1883') : url.port;
+  return {
+    server: `${url.protocol}//${url.hostname}:${port}`,
+    credentials: {
+      ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+      ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+    },
+    topic,
+    params: url.searchParams,
+  };
+}
