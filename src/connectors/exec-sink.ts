@@ -1,12 +1,12 @@
 /**
  * Exec sink: runs a command (through the shell) for each update, with the update as JSON on
  * its standard input and WEIR_STATEMENT / WEIR_TIME / WEIR_UPDATE_ID in its environment. One
- * command at a time, in order; a non-zero exit, a signal or a timeout is a failure, retried,
- * then counted and reported with the end of the command's stderr.
+ * command at a time, in order; a non-zero exit, a signal or a timeout is a failure, retried
+ * if asked, then counted and reported with the end of the command's stderr.
  */
 import { spawn } from 'node:child_process';
-import type { ConnectorCounters, Sink, SinkUpdate } from './connector.js';
-import { DeliveryQueue } from './delivery-queue.js';
+import type { SinkUpdate } from './connector.js';
+import { QueuedSink } from './queued-sink.js';
 import { updateId, updateJson } from './update-json.js';
 
 export interface ExecOptions {
@@ -16,54 +16,34 @@ export interface ExecOptions {
   readonly report: (message: string) => void;
 }
 
-export class ExecSink implements Sink {
-  readonly name: string;
-  private readonly delivery: DeliveryQueue<SinkUpdate>;
+export class ExecSink extends QueuedSink {
+  private readonly timeoutMs: number;
 
   constructor(
-    readonly statement: string,
+    statement: string,
     private readonly command: string,
     options: ExecOptions,
   ) {
-    this.name = `exec:${command}`;
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    this.delivery = new DeliveryQueue((u) => this.run(u, timeoutMs), {
-      concurrency: 1,
-      maxQueued: options.maxQueued ?? 10_000,
-      retries: options.retries ?? 0,
-      backoffMs: 200,
-      onFailure: (reason) => options.report(`${this.name}: ${reason}`),
-    });
+    super(
+      `exec:${command}`,
+      statement,
+      {
+        concurrency: 1,
+        maxQueued: options.maxQueued ?? 10_000,
+        retries: options.retries ?? 0,
+        backoffMs: 200,
+      },
+      options.report,
+    );
+    this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  async start(): Promise<void> {}
-
-  send(update: SinkUpdate): void {
-    this.delivery.push(update);
-  }
-
-  flush(): Promise<void> {
-    return this.delivery.flush();
-  }
-
-  async stop(): Promise<void> {
-    await this.delivery.flush();
-  }
-
-  counters(): ConnectorCounters {
-    return this.delivery.counters();
-  }
-
-  pending(): number {
-    return this.delivery.pending();
-  }
-
-  private run(update: SinkUpdate, timeoutMs: number): Promise<void> {
+  protected deliver(update: SinkUpdate): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.command, {
         shell: true,
         stdio: ['pipe', 'ignore', 'pipe'],
-        timeout: timeoutMs,
+        timeout: this.timeoutMs,
         env: {
           ...process.env,
           WEIR_STATEMENT: update.statement,

@@ -6,11 +6,10 @@
  * bulk, so a crash can lose what was processed after the last checkpoint (at-least-once into
  * the engine, not exactly-once across a restore; use the NATS source for that).
  */
-import { type IPublishPacket, type MqttClient, connectAsync } from 'mqtt';
-import { WeirError } from '../common/errors.js';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { WeirService } from '../serve/weir-service.js';
 import type { ConnectorCounters, Source } from './connector.js';
-import { parseMqttUrl } from './mqtt-url.js';
+import { connectMqtt, parseMqttUrl } from './mqtt-url.js';
 
 export class MqttSource implements Source {
   readonly name: string;
@@ -36,26 +35,17 @@ export class MqttSource implements Source {
 
   async start(): Promise<void> {
     const clean = this.address.params.get('clean') !== 'false';
-    try {
-      this.client = await connectAsync(this.address.server, {
-        ...this.address.credentials,
-        clean,
-        ...(this.address.params.get('clientId') === null
-          ? {}
-          : { clientId: this.address.params.get('clientId') as string }),
-        reconnectPeriod: 1000,
-      });
-    } catch (e) {
-      throw new WeirError(
-        'connector/failed',
-        `${this.name}: cannot connect to ${this.address.server}: ${(e as Error).message}`,
-      );
-    }
+    const clientId = this.address.params.get('clientId');
+    const client = await connectMqtt(this.address, this.name, {
+      clean,
+      ...(clientId === null ? {} : { clientId }),
+    });
+    this.client = client;
     // The PUBACK goes out when `done` is called: after the events are processed.
-    this.client.handleMessage = (packet: IPublishPacket, done: (error?: Error) => void) => {
+    client.handleMessage = (packet: IPublishPacket, done: (error?: Error) => void) => {
       void this.take(packet).then(() => done(), done);
     };
-    await this.client.subscribeAsync(this.address.topic, { qos: 1 });
+    await client.subscribeAsync(this.address.topic, { qos: 1 });
   }
 
   private async take(packet: IPublishPacket): Promise<void> {

@@ -1,4 +1,5 @@
 /** `mqtt://[user:pass@]host:port/<topic>?options` (also mqtts://, ws://, wss://). */
+import { type IClientOptions, type MqttClient, connectAsync } from 'mqtt';
 import { WeirError } from '../common/errors.js';
 
 export interface MqttAddress {
@@ -34,4 +35,20 @@ export function parseMqttUrl(text: string, what: string): MqttAddress {
     topic,
     params: url.searchParams,
   };
+}
+
+/** Connects (reconnecting after a drop); a failure to connect at first is a `connector/failed` WeirError. */
+export async function connectMqtt(
+  address: MqttAddress,
+  name: string,
+  options: IClientOptions,
+): Promise<MqttClient> {
+  try {
+    return await connectAsync(address.server, { ...address.credentials, reconnectPeriod: 1000, ...options });
+  } catch (e) {
+    throw new WeirError(
+      'connector/failed',
+      `${name}: cannot connect to ${address.server}: ${(e as Error).message}`,
+    );
+  }
 }

@@ -1,4 +1,3 @@
-import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 /**
  * NATS JetStream sink: `nats://host:port/<subject>` publishes each update of its statement as
  * one JSON message (`{"stmt","time","new","old"}`) to the subject, which a JetStream stream
@@ -12,78 +11,48 @@ import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
  * acknowledgement; `flush()` resolves when all are stored, which a checkpoint awaits before it
  * is committed.
  */
-import { type NatsConnection, connect } from '@nats-io/transport-node';
-import { WeirError } from '../common/errors.js';
-import type { ConnectorCounters, Sink, SinkUpdate } from './connector.js';
-import { DeliveryQueue } from './delivery-queue.js';
-import { intParam, parseNatsUrl } from './nats-url.js';
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { SinkUpdate } from './connector.js';
+import { connectNats, intParam, parseNatsUrl } from './nats-url.js';
+import { QueuedSink } from './queued-sink.js';
 import { updateId, updateJson } from './update-json.js';
 
-export class NatsSink implements Sink {
-  readonly name: string;
+export class NatsSink extends QueuedSink {
   private readonly address: ReturnType<typeof parseNatsUrl>;
   private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
-  private readonly delivery: DeliveryQueue<SinkUpdate>;
+  /** Publishes JetStream reported as duplicates (re-sent after a restore). */
   duplicates = 0;
 
-  constructor(
-    readonly statement: string,
-    url: string,
-    report: (message: string) => void,
-  ) {
-    const what = `sink ${url}`;
-    this.address = parseNatsUrl(url, what);
-    this.name = `nats:${this.address.path}`;
-    this.delivery = new DeliveryQueue((u) => this.publish(u), {
-      concurrency: intParam(this.address.params, 'inflight', 256, what),
-      maxQueued: Number.POSITIVE_INFINITY, // bounded by the service, which refuses ingest while a sink is behind
-      retries: 5,
-      backoffMs: 200,
-      onFailure: (reason) => report(`${this.name}: ${reason}`),
-    });
+  constructor(statement: string, url: string, report: (message: string) => void) {
+    const address = parseNatsUrl(url, `sink ${url}`);
+    super(
+      `nats:${address.path}`,
+      statement,
+      {
+        concurrency: intParam(address.params, 'inflight', 256, `sink ${url}`),
+        maxQueued: Number.POSITIVE_INFINITY, // bounded by the service, which refuses ingest while a sink is behind
+        retries: 5,
+        backoffMs: 200,
+      },
+      report,
+    );
+    this.address = address;
   }
 
-  async start(): Promise<void> {
-    try {
-      this.nc = await connect({
-        servers: this.address.server,
-        ...(this.address.user === undefined ? {} : { user: this.address.user, pass: this.address.pass }),
-      });
-    } catch (e) {
-      throw new WeirError(
-        'connector/failed',
-        `${this.name}: cannot connect to ${this.address.server}: ${(e as Error).message}`,
-      );
-    }
+  override async start(): Promise<void> {
+    this.nc = await connectNats(this.address, this.name);
     this.js = jetstream(this.nc);
   }
 
-  send(update: SinkUpdate): void {
-    this.delivery.push(update);
-  }
-
-  flush(): Promise<void> {
-    return this.delivery.flush();
-  }
-
-  async stop(): Promise<void> {
-    await this.delivery.flush();
+  protected override async close(): Promise<void> {
     await this.nc?.drain().catch(() => {});
   }
 
-  counters(): ConnectorCounters {
-    return this.delivery.counters();
-  }
-
-  pending(): number {
-    return this.delivery.pending();
-  }
-
-  private async publish(u: SinkUpdate): Promise<void> {
-    const js = this.js;
-    if (js === undefined) throw new Error('not started');
-    const ack = await js.publish(this.address.path, updateJson(u), { msgID: updateId(u) });
+  protected async deliver(u: SinkUpdate): Promise<void> {
+    if (this.js === undefined) throw new Error('not started');
+    const ack = await this.js.publish(this.address.path, updateJson(u), { msgID: updateId(u) });
     if (ack.duplicate) this.duplicates++;
   }
 }

@@ -26,7 +26,7 @@ import { WeirError } from '../common/errors.js';
 import type { IngestOutcome } from '../serve/ingest-queue.js';
 import type { WeirService } from '../serve/weir-service.js';
 import type { ConnectorCounters, Source, SourceMark } from './connector.js';
-import { intParam, parseNatsUrl } from './nats-url.js';
+import { connectNats, intParam, parseNatsUrl } from './nats-url.js';
 
 export interface NatsSourcePosition {
   /** The last stream sequence whose events a checkpoint holds. */

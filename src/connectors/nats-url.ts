@@ -2,6 +2,7 @@
  * `nats://[user:pass@]host:port/<name>?options`: the server part goes to the NATS client; the
  * path names the stream (source) or subject (sink); options are query parameters.
  */
+import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { WeirError } from '../common/errors.js';
 
 export interface NatsAddress {
@@ -48,4 +49,19 @@ export function intParam(params: URLSearchParams, name: string, fallback: number
     throw new WeirError('connector/invalid-url', `${what}: ${name} expects a positive integer, got '${raw}'`);
   }
   return n;
+}
+
+/** Connects to the address's server; a failure is a `connector/failed` WeirError naming the connector. */
+export async function connectNats(address: NatsAddress, name: string): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: address.server,
+      ...(address.user === undefined ? {} : { user: address.user, pass: address.pass }),
+    });
+  } catch (e) {
+    throw new WeirError(
+      'connector/failed',
+      `${name}: cannot connect to ${address.server}: ${(e as Error).message}`,
+    );
+  }
 }

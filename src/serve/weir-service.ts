@@ -11,6 +11,7 @@ import type { Engine, StatementHandle } from '../runtime/api.js';
 import { type IngestOutcome, IngestQueue } from './ingest-queue.js';
 import type { MetricFamily } from './metrics.js';
 import { parsePayload } from './parse-payload.js';
+import { serviceMetrics } from './service-metrics.js';
 import { SseHub } from './sse-hub.js';
 
 export interface ServiceOptions {
@@ -129,147 +130,7 @@ export class WeirService {
   }
 
   metrics(): MetricFamily[] {
-    const stats = this.engine.stats();
-    const statements = this.engine.statements();
-    const perStatement = (pick: (s: ReturnType<StatementHandle['stats']>) => number) =>
-      statements.map((h) => ({ labels: { statement: h.name }, value: pick(h.stats()) }));
-    const totals = this.queue.totals;
-    const connector = (list: readonly (Source | Sink)[], pick: 'ok' | 'failed') =>
-      list.map((c) => ({ labels: { connector: c.name }, value: c.counters()[pick] }));
-    return [
-      {
-        name: 'weir_events_received_total',
-        help: 'Events received (HTTP and sources).',
-        type: 'counter',
-        samples: [{ value: totals.received }],
-      },
-      {
-        name: 'weir_events_accepted_total',
-        help: 'Events taken by the engine (not late, not malformed).',
-        type: 'counter',
-        samples: [{ value: totals.accepted }],
-      },
-      {
-        name: 'weir_events_late_total',
-        help: 'Events older than the watermark (counted, not processed).',
-        type: 'counter',
-        samples: [{ value: totals.late }],
-      },
-      {
-        name: 'weir_events_malformed_total',
-        help: 'Lines or messages that are not valid events.',
-        type: 'counter',
-        samples: [{ value: totals.malformed }],
-      },
-      {
-        name: 'weir_events_processed_total',
-        help: 'Events released by the event-time buffer and processed.',
-        type: 'counter',
-        samples: [{ value: stats.eventsProcessed }],
-      },
-      {
-        name: 'weir_ingest_refused_total',
-        help: 'Payloads refused with 503 because the ingest queue was full.',
-        type: 'counter',
-        samples: [{ value: totals.refused }],
-      },
-      {
-        name: 'weir_ingest_queue_events',
-        help: 'Events waiting in the ingest queue.',
-        type: 'gauge',
-        samples: [{ value: this.queue.queued }],
-      },
-      {
-        name: 'weir_buffered_events',
-        help: 'Events waiting in the event-time buffer for the watermark.',
-        type: 'gauge',
-        samples: [{ value: stats.buffered }],
-      },
-      {
-        name: 'weir_pending_timers',
-        help: 'Timers pending (expiries, batch flushes, pattern timers).',
-        type: 'gauge',
-        samples: [{ value: stats.pendingTimers }],
-      },
-      {
-        name: 'weir_event_time_ms',
-        help: 'The engine clock (event time, ms since the epoch).',
-        type: 'gauge',
-        samples: stats.currentTime === undefined ? [] : [{ value: stats.currentTime }],
-      },
-      {
-        name: 'weir_event_time_lag_ms',
-        help: 'Wall clock minus event time.',
-        type: 'gauge',
-        samples: stats.currentTime === undefined ? [] : [{ value: Date.now() - stats.currentTime }],
-      },
-      {
-        name: 'weir_statement_rows_out_total',
-        help: 'Rows delivered to listeners (new and old).',
-        type: 'counter',
-        samples: perStatement((s) => s.rowsOut),
-      },
-      {
-        name: 'weir_statement_updates_total',
-        help: 'Listener calls.',
-        type: 'counter',
-        samples: perStatement((s) => s.updates),
-      },
-      {
-        name: 'weir_statement_events_in_total',
-        help: 'Events that reached the statement.',
-        type: 'counter',
-        samples: perStatement((s) => s.eventsIn),
-      },
-      {
-        name: 'weir_statement_state_size',
-        help: 'Events held by the statement window, or its live partial matches.',
-        type: 'gauge',
-        samples: perStatement((s) => s.windowSize),
-      },
-      {
-        name: 'weir_sse_subscribers',
-        help: 'Open SSE streams.',
-        type: 'gauge',
-        samples: [{ value: this.sse.count }],
-      },
-      {
-        name: 'weir_sse_dropped_total',
-        help: 'SSE subscribers disconnected for reading too slowly.',
-        type: 'counter',
-        samples: [{ value: this.sse.dropped }],
-      },
-      {
-        name: 'weir_source_messages_total',
-        help: 'Messages taken from a source.',
-        type: 'counter',
-        samples: connector(this.sources, 'ok'),
-      },
-      {
-        name: 'weir_source_failures_total',
-        help: 'Source messages that failed (malformed, rejected).',
-        type: 'counter',
-        samples: connector(this.sources, 'failed'),
-      },
-      {
-        name: 'weir_sink_delivered_total',
-        help: 'Updates a sink delivered.',
-        type: 'counter',
-        samples: connector(this.sinks, 'ok'),
-      },
-      {
-        name: 'weir_sink_failures_total',
-        help: 'Updates a sink could not deliver after its retries.',
-        type: 'counter',
-        samples: connector(this.sinks, 'failed'),
-      },
-      {
-        name: 'weir_sink_pending',
-        help: 'Updates waiting to be delivered by a sink.',
-        type: 'gauge',
-        samples: this.sinks.map((s) => ({ labels: { connector: s.name }, value: s.pending() })),
-      },
-    ];
+    return serviceMetrics(this);
   }
 
   /** A sink holding more than the queue's capacity of undelivered updates stops ingest until it catches up. */
