@@ -6,7 +6,41 @@
  * sink can be asked to finish sending everything produced so far (`flush`) before a
  * checkpoint is committed, so a crash never loses output that the checkpoint claims.
  */
+import type { ErrorCode } from '../common/errors.js';
 import type { Row } from '../common/row.js';
+
+/** What happened to the events of one payload. */
+export interface IngestOutcome {
+  /** Events the engine took (processed in order, or buffered for lateness); late ones excluded. */
+  accepted: number;
+  /** Events older than the watermark: counted and reported, not processed. */
+  late: number;
+  /** Lines that are not events, or events the engine rejected (wrong property type…). */
+  readonly malformed: {
+    readonly line: number | undefined;
+    readonly code: ErrorCode;
+    readonly message: string;
+  }[];
+}
+
+/** Where a source puts what it receives: the served engine's ingest queue (src/serve). */
+export interface IngestTarget {
+  /**
+   * Parses a payload (NDJSON or a JSON array of events) and queues its events. `processed` is
+   * called synchronously once they are processed, before any checkpoint queued later.
+   */
+  ingestText(
+    text: string,
+    source: string,
+    type?: string,
+    timeField?: string,
+    processed?: (o: IngestOutcome) => void,
+  ): Promise<IngestOutcome>;
+  /** Whether `events` more fit now. */
+  hasRoom(events: number): boolean;
+  /** Resolves when the queue is empty. */
+  idle(): Promise<void>;
+}
 
 export interface ConnectorCounters {
   /** Messages or updates handled successfully. */

@@ -7,8 +7,7 @@
  * the engine, not exactly-once across a restore; use the NATS source for that).
  */
 import type { IPublishPacket, MqttClient } from 'mqtt';
-import type { WeirService } from '../serve/weir-service.js';
-import type { ConnectorCounters, Source } from './connector.js';
+import type { ConnectorCounters, IngestOutcome, IngestTarget, Source } from './connector.js';
 import { connectMqtt, parseMqttUrl } from './mqtt-url.js';
 
 export class MqttSource implements Source {
@@ -21,7 +20,7 @@ export class MqttSource implements Source {
 
   constructor(
     url: string,
-    private readonly service: WeirService,
+    private readonly target: IngestTarget,
     private readonly report: (message: string) => void,
   ) {
     this.address = parseMqttUrl(url, `source ${url}`);
@@ -49,11 +48,11 @@ export class MqttSource implements Source {
   }
 
   private async take(packet: IPublishPacket): Promise<void> {
-    while (!this.service.queue.hasRoom(1)) await this.service.queue.idle();
+    while (!this.target.hasRoom(1)) await this.target.idle();
     this.taken++;
     const text = typeof packet.payload === 'string' ? packet.payload : packet.payload.toString('utf8');
     try {
-      const outcome = await this.service.ingestText(text, `${this.name}:${packet.topic}`, this.type);
+      const outcome = await this.target.ingestText(text, `${this.name}:${packet.topic}`, this.type);
       if (outcome.malformed.length > 0) {
         this.failed++;
         this.report(

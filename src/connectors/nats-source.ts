@@ -23,9 +23,7 @@ import {
  */
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { WeirError } from '../common/errors.js';
-import type { IngestOutcome } from '../serve/ingest-queue.js';
-import type { WeirService } from '../serve/weir-service.js';
-import type { ConnectorCounters, Source, SourceMark } from './connector.js';
+import type { ConnectorCounters, IngestOutcome, IngestTarget, Source, SourceMark } from './connector.js';
 import { connectNats, intParam, parseNatsUrl } from './nats-url.js';
 
 export interface NatsSourcePosition {
@@ -53,7 +51,7 @@ export class NatsSource implements Source {
 
   constructor(
     url: string,
-    private readonly service: WeirService,
+    private readonly target: IngestTarget,
     /** Acknowledge at checkpoints (true) or as soon as processed. */
     private readonly ackOnCheckpoint: boolean,
     private readonly report: (message: string) => void,
@@ -131,7 +129,7 @@ export class NatsSource implements Source {
       // A redelivery of something already processed (it waits for a checkpoint's ack).
       if (m.seq <= this.lastTaken) continue;
       this.lastTaken = m.seq;
-      while (!this.service.queue.hasRoom(1)) await this.service.queue.idle();
+      while (!this.target.hasRoom(1)) await this.target.idle();
       this.taken++;
       const processed = (o: IngestOutcome) => {
         // Called in processing order, so a checkpoint barrier queued later sees this message.
@@ -144,7 +142,7 @@ export class NatsSource implements Source {
         if (this.ackOnCheckpoint) this.unacked.push(m);
         else m.ack();
       };
-      this.service
+      this.target
         .ingestText(m.string(), `${this.name}#${m.seq}`, this.type, undefined, processed)
         .catch((e: Error) => {
           this.failed++;

@@ -3,8 +3,7 @@
  * and sinks here (adding a connector is one file and one line).
  */
 import { WeirError } from '../common/errors.js';
-import type { WeirService } from '../serve/weir-service.js';
-import type { Sink, Source } from './connector.js';
+import type { IngestTarget, Sink, Source } from './connector.js';
 import { ExecSink } from './exec-sink.js';
 import { MqttSink } from './mqtt-sink.js';
 import { MqttSource } from './mqtt-source.js';
@@ -13,7 +12,7 @@ import { NatsSource } from './nats-source.js';
 import { WebhookSink } from './webhook-sink.js';
 
 export interface ConnectorContext {
-  readonly service: WeirService;
+  readonly target: IngestTarget;
   /** Whether a checkpoint directory is set (sources then acknowledge at checkpoints). */
   readonly checkpointing: boolean;
   readonly report: (message: string) => void;
@@ -26,10 +25,10 @@ function scheme(url: string): string {
 export function createSource(url: string, ctx: ConnectorContext): Source {
   switch (scheme(url)) {
     case 'nats':
-      return new NatsSource(url, ctx.service, ctx.checkpointing, ctx.report);
+      return new NatsSource(url, ctx.target, ctx.checkpointing, ctx.report);
     case 'mqtt':
     case 'mqtts':
-      return new MqttSource(url, ctx.service, ctx.report);
+      return new MqttSource(url, ctx.target, ctx.report);
     default:
       throw new WeirError(
         'connector/invalid-url',

@@ -8,24 +8,12 @@
  * at once (the caller answers 503 with Retry-After) instead of growing without limit. Nothing
  * is dropped silently: a refused body was never accepted, and its sender is told to retry.
  */
-import type { ErrorCode } from '../common/errors.js';
 import { WeirError } from '../common/errors.js';
+import type { IngestOutcome } from '../connectors/connector.js';
 import type { ReadItem } from '../io/event-record.js';
 import type { Engine } from '../runtime/api.js';
 
-/** What happened to the events of one payload. */
-export interface IngestOutcome {
-  /** Events the engine took (processed in order, or buffered for lateness); late ones excluded. */
-  accepted: number;
-  /** Of the accepted, those older than the watermark: counted and reported, not processed. */
-  late: number;
-  /** Lines that are not events, or events the engine rejected (wrong property type…). */
-  readonly malformed: {
-    readonly line: number | undefined;
-    readonly code: ErrorCode;
-    readonly message: string;
-  }[];
-}
+export type { IngestOutcome };
 
 type Work =
   | {

@@ -54,7 +54,7 @@ export async function runServe(
       timeField: options.timeField,
     },
     connectors: (service) => {
-      const ctx = { service, checkpointing: options.checkpoint !== undefined, report };
+      const ctx = { target: service, checkpointing: options.checkpoint !== undefined, report };
       return {
         sources: options.sources.map((url) => {
           const withType =

@@ -1,8 +1,18 @@
 /** What GET /metrics reports about a served engine: ingest, engine, statements, SSE, connectors. */
-import type { ConnectorCounters } from '../connectors/connector.js';
-import type { StatementStats } from '../runtime/api.js';
+import type { ConnectorCounters, Sink, Source } from '../connectors/connector.js';
+import type { Engine, StatementStats } from '../runtime/api.js';
+import type { IngestQueue } from './ingest-queue.js';
 import type { MetricFamily, MetricSample } from './metrics.js';
-import type { WeirService } from './weir-service.js';
+import type { SseHub } from './sse-hub.js';
+
+/** The parts of a served engine the metrics read. */
+export interface MeteredService {
+  readonly engine: Engine;
+  readonly queue: IngestQueue;
+  readonly sse: SseHub;
+  readonly sources: readonly Source[];
+  readonly sinks: readonly Sink[];
+}
 
 const counter = (name: string, help: string, samples: readonly MetricSample[]): MetricFamily => ({
   name,
@@ -18,7 +28,7 @@ const gauge = (name: string, help: string, samples: readonly MetricSample[]): Me
 });
 const one = (value: number | undefined): MetricSample[] => (value === undefined ? [] : [{ value }]);
 
-export function serviceMetrics(service: WeirService): MetricFamily[] {
+export function serviceMetrics(service: MeteredService): MetricFamily[] {
   const stats = service.engine.stats();
   const handles = service.engine.statements();
   const perStatement = (pick: (s: StatementStats) => number) =>

@@ -5,7 +5,7 @@
  */
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
-import type { Sink, Source } from '../connectors/connector.js';
+import type { IngestTarget, Sink, Source } from '../connectors/connector.js';
 import type { ReadItem, ReaderOptions } from '../io/event-record.js';
 import type { Engine, StatementHandle } from '../runtime/api.js';
 import { type IngestOutcome, IngestQueue } from './ingest-queue.js';
@@ -32,7 +32,7 @@ export interface ServiceOptions {
 
 type UpdateTap = (stmt: string, time: number, newEvents: Row[] | null, oldEvents: Row[] | null) => void;
 
-export class WeirService {
+export class WeirService implements IngestTarget {
   readonly queue: IngestQueue;
   readonly sse: SseHub;
   readonly sources: Source[] = [];
@@ -141,6 +141,14 @@ export class WeirService {
       }
     }
     return undefined;
+  }
+
+  hasRoom(events: number): boolean {
+    return this.queue.hasRoom(events);
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
   }
 
   /** Starts the connectors (sinks first, so no update finds its sink closed). */
