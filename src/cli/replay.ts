@@ -16,6 +16,7 @@ import { type OutputFormat, createWriter } from '../io/output-writer.js';
 import { readEvents } from '../io/read-events.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
+import { type AlertHookOptions, attachAlertHooks } from './alert-hooks.js';
 import type { CommandIO } from './io-streams.js';
 import { createProgress } from './progress.js';
 import { queryErrors, readSource } from './read-source.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   readonly quiet: boolean;
   /** Print only pattern and match_recognize statements (the alerts). */
   readonly alertsOnly?: boolean;
+  /** Where alerts are also delivered (--alert-webhook, --alert-exec). */
+  readonly alertHooks?: AlertHookOptions;
 }
 
 /** Exit codes: 0 done, 1 the query has errors, 2 bad input or options. */
@@ -97,6 +100,11 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     const write = writer.statement(handle.name, handle.columns);
     handle.subscribe((n, o, ctx) => write(ctx.time, n, o));
   }
+  const hooks = options.alertHooks;
+  const alerts =
+    hooks === undefined || hooks.webhooks.length + hooks.execs.length === 0
+      ? undefined
+      : attachAlertHooks(engine, hooks, (m) => io.stderr.write(`weir: alert not delivered: ${m}\n`));
 
   let read = 0;
   let late = 0;
@@ -120,6 +128,9 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     writer.end();
     progress.stop();
     if (options.out !== undefined) await endStream(sink);
+    const undelivered = await alerts?.finish();
+    if (undelivered !== undefined && undelivered > 0)
+      io.stderr.write(`weir: ${undelivered} alert(s) not delivered\n`);
   };
   /** Reports one bad line or rejected event; true when the run must stop. */
   const reject = (error: WeirError, record: EventRecord | undefined): boolean => {

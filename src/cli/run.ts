@@ -31,6 +31,8 @@ interface RawRunOptions {
   onError: 'fail' | 'skip';
   quiet?: boolean;
   alertsOnly?: boolean;
+  alertWebhook?: string[];
+  alertExec?: string[];
 }
 
 /**
@@ -73,6 +75,11 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     )
     .option('--quiet', 'no summary, late-event or skip messages on stderr')
     .option('--alerts-only', 'print only pattern and match_recognize statements')
+    .option(
+      '--alert-webhook <urls...>',
+      'POST each alert (pattern/match_recognize update) as JSON to these URLs',
+    )
+    .option('--alert-exec <commands...>', 'run these shell commands per alert, the alert as JSON on stdin')
     .action(async (file: string | undefined, raw: RawRunOptions) => {
       const example = bundledExample();
       const events = raw.events ?? (file === undefined ? [example.events] : []);
@@ -84,6 +91,7 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
         onError: raw.onError,
         quiet: raw.quiet === true,
         alertsOnly: raw.alertsOnly === true,
+        alertHooks: { webhooks: raw.alertWebhook ?? [], execs: raw.alertExec ?? [] },
         ...(raw.type === undefined ? {} : { type: raw.type }),
         ...(raw.out === undefined ? {} : { out: raw.out }),
         ...(raw.endTime === undefined ? {} : { endTime: parseMillis(raw.endTime, '--end-time') }),
