@@ -10,6 +10,7 @@ import { closeSync, createWriteStream, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
+import { printable } from '../common/printable.js';
 import { ByteSink } from '../io/byte-sink.js';
 import type { EventRecord, ReaderOptions } from '../io/event-record.js';
 import { type OutputFormat, createWriter } from '../io/output-writer.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** Allowed lateness, ms. */
   readonly lateness: number;
   readonly endTime?: number;
+  /** Engine option maxTimeJump, ms. */
+  readonly maxTimeJump?: number;
   readonly onError: 'fail' | 'skip';
   readonly quiet: boolean;
   /** Print only pattern and match_recognize statements (the alerts). */
@@ -78,7 +81,10 @@ function deploy(engine: Engine, text: string, file: string, io: CommandIO): bool
 export async function runReplay(eplFile: string, options: RunOptions, io: CommandIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const text = readSource(resolve(cwd, eplFile), eplFile);
-  const engine = createEngine({ allowedLateness: options.lateness });
+  const engine = createEngine({
+    allowedLateness: options.lateness,
+    ...(options.maxTimeJump === undefined ? {} : { maxTimeJump: options.maxTimeJump }),
+  });
   if (!deploy(engine, text, eplFile, io)) return EXIT_QUERY_ERRORS;
 
   const paths = options.events.map((f) => resolve(cwd, f));
@@ -139,10 +145,10 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     if (options.onError === 'fail') {
       writer.end(); // the results up to the bad line are printed before the error
       progress.stop();
-      io.stderr.write(`${where}${error.message}\n`);
+      io.stderr.write(`${where}${printable(error.message)}\n`);
       return true;
     }
-    if (!options.quiet) io.stderr.write(`skipped: ${where}${error.message}\n`);
+    if (!options.quiet) io.stderr.write(`skipped: ${where}${printable(error.message)}\n`);
     return false;
   };
 

@@ -27,6 +27,7 @@ interface RawRunOptions {
   out?: string;
   timeField: string;
   lateness: string;
+  maxTimeJump?: string;
   endTime?: string;
   onError: 'fail' | 'skip';
   quiet?: boolean;
@@ -64,8 +65,12 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     .option('--time-field <name>', 'property holding the event time in flat lines and CSV', 'ts')
     .option(
       '--lateness <period>',
-      'how late an event may arrive and still be reordered (500, 2s, 1 min)',
+      'how late an event may arrive and still be reordered: an EPL time period (500 msec, 2 sec, 1 min)',
       '0',
+    )
+    .option(
+      '--max-time-jump <period>',
+      'how far one event may move event time (an EPL time period); an event beyond is a bad input line (default 7 days)',
     )
     .option('--end-time <ms>', 'after the input, advance event time to this instant, firing due timers')
     .addOption(
@@ -95,6 +100,9 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
         ...(raw.type === undefined ? {} : { type: raw.type }),
         ...(raw.out === undefined ? {} : { out: raw.out }),
         ...(raw.endTime === undefined ? {} : { endTime: parseMillis(raw.endTime, '--end-time') }),
+        ...(raw.maxTimeJump === undefined
+          ? {}
+          : { maxTimeJump: parsePeriod(raw.maxTimeJump, '--max-time-jump') }),
       };
       setExit(await runReplay(file ?? example.query, options, io));
     });

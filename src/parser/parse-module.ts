@@ -3,6 +3,7 @@
  * reported and the next one still parses: `weir check` shows every error in one run.
  */
 import type { IToken } from 'chevrotain';
+import type { Expr } from '../ast/ast.js';
 import type { Module, ModuleItem } from '../ast/module.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
@@ -112,4 +113,36 @@ export function parseModule(text: string, file?: string): Module {
   const { module, errors } = parseModulePartial(text, file);
   if (errors.length > 0) throw new WeirErrors(errors);
   return module;
+}
+
+/**
+ * A time period or number on its own (`2 sec`, `1 min 30 sec`, `500 msec`, `0`), read by the
+ * same grammar rule as `#time(…)`: the CLI's period options mean exactly what EPL means.
+ * Throws WeirErrors for anything else (trailing text included).
+ */
+export function parseTimePeriod(text: string): Expr {
+  const lexed = eplLexer.tokenize(text);
+  const bad = lexed.errors[0];
+  if (bad !== undefined) {
+    const span: Span = {
+      startOffset: bad.offset,
+      endOffset: bad.offset + bad.length,
+      line: 1,
+      column: bad.column ?? 1,
+    };
+    throw new WeirErrors([
+      new WeirError(
+        'parse/unexpected-character',
+        `Unexpected character '${text.slice(bad.offset, bad.offset + 1)}'`,
+        { span },
+      ),
+    ]);
+  }
+  const p = parser();
+  p.input = lexed.tokens;
+  const period = p.numberOrPeriod();
+  const first = p.errors[0];
+  if (first !== undefined)
+    throw new WeirErrors([syntaxError(first.token, first.message, endSpan(text, lexed.tokens), undefined)]);
+  return period;
 }

@@ -13,6 +13,13 @@ export interface EngineOptions {
   readonly allowedLateness?: number;
   /** Clock start (ms). Default: the first event's timestamp. */
   readonly startTime?: number;
+  /**
+   * How far (ms) one event or one `advanceTime` may move event time past the engine's
+   * latest time. Default 7 days; `Infinity` for no limit. An event beyond it is refused with
+   * a WeirError (`runtime/time-jump-too-large`) and counted in `stats().rejectedEvents`:
+   * periodic timers fire once per interval crossed, so an unbounded jump is unbounded work.
+   */
+  readonly maxTimeJump?: number;
 }
 
 /** Extra information passed with every listener call. */
@@ -61,7 +68,10 @@ export interface StatementHandle {
   readonly isPattern: boolean;
   /** Adds a listener; returns a function that removes it. */
   subscribe(listener: UpdateListener): () => void;
-  /** Every listener call from now on, for `for await` consumers; ends when the statement is undeployed. */
+  /**
+   * Every listener call from now on, for `for await` consumers; ends when the statement is
+   * undeployed or the engine closed (after yielding the calls it holds).
+   */
   updates(): AsyncIterableIterator<StatementUpdate>;
   /** Stops the statement; other statements keep running. */
   undeploy(): void;
@@ -81,6 +91,11 @@ export interface EngineStats {
   readonly eventsIn: number;
   readonly eventsProcessed: number;
   readonly lateEvents: number;
+  /**
+   * Events `send` refused with a WeirError: a property of the wrong type, no valid timestamp,
+   * a timestamp beyond `maxTimeJump`.
+   */
+  readonly rejectedEvents: number;
   /** Events waiting in the event-time buffer for the watermark. */
   readonly buffered: number;
   /** Timers pending (window expiries, batch flushes, pattern timers). */
@@ -125,6 +140,13 @@ export interface Engine {
   advanceTime(time: number): void;
   /** End of input: releases every buffered event in order (the clock stays at the last event). */
   flush(): void;
+  /**
+   * Ends the engine: flushes (buffered events are processed), then stops every statement:
+   * listeners get nothing more and every `updates()` iterator finishes after yielding what
+   * it holds. Later `send`, `sendMany`, `advanceTime` and `deploy` throw a WeirError
+   * (`runtime/engine-closed`); stats and schemas stay readable. Calling it twice is harmless.
+   */
+  close(): void;
   /** Subscribes to late events; returns an unsubscribe function. */
   onLate(listener: (late: LateEvent) => void): () => void;
   /** Alert sugar: a listener on every pattern statement (or the one named). */

@@ -5,14 +5,15 @@
  * fires first, each at its own due time (Esper's advanceTimeSpan).
  */
 import type { EventSchema } from '../analyzer/event-schema.js';
+import { didYouMean } from '../common/closest-name.js';
 import { WeirError } from '../common/errors.js';
+import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { PhysicalEnv, SharedWindow } from '../physical/physical-env.js';
 import { planOperators } from '../physical/plan-operators.js';
 import type { StatementPlan } from '../plan/logical-plan.js';
 import type {
   Engine,
-  EngineOptions,
   EngineStats,
   EventSchemaInfo,
   LateEvent,
@@ -20,14 +21,19 @@ import type {
   UpdateListener,
 } from './api.js';
 import { compileModule } from './compile-module.js';
+import {
+  DEFAULT_MAX_PARTIAL_MATCHES,
+  DEFAULT_MAX_TIME_JUMP,
+  type WeirEngineOptions,
+  validateEngineOptions,
+} from './engine-options.js';
 import { type Normalizer, makeNormalizer } from './event-normalizer.js';
 import { EventTimeBuffer } from './event-time-buffer.js';
 import { Statement } from './statement-handle.js';
 import { StreamRouter } from './stream-router.js';
 import { Timer, TimerQueue } from './timer-queue.js';
 
-/** Default cap on live partial matches per pattern statement. */
-const DEFAULT_MAX_PARTIAL_MATCHES = 1_000_000;
+export type { WeirEngineOptions };
 
 interface EventType {
   readonly schema: EventSchema;
@@ -40,17 +46,6 @@ interface PendingStart {
   readonly plan: StatementPlan;
   readonly handle: Statement;
   readonly shared: Map<string, SharedWindow>;
-}
-
-export interface WeirEngineOptions extends EngineOptions {
-  /** Cap on live partial matches per pattern statement (reaching it is counted and reported). */
-  readonly maxPartialMatches?: number;
-  /**
-   * Run statements whose window feeds only an aggregation on the fused columnar operator
-   * (default true; see physical/columnar-plan.ts). False keeps every statement on the
-   * general window and aggregation operators: for comparing the two, which must agree.
-   */
-  readonly columnarAggregation?: boolean;
 }
 
 class WeirEngine implements Engine {
@@ -70,6 +65,15 @@ class WeirEngine implements Engine {
   private eventsIn = 0;
   private eventsProcessed = 0;
   private lateEvents = 0;
+  private rejectedEvents = 0;
+  private readonly maxTimeJump: number;
+  /**
+   * Events up to this time pass the time-jump check with one comparison; one beyond it takes
+   * the slow path (checkTimeJump), which recomputes it from the engine's latest time. -Infinity
+   * before the first event, and once closed (so a closed engine's send reaches the check).
+   */
+  private jumpCeiling = Number.NEGATIVE_INFINITY;
+  private closed = false;
   private unnamedCount = 0;
   /**
    * The type the last `send` named: a stream of events of one type (the common case) skips
@@ -82,13 +86,28 @@ class WeirEngine implements Engine {
     this.process(this.router(e.type), e.row, e.timestamp);
 
   constructor(private readonly options: WeirEngineOptions) {
-    const lateness = options.allowedLateness ?? 0;
-    if (!(lateness >= 0))
-      throw new WeirError('cli/invalid-option', `Allowed lateness must be >= 0, got ${lateness}`);
-    this.buffer = new EventTimeBuffer(lateness);
+    this.buffer = new EventTimeBuffer(options.allowedLateness ?? 0);
+    this.maxTimeJump = options.maxTimeJump ?? DEFAULT_MAX_TIME_JUMP;
   }
 
   deploy(epl: string, options: { readonly file?: string } = {}): StatementHandle[] {
+    this.assertOpen('deploy');
+    if (typeof epl !== 'string') {
+      throw new WeirError(
+        'runtime/invalid-argument',
+        `deploy(epl) expects EPL text (a string), got ${describeArgument(epl)}`,
+      );
+    }
+    if (
+      typeof options !== 'object' ||
+      options === null ||
+      (options.file !== undefined && typeof options.file !== 'string')
+    ) {
+      throw new WeirError(
+        'runtime/invalid-argument',
+        'deploy(epl, options): options must be { file?: string }',
+      );
+    }
     const compiled = compileModule(epl, {
       ...(options.file === undefined ? {} : { file: options.file }),
       knownSchemas: [...this.types.values()].map((t) => t.schema),
@@ -198,31 +217,65 @@ class WeirEngine implements Engine {
   /** Resolves the type once for the whole array. */
   sendMany(type: string, events: readonly Row[], timestamps?: readonly number[]): void {
     const eventType = this.eventType(type);
-    if (timestamps === undefined) for (const event of events) this.sendTyped(eventType, event, undefined);
-    else for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, timestamps[i]);
+    if (!Array.isArray(events)) {
+      throw new WeirError(
+        'runtime/invalid-argument',
+        `sendMany(type, events): events must be an array, got ${describeArgument(events)}`,
+      );
+    }
+    if (timestamps === undefined)
+      for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, undefined);
+    else {
+      if (!Array.isArray(timestamps) || timestamps.length !== events.length) {
+        throw new WeirError(
+          'runtime/invalid-argument',
+          `sendMany(type, events, timestamps): timestamps must be an array as long as events (${events.length}), got ${describeArgument(timestamps)}`,
+        );
+      }
+      for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, timestamps[i]);
+    }
   }
 
   private eventType(type: string): EventType {
     const last = this.lastType;
     if (last !== undefined && last.schema.name === type) return last;
-    const eventType = this.types.get(type);
+    const eventType = typeof type === 'string' ? this.types.get(type) : undefined;
     if (eventType === undefined) {
-      const known = [...this.types.keys()].join(', ') || 'none declared';
-      throw new WeirError('runtime/unknown-event-type', `Unknown event type '${type}' (known: ${known})`);
+      this.assertOpen('send');
+      if (typeof type !== 'string') {
+        throw new WeirError(
+          'runtime/invalid-argument',
+          `send(type, event): type must be a string, got ${describeArgument(type)}`,
+        );
+      }
+      const known = [...this.types.keys()].map(printable).join(', ') || 'none declared';
+      throw new WeirError(
+        'runtime/unknown-event-type',
+        `Unknown event type '${printable(type)}'${didYouMean(type, this.types.keys())} (known: ${known})`,
+      );
     }
     this.lastType = eventType;
     return eventType;
   }
 
   private sendTyped(eventType: EventType, event: Row, timestamp: number | undefined): void {
-    const row = eventType.normalize(event);
+    let row: Row;
+    try {
+      row = eventType.normalize(event);
+    } catch (e) {
+      this.rejectedEvents++;
+      throw e;
+    }
     const time = timestamp ?? timestampOf(eventType.schema, row);
-    if (!Number.isFinite(time)) {
+    if (typeof time !== 'number' || !Number.isFinite(time)) {
+      this.rejectedEvents++;
       throw new WeirError(
         'runtime/invalid-event',
-        `Event of type '${eventType.schema.name}' has a non-finite timestamp ${time}`,
+        `Event of type '${printable(eventType.schema.name)}' has an invalid timestamp ${describeArgument(time)}: expected a finite number of milliseconds`,
       );
     }
+    if (time > this.jumpCeiling)
+      this.checkTimeJump(time, `Event of type '${printable(eventType.schema.name)}'`);
     this.eventsIn++;
     switch (this.buffer.offer(eventType.schema.name, row, time)) {
       case 'direct':
@@ -299,9 +352,45 @@ class WeirEngine implements Engine {
     }
   }
 
+  /**
+   * Refuses a time more than maxTimeJump past the engine's latest time (the clock, or the
+   * newest buffered event): timers that post per interval would fire once per interval
+   * crossed, unbounded work for one event. Counted and thrown, so the CLI reports it like a
+   * malformed line. Also where a closed engine's send lands (jumpCeiling is -Infinity).
+   */
+  private checkTimeJump(time: number, what: string): void {
+    this.assertOpen('send');
+    const latest = Math.max(
+      this.clock ?? this.options.startTime ?? Number.NEGATIVE_INFINITY,
+      this.buffer.newest,
+    );
+    if (latest === Number.NEGATIVE_INFINITY) {
+      this.jumpCeiling = time + this.maxTimeJump;
+      return;
+    }
+    if (time - latest > this.maxTimeJump) {
+      this.rejectedEvents++;
+      throw new WeirError(
+        'runtime/time-jump-too-large',
+        `${what} at ${time} would move event time ${time - latest} ms past the engine's latest time ${latest}; ` +
+          `one step may move it at most ${this.maxTimeJump} ms (option maxTimeJump, CLI --max-time-jump)`,
+      );
+    }
+    this.jumpCeiling = latest + this.maxTimeJump;
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new WeirError('runtime/engine-closed', `${operation}: the engine is closed`);
+  }
+
   advanceTime(time: number): void {
-    if (!Number.isFinite(time))
-      throw new WeirError('runtime/time-went-backwards', `Cannot advance time to ${time}`);
+    this.assertOpen('advanceTime');
+    if (typeof time !== 'number' || !Number.isFinite(time))
+      throw new WeirError(
+        'runtime/invalid-argument',
+        `advanceTime(time) expects a finite number of milliseconds, got ${describeArgument(time)}`,
+      );
+    if (time > this.jumpCeiling) this.checkTimeJump(time, 'advanceTime');
     this.buffer.advanceTo(time);
     this.buffer.release(this.deliverBuffered, time);
     if (this.clock === undefined) this.startClock(time);
@@ -313,7 +402,24 @@ class WeirEngine implements Engine {
     this.buffer.drain(this.deliverBuffered);
   }
 
+  close(): void {
+    if (this.closed) return;
+    // End of input first: buffered events are processed, not lost with the engine.
+    this.flush();
+    this.closed = true;
+    this.jumpCeiling = Number.NEGATIVE_INFINITY;
+    for (const handle of this.handles.values()) handle.stop();
+    this.lateListeners = [];
+    this.alertListeners = [];
+  }
+
   onLate(listener: (late: LateEvent) => void): () => void {
+    if (typeof listener !== 'function') {
+      throw new WeirError(
+        'runtime/invalid-argument',
+        `onLate(listener): listener must be a function, got ${describeArgument(listener)}`,
+      );
+    }
     this.lateListeners = [...this.lateListeners, listener];
     return () => {
       this.lateListeners = this.lateListeners.filter((l) => l !== listener);
@@ -326,8 +432,19 @@ class WeirEngine implements Engine {
       if (handle === undefined) {
         throw new WeirError('runtime/unknown-statement', `No statement named '${listenerOrName}'`);
       }
-      if (listener === undefined) throw new TypeError('onAlert(name, listener): listener missing');
+      if (typeof listener !== 'function') {
+        throw new WeirError(
+          'runtime/invalid-argument',
+          `onAlert(name, listener): listener must be a function, got ${describeArgument(listener)}`,
+        );
+      }
       return handle.subscribe(listener);
+    }
+    if (typeof listenerOrName !== 'function') {
+      throw new WeirError(
+        'runtime/invalid-argument',
+        `onAlert(listener) expects a function or a statement name, got ${describeArgument(listenerOrName)}`,
+      );
     }
     const l = listenerOrName;
     this.alertListeners = [...this.alertListeners, l];
@@ -343,6 +460,7 @@ class WeirEngine implements Engine {
       eventsIn: this.eventsIn,
       eventsProcessed: this.eventsProcessed,
       lateEvents: this.lateEvents,
+      rejectedEvents: this.rejectedEvents,
       buffered: this.buffer.size,
       pendingTimers: this.timers.size,
       currentTime: this.clock,
@@ -376,11 +494,11 @@ function timestampOf(schema: EventSchema, row: Row): number {
   throw new WeirError(
     'runtime/invalid-event',
     prop === undefined
-      ? `Event of type '${schema.name}' has no timestamp: pass one to send(), or declare 'timestamp <property>' on the schema`
-      : `Event of type '${schema.name}' has no numeric '${prop}' timestamp`,
+      ? `Event of type '${printable(schema.name)}' has no timestamp: pass one to send() (CLI: --time-field or the envelope's "ts"), or declare 'timestamp <property>' on the schema`
+      : `Event of type '${printable(schema.name)}' has no numeric '${prop}' timestamp`,
   );
 }
 
 export function createEngine(options: WeirEngineOptions = {}): Engine {
-  return new WeirEngine(options);
+  return new WeirEngine(validateEngineOptions(options));
 }

@@ -7,6 +7,7 @@ import type { EventSchema } from '../analyzer/event-schema.js';
  */
 import { BoundedCache } from '../common/bounded-cache.js';
 import { WeirError } from '../common/errors.js';
+import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { EplType } from '../common/types.js';
 
@@ -16,13 +17,14 @@ const CHECKS: Partial<Record<EplType, string>> = {
   string: `typeof v !== 'string'`,
   double: `typeof v !== 'number'`,
   int: '!Number.isInteger(v)',
-  long: '!Number.isInteger(v)',
+  // Beyond 2^53 a number is no longer exact: 9007199254740993 reads as …992. Refused, not rounded silently.
+  long: '!Number.isSafeInteger(v)',
   boolean: `typeof v !== 'boolean'`,
 };
 
-function describe(value: unknown): string {
-  return typeof value === 'string' ? `'${value}' (a string)` : `${JSON.stringify(value)} (${typeof value})`;
-}
+const TYPE_NAMES: Partial<Record<EplType, string>> = {
+  long: 'long (an integer within ±9007199254740991, where numbers are exact)',
+};
 
 /**
  * Normalizers are shared by every engine declaring the same schema: the generated code is
@@ -37,10 +39,16 @@ export function makeNormalizer(schema: EventSchema): Normalizer {
 }
 
 function generateNormalizer(schema: EventSchema): Normalizer {
-  const fail = (property: string, type: string, value: unknown): never => {
+  const fail = (property: string, type: EplType, value: unknown): never => {
     throw new WeirError(
       'runtime/invalid-event',
-      `Property '${property}' of event type '${schema.name}' must be ${type}, got ${describe(value)}`,
+      `Property '${printable(property)}' of event type '${printable(schema.name)}' must be ${TYPE_NAMES[type] ?? type}, got ${describeArgument(value)}`,
+    );
+  };
+  const notAnObject = (value: unknown): never => {
+    throw new WeirError(
+      'runtime/invalid-event',
+      `An event of type '${printable(schema.name)}' must be an object of properties, got ${describeArgument(value)}`,
     );
   };
   const names = [...schema.properties.keys()];
@@ -58,6 +66,7 @@ function generateNormalizer(schema: EventSchema): Normalizer {
   });
   const fields = names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ');
   const result = schema.open ? `Object.assign({}, e, { ${fields} })` : `{ ${fields} }`;
-  const body = `return function normalize(e) {\n${lines.join('\n')}\nreturn ${result};\n};`;
-  return new Function('fail', body)(fail) as Normalizer;
+  const guard = `if (typeof e !== 'object' || e === null || Array.isArray(e)) notAnObject(e);`;
+  const body = `return function normalize(e) {\n${guard}\n${lines.join('\n')}\nreturn ${result};\n};`;
+  return new Function('fail', 'notAnObject', body)(fail, notAnObject) as Normalizer;
 }

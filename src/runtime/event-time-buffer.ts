@@ -26,6 +26,11 @@ export class EventTimeBuffer {
     return this.maxTimestamp - this.allowedLateness;
   }
 
+  /** The newest timestamp offered (or advanced to), -Infinity before any. */
+  get newest(): number {
+    return this.maxTimestamp;
+  }
+
   get size(): number {
     return this.count;
   }

@@ -69,8 +69,16 @@ export class Statement implements StatementHandle, OutputTarget {
 
   undeploy(): void {
     if (!this.alive) return;
-    this.alive = false;
     this.internals?.undeploy();
+    this.stop();
+  }
+
+  /**
+   * Delivers nothing more (engine.close): listeners are dropped and every iterator ends
+   * after yielding what it holds. The statement stays listed, with its stats.
+   */
+  stop(): void {
+    this.alive = false;
     this.listeners = [];
     for (const it of this.iterators ?? []) it.end();
     this.iterators?.clear();

@@ -124,7 +124,7 @@ describe('weir run', () => {
       'late.ndjson',
       [3000, 1000, 4000].map((ts, i) => `{"type":"T","ts":${ts},"data":{"k":"e${i}","v":5}}`).join('\n'),
     );
-    const r = await runCli(['run', QUERY, '--events', events, '--format', 'updates', '--lateness', '1s']);
+    const r = await runCli(['run', QUERY, '--events', events, '--format', 'updates', '--lateness', '1 sec']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`${events}:2: late event: T at 1000 is older than the watermark 2000`);
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
@@ -142,7 +142,7 @@ describe('weir run', () => {
     expect(badFormat.stderr).toContain("argument 'xml' is invalid");
     const badLateness = await runCli(['run', QUERY, '--lateness', 'soon']);
     expect(badLateness).toMatchObject({ code: 2 });
-    expect(badLateness.stderr).toContain('--lateness expects a duration');
+    expect(badLateness.stderr).toContain('--lateness expects a time period');
   });
 
   it('renders query errors like check and exits 1', async () => {

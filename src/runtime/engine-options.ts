@@ -1,0 +1,84 @@
+/**
+ * Validation of `createEngine` options. Every option has a check here (the Record type makes
+ * a new option without one a compile error), and an unknown key is an error with a "did you
+ * mean": a misspelt `allowedLatenes` silently ignored would change results without a word.
+ * A bad value fails at `createEngine`, not later (a NaN start time used to hang advanceTime).
+ */
+import { didYouMean } from '../common/closest-name.js';
+import { WeirError } from '../common/errors.js';
+import type { EngineOptions } from './api.js';
+
+export interface WeirEngineOptions extends EngineOptions {
+  /** Cap on live partial matches per pattern statement (reaching it is counted and reported). */
+  readonly maxPartialMatches?: number;
+  /**
+   * Run statements whose window feeds only an aggregation on the fused columnar operator
+   * (default true; see physical/columnar-plan.ts). False keeps every statement on the
+   * general window and aggregation operators: for comparing the two, which must agree.
+   */
+  readonly columnarAggregation?: boolean;
+}
+
+/** Default cap on live partial matches per pattern statement. */
+export const DEFAULT_MAX_PARTIAL_MATCHES = 1_000_000;
+/**
+ * Default limit on how far one event (or one advanceTime call) may move event time: 7 days.
+ * Timers that post once per interval (`every timer:interval(1 sec)`, FORCE_UPDATE batches)
+ * fire once per interval crossed, so the limit bounds the work one event can cause; a week
+ * covers weekend and holiday gaps in real feeds, and a typo'd timestamp (seconds instead of
+ * milliseconds, 1e15) is reported instead of running for hours.
+ */
+export const DEFAULT_MAX_TIME_JUMP = 7 * 24 * 3_600_000;
+
+type Check = (value: unknown) => string | undefined;
+
+const finiteNumber: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a finite number';
+const nonNegative: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'must be a finite number >= 0';
+const positiveOrInfinity: Check = (v) =>
+  typeof v === 'number' && v > 0 ? undefined : 'must be a number > 0 (Infinity: no limit)';
+const positiveInteger: Check = (v) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? undefined : 'must be an integer > 0';
+const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
+
+const CHECKS: Record<keyof WeirEngineOptions, Check> = {
+  allowedLateness: nonNegative,
+  startTime: finiteNumber,
+  maxTimeJump: positiveOrInfinity,
+  maxPartialMatches: positiveInteger,
+  columnarAggregation: boolean,
+};
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
+}
+
+/** Throws a WeirError (runtime/invalid-option) naming the first bad or unknown option. */
+export function validateEngineOptions(options: unknown): WeirEngineOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new WeirError(
+      'runtime/invalid-option',
+      `createEngine options must be an object, got ${show(options)}`,
+    );
+  }
+  const known = Object.keys(CHECKS);
+  for (const [key, value] of Object.entries(options)) {
+    const check = CHECKS[key as keyof WeirEngineOptions];
+    if (check === undefined) {
+      throw new WeirError(
+        'runtime/invalid-option',
+        `Unknown engine option '${key}'${didYouMean(key, known)}; options: ${known.join(', ')}`,
+      );
+    }
+    if (value === undefined) continue;
+    const problem = check(value);
+    if (problem !== undefined) {
+      throw new WeirError('runtime/invalid-option', `Engine option '${key}' ${problem}, got ${show(value)}`);
+    }
+  }
+  return options as WeirEngineOptions;
+}
