@@ -28,7 +28,7 @@ describe('weir run: options', () => {
       code: 2,
       stdout: '',
       stderr:
-        "weir: error[cli/invalid-option]: --lateness expects a duration such as 500, 500ms, 2s or 1 min; got 'soon'\n",
+        "weir: error[cli/invalid-option]: --lateness expects a time period as in EPL, such as 500 msec, 2 sec or 1 min 30 sec; got 'soon'\n",
     });
     const end = await runCli(['run', QUERY, '--events', ONE, '--end-time', 'later']);
     expect(end.code).toBe(2);
