@@ -1,11 +1,12 @@
 /**
- * avedev(x): mean absolute deviation from the mean. With the values in an order-statistic
- * tree holding subtree sums, Σ|x − m| = (S_above − m·n_above) + (m·n_below − S_below) is
- * O(log n) — no rescan of the window.
+ * avedev(x): mean absolute deviation from the mean, computed as Esper's AggregatorAvedev does
+ * (Esper is the reference, rounding included): a running double sum that is never reset
+ * (a residue left by values that came and went stays in later means), and the deviations
+ * summed over the distinct values, each times its count, in Java HashMap order.
  */
 import type { AggregateDef } from './aggregate-def.js';
 import { ONE_ARG, requireNumeric } from './numeric-args.js';
-import { OrderStatisticTree } from './state/order-statistic-tree.js';
+import { JavaHashDoubles } from './state/java-hash-doubles.js';
 
 export const avedev: AggregateDef = {
   name: 'avedev',
@@ -18,21 +19,31 @@ export const avedev: AggregateDef = {
     requireNumeric('avedev', types);
     return 'double';
   },
-  create() {
-    const tree = new OrderStatisticTree();
-    return {
-      add: (v) => tree.add(v as number),
-      remove: (v) => tree.delete(v as number),
-      value() {
-        const n = tree.size;
-        if (n === 0) return null;
-        const total = tree.sum;
-        const mean = total / n;
-        const below = tree.below(mean);
-        const aboveCount = n - below.count;
-        const aboveSum = total - below.sum;
-        return (aboveSum - mean * aboveCount + (mean * below.count - below.sum)) / n;
-      },
-    };
-  },
+  create: () => new Avedev(),
 };
+
+class Avedev {
+  private readonly values = new JavaHashDoubles();
+  private sum = 0;
+
+  add(v: unknown): void {
+    const d = v as number;
+    this.values.add(d);
+    this.sum += d;
+  }
+
+  remove(v: unknown): void {
+    const d = v as number;
+    this.values.remove(d);
+    this.sum -= d;
+  }
+
+  value(): unknown {
+    const n = this.values.size;
+    if (n === 0) return null;
+    const mean = this.sum / n;
+    let total = 0;
+    for (const e of this.values.inIterationOrder()) total += e.count * Math.abs(e.value - mean);
+    return total / n;
+  }
+}

@@ -1,7 +1,7 @@
-/** avg(x): compensated sum over count; null when no value is aggregated. Invertible. */
+/** avg(x): Esper's running double sum over the count; null when no value is aggregated. Invertible. */
 import type { AggregateDef, Aggregator } from './aggregate-def.js';
 import { ONE_ARG, requireNumeric } from './numeric-args.js';
-import { CompensatedSum } from './state/compensated-sum.js';
+import { RunningSum } from './state/running-sum.js';
 
 export const avg: AggregateDef = {
   name: 'avg',
@@ -18,7 +18,7 @@ export const avg: AggregateDef = {
 };
 
 /** One object per aggregator (a literal of closures over the sum was five). */
-class Average extends CompensatedSum implements Aggregator {
+class Average extends RunningSum implements Aggregator {
   value(): unknown {
     return this.count === 0 ? null : this.total / this.count;
   }

@@ -17,8 +17,9 @@ class Count implements Aggregator {
   add(): void {
     this.n++;
   }
+  /** Esper's AggregatorCount never goes below zero (an event posted as old twice). */
   remove(): void {
-    this.n--;
+    if (this.n > 0) this.n--;
   }
   value(): unknown {
     return this.n;

@@ -14,7 +14,12 @@ function distinctValues(inner: Aggregator): Aggregator {
     },
     remove: (v, row) => {
       const n = counts.get(v);
-      if (n === undefined) return;
+      // Esper's RefCountedSet ignores the removal of an unknown value but reports it as the
+      // last one, so the function still sees it leave (its count then stays at zero).
+      if (n === undefined) {
+        inner.remove(v, row);
+        return;
+      }
       if (n > 1) counts.set(v, n - 1);
       else {
         counts.delete(v);

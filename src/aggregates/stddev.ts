@@ -48,7 +48,8 @@ export const stddev: AggregateDef = {
         mean -= (p - mean) / n;
         qn -= (p - oldMean) * (p - mean);
       },
-      value: () => (n < 2 ? null : Math.sqrt(Math.max(qn, 0) / (n - 1))),
+      // As Esper: a rounding residue below zero gives NaN, not a clamped 0.
+      value: () => (n < 2 ? null : Math.sqrt(qn / (n - 1))),
     };
   },
 };

@@ -1,7 +1,7 @@
-/** sum(x): compensated (Neumaier) running sum; null when no value is aggregated. Invertible. */
+/** sum(x): Esper's running double sum; null when no value is aggregated. Invertible. */
 import type { AggregateDef, Aggregator } from './aggregate-def.js';
 import { ONE_ARG, requireNumeric } from './numeric-args.js';
-import { CompensatedSum } from './state/compensated-sum.js';
+import { RunningSum } from './state/running-sum.js';
 
 export const sum: AggregateDef = {
   name: 'sum',
@@ -17,7 +17,7 @@ export const sum: AggregateDef = {
   create: () => new Sum(),
 };
 
-class Sum extends CompensatedSum implements Aggregator {
+class Sum extends RunningSum implements Aggregator {
   value(): unknown {
     return this.count === 0 ? null : this.total;
   }

@@ -59,6 +59,8 @@ export class ColumnarAggregation {
     private readonly next: Operator,
     /** Whether entries keep their arrival time (windows that expire by time). */
     stamped: boolean,
+    /** Whether a batch may be aggregated afresh (ColumnarPlan.orderFree). */
+    readonly orderFree = true,
   ) {
     this.ring = new ColumnarRing(columns, groupKey !== undefined, stamped);
     this.all = groupKey === undefined ? new GroupState(layout) : undefined;

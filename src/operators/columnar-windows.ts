@@ -96,9 +96,10 @@ function timeWindow(ms: number, agg: ColumnarAggregation, env: ColumnarWindowEnv
 }
 
 /**
- * What a batch driver feeds. With old rows to post, the ring keeps the entries, and a flush
- * enters the batch and takes the previous one out; without, the aggregation accumulates each
- * arrival and keeps nothing (ColumnarAggregation's batch mode).
+ * What a batch driver feeds. With old rows to post, or aggregates whose double arithmetic
+ * depends on the order (Esper computes previous + batch − previous), the ring keeps the
+ * entries, and a flush enters the batch and takes the previous one out; otherwise the
+ * aggregation accumulates each arrival and keeps nothing (ColumnarAggregation's batch mode).
  */
 interface BatchTarget {
   add(row: Row): void;
@@ -107,7 +108,7 @@ interface BatchTarget {
 }
 
 function batchTarget(agg: ColumnarAggregation): BatchTarget {
-  if (!agg.needOld) {
+  if (!agg.needOld && agg.orderFree) {
     return { add: (row) => agg.accumulate(row), flush: () => agg.flushBatch() };
   }
   const ring = agg.ring;

@@ -26,6 +26,13 @@ export interface ColumnarPlan {
   readonly argumentKinds: readonly ArgumentKind[];
   /** The window's source side (stream filter or event source); a Prune is skipped, as nothing is retained. */
   readonly source: LogicalPlan;
+  /**
+   * Whether every aggregate gives the same result whatever the order its values enter and
+   * leave (counts, min/max, and sums of integers). Only then may a batch window aggregate each
+   * batch afresh; otherwise the batch enters and the previous batch leaves, in Esper's order,
+   * so double sums carry Esper's rounding (previous + batch − previous).
+   */
+  readonly orderFree: boolean;
 }
 
 export function columnarPlan(node: AggregateNode): ColumnarPlan | undefined {
@@ -42,8 +49,10 @@ export function columnarPlan(node: AggregateNode): ColumnarPlan | undefined {
   if (source.kind !== 'StreamFilter' && source.kind !== 'EventSource') return undefined;
 
   const argumentKinds: ArgumentKind[] = [];
+  let orderFree = true;
   for (const call of node.aggregates) {
     if (call.kind !== 'computed') continue;
+    if (!isOrderFree(call.fn, call.arg)) orderFree = false;
     const def = lookupAggregate(call.fn);
     // The ring skips null arguments for every aggregate, as all but the event-keeping ones do.
     if (def === undefined || def.readsEvent === true || def.seesNulls) return undefined;
@@ -57,7 +66,14 @@ export function columnarPlan(node: AggregateNode): ColumnarPlan | undefined {
     const keys = new Set(node.groupBy.map(exprKey));
     if (node.mode === 'grouped' && readsUngrouped(node.having, keys)) return undefined;
   }
-  return { window, argumentKinds, source };
+  return { window, argumentKinds, source, orderFree };
+}
+
+/** Functions whose value does not depend on the order of their inputs' arrivals and departures. */
+function isOrderFree(fn: string, arg: BoundExpr | undefined): boolean {
+  if (fn === 'count' || fn === 'min' || fn === 'max' || fn === 'median') return true;
+  const integral = arg !== undefined && (arg.type === 'int' || arg.type === 'long');
+  return integral && (fn === 'sum' || fn === 'avg');
 }
 
 function windowSpec(name: string, params: unknown): ColumnarWindowSpec | undefined {

@@ -247,6 +247,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           s.needOld,
           next,
           columnar.window.kind === 'time',
+          columnar.orderFree,
         );
         // The window and the aggregation are one operator: events reach it from the source side.
         const window = createColumnarWindow(columnar.window, agg, s.env);
