@@ -3,7 +3,8 @@
  * StockTick(symbol='S<i>')#length(100)`: an event whose symbol has a statement is one call
  * of one row on that statement with the average of its symbol's last 100 prices (a length
  * window evicts only on arrival, so there are no timer calls). One map lookup finds the
- * symbol's ring of prices and running compensated sum; other symbols cost only the lookup.
+ * symbol's ring of prices and running sum (Esper's arithmetic: the arrival enters, then the
+ * evicted price leaves); other symbols cost only the lookup.
  */
 import type { Checksum, StatementChecksum } from '../checksum.js';
 import type { StockTick } from '../generate-data.js';
@@ -18,7 +19,6 @@ interface Ring {
   next: number;
   size: number;
   sum: number;
-  compensation: number;
 }
 
 export interface ManyStatementsOptions {
@@ -37,25 +37,19 @@ export function createManyStatementsBaseline(out: Checksum, options: ManyStateme
       next: 0,
       size: 0,
       sum: 0,
-      compensation: 0,
     });
-  const addToSum = (r: Ring, x: number) => {
-    const t = r.sum + x;
-    r.compensation += Math.abs(r.sum) >= Math.abs(x) ? r.sum - t + x : x - t + r.sum;
-    r.sum = t;
-  };
   return {
     event(_type, data, ts) {
       const e = data as unknown as StockTick;
       const r = rings.get(e.symbol);
       if (r === undefined) return;
-      if (r.size === length) addToSum(r, -(r.prices[r.next] as number));
+      r.sum += e.price;
+      if (r.size === length) r.sum -= r.prices[r.next] as number;
       else r.size++;
       r.prices[r.next] = e.price;
-      addToSum(r, e.price);
       r.next = r.next + 1 === length ? 0 : r.next + 1;
       r.out.begin(ts);
-      r.out.num((r.sum + r.compensation) / r.size);
+      r.out.num(r.sum / r.size);
       r.out.endRow();
       r.out.end();
     },

@@ -1,7 +1,7 @@
 /**
  * Baseline for `select symbol, avg(price) from StockTick#time(30 sec) group by symbol`:
- * per group a running sum with Neumaier compensation (so a long run does not drift) and a
- * count; the sum restarts at exactly zero when the group empties.
+ * per group a running double sum and a count with Esper's arithmetic (plain addition and
+ * subtraction; the sum restarts at exactly zero when the last value leaves).
  */
 import type { Checksum, StatementChecksum } from '../checksum.js';
 import type { Baseline } from './baseline.js';
@@ -13,42 +13,28 @@ import {
 
 class AvgGroups implements GroupAggregates {
   private readonly sums: number[] = [];
-  private readonly compensations: number[] = [];
   private readonly counts: number[] = [];
 
   addGroup(): void {
     this.sums.push(0);
-    this.compensations.push(0);
     this.counts.push(0);
   }
 
-  private addToSum(g: number, x: number): void {
-    const sum = this.sums[g] as number;
-    const t = sum + x;
-    this.compensations[g] =
-      (this.compensations[g] as number) + (Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum);
-    this.sums[g] = t;
-  }
-
   add(g: number, price: number): void {
-    this.addToSum(g, price);
+    this.sums[g] = (this.sums[g] as number) + price;
     this.counts[g] = (this.counts[g] as number) + 1;
   }
 
   removeOldest(g: number, price: number): void {
     const n = (this.counts[g] as number) - 1;
     this.counts[g] = n;
-    if (n > 0) this.addToSum(g, -price);
-    else {
-      this.sums[g] = 0;
-      this.compensations[g] = 0;
-    }
+    this.sums[g] = n > 0 ? (this.sums[g] as number) - price : 0;
   }
 
   write(s: StatementChecksum, g: number): void {
     const n = this.counts[g] as number;
     if (n === 0) s.value(null);
-    else s.num(((this.sums[g] as number) + (this.compensations[g] as number)) / n);
+    else s.num((this.sums[g] as number) / n);
   }
 }
 
