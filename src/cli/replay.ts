@@ -12,9 +12,9 @@ import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
 import { printable } from '../common/printable.js';
 import { ByteSink } from '../io/byte-sink.js';
-import type { EventRecord, ReaderOptions } from '../io/event-record.js';
+import { type FeedMode, type FeedTarget, feedEvents } from '../io/event-feed.js';
+import type { ReaderOptions } from '../io/event-record.js';
 import { type OutputFormat, createWriter } from '../io/output-writer.js';
-import { readEvents } from '../io/read-events.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
 import { type AlertHookOptions, attachAlertHooks } from './alert-hooks.js';
@@ -42,7 +42,15 @@ export interface RunOptions {
   readonly alertsOnly?: boolean;
   /** Where alerts are also delivered (--alert-webhook, --alert-exec). */
   readonly alertHooks?: AlertHookOptions;
+  /**
+   * 1: read and run on one thread. 2 (the default): NDJSON input of at least
+   * WORKER_MIN_BYTES is read and parsed on a worker thread while the engine runs.
+   */
+  readonly threads?: 1 | 2;
 }
+
+/** Smaller input is read inline: starting a worker costs more than it saves. */
+export const WORKER_MIN_BYTES = 1 << 20;
 
 /** Exit codes: 0 done, 1 the query has errors, 2 bad input or options. */
 export const EXIT_OK = 0;
@@ -115,11 +123,13 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   let read = 0;
   let late = 0;
   let malformed = 0;
-  let current: EventRecord | undefined;
+  /** The line being sent (for late-event messages); file undefined between lines. */
+  let currentFile: string | undefined;
+  let currentLine = 0;
   engine.onLate((event) => {
     late++;
     if (options.quiet) return;
-    const where = current === undefined ? '' : `${current.file}:${current.line}: `;
+    const where = currentFile === undefined ? '' : `${currentFile}:${currentLine}: `;
     io.stderr.write(
       `${where}late event: ${event.type} at ${event.timestamp} is older than the watermark ${event.watermark}\n`,
     );
@@ -138,10 +148,9 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     if (undelivered !== undefined && undelivered > 0)
       io.stderr.write(`weir: ${undelivered} alert(s) not delivered\n`);
   };
-  /** Reports one bad line or rejected event; true when the run must stop. */
-  const reject = (error: WeirError, record: EventRecord | undefined): boolean => {
+  /** Reports one bad line or rejected event (`where`: its file and line, if not in the message); true when the run must stop. */
+  const reject = (error: WeirError, where: string): boolean => {
     malformed++;
-    const where = record === undefined ? '' : `${record.file}:${record.line}: `;
     if (options.onError === 'fail') {
       writer.end(); // the results up to the bad line are printed before the error
       progress.stop();
@@ -158,33 +167,34 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     typeNames: () => engine.schemaNames(),
     ...(options.type === undefined ? {} : { type: options.type }),
   };
+  const target: FeedTarget = {
+    event: (type, event, timestamp, file, line) => {
+      read++;
+      currentFile = file;
+      currentLine = line;
+      try {
+        engine.send(type, event, timestamp);
+      } catch (e) {
+        if (!(e instanceof WeirError)) throw e;
+        if (reject(e, `${file}:${line}: `)) return false;
+      }
+      return true;
+    },
+    error: (error) => {
+      read++;
+      return !reject(error, '');
+    },
+  };
+  const files = paths.map((path, i) => ({ path, shown: options.events[i] as string }));
+  const mode: FeedMode = options.threads === 1 || totalBytes < WORKER_MIN_BYTES ? 'inline' : 'worker';
   /** Sends every event of every file; false when a bad line stopped the run. */
   const replay = async (): Promise<boolean> => {
-    let bytesBefore = 0;
-    for (let f = 0; f < paths.length; f++) {
-      const bytes = { bytes: 0 };
-      for await (const batch of readEvents(paths[f] as string, readerOptions, bytes, options.events[f])) {
-        for (let i = 0; i < batch.length; i++) {
-          const item = batch[i] as EventRecord | WeirError;
-          read++;
-          if (item instanceof WeirError) {
-            if (reject(item, undefined)) return false;
-            continue;
-          }
-          current = item;
-          try {
-            engine.send(item.type, item.event, item.timestamp);
-          } catch (e) {
-            if (!(e instanceof WeirError)) throw e;
-            if (reject(e, item)) return false;
-          }
-        }
-        progress.update(bytesBefore + bytes.bytes);
-        if (out.needsDrain) await out.drained();
-      }
-      bytesBefore += bytes.bytes;
-    }
-    current = undefined;
+    const completed = await feedEvents(files, readerOptions, mode, target, (position) => {
+      progress.update(position.bytes);
+      if (out.needsDrain) return out.drained();
+    });
+    currentFile = undefined;
+    if (!completed) return false;
     // End of input: release the event-time buffer, then fire the timers due by --end-time.
     engine.flush();
     if (options.endTime !== undefined) engine.advanceTime(options.endTime);

@@ -34,6 +34,7 @@ interface RawRunOptions {
   alertsOnly?: boolean;
   alertWebhook?: string[];
   alertExec?: string[];
+  threads: string;
 }
 
 /**
@@ -85,6 +86,11 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
       'POST each alert (pattern/match_recognize update) as JSON to these URLs',
     )
     .option('--alert-exec <commands...>', 'run these shell commands per alert, the alert as JSON on stdin')
+    .addOption(
+      new Option('--threads <n>', 'read NDJSON on a second thread while the engine runs (2), or not (1)')
+        .choices(['1', '2'])
+        .default('2'),
+    )
     .action(async (file: string | undefined, raw: RawRunOptions) => {
       const example = bundledExample();
       const events = raw.events ?? (file === undefined ? [example.events] : []);
@@ -97,6 +103,7 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
         quiet: raw.quiet === true,
         alertsOnly: raw.alertsOnly === true,
         alertHooks: { webhooks: raw.alertWebhook ?? [], execs: raw.alertExec ?? [] },
+        threads: raw.threads === '1' ? (1 as const) : (2 as const),
         ...(raw.type === undefined ? {} : { type: raw.type }),
         ...(raw.out === undefined ? {} : { out: raw.out }),
         ...(raw.endTime === undefined ? {} : { endTime: parseMillis(raw.endTime, '--end-time') }),

@@ -36,9 +36,24 @@ export interface ReaderOptions {
    * results are the same, only slower.
    */
   readonly specialise?: boolean;
+  /** Where to start reading: a position a reader reported in its ReadProgress (default: the start). */
+  readonly start?: StartPosition;
 }
 
-/** Bytes of the file read so far, updated as the reader goes (for a progress bar). */
+/** A place in an event file: the byte offset where a line begins, and the number of the line before it. */
+export interface StartPosition {
+  readonly offset: number;
+  readonly line: number;
+}
+
+/** How far a reader has got, updated as it goes. */
 export interface ReadProgress {
+  /** Bytes of the file read so far (for a progress bar). */
   bytes: number;
+  /**
+   * After each batch: the byte offset just past the last complete line handed out, and that
+   * line's number. A reader given this as `start` goes on with the next line (a checkpoint).
+   */
+  offset?: number;
+  line?: number;
 }

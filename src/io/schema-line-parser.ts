@@ -23,6 +23,7 @@ import { type Cursor, readNumber, readString } from './json-bytes.js';
 /**
  * Parses the line starting at `start`; on success `cursor.pos` is the index of the line's
  * `\n` (a `\r` before it belongs to the line ending). `end` bounds the bytes that may be read.
+ * Answers the record (record mode), true (wire mode), or undefined: the general path's line.
  */
 export type LineParser = (
   b: Buffer,
@@ -32,6 +33,25 @@ export type LineParser = (
   file: string,
   line: number,
 ) => EventRecord | undefined;
+
+/** A wire-mode parser: appends the line's row to `w` (a WireBatchBuilder) and answers true. */
+export type WireLineParser = (
+  b: Buffer,
+  start: number,
+  end: number,
+  cursor: Cursor,
+  file: string,
+  line: number,
+  w: WireRowSink,
+) => true | undefined;
+
+/** What a wire-mode parser writes to (WireBatchBuilder). */
+export interface WireRowSink {
+  row(type: number, line: number, time: number, values: number): void;
+  number(v: number | null): void;
+  string(v: string | null): void;
+  scalar(v: unknown): void;
+}
 
 type PropertyType = EventSchemaInfo['properties'][number]['type'];
 
@@ -109,8 +129,41 @@ function eventLiteral(schema: EventSchemaInfo): string {
   return `{ ${schema.properties.map((property, i) => `${JSON.stringify(property.name)}: v${i}`).join(', ')} }`;
 }
 
+/**
+ * The code that hands over a parsed line: `ts` holds its time, v0… its values. Record mode
+ * returns an EventRecord; wire mode appends the row to a WireBatchBuilder `w` (the read
+ * worker: no object per line) and returns true.
+ */
+type Emit = (schema: EventSchemaInfo) => string;
+
+const emitRecord: Emit = (schema) =>
+  `return { type: ${JSON.stringify(schema.name)}, timestamp: ts, event: ${eventLiteral(schema)}, file, line };`;
+
+function emitWire(typeIndex: number): Emit {
+  return (schema) => {
+    const values = schema.properties.map((property, i) => {
+      switch (property.type) {
+        case 'int':
+        case 'long':
+        case 'double':
+          return `w.number(v${i});`;
+        case 'string':
+          return `w.string(v${i});`;
+        case 'boolean':
+        case 'any':
+          return `w.scalar(v${i});`;
+      }
+    });
+    return [
+      `w.row(${typeIndex}, line, ts === undefined ? NaN : ts, ${schema.properties.length});`,
+      ...values,
+      'return true;',
+    ].join('\n');
+  };
+}
+
 /** The code of one type's envelope parser: called with p just after `{"type":"`. */
-function envelopeBody(schema: EventSchemaInfo): string {
+function envelopeBody(schema: EventSchemaInfo, emit: Emit): string {
   const lines: string[] = [];
   expectBytes(lines, `${schema.name}","ts":`);
   lines.push(
@@ -123,9 +176,7 @@ function envelopeBody(schema: EventSchemaInfo): string {
   propertiesCode(schema, lines);
   expectBytes(lines, '}');
   lineEndCode(lines);
-  lines.push(
-    `return { type: ${JSON.stringify(schema.name)}, timestamp: ts, event: ${eventLiteral(schema)}, file, line };`,
-  );
+  lines.push(emit(schema));
   return lines.join('\n');
 }
 
@@ -133,7 +184,7 @@ function envelopeBody(schema: EventSchemaInfo): string {
  * The code of a flat-line parser for --type: the time is the `timeField` property (null is
  * no time, as in interpretLine), or no time when the schema does not declare that property.
  */
-function flatBody(schema: EventSchemaInfo, timeField: string): string {
+function flatBody(schema: EventSchemaInfo, timeField: string, emit: Emit): string {
   const lines: string[] = [];
   propertiesCode(schema, lines);
   lineEndCode(lines);
@@ -146,10 +197,20 @@ function flatBody(schema: EventSchemaInfo, timeField: string): string {
       "if (ts !== undefined && (typeof ts !== 'number' || !Number.isFinite(ts))) return undefined;",
     );
   }
-  lines.push(
-    `return { type: ${JSON.stringify(schema.name)}, timestamp: ts, event: ${eventLiteral(schema)}, file, line };`,
-  );
+  lines.push(emit(schema));
   return lines.join('\n');
+}
+
+/**
+ * How a parser hands over a line: `record` returns the EventRecord; `wire` appends the row to
+ * the WireBatchBuilder passed as `w`, with the type's index in `types`, and returns true.
+ */
+type ParserMode = { readonly kind: 'record' } | { readonly kind: 'wire'; readonly types: readonly string[] };
+
+const RECORD: ParserMode = { kind: 'record' };
+
+function emitFor(mode: ParserMode): Emit {
+  return mode.kind === 'record' ? emitRecord : (schema) => emitWire(mode.types.indexOf(schema.name))(schema);
 }
 
 type GeneratedParser = (
@@ -159,13 +220,14 @@ type GeneratedParser = (
   cursor: Cursor,
   file: string,
   line: number,
-) => EventRecord | undefined;
+  w: unknown,
+) => EventRecord | true | undefined;
 
 function compile(body: string): GeneratedParser {
   return new Function(
     'readNumber',
     'readString',
-    `return function parse(b, p, end, cursor, file, line) {\n${body}\n};`,
+    `return function parse(b, p, end, cursor, file, line, w) {\n${body}\n};`,
   )(readNumber, readString) as GeneratedParser;
 }
 
@@ -178,18 +240,31 @@ function isPlainSchema(schema: EventSchemaInfo): boolean {
  * layout (then every line takes the general path).
  */
 export function makeEnvelopeParser(schemas: readonly EventSchemaInfo[]): LineParser | undefined {
-  const parsers = schemas.filter(isPlainSchema).map((schema) => compile(envelopeBody(schema)));
+  return envelopeParser(schemas, RECORD) as LineParser | undefined;
+}
+
+/** The wire-mode envelope parser; `types` orders the types as the WireBatchBuilder does. */
+export function makeWireEnvelopeParser(
+  schemas: readonly EventSchemaInfo[],
+  types: readonly string[],
+): WireLineParser | undefined {
+  return envelopeParser(schemas, { kind: 'wire', types }) as WireLineParser | undefined;
+}
+
+function envelopeParser(schemas: readonly EventSchemaInfo[], mode: ParserMode): GeneratedParser | undefined {
+  const emit = emitFor(mode);
+  const parsers = schemas.filter(isPlainSchema).map((schema) => compile(envelopeBody(schema, emit)));
   if (parsers.length === 0) return undefined;
   const prefix = new Function('b', 'p', 'end', `return ${matchBytes(PREFIX)};`) as (
     b: Buffer,
     p: number,
     end: number,
   ) => boolean;
-  return (b, start, end, cursor, file, line) => {
+  return (b, start, end, cursor, file, line, w) => {
     if (!prefix(b, start, end)) return undefined;
     const p = start + PREFIX.length;
     for (let i = 0; i < parsers.length; i++) {
-      const record = (parsers[i] as GeneratedParser)(b, p, end, cursor, file, line);
+      const record = (parsers[i] as GeneratedParser)(b, p, end, cursor, file, line, w);
       if (record !== undefined) return record;
     }
     return undefined;
@@ -198,5 +273,16 @@ export function makeEnvelopeParser(schemas: readonly EventSchemaInfo[]): LinePar
 
 /** The parser for flat lines of `schema` (the --type), with the time in `timeField`. */
 export function makeFlatParser(schema: EventSchemaInfo, timeField: string): LineParser | undefined {
-  return isPlainSchema(schema) ? compile(flatBody(schema, timeField)) : undefined;
+  return isPlainSchema(schema) ? (compile(flatBody(schema, timeField, emitRecord)) as LineParser) : undefined;
+}
+
+/** The wire-mode flat parser. */
+export function makeWireFlatParser(
+  schema: EventSchemaInfo,
+  timeField: string,
+  types: readonly string[],
+): WireLineParser | undefined {
+  return isPlainSchema(schema)
+    ? (compile(flatBody(schema, timeField, emitFor({ kind: 'wire', types }))) as WireLineParser)
+    : undefined;
 }

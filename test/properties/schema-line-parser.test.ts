@@ -10,7 +10,7 @@ import type { EventSchema } from '../../src/analyzer/event-schema.js';
 import type { Row } from '../../src/common/row.js';
 import type { EplType } from '../../src/common/types.js';
 import type { EventRecord, ReadItem, ReaderOptions } from '../../src/io/event-record.js';
-import { interpretLine } from '../../src/io/ndjson-reader.js';
+import { interpretLine } from '../../src/io/line-interpreter.js';
 import { makeEnvelopeParser, makeFlatParser } from '../../src/io/schema-line-parser.js';
 import type { EventSchemaInfo } from '../../src/runtime/api.js';
 import { makeNormalizer } from '../../src/runtime/event-normalizer.js';

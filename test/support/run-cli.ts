@@ -10,15 +10,16 @@ export interface CliResult {
 }
 
 function capture(isTTY: boolean): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
+  // Kept as bytes: output arrives in buffers that may split a character.
+  const chunks: Buffer[] = [];
   const stream = new Writable({
     write(chunk, _enc, done) {
-      chunks.push(String(chunk));
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
       done();
     },
   });
   if (isTTY) Object.assign(stream, { isTTY: true });
-  return { stream, text: () => chunks.join('') };
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
 export async function runCli(

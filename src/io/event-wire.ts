@@ -1,0 +1,251 @@
+/**
+ * Events read in the read worker, sent to the main thread as typed arrays (transferred, not
+ * copied) instead of objects (which postMessage would clone one by one):
+ *
+ *   kinds[i]   the row's event type (an index into the declared schemas), or TEXT_LINE: a
+ *              line for the general path, whose text is the next string
+ *   lines[i]   its line number
+ *   times[i]   its time (NaN: none; the engine reads the schema's timestamp property)
+ *   tags, nums one entry per declared property of a typed row, in declaration order: the
+ *              value's kind and its number (a number, or a string's id)
+ *   strings    the strings the rows need, in the order they are read
+ *
+ * Strings repeat (symbols, user ids): the first 65,536 distinct ones get an id, sent once
+ * (NEW_STRING) and then referred to by id (KNOWN_STRING), so the main thread reuses one
+ * string object; later ones are sent each time (INLINE_STRING).
+ *
+ * The main thread rebuilds each event with a function generated per schema: an object
+ * literal with the declared properties in order, the very object the in-process reader's
+ * parser builds, so the engine receives the same events either way.
+ */
+import type { Row } from '../common/row.js';
+import type { EventSchemaInfo } from '../runtime/api.js';
+import type { EventRecord } from './event-record.js';
+
+export const TEXT_LINE = -1;
+
+const NULL = 0;
+const NUMBER = 1;
+const TRUE = 2;
+const FALSE = 3;
+const NEW_STRING = 4;
+const INLINE_STRING = 5;
+const KNOWN_STRING = 6;
+
+const MAX_STRING_IDS = 1 << 16;
+
+/** One batch as posted by the worker; `offset`/`line` say where the lines after it begin. */
+export interface WireBatch {
+  readonly file: number;
+  readonly count: number;
+  readonly kinds: Int32Array;
+  readonly lines: Int32Array;
+  readonly times: Float64Array;
+  readonly tags: Uint8Array;
+  readonly nums: Float64Array;
+  readonly strings: string[];
+  readonly offset: number;
+  readonly line: number;
+  /** Bytes of the file read so far. */
+  readonly bytes: number;
+}
+
+function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, needed: number): T {
+  if (needed <= a.length) return a;
+  const next = new (a.constructor as new (n: number) => T)(Math.max(needed, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+/** The worker's side: rows appended one at a time, then taken as one batch. */
+export class WireBatchBuilder {
+  private count = 0;
+  private values = 0;
+  private kinds = new Int32Array(4096);
+  private lines = new Int32Array(4096);
+  private times = new Float64Array(4096);
+  private tags = new Uint8Array(16_384);
+  private nums = new Float64Array(16_384);
+  private strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly typeIndex: Map<string, number>;
+  private readonly properties: (readonly string[])[];
+
+  /** `maxStringIds`: distinct strings given an id (the rest are sent each time). */
+  constructor(
+    schemas: readonly EventSchemaInfo[],
+    private readonly maxStringIds = MAX_STRING_IDS,
+  ) {
+    this.typeIndex = new Map(schemas.map((s, i) => [s.name, i]));
+    this.properties = schemas.map((s) => s.properties.map((p) => p.name));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Starts a row (`values`: how many value calls follow). The wire-mode parsers call row,
+   * then number / string / scalar per declared property.
+   */
+  row(kind: number, line: number, time: number, values = 0): void {
+    if (this.values + values > this.tags.length) {
+      this.tags = grow(this.tags, this.values + values);
+      this.nums = grow(this.nums, this.values + values);
+    }
+    const i = this.count++;
+    if (i >= this.kinds.length) {
+      this.kinds = grow(this.kinds, i + 1);
+      this.lines = grow(this.lines, i + 1);
+      this.times = grow(this.times, i + 1);
+    }
+    this.kinds[i] = kind;
+    this.lines[i] = line;
+    this.times[i] = time;
+  }
+
+  /** A line for the general path. */
+  text(body: string, line: number): void {
+    this.row(TEXT_LINE, line, Number.NaN);
+    this.strings.push(body);
+  }
+
+  /** A record of the schema-specialised parser: its event holds exactly the declared properties, scalars. */
+  record(record: EventRecord): void {
+    const type = this.typeIndex.get(record.type) as number;
+    const names = this.properties[type] as readonly string[];
+    this.row(type, record.line, record.timestamp ?? Number.NaN, names.length);
+    const event = record.event;
+    for (let p = 0; p < names.length; p++) this.scalar(event[names[p] as string]);
+  }
+
+  /** A number or null (a numeric property). */
+  number(v: number | null): void {
+    const q = this.values++;
+    if (v === null) this.tags[q] = NULL;
+    else {
+      this.tags[q] = NUMBER;
+      this.nums[q] = v;
+    }
+  }
+
+  /** A string or null (a string property). */
+  string(v: string | null): void {
+    if (v === null) this.tags[this.values++] = NULL;
+    else this.scalar(v);
+  }
+
+  /** Any scalar. */
+  scalar(v: unknown): void {
+    const q = this.values++;
+    switch (typeof v) {
+      case 'number':
+        this.tags[q] = NUMBER;
+        this.nums[q] = v;
+        return;
+      case 'boolean':
+        this.tags[q] = v ? TRUE : FALSE;
+        return;
+      case 'string': {
+        const id = this.ids.get(v);
+        if (id !== undefined) {
+          this.tags[q] = KNOWN_STRING;
+          this.nums[q] = id;
+        } else if (this.ids.size < this.maxStringIds) {
+          this.ids.set(v, this.ids.size);
+          this.tags[q] = NEW_STRING;
+          this.strings.push(v);
+        } else {
+          this.tags[q] = INLINE_STRING;
+          this.strings.push(v);
+        }
+        return;
+      }
+      default:
+        this.tags[q] = NULL;
+    }
+  }
+
+  /** The rows so far as one batch (the builder starts afresh), and the buffers to transfer. */
+  take(
+    file: number,
+    offset: number,
+    line: number,
+    bytes: number,
+  ): { batch: WireBatch; transfer: ArrayBuffer[] } {
+    const n = this.count;
+    const v = this.values;
+    const batch: WireBatch = {
+      file,
+      count: n,
+      kinds: this.kinds.slice(0, n),
+      lines: this.lines.slice(0, n),
+      times: this.times.slice(0, n),
+      tags: this.tags.slice(0, v),
+      nums: this.nums.slice(0, v),
+      strings: this.strings,
+      offset,
+      line,
+      bytes,
+    };
+    this.count = 0;
+    this.values = 0;
+    this.strings = [];
+    const transfer = [batch.kinds, batch.lines, batch.times, batch.tags, batch.nums].map(
+      (a) => a.buffer as ArrayBuffer,
+    );
+    return { batch, transfer };
+  }
+}
+
+/** The main thread's reading position in a batch. */
+export interface WireCursor {
+  tags: Uint8Array;
+  nums: Float64Array;
+  strings: string[];
+  /** Next value entry. */
+  value: number;
+  /** Next string. */
+  string: number;
+  /** Strings by id, kept across batches. */
+  readonly known: string[];
+}
+
+/** A cursor before the first batch. */
+export function newWireCursor(): WireCursor {
+  return { tags: new Uint8Array(0), nums: new Float64Array(0), strings: [], value: 0, string: 0, known: [] };
+}
+
+/** Points the cursor at the start of a batch (string ids stay known). */
+export function startBatch(cursor: WireCursor, batch: WireBatch): void {
+  cursor.tags = batch.tags;
+  cursor.nums = batch.nums;
+  cursor.strings = batch.strings;
+  cursor.value = 0;
+  cursor.string = 0;
+}
+
+export type EventDecoder = (c: WireCursor) => Row;
+
+/** The decoder of one schema's rows: its properties' values back into an object literal. */
+export function makeEventDecoder(schema: EventSchemaInfo): EventDecoder {
+  const lines: string[] = ['const tags = c.tags, nums = c.nums; let q = c.value;'];
+  schema.properties.forEach((_, i) => {
+    lines.push(
+      `let v${i}; switch (tags[q]) {`,
+      `  case ${NUMBER}: v${i} = nums[q]; break;`,
+      `  case ${KNOWN_STRING}: v${i} = c.known[nums[q]]; break;`,
+      `  case ${NEW_STRING}: v${i} = c.strings[c.string++]; c.known.push(v${i}); break;`,
+      `  case ${INLINE_STRING}: v${i} = c.strings[c.string++]; break;`,
+      `  case ${TRUE}: v${i} = true; break;`,
+      `  case ${FALSE}: v${i} = false; break;`,
+      `  default: v${i} = null;`,
+      '}',
+      'q++;',
+    );
+  });
+  lines.push('c.value = q;');
+  const fields = schema.properties.map((p, i) => `${JSON.stringify(p.name)}: v${i}`).join(', ');
+  lines.push(`return { ${fields} };`);
+  return new Function(`return function decodeEvent(c) {\n${lines.join('\n')}\n};`)() as EventDecoder;
+}

@@ -1,0 +1,78 @@
+/**
+ * The main thread's side of the read worker (read-worker.ts): starts it on the event files,
+ * yields its batches in order, and hands a credit back for each batch consumed, so the worker
+ * reads ahead by at most IN_FLIGHT batches while the engine works. Stopping early (a `break`,
+ * an error) terminates the worker.
+ *
+ * Under a TypeScript loader (tests run the sources), the worker runs read-worker.ts through
+ * the same loader (tsx); the built package runs dist/io/read-worker.js.
+ */
+import { Worker } from 'node:worker_threads';
+import type { WireBatch } from './event-wire.js';
+import type { ReadWorkerData, ReadWorkerFile, ReadWorkerMessage } from './read-worker.js';
+
+/** Batches (about 1 MiB of input each) the worker may read ahead. */
+const IN_FLIGHT = 4;
+
+export type WorkerReadOptions = Omit<ReadWorkerData, 'files' | 'credits'>;
+
+function startWorker(data: ReadWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data });
+  // The sources: load the worker through tsx's loader, registered in the worker first.
+  const url = new URL('./read-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+export async function* readInWorker(
+  files: readonly ReadWorkerFile[],
+  options: WorkerReadOptions,
+): AsyncGenerator<WireBatch> {
+  const credits = new SharedArrayBuffer(4);
+  const counter = new Int32Array(credits);
+  counter[0] = IN_FLIGHT;
+  const worker = startWorker({ ...options, files, credits });
+  const queue: ReadWorkerMessage[] = [];
+  let failure: Error | undefined;
+  let exited = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  worker.on('message', (m: ReadWorkerMessage) => {
+    queue.push(m);
+    notify();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    notify();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    notify();
+  });
+  try {
+    for (;;) {
+      const m = queue.shift();
+      if (m === undefined) {
+        if (failure !== undefined) throw failure;
+        if (exited) throw new Error('the read worker stopped before the end of the input');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        continue;
+      }
+      if (m.kind === 'end') return;
+      if (m.kind === 'error')
+        throw Object.assign(new Error(m.message), m.code === undefined ? {} : { code: m.code });
+      yield m.batch;
+      Atomics.add(counter, 0, 1);
+      Atomics.notify(counter, 0);
+    }
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * `weir run` with the read worker (--threads 2, the default for NDJSON input of a megabyte or
+ * more) against one thread (--threads 1): on the same query and files, with out-of-order
+ * events (some reordered, some late), malformed lines skipped and statements of several
+ * shapes, both print exactly the same output and the same report.
+ */
+import { describe, expect, it } from 'vitest';
+import { WORKER_MIN_BYTES } from '../../src/cli/replay.js';
+import { scratchDir } from '../io/temp-files.js';
+import { runCli } from '../support/run-cli.js';
+
+const { file } = scratchDir('weir-threads-');
+
+const QUERY = file(
+  'q.epl',
+  `create schema Tick(symbol string, price double, volume long);
+@name('avg') select irstream symbol, avg(price) as a from Tick#time(2 sec) group by symbol;
+@name('big') select * from Tick(volume > 990);
+@name('batch') select symbol, count(*) as n from Tick#time_batch(1 sec) group by symbol;
+`,
+);
+
+function events(count: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    // Mostly in order; every 50th event 300 ms early (reordered within --lateness 500 msec), every
+    // 997th 5 s early (late), every 1,009th line malformed.
+    const ts = 1000 + i * 10 - (i % 50 === 0 ? 300 : 0) - (i % 997 === 0 ? 5000 : 0);
+    const data = { symbol: `S${(i * 7) % 13}é`, price: (i % 1000) / 8, volume: i % 1000 };
+    lines.push(
+      i % 1009 === 1008 ? `{"type":"Tick","ts":${ts},"data":` : JSON.stringify({ type: 'Tick', ts, data }),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('weir run --threads', () => {
+  const first = file('a.ndjson', events(14_000));
+  const second = file('b.ndjson', events(3_000));
+
+  it('prints the same with the read worker as on one thread', async () => {
+    const args = [
+      'run',
+      QUERY,
+      '--events',
+      first,
+      second,
+      '--lateness',
+      '500 msec',
+      '--on-error',
+      'skip',
+      '--format',
+      'updates',
+    ];
+    const one = await runCli([...args, '--threads', '1']);
+    const two = await runCli([...args, '--threads', '2']);
+    expect(Buffer.byteLength(events(14_000))).toBeGreaterThan(WORKER_MIN_BYTES);
+    expect(one.code).toBe(0);
+    expect(one.stdout.split('\n').length).toBeGreaterThan(20_000);
+    expect(one.stderr).toContain('skipped: ');
+    expect(one.stderr).toContain('late event: ');
+    expect(two.stdout).toBe(one.stdout);
+    // The report is the same too, but for the time it took.
+    const withoutTime = (s: string) => s.replace(/weir: [\d.]+ s, \d+ events\/s/, 'weir: <time>');
+    expect(withoutTime(two.stderr)).toBe(withoutTime(one.stderr));
+  });
+
+  it('stops at the first malformed line with the same output and message', async () => {
+    const args = ['run', QUERY, '--events', first, '--format', 'ndjson'];
+    const one = await runCli([...args, '--threads', '1']);
+    const two = await runCli([...args, '--threads', '2']);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/a\.ndjson:1009: invalid JSON/);
+    expect(two).toEqual(one);
+  });
+});

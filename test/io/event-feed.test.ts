@@ -1,0 +1,167 @@
+/**
+ * The read worker against the in-process reader: on files mixing every kind of line (fast
+ * envelopes and flat lines, lines for the general path, blank lines, CRLF, a byte order mark,
+ * invalid JSON, unknown types, non-ASCII and more distinct strings than the wire gives ids),
+ * several files in a row and more than one chunk each, both feeds must deliver the same
+ * events (same keys in the same order, same values, -0 included), the same errors and the
+ * same order; and a reader started at a reported position must go on exactly from there.
+ */
+import { statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { WeirError } from '../../src/common/errors.js';
+import type { Row } from '../../src/common/row.js';
+import { type FeedFile, type FeedMode, type FeedPosition, feedEvents } from '../../src/io/event-feed.js';
+import type { ReaderOptions } from '../../src/io/event-record.js';
+import type { EventSchemaInfo } from '../../src/runtime/api.js';
+import { scratchDir } from './temp-files.js';
+
+const { file } = scratchDir('weir-feed-');
+
+const SCHEMAS: EventSchemaInfo[] = [
+  {
+    name: 'Tick',
+    properties: [
+      { name: 'symbol', type: 'string' },
+      { name: 'price', type: 'double' },
+      { name: 'volume', type: 'long' },
+      { name: 'ok', type: 'boolean' },
+      { name: 'ts', type: 'long' },
+    ],
+    timestampProperty: undefined,
+    open: false,
+  },
+  {
+    name: 'Note',
+    properties: [
+      { name: 'text', type: 'string' },
+      { name: 'any', type: 'any' },
+    ],
+    timestampProperty: undefined,
+    open: true,
+  },
+];
+
+const options: ReaderOptions = {
+  type: 'Tick',
+  timeField: 'ts',
+  schemaOf: (name) => SCHEMAS.find((s) => s.name === name),
+  typeNames: () => SCHEMAS.map((s) => s.name),
+};
+
+/** Line i of a test file: mostly fast lines, every few lines one of the other kinds. */
+function lineAt(i: number, fileNo: number): string {
+  const tick = {
+    symbol: `S${i % 97}`,
+    price: (i % 1000) / 7,
+    volume: i,
+    ok: i % 2 === 0,
+    ts: 1000 + i,
+  };
+  switch (i % 23) {
+    case 1:
+      return JSON.stringify({ type: 'Tick', ts: 1000 + i, data: tick });
+    case 2:
+      return JSON.stringify({
+        type: 'Note',
+        ts: 1000 + i,
+        data: { text: `é ${i} ✓`, any: i % 3 === 0 ? null : 'x' },
+      });
+    case 3:
+      return '';
+    case 4:
+      return `${JSON.stringify(tick)}\r`;
+    case 5:
+      return '{"symbol": "spaced", "price": 1, "volume": 2, "ok": true, "ts": 5}';
+    case 6:
+      return '{"symbol":"esc\\"aped","price":-0,"volume":3,"ok":false,"ts":6}';
+    case 7:
+      return i % 2 === 0 ? '{not json' : '{"type":"Nope","ts":1,"data":{}}';
+    case 8:
+      return `{"symbol":"unique-${fileNo}-${i}","price":1e3,"volume":4,"ok":null,"ts":${i}}`;
+    case 9:
+      return '   ';
+    case 10:
+      return JSON.stringify({ type: 'Note', ts: 2, data: { text: 'nested', any: { a: [1, 2] } } });
+    default:
+      return JSON.stringify(tick);
+  }
+}
+
+function writeFile(name: string, lines: number, fileNo: number, bom: boolean, finalNewline: boolean): string {
+  const text = Array.from({ length: lines }, (_, i) => lineAt(i, fileNo)).join('\n');
+  return file(name, `${bom ? '\ufeff' : ''}${text}${finalNewline ? '\n' : ''}`);
+}
+
+interface Delivered {
+  readonly kind: 'event' | 'error';
+  readonly text: string;
+}
+
+async function feed(
+  files: readonly FeedFile[],
+  mode: FeedMode,
+  stopAfter = Number.POSITIVE_INFINITY,
+): Promise<{ delivered: Delivered[]; positions: FeedPosition[] }> {
+  const delivered: Delivered[] = [];
+  const positions: FeedPosition[] = [];
+  await feedEvents(
+    files,
+    options,
+    mode,
+    {
+      event: (type: string, event: Row, timestamp: number | undefined, f: string, line: number) => {
+        // Keys in order, values exactly (-0 kept apart from 0).
+        const values = Object.entries(event).map(([k, v]) => [k, Object.is(v, -0) ? '-0' : v]);
+        delivered.push({ kind: 'event', text: JSON.stringify([type, values, timestamp ?? null, f, line]) });
+        return true;
+      },
+      error: (e: WeirError) => {
+        delivered.push({ kind: 'error', text: `${e.code} ${e.message}` });
+        return true;
+      },
+    },
+    (position) => {
+      positions.push(position);
+      if (positions.length >= stopAfter) throw new StopFeed();
+    },
+  ).catch((e) => {
+    if (!(e instanceof StopFeed)) throw e;
+  });
+  return { delivered, positions };
+}
+
+class StopFeed extends Error {}
+
+describe('feedEvents: the read worker delivers what the in-process reader delivers', () => {
+  // Each file holds several 1 MiB chunks, so lines also cross chunk boundaries.
+  const files: FeedFile[] = [
+    { path: writeFile('a.ndjson', 25_000, 1, true, true), shown: 'a.ndjson' },
+    { path: writeFile('b.ndjson', 15_000, 2, false, false), shown: 'b.ndjson' },
+  ];
+
+  it('the same events and errors, in the same order, over several files', async () => {
+    const inline = await feed(files, 'inline');
+    const worker = await feed(files, 'worker');
+    expect(inline.delivered.length).toBeGreaterThan(35_000);
+    expect(inline.delivered.filter((d) => d.kind === 'error').length).toBeGreaterThan(500);
+    expect(worker.delivered).toEqual(inline.delivered);
+    // Both end at the end of the last file (whose last line is blank: 14,999 lines end in '\n').
+    const end = { file: 1, offset: statSync((files[1] as FeedFile).path).size, line: 14_999 };
+    expect(worker.positions.at(-1)).toMatchObject(end);
+    expect(inline.positions.at(-1)).toMatchObject(end);
+  });
+
+  for (const mode of ['inline', 'worker'] as const) {
+    it(`${mode}: a feed started at a reported position goes on exactly from there`, async () => {
+      const full = await feed(files, mode);
+      const first = await feed(files, mode, 2);
+      const at = first.positions.at(-1) as FeedPosition;
+      expect(at.file).toBe(0);
+      const rest = await feed(
+        [{ ...(files[0] as FeedFile), start: { offset: at.offset, line: at.line } }, files[1] as FeedFile],
+        mode,
+      );
+      expect([...first.delivered, ...rest.delivered]).toEqual(full.delivered);
+    });
+  }
+});
