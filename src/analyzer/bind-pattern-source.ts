@@ -43,6 +43,65 @@ function constantInt(expr: Expr | undefined, what: string, span: PatternExpr['sp
   });
 }
 
+/** Largest repeat bound (Esper's bounds are Java ints). */
+const MAX_REPEAT_BOUND = 2_147_483_647;
+
+function repeatBound(expr: Expr | undefined, span: PatternExpr['span'], allowZero: boolean): number {
+  const n = constantInt(expr, 'repeat bound', span);
+  if (n > MAX_REPEAT_BOUND) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      `A repeat bound may be at most ${MAX_REPEAT_BOUND}, got ${n}`,
+      {
+        span: expr?.span ?? span,
+      },
+    );
+  }
+  if (n === 0 && !allowZero) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      'Incorrect range specification, a bounds value of zero or negative value is not allowed',
+      { span: expr?.span ?? span },
+    );
+  }
+  return n;
+}
+
+/**
+ * Esper's match-until bounds: `[n]` exactly n (n > 0); `[n:m]` with 0 <= n <= m, m > 0;
+ * `[n:]` and `[:m]` positive. Only equal bounds may go without `until`.
+ */
+function repeatBounds(node: Extract<PatternExpr, { kind: 'PatternRepeat' }>): {
+  lower: number | undefined;
+  upper: number | undefined;
+} {
+  if (node.exact) {
+    const n = repeatBound(node.min, node.span, false);
+    return { lower: n, upper: n };
+  }
+  const both = node.min !== undefined && node.max !== undefined;
+  const lower = node.min === undefined ? undefined : repeatBound(node.min, node.span, both);
+  const upper = node.max === undefined ? undefined : repeatBound(node.max, node.span, false);
+  if (lower !== undefined && upper !== undefined && lower > upper) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      `Incorrect range specification, lower bounds value '${lower}' is higher than higher bounds '${upper}'`,
+      { span: node.span },
+    );
+  }
+  const tightlyBound = lower !== undefined && lower === upper;
+  if (!tightlyBound && node.until === undefined) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      'Variable bounds repeat operator requires an until-expression',
+      {
+        span: node.span,
+      },
+    );
+  }
+  return { lower, upper };
+}
+
 function collectTags(
   node: PatternExpr,
   inRepeat: boolean,
@@ -163,7 +222,6 @@ class PatternBinder {
                 ? residual[0]
                 : { kind: 'Logic', op: 'and', operands: residual, type: 'boolean' },
           correlation,
-          collectsArray: node.tag !== undefined && this.tags.get(node.tag.name)?.isArray === true,
           text: `${node.tag === undefined ? '' : `${node.tag.name}=`}${schema.name}`,
         };
       }
@@ -185,32 +243,14 @@ class PatternBinder {
         return { kind: 'MatchOr', children: node.children.map((c) => this.bind(c)) };
       case 'PatternNot':
         return { kind: 'MatchNot', child: this.bind(node.child) };
-      case 'PatternRepeat': {
-        const min =
-          node.min === undefined
-            ? node.until === undefined
-              ? 1
-              : 0
-            : constantInt(node.min, 'repeat count', node.span);
-        const max = node.exact
-          ? min
-          : node.max === undefined
-            ? Number.POSITIVE_INFINITY
-            : constantInt(node.max, 'repeat bound', node.span);
-        if (max < min || (max === 0 && node.until === undefined)) {
-          throw new WeirError('analyze/invalid-argument', `Invalid repeat range [${min}:${max}]`, {
-            span: node.span,
-          });
-        }
+      case 'PatternRepeat':
         return {
           kind: 'MatchRepeat',
-          min,
-          max,
+          ...repeatBounds(node),
           child: this.bind(node.child),
           until: node.until === undefined ? undefined : this.bind(node.until),
           arrayTags: tagsWithin(node.child),
         };
-      }
       case 'PatternGuard': {
         const child = this.bind(node.child);
         if (node.guard === 'while') {

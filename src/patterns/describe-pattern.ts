@@ -25,7 +25,7 @@ export function describePattern(node: PatternNode): string {
     case 'MatchNot':
       return `not ${describePattern(node.child)}`;
     case 'MatchRepeat':
-      return `[${node.min}:${node.max === Number.POSITIVE_INFINITY ? '' : node.max}] ${describePattern(node.child)}${node.until === undefined ? '' : ` until ${describePattern(node.until)}`}`;
+      return `[${node.lower ?? ''}:${node.upper ?? ''}] ${describePattern(node.child)}${node.until === undefined ? '' : ` until ${describePattern(node.until)}`}`;
     case 'MatchWithin':
       return `${describePattern(node.child)} where timer:within${node.maxMatches === undefined ? '' : 'max'}(${node.ms} ms${node.maxMatches === undefined ? '' : `, ${node.maxMatches}`})`;
     case 'MatchWhile':

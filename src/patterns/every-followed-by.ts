@@ -23,6 +23,7 @@ import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import { forEachExpr } from '../expr/map-expr.js';
 import { splitConjuncts } from '../expr/simplify-expr.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { filterDepth } from './filter-depth.js';
 import type { MatchState, PatternContext } from './pattern-matcher.js';
 import type { MatchFilterNode, PatternPlan } from './pattern-plan.js';
 
@@ -85,12 +86,13 @@ export class EveryFollowedByMatcher {
   private readonly match: (first: Row, second: Row) => MatchState;
   private firstActive = false;
   private armed = false;
-  private pending: MatchState[] = [];
   /** The wait the current event started, if any: that same event may not complete it. */
   private startedNow: Wait | undefined;
   private live = 0;
   private capReached = 0;
   private examined = 0;
+  /** Whether the second filter's waits are triggered before the first filter (they are deeper). */
+  private readonly secondFirst: boolean;
 
   constructor(
     private readonly shape: EveryFollowedByShape,
@@ -111,6 +113,7 @@ export class EveryFollowedByMatcher {
     if (first.tag !== undefined) this.tags[first.tag] = undefined;
     this.evalCtx = { aggValues: [], prev: () => undefined, prior: () => undefined, tags: this.tags };
     this.match = matchBuilder(first.tag, second.tag);
+    this.secondFirst = filterDepth(second) > filterDepth(first);
   }
 
   stats(): { liveInstances: number; capReached: number; examined: number } {
@@ -125,16 +128,18 @@ export class EveryFollowedByMatcher {
     const { first, second } = this.shape;
     if (stream !== first.stream && stream !== second.stream) return;
     this.startedNow = undefined;
-    // The general matcher tests filters in plan order: the first filter, then the second.
-    if (stream === first.stream && this.firstActive) this.onFirst(event);
-    if (stream === second.stream) this.onSecond(event);
-    if (this.pending.length === 0) return;
-    const matches = this.pending;
-    this.pending = [];
-    this.ctx.emit(matches);
+    // The general matcher triggers deeper filters first, then in start order (the first
+    // filter started before any wait).
+    if (this.secondFirst) {
+      if (stream === second.stream) this.onSecond(event);
+      if (stream === first.stream && this.firstActive) this.onFirst(event);
+    } else {
+      if (stream === first.stream && this.firstActive) this.onFirst(event);
+      if (stream === second.stream) this.onSecond(event);
+    }
   }
 
-  /** `every` re-arms the first filter: one instance, counted live, subject to the cap. */
+  /** `every` starts the first filter: one instance, counted live, subject to the cap. */
   private startFirst(): void {
     if (this.live >= this.ctx.maxLiveInstances) {
       this.capped();
@@ -145,14 +150,13 @@ export class EveryFollowedByMatcher {
     this.live++;
   }
 
+  /** `every` keeps its filter listening: a match starts a wait and the filter stays. */
   private onFirst(event: Row): void {
     this.examined++;
     if (this.firstPredicate !== undefined) {
       this.setFirstTag(undefined);
       if (this.firstPredicate(event, this.evalCtx) !== true) return;
     }
-    this.live--;
-    this.startFirst();
     this.startWait(event);
   }
 
@@ -205,7 +209,7 @@ export class EveryFollowedByMatcher {
       if (wait !== this.startedNow && this.completes(wait, event)) {
         wait.active = false;
         this.live--;
-        this.pending.push(this.match(wait.first, event));
+        this.ctx.emit(this.match(wait.first, event));
         if (wait === head) headCompleted = true;
         continue;
       }

@@ -1,132 +1,131 @@
-import { assertNever } from '../common/assert-never.js';
 /**
- * The pattern automaton, evaluated as Esper does: every operator node spawns state
- * instances; an instance reports to its parent when it turns true (with the events matched
- * so far, and whether it is finished) or permanently false. `every` restarts its child when
- * the child turns true or false, `->` starts its next child once per result of the previous
- * one, `not X` is true from the start and turns false when X occurs, guards end their child.
+ * The pattern automaton of one statement, evaluated as Esper evaluates it (the state nodes
+ * in state-nodes/ mirror Esper's EvalXxxStateNode classes): the root instance starts when
+ * the statement starts; each event goes to the live filters of its type, each timer to its
+ * owner, and every complete match is posted to the statement as it is found. The statement's
+ * output delivers all matches of one event, or of one time instant, in one listener call.
  *
- * Filter instances waiting for events are indexed per filter by their correlation key
- * (`b=B(user = a.user)` waits under the value of a.user), so an arriving event finds its
- * candidates with one hash lookup. All matches completed by one event or timer are emitted
- * in one call.
+ * Live filters are indexed per filter by their correlation key (`b=B(user = a.user)` waits
+ * under the value of a.user), so an arriving event finds its candidates with one hash lookup.
+ * All filters an event passes are collected before any is processed (a filter started while
+ * the event is processed does not see it; one ended meanwhile ignores it), deeper filters
+ * first, then in the order they started (filter-depth.ts).
  */
+import { assertNever } from '../common/assert-never.js';
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import type { TimerId } from '../windows/window-def.js';
-import { nextCronTime } from './crontab.js';
+import { filterDepth } from './filter-depth.js';
+import { type MatchState, copyMatch } from './matched-events.js';
 import type { MatchFilterNode, PatternNode, PatternPlan } from './pattern-plan.js';
+import { PatternScheduler } from './pattern-scheduler.js';
+import type { Evaluator, LiveFilter, PatternRuntime, StateNode } from './state-node.js';
+import { AndStateNode } from './state-nodes/and-state-node.js';
+import { EveryDistinctStateNode } from './state-nodes/every-distinct-state-node.js';
+import { EveryStateNode } from './state-nodes/every-state-node.js';
+import { FilterStateNode } from './state-nodes/filter-state-node.js';
+import { FollowedByStateNode } from './state-nodes/followed-by-state-node.js';
+import { GuardStateNode } from './state-nodes/guard-state-node.js';
+import { MatchUntilStateNode } from './state-nodes/match-until-state-node.js';
+import { NotStateNode } from './state-nodes/not-state-node.js';
+import { ObserverStateNode } from './state-nodes/observer-state-node.js';
+import { OrStateNode } from './state-nodes/or-state-node.js';
+import { RootStateNode } from './state-nodes/root-state-node.js';
 
-/** Tag → event (or array of events for repeat tags). */
-export type MatchState = Readonly<Record<string, unknown>>;
+export type { MatchState } from './matched-events.js';
 
 export interface PatternContext {
   now(): number;
   schedule(due: number, onDue: (due: number) => void): TimerId;
   cancel(id: TimerId): void;
   compile(expr: BoundExpr): CompiledExpr;
-  /** All matches completed by one event or timer, in one call. */
-  emit(matches: MatchState[]): void;
+  /** One complete match (the statement's output groups the matches of one step into one call). */
+  emit(match: MatchState): void;
   /** Cap on live filter instances; reaching it is counted and reported. */
   readonly maxLiveInstances: number;
   onCapReached(): void;
 }
 
-interface Instance {
-  quit(): void;
-}
-
-interface Parent {
-  onTrue(state: MatchState, child: Instance, quitted: boolean): void;
-  onFalse(child: Instance): void;
-}
-
-interface FilterInstance extends Instance {
-  readonly state: MatchState;
-  readonly parent: Parent;
-  readonly createdAt: number;
-  active: boolean;
-  key: unknown;
-}
-
 /**
- * Instances waiting under one key, in start order. Finished instances are only marked and
- * counted, and the list is compacted when they dominate, so removal is O(1) amortised and
- * the order in which simultaneous matches are found stays the order instances started.
+ * Filters waiting under one key, in start order. Ended filters are only counted, and the
+ * list is compacted when they dominate, so removal is O(1) amortised.
  */
 interface WaitList {
-  items: FilterInstance[];
+  items: LiveFilter[];
   dead: number;
 }
 
-/** Live instances of one filter node, indexed by correlation key. */
+/** Live filters of one pattern filter node, indexed by correlation key. */
 class FilterRegistry {
   readonly byKey = new Map<unknown, WaitList>();
   readonly plain: WaitList = { items: [], dead: 0 };
   readonly predicate: CompiledExpr | undefined;
   readonly tagSide: CompiledExpr | undefined;
+  readonly depth: number;
 
   constructor(
     readonly node: MatchFilterNode,
-    ctx: PatternContext,
+    compile: (e: BoundExpr) => CompiledExpr,
   ) {
-    this.predicate = node.predicate === undefined ? undefined : ctx.compile(node.predicate);
-    this.tagSide = node.correlation === undefined ? undefined : ctx.compile(node.correlation.tagSide);
+    this.predicate = node.predicate === undefined ? undefined : compile(node.predicate);
+    this.tagSide = node.correlation === undefined ? undefined : compile(node.correlation.tagSide);
+    this.depth = filterDepth(node);
   }
 }
 
 const EMPTY_ROW: Row = Object.freeze({}) as Row;
 
-export class PatternMatcher {
+export class PatternMatcher implements PatternRuntime {
   private readonly registries = new Map<number, FilterRegistry>();
+  /** Per stream, its filters' registries, deepest first. */
   private readonly byStream = new Map<string, FilterRegistry[]>();
-  private readonly evalCtx: EvalFrame & { tags: Record<string, unknown> };
-  private pending: MatchState[] = [];
-  private dispatch = 0;
+  private readonly compiled = new Map<BoundExpr, CompiledExpr>();
+  readonly evalCtx: EvalFrame & { tags: Record<string, unknown> };
+  readonly scheduler: PatternScheduler;
+  private readonly root: RootStateNode;
+  /** Filters read tags from a snapshot when a repetition may later write into their begin state. */
+  private readonly snapshotTags: boolean;
+  private readonly emptyMatch: MatchState;
+  private filterSeq = 0;
   private live = 0;
   private capReached = 0;
   private examined = 0;
-  private finished = false;
 
   constructor(
     private readonly plan: PatternPlan,
     private readonly ctx: PatternContext,
   ) {
     this.evalCtx = { aggValues: [], prev: () => undefined, prior: () => undefined, tags: {} };
+    this.scheduler = new PatternScheduler(ctx);
+    this.emptyMatch = Object.fromEntries(plan.tags.map((t) => [t.name, null]));
+    this.snapshotTags = hasRepeat(plan.root);
     this.collectFilters(plan.root);
+    for (const list of this.byStream.values()) list.sort((a, b) => b.depth - a.depth);
+    this.root = new RootStateNode(this, plan.root);
   }
 
   private collectFilters(node: PatternNode): void {
-    switch (node.kind) {
-      case 'MatchFilter': {
-        const registry = new FilterRegistry(node, this.ctx);
-        this.registries.set(node.id, registry);
-        this.byStream.set(node.stream, [...(this.byStream.get(node.stream) ?? []), registry]);
-        return;
-      }
-      case 'MatchFollowedBy':
-      case 'MatchAnd':
-      case 'MatchOr':
-        for (const c of node.children) this.collectFilters(c);
-        return;
-      case 'MatchRepeat':
-        this.collectFilters(node.child);
-        if (node.until !== undefined) this.collectFilters(node.until);
-        return;
-      case 'MatchEvery':
-      case 'MatchEveryDistinct':
-      case 'MatchNot':
-      case 'MatchWithin':
-      case 'MatchWhile':
-        this.collectFilters(node.child);
-        return;
-      case 'MatchInterval':
-      case 'MatchAt':
-        return;
-      default:
-        assertNever(node, 'pattern node');
+    if (node.kind === 'MatchFilter') {
+      const registry = new FilterRegistry(node, (e) => this.compile(e));
+      this.registries.set(node.id, registry);
+      this.byStream.set(node.stream, [...(this.byStream.get(node.stream) ?? []), registry]);
+      return;
     }
+    for (const child of childrenOf(node)) this.collectFilters(child);
+  }
+
+  compile(expr: BoundExpr): CompiledExpr {
+    let fn = this.compiled.get(expr);
+    if (fn === undefined) {
+      fn = this.ctx.compile(expr);
+      this.compiled.set(expr, fn);
+    }
+    return fn;
+  }
+
+  now(): number {
+    return this.ctx.now();
   }
 
   /** `examined`: filter instances an event was tested against (the cost the index keeps low). */
@@ -136,446 +135,159 @@ export class PatternMatcher {
 
   /** Statement start: the root instance begins (arming initial timers). */
   start(): void {
-    const root: Parent = {
-      onTrue: (state, _child, quitted) => {
-        this.pending.push(state);
-        if (quitted) this.finished = true;
-      },
-      onFalse: () => {
-        this.finished = true;
-      },
-    };
-    this.startNode(this.plan.root, {}, root);
-    this.flush();
+    this.root.start(copyMatch(this.emptyMatch));
   }
 
-  onEvent(stream: string, event: Row): void {
-    const registries = this.byStream.get(stream);
-    if (registries === undefined || this.finished) return;
-    const seq = ++this.dispatch;
-    for (const registry of registries) {
-      const list =
-        registry.node.correlation === undefined
-          ? registry.plain
-          : registry.byKey.get(event[registry.node.correlation.property]);
-      if (list === undefined || list.items.length === list.dead) continue;
-      // Snapshot: instances started while this event is processed must not see it.
-      const candidates = list.items.slice();
-      for (const inst of candidates) {
-        if (!inst.active || inst.createdAt >= seq) continue;
-        this.examined++;
-        if (registry.predicate !== undefined) {
-          this.evalCtx.tags = inst.state as Record<string, unknown>;
-          if (registry.predicate(event, this.evalCtx) !== true) continue;
-        }
-        this.unregister(registry, inst);
-        const tag = registry.node.tag;
-        inst.parent.onTrue(tag === undefined ? inst.state : { ...inst.state, [tag]: event }, inst, true);
-      }
-    }
-    this.flush();
-  }
-
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const matches = this.pending;
-    this.pending = [];
-    this.ctx.emit(matches);
-  }
-
-  private timer(ms: number, onDue: () => void): TimerId {
-    return this.ctx.schedule(this.ctx.now() + ms, () => {
-      onDue();
-      this.flush();
-    });
-  }
-
-  private unregister(registry: FilterRegistry, inst: FilterInstance): void {
-    if (!inst.active) return;
-    inst.active = false;
-    this.live--;
-    const correlated = registry.node.correlation !== undefined;
-    const list = correlated ? registry.byKey.get(inst.key) : registry.plain;
-    if (list === undefined) return;
-    list.dead++;
-    if (list.dead === list.items.length) {
-      if (correlated) registry.byKey.delete(inst.key);
-      else {
-        list.items = [];
-        list.dead = 0;
-      }
-    } else if (list.dead > 16 && list.dead * 2 > list.items.length) {
-      list.items = list.items.filter((i) => i.active);
-      list.dead = 0;
-    }
-  }
-
-  private startNode(node: PatternNode, state: MatchState, parent: Parent): Instance {
+  newState(node: PatternNode, parent: Evaluator): StateNode {
     switch (node.kind) {
       case 'MatchFilter':
-        return this.startFilter(node, state, parent);
+        return new FilterStateNode(parent, this, node);
       case 'MatchEvery':
+        return new EveryStateNode(parent, this, node);
       case 'MatchEveryDistinct':
-        return this.startEvery(node, state, parent);
+        return new EveryDistinctStateNode(parent, this, node);
       case 'MatchFollowedBy':
-        return this.startFollowedBy(node.children, state, parent);
+        return new FollowedByStateNode(parent, this, node);
       case 'MatchAnd':
-        return this.startAnd(node.children, state, parent);
+        return new AndStateNode(parent, this, node);
       case 'MatchOr':
-        return this.startOr(node.children, state, parent);
+        return new OrStateNode(parent, this, node);
       case 'MatchNot':
-        return this.startNot(node.child, state, parent);
+        return new NotStateNode(parent, this, node);
       case 'MatchRepeat':
-        return this.startRepeat(node, state, parent);
+        return new MatchUntilStateNode(parent, this, node);
       case 'MatchWithin':
-        return this.startWithin(node.child, node.ms, node.maxMatches, state, parent);
       case 'MatchWhile':
-        return this.startWhile(node.child, node.condition, state, parent);
-      case 'MatchInterval': {
-        const inst: Instance = { quit: () => this.ctx.cancel(id) };
-        const id = this.timer(node.ms, () => parent.onTrue(state, inst, true));
-        return inst;
-      }
-      case 'MatchAt': {
-        const inst: Instance = { quit: () => this.ctx.cancel(id) };
-        const due = nextCronTime(this.ctx.now(), node.fields);
-        const id = this.timer(due - this.ctx.now(), () => parent.onTrue(state, inst, true));
-        return inst;
-      }
+        return new GuardStateNode(parent, this, node);
+      case 'MatchInterval':
+      case 'MatchAt':
+        return new ObserverStateNode(parent, this, node);
       default:
         return assertNever(node, 'pattern node');
     }
   }
 
-  private startFilter(node: MatchFilterNode, state: MatchState, parent: Parent): Instance {
-    const registry = this.registries.get(node.id) as FilterRegistry;
-    const inst: FilterInstance = {
-      state,
-      parent,
-      createdAt: this.dispatch,
-      active: false,
-      key: undefined,
-      quit: () => this.unregister(registry, inst),
-    };
+  matchFound(match: MatchState): void {
+    this.ctx.emit(copyMatch(match));
+  }
+
+  addFilter(f: LiveFilter): void {
+    const registry = this.registries.get(f.plan.id) as FilterRegistry;
+    f.tags = this.snapshotTags ? copyMatch(f.beginState) : f.beginState;
+    f.seq = ++this.filterSeq;
     if (this.live >= this.ctx.maxLiveInstances) {
-      // Bounded memory: the instance stays inert, and the loss is counted and reported.
+      // Bounded memory: the filter stays inert, and the loss is counted and reported.
       this.capReached++;
       this.ctx.onCapReached();
-      return inst;
+      return;
     }
+    let list = registry.plain;
     if (registry.tagSide !== undefined) {
-      this.evalCtx.tags = state as Record<string, unknown>;
+      this.evalCtx.tags = f.tags;
       const key = registry.tagSide(EMPTY_ROW, this.evalCtx);
-      // An equality with null is never true: such an instance can never match.
-      if (key === null || key === undefined) return inst;
-      inst.key = key;
-      const list = registry.byKey.get(key);
-      if (list === undefined) registry.byKey.set(key, { items: [inst], dead: 0 });
-      else list.items.push(inst);
-    } else registry.plain.items.push(inst);
-    inst.active = true;
-    this.live++;
-    return inst;
-  }
-
-  /** `every` (and every-distinct): restart the child whenever it turns true or false. */
-  private startEvery(
-    node: Extract<PatternNode, { kind: 'MatchEvery' | 'MatchEveryDistinct' }>,
-    state: MatchState,
-    parent: Parent,
-  ): Instance {
-    const children = new Set<Instance>();
-    let stopped = false;
-    const seen = new Map<string, number>();
-    const keyFns = node.kind === 'MatchEveryDistinct' ? node.keys.map((k) => this.ctx.compile(k)) : [];
-    const inst: Instance = {
-      quit: () => {
-        stopped = true;
-        for (const c of children) c.quit();
-        children.clear();
-      },
-    };
-    const isDuplicate = (s: MatchState): boolean => {
-      if (node.kind !== 'MatchEveryDistinct') return false;
-      this.evalCtx.tags = s as Record<string, unknown>;
-      const key = JSON.stringify(keyFns.map((f) => f(EMPTY_ROW, this.evalCtx)));
-      const now = this.ctx.now();
-      const at = seen.get(key);
-      if (at !== undefined && (node.periodMs === undefined || now - at < node.periodMs)) return true;
-      seen.set(key, now);
-      return false;
-    };
-    const childParent: Parent = {
-      onTrue: (s, child, quitted) => {
-        if (quitted) {
-          children.delete(child);
-          spawn();
-        }
-        if (!isDuplicate(s)) parent.onTrue(s, inst, false);
-      },
-      onFalse: (child) => {
-        children.delete(child);
-        spawn();
-      },
-    };
-    const spawn = () => {
-      if (stopped) return;
-      children.add(this.startNode(node.child, state, childParent));
-    };
-    spawn();
-    return inst;
-  }
-
-  /** `a -> b -> c`: each result of child i starts an instance of child i + 1. */
-  private startFollowedBy(nodes: readonly PatternNode[], state: MatchState, parent: Parent): Instance {
-    const active = new Set<Instance>();
-    const inst: Instance = {
-      quit: () => {
-        for (const c of active) c.quit();
-        active.clear();
-      },
-    };
-    const startAt = (i: number, s: MatchState) => {
-      const childParent: Parent = {
-        onTrue: (result, child, quitted) => {
-          if (quitted) active.delete(child);
-          if (i === nodes.length - 1) parent.onTrue(result, inst, active.size === 0);
-          else startAt(i + 1, result);
-        },
-        onFalse: (child) => {
-          active.delete(child);
-          if (active.size === 0) parent.onFalse(inst);
-        },
-      };
-      active.add(this.startNode(nodes[i] as PatternNode, s, childParent));
-    };
-    startAt(0, state);
-    return inst;
-  }
-
-  /** `a and b`: true once every child has been true, combining their events. */
-  private startAnd(nodes: readonly PatternNode[], state: MatchState, parent: Parent): Instance {
-    const results: MatchState[][] = nodes.map(() => []);
-    const children: (Instance | undefined)[] = [];
-    const finished = nodes.map(() => false);
-    let done = false;
-    const inst: Instance = {
-      quit: () => {
-        done = true;
-        for (const c of children) c?.quit();
-      },
-    };
-    nodes.forEach((node, i) => {
-      const childParent: Parent = {
-        onTrue: (s, _child, quitted) => {
-          if (done) return;
-          if (quitted) finished[i] = true;
-          const others = results.filter((_, j) => j !== i);
-          results[i]?.push(s);
-          if (others.some((r) => r.length === 0)) return;
-          let combos: MatchState[] = [s];
-          results.forEach((r, j) => {
-            if (j !== i) combos = combos.flatMap((c) => r.map((o) => ({ ...o, ...c })));
-          });
-          // Once every child that can still produce something is a `not`, nothing new can come.
-          const complete = nodes.every((n, j) => finished[j] || n.kind === 'MatchNot');
-          if (complete) inst.quit();
-          for (const c of combos) parent.onTrue(c, inst, complete);
-        },
-        onFalse: () => {
-          if (done) return;
-          inst.quit();
-          parent.onFalse(inst);
-        },
-      };
-      if (!done) children[i] = this.startNode(node, state, childParent);
-    });
-    return inst;
-  }
-
-  /** `a or b`: the first child to finish true ends the others. */
-  private startOr(nodes: readonly PatternNode[], state: MatchState, parent: Parent): Instance {
-    const active = new Set<Instance>();
-    let done = false;
-    const inst: Instance = {
-      quit: () => {
-        done = true;
-        for (const c of active) c.quit();
-        active.clear();
-      },
-    };
-    const childParent: Parent = {
-      onTrue: (s, child, quitted) => {
-        if (done) return;
-        if (quitted) {
-          active.delete(child);
-          inst.quit();
-        }
-        parent.onTrue(s, inst, quitted);
-      },
-      onFalse: (child) => {
-        active.delete(child);
-        if (!done && active.size === 0) parent.onFalse(inst);
-      },
-    };
-    for (const node of nodes) if (!done) active.add(this.startNode(node, state, childParent));
-    return inst;
-  }
-
-  /** `not x`: true from the start; permanently false once x occurs. */
-  private startNot(node: PatternNode, state: MatchState, parent: Parent): Instance {
-    // Assigned once, but read by quit() during the child's own start: a const would be in its TDZ.
-    // biome-ignore lint/style/useConst: see above
-    let child: Instance | undefined;
-    let done = false;
-    const inst: Instance = {
-      quit: () => {
-        done = true;
-        child?.quit();
-      },
-    };
-    child = this.startNode(node, state, {
-      onTrue: () => {
-        if (done) return;
-        inst.quit();
-        parent.onFalse(inst);
-      },
-      onFalse: () => {},
-    });
-    parent.onTrue(state, inst, false);
-    return inst;
-  }
-
-  /** `[n] x`, `[n:m] x until y`: collects x's events into arrays. */
-  private startRepeat(
-    node: Extract<PatternNode, { kind: 'MatchRepeat' }>,
-    state: MatchState,
-    parent: Parent,
-  ): Instance {
-    let count = 0;
-    let done = false;
-    const arrays = new Map<string, unknown[]>(node.arrayTags.map((t) => [t, []]));
-    let child: Instance | undefined;
-    let until: Instance | undefined;
-    const inst: Instance = {
-      quit: () => {
-        done = true;
-        child?.quit();
-        until?.quit();
-      },
-    };
-    const collected = (extra: MatchState): MatchState => {
-      const out: Record<string, unknown> = { ...state, ...extra };
-      for (const [tag, events] of arrays) out[tag] = [...events];
-      return out;
-    };
-    const finish = (extra: MatchState) => {
-      inst.quit();
-      parent.onTrue(collected(extra), inst, true);
-    };
-    const childParent: Parent = {
-      onTrue: (s, _c, quitted) => {
-        if (done) return;
-        count++;
-        for (const [tag, events] of arrays) if (s[tag] !== undefined) events.push(s[tag]);
-        if (count >= node.max) return finish({});
-        if (node.until === undefined && count >= node.min && node.min === node.max) return finish({});
-        if (quitted) child = this.startNode(node.child, state, childParent);
-      },
-      onFalse: () => {
-        if (done) return;
-        inst.quit();
-        parent.onFalse(inst);
-      },
-    };
-    if (node.until !== undefined) {
-      until = this.startNode(node.until, state, {
-        onTrue: (s) => {
-          if (done) return;
-          if (count >= node.min) finish(s);
-          else {
-            inst.quit();
-            parent.onFalse(inst);
-          }
-        },
-        onFalse: () => {},
-      });
+      // An equality with null is never true: such a filter can never match.
+      if (key === null || key === undefined) return;
+      f.key = key;
+      const found = registry.byKey.get(key);
+      if (found === undefined) {
+        list = { items: [], dead: 0 };
+        registry.byKey.set(key, list);
+      } else list = found;
     }
-    if (!done) child = this.startNode(node.child, state, childParent);
-    return inst;
+    list.items.push(f);
+    f.registered = true;
+    this.live++;
   }
 
-  /** `x where timer:within(p)`: x ends (false) p after it started; withinmax also caps matches. */
-  private startWithin(
-    node: PatternNode,
-    ms: number,
-    maxMatches: number | undefined,
-    state: MatchState,
-    parent: Parent,
-  ): Instance {
-    let matches = 0;
-    let done = false;
-    // Assigned once, but read by quit() during the child's own start: a const would be in its TDZ.
-    // biome-ignore lint/style/useConst: see above
-    let child: Instance | undefined;
-    const inst: Instance = {
-      quit: () => {
-        done = true;
-        this.ctx.cancel(timer);
-        child?.quit();
-      },
-    };
-    const timer = this.timer(ms, () => {
-      if (done) return;
-      inst.quit();
-      parent.onFalse(inst);
-    });
-    child = this.startNode(node, state, {
-      onTrue: (s, _c, quitted) => {
-        if (done) return;
-        matches++;
-        const last = quitted || (maxMatches !== undefined && matches >= maxMatches);
-        if (last) inst.quit();
-        parent.onTrue(s, inst, last);
-      },
-      onFalse: () => {
-        if (done) return;
-        inst.quit();
-        parent.onFalse(inst);
-      },
-    });
-    return inst;
+  removeFilter(f: LiveFilter): void {
+    if (!f.registered) return;
+    f.registered = false;
+    this.live--;
+    const registry = this.registries.get(f.plan.id) as FilterRegistry;
+    const correlated = registry.tagSide !== undefined;
+    const list = correlated ? registry.byKey.get(f.key) : registry.plain;
+    if (list === undefined) return;
+    list.dead++;
+    if (list.dead === list.items.length) {
+      if (correlated) registry.byKey.delete(f.key);
+      else {
+        list.items = [];
+        list.dead = 0;
+      }
+    } else if (list.dead > 16 && list.dead * 2 > list.items.length) {
+      list.items = list.items.filter((i) => i.registered);
+      list.dead = 0;
+    }
   }
 
-  /** `x while (cond)`: each result of x must satisfy cond, or x ends false. */
-  private startWhile(node: PatternNode, condition: BoundExpr, state: MatchState, parent: Parent): Instance {
-    const test = this.ctx.compile(condition);
-    let done = false;
-    // Assigned once, but read by quit() during the child's own start: a const would be in its TDZ.
-    // biome-ignore lint/style/useConst: see above
-    let child: Instance | undefined;
-    const inst: Instance = {
-      quit: () => {
-        done = true;
-        child?.quit();
-      },
-    };
-    child = this.startNode(node, state, {
-      onTrue: (s, _c, quitted) => {
-        if (done) return;
-        this.evalCtx.tags = s as Record<string, unknown>;
-        if (test(EMPTY_ROW, this.evalCtx) === true) parent.onTrue(s, inst, quitted);
-        else {
-          inst.quit();
-          parent.onFalse(inst);
+  onEvent(stream: string, event: Row): void {
+    const registries = this.byStream.get(stream);
+    if (registries === undefined || this.root.top === null) return;
+    let matched: LiveFilter[] | undefined;
+    let depthOfFirst = -1;
+    let mixed = false;
+    for (const registry of registries) {
+      const list =
+        registry.tagSide === undefined
+          ? registry.plain
+          : registry.byKey.get(event[registry.node.correlation?.property as string]);
+      if (list === undefined || list.items.length === list.dead) continue;
+      for (const f of list.items) {
+        if (!f.registered) continue;
+        this.examined++;
+        if (registry.predicate !== undefined) {
+          this.evalCtx.tags = f.tags;
+          if (registry.predicate(event, this.evalCtx) !== true) continue;
         }
-      },
-      onFalse: () => {
-        if (done) return;
-        inst.quit();
-        parent.onFalse(inst);
-      },
-    });
-    return inst;
+        if (matched === undefined) {
+          matched = [f];
+          depthOfFirst = registry.depth;
+        } else {
+          if (registry.depth !== depthOfFirst) mixed = true;
+          matched.push(f);
+        }
+      }
+    }
+    if (matched === undefined) return;
+    // Registries come deepest first; equal depths interleave by start order.
+    if (mixed || registries.length > 1) matched.sort(byDepthThenStart(this.registries));
+    for (const f of matched) f.matchFound(event);
   }
+}
+
+function byDepthThenStart(
+  registries: ReadonlyMap<number, FilterRegistry>,
+): (a: LiveFilter, b: LiveFilter) => number {
+  return (a, b) => {
+    const da = (registries.get(a.plan.id) as FilterRegistry).depth;
+    const db = (registries.get(b.plan.id) as FilterRegistry).depth;
+    return da !== db ? db - da : a.seq - b.seq;
+  };
+}
+
+function childrenOf(node: PatternNode): readonly PatternNode[] {
+  switch (node.kind) {
+    case 'MatchFilter':
+    case 'MatchInterval':
+    case 'MatchAt':
+      return [];
+    case 'MatchFollowedBy':
+    case 'MatchAnd':
+    case 'MatchOr':
+      return node.children;
+    case 'MatchRepeat':
+      return node.until === undefined ? [node.child] : [node.child, node.until];
+    case 'MatchEvery':
+    case 'MatchEveryDistinct':
+    case 'MatchNot':
+    case 'MatchWithin':
+    case 'MatchWhile':
+      return [node.child];
+    default:
+      return assertNever(node, 'pattern node');
+  }
+}
+
+function hasRepeat(node: PatternNode): boolean {
+  return node.kind === 'MatchRepeat' || childrenOf(node).some(hasRepeat);
 }

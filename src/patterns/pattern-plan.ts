@@ -37,8 +37,6 @@ export interface MatchFilterNode {
   /** The residual predicate (after the correlation key), or undefined. */
   readonly predicate: BoundExpr | undefined;
   readonly correlation: CorrelationKey | undefined;
-  /** Tags inside a repeat collect arrays of events. */
-  readonly collectsArray: boolean;
   readonly text: string;
 }
 
@@ -74,11 +72,14 @@ export interface MatchNotNode {
   readonly child: PatternNode;
 }
 
-/** `[n] x`, `[n:m] x until y`, `x until y`. */
+/**
+ * `[n] x` (lower = upper = n), `[n:m] x until y`, `[n:] x until y`, `[:m] x until y`,
+ * `x until y` (no bounds): Esper's match-until bounds, undefined where none was given.
+ */
 export interface MatchRepeatNode {
   readonly kind: 'MatchRepeat';
-  readonly min: number;
-  readonly max: number;
+  readonly lower: number | undefined;
+  readonly upper: number | undefined;
   readonly child: PatternNode;
   readonly until: PatternNode | undefined;
   /** Tags bound inside the repeated child (they become arrays). */

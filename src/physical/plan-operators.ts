@@ -29,6 +29,7 @@ import { OutputOperator, type OutputTarget } from '../operators/output.js';
 import { ProjectOperator } from '../operators/project.js';
 import { makeKeyBuilder, makeRowBuilder } from '../operators/row-builder.js';
 import { RowSink } from '../operators/row-sink.js';
+import { StepOutput } from '../operators/step-output.js';
 import type {
   IndexedEquality,
   LogicalPlan,
@@ -42,7 +43,11 @@ import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
 import { columnarPlan } from './columnar-plan.js';
 import { createJoinOperator } from './compile-join.js';
-import { createMatchRecognizeRuntime, createPatternSourceRuntime } from './pattern-runtime.js';
+import {
+  createMatchRecognizeRuntime,
+  createPatternSourceRuntime,
+  rowWiseAbovePattern,
+} from './pattern-runtime.js';
 import type { PhysicalEnv, PhysicalStatement, StatementEntry } from './physical-env.js';
 
 interface BuildState {
@@ -59,6 +64,8 @@ interface BuildState {
   eventsIn: number;
   countedEntries: StreamEntry[];
   starters: (() => void)[];
+  /** Whether only row-wise operators sit between a pattern source and the output. */
+  readonly patternRowWise: boolean;
   sizes: (() => number)[];
   dropped: (() => number)[];
 }
@@ -77,6 +84,7 @@ export function planOperators(
   };
   const root = plan.root;
   const needOld = postsOldRows(root);
+  const patternRowWise = rowWiseAbovePattern(root.input);
   const state: BuildState = {
     env,
     ctx,
@@ -89,13 +97,21 @@ export function planOperators(
     eventsIn: 0,
     countedEntries: [],
     starters: [],
+    patternRowWise,
     sizes: [],
     dropped: [],
   };
   const insertInto = root.insertInto;
+  // A pattern posts one result per match to operators that see them one by one (aggregation,
+  // distinct, order by): the results of one step go out in one call. Above row-wise operators
+  // the pattern sends a step's matches up together (pattern-runtime.ts).
+  const stepOutput =
+    plan.isPattern && !patternRowWise && hasPatternSource(root)
+      ? new StepOutput(listeners, (flush) => env.atStepEnd(flush))
+      : undefined;
   const output = new OutputOperator(
     root.selector,
-    listeners,
+    stepOutput ?? listeners,
     insertInto === undefined
       ? undefined
       : { selector: insertInto.selector, forward: (rows) => env.insert(insertInto.stream, rows) },
@@ -108,6 +124,7 @@ export function planOperators(
     eventsIn: () => state.countedEntries.reduce((n, e) => n + e.count, state.eventsIn),
     start: () => {
       for (const s of state.starters) s();
+      stepOutput?.flush();
     },
   };
 }
@@ -293,7 +310,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       return;
     }
     case 'PatternSource': {
-      const runtime = createPatternSourceRuntime(node, s.env, s.statement, next);
+      const runtime = createPatternSourceRuntime(node, s.env, s.statement, next, s.patternRowWise);
       s.starters.push(runtime.start);
       s.sizes.push(runtime.size);
       s.dropped.push(runtime.dropped);
@@ -386,6 +403,10 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
   if (node.shareKey !== undefined) {
     s.env.sharedWindows.set(node.shareKey, { window, outputs, entries: s.entries.slice(before) });
   }
+}
+
+function hasPatternSource(node: LogicalPlan): boolean {
+  return node.kind === 'PatternSource' || planInputs(node).some(hasPatternSource);
 }
 
 /** Builds the source side: `accept` receives each event that reaches this point. */

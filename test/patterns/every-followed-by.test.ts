@@ -80,14 +80,21 @@ function harness(
   const timers = new TimerQueue();
   let clock = 1000;
   const calls: string[] = [];
-  const name = (row: unknown) => (row === undefined ? '-' : ((row as Row).name as string));
+  const name = (row: unknown) => (row === undefined || row === null ? '-' : ((row as Row).name as string));
+  // The matches of one event or timer instant form one call, as the statement's output groups them.
+  let step: MatchState[] = [];
+  const endStep = () => {
+    if (step.length > 0) calls.push(`${clock}: ${step.map((m) => `${name(m.a)}/${name(m.b)}`).join(' ')}`);
+    step = [];
+  };
   const matcher = make({
     now: () => clock,
     schedule: (due, onDue) => timers.schedule(due, onDue),
     cancel: (id) => timers.cancel(id as never),
     compile: compileExpr,
-    emit: (matches: MatchState[]) =>
-      calls.push(`${clock}: ${matches.map((m) => `${name(m.a)}/${name(m.b)}`).join(' ')}`),
+    emit: (match: MatchState) => {
+      step.push(match);
+    },
     maxLiveInstances: cap,
     onCapReached: () => {},
   });
@@ -100,9 +107,11 @@ function harness(
       for (let t = timers.popDue(e.ts); t !== undefined; t = timers.popDue(e.ts)) {
         clock = Math.max(clock, t.due);
         t.run(t.due);
+        endStep();
       }
       clock = Math.max(clock, e.ts);
       matcher.onEvent(e.type, { ...e.row, name: `${e.type}${n++}` });
+      endStep();
     },
   };
 }

@@ -1,0 +1,119 @@
+/**
+ * `a and b` (Esper's EvalAndStateNode): true once every child has been true; each new result
+ * of a child is combined with every result kept from the others (the triggering result
+ * copied, the others merged into it). Results are kept while the other children may still
+ * produce; the node quits when every child that is not a `not` has quit. A child turning
+ * false makes the whole node false.
+ */
+import type { Row } from '../../common/row.js';
+import { type MatchState, copyMatch, mergeMatch } from '../matched-events.js';
+import type { MatchAndNode, PatternNode } from '../pattern-plan.js';
+import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+
+export class AndStateNode extends StateNode implements Evaluator {
+  readonly active: (StateNode | null)[];
+  /** Results per child (null: none yet); null once the node has quit. */
+  eventsPerChild: (MatchState[] | null)[] | null;
+
+  constructor(
+    parent: Evaluator,
+    rt: PatternRuntime,
+    readonly plan: MatchAndNode,
+  ) {
+    super(parent, rt);
+    this.active = plan.children.map(() => null);
+    this.eventsPerChild = plan.children.map(() => null);
+  }
+
+  start(beginState: MatchState): void {
+    this.plan.children.forEach((child, i) => {
+      this.active[i] = this.rt.newState(child as PatternNode, this);
+    });
+    for (let i = 0; i < this.active.length; i++) this.active[i]?.start(beginState);
+  }
+
+  evaluateTrue(match: MatchState, from: StateNode, quitted: boolean, triggering: Row | null): void {
+    let indexFrom = -1;
+    for (let i = 0; i < this.active.length; i++) if (this.active[i] === from) indexFrom = i;
+    if (quitted && indexFrom >= 0) this.active[indexFrom] = null;
+    const events = this.eventsPerChild;
+    if (events === null || indexFrom < 0) return;
+    for (let i = 0; i < events.length; i++) {
+      if (i !== indexFrom && events[i] === null) {
+        addMatch(events, indexFrom, match);
+        return;
+      }
+    }
+    let allOthersQuit = true;
+    let hasActive = false;
+    for (let i = 0; i < events.length; i++) {
+      if (this.active[i] !== null) {
+        hasActive = true;
+        if (i !== indexFrom) allOthersQuit = false;
+      }
+    }
+    if (!allOthersQuit) addMatch(events, indexFrom, match);
+    const results = combine(match, events, indexFrom);
+    // Quitting once every child that is not a `not` has quit: a `not` only waits to turn false.
+    let quit = true;
+    if (hasActive) {
+      for (const node of this.active) if (node !== null && !node.isNotOperator()) quit = false;
+    }
+    if (quit) this.quitInternal();
+    for (const r of results) this.parent.evaluateTrue(r, this, quit, triggering);
+  }
+
+  evaluateFalse(from: StateNode, restartable: boolean): void {
+    let indexFrom = -1;
+    for (let i = 0; i < this.active.length; i++) {
+      if (this.active[i] === from) {
+        this.active[i] = null;
+        indexFrom = i;
+      }
+    }
+    if (indexFrom >= 0 && this.eventsPerChild !== null) this.eventsPerChild[indexFrom] = null;
+    this.quitInternal();
+    this.parent.evaluateFalse(this, restartable);
+  }
+
+  quit(): void {
+    if (this.eventsPerChild === null) return;
+    this.quitInternal();
+  }
+
+  private quitInternal(): void {
+    for (const node of this.active) node?.quit();
+    this.active.fill(null);
+    this.eventsPerChild = null;
+  }
+
+  isFilterChildNonQuitting(): boolean {
+    return false;
+  }
+}
+
+function addMatch(events: (MatchState[] | null)[], index: number, match: MatchState): void {
+  const list = events[index];
+  if (list === null || list === undefined) events[index] = [match];
+  else list.push(match);
+}
+
+/** Every combination of `match` with one kept result of each other child, in child order. */
+function combine(match: MatchState, events: (MatchState[] | null)[], indexFrom: number): MatchState[] {
+  const lists: MatchState[][] = [];
+  for (let i = 0; i < events.length; i++) {
+    const list = events[i];
+    if (i !== indexFrom && list !== null && list !== undefined) lists.push(list);
+  }
+  const out: MatchState[] = [];
+  const recurse = (index: number, current: MatchState) => {
+    for (const other of lists[index] as MatchState[]) {
+      const next = copyMatch(current);
+      mergeMatch(next, other);
+      if (index + 1 === lists.length) out.push(next);
+      else recurse(index + 1, next);
+    }
+  };
+  if (lists.length > 0) recurse(0, match);
+  return out;
+}

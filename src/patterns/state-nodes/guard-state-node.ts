@@ -1,0 +1,82 @@
+/**
+ * `x where guard` (Esper's EvalGuardStateNode): results of x pass up when the guard lets
+ * them; when the guard ends x (its time is up, its count exceeded, its condition false), the
+ * node turns false. The guard is created before x starts (so a timer guard's slot precedes
+ * x's timers) and started after.
+ */
+import type { Row } from '../../common/row.js';
+import type { MatchState } from '../matched-events.js';
+import type { MatchWhileNode, MatchWithinNode } from '../pattern-plan.js';
+import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Guard,
+  type Quitable,
+  TimerWithinGuard,
+  TimerWithinOrMaxCountGuard,
+  WhileGuard,
+} from './guards.js';
+
+export class GuardStateNode extends StateNode implements Evaluator, Quitable {
+  child: StateNode | null = null;
+  guard: Guard | undefined;
+  beginState: MatchState = {};
+
+  constructor(
+    parent: Evaluator,
+    rt: PatternRuntime,
+    readonly plan: MatchWithinNode | MatchWhileNode,
+  ) {
+    super(parent, rt);
+  }
+
+  private makeGuard(): Guard {
+    const plan = this.plan;
+    if (plan.kind === 'MatchWhile') return new WhileGuard(this.rt, this, this.rt.compile(plan.condition));
+    return plan.maxMatches === undefined
+      ? new TimerWithinGuard(this.rt, this, plan.ms)
+      : new TimerWithinOrMaxCountGuard(this.rt, this, plan.ms, plan.maxMatches);
+  }
+
+  start(beginState: MatchState): void {
+    this.beginState = beginState;
+    const guard = this.makeGuard();
+    this.guard = guard;
+    this.child = this.rt.newState(this.plan.child, this);
+    this.child.start(beginState);
+    guard.startGuard();
+  }
+
+  evaluateTrue(match: MatchState, _from: StateNode, quitted: boolean, triggering: Row | null): void {
+    const haveQuitted = this.child === null;
+    if (quitted) {
+      this.child = null;
+      this.guard?.stopGuard();
+    }
+    if (!haveQuitted && this.guard?.inspect(match) === true) {
+      this.parent.evaluateTrue(match, this, quitted, triggering);
+    }
+  }
+
+  evaluateFalse(): void {
+    this.child = null;
+    this.parent.evaluateFalse(this, true);
+  }
+
+  quit(): void {
+    if (this.child === null) return;
+    this.child.quit();
+    this.guard?.stopGuard();
+    this.child = null;
+  }
+
+  guardQuit(): void {
+    // The child may have quit already (an outer guard ended first); the parent is told anyway.
+    this.child?.quit();
+    this.child = null;
+    this.parent.evaluateFalse(this, true);
+  }
+
+  isFilterChildNonQuitting(): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * `timer:interval(p)` and `timer:at(…)` (Esper's EvalObserverStateNode with its timer
+ * observers): true once, when the timer fires, reporting the begin state it received (the
+ * same record, not a copy). The observer's schedule slot is taken when it starts.
+ */
+import { nextCronTime } from '../crontab.js';
+import type { MatchState } from '../matched-events.js';
+import type { MatchAtNode, MatchIntervalNode } from '../pattern-plan.js';
+import type { TimerEntry, TimerOwner } from '../pattern-scheduler.js';
+import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+
+export class ObserverStateNode extends StateNode implements TimerOwner {
+  beginState: MatchState = {};
+  timer: TimerEntry | undefined;
+
+  constructor(
+    parent: Evaluator,
+    rt: PatternRuntime,
+    readonly plan: MatchIntervalNode | MatchAtNode,
+  ) {
+    super(parent, rt);
+  }
+
+  start(beginState: MatchState): void {
+    this.beginState = beginState;
+    const slot = this.rt.scheduler.allocateSlot();
+    const now = this.rt.now();
+    const delta =
+      this.plan.kind === 'MatchInterval' ? this.plan.ms : nextCronTime(now, this.plan.fields) - now;
+    // A crontab that never matches again never fires.
+    if (Number.isFinite(delta)) this.timer = this.rt.scheduler.add(this, slot, delta);
+  }
+
+  quit(): void {
+    this.rt.scheduler.remove(this.timer);
+    this.timer = undefined;
+  }
+
+  scheduledTrigger(): void {
+    this.timer = undefined;
+    this.parent.evaluateTrue(this.beginState, this, true, null);
+  }
+}
