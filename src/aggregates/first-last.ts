@@ -29,3 +29,35 @@ function positional(name: 'first' | 'last'): AggregateDef {
 
 export const first = positional('first');
 export const last = positional('last');
+
+/**
+ * first(x) / last(x) over a stream without a data window (no remove stream): Esper plans them
+ * as firstever/lastever (AggregatorFirstEver / AggregatorLastEver), which skip null values and
+ * keep one value, not the events.
+ */
+function ever(name: 'first' | 'last'): AggregateDef {
+  return {
+    name,
+    syntax: `${name}(x)`,
+    doc: `Value of x for the ${name === 'first' ? 'oldest' : 'newest'} event with a non-null x (no data window).`,
+    signature: { minArgs: 1, maxArgs: 1, star: false, distinct: false },
+    invertible: false,
+    seesNulls: false,
+    resultType: (types) => types[0] ?? 'any',
+    create() {
+      let value: unknown = null;
+      let set = false;
+      return {
+        add(v) {
+          if (name === 'last' || !set) value = v;
+          set = true;
+        },
+        remove() {},
+        value: () => value,
+      };
+    },
+  };
+}
+
+export const firstEver = ever('first');
+export const lastEver = ever('last');

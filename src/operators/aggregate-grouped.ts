@@ -60,8 +60,10 @@ export class AggregateGroupedOperator implements Operator {
       const known = removed.length === lastRows.length;
       for (let j = 0; j < removed.length; j++) {
         const row = removed[j] as Row;
+        const last = lastStates[j] as GroupState;
+        // A remembered group that emptied meanwhile was dropped (rows ≤ 0): look the key up again.
         rowStates[n++] =
-          known && lastRows[j] === row ? this.mark(lastStates[j] as GroupState, row) : this.touch(row);
+          known && lastRows[j] === row && last.rows > 0 ? this.mark(last, row) : this.touch(row);
       }
     }
     this.remember(inserted, rowStates);
@@ -76,7 +78,8 @@ export class AggregateGroupedOperator implements Operator {
     for (const state of changed) {
       this.emitRow(state.refresh(), state.stepEvent as Row, this.newSink);
       state.stepEvent = null;
-      if (state.rows === 0) this.groups.delete(state.key);
+      // Esper drops a group whose reference count is ≤ 0 (an event posted as old twice).
+      if (state.rows <= 0) this.groups.delete(state.key);
     }
     changed.length = 0;
     const ins = this.newSink.take();
@@ -98,7 +101,7 @@ export class AggregateGroupedOperator implements Operator {
     if (entering) state.enter(row, ctx);
     else state.leave(row, ctx);
     const current = this.rowFor(state.refresh(), row);
-    if (state.rows === 0) this.groups.delete(key);
+    if (state.rows <= 0) this.groups.delete(key);
     if (current !== null || old !== null)
       this.next.onUpdate(current === null ? null : [current], old === null ? null : [old]);
   }

@@ -75,7 +75,7 @@ export class AggregateMixedOperator implements Operator {
   /** A group with no events left has the same values as a fresh one: drop it to bound memory. */
   private dropEmptyGroups(): void {
     for (const key of this.touchedKeys) {
-      if (this.groups.get(key)?.rows === 0) this.groups.delete(key);
+      if ((this.groups.get(key)?.rows ?? 1) <= 0) this.groups.delete(key);
     }
     this.touched.clear();
     this.touchedKeys.length = 0;

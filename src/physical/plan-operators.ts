@@ -1,5 +1,6 @@
 import { createAggregator } from '../aggregates/create-aggregator.js';
 import { fifoMax, fifoMin } from '../aggregates/fifo-min-max.js';
+import { firstEver, lastEver } from '../aggregates/first-last.js';
 /**
  * Optimized logical plan → running operators for one statement. Built top-down: each node
  * becomes an operator whose `next` is the operator built for its parent; source-side nodes
@@ -197,10 +198,25 @@ function columnarColumns(layout: AggregateLayout, kinds: readonly ArgumentKind[]
 
 function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): AggregateLayout {
   const fifo = removesInArrivalOrder(node.input);
-  return layouts.get(`${fifo}${JSON.stringify(node.aggregates)}`, () => buildLayout(node, fifo));
+  const unbound = withoutWindow(node.input);
+  return layouts.get(`${fifo}${unbound}${JSON.stringify(node.aggregates)}`, () =>
+    buildLayout(node, fifo, unbound),
+  );
 }
 
-function buildLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>, fifo: boolean): AggregateLayout {
+/** Whether nothing below keeps events (no data window, no join): an insert stream only. */
+function withoutWindow(node: LogicalPlan): boolean {
+  for (let current: LogicalPlan | undefined = node; current !== undefined; current = planInputs(current)[0]) {
+    if (current.kind === 'Window' || current.kind === 'Join') return false;
+  }
+  return true;
+}
+
+function buildLayout(
+  node: Extract<LogicalPlan, { kind: 'Aggregate' }>,
+  fifo: boolean,
+  unbound: boolean,
+): AggregateLayout {
   const computed: ComputedSlot[] = [];
   const derived: DerivedSlot[] = [];
   node.aggregates.forEach((call, slot) => {
@@ -212,6 +228,9 @@ function buildLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>, fifo: bo
     if (def === undefined) throw new Error(`unknown aggregate ${call.fn}`);
     if (fifo && !call.distinct && (call.fn === 'min' || call.fn === 'max'))
       def = call.fn === 'min' ? fifoMin : fifoMax;
+    // Esper's firstever/lastever where the stream has no remove stream.
+    if (unbound && (call.fn === 'first' || call.fn === 'last'))
+      def = call.fn === 'first' ? firstEver : lastEver;
     computed.push({
       slot,
       create: () => createAggregator(def, { distinct: call.distinct }),
