@@ -5,7 +5,16 @@
  * like/regexp < || < + - < * / % < unary; patterns -> < or < and < repeat/until <
  * every/not/every-distinct < guard postfix.
  */
-import { EOF, EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import {
+  EOF,
+  EmbeddedActionsParser,
+  type ILookaheadStrategy,
+  type ILookaheadValidationError,
+  type IToken,
+  LLkLookaheadStrategy,
+  type Rule,
+  type TokenType,
+} from 'chevrotain';
 import type * as A from '../ast/ast.js';
 import type * as AI from '../ast/infra-ast.js';
 import type { ModuleItem } from '../ast/module.js';
@@ -108,12 +117,65 @@ function numberLiteral(token: IToken): A.Literal {
   return { kind: 'Literal', value: Number(digits), literalType, text, span: spanOf(token) };
 }
 
+const MAX_LOOKAHEAD = 4;
+
+/**
+ * Chevrotain's LL(k) lookahead, computed for a production the first time the parser reaches
+ * it instead of for all of them when the parser is built. Building every lookahead function
+ * up front was most of `weir run`'s start (a grammar of this size: ~0.2 s); a query reaches a
+ * small part of the grammar. Same functions, same decisions, only built later.
+ */
+class LazyLookahead implements ILookaheadStrategy {
+  private readonly eager = new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD });
+
+  validate(options: Parameters<ILookaheadStrategy['validate']>[0]): ILookaheadValidationError[] {
+    return this.eager.validate(options);
+  }
+
+  initialize(options: { rules: Rule[] }): void {
+    this.eager.initialize?.(options);
+  }
+
+  buildLookaheadForAlternation(
+    options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0],
+  ): ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> {
+    const eager = this.eager;
+    let real: ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> | undefined;
+    return function (this: unknown, alternatives) {
+      real ??= eager.buildLookaheadForAlternation(options);
+      return real.call(this, alternatives);
+    };
+  }
+
+  buildLookaheadForOptional(
+    options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0],
+  ): ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> {
+    const eager = this.eager;
+    let real: ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> | undefined;
+    return function (this: unknown) {
+      real ??= eager.buildLookaheadForOptional(options);
+      return real.call(this);
+    };
+  }
+}
+
+export interface EplParserOptions {
+  /**
+   * Run Chevrotain's grammar validations (ambiguities, left recursion) while building. They
+   * depend on the grammar only, never on the input, so a test runs them once
+   * (test/parser/grammar-validations.test.ts) and every start skips their cost.
+   */
+  readonly validate?: boolean;
+}
+
 export class EplParser extends EmbeddedActionsParser {
-  constructor() {
+  constructor(options: EplParserOptions = {}) {
     super(T.allTokens, {
       recoveryEnabled: false,
       errorMessageProvider: syntaxErrorMessageProvider,
-      maxLookahead: 4,
+      maxLookahead: MAX_LOOKAHEAD,
+      skipValidations: options.validate !== true,
+      lookaheadStrategy: new LazyLookahead(),
     });
     this.performSelfAnalysis();
   }
