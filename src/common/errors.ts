@@ -50,7 +50,14 @@ export type ErrorCode =
   | 'connector/invalid-url'
   | 'connector/unknown-statement'
   | 'connector/failed'
-  | 'checkpoint/failed';
+  | 'checkpoint/failed'
+  | 'snapshot/unsupported'
+  | 'snapshot/busy'
+  | 'snapshot/not-a-snapshot'
+  | 'snapshot/version'
+  | 'snapshot/truncated'
+  | 'snapshot/corrupt'
+  | 'snapshot/mismatch';
 
 /** Where an error happened in a source file (query or event file). */
 export interface SourceLocation {

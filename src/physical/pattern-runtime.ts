@@ -1,5 +1,6 @@
 /** Pattern and match_recognize sources as the first operator of a statement. */
 import type { Row } from '../common/row.js';
+import type { Stateful } from '../common/state.js';
 import { compileExpr } from '../expr/compile-expr.js';
 import type { Operator } from '../operators/operator.js';
 import { createPatternMatcher } from '../patterns/create-pattern-matcher.js';
@@ -8,6 +9,8 @@ import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { PhysicalEnv } from './physical-env.js';
 
 export interface PatternSourceRuntime {
+  /** The part holding the partial matches (for the state contract). */
+  readonly state: Partial<Stateful>;
   start(): void;
   onEvent(stream: string, row: Row): void;
   size(): number;
@@ -75,7 +78,7 @@ export function createPatternSourceRuntime(
   const batch = rowWise ? new StepMatches(next, env) : undefined;
   const matcher = createPatternMatcher(node.pattern, {
     now: () => env.now(),
-    schedule: (due, onDue) => env.schedule(due, onDue),
+    schedule: (due, onDue) => env.schedule(due, onDue, undefined, 'pattern'),
     cancel: (id) => env.cancel(id),
     compile: compileExpr,
     // Pattern matches are insert-stream only; each is one result (the output groups a step's).
@@ -91,6 +94,7 @@ export function createPatternSourceRuntime(
     },
   });
   return {
+    state: matcher as Partial<Stateful>,
     start: () => {
       matcher.start();
       batch?.flush();
@@ -110,6 +114,8 @@ export function createPatternSourceRuntime(
 }
 
 export interface MatchRecognizeRuntime {
+  /** The part holding the runs (for the state contract). */
+  readonly state: Partial<Stateful>;
   accept(row: Row): void;
   size(): number;
   dropped(): number;
@@ -124,7 +130,7 @@ export function createMatchRecognizeRuntime(
   let warned = false;
   const recognizer = new MatchRecognizer(node.recognizer, {
     now: () => env.now(),
-    schedule: (due, onDue) => env.schedule(due, onDue),
+    schedule: (due, onDue) => env.schedule(due, onDue, undefined, 'match_recognize'),
     cancel: (id) => env.cancel(id),
     compile: compileExpr,
     emit: (rows) => next.onUpdate(rows, null),
@@ -136,6 +142,7 @@ export function createMatchRecognizeRuntime(
     },
   });
   return {
+    state: recognizer as Partial<Stateful>,
     accept: (row) => recognizer.onEvent(row),
     size: () => recognizer.liveThreads(),
     dropped: () => recognizer.droppedThreads(),

@@ -3,6 +3,8 @@
  * engine (PhysicalEnv) and what the engine gets back (PhysicalStatement, its entries).
  */
 import type { Row } from '../common/row.js';
+import type { Stateful } from '../common/state.js';
+import type { TimerService } from '../common/timers.js';
 import type { Operator } from '../operators/operator.js';
 import type { IndexedEquality } from '../plan/logical-plan.js';
 import type { DataWindow, TimerId } from '../windows/window-def.js';
@@ -10,8 +12,14 @@ import type { DataWindow, TimerId } from '../windows/window-def.js';
 /** What a running statement needs from the engine. */
 export interface PhysicalEnv {
   now(): number;
-  /** `spent`: this owner's timer that has fired, reused when possible (no allocation per re-arm). */
-  schedule(due: number, onDue: (due: number) => void, spent?: TimerId): TimerId;
+  /** Timers addressed by owner and tag (common/timers.ts): what stateful parts use. */
+  readonly timers: TimerService;
+  /**
+   * A callback timer, for parts not yet converted to `timers`; `label` names the part when a
+   * snapshot finds such a timer pending. `spent`: this owner's timer that has fired, reused
+   * when possible (no allocation per re-arm).
+   */
+  schedule(due: number, onDue: (due: number) => void, spent?: TimerId, label?: string): TimerId;
   cancel(id: TimerId): void;
   /** Rows a statement inserts into a stream, each routed as its own event. */
   insert(stream: string, rows: Row[]): void;
@@ -33,6 +41,10 @@ export interface PhysicalEnv {
 
 export interface SharedWindow {
   readonly window: DataWindow;
+  /** Names it in snapshot errors: `window #length`. */
+  readonly label: string;
+  /** Statements reading it; the last one to stop stops it. */
+  users: number;
   readonly outputs: Operator[];
   /** The entries feeding it; every sharer holds them, so undeploying one keeps the others fed. */
   readonly entries: StatementEntry[];
@@ -46,14 +58,34 @@ export interface StatementEntry {
   accept(row: Row): void;
 }
 
+/**
+ * A stateful part of a running statement, in the order the statement was built (the same
+ * order in a restored engine). `label` names it in errors: `window #time`, `aggregation`.
+ * Parts lacking the state contract's methods make a snapshot fail with `snapshot/unsupported`.
+ */
+export interface StatePart {
+  readonly label: string;
+  readonly part: Partial<Stateful>;
+}
+
 export interface PhysicalStatement {
   readonly entries: readonly StatementEntry[];
+  /** The statement's stateful parts (common/state.ts), in build order. */
+  readonly parts: readonly StatePart[];
+  /** Counters a snapshot carries (events in, per entry). */
+  counters(): number[];
+  restoreCounters(counters: readonly number[]): void;
   /** Events currently held by the statement's data window or partial matches. */
   windowSize(): number;
   /** Partial matches dropped at the live-instance cap (pattern and match_recognize statements). */
   droppedPartialMatches(): number;
   /** Counts events entering (after the stream filter). */
   eventsIn(): number;
-  /** Called once when the statement starts (arms pattern timers). */
+  /** Called once when a fresh statement starts (arms pattern timers); not after a restore. */
   start(): void;
+  /**
+   * Stops the statement for good: every part stops (timers cancelled, state released), and
+   * it stops listening to shared windows (which stop with their last reader).
+   */
+  stop(): void;
 }

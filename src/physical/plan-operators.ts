@@ -11,6 +11,7 @@ import { lookupAggregate } from '../aggregates/registry.js';
 import { assertNever } from '../common/assert-never.js';
 import { BoundedCache } from '../common/bounded-cache.js';
 import type { Row } from '../common/row.js';
+import type { Stateful } from '../common/state.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
@@ -49,7 +50,13 @@ import {
   createPatternSourceRuntime,
   rowWiseAbovePattern,
 } from './pattern-runtime.js';
-import type { PhysicalEnv, PhysicalStatement, StatementEntry } from './physical-env.js';
+import type {
+  PhysicalEnv,
+  PhysicalStatement,
+  SharedWindow,
+  StatePart,
+  StatementEntry,
+} from './physical-env.js';
 
 interface BuildState {
   readonly env: PhysicalEnv;
@@ -67,6 +74,9 @@ interface BuildState {
   starters: (() => void)[];
   /** Whether only row-wise operators sit between a pattern source and the output. */
   readonly patternRowWise: boolean;
+  parts: StatePart[];
+  /** Shared windows this statement reads, and its output on each. */
+  shared: { readonly shared: SharedWindow; readonly output: Operator }[];
   sizes: (() => number)[];
   dropped: (() => number)[];
 }
@@ -99,6 +109,8 @@ export function planOperators(
     countedEntries: [],
     starters: [],
     patternRowWise,
+    parts: [],
+    shared: [],
     sizes: [],
     dropped: [],
   };
@@ -123,9 +135,27 @@ export function planOperators(
     windowSize: () => state.sizes.reduce((n, f) => n + f(), 0),
     droppedPartialMatches: () => state.dropped.reduce((n, f) => n + f(), 0),
     eventsIn: () => state.countedEntries.reduce((n, e) => n + e.count, state.eventsIn),
+    parts: state.parts,
+    counters: () => [state.eventsIn, ...state.countedEntries.map((e) => e.count)],
+    restoreCounters: (counters) => {
+      state.eventsIn = counters[0] ?? 0;
+      state.countedEntries.forEach((e, i) => {
+        e.count = counters[i + 1] ?? 0;
+      });
+    },
     start: () => {
       for (const s of state.starters) s();
       stepOutput?.flush();
+    },
+    stop: () => {
+      // A shared window stops with its last reader; the others only stop listening.
+      const keep = new Set<unknown>();
+      for (const { shared, output } of state.shared) {
+        const at = shared.outputs.indexOf(output);
+        if (at >= 0) shared.outputs.splice(at, 1);
+        if (--shared.users > 0) keep.add(shared.window);
+      }
+      for (const { part } of state.parts) if (!keep.has(part)) part.stop?.();
     },
   };
 }
@@ -287,6 +317,10 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         );
         // The window and the aggregation are one operator: events reach it from the source side.
         const window = createColumnarWindow(columnar.window, agg, s.env);
+        s.parts.push(
+          { label: `columnar #${columnar.window.kind} aggregation`, part: agg as Partial<Stateful> },
+          { label: `columnar #${columnar.window.kind} window`, part: window as Partial<Stateful> },
+        );
         s.sizes.push(window.size);
         s.aggregating = true;
         buildSource(columnar.source, window.accept, s);
@@ -309,6 +343,8 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         }
       };
       const op = node.resetEachUpdate ? new FreshAggregationOperator(create) : create();
+      // A fresh aggregation per update keeps nothing between steps.
+      if (!node.resetEachUpdate) s.parts.push({ label: 'aggregation', part: op as Partial<Stateful> });
       s.aggregating = true;
       buildDown(node.input, op, s);
       return;
@@ -318,6 +354,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       return;
     case 'MatchRecognize': {
       const runtime = createMatchRecognizeRuntime(node, s.env, s.statement, next);
+      s.parts.push({ label: 'match_recognize', part: runtime.state });
       s.sizes.push(runtime.size);
       s.dropped.push(runtime.dropped);
       const feed: Operator = {
@@ -330,6 +367,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     }
     case 'PatternSource': {
       const runtime = createPatternSourceRuntime(node, s.env, s.statement, next, s.patternRowWise);
+      s.parts.push({ label: 'pattern', part: runtime.state });
       s.starters.push(runtime.start);
       s.sizes.push(runtime.size);
       s.dropped.push(runtime.dropped);
@@ -355,12 +393,14 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         next,
       );
       node.inputs.forEach((input, i) => buildDown(input, join.side(i), s));
+      s.parts.push({ label: 'join', part: join as Partial<Stateful> });
       return;
     }
     case 'Prior': {
       // Above the window: it records what the window posts (Esper's PriorEventView).
       const prior = new PriorBuffer(node.depth, node.input.kind === 'Window');
       s.prior = prior;
+      s.parts.push({ label: 'prior buffer', part: prior as Partial<Stateful> });
       buildDown(
         node.input,
         {
@@ -391,19 +431,24 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
     if (shared !== undefined) {
       // Another statement of this deployment already feeds this window: listen to it.
       shared.outputs.push(next);
+      shared.users++;
       s.entries.push(...shared.entries);
       s.window = shared.window;
       s.sizes.push(() => shared.window.size());
+      s.parts.push({ label: shared.label, part: shared.window });
+      s.shared.push({ shared, output: next });
       return;
     }
   }
   const outputs: Operator[] = [next];
   const ctx = s.ctx;
+  const label = `window ${node.stages.map((st) => `#${st.def.name}`).join('')}`;
   const window = createWindowChain(
     node.stages.map((st) => ({ def: st.def, params: st.params })),
     {
       now: () => s.env.now(),
-      schedule: (due, onDue, spent) => s.env.schedule(due, onDue, spent),
+      timers: s.env.timers,
+      schedule: (due, onDue, spent) => s.env.schedule(due, onDue, spent, label),
       cancel: (id) => s.env.cancel(id),
       emit: (ins, rem) => {
         for (let i = 0; i < outputs.length; i++) (outputs[i] as Operator).onUpdate(ins, rem);
@@ -416,11 +461,14 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
     },
   );
   s.window = window;
+  s.parts.push({ label, part: window });
   s.sizes.push(() => window.size());
   const before = s.entries.length;
   buildSource(node.input, (row) => window.insert(row), s);
   if (node.shareKey !== undefined) {
-    s.env.sharedWindows.set(node.shareKey, { window, outputs, entries: s.entries.slice(before) });
+    const shared: SharedWindow = { window, label, outputs, entries: s.entries.slice(before), users: 1 };
+    s.env.sharedWindows.set(node.shareKey, shared);
+    s.shared.push({ shared, output: next });
   }
 }
 

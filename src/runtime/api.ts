@@ -152,6 +152,15 @@ export interface Engine {
   /** Alert sugar: a listener on every pattern statement (or the one named). */
   onAlert(listenerOrName: UpdateListener | string, listener?: UpdateListener): () => void;
   stats(): EngineStats;
+  /**
+   * The engine's whole state as bytes: deployed statements, clock, buffered events, timers,
+   * windows, aggregates, partial matches, counters. `createEngine({ restore: bytes })`
+   * rebuilds it (in this or another process), and the rebuilt engine then makes exactly the
+   * listener calls this one would. Call it between `send` calls, not from a listener
+   * (`snapshot/busy`). A statement with a part that cannot be snapshotted yet fails with
+   * `snapshot/unsupported` naming the part.
+   */
+  snapshot(): Uint8Array;
   /** Declared event types. */
   schemaNames(): string[];
   /** A declared event type's properties (for typing CSV values), or undefined. */

@@ -17,6 +17,13 @@ export interface WeirEngineOptions extends EngineOptions {
    * general window and aggregation operators: for comparing the two, which must agree.
    */
   readonly columnarAggregation?: boolean;
+  /**
+   * Rebuild the engine from `engine.snapshot()` bytes (in this or another process): the same
+   * deployed statements, clock, buffered events, timers and state; listeners are attached
+   * again by statement name. Other options may be left out; given, they must match the
+   * snapshot's. Fails with a `snapshot/…` WeirError, and then nothing is built.
+   */
+  readonly restore?: Uint8Array;
 }
 
 /** Default cap on live partial matches per pattern statement. */
@@ -48,6 +55,7 @@ const CHECKS: Record<keyof WeirEngineOptions, Check> = {
   maxTimeJump: positiveOrInfinity,
   maxPartialMatches: positiveInteger,
   columnarAggregation: boolean,
+  restore: (v) => (v instanceof Uint8Array ? undefined : 'must be a Uint8Array from engine.snapshot()'),
 };
 
 function show(value: unknown): string {

@@ -9,7 +9,8 @@ import { didYouMean } from '../common/closest-name.js';
 import { WeirError } from '../common/errors.js';
 import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
-import type { PhysicalEnv, SharedWindow } from '../physical/physical-env.js';
+import type { TimerOwner } from '../common/timers.js';
+import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
 import { planOperators } from '../physical/plan-operators.js';
 import type { StatementPlan } from '../plan/logical-plan.js';
 import type {
@@ -29,9 +30,19 @@ import {
 } from './engine-options.js';
 import { type Normalizer, makeNormalizer } from './event-normalizer.js';
 import { EventTimeBuffer } from './event-time-buffer.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot/codec.js';
+import {
+  type EngineSnapshot,
+  type LogEntry,
+  type PartSnapshot,
+  type SnapshotOptions,
+  type StatementSnapshot,
+  checkEngineSnapshot,
+} from './snapshot/engine-snapshot.js';
+import { EventTableReader, EventTableWriter } from './snapshot/state-io.js';
 import { Statement } from './statement-handle.js';
 import { StreamRouter } from './stream-router.js';
-import { Timer, TimerQueue } from './timer-queue.js';
+import { CallbackTimerOwner, QueuedTimer, TimerQueue } from './timer-queue.js';
 
 export type { WeirEngineOptions };
 
@@ -42,10 +53,13 @@ interface EventType {
   readonly router: StreamRouter;
 }
 
-interface PendingStart {
+/** A deployed statement: its plan, its handle, and once started, its running operators. */
+interface StatementRecord {
   readonly plan: StatementPlan;
   readonly handle: Statement;
   readonly shared: Map<string, SharedWindow>;
+  physical: PhysicalStatement | undefined;
+  startTime: number | undefined;
 }
 
 class WeirEngine implements Engine {
@@ -55,7 +69,13 @@ class WeirEngine implements Engine {
   private readonly timers = new TimerQueue();
   private readonly buffer: EventTimeBuffer;
   private clock: number | undefined;
-  private pending: PendingStart[] = [];
+  private pending: StatementRecord[] = [];
+  /** Every statement deployed and not undeployed, in deployment order. */
+  private readonly records: StatementRecord[] = [];
+  /** Deploys and undeploys in order (a restore replays them). */
+  private readonly log: LogEntry[] = [];
+  /** Nonzero while an event, a time advance or a flush is being processed. */
+  private busy = 0;
   private readonly insertQueue: { stream: string; row: Row }[] = [];
   /** Work deferred to the end of the current step (joins join once per step). */
   private readonly stepEnd: (() => void)[] = [];
@@ -115,6 +135,7 @@ class WeirEngine implements Engine {
       firstIndex: this.unnamedCount,
     });
     this.unnamedCount += compiled.analyzed.statements.length;
+    this.log.push({ op: 'deploy', text: epl, file: options.file ?? null });
     this.lastType = undefined;
     for (const schema of compiled.analyzed.schemas) {
       this.types.set(schema.name, {
@@ -135,9 +156,11 @@ class WeirEngine implements Engine {
       this.handles.set(plan.name, handle);
       if (plan.isPattern) for (const l of this.alertListeners) handle.subscribe(l);
       handles.push(handle);
-      const start = { plan, handle, shared };
-      if (this.clock === undefined) this.pending.push(start);
-      else this.instantiate(start, this.clock);
+      const record: StatementRecord = { plan, handle, shared, physical: undefined, startTime: undefined };
+      this.records.push(record);
+      handle.onUndeploy = () => this.undeploy(record);
+      if (this.clock === undefined) this.pending.push(record);
+      else this.instantiate(record, this.clock);
     }
     return handles;
   }
@@ -151,19 +174,47 @@ class WeirEngine implements Engine {
     return router;
   }
 
-  private instantiate({ plan, handle, shared }: PendingStart, startTime: number): void {
+  /** Stops a statement: its timers, its state, its routes; a shared window stops with its last reader. */
+  private undeploy(record: StatementRecord): void {
+    this.log.push({ op: 'undeploy', name: record.handle.name });
+    this.handles.delete(record.handle.name);
+    this.records.splice(this.records.indexOf(record), 1);
+    const pendingAt = this.pending.indexOf(record);
+    if (pendingAt >= 0) this.pending.splice(pendingAt, 1);
+    const physical = record.physical;
+    if (physical === undefined) return;
+    for (const entry of physical.entries) this.routers.get(entry.stream)?.remove(entry);
+    physical.stop();
+    record.physical = undefined;
+  }
+
+  /** Builds and starts a statement's operators (`restoring`: built only, its state comes next). */
+  private instantiate(record: StatementRecord, startTime: number, restoring = false): void {
+    const { plan, handle, shared } = record;
     if (!handle.isAlive) return;
+    const now = () => this.clock ?? startTime;
+    const queue = this.timers;
     const env: PhysicalEnv = {
-      now: () => this.clock ?? startTime,
+      now,
       // An undeployed statement schedules nothing more, so its timers (pattern repeats,
       // window expiries) run out instead of firing forever; its output is already muted.
-      schedule: (due, onDue, spent) => {
-        if (!handle.isAlive) return { due };
-        return spent instanceof Timer
-          ? this.timers.reschedule(spent, due, onDue)
-          : this.timers.schedule(due, onDue);
+      timers: {
+        now,
+        schedule: (owner, tag, due, reuse) =>
+          handle.isAlive ? queue.schedule(owner, tag, due, reuse) : deadTimer(owner, tag, due),
+        cancel: (timer) => queue.cancel(timer),
       },
-      cancel: (id) => this.timers.cancel(id as Timer),
+      schedule: (due, onDue, spent, label = `statement '${handle.name}'`) => {
+        if (!handle.isAlive) return { due };
+        const owner =
+          spent instanceof QueuedTimer &&
+          spent.owner instanceof CallbackTimerOwner &&
+          spent.owner.callback === onDue
+            ? spent.owner
+            : new CallbackTimerOwner(`${label} of statement '${handle.name}'`, onDue);
+        return queue.schedule(owner, 0, due, spent as QueuedTimer | undefined);
+      },
+      cancel: (id) => queue.cancel(id as QueuedTimer),
       insert: (stream, rows) => {
         for (const row of rows) this.insertQueue.push({ stream, row });
       },
@@ -187,12 +238,10 @@ class WeirEngine implements Engine {
       windowSize: physical.windowSize,
       droppedPartialMatches: physical.droppedPartialMatches,
       eventsIn: physical.eventsIn,
-      undeploy: () => {
-        for (const entry of physical.entries) this.routers.get(entry.stream)?.remove(entry);
-        this.handles.delete(handle.name);
-      },
     };
-    physical.start();
+    record.physical = physical;
+    record.startTime = startTime;
+    if (!restoring) physical.start();
   }
 
   private startClock(time: number): void {
@@ -211,7 +260,12 @@ class WeirEngine implements Engine {
   }
 
   send(type: string, event: Row, timestamp?: number): void {
-    this.sendTyped(this.eventType(type), event, timestamp);
+    this.busy++;
+    try {
+      this.sendTyped(this.eventType(type), event, timestamp);
+    } finally {
+      this.busy--;
+    }
   }
 
   /** Resolves the type once for the whole array. */
@@ -223,16 +277,21 @@ class WeirEngine implements Engine {
         `sendMany(type, events): events must be an array, got ${describeArgument(events)}`,
       );
     }
-    if (timestamps === undefined)
-      for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, undefined);
-    else {
-      if (!Array.isArray(timestamps) || timestamps.length !== events.length) {
-        throw new WeirError(
-          'runtime/invalid-argument',
-          `sendMany(type, events, timestamps): timestamps must be an array as long as events (${events.length}), got ${describeArgument(timestamps)}`,
-        );
+    this.busy++;
+    try {
+      if (timestamps === undefined)
+        for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, undefined);
+      else {
+        if (!Array.isArray(timestamps) || timestamps.length !== events.length) {
+          throw new WeirError(
+            'runtime/invalid-argument',
+            `sendMany(type, events, timestamps): timestamps must be an array as long as events (${events.length}), got ${describeArgument(timestamps)}`,
+          );
+        }
+        for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, timestamps[i]);
       }
-      for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, timestamps[i]);
+    } finally {
+      this.busy--;
     }
   }
 
@@ -322,7 +381,7 @@ class WeirEngine implements Engine {
       // Read before running: the callback may re-arm this very timer object (reschedule).
       const due = timer.due;
       if (due > (this.clock as number)) this.clock = due;
-      timer.run(due);
+      timer.owner.onTimer(timer.tag, due);
       // Timers due at one instant are one step (Esper runs every schedule callback due, then
       // the events they inserted): two batch windows of a join flushing together are joined
       // once, and an insert-into event produced at that instant waits for the step to end.
@@ -391,15 +450,167 @@ class WeirEngine implements Engine {
         `advanceTime(time) expects a finite number of milliseconds, got ${describeArgument(time)}`,
       );
     if (time > this.jumpCeiling) this.checkTimeJump(time, 'advanceTime');
-    this.buffer.advanceTo(time);
-    this.buffer.release(this.deliverBuffered, time);
-    if (this.clock === undefined) this.startClock(time);
-    this.fireTimers(time);
-    if (time > (this.clock as number)) this.clock = time;
+    this.busy++;
+    try {
+      this.buffer.advanceTo(time);
+      this.buffer.release(this.deliverBuffered, time);
+      if (this.clock === undefined) this.startClock(time);
+      this.fireTimers(time);
+      if (time > (this.clock as number)) this.clock = time;
+    } finally {
+      this.busy--;
+    }
   }
 
   flush(): void {
-    this.buffer.drain(this.deliverBuffered);
+    this.busy++;
+    try {
+      this.buffer.drain(this.deliverBuffered);
+    } finally {
+      this.busy--;
+    }
+  }
+
+  snapshot(): Uint8Array {
+    this.assertOpen('snapshot');
+    if (this.busy > 0) {
+      throw new WeirError(
+        'snapshot/busy',
+        'Cannot take a snapshot while an event is being processed (from a listener): take it between send calls',
+      );
+    }
+    const w = new EventTableWriter();
+    const seen = new Map<unknown, number>();
+    const statements: StatementSnapshot[] = this.records.map((record) => {
+      const { handle, physical } = record;
+      const parts = (physical?.parts ?? []).map(({ label, part }): PartSnapshot => {
+        const same = seen.get(part);
+        if (same !== undefined) return { label, same };
+        seen.set(part, seen.size);
+        if (typeof part.snapshot !== 'function') throw unsupported(handle.name, label);
+        return { label, state: part.snapshot(w) };
+      });
+      return {
+        name: handle.name,
+        start: record.startTime ?? null,
+        deliveries: handle.deliveryCounts(),
+        counters: physical?.counters() ?? [],
+        parts,
+      };
+    });
+    const buffer = this.buffer.snapshot(w);
+    if (w.timersWritten !== this.timers.size) throw this.unwrittenTimers(w.timersWritten);
+    const payload: EngineSnapshot = {
+      options: this.snapshotOptions(),
+      log: this.log,
+      statements,
+      clock: this.clock ?? null,
+      buffer,
+      timers: { nextSeq: this.timers.nextSeq, live: this.timers.size },
+      counters: [
+        this.eventsIn,
+        this.eventsProcessed,
+        this.lateEvents,
+        this.unnamedCount,
+        this.rejectedEvents,
+      ],
+      events: w.rows,
+    };
+    return encodeSnapshot(payload);
+  }
+
+  private snapshotOptions(): SnapshotOptions {
+    return {
+      allowedLateness: this.options.allowedLateness ?? 0,
+      startTime: this.options.startTime ?? null,
+      maxPartialMatches: this.options.maxPartialMatches ?? DEFAULT_MAX_PARTIAL_MATCHES,
+      columnarAggregation: this.options.columnarAggregation ?? true,
+      maxTimeJump: this.maxTimeJump,
+    };
+  }
+
+  /** A pending timer no part wrote: a callback timer of an unconverted part, named by its label. */
+  private unwrittenTimers(written: number): WeirError {
+    for (const t of this.timers.pending()) {
+      if (t.owner instanceof CallbackTimerOwner) {
+        return new WeirError(
+          'snapshot/unsupported',
+          `Cannot snapshot the ${t.owner.label}: it does not implement the state contract yet`,
+        );
+      }
+    }
+    return new WeirError(
+      'snapshot/unsupported',
+      `Cannot snapshot: ${this.timers.size - written} pending timer(s) belong to no part that wrote them`,
+    );
+  }
+
+  /** Rebuilds this fresh engine from a checked snapshot payload (see createEngine). */
+  restoreFrom(p: EngineSnapshot): void {
+    for (const entry of p.log) {
+      if (entry.op === 'deploy') this.deploy(entry.text, entry.file === null ? {} : { file: entry.file });
+      else this.handles.get(entry.name)?.undeploy();
+    }
+    this.log.length = 0;
+    this.log.push(...p.log);
+    const [eventsIn, eventsProcessed, lateEvents, unnamedCount, rejectedEvents] = p.counters as number[];
+    this.rejectedEvents = rejectedEvents ?? 0;
+    this.eventsIn = eventsIn ?? 0;
+    this.eventsProcessed = eventsProcessed ?? 0;
+    this.lateEvents = lateEvents ?? 0;
+    this.unnamedCount = unnamedCount ?? 0;
+    if (this.records.length !== p.statements.length) {
+      throw mismatch(
+        `it holds ${p.statements.length} statements, its deployments give ${this.records.length}`,
+      );
+    }
+    if (p.clock !== null) {
+      this.clock = p.clock;
+      this.pending = [];
+      this.records.forEach((record, i) => {
+        const s = p.statements[i] as StatementSnapshot;
+        if (s.name !== record.handle.name)
+          throw mismatch(`statement ${i} is '${s.name}', not '${record.handle.name}'`);
+        if (s.start === null) throw mismatch(`statement '${s.name}' has no start time`);
+        this.instantiate(record, s.start, true);
+      });
+    }
+    const r = new EventTableReader(p.events, (owner, tag, due, seq) =>
+      this.timers.restore(owner, tag, due, seq),
+    );
+    const restored: unknown[] = [];
+    this.records.forEach((record, i) => {
+      const s = p.statements[i] as StatementSnapshot;
+      record.handle.restoreDeliveryCounts(s.deliveries);
+      const parts = record.physical?.parts ?? [];
+      if (parts.length !== s.parts.length) {
+        throw mismatch(
+          `statement '${s.name}' has ${parts.length} stateful parts, the snapshot ${s.parts.length}`,
+        );
+      }
+      record.physical?.restoreCounters(s.counters);
+      parts.forEach(({ label, part }, j) => {
+        const saved = s.parts[j] as PartSnapshot;
+        if (saved.label !== label)
+          throw mismatch(`statement '${s.name}' part ${j} is a ${label}, not a ${saved.label}`);
+        if ('same' in saved) {
+          if (restored[saved.same] !== part)
+            throw mismatch(`statement '${s.name}' does not share its ${label}`);
+          return;
+        }
+        restored.push(part);
+        if (typeof part.restore !== 'function') throw unsupported(s.name, label);
+        part.restore(saved.state, r);
+      });
+    });
+    this.buffer.restore(p.buffer, r);
+    this.timers.nextSeq = p.timers.nextSeq;
+    if (r.timersRestored !== p.timers.live || this.timers.size !== p.timers.live) {
+      throw new WeirError(
+        'snapshot/corrupt',
+        `The snapshot is corrupt: it accounts for ${p.timers.live} pending timers, its parts re-armed ${r.timersRestored} and the restored engine has ${this.timers.size}`,
+      );
+    }
   }
 
   close(): void {
@@ -499,6 +710,64 @@ function timestampOf(schema: EventSchema, row: Row): number {
   );
 }
 
+/** What an undeployed statement's parts get for a timer: never queued, never fired. */
+function deadTimer(owner: TimerOwner, tag: number, due: number): QueuedTimer {
+  const timer = new QueuedTimer(due, 0, owner, tag);
+  timer.live = false;
+  timer.queued = false;
+  return timer;
+}
+
+function unsupported(statement: string, label: string): WeirError {
+  return new WeirError(
+    'snapshot/unsupported',
+    `Cannot snapshot statement '${statement}': its ${label} does not implement the state contract yet`,
+  );
+}
+
+function mismatch(detail: string): WeirError {
+  return new WeirError('snapshot/mismatch', `The snapshot does not match its own deployments: ${detail}`);
+}
+
+/** The engine a snapshot describes, or a `snapshot/…` WeirError (nothing half-built escapes). */
+function restoreEngine(bytes: Uint8Array, options: WeirEngineOptions): WeirEngine {
+  const payload = checkEngineSnapshot(decodeSnapshot(bytes));
+  const saved = payload.options;
+  const given: Record<keyof SnapshotOptions, unknown> = {
+    allowedLateness: options.allowedLateness,
+    startTime: options.startTime,
+    maxPartialMatches: options.maxPartialMatches,
+    columnarAggregation: options.columnarAggregation,
+    maxTimeJump: options.maxTimeJump,
+  };
+  for (const [key, value] of Object.entries(given)) {
+    const was = saved[key as keyof SnapshotOptions];
+    if (value !== undefined && value !== was) {
+      throw new WeirError(
+        'snapshot/mismatch',
+        `Option ${key} is ${String(value)} but the snapshot was taken with ${String(was)}; leave it out to use the snapshot's`,
+      );
+    }
+  }
+  const engine = new WeirEngine({
+    allowedLateness: saved.allowedLateness,
+    ...(saved.startTime === null ? {} : { startTime: saved.startTime }),
+    maxPartialMatches: saved.maxPartialMatches,
+    columnarAggregation: saved.columnarAggregation,
+    maxTimeJump: saved.maxTimeJump,
+  });
+  try {
+    engine.restoreFrom(payload);
+  } catch (e) {
+    if (e instanceof WeirError && e.code.startsWith('snapshot/')) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new WeirError('snapshot/corrupt', `The snapshot could not be restored: ${detail}`);
+  }
+  return engine;
+}
+
 export function createEngine(options: WeirEngineOptions = {}): Engine {
-  return new WeirEngine(validateEngineOptions(options));
+  const checked = validateEngineOptions(options);
+  if (checked.restore !== undefined) return restoreEngine(checked.restore, checked);
+  return new WeirEngine(checked);
 }

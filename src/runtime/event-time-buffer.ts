@@ -6,11 +6,19 @@
  * nothing is held, so results equal Esper's.
  */
 import { OrderedMap } from '@js-sdsl/ordered-map';
+import type { StateReader, StateWriter } from '../common/state.js';
 
 export interface BufferedEvent {
   readonly type: string;
   readonly row: Record<string, unknown>;
   readonly timestamp: number;
+}
+
+/** The buffer in a snapshot: the watermark's source and the waiting events, in release order. */
+export interface EventTimeBufferState {
+  readonly maxTimestamp: number;
+  /** type, event id, timestamp; in (timestamp, arrival) order. */
+  readonly events: readonly (readonly [string, number, number])[];
 }
 
 export class EventTimeBuffer {
@@ -65,6 +73,25 @@ export class EventTimeBuffer {
   /** Raises the watermark as if an event at `time` had been seen (explicit time advance). */
   advanceTo(time: number): void {
     if (time + this.allowedLateness > this.maxTimestamp) this.maxTimestamp = time + this.allowedLateness;
+  }
+
+  snapshot(w: StateWriter): EventTimeBufferState {
+    const events: [string, number, number][] = [];
+    this.pending.forEach(([, bucket]) => {
+      for (const e of bucket) events.push([e.type, w.event(e.row), e.timestamp]);
+    });
+    return { maxTimestamp: this.maxTimestamp, events };
+  }
+
+  restore(state: EventTimeBufferState, r: StateReader): void {
+    this.maxTimestamp = state.maxTimestamp;
+    for (const [type, id, timestamp] of state.events) {
+      const event: BufferedEvent = { type, row: r.event(id), timestamp };
+      const bucket = this.pending.getElementByKey(timestamp);
+      if (bucket === undefined) this.pending.setElement(timestamp, [event]);
+      else bucket.push(event);
+      this.count++;
+    }
   }
 
   /** End of input: everything goes. */

@@ -10,7 +10,6 @@ export interface StatementInternals {
   windowSize(): number;
   droppedPartialMatches(): number;
   eventsIn(): number;
-  undeploy(): void;
 }
 
 export class Statement implements StatementHandle, OutputTarget {
@@ -21,6 +20,8 @@ export class Statement implements StatementHandle, OutputTarget {
   private updateCount = 0;
   private alive = true;
   internals: StatementInternals | undefined;
+  /** Set by the engine: stops the running statement and forgets it. */
+  onUndeploy: (() => void) | undefined;
   /** The engine's clock, shared by its statements (a per-statement closure is one more cold object per delivery). */
   clock: () => number = () => 0;
 
@@ -69,7 +70,7 @@ export class Statement implements StatementHandle, OutputTarget {
 
   undeploy(): void {
     if (!this.alive) return;
-    this.internals?.undeploy();
+    this.onUndeploy?.();
     this.stop();
   }
 
@@ -82,6 +83,16 @@ export class Statement implements StatementHandle, OutputTarget {
     this.listeners = [];
     for (const it of this.iterators ?? []) it.end();
     this.iterators?.clear();
+  }
+
+  /** Delivery counters, for a snapshot. */
+  deliveryCounts(): [rowsOut: number, updates: number] {
+    return [this.rowsOut, this.updateCount];
+  }
+
+  restoreDeliveryCounts([rowsOut, updates]: readonly number[]): void {
+    this.rowsOut = rowsOut ?? 0;
+    this.updateCount = updates ?? 0;
   }
 
   stats(): StatementStats {

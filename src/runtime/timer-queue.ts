@@ -2,12 +2,12 @@
  * Pending timers ordered by (due time, scheduling order): a binary heap with lazy
  * cancellation. Esper fires timers at their own due times, in order, before any event
  * with a later timestamp; equal due times fire in the order they were scheduled.
- * A timer's handle is the heap entry itself, so scheduling allocates one object and
- * cancelling is a flag, with no side table.
+ * A timer is data (common/timers.ts): owner, tag, due time and sequence number. Its handle is
+ * the heap entry itself, so scheduling allocates at most one object and cancelling is a flag.
  */
-export type TimerCallback = (due: number) => void;
+import type { Timer, TimerOwner, TimerService } from '../common/timers.js';
 
-export class Timer {
+export class QueuedTimer implements Timer {
   /** False once cancelled or fired. */
   live = true;
   /** True while the heap holds it (a cancelled timer stays until it reaches the top). */
@@ -16,45 +16,82 @@ export class Timer {
   constructor(
     public due: number,
     public seq: number,
-    readonly run: TimerCallback,
+    public owner: TimerOwner,
+    public tag: number,
   ) {}
 }
 
+/**
+ * A timer owner wrapping a callback, for code not yet converted to owners and tags. Such a
+ * timer cannot be written into a snapshot: the snapshot fails naming `label`.
+ */
+export class CallbackTimerOwner implements TimerOwner {
+  constructor(
+    readonly label: string,
+    readonly callback: (due: number) => void,
+  ) {}
+
+  onTimer(_tag: number, due: number): void {
+    this.callback(due);
+  }
+}
+
 export class TimerQueue {
-  private readonly heap: Timer[] = [];
-  private nextSeq = 1;
+  private readonly heap: QueuedTimer[] = [];
+  private seq = 1;
   private live = 0;
 
-  schedule(due: number, callback: TimerCallback): Timer {
-    const timer = new Timer(due, this.nextSeq++, callback);
-    this.live++;
-    this.push(timer);
-    return timer;
+  /** The sequence number the next timer gets (a snapshot keeps it). */
+  get nextSeq(): number {
+    return this.seq;
   }
 
-  /**
-   * Schedules `callback` at `due`, reusing `spent` when it is a timer of the same callback that
-   * has fired: an owner re-arming one timer per expiry (a time window) then allocates nothing.
-   */
-  reschedule(spent: Timer, due: number, callback: TimerCallback): Timer {
-    if (spent.queued || spent.run !== callback) return this.schedule(due, callback);
-    spent.due = due;
-    spent.seq = this.nextSeq++;
-    spent.live = true;
-    spent.queued = true;
-    this.live++;
-    this.push(spent);
-    return spent;
+  set nextSeq(seq: number) {
+    this.seq = Math.max(this.seq, seq);
   }
 
-  cancel(timer: Timer): void {
-    if (!timer.live) return;
+  schedule(owner: TimerOwner, tag: number, due: number, reuse?: Timer): QueuedTimer {
+    if (reuse instanceof QueuedTimer && !reuse.queued && reuse.owner === owner) {
+      reuse.due = due;
+      reuse.tag = tag;
+      reuse.seq = this.seq++;
+      reuse.live = true;
+      reuse.queued = true;
+      this.live++;
+      this.push(reuse);
+      return reuse;
+    }
+    return this.insert(owner, tag, due, this.seq++);
+  }
+
+  /** Re-arms a snapshotted timer with its original sequence number (restore only). */
+  restore(owner: TimerOwner, tag: number, due: number, seq: number): QueuedTimer {
+    if (seq >= this.seq) this.seq = seq + 1;
+    return this.insert(owner, tag, due, seq);
+  }
+
+  cancel(timer: Timer | undefined): void {
+    if (!(timer instanceof QueuedTimer) || !timer.live) return;
     timer.live = false;
     this.live--;
   }
 
+  /** The owner/tag view of this queue that stateful parts receive. */
+  service(now: () => number): TimerService {
+    return {
+      now,
+      schedule: (owner, tag, due, reuse) => this.schedule(owner, tag, due, reuse),
+      cancel: (timer) => this.cancel(timer),
+    };
+  }
+
   get size(): number {
     return this.live;
+  }
+
+  /** Every live timer, in no particular order. */
+  *pending(): IterableIterator<QueuedTimer> {
+    for (const t of this.heap) if (t.live) yield t;
   }
 
   /** Due time of the earliest live timer, or undefined. */
@@ -65,16 +102,24 @@ export class TimerQueue {
 
   /**
    * Removes and returns the earliest live timer if it is due at or before `time`; it is no
-   * longer live, so cancelling it later is a no-op. The caller runs it: `timer.run(timer.due)`.
+   * longer live, so cancelling it later is a no-op. The caller runs it:
+   * `timer.owner.onTimer(timer.tag, timer.due)`.
    */
-  popDue(time: number): Timer | undefined {
+  popDue(time: number): QueuedTimer | undefined {
     // Split so the common answer (nothing due) is small enough to inline into every send.
     const first = this.heap[0];
     if (first === undefined || (first.due > time && first.live)) return undefined;
     return this.popDueSlow(time);
   }
 
-  private popDueSlow(time: number): Timer | undefined {
+  private insert(owner: TimerOwner, tag: number, due: number, seq: number): QueuedTimer {
+    const timer = new QueuedTimer(due, seq, owner, tag);
+    this.live++;
+    this.push(timer);
+    return timer;
+  }
+
+  private popDueSlow(time: number): QueuedTimer | undefined {
     this.dropCancelled();
     const top = this.heap[0];
     if (top === undefined || top.due > time) return undefined;
@@ -86,23 +131,23 @@ export class TimerQueue {
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && !(this.heap[0] as Timer).live) {
-      (this.heap[0] as Timer).queued = false;
+    while (this.heap.length > 0 && !(this.heap[0] as QueuedTimer).live) {
+      (this.heap[0] as QueuedTimer).queued = false;
       this.pop();
     }
   }
 
-  private less(a: Timer, b: Timer): boolean {
+  private less(a: QueuedTimer, b: QueuedTimer): boolean {
     return a.due < b.due || (a.due === b.due && a.seq < b.seq);
   }
 
-  private push(timer: Timer): void {
+  private push(timer: QueuedTimer): void {
     const heap = this.heap;
     heap.push(timer);
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent] as Timer;
+      const p = heap[parent] as QueuedTimer;
       if (!this.less(timer, p)) break;
       heap[i] = p;
       i = parent;
@@ -120,8 +165,8 @@ export class TimerQueue {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const child = r < n && this.less(heap[r] as Timer, heap[l] as Timer) ? r : l;
-      const c = heap[child] as Timer;
+      const child = r < n && this.less(heap[r] as QueuedTimer, heap[l] as QueuedTimer) ? r : l;
+      const c = heap[child] as QueuedTimer;
       if (!this.less(c, last)) break;
       heap[i] = c;
       i = child;

@@ -75,6 +75,13 @@ export class RowDeque {
     return -1;
   }
 
+  /** The stamp of the row at `index` (0 = oldest); undefined when out of range or unstamped. */
+  stampAt(index: number): number | undefined {
+    return index < 0 || index >= this.count || this.stamps === undefined
+      ? undefined
+      : this.stamps[(this.head + index) & this.mask];
+  }
+
   at(index: number): Row | undefined {
     return index < 0 || index >= this.count ? undefined : this.items[(this.head + index) & this.mask];
   }

@@ -2,10 +2,95 @@
  * #time(p): events of the last p. An event that arrived at t leaves at exactly t + p, posted
  * by a timer stamped t + p; events leaving at the same time leave in one step. At most one
  * timer is pending (for the oldest event), re-armed as events expire.
+ *
+ * The worked example of the state contract (common/state.ts, common/timers.ts): state in
+ * fields, the expiry timer addressed by owner (this window) and tag, snapshot as event ids,
+ * arrival stamps and the pending timer.
  */
+import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { RowDeque, nthNewest } from './row-deque.js';
-import type { TimerId, WindowDef } from './window-def.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
+
+/** The window's one timer: the oldest event's expiry. */
+const EXPIRE = 0;
+
+interface TimeWindowState {
+  /** Event ids, oldest first. */
+  readonly rows: number[];
+  /** Each event's arrival time, in the same order. */
+  readonly stamps: Float64Array;
+  readonly timer: TimerState | null;
+}
+
+export class TimeWindow implements DataWindow, TimerOwner, Stateful<TimeWindowState> {
+  /** Each row's stamp is its arrival time. */
+  private readonly rows = new RowDeque();
+  /** The pending expiry (live), or the last one (kept for reuse: re-arming allocates nothing). */
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly ctx: WindowContext,
+  ) {}
+
+  insert(row: Row): void {
+    this.rows.push(row, this.ctx.now());
+    this.arm();
+    this.ctx.emit([row], null);
+  }
+
+  onTimer(_tag: number, due: number): void {
+    const expired = this.rows.shiftStampedUpTo(this.ms, due);
+    if (expired !== null) this.ctx.emit(null, expired);
+    this.arm();
+  }
+
+  remove(row: Row): boolean {
+    return this.rows.remove(row);
+  }
+
+  contents(): Row[] {
+    return this.rows.toArray();
+  }
+
+  size(): number {
+    return this.rows.size;
+  }
+
+  /** prev() on a sliding window counts back from the newest event (window-def.ts). */
+  prev(_row: Row, n: number): Row | undefined {
+    return nthNewest(this.rows, n);
+  }
+
+  snapshot(w: StateWriter): TimeWindowState {
+    const n = this.rows.size;
+    const stamps = new Float64Array(n);
+    for (let i = 0; i < n; i++) stamps[i] = this.rows.stampAt(i) as number;
+    return { rows: w.events(this.rows.toArray()), stamps, timer: w.timer(this.timer) };
+  }
+
+  restore(state: TimeWindowState, r: StateReader): void {
+    this.rows.clear();
+    state.rows.forEach((id, i) => this.rows.push(r.event(id), state.stamps[i] as number));
+    this.timer = r.timer(this, state.timer);
+  }
+
+  stop(): void {
+    this.ctx.timers.cancel(this.timer);
+    this.timer = undefined;
+    this.rows.clear();
+  }
+
+  /** One timer at a time, due when the oldest event expires. */
+  private arm(): void {
+    const oldest = this.rows.peekStamp();
+    if (oldest === undefined || this.timer?.live === true) return;
+    this.timer = this.ctx.timers.schedule(this, EXPIRE, oldest + this.ms, this.timer);
+  }
+}
 
 export const timeWindow: WindowDef<{ ms: number }> = {
   name: 'time',
@@ -17,33 +102,5 @@ export const timeWindow: WindowDef<{ ms: number }> = {
     return { ms: timePeriod('time', args[0], span) };
   },
   describe: (p) => `time(${p.ms} ms)`,
-  create({ ms }, ctx) {
-    // Each row's stamp is its arrival time.
-    const rows = new RowDeque();
-    let timerArmed = false;
-    let timer: TimerId | undefined;
-    const arm = () => {
-      const oldest = rows.peekStamp();
-      if (oldest === undefined || timerArmed) return;
-      timerArmed = true;
-      timer = ctx.schedule(oldest + ms, expire, timer);
-    };
-    const expire = (due: number) => {
-      timerArmed = false;
-      const expired = rows.shiftStampedUpTo(ms, due);
-      if (expired !== null) ctx.emit(null, expired);
-      arm();
-    };
-    return {
-      insert(row) {
-        rows.push(row, ctx.now());
-        arm();
-        ctx.emit([row], null);
-      },
-      remove: (row) => rows.remove(row),
-      contents: () => rows.toArray(),
-      size: () => rows.size,
-      prev: (_row, n) => nthNewest(rows, n),
-    };
-  },
+  create: ({ ms }, ctx) => new TimeWindow(ms, ctx),
 };

@@ -155,6 +155,7 @@ function groupWindows(
 function memberContext(ctx: WindowContext, emit: WindowContext['emit']): WindowContext {
   return {
     now: () => ctx.now(),
+    timers: ctx.timers,
     schedule: (due, onDue, spent) => ctx.schedule(due, onDue, spent),
     cancel: (id: TimerId) => ctx.cancel(id),
     emit,

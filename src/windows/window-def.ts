@@ -9,6 +9,8 @@ import type { Row } from '../common/row.js';
  * event together; a batch window posts the new batch and the previous batch together.
  */
 import type { Span } from '../common/span.js';
+import type { Stateful } from '../common/state.js';
+import type { TimerService } from '../common/timers.js';
 import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 
@@ -47,7 +49,7 @@ export interface WindowTraits {
   readonly retains: boolean;
 }
 
-/** Handle for a scheduled timer: pass it back to `cancel`. */
+/** Handle for a callback timer (`schedule`): pass it back to `cancel`. */
 export interface TimerId {
   readonly due: number;
 }
@@ -57,6 +59,13 @@ export interface WindowContext {
   /** Current engine (event) time in ms. */
   now(): number;
   /**
+   * The engine's timer queue: timers addressed by owner (the window) and tag, which a
+   * snapshot can hold (common/timers.ts; windows/time.ts shows the use).
+   */
+  readonly timers: TimerService;
+  /**
+   * Callback timers, for windows not yet converted to `timers` (a snapshot of a statement
+   * with such a timer pending fails naming the window).
    * Calls `onDue(due)` when the clock reaches `due` (before any event with a later timestamp,
    * with the clock set to `due`). Timers with equal due times fire in scheduling order.
    * `spent`: a timer this window scheduled earlier with the same callback and that has fired;
@@ -72,7 +81,12 @@ export interface WindowContext {
   readonly startTime: number;
 }
 
-export interface DataWindow {
+/**
+ * A running window. It implements the state contract (common/state.ts): `snapshot`,
+ * `restore`, `stop` (optional only while windows are being converted: a snapshot of a
+ * statement whose window lacks them fails with `snapshot/unsupported` naming the window).
+ */
+export interface DataWindow extends Partial<Stateful> {
   /** An event arrives (after the stream filter). */
   insert(row: Row): void;
   /**

@@ -15,7 +15,7 @@ import { type MatchState, type PatternContext, PatternMatcher } from '../../src/
 import type { PatternPlan } from '../../src/patterns/pattern-plan.js';
 import { type LogicalPlan, planInputs } from '../../src/plan/logical-plan.js';
 import { compileModule } from '../../src/runtime/compile-module.js';
-import { TimerQueue } from '../../src/runtime/timer-queue.js';
+import { CallbackTimerOwner, TimerQueue } from '../../src/runtime/timer-queue.js';
 
 const SCHEMAS = `create schema A(id string, v int); create schema B(id string, v int);
   create schema L(user string, ok boolean, v int);`;
@@ -89,7 +89,7 @@ function harness(
   };
   const matcher = make({
     now: () => clock,
-    schedule: (due, onDue) => timers.schedule(due, onDue),
+    schedule: (due, onDue) => timers.schedule(new CallbackTimerOwner('test', onDue), 0, due),
     cancel: (id) => timers.cancel(id as never),
     compile: compileExpr,
     emit: (match: MatchState) => {
@@ -106,7 +106,7 @@ function harness(
     send(e) {
       for (let t = timers.popDue(e.ts); t !== undefined; t = timers.popDue(e.ts)) {
         clock = Math.max(clock, t.due);
-        t.run(t.due);
+        t.owner.onTimer(t.tag, t.due);
         endStep();
       }
       clock = Math.max(clock, e.ts);

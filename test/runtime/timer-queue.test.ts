@@ -1,56 +1,86 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TimerOwner } from '../../src/common/timers.js';
 import { TimerQueue } from '../../src/runtime/timer-queue.js';
 
+/** An owner recording `name:tag@due` for each timer it is told about. */
+function recorder(name: string, fired: string[]): TimerOwner {
+  return { onTimer: (tag, due) => fired.push(`${name}:${tag}@${due}`) };
+}
+
+function fireUpTo(q: TimerQueue, time: number): void {
+  for (let t = q.popDue(time); t !== undefined; t = q.popDue(time)) t.owner.onTimer(t.tag, t.due);
+}
+
 describe('TimerQueue', () => {
-  it('fires in due order, equal due times in scheduling order', () => {
+  it('fires in due order, equal due times in scheduling order, each to its owner with its tag', () => {
     const q = new TimerQueue();
     const fired: string[] = [];
-    q.schedule(300, () => fired.push('c'));
-    q.schedule(100, () => fired.push('a1'));
-    q.schedule(200, () => fired.push('b'));
-    q.schedule(100, () => fired.push('a2'));
-    for (let t = q.popDue(250); t !== undefined; t = q.popDue(250)) t.run(t.due);
-    expect(fired).toEqual(['a1', 'a2', 'b']);
+    const a = recorder('a', fired);
+    const b = recorder('b', fired);
+    q.schedule(a, 3, 300);
+    q.schedule(a, 1, 100);
+    q.schedule(b, 2, 200);
+    q.schedule(b, 1, 100);
+    fireUpTo(q, 250);
+    expect(fired).toEqual(['a:1@100', 'b:1@100', 'b:2@200']);
     expect(q.peekDue()).toBe(300);
   });
 
   it('does not fire cancelled timers', () => {
     const q = new TimerQueue();
-    const fired: number[] = [];
-    const id = q.schedule(10, () => fired.push(10));
-    q.schedule(20, () => fired.push(20));
-    q.cancel(id);
-    for (let t = q.popDue(100); t !== undefined; t = q.popDue(100)) t.run(t.due);
-    expect(fired).toEqual([20]);
+    const fired: string[] = [];
+    const a = recorder('a', fired);
+    const t = q.schedule(a, 0, 10);
+    q.schedule(a, 1, 20);
+    q.cancel(t);
+    q.cancel(t);
+    q.cancel(undefined);
+    fireUpTo(q, 100);
+    expect(fired).toEqual(['a:1@20']);
     expect(q.size).toBe(0);
   });
 
-  it('reschedule reuses a fired timer of the same callback, never one still queued or of another callback', () => {
+  it('re-arms a fired or cancelled timer of the same owner, never one still queued or of another owner', () => {
     const q = new TimerQueue();
     const fired: string[] = [];
-    const tick = (due: number) => fired.push(`tick@${due}`);
-    const first = q.schedule(10, tick);
-    const other = q.schedule(15, () => fired.push('other'));
+    const a = recorder('a', fired);
+    const first = q.schedule(a, 0, 10);
+    q.schedule(recorder('other', fired), 0, 15);
     // Still queued: a new timer.
-    expect(q.reschedule(first, 12, tick)).not.toBe(first);
-    const popped = q.popDue(10);
-    expect(popped).toBe(first);
-    popped?.run(popped.due);
+    expect(q.schedule(a, 0, 12, first)).not.toBe(first);
+    fireUpTo(q, 10);
     // Fired: the same object comes back, queued after the timer already due at 15.
-    const again = q.reschedule(first, 15, tick);
-    expect(again).toBe(first);
-    // Another callback: not reused.
-    expect(q.reschedule(first, 40, () => {})).not.toBe(first);
-    // A live timer ahead keeps the cancelled one in the heap.
-    q.schedule(25, tick);
-    const cancelled = q.schedule(30, tick);
+    expect(q.schedule(a, 0, 15, first)).toBe(first);
+    // Another owner: not reused.
+    expect(q.schedule(recorder('b', fired), 0, 40, first)).not.toBe(first);
+    const cancelled = q.schedule(a, 0, 30);
+    q.schedule(a, 0, 25);
     q.cancel(cancelled);
-    for (let t = q.popDue(20); t !== undefined; t = q.popDue(20)) t.run(t.due);
-    expect(fired).toEqual(['tick@10', 'tick@12', 'other', 'tick@15']);
-    expect(other.live).toBe(false);
+    fireUpTo(q, 20);
+    expect(fired).toEqual(['a:0@10', 'a:0@12', 'other:0@15', 'a:0@15']);
     // Cancelled and still in the heap: not reused.
-    expect(q.reschedule(cancelled, 50, tick)).not.toBe(cancelled);
+    expect(q.schedule(a, 0, 50, cancelled)).not.toBe(cancelled);
+  });
+
+  it('a restored timer keeps its sequence number: same order as the queue it came from', () => {
+    const q = new TimerQueue();
+    const fired: string[] = [];
+    const owners = [recorder('x', fired), recorder('y', fired), recorder('z', fired)];
+    q.schedule(owners[0] as TimerOwner, 0, 100);
+    q.schedule(owners[1] as TimerOwner, 0, 100);
+    q.schedule(owners[2] as TimerOwner, 0, 50);
+    const saved = [...q.pending()].map((t) => ({ owner: t.owner, tag: t.tag, due: t.due, seq: t.seq }));
+    const nextSeq = q.nextSeq;
+    fireUpTo(q, 1000);
+    const expected = fired.splice(0);
+    // Restore in the reverse order, then schedule one more at the same instant: it fires last.
+    const r = new TimerQueue();
+    for (const t of saved.reverse()) r.restore(t.owner, t.tag, t.due, t.seq);
+    r.nextSeq = nextSeq;
+    r.schedule(recorder('late', fired), 0, 100);
+    fireUpTo(r, 1000);
+    expect(fired).toEqual([...expected, 'late:0@100']);
   });
 
   it('matches a sorted reference on random schedules and cancellations', () => {
@@ -62,13 +92,14 @@ describe('TimerQueue', () => {
         (ops) => {
           const q = new TimerQueue();
           const fired: number[] = [];
+          const owner: TimerOwner = { onTimer: (tag) => fired.push(tag) };
           const expected: { due: number; i: number }[] = [];
           ops.forEach((op, i) => {
-            const id = q.schedule(op.due, () => fired.push(i));
-            if (op.cancel) q.cancel(id);
+            const t = q.schedule(owner, i, op.due);
+            if (op.cancel) q.cancel(t);
             else expected.push({ due: op.due, i });
           });
-          for (let t = q.popDue(1000); t !== undefined; t = q.popDue(1000)) t.run(t.due);
+          fireUpTo(q, 1000);
           expected.sort((a, b) => a.due - b.due || a.i - b.i);
           expect(fired).toEqual(expected.map((e) => e.i));
         },

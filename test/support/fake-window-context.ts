@@ -5,6 +5,7 @@
  * ordering the engine guarantees (EPL-SEMANTICS.md, "Time").
  */
 import type { Row } from '../../src/common/row.js';
+import type { Timer, TimerOwner, TimerService } from '../../src/common/timers.js';
 import type { BoundExpr } from '../../src/expr/bound-expr.js';
 import type { DataWindow, TimerId, WindowContext } from '../../src/windows/window-def.js';
 
@@ -14,11 +15,28 @@ export interface RecordedEmit {
   readonly removed: Row[] | null;
 }
 
-interface PendingTimer extends TimerId {
+interface PendingTimer extends Timer {
   readonly due: number;
   readonly seq: number;
-  readonly onDue: (due: number) => void;
+  readonly owner: TimerOwner;
+  readonly tag: number;
   cancelled: boolean;
+  fired: boolean;
+  readonly live: boolean;
+}
+
+function pendingTimer(due: number, seq: number, owner: TimerOwner, tag: number): PendingTimer {
+  return {
+    due,
+    seq,
+    owner,
+    tag,
+    cancelled: false,
+    fired: false,
+    get live() {
+      return !this.cancelled && !this.fired;
+    },
+  };
 }
 
 /** Reads a property path from a row, null-safe; the only expressions window tests need. */
@@ -44,7 +62,7 @@ export class FakeWindowContext implements WindowContext {
   readonly emits: RecordedEmit[] = [];
   readonly startTime: number;
   private clock: number;
-  private timers: PendingTimer[] = [];
+  private pending: PendingTimer[] = [];
   private seq = 0;
   /** Scheduling calls so far, to check that windows keep at most one timer pending. */
   scheduled = 0;
@@ -67,11 +85,39 @@ export class FakeWindowContext implements WindowContext {
     return this.clock;
   }
 
-  schedule(due: number, onDue: (due: number) => void): TimerId {
-    const timer: PendingTimer = { due, seq: this.seq++, onDue, cancelled: false };
-    this.timers.push(timer);
-    this.scheduled++;
+  /** Owner/tag timers, as the engine's queue (common/timers.ts). */
+  readonly timers: TimerService = {
+    now: () => this.clock,
+    schedule: (owner, tag, due) => {
+      const timer = pendingTimer(due, this.seq++, owner, tag);
+      this.pending.push(timer);
+      this.scheduled++;
+      return timer;
+    },
+    cancel: (timer) => {
+      if (timer !== undefined) (timer as PendingTimer).cancelled = true;
+    },
+  };
+
+  /** Re-arms a snapshotted timer with its sequence number (state-round-trip.ts). */
+  readonly restoreTimer = (owner: TimerOwner, tag: number, due: number, seq: number): Timer => {
+    const timer = pendingTimer(due, seq, owner, tag);
+    this.pending.push(timer);
+    this.seq = Math.max(this.seq, seq + 1);
     return timer;
+  };
+
+  /** The sequence number the next timer gets (a snapshot carries it over). */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  set nextSeq(seq: number) {
+    this.seq = Math.max(this.seq, seq);
+  }
+
+  schedule(due: number, onDue: (due: number) => void): TimerId {
+    return this.timers.schedule({ onTimer: (_tag, d) => onDue(d) }, 0, due);
   }
 
   cancel(id: TimerId): void {
@@ -99,7 +145,7 @@ export class FakeWindowContext implements WindowContext {
 
   /** Timers not yet fired or cancelled. */
   pendingTimers(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
+    return this.pending.filter((t) => !t.cancelled).length;
   }
 
   /** Fires every timer due at or before `time` in order (each at its due time), then sets the clock. */
@@ -107,14 +153,15 @@ export class FakeWindowContext implements WindowContext {
     if (time < this.clock) throw new Error(`time went backwards: ${time} < ${this.clock}`);
     for (;;) {
       let next: PendingTimer | undefined;
-      for (const t of this.timers) {
+      for (const t of this.pending) {
         if (t.cancelled || t.due > time) continue;
         if (next === undefined || t.due < next.due || (t.due === next.due && t.seq < next.seq)) next = t;
       }
       if (next === undefined) break;
-      this.timers = this.timers.filter((t) => t !== next && !t.cancelled);
+      this.pending = this.pending.filter((t) => t !== next && !t.cancelled);
       this.clock = Math.max(this.clock, next.due);
-      next.onDue(next.due);
+      next.fired = true;
+      next.owner.onTimer(next.tag, next.due);
     }
     this.clock = time;
   }

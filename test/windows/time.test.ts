@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NO_SPAN } from '../../src/common/span.js';
-import { timeWindow } from '../../src/windows/time.js';
+import { TimeWindow, timeWindow } from '../../src/windows/time.js';
 import { FakeWindowContext } from '../support/fake-window-context.js';
+import { roundTripPart } from '../support/state-round-trip.js';
 import { num, period, str } from '../support/window-spec.js';
 import { contentIds, emitIds, ev, thrown } from '../support/window-test-rows.js';
 
@@ -77,5 +79,55 @@ describe('#time', () => {
     expect(thrown(() => timeWindow.validate([str('x')], NO_SPAN)).code).toBe(
       'analyze/invalid-window-parameter',
     );
+  });
+
+  it('a snapshot restored into a fresh window gives the same later posts (state contract example)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1500 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.nat(),
+        (gaps, ms, cutSeed) => {
+          const times: number[] = [];
+          let t = 1000;
+          for (const g of gaps) {
+            t += g;
+            times.push(t);
+          }
+          const cut = cutSeed % (times.length + 1);
+          const end = t + 2 * ms;
+          // Uninterrupted.
+          const a = new FakeWindowContext(1000);
+          const wa = new TimeWindow(ms, a);
+          times.forEach((time, i) => a.send(wa, ev(i), time));
+          a.advanceTo(end);
+          // Interrupted after `cut` events: snapshot, restore into a fresh window, go on.
+          const b = new FakeWindowContext(1000);
+          const wb = new TimeWindow(ms, b);
+          times.slice(0, cut).forEach((time, i) => b.send(wb, ev(i), time));
+          const c = new FakeWindowContext(b.now());
+          c.nextSeq = b.nextSeq;
+          const wc = new TimeWindow(ms, c);
+          const trip = roundTripPart(wb, wc, c.restoreTimer);
+          expect(trip.timersRestored).toBe(b.pendingTimers());
+          expect(contentIds(wc.contents())).toEqual(contentIds(wb.contents()));
+          times.slice(cut).forEach((time, i) => c.send(wc, ev(cut + i), time));
+          c.advanceTo(end);
+          expect(emitIds(c.emits)).toEqual(emitIds(a.emits).slice(b.emits.length));
+        },
+      ),
+    );
+  });
+
+  it('stop cancels the expiry timer and drops the events', () => {
+    const ctx = new FakeWindowContext();
+    const w = new TimeWindow(1000, ctx);
+    ctx.send(w, ev(1), 0);
+    expect(ctx.pendingTimers()).toBe(1);
+    w.stop();
+    expect(ctx.pendingTimers()).toBe(0);
+    expect(w.size()).toBe(0);
+    ctx.advanceTo(5000);
+    expect(ctx.emits).toHaveLength(1);
   });
 });

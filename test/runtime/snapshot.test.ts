@@ -1,0 +1,176 @@
+/**
+ * engine.snapshot() / createEngine({ restore }): a restored engine makes exactly the listener
+ * calls the snapshotted one would have made; bad bytes give typed errors and build nothing.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Engine, WeirError, createEngine } from '../../src/index.js';
+import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
+
+const SCHEMA = 'create schema T(k string, v double);';
+
+function events(times: readonly number[]): CutEvent[] {
+  return times.map((ts, i) => ({ type: 'T', ts, data: { k: `k${i % 3}`, v: i } }));
+}
+
+function thrownBy(fn: () => unknown): WeirError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof WeirError) return e;
+    throw e;
+  }
+  throw new Error('expected a WeirError');
+}
+
+function snapshotOf(epl: string, times: readonly number[], options = {}): Uint8Array {
+  const engine = createEngine(options);
+  engine.deploy(epl);
+  for (const e of events(times)) engine.send(e.type, e.data, e.ts);
+  return engine.snapshot();
+}
+
+describe('engine snapshot and restore', () => {
+  it('a time window cut at any event continues exactly (expiry timers pending across the cut)', () => {
+    const epl = `${SCHEMA} @name('w') select irstream * from T#time(2 sec); @name('x') select * from T(v > 3)#time(1 sec);`;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1500 }), { maxLength: 30 }), fc.nat(), (gaps, seed) => {
+        let t = 1000;
+        const times = gaps.map((g) => {
+          t += g;
+          return t;
+        });
+        const run = runWithCut(epl, events(times), seed % (times.length + 1), { endTime: t + 5000 });
+        expect(run.interrupted).toEqual(run.straight);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps events waiting in the event-time buffer, in order', () => {
+    const epl = `${SCHEMA} @name('w') select irstream * from T#time(2 sec);`;
+    const times = [1000, 3000, 2000, 2500, 6000, 4000, 9000];
+    for (let cut = 0; cut <= times.length; cut++) {
+      const run = runWithCut(epl, events(times), cut, { engine: { allowedLateness: 2500 }, endTime: 20_000 });
+      expect(run.interrupted, `cut at ${cut}`).toEqual(run.straight);
+    }
+  });
+
+  it('restores statements that had not started (no event yet) and undeployed ones stay gone', () => {
+    const a = createEngine();
+    const [x] = a.deploy(`${SCHEMA} @name('x') select * from T#time(1 sec);`);
+    a.deploy(`@name('y') select irstream * from T#time(1 sec);`);
+    x?.undeploy();
+    // The name is free again: a later deployment reuses it.
+    a.deploy(`@name('x') select irstream k from T#time(3 sec);`);
+    const b = createEngine({ restore: a.snapshot() });
+    expect(b.statements().map((s) => s.name)).toEqual(['y', 'x']);
+    expect(b.statement('x')?.text).toContain('#time(3 sec)');
+    const calls: string[] = [];
+    b.statement('x')?.subscribe((n, o, c) => calls.push(JSON.stringify([c.time, n, o])));
+    b.send('T', { k: 'a', v: 1 }, 1000);
+    b.advanceTime(10_000);
+    expect(calls).toEqual(['[1000,[{"k":"a"}],null]', '[4000,null,[{"k":"a"}]]']);
+  });
+
+  it('an event held by two windows is restored as one object', () => {
+    const a = createEngine();
+    a.deploy(
+      `${SCHEMA} @name('p') select irstream * from T#time(5 sec); @name('q') select irstream * from T#time(9 sec);`,
+    );
+    a.send('T', { k: 'a-distinctive-key', v: 1 }, 1000);
+    const bytes = a.snapshot();
+    // Written once: the event's values appear once in the bytes.
+    expect(Buffer.from(bytes).toString('latin1').split('a-distinctive-key')).toHaveLength(2);
+    const b = createEngine({ restore: bytes });
+    const seen: unknown[] = [];
+    for (const name of ['p', 'q']) b.statement(name)?.subscribe((_n, o) => seen.push(o?.[0]));
+    b.advanceTime(20_000);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(seen[1]);
+  });
+
+  it('keeps statistics: events in, rows out, listener calls, engine counters', () => {
+    const a = createEngine({ allowedLateness: 0 });
+    a.deploy(`${SCHEMA} @name('w') select irstream * from T(v >= 1)#time(1 sec);`);
+    for (const e of events([1000, 1500, 3000])) a.send(e.type, e.data, e.ts);
+    a.send('T', { k: 'late', v: 9 }, 10);
+    const b = createEngine({ restore: a.snapshot() });
+    expect(b.statement('w')?.stats()).toEqual(a.statement('w')?.stats());
+    expect(b.stats()).toEqual(a.stats());
+  });
+
+  it('a part that does not implement the state contract yet fails the snapshot, naming it', () => {
+    const a = createEngine();
+    a.deploy(`${SCHEMA} @name('c') select k, count(*) as n from T#length(3) group by k;`);
+    a.send('T', { k: 'a', v: 1 }, 1000);
+    const e = thrownBy(() => a.snapshot());
+    expect(e.code).toBe('snapshot/unsupported');
+    expect(e.message).toMatch(/statement 'c'.*aggregation/);
+  });
+
+  it('refuses to snapshot from inside a listener', () => {
+    const a = createEngine();
+    const [w] = a.deploy(`${SCHEMA} @name('w') select * from T#time(1 sec);`);
+    let error: WeirError | undefined;
+    w?.subscribe(() => {
+      error = thrownBy(() => a.snapshot());
+    });
+    a.send('T', { k: 'a', v: 1 }, 1000);
+    expect(error?.code).toBe('snapshot/busy');
+    // And works again between calls.
+    expect(a.snapshot().length).toBeGreaterThan(0);
+  });
+
+  it('options must match the snapshot', () => {
+    const bytes = snapshotOf(`${SCHEMA} select * from T#time(1 sec);`, [1000], { allowedLateness: 500 });
+    expect(thrownBy(() => createEngine({ restore: bytes, allowedLateness: 0 })).code).toBe(
+      'snapshot/mismatch',
+    );
+    expect(createEngine({ restore: bytes, allowedLateness: 500 }).stats().buffered).toBe(1);
+  });
+});
+
+describe('bad snapshot bytes', () => {
+  const good = snapshotOf(`${SCHEMA} @name('w') select * from T#time(10 sec);`, [1000, 2000, 3000]);
+
+  const restoring = (bytes: Uint8Array): WeirError => thrownBy(() => createEngine({ restore: bytes }));
+
+  it('truncated at any length: snapshot/truncated', () => {
+    for (let n = 0; n < good.length; n++) {
+      expect(restoring(good.subarray(0, n)).code, `length ${n}`).toBe('snapshot/truncated');
+    }
+  });
+
+  it('any single flipped bit: a typed error, never a wrong engine', () => {
+    for (let i = 0; i < good.length; i++) {
+      for (const bit of [0, 3, 7]) {
+        const bad = Uint8Array.from(good);
+        bad[i] = (bad[i] as number) ^ (1 << bit);
+        const e = restoring(bad);
+        expect(e.code.startsWith('snapshot/'), `byte ${i} bit ${bit}: ${e.code}`).toBe(true);
+      }
+    }
+  });
+
+  it('another format version, other bytes, extra bytes', () => {
+    const v2 = Uint8Array.from(good);
+    v2[9] = 2;
+    expect(restoring(v2).code).toBe('snapshot/version');
+    expect(restoring(v2).message).toMatch(/format version 2; this Weir reads version 1/);
+    expect(restoring(new TextEncoder().encode('{"not":"a snapshot"}')).code).toBe('snapshot/not-a-snapshot');
+    const longer = new Uint8Array(good.length + 3);
+    longer.set(good);
+    expect(restoring(longer).code).toBe('snapshot/corrupt');
+  });
+
+  it('a restore that fails leaves the caller with no engine', () => {
+    let engine: Engine | undefined;
+    try {
+      engine = createEngine({ restore: good.subarray(0, 40) });
+    } catch {
+      // expected
+    }
+    expect(engine).toBeUndefined();
+  });
+});
