@@ -25,6 +25,7 @@
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { Span } from '../common/span.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { makeKeyFn } from './key-fn.js';
 import type { DataWindow, TimerId, WindowContext, WindowDef } from './window-def.js';
@@ -104,6 +105,18 @@ export function createWindowChain(stages: readonly ChainStage[], ctx: WindowCont
       if (postedOld?.includes(row) && !(postedNew?.includes(row) ?? false)) return undefined;
       return prevOf.call(window, row, n);
     },
+    // The state is the inner window's (postedNew/postedOld only live during a post).
+    ...stateOf(window),
+  };
+}
+
+/** The inner window's state contract methods, for a wrapper around it. */
+function stateOf(window: DataWindow): Partial<Stateful> {
+  const { snapshot, restore, stop } = window;
+  return {
+    ...(snapshot === undefined ? {} : { snapshot: (w: StateWriter) => snapshot.call(window, w) }),
+    ...(restore === undefined ? {} : { restore: (s: unknown, r: StateReader) => restore.call(window, s, r) }),
+    ...(stop === undefined ? {} : { stop: () => stop.call(window) }),
   };
 }
 
