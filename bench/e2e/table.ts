@@ -54,6 +54,8 @@ export interface EndToEndRow {
   readonly rows: { readonly weir: number; readonly duckdb: number };
   /** Median wall seconds per side. */
   readonly seconds: { weir: number; duckdb: number; readline: number; bytes: number };
+  /** Median CPU seconds (user + system, all threads) per side. */
+  readonly cpu: { weir: number; duckdb: number; readline: number; bytes: number };
   readonly check: string;
   readonly ok: boolean;
 }
@@ -84,12 +86,31 @@ function compileChildren(): void {
   writeFileSync(`${build}/package.json`, '{"type":"module"}\n');
 }
 
-function timed(args: readonly string[]): { seconds: number; stdout: string } {
+const TIME = '/usr/bin/time';
+const cpuFile = `${DATA_DIR}/e2e-cpu.txt`;
+
+/**
+ * Wall time of `node <args>`, and its CPU time (user + system, all threads) through
+ * /usr/bin/time when the machine has it: on a shared machine wall time moves with the load,
+ * CPU time much less (it counts the work, not the waiting).
+ */
+function timed(args: readonly string[]): { seconds: number; cpu: number; stdout: string } {
+  const withTime = existsSync(TIME);
+  const [command, argv] = withTime
+    ? [TIME, ['-f', '%U %S', '-o', cpuFile, 'node', ...args]]
+    : ['node', [...args]];
   const started = process.hrtime.bigint();
-  const r = spawnSync('node', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-  return { seconds, stdout: r.stdout };
+  const cpu = withTime
+    ? readFileSync(cpuFile, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .map(Number)
+        .reduce((a, b) => a + b, 0)
+    : Number.NaN;
+  return { seconds, cpu, stdout: r.stdout };
 }
 
 const weirArgs = (name: string, file: string, out: string, format = 'ndjson') => [
@@ -188,10 +209,9 @@ export async function runEndToEndTable(
   ];
   const hand = (mode: string, name: string) => [`${build}/e2e/hand-child.js`, mode, name, file];
 
-  const samples = new Map<
-    string,
-    { weir: number[]; duckdb: number[]; readline: number[]; bytes: number[] }
-  >();
+  type Sides = { weir: number[]; duckdb: number[]; readline: number[]; bytes: number[] };
+  const samples = new Map<string, Sides>();
+  const cpuSamples = new Map<string, Sides>();
   const startup = { weir: [] as number[], duckdb: [] as number[] };
   const handChecksums = new Map<string, string>();
   // Interleaved: each round runs every side of every workload once, so a change in the
@@ -202,13 +222,22 @@ export async function runEndToEndTable(
     startup.duckdb.push(timed(duck('filter', empty, `${OUT_DIR}/empty.json`)).seconds);
     for (const [name] of selected) {
       const s = samples.get(name) ?? { weir: [], duckdb: [], readline: [], bytes: [] };
+      const c = cpuSamples.get(name) ?? { weir: [], duckdb: [], readline: [], bytes: [] };
       samples.set(name, s);
-      s.weir.push(timed(weirArgs(name, file, `${OUT_DIR}/${name}.weir.ndjson`)).seconds);
-      s.duckdb.push(timed(duck(name, file, `${OUT_DIR}/${name}.duckdb.json`)).seconds);
+      cpuSamples.set(name, c);
+      const weir = timed(weirArgs(name, file, `${OUT_DIR}/${name}.weir.ndjson`));
+      const duckdb = timed(duck(name, file, `${OUT_DIR}/${name}.duckdb.json`));
       const readline = timed(hand('readline', name));
       const bytes = timed(hand('bytes', name));
-      s.readline.push(readline.seconds);
-      s.bytes.push(bytes.seconds);
+      for (const [side, r] of [
+        ['weir', weir],
+        ['duckdb', duckdb],
+        ['readline', readline],
+        ['bytes', bytes],
+      ] as const) {
+        s[side].push(r.seconds);
+        c[side].push(r.cpu);
+      }
       for (const r of [readline, bytes]) {
         const sum = (JSON.parse(r.stdout.trim()) as { checksum: string }).checksum;
         const before = handChecksums.get(name);
@@ -219,25 +248,31 @@ export async function runEndToEndTable(
     }
   }
   const rows = selected.map(([name]): EndToEndRow => {
-    const s = samples.get(name) as { weir: number[]; duckdb: number[]; readline: number[]; bytes: number[] };
+    const s = samples.get(name) as Sides;
+    const c = cpuSamples.get(name) as Sides;
     const weirOut = `${OUT_DIR}/${name}.weir.ndjson`;
     const duckOut = `${OUT_DIR}/${name}.duckdb.json`;
     const verdict = check(name, file, weirOut, duckOut, handChecksums.get(name) as string);
+    const medians = (x: Sides) => ({
+      weir: median(x.weir),
+      duckdb: median(x.duckdb),
+      readline: median(x.readline),
+      bytes: median(x.bytes),
+    });
     return {
       workload: name,
       rows: { weir: lineCount(weirOut), duckdb: lineCount(duckOut) },
-      seconds: {
-        weir: median(s.weir),
-        duckdb: median(s.duckdb),
-        readline: median(s.readline),
-        bytes: median(s.bytes),
-      },
+      seconds: medians(s),
+      cpu: medians(c),
       check: verdict,
       ok: !verdict.startsWith('MISMATCH'),
     };
   });
   return { rows, startup: { weir: median(startup.weir), duckdb: median(startup.duckdb) } };
 }
+
+const cpuCell = (c: EndToEndRow['cpu']) =>
+  Number.isNaN(c.weir) ? '—' : [c.weir, c.duckdb, c.readline, c.bytes].map((x) => x.toFixed(2)).join(' / ');
 
 const millions = (n: number) => `${(n / 1e6).toFixed(n >= 1e6 ? 2 : 1)}M`;
 
@@ -251,6 +286,7 @@ export function formatEndToEndTable(result: Awaited<ReturnType<typeof runEndToEn
     'hand readline + JSON.parse, writing nothing',
     'hand byte parser, writing nothing',
     'speed vs DuckDB',
+    'CPU s: weir / DuckDB / readline / bytes',
     'check',
   ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
@@ -261,11 +297,11 @@ export function formatEndToEndTable(result: Awaited<ReturnType<typeof runEndToEn
         : `DuckDB ${millions(r.rows.duckdb)} rows, Weir ${millions(r.rows.weir)}`;
     const s = r.seconds;
     lines.push(
-      `| ${label.get(r.workload)} (${rows}) | ${s.weir.toFixed(2)} s | ${s.duckdb.toFixed(2)} s | ${s.readline.toFixed(2)} s | ${s.bytes.toFixed(2)} s | ${(s.duckdb / s.weir).toFixed(2)} | ${r.check} |`,
+      `| ${label.get(r.workload)} (${rows}) | ${s.weir.toFixed(2)} s | ${s.duckdb.toFixed(2)} s | ${s.readline.toFixed(2)} s | ${s.bytes.toFixed(2)} s | ${(s.duckdb / s.weir).toFixed(2)} | ${cpuCell(r.cpu)} | ${r.check} |`,
     );
   }
   lines.push(
-    `| startup (empty file) | ${result.startup.weir?.toFixed(2)} s | ${result.startup.duckdb?.toFixed(2)} s | | | ${((result.startup.duckdb as number) / (result.startup.weir as number)).toFixed(2)} | |`,
+    `| startup (empty file) | ${result.startup.weir?.toFixed(2)} s | ${result.startup.duckdb?.toFixed(2)} s | | | ${((result.startup.duckdb as number) / (result.startup.weir as number)).toFixed(2)} | | |`,
   );
   return lines.join('\n');
 }
