@@ -26,7 +26,12 @@ export class DeliveryQueue<T> {
   private active = 0;
   private delivered = 0;
   private failures = 0;
-  private flushWaiters: (() => void)[] = [];
+  /** Items ever pushed (queued ones are numbered from `pushed - queued length`). */
+  private pushed = 0;
+  /** Numbers of the items in flight. */
+  private readonly inFlight = new Set<number>();
+  /** Each waits until every item numbered below `upTo` is settled. */
+  private flushWaiters: { readonly upTo: number; readonly done: () => void }[] = [];
 
   constructor(
     private readonly deliver: (item: T) => Promise<void>,
@@ -49,13 +54,25 @@ export class DeliveryQueue<T> {
       return;
     }
     this.queue.push(item);
+    this.pushed++;
     this.pump();
   }
 
-  /** Resolves when every item pushed so far is delivered or counted as failed. */
+  /**
+   * Resolves when every item pushed so far is delivered or counted as failed (items pushed
+   * later do not hold it back, so it ends under a continuous flow too).
+   */
   flush(): Promise<void> {
-    if (this.pending() === 0) return Promise.resolve();
-    return new Promise((done) => this.flushWaiters.push(done));
+    const upTo = this.pushed;
+    if (this.settledBelow() >= upTo) return Promise.resolve();
+    return new Promise((done) => this.flushWaiters.push({ upTo, done }));
+  }
+
+  /** Every item numbered below this is settled. */
+  private settledBelow(): number {
+    let lowest = this.pushed - (this.queue.length - this.head);
+    for (const n of this.inFlight) if (n < lowest) lowest = n;
+    return lowest;
   }
 
   private pump(): void {
@@ -67,11 +84,13 @@ export class DeliveryQueue<T> {
         this.head = 0;
       }
       this.active++;
-      void this.attempt(item, 0);
+      const number = this.pushed - (this.queue.length - this.head) - 1;
+      this.inFlight.add(number);
+      void this.attempt(item, number, 0);
     }
   }
 
-  private async attempt(item: T, tries: number): Promise<void> {
+  private async attempt(item: T, number: number, tries: number): Promise<void> {
     try {
       await this.deliver(item);
       this.delivered++;
@@ -79,13 +98,19 @@ export class DeliveryQueue<T> {
       if (tries < this.options.retries) {
         const wait = Math.min(30_000, this.options.backoffMs * 2 ** tries);
         await new Promise((r) => setTimeout(r, wait));
-        return this.attempt(item, tries + 1);
+        return this.attempt(item, number, tries + 1);
       }
       this.failures++;
       this.options.onFailure(`${(e as Error).message} (after ${tries + 1} attempt${tries === 0 ? '' : 's'})`);
     }
     this.active--;
+    this.inFlight.delete(number);
     this.pump();
-    if (this.pending() === 0) for (const done of this.flushWaiters.splice(0)) done();
+    if (this.flushWaiters.length > 0) {
+      const below = this.settledBelow();
+      const ready = this.flushWaiters.filter((w) => w.upTo <= below);
+      this.flushWaiters = this.flushWaiters.filter((w) => w.upTo > below);
+      for (const w of ready) w.done();
+    }
   }
 }
