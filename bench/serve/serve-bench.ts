@@ -78,7 +78,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function httpIngest(eplPath: string): Promise<number> {
   // Concurrent clients deliver batches out of event-time order: 10 s of lateness reorders them.
-  const { url, child } = await serve(eplPath, ['--lateness', '10s']);
+  const { url, child } = await serve(eplPath, ['--lateness', '10 sec']);
   const bodies = Array.from({ length: BATCHES }, (_, b) =>
     Array.from({ length: BATCH }, (_, i) => tick(b * BATCH + i)).join('\n'),
   );

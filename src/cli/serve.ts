@@ -67,7 +67,7 @@ export function addServeCommand(weir: Command, io: CommandIO, setExit: (code: nu
     .option('--token <token>', 'bearer token required by every write endpoint (or set WEIR_TOKEN)')
     .option('--allow-deploy', 'allow POST and DELETE /statements')
     .option('--checkpoint <dir>', 'write checkpoints here and resume from the last one on start')
-    .option('--checkpoint-every <period>', 'time between checkpoints', '1 sec')
+    .option('--checkpoint-every <period>', 'time between checkpoints (an EPL time period)', '1 sec')
     .option(
       '--source <urls...>',
       'event sources: nats://host:port/STREAM?consumer=name, mqtt://host:port/topic',

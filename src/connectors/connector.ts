@@ -30,7 +30,7 @@ export interface IngestTarget {
    * called synchronously once they are processed, before any checkpoint queued later.
    */
   ingestText(
-    text: string,
+    text: string | Buffer,
     source: string,
     type?: string,
     timeField?: string,

@@ -50,7 +50,7 @@ export class MqttSource implements Source {
   private async take(packet: IPublishPacket): Promise<void> {
     while (!this.target.hasRoom(1)) await this.target.idle();
     this.taken++;
-    const text = typeof packet.payload === 'string' ? packet.payload : packet.payload.toString('utf8');
+    const text = packet.payload;
     try {
       const outcome = await this.target.ingestText(text, `${this.name}:${packet.topic}`, this.type);
       if (outcome.malformed.length > 0) {

@@ -143,7 +143,13 @@ export class NatsSource implements Source {
         else m.ack();
       };
       this.target
-        .ingestText(m.string(), `${this.name}#${m.seq}`, this.type, undefined, processed)
+        .ingestText(
+          Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength),
+          `${this.name}#${m.seq}`,
+          this.type,
+          undefined,
+          processed,
+        )
         .catch((e: Error) => {
           this.failed++;
           this.report(`${this.name}: message ${m.seq} not processed: ${e.message}`);

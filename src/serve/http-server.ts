@@ -93,7 +93,7 @@ export async function startHttpServer(
 
   // Bodies arrive as text; each route reads its own format (so an event line's error can name its line).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((e, _request, reply) => {
     const error = e instanceof WeirError ? e : fromFastifyError(e as { code?: string; message: string });
@@ -160,7 +160,7 @@ export async function startHttpServer(
         );
       }
       const query = request.query as { type?: string; timeField?: string };
-      const body = typeof request.body === 'string' ? request.body : '';
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       try {
         const outcome = await service.ingestText(body, 'POST /events', query.type, query.timeField);
         const everyLineBad = outcome.accepted + outcome.late === 0 && outcome.malformed.length > 0;
@@ -189,7 +189,7 @@ export async function startHttpServer(
   });
 
   app.post('/statements', { onRequest: requireDeploy }, async (request, reply) => {
-    const raw = typeof request.body === 'string' ? request.body : '';
+    const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
     let text = raw;
     if (mediaType(request) === 'application/json') {
       let parsed: unknown;

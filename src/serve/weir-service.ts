@@ -107,20 +107,20 @@ export class WeirService implements IngestTarget {
       timeField: timeField ?? this.options.timeField,
       schemaOf: (t) => this.engine.schema(t),
       typeNames: () => this.engine.schemaNames(),
-      specialise: false,
       ...(type === undefined ? {} : { type }),
     };
   }
 
   /** Parses a payload and queues its events; rejects with `serve/overloaded` when the queue is full. */
   ingestText(
-    text: string,
+    text: string | Buffer,
     source: string,
     type?: string,
     timeField?: string,
     processed?: (o: IngestOutcome) => void,
   ): Promise<IngestOutcome> {
-    return this.ingest(parsePayload(text, source, this.readerOptions(type, timeField)), processed);
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    return this.ingest(parsePayload(bytes, source, this.readerOptions(type, timeField)), processed);
   }
 
   /** `processed` is called synchronously once the events are processed (before a later checkpoint barrier). */
