@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'serve/unsupported-media-type'
   | 'serve/too-many-requests'
   | 'serve/overloaded'
+  | 'serve/internal-error'
   | 'connector/invalid-url'
   | 'connector/unknown-statement'
   | 'connector/failed'

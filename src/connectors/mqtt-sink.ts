@@ -26,7 +26,7 @@ export class MqttSink extends QueuedSink {
   }
 
   override async start(): Promise<void> {
-    this.client = await connectMqtt(this.address, this.name, {});
+    this.client = await connectMqtt(this.address, this.name, {}, this.report);
   }
 
   protected override async close(): Promise<void> {

@@ -35,10 +35,12 @@ export class MqttSource implements Source {
   async start(): Promise<void> {
     const clean = this.address.params.get('clean') !== 'false';
     const clientId = this.address.params.get('clientId');
-    const client = await connectMqtt(this.address, this.name, {
-      clean,
-      ...(clientId === null ? {} : { clientId }),
-    });
+    const client = await connectMqtt(
+      this.address,
+      this.name,
+      { clean, ...(clientId === null ? {} : { clientId }) },
+      this.report,
+    );
     this.client = client;
     // The PUBACK goes out when `done` is called: after the events are processed.
     client.handleMessage = (packet: IPublishPacket, done: (error?: Error) => void) => {

@@ -42,9 +42,17 @@ export async function connectMqtt(
   address: MqttAddress,
   name: string,
   options: IClientOptions,
+  report: (message: string) => void,
 ): Promise<MqttClient> {
   try {
-    return await connectAsync(address.server, { ...address.credentials, reconnectPeriod: 1000, ...options });
+    const client = await connectAsync(address.server, {
+      ...address.credentials,
+      reconnectPeriod: 1000,
+      ...options,
+    });
+    // Errors after the first connection (the broker went away…) are told; the client reconnects.
+    client.on('error', (e) => report(`${name}: ${e.message}`));
+    return client;
   } catch (e) {
     throw new WeirError(
       'connector/failed',

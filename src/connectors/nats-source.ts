@@ -121,7 +121,10 @@ export class NatsSource implements Source {
     });
     const consumer = await jetstream(this.nc).consumers.get(stream, this.consumer);
     this.messages = await consumer.consume({ max_messages: 1000 });
-    this.loop = this.run(this.messages);
+    // The consumer ending with an error (the stream deleted, the server gone for good) is told, not thrown.
+    this.loop = this.run(this.messages).catch((e: Error) =>
+      this.report(`${this.name}: stopped reading: ${e.message}`),
+    );
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {

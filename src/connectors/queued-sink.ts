@@ -12,7 +12,7 @@ export abstract class QueuedSink implements Sink {
     readonly name: string,
     readonly statement: string,
     options: Omit<DeliveryOptions, 'onFailure'>,
-    report: (message: string) => void,
+    protected readonly report: (message: string) => void,
   ) {
     this.delivery = new DeliveryQueue((u) => this.deliver(u), {
       ...options,

@@ -16,6 +16,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   'serve/unsupported-media-type': 415,
   'serve/too-many-requests': 429,
   'serve/overloaded': 503,
+  'serve/internal-error': 500,
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -96,12 +96,15 @@ export async function startHttpServer(
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((e, _request, reply) => {
-    const error = e instanceof WeirError ? e : fromFastifyError(e as { code?: string; message: string });
-    if (!(e instanceof WeirError) && (e as { statusCode?: number }).statusCode === undefined) {
-      // Not a request problem: say so without a stack trace.
-      return send(reply.code(500), error).code(500);
+    if (e instanceof WeirError) return send(reply, e);
+    const fastifyError = e as { code?: string; statusCode?: number; message: string };
+    if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
+      return send(reply, fromFastifyError(fastifyError));
     }
-    return send(reply, error);
+    // Not a problem of the request: a 500 with one line, never a stack trace.
+    return reply
+      .code(500)
+      .send(errorBody(httpError('serve/internal-error', `internal error: ${fastifyError.message}`)));
   });
   app.setNotFoundHandler((request, reply) =>
     send(reply, httpError('serve/not-found', `no route ${request.method} ${request.url.split('?')[0]}`)),
