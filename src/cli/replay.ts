@@ -17,7 +17,7 @@ import type { ReaderOptions } from '../io/event-record.js';
 import { type OutputFormat, createWriter } from '../io/output-writer.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
-import { type AlertHookOptions, attachAlertHooks } from './alert-hooks.js';
+import type { AlertHookOptions } from './alert-hooks.js';
 import type { CommandIO } from './io-streams.js';
 import { createProgress } from './progress.js';
 import { queryErrors, readSource } from './read-source.js';
@@ -118,7 +118,10 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   const alerts =
     hooks === undefined || hooks.webhooks.length + hooks.execs.length === 0
       ? undefined
-      : attachAlertHooks(engine, hooks, (m) => io.stderr.write(`weir: alert not delivered: ${m}\n`));
+      : // Loaded only when asked for: the sinks are not part of every run's start-up.
+        (await import('./alert-hooks.js')).attachAlertHooks(engine, hooks, (m) =>
+          io.stderr.write(`weir: alert not delivered: ${m}\n`),
+        );
 
   let read = 0;
   let late = 0;
