@@ -432,11 +432,25 @@ export interface MatchRecognize {
   readonly span: Span;
 }
 
+/**
+ * A row-pattern quantifier as Esper's grammar reads it: an optional operator (`*`, `+`, `?`,
+ * each with an optional reluctant `?`), then an optional repeat `{n}`, `{n,}`, `{,m}`,
+ * `{n,m}` (`A{2,3}`, `A+{2}`). Repeat bounds keep their literal text: validating them
+ * (integers from 1, lower <= upper) is the analyzer's job.
+ */
 export interface Quantifier {
-  readonly min: number;
-  /** Infinity for unbounded. */
-  readonly max: number;
+  readonly op: '*' | '+' | '?' | undefined;
   readonly reluctant: boolean;
+  readonly repeat: RepeatBounds | undefined;
+  readonly span: Span;
+}
+
+export interface RepeatBounds {
+  /** `{n}`: exactly n (lower holds n). */
+  readonly single: boolean;
+  readonly lower: { readonly text: string; readonly span: Span } | undefined;
+  readonly upper: { readonly text: string; readonly span: Span } | undefined;
+  readonly span: Span;
 }
 
 export type RowPattern =

@@ -1517,63 +1517,81 @@ export class EplParser extends EmbeddedActionsParser {
   });
 
   quantifier = this.RULE('quantifier', (): A.Quantifier => {
-    const bounds = this.OR([
+    const first = this.LA(1);
+    let op: A.Quantifier['op'];
+    let reluctant = false;
+    let repeat: A.RepeatBounds | undefined;
+    this.OR([
       {
         ALT: () => {
-          this.CONSUME(T.Star);
-          return [0, Number.POSITIVE_INFINITY];
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Plus);
-          return [1, Number.POSITIVE_INFINITY];
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Question);
-          return [0, 1];
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LBrace);
-          let lo = 0;
-          let hi = Number.POSITIVE_INFINITY;
-          this.OR2([
+          op = this.OR2([
             {
               ALT: () => {
-                lo = Number(this.CONSUME(T.NumberLiteral).image);
-                hi = lo;
-                this.OPTION(() => {
-                  this.CONSUME(T.Comma);
-                  hi = Number.POSITIVE_INFINITY;
-                  this.OPTION2(() => {
-                    hi = Number(this.CONSUME2(T.NumberLiteral).image);
-                  });
-                });
+                this.CONSUME(T.Star);
+                return '*' as const;
               },
             },
             {
               ALT: () => {
-                this.CONSUME2(T.Comma);
-                hi = Number(this.CONSUME3(T.NumberLiteral).image);
+                this.CONSUME(T.Plus);
+                return '+' as const;
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.Question);
+                return '?' as const;
               },
             },
           ]);
-          this.CONSUME(T.RBrace);
-          return [lo, hi];
+          this.OPTION(() => {
+            this.CONSUME2(T.Question);
+            reluctant = true;
+          });
+          this.OPTION2(() => {
+            repeat = this.SUBRULE(this.rowRepeat);
+          });
         },
       },
-    ]) as [number, number] | undefined;
-    const [min, max] = Array.isArray(bounds) ? bounds : [0, 0];
-    let reluctant = false;
-    this.OPTION3(() => {
-      this.CONSUME2(T.Question);
-      reluctant = true;
-    });
-    return { min, max, reluctant };
+      {
+        ALT: () => {
+          repeat = this.SUBRULE2(this.rowRepeat);
+        },
+      },
+    ]);
+    return { op, reluctant, repeat, span: spanOf(first, this.LA(0)) };
+  });
+
+  /** `{n}`, `{n,}`, `{,m}`, `{n,m}` after a row-pattern variable or group. */
+  rowRepeat = this.RULE('rowRepeat', (): A.RepeatBounds => {
+    const open = this.CONSUME(T.LBrace);
+    const bound = (t: IToken) => ({ text: t.image, span: spanOf(t) });
+    let lower: A.RepeatBounds['lower'];
+    let upper: A.RepeatBounds['upper'];
+    let single = false;
+    this.OR([
+      {
+        ALT: () => {
+          lower = bound(this.CONSUME(T.NumberLiteral));
+          single = true;
+          this.OPTION(() => {
+            this.CONSUME(T.Comma);
+            single = false;
+            this.OPTION2(() => {
+              upper = bound(this.CONSUME2(T.NumberLiteral));
+            });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.Comma);
+          upper = bound(this.CONSUME3(T.NumberLiteral));
+        },
+      },
+    ]);
+    const close = this.CONSUME(T.RBrace);
+    return { single, lower, upper, span: spanOf(open, close) };
   });
 
   // ───────────── named windows, tables, contexts, variables, on triggers (infra-ast.ts) ─────────────

@@ -118,4 +118,69 @@ describe('match_recognize', () => {
       ),
     ).toThrow(/Variable 'Z' does not appear in the pattern/);
   });
+
+  describe('compile errors, as Esper reports them', () => {
+    const deploy = (clause: string) => () =>
+      createEngine().deploy(`create schema S(k string, v int); select * from S match_recognize (${clause})`);
+
+    it('refuses a huge repeat at compile time instead of expanding it (issue 13 fuzzing)', () => {
+      const started = Date.now();
+      expect(
+        deploy('measures count(A.v) as n pattern (A{2,99999999999999999999999}) define A as A.v > 0'),
+      ).toThrow(/Pattern quantifier '99999999999999999999999' must be an integer/);
+      expect(deploy('measures count(A.v) as n pattern (A{5000000}) define A as A.v > 0')).toThrow(
+        /expands the pattern to 5000000 states; at most 1000/,
+      );
+      expect(deploy('measures count(A.v) as n pattern ((A B){600}) define A as A.v > 0')).toThrow(
+        /expands the pattern to 1200 states/,
+      );
+      // Refused before anything is built: no time or memory spent on the copies.
+      expect(Date.now() - started).toBeLessThan(5000);
+      // The limit itself is accepted.
+      expect(deploy('measures count(A.v) as n pattern (A{2,1000}) define A as A.v > 0')).not.toThrow();
+    });
+
+    it('checks quantifier bounds', () => {
+      const define = ' define A as A.v > 0';
+      expect(deploy(`measures count(A.v) as n pattern (A{0,3})${define}`)).toThrow(
+        /Invalid pattern quantifier value 0, expecting a minimum of 1$/,
+      );
+      expect(deploy(`measures count(A.v) as n pattern (A{3,2})${define}`)).toThrow(
+        /Invalid pattern quantifier value 3, expecting a minimum of 1 and maximum of 2/,
+      );
+      // `{n,m}` has no reluctant form in Esper's grammar.
+      expect(deploy(`measures count(A.v) as n pattern (A{2,3}?)${define}`)).toThrow(/Unexpected '\?'/);
+    });
+
+    it('lets a define read only its own row and the single-row variables before it', () => {
+      expect(deploy('measures A.v as a pattern (A B+ C) define C as C.v > B.v')).toThrow(
+        /'B' may match several rows/,
+      );
+      expect(deploy('measures A.v as a pattern (A C) define A as A.v > C.v')).toThrow(
+        /'C' does not occur before 'A'/,
+      );
+      expect(deploy('measures A.v as a pattern (A B+ C) define C as C.v > A.v')).not.toThrow();
+    });
+
+    it('requires a multi-row variable to be aggregated or indexed in measures', () => {
+      const define = ' define B as B.v > 0';
+      expect(deploy(`measures B.v as b pattern (A B+)${define}`)).toThrow(
+        /'B' may match several rows: in measures/,
+      );
+      // A variable that occurs twice holds several rows.
+      expect(deploy(`measures A.v as a pattern (A A)${define.replace(/B/g, 'A')}`)).toThrow(
+        /'A' may match several rows/,
+      );
+      expect(deploy(`measures B[0].v as b, avg(B.v) as m pattern (A B+)${define}`)).not.toThrow();
+      expect(deploy(`measures avg(A.v) as m pattern (A B+)${define}`)).toThrow(
+        /exactly one variable that may match several rows/,
+      );
+    });
+
+    it('reads prev as (property, index)', () => {
+      expect(deploy('measures A.v as a pattern (A) define A as A.v > prev(1, A.v)')).toThrow(
+        /prev takes a property and an optional constant index/,
+      );
+    });
+  });
 });

@@ -1,74 +1,92 @@
 /**
- * match_recognize at runtime: per partition, the live threads of the row-pattern NFA. Each
- * row advances every thread whose waiting variable's `define` holds (other variables read
- * as their last assigned row, `prev` as the partition's previous rows). As in Esper, a match
- * is posted as soon as a thread reaches the accepting state; among matches ending on the
- * same row the earliest start (then the preferred path) wins unless `all matches`, and the
- * skip strategy decides which live threads survive it.
+ * match_recognize at runtime, as Esper's RowRecogNFAView runs it. Per partition, the live
+ * threads (Esper's state entries) each wait in one NFA state; a row advances every thread
+ * whose state's `define` holds, into each next state (threads are never merged), and starts
+ * a thread at each start state it satisfies. Threads reaching the end are matches.
+ *
+ * Without `all matches`, the matches one row completes are ranked: per partition, by first
+ * row (earliest first; a later-starting match inside a posted one is dropped by `skip past
+ * last row` and `to next row`), and among matches with the same first row by the greedy
+ * counts (nfa.ts). After posting, `skip past last row` ends the threads that began within
+ * the match, `to next row` those that began at or before its first row, `to current row`
+ * none. With `interval`, a match is held until the interval has passed since its first row
+ * (unless, by Esper's arithmetic, it is already older than half of it) and posted then with
+ * every other match due at that instant; `or terminated` also posts it once the thread that
+ * could extend it fails.
  */
+import { OrderedMap } from '@js-sdsl/ordered-map';
+import { createAggregator } from '../../aggregates/create-aggregator.js';
+import { lookupAggregate } from '../../aggregates/registry.js';
+import type { SkipStrategy } from '../../ast/ast.js';
 import type { Row } from '../../common/row.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../../expr/eval-frame.js';
 import type { TimerId } from '../../windows/window-def.js';
 import type { MatchRecognizePlan, MeasureAggregate } from './mr-plan.js';
-import { closure } from './nfa.js';
+import { END, type NfaState } from './nfa.js';
 
 export interface MatchRecognizeContext {
   now(): number;
   schedule(due: number, onDue: (due: number) => void): TimerId;
   cancel(id: TimerId): void;
   compile(expr: BoundExpr): CompiledExpr;
-  /** The measures rows of every match completed by one row, in one call. */
+  /** The measures rows of the matches posted by one row or one interval expiry, in one call. */
   emit(rows: Row[]): void;
   readonly maxLiveThreads: number;
   onCapReached(): void;
 }
 
-interface Thread {
-  readonly state: number;
-  readonly assigned: readonly (readonly [string, Row])[];
-  /** Sequence number of the first and of the last row consumed. */
-  readonly start: number;
-  readonly end: number;
+/** One thread (Esper's RowRecogNFAStateEntry). Arrays are owned by the thread. */
+class Entry {
+  endSeq = 0;
+
+  constructor(
+    readonly beginSeq: number,
+    readonly beginTime: number,
+    /** The state it waits in; for a match, the state that consumed its last row. */
+    public state: number,
+    readonly events: (Row | null)[],
+    readonly greedy: number[],
+    /** Rows per multi-row variable (null until the first). */
+    readonly multi: (Row[] | null)[],
+    readonly partitionKey: unknown,
+  ) {}
 }
 
-interface Partition {
-  threads: Thread[];
-  last: Row | undefined;
-  /** With `interval`: the longest accepting thread per start, and the interval's timer per start. */
-  readonly pending: Map<number, Thread>;
-  readonly timers: Map<number, TimerId>;
-}
+class Partition {
+  threads: Entry[] = [];
+  /** The partition's last rows, newest last (only when `prev` is used). */
+  readonly history: Row[] | undefined;
 
-function aggregate(a: MeasureAggregate, rows: readonly Row[]): unknown {
-  const values = rows.map((r) => r[a.property] ?? null);
-  const nums = values.filter((v): v is number => typeof v === 'number');
-  switch (a.fn) {
-    case 'first':
-      return values.length === 0 ? null : values[0];
-    case 'last':
-      return values.length === 0 ? null : values[values.length - 1];
-    case 'count':
-      return values.filter((v) => v !== null).length;
-    case 'sum':
-      return nums.length === 0 ? null : nums.reduce((x, y) => x + y, 0);
-    case 'avg':
-      return nums.length === 0 ? null : nums.reduce((x, y) => x + y, 0) / nums.length;
-    case 'min':
-      return nums.length === 0 ? null : Math.min(...nums);
-    case 'max':
-      return nums.length === 0 ? null : Math.max(...nums);
+  constructor(
+    readonly key: unknown,
+    keepHistory: boolean,
+  ) {
+    this.history = keepHistory ? [] : undefined;
   }
 }
 
+const EMPTY_ROW: Row = Object.freeze({}) as Row;
+
 export class MatchRecognizer {
   private readonly partitions = new Map<unknown, Partition>();
-  private readonly previous = new WeakMap<Row, Row | undefined>();
-  private readonly defines = new Map<string, CompiledExpr>();
-  private readonly partitionKey: (row: Row) => unknown;
+  private readonly single: Partition | undefined;
+  private readonly defines: (CompiledExpr | undefined)[];
+  private readonly partitionKeys: readonly CompiledExpr[];
   private readonly measures: { name: string; fn: CompiledExpr }[];
-  private readonly evalCtx: EvalFrame & { tags: Record<string, unknown> };
+  private readonly aggregateArgs: CompiledExpr[];
+  private readonly evalFrame: EvalFrame & { tags: Record<string, unknown> };
+  private readonly defineTags: Record<string, unknown>;
+  private readonly states: readonly NfaState[];
+  private readonly numStreams: number;
+  /** Matches held for their interval, by first-row time (Esper's schedule state). */
+  private readonly scheduled = new OrderedMap<number, Entry[]>();
+  private timer: TimerId | undefined;
+  private readonly onTimer = () => this.triggered();
+  /** The row whose `prev` is being evaluated: the partition it belongs to. */
+  private current: Partition | undefined;
   private seq = 0;
+  private collectAt = 100;
   private live = 0;
   private dropped = 0;
 
@@ -76,21 +94,24 @@ export class MatchRecognizer {
     private readonly plan: MatchRecognizePlan,
     private readonly ctx: MatchRecognizeContext,
   ) {
-    for (const [variable, condition] of plan.defines) this.defines.set(variable, ctx.compile(condition));
-    const keys = plan.partitionBy.map((p) => ctx.compile(p));
-    this.evalCtx = {
+    const nfa = plan.nfa;
+    this.states = nfa.states;
+    this.numStreams = nfa.singles.length + nfa.multiples.length;
+    this.defines = nfa.states.map((s) => {
+      const d = plan.defines.get(s.variable);
+      return d === undefined ? undefined : ctx.compile(d);
+    });
+    this.partitionKeys = plan.partitionBy.map((p) => ctx.compile(p));
+    this.evalFrame = {
       aggValues: [],
       prior: () => undefined,
-      prev: (row, n) => {
-        let r: Row | undefined = row as Row;
-        for (let i = 0; i < n && r !== undefined; i++) r = this.previous.get(r);
-        return r;
-      },
+      prev: (_row, n) => this.previous(n as number),
       tags: {},
     };
-    this.partitionKey =
-      keys.length === 0 ? () => 0 : (row) => JSON.stringify(keys.map((k) => k(row, this.evalCtx)));
+    this.defineTags = Object.fromEntries(nfa.singles.map((v) => [v, null]));
     this.measures = plan.measures.map((m) => ({ name: m.name, fn: ctx.compile(m.expr) }));
+    this.aggregateArgs = plan.aggregates.map((a) => ctx.compile(a.arg));
+    this.single = plan.partitionBy.length === 0 ? new Partition(null, plan.maxPrev > 0) : undefined;
   }
 
   liveThreads(): number {
@@ -102,150 +123,448 @@ export class MatchRecognizer {
     return this.dropped;
   }
 
-  private lastRows(assigned: Thread['assigned']): Record<string, unknown> {
-    const tags: Record<string, unknown> = {};
-    for (const [variable, row] of assigned) tags[variable] = row;
-    return tags;
+  private previous(n: number): Row | undefined {
+    const history = this.current?.history;
+    if (history === undefined) return undefined;
+    return history[history.length - 1 - n];
   }
 
-  private holds(variable: string, row: Row, assigned: Thread['assigned']): boolean {
-    const condition = this.defines.get(variable);
-    if (condition === undefined) return true;
-    this.evalCtx.tags = this.lastRows(assigned);
-    return condition(row, this.evalCtx) === true;
+  private partitionKey(row: Row): unknown {
+    const keys = this.partitionKeys;
+    if (keys.length === 1) return (keys[0] as CompiledExpr)(row, this.evalFrame) ?? null;
+    return JSON.stringify(keys.map((k) => k(row, this.evalFrame) ?? null));
   }
 
-  private measureRow(thread: Thread): Row {
-    const tags = this.lastRows(thread.assigned);
-    for (const a of this.plan.aggregates) {
-      const rows = thread.assigned.filter(([v]) => v === a.variable).map(([, r]) => r);
-      tags[a.tag] = aggregate(a, rows);
+  /** The row's partition, created if new; idle partitions are collected as Esper does. */
+  private partitionOf(row: Row): Partition {
+    if (this.single !== undefined) return this.single;
+    if (this.partitions.size >= this.collectAt) {
+      let removed = 0;
+      for (const [key, p] of this.partitions) {
+        // Esper drops a partition without threads even when it keeps `prev` rows.
+        if (p.threads.length === 0) {
+          this.partitions.delete(key);
+          removed++;
+        }
+      }
+      if (removed < this.collectAt / 5) this.collectAt *= 2;
     }
-    this.evalCtx.tags = tags;
-    const out: Row = {};
-    for (const m of this.measures) out[m.name] = m.fn({}, this.evalCtx);
-    return out;
+    const key = this.partitionKey(row);
+    let p = this.partitions.get(key);
+    if (p === undefined) {
+      p = new Partition(key, this.plan.maxPrev > 0);
+      this.partitions.set(key, p);
+    }
+    return p;
+  }
+
+  private stateOf(key: unknown): Partition | undefined {
+    return this.single ?? this.partitions.get(key);
+  }
+
+  private holds(state: NfaState, events: (Row | null)[], row: Row): boolean {
+    const define = this.defines[state.index];
+    if (define === undefined) return true;
+    const tags = this.defineTags;
+    const singles = this.plan.nfa.singles;
+    for (let i = 0; i < singles.length; i++) tags[singles[i] as string] = events[i] ?? null;
+    this.evalFrame.tags = tags;
+    return define(row, this.evalFrame) === true;
   }
 
   onEvent(row: Row): void {
-    const key = this.partitionKey(row);
-    let part = this.partitions.get(key);
-    if (part === undefined) {
-      part = { threads: [], last: undefined, pending: new Map(), timers: new Map() };
-      this.partitions.set(key, part);
-    }
-    this.previous.set(row, part.last);
-    part.last = row;
     const seq = ++this.seq;
-    const { nfa } = this.plan;
-    const fresh = closure(nfa, nfa.start)
-      .filter((s) => nfa.states[s]?.kind === 'var')
-      .map((state) => ({ state, assigned: [], start: seq, end: seq }));
-    const next: Thread[] = [];
-    const accepted: Thread[] = [];
-    const seen = new Set<string>();
-    for (const thread of [...part.threads, ...fresh]) {
-      const st = nfa.states[thread.state];
-      if (st?.kind !== 'var' || !this.holds(st.variable, row, thread.assigned)) continue;
-      const assigned = [...thread.assigned, [st.variable, row] as const];
-      for (const s of closure(nfa, st.next)) {
-        const successor = { state: s, assigned, start: thread.start, end: seq };
-        if (nfa.states[s]?.kind === 'accept') accepted.push(successor);
-        else {
-          // Without `all matches`, one thread per (state, start) suffices: the first is preferred.
-          const id = `${s}:${thread.start}`;
-          if (!this.plan.allMatches && seen.has(id)) continue;
-          seen.add(id);
-          next.push(successor);
+    const part = this.partitionOf(row);
+    if (part.history !== undefined) {
+      part.history.push(row);
+      if (part.history.length > this.plan.maxPrev + 1) part.history.shift();
+    }
+    this.current = part;
+    const endStates: Entry[] = [];
+    const next: Entry[] = [];
+    const terminated = this.step(part, row, seq, next, endStates);
+    part.threads = next;
+    this.countLive(part);
+    if (endStates.length === 0 && (this.plan.interval?.orTerminated !== true || terminated === undefined))
+      return;
+    let ranked = this.plan.allMatches ? endStates : this.rankMultiPartition(endStates);
+    if (this.plan.interval !== undefined) {
+      ranked = this.holdForInterval(ranked, terminated);
+      if (ranked.length === 0) return;
+    } else this.skipThreads(ranked, this.plan.skip);
+    this.post(ranked, true);
+  }
+
+  /** Esper's step: advances the partition's threads by one row and starts new ones. */
+  private step(
+    part: Partition,
+    row: Row,
+    seq: number,
+    next: Entry[],
+    endStates: Entry[],
+  ): Entry[] | undefined {
+    const states = this.states;
+    const orTerminated = this.plan.interval?.orTerminated === true;
+    let terminated: Entry[] | undefined;
+    for (const current of part.threads) {
+      const state = states[current.state] as NfaState;
+      const events = current.events;
+      events[state.stream] = row;
+      if (this.holds(state, events, row)) {
+        const copy = state.next.length > 1;
+        for (const n of state.next) {
+          this.advance(current, state, n, copy, row, seq, next, endStates);
+        }
+      } else if (orTerminated) {
+        events[state.stream] = null;
+        if (state.next.includes(END)) {
+          const t = new Entry(
+            current.beginSeq,
+            current.beginTime,
+            END,
+            events,
+            current.greedy,
+            current.multi,
+            part.key,
+          );
+          if (terminated === undefined) terminated = [t];
+          else terminated.push(t);
         }
       }
     }
-    if (this.plan.interval === undefined) part.threads = this.emitMatches(accepted, next, seq);
-    else this.holdForInterval(part, accepted, next, seq);
-    this.live = 0;
-    for (const p of this.partitions.values()) this.live += p.threads.length;
-    if (this.live > this.ctx.maxLiveThreads) {
-      // Bounded memory: the oldest attempts of this partition go, counted and reported.
-      const keep = part.threads.slice(-Math.max(1, this.ctx.maxLiveThreads));
-      this.dropped += part.threads.length - keep.length;
-      part.threads = keep;
-      this.ctx.onCapReached();
-    }
-  }
-
-  /**
-   * `interval p`: a match is not posted on acceptance but when p has passed since its first
-   * row, as the longest accepting match (greedy quantifiers keep extending it meanwhile);
-   * `or terminated` also posts it as soon as it can no longer be extended.
-   */
-  private holdForInterval(part: Partition, accepted: Thread[], next: Thread[], seq: number): void {
-    const interval = this.plan.interval as { readonly ms: number; readonly orTerminated: boolean };
-    for (const a of accepted) part.pending.set(a.start, a);
-    part.threads = next;
-    const started = next.some((t) => t.start === seq) || part.pending.has(seq);
-    if (started) {
-      part.timers.set(
-        seq,
-        this.ctx.schedule(this.ctx.now() + interval.ms, () => this.finishInterval(part, seq)),
-      );
-    }
-    if (!interval.orTerminated) return;
-    for (const start of [...part.pending.keys()].sort((a, b) => a - b)) {
-      if (!part.threads.some((t) => t.start === start)) this.finishInterval(part, start);
-    }
-  }
-
-  /** Ends the interval of the match attempt that started at `start`, posting it if it accepted. */
-  private finishInterval(part: Partition, start: number): void {
-    const timer = part.timers.get(start);
-    if (timer !== undefined) this.ctx.cancel(timer);
-    part.timers.delete(start);
-    const match = part.pending.get(start);
-    part.pending.delete(start);
-    part.threads = part.threads.filter((t) => t.start !== start);
-    if (match === undefined) return;
-    this.ctx.emit([this.measureRow(match)]);
-    // The skip strategy decides which overlapping attempts survive the match.
-    const keep = (s: number) =>
-      this.plan.skip === 'past-last-row'
-        ? s > match.end
-        : this.plan.skip === 'to-current-row'
-          ? s >= match.end
-          : s > match.start;
-    part.threads = part.threads.filter((t) => keep(t.start));
-    for (const s of [...part.pending.keys()]) {
-      if (keep(s)) continue;
-      part.pending.delete(s);
-      const t = part.timers.get(s);
-      if (t !== undefined) this.ctx.cancel(t);
-      part.timers.delete(s);
-    }
-  }
-
-  private emitMatches(accepted: Thread[], next: Thread[], seq: number): Thread[] {
-    if (accepted.length === 0) return next;
-    const ordered = [...accepted].sort((a, b) => a.start - b.start);
-    const chosen: Thread[] = [];
-    if (this.plan.allMatches) chosen.push(...ordered);
-    else {
-      let lastStart = Number.NEGATIVE_INFINITY;
-      for (const a of ordered) {
-        if (a.start <= lastStart) continue;
-        chosen.push(a);
-        lastStart = a.start;
-        if (this.plan.skip === 'past-last-row') break;
+    const time = this.plan.interval === undefined ? 0 : this.ctx.now();
+    for (const si of this.plan.nfa.start) {
+      const state = states[si] as NfaState;
+      const events: (Row | null)[] = new Array(this.numStreams).fill(null);
+      events[state.stream] = row;
+      if (!this.holds(state, events, row)) continue;
+      const copy = state.next.length > 1;
+      for (const n of state.next) {
+        const ev = copy ? events.slice() : events;
+        const multi: (Row[] | null)[] = new Array(this.plan.nfa.multiples.length).fill(null);
+        const greedy: number[] = new Array(states.length).fill(0);
+        if (state.multiple) {
+          addRow(multi, state.stream - this.plan.nfa.singles.length, row);
+          ev[state.stream] = null;
+        }
+        if (state.greedy === true) greedy[si] = (greedy[si] as number) + 1;
+        const entry = new Entry(seq, time, si, ev, greedy, multi, part.key);
+        if (n === END) {
+          entry.endSeq = seq;
+          endStates.push(entry);
+        } else {
+          entry.state = n;
+          next.push(entry);
+        }
       }
     }
-    this.ctx.emit(chosen.map((t) => this.measureRow(t)));
-    switch (this.plan.skip) {
-      case 'past-last-row':
-        return [];
-      case 'to-next-row': {
-        const first = chosen[chosen.length - 1]?.start ?? seq;
-        return next.filter((t) => t.start > first);
-      }
-      case 'to-current-row':
-        return next.filter((t) => t.start >= seq);
+    return terminated;
+  }
+
+  private advance(
+    current: Entry,
+    state: NfaState,
+    n: number,
+    copy: boolean,
+    row: Row,
+    seq: number,
+    next: Entry[],
+    endStates: Entry[],
+  ): void {
+    const events = copy ? current.events.slice() : current.events;
+    const greedy = copy ? current.greedy.slice() : current.greedy;
+    const multi = copy ? current.multi.map((m) => (m === null ? null : m.slice())) : current.multi;
+    if (state.multiple) {
+      addRow(multi, state.stream - this.plan.nfa.singles.length, row);
+      events[state.stream] = null;
+    }
+    if (state.greedy === true) greedy[state.index] = (greedy[state.index] as number) + 1;
+    const entry = new Entry(
+      current.beginSeq,
+      current.beginTime,
+      state.index,
+      events,
+      greedy,
+      multi,
+      current.partitionKey,
+    );
+    if (n === END) {
+      entry.endSeq = seq;
+      endStates.push(entry);
+    } else {
+      entry.state = n;
+      next.push(entry);
     }
   }
+
+  /** Ends threads that overlap the posted matches (not with `interval`, as in Esper). */
+  private skipThreads(matches: readonly Entry[], skip: SkipStrategy): void {
+    if (skip === 'to-current-row') return;
+    for (const m of matches) {
+      const part = this.stateOf(m.partitionKey);
+      if (part === undefined) continue;
+      const limit = skip === 'past-last-row' ? m.endSeq : m.beginSeq;
+      part.threads = part.threads.filter((t) => t.beginSeq > limit);
+    }
+    this.countAll();
+  }
+
+  /** Measures rows of the matches, in one call; partitions left empty are dropped. */
+  private post(matches: readonly Entry[], dropEmpty: boolean): void {
+    const rows = matches.map((m) => this.measureRow(m));
+    if (dropEmpty && this.single === undefined) {
+      for (const m of matches) {
+        if (m.partitionKey === null) continue;
+        const part = this.partitions.get(m.partitionKey);
+        if (part !== undefined && part.threads.length === 0 && part.history === undefined) {
+          this.partitions.delete(m.partitionKey);
+        }
+      }
+    }
+    this.ctx.emit(rows);
+  }
+
+  private measureRow(m: Entry): Row {
+    const nfa = this.plan.nfa;
+    const tags: Record<string, unknown> = {};
+    nfa.singles.forEach((v, i) => {
+      tags[v] = m.events[i] ?? null;
+    });
+    nfa.multiples.forEach((v, i) => {
+      tags[v] = m.multi[i] ?? null;
+    });
+    this.evalFrame.tags = tags;
+    const values: unknown[] = [];
+    this.plan.aggregates.forEach((a, i) => {
+      const rows = m.multi[nfa.multiples.indexOf(a.variable)] ?? [];
+      values[a.slot] = aggregate(a, rows, this.aggregateArgs[i] as CompiledExpr, this.evalFrame);
+    });
+    this.evalFrame.aggValues = values;
+    const out: Row = {};
+    for (const measure of this.measures) out[measure.name] = measure.fn(EMPTY_ROW, this.evalFrame);
+    return out;
+  }
+
+  // ───────────── ranking (Esper's rankEndStatesMultiPartition) ─────────────
+
+  private rankMultiPartition(endStates: Entry[]): Entry[] {
+    if (endStates.length <= 1) return endStates;
+    if (this.single !== undefined) return this.rankWithinPartition(endStates);
+    const perPartition = new Map<unknown, Entry[]>();
+    for (const e of endStates) {
+      const list = perPartition.get(e.partitionKey);
+      if (list === undefined) perPartition.set(e.partitionKey, [e]);
+      else list.push(e);
+    }
+    const out: Entry[] = [];
+    for (const list of perPartition.values()) {
+      if (list.length === 1) out.push(list[0] as Entry);
+      else out.push(...this.rankWithinPartition(list));
+    }
+    return out;
+  }
+
+  private rankWithinPartition(endStates: Entry[]): Entry[] {
+    if (endStates.length <= 1) return endStates;
+    const byBegin = new Map<number, Entry[] | null>();
+    for (const e of endStates) {
+      const list = byBegin.get(e.beginSeq);
+      if (list === undefined || list === null) byBegin.set(e.beginSeq, [e]);
+      else list.push(e);
+    }
+    const keys = [...byBegin.keys()].sort((a, b) => a - b);
+    if (keys.length === 1) {
+      const list = byBegin.get(keys[0] as number) as Entry[];
+      if (this.plan.allMatches) return list;
+      return [this.rankEndStates(list)];
+    }
+    const ranked: Entry[] = [];
+    for (const key of keys) {
+      const list = byBegin.get(key);
+      byBegin.delete(key);
+      if (list === undefined || list === null || list.length === 0) continue;
+      const taken = list.length === 1 ? (list[0] as Entry) : this.rankEndStates(list);
+      if (this.plan.allMatches) ranked.push(...list);
+      else ranked.push(taken);
+      const skip = this.plan.skip;
+      if (skip === 'past-last-row' || skip === 'to-next-row') {
+        const limit = skip === 'past-last-row' ? taken.endSeq : taken.beginSeq;
+        for (const [k, rest] of byBegin) {
+          if (rest === null) continue;
+          const kept = rest.filter((e) => e.beginSeq > limit);
+          byBegin.set(k, kept.length === 0 && rest.length === 1 ? null : kept);
+        }
+      }
+    }
+    return ranked;
+  }
+
+  /** Esper's rankEndStates: the earliest first row, then the greedy counts. */
+  private rankEndStates(endStates: Entry[]): Entry {
+    // Newest end first (stable, as Java's sort).
+    endStates.sort((a, b) => b.endSeq - a.endSeq);
+    let min = Number.POSITIVE_INFINITY;
+    for (const e of endStates) if (e.beginSeq < min) min = e.beginSeq;
+    let best: Entry | undefined;
+    for (const e of endStates) {
+      if (e.beginSeq !== min) continue;
+      if (best === undefined || this.prefers(e.greedy, best.greedy)) best = e;
+    }
+    return best as Entry;
+  }
+
+  /** Esper's compare: true when any state favours `current` (more greedy rows, or fewer reluctant ones). */
+  private prefers(current: readonly number[], best: readonly number[]): boolean {
+    for (const state of this.states) {
+      if (state.greedy === null) continue;
+      const c = current[state.index] as number;
+      const b = best[state.index] as number;
+      if (state.greedy ? c > b : c < b) return true;
+    }
+    return false;
+  }
+
+  // ───────────── interval (Esper's schedule state) ─────────────
+
+  /** Holds matches for their interval; returns those to post now. */
+  private holdForInterval(endStates: Entry[], terminated: Entry[] | undefined): Entry[] {
+    const interval = this.plan.interval as { ms: number; orTerminated: boolean };
+    const now = this.ctx.now();
+    const postNow: Entry[] = [];
+    for (const e of endStates) {
+      if (this.stateOf(e.partitionKey) === undefined) {
+        postNow.push(e);
+        continue;
+      }
+      const state = this.states[e.state] as NfaState;
+      // With `or terminated`, a match that cannot be extended is not held.
+      const canExtend = !(interval.orTerminated && state.next.length === 1 && state.next[0] === END);
+      if (!canExtend) {
+        postNow.push(e);
+        continue;
+      }
+      const deltaFromStart = now - e.beginTime;
+      const deltaUntil = interval.ms - deltaFromStart;
+      if (this.scheduled.getElementByKey(e.beginTime) !== undefined || deltaFromStart < deltaUntil) {
+        this.schedule(deltaUntil, e);
+      } else postNow.push(e);
+    }
+    let out = postNow;
+    if (interval.orTerminated && terminated !== undefined) {
+      for (const t of terminated) {
+        if (this.stateOf(t.partitionKey) === undefined) continue;
+        this.removeScheduled(t, out);
+      }
+      if (!this.plan.allMatches) out = this.rankMultiPartition(out);
+    }
+    return out;
+  }
+
+  private schedule(delta: number, e: Entry): void {
+    const list = this.scheduled.getElementByKey(e.beginTime);
+    if (this.scheduled.size() === 0) {
+      this.scheduled.setElement(e.beginTime, [e]);
+      this.arm(delta);
+      return;
+    }
+    // Esper re-arms only when the new first row is older than the first held one, comparing
+    // after inserting it, which is never: the timer stays due for the oldest match held before.
+    if (list !== undefined) list.push(e);
+    else this.scheduled.setElement(e.beginTime, [e]);
+  }
+
+  /** Moves the held matches the terminated thread could have extended into `out`. */
+  private removeScheduled(t: Entry, out: Entry[]): void {
+    const list = this.scheduled.getElementByKey(t.beginTime);
+    if (list === undefined) return;
+    let removed = false;
+    const kept = list.filter((held) => {
+      if (!this.terminationMatches(t, held)) return true;
+      out.push(held);
+      removed = true;
+      return false;
+    });
+    if (kept.length === 0) this.scheduled.eraseElementByKey(t.beginTime);
+    else this.scheduled.setElement(t.beginTime, kept);
+    if (removed && this.scheduled.size() === 0 && this.timer !== undefined) {
+      this.ctx.cancel(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** Esper's RowRecogPartitionTerminationStateComparator: same first row, the held match's rows a prefix. */
+  private terminationMatches(t: Entry, held: Entry): boolean {
+    if (t.beginSeq !== held.beginSeq) return false;
+    const nfa = this.plan.nfa;
+    for (let i = 0; i < nfa.singles.length; i++) {
+      if ((held.events[i] ?? null) !== (t.events[i] ?? null)) return false;
+    }
+    for (let i = 0; i < nfa.multiples.length; i++) {
+      const h = held.multi[i];
+      if (h === null || h === undefined) continue;
+      const term = t.multi[i];
+      if (term === null || term === undefined) return false;
+      for (let j = 0; j < h.length; j++) if (j < term.length && h[j] !== term[j]) return false;
+    }
+    return true;
+  }
+
+  private arm(delta: number): void {
+    if (this.timer !== undefined) this.ctx.cancel(this.timer);
+    this.timer = this.ctx.schedule(this.ctx.now() + delta, this.onTimer);
+  }
+
+  /** The interval of the oldest held matches is up: post every match held at least that long. */
+  private triggered(): void {
+    this.timer = undefined;
+    if (this.scheduled.size() === 0) return;
+    const interval = (this.plan.interval as { ms: number }).ms;
+    const now = this.ctx.now();
+    let due: Entry[] = [];
+    for (let first = this.scheduled.front(); first !== undefined; first = this.scheduled.front()) {
+      if (first[0] > now - interval) break;
+      this.scheduled.eraseElementByKey(first[0]);
+      due.push(...first[1]);
+    }
+    const next = this.scheduled.front();
+    if (next !== undefined) this.arm(next[0] + interval - now);
+    if (!this.plan.allMatches) due = this.rankMultiPartition(due);
+    this.ctx.emit(due.map((m) => this.measureRow(m)));
+  }
+
+  private countLive(changed: Partition): void {
+    this.countAll();
+    if (this.live <= this.ctx.maxLiveThreads) return;
+    // Bounded memory: the oldest attempts of this partition go, counted and reported.
+    const keep = changed.threads.slice(-Math.max(1, this.ctx.maxLiveThreads));
+    this.dropped += changed.threads.length - keep.length;
+    changed.threads = keep;
+    this.ctx.onCapReached();
+    this.countAll();
+  }
+
+  private countAll(): void {
+    let live = this.single?.threads.length ?? 0;
+    for (const p of this.partitions.values()) live += p.threads.length;
+    this.live = live;
+  }
+}
+
+function addRow(multi: (Row[] | null)[], index: number, row: Row): void {
+  const list = multi[index];
+  if (list === null || list === undefined) multi[index] = [row];
+  else list.push(row);
+}
+
+/** An aggregate over a multi-row variable's rows, computed by the aggregate registry's function. */
+function aggregate(a: MeasureAggregate, rows: readonly Row[], arg: CompiledExpr, frame: EvalFrame): unknown {
+  const def = lookupAggregate(a.fn);
+  if (def === undefined) throw new Error(`unknown aggregate ${a.fn}`);
+  const agg = createAggregator(def, { distinct: a.distinct });
+  for (const row of rows) {
+    const value = arg(row, frame) ?? null;
+    if (value === null && !def.seesNulls) continue;
+    agg.add(value, row);
+  }
+  return agg.value() ?? null;
 }
