@@ -458,6 +458,8 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
         return (row) => fn(row, ctx);
       },
       startTime: s.env.startTime,
+      // Only a row-for-all aggregation reacts to an empty post; a shared window may feed one.
+      seesEmptyPosts: s.aggregating || node.shareKey !== undefined,
     },
   );
   s.window = window;

@@ -74,7 +74,10 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
   describe: (p) =>
     `time_batch(${p.ms} ms${p.referencePoint === undefined ? '' : `, ref ${p.referencePoint}`}${p.forceUpdate ? ', FORCE_UPDATE' : ''}${p.startEager ? ', START_EAGER' : ''})`,
   create(p, ctx) {
-    const batch = new BatchState(p.forceUpdate);
+    // FORCE_UPDATE posts empty intervals only where something sees them; elsewhere the timer
+    // stops after an empty interval and the next arrival re-arms it on the same grid, which
+    // gives the same output without one timer per interval across a clock jump.
+    const batch = new BatchState(p.forceUpdate && ctx.seesEmptyPosts !== false);
     const clock = timeBatchClock(p, ctx, () => batch.flush(ctx));
     return {
       insert(row) {

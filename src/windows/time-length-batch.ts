@@ -2,10 +2,10 @@
  * #time_length_batch(p, n [, 'FORCE_UPDATE, START_EAGER']): batches closed by n events or by
  * p elapsing, whichever first; a count flush cancels the timer and restarts it (Esper).
  */
-import { arrayAccess } from './array-access.js';
+import type { Row } from '../common/row.js';
 import { BatchState, removeFromBatch } from './batch-flusher.js';
-import type { WindowDef } from './window-def.js';
-import type { TimerId } from './window-def.js';
+import { nextGridPoint } from './time-batch.js';
+import type { DataWindow, TimerId, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, positiveInt, timePeriod } from './window-params.js';
 
 interface Params {
@@ -30,33 +30,79 @@ export const timeLengthBatchWindow: WindowDef<Params> = {
     };
   },
   describe: (p) => `time_length_batch(${p.ms} ms, ${p.count})`,
-  create(p, ctx) {
-    const batch = new BatchState(p.forceUpdate);
-    let timer: TimerId | undefined;
-    const schedule = () => {
-      timer = ctx.schedule(ctx.now() + p.ms, () => send(true));
-    };
-    const send = (fromTimer: boolean) => {
-      if (fromTimer) timer = undefined;
-      else if (timer !== undefined) {
-        ctx.cancel(timer);
-        timer = undefined;
-      }
-      if (batch.flush(ctx)) schedule();
-    };
-    if (p.startEager) schedule();
-    return {
-      insert(row) {
-        batch.current.push(row);
-        if (batch.current.length < p.count) {
-          if (timer === undefined) schedule();
-          return;
-        }
-        send(false);
-      },
-      remove: (row) => removeFromBatch(batch.current, row),
-      prev: (row, n) => batch.prev(row, n),
-      ...arrayAccess(() => batch.current),
-    };
-  },
+  create: (p, ctx) => new TimeLengthBatchWindow(p, ctx),
 };
+
+/**
+ * Esper's TimeLengthBatchView: a flush on the timer re-arms it at now + p while there was
+ * activity (or always under FORCE_UPDATE); a count flush cancels the timer and re-arms it
+ * from now; an arrival with no timer pending arms one at now + p.
+ */
+class TimeLengthBatchWindow implements DataWindow {
+  private readonly batch: BatchState;
+  private timer: TimerId | undefined;
+  /**
+   * FORCE_UPDATE where nothing sees empty posts: the time of the last flush once the timer
+   * stopped after an empty interval; the flushes Esper would keep making every p from it
+   * post nothing, so the next arrival re-arms the timer on that cadence.
+   */
+  private idleSince: number | undefined;
+
+  constructor(
+    private readonly p: Params,
+    private readonly ctx: WindowContext,
+  ) {
+    this.batch = new BatchState(p.forceUpdate && ctx.seesEmptyPosts !== false);
+    if (p.startEager) this.schedule(ctx.now() + p.ms);
+  }
+
+  insert(row: Row): void {
+    const batch = this.batch;
+    batch.current.push(row);
+    if (batch.current.length < this.p.count) {
+      if (this.timer === undefined) {
+        const since = this.idleSince;
+        this.idleSince = undefined;
+        const now = this.ctx.now();
+        this.schedule(since === undefined ? now + this.p.ms : nextGridPoint(now, since, this.p.ms));
+      }
+      return;
+    }
+    if (this.timer !== undefined) {
+      this.ctx.cancel(this.timer);
+      this.timer = undefined;
+    }
+    this.idleSince = undefined;
+    this.send();
+  }
+
+  remove(row: Row): boolean {
+    return removeFromBatch(this.batch.current, row);
+  }
+
+  prev(row: Row, n: number): Row | undefined {
+    return this.batch.prev(row, n);
+  }
+
+  contents(): Row[] {
+    return [...this.batch.current];
+  }
+
+  size(): number {
+    return this.batch.current.length;
+  }
+
+  private readonly onDue = (): void => {
+    this.timer = undefined;
+    this.send();
+  };
+
+  private send(): void {
+    if (this.batch.flush(this.ctx)) this.schedule(this.ctx.now() + this.p.ms);
+    else if (this.p.forceUpdate) this.idleSince = this.ctx.now();
+  }
+
+  private schedule(due: number): void {
+    this.timer = this.ctx.schedule(due, this.onDue);
+  }
+}

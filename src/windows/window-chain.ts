@@ -174,6 +174,7 @@ function memberContext(ctx: WindowContext, emit: WindowContext['emit']): WindowC
     emit,
     compile: (expr: BoundExpr) => ctx.compile(expr),
     startTime: ctx.startTime,
+    seesEmptyPosts: ctx.seesEmptyPosts,
   };
 }
 

@@ -79,6 +79,13 @@ export interface WindowContext {
   compile(expr: BoundExpr): (row: Row) => unknown;
   /** The statement start time (deployment time): reference for time_batch without a reference point. */
   readonly startTime: number;
+  /**
+   * Whether a post with neither new nor old events reaches anything that reacts to it (a
+   * row-for-all aggregation posts a row for it, as Esper does). When false, a FORCE_UPDATE
+   * batch window skips its empty intervals (computing the next flush instead of posting
+   * nothing once per interval across a clock jump). Absent: assume it does.
+   */
+  readonly seesEmptyPosts?: boolean;
 }
 
 /**

@@ -22,8 +22,23 @@ export function expectArgCount(
   }
 }
 
+/**
+ * A number too large for a double (`1e309`, `1e309 sec`) reads as Infinity: one error for
+ * every window parameter, rather than a window that never fills or flushes on every event.
+ */
+function requireFinite(name: string, arg: WindowArgument | undefined, span: Span): void {
+  const value = arg?.kind === 'time-period' ? arg.ms : arg?.kind === 'constant' ? arg.value : 0;
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw invalid(
+      `#${name} requires a finite number, got ${value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN'} (the literal is out of the range of a double)`,
+      arg?.span ?? span,
+    );
+  }
+}
+
 /** A time period in ms; a plain number means seconds (Esper). */
 export function timePeriod(name: string, arg: WindowArgument | undefined, span: Span): number {
+  requireFinite(name, arg, span);
   if (arg?.kind === 'time-period' && arg.ms > 0) return arg.ms;
   if (arg?.kind === 'constant' && typeof arg.value === 'number' && arg.value > 0)
     return Math.round(arg.value * 1000);
@@ -34,6 +49,7 @@ export function timePeriod(name: string, arg: WindowArgument | undefined, span: 
 }
 
 export function positiveInt(name: string, arg: WindowArgument | undefined, span: Span): number {
+  requireFinite(name, arg, span);
   if (
     arg?.kind === 'constant' &&
     typeof arg.value === 'number' &&
@@ -60,7 +76,9 @@ function describe(arg: WindowArgument | undefined): string {
     case 'time-period':
       return `${arg.ms} msec`;
     case 'constant':
-      return JSON.stringify(arg.value);
+      return typeof arg.value === 'number' && !Number.isFinite(arg.value)
+        ? String(arg.value)
+        : JSON.stringify(arg.value);
     case 'expression':
       return `'${arg.text}'`;
   }

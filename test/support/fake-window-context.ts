@@ -66,6 +66,8 @@ export class FakeWindowContext implements WindowContext {
   private seq = 0;
   /** Scheduling calls so far, to check that windows keep at most one timer pending. */
   scheduled = 0;
+  /** WindowContext.seesEmptyPosts: set false to test FORCE_UPDATE windows skipping empty intervals. */
+  seesEmptyPosts: boolean | undefined;
   /** Called after each recorded emit (property tests check the window at that instant). */
   onEmit: ((emit: RecordedEmit) => void) | undefined;
 
