@@ -6,6 +6,7 @@ import { assertNever } from '../common/assert-never.js';
  * propagation through operators and functions, `/` always a double division.
  */
 import { BoundedCache } from '../common/bounded-cache.js';
+import { exactKey } from '../common/value-key.js';
 import { lookupFunction } from '../functions/registry.js';
 import type { BoundExpr } from './bound-expr.js';
 import type { CompiledExpr, EvalFrame } from './eval-frame.js';
@@ -48,7 +49,13 @@ const JS_OPS: Record<string, string> = {
 
 function constant(value: unknown, em: Emitter): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : em.ref(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return em.ref(value);
+    // A negative constant is parenthesised, so no operator before it can fuse with its sign
+    // (`-` then `-5` would be `--5`, a syntax error); -0 keeps its sign (1 / -0 is -Infinity).
+    if (Object.is(value, -0)) return '(-0)';
+    return value < 0 ? `(${value})` : String(value);
+  }
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   return em.ref(value);
 }
@@ -81,7 +88,9 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
     case 'Neg': {
       const x = emit(e.operand, em, row);
       const v = em.temp();
-      em.line(`${v} = ${x} === null ? null : -${x};`);
+      // Java ints have no negative zero: -(0) is 0, so 1 / -(0) is Infinity (doubles keep -0.0).
+      const integral = e.type === 'int' || e.type === 'long';
+      em.line(`${v} = ${x} === null ? null : ${integral ? `0 - ${x}` : `-${x}`};`);
       return v;
     }
     case 'Not': {
@@ -267,7 +276,7 @@ function build(expr: BoundExpr, predicate: boolean): CompiledExpr {
 const cache = new BoundedCache<string, CompiledExpr>(10_000);
 
 function cached(expr: BoundExpr, predicate: boolean): CompiledExpr {
-  return cache.get(`${predicate ? 'p' : 'v'}${JSON.stringify(expr)}`, () => build(expr, predicate));
+  return cache.get(`${predicate ? 'p' : 'v'}${exactKey(expr)}`, () => build(expr, predicate));
 }
 
 export function compileExpr(expr: BoundExpr): CompiledExpr {

@@ -1,5 +1,6 @@
-/** `select distinct`: duplicates within one delivery are removed (per side), first occurrence kept. */
 import type { Row } from '../common/row.js';
+/** `select distinct`: duplicates within one delivery are removed (per side), first occurrence kept. */
+import { valueKey } from '../common/value-key.js';
 import type { Operator } from './operator.js';
 
 function dedupe(rows: Row[] | null): Row[] | null {
@@ -7,7 +8,7 @@ function dedupe(rows: Row[] | null): Row[] | null {
   const seen = new Set<string>();
   const out: Row[] = [];
   for (const row of rows) {
-    const key = JSON.stringify(Object.values(row));
+    const key = valueKey(Object.values(row));
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(row);

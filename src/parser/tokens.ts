@@ -7,9 +7,15 @@
 import { Lexer, type TokenType, createToken } from 'chevrotain';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+/**
+ * `// …` (Esper's) and `-- …` (SQL's, which Weir adds: SQL users write it, and `--` is no
+ * valid EPL token sequence: Esper's lexer reads it as its decrement token, which no EPL rule
+ * accepts, so no valid query changes meaning). `- -5` with a space is still two minus signs.
+ * A `--` inside a string is part of the string: the lexer reads the string as one token.
+ */
 export const LineComment = createToken({
   name: 'LineComment',
-  pattern: /\/\/[^\n\r]*/,
+  pattern: /(?:\/\/|--)[^\n\r]*/,
   group: Lexer.SKIPPED,
 });
 export const BlockComment = createToken({

@@ -2,6 +2,7 @@ import { WeirError } from '../common/errors.js';
 /** Key of an event from one or more property expressions (unique, firstunique, groupwin). */
 import type { Row } from '../common/row.js';
 import type { Span } from '../common/span.js';
+import { valueKey } from '../common/value-key.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { DataWindow, WindowArgument, WindowContext } from './window-def.js';
 import { propertyExpr } from './window-params.js';
@@ -19,7 +20,7 @@ export function makeKeyFn(exprs: readonly BoundExpr[], ctx: WindowContext): (row
   const fns = exprs.map((e) => ctx.compile(e));
   const [only] = fns;
   if (fns.length === 1 && only !== undefined) return only;
-  return (row) => JSON.stringify(fns.map((f) => f(row)));
+  return (row) => valueKey(fns.map((f) => f(row)));
 }
 
 /** The DataWindow accessors for windows holding one event per key (unique, firstunique). */
