@@ -24,10 +24,8 @@ function hasNonFinite(value: unknown, depth = 0): boolean {
 
 /** A key equal for equal values, with NaN, Infinity, -Infinity and null all distinct. */
 export function valueKey(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text !== undefined && text.includes('null') && hasNonFinite(value)
-    ? JSON.stringify(value, replacer)
-    : text;
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.includes('null') && hasNonFinite(value) ? JSON.stringify(value, replacer) : text;
 }
 
 /** For structures (expression trees) where -0 and 0 differ too; not for per-event keys. */
