@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'runtime/unknown-event-type'
   | 'runtime/invalid-event'
   | 'runtime/unknown-statement'
+  | 'runtime/in-use'
   | 'runtime/time-went-backwards'
   | 'runtime/time-jump-too-large'
   | 'runtime/invalid-argument'

@@ -9,7 +9,7 @@ import { BoundedCache } from '../common/bounded-cache.js';
 import { exactKey } from '../common/value-key.js';
 import { lookupFunction } from '../functions/registry.js';
 import type { BoundExpr } from './bound-expr.js';
-import type { CompiledExpr, EvalFrame } from './eval-frame.js';
+import { type CompiledExpr, type EvalFrame, createFrame } from './eval-frame.js';
 import { expressionHelpers, javaRegExp, likeToRegExp } from './expr-helpers.js';
 
 class Emitter {
@@ -290,5 +290,5 @@ export function compilePredicate(expr: BoundExpr): (row: Record<string, unknown>
 
 /** Evaluates an expression that reads nothing from a row (constant folding). */
 export function evaluateConstant(expr: BoundExpr): unknown {
-  return compileExpr(expr)({}, { aggValues: [], prev: () => undefined, prior: () => undefined });
+  return compileExpr(expr)({}, createFrame());
 }

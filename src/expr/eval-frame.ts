@@ -2,17 +2,59 @@
  * What a compiled expression reads besides its row: the evaluation frame. Every compiled
  * expression receives the frame it reads as an argument (`fn(row, frame)`); nothing is read
  * from a shared object behind its back.
+ *
+ * A frame belongs to one evaluation site. The operator that sets its values (an aggregation
+ * setting `aggValues` before building a row, a pattern filter setting `tags`) owns its frame;
+ * operators that only read share the statement's base frame. Nested evaluation (a subquery,
+ * a table lookup, a statement instance of a context partition) builds frames of its own with
+ * `createFrame`, so it can never overwrite a value an outer expression is about to read.
+ * A new kind of value read by expressions (subquery results, context properties, variables)
+ * is a new field here and in `Frame`, set by the operator owning the frame.
  */
-export interface EvalFrame {
-  /** Current aggregate values by slot, set by the aggregation operator before evaluating output expressions. */
-  aggValues: unknown[];
+
+/** How expressions reach events other than their row: the window (prev) and the prior buffer (prior). */
+export interface StreamAccess {
   /** The event `n` positions before `row` in the data window order, if any (prev). */
   prev(row: unknown, n: number): unknown;
   /** The nth event before `row` in arrival order, if any (prior). */
   prior(row: unknown, n: number): unknown;
+}
+
+export interface EvalFrame extends StreamAccess {
+  /** Current aggregate values by slot, set by the aggregation operator owning the frame. */
+  aggValues: unknown[];
   /** Pattern tags bound so far (tag → event, or array of events for repeats), for TagProp. */
   tags?: Record<string, unknown>;
 }
 
 /** An expression compiled to JavaScript: evaluated per event, with no tree walk. */
 export type CompiledExpr = (row: Record<string, unknown>, frame: EvalFrame) => unknown;
+
+/** No window and no prior buffer: prev() and prior() find nothing. */
+export const NO_STREAM_ACCESS: StreamAccess = {
+  prev: () => undefined,
+  prior: () => undefined,
+};
+
+const NO_VALUES: unknown[] = [];
+
+/** One class for every frame the engine builds, so compiled code sees one object shape. */
+class Frame implements EvalFrame {
+  aggValues: unknown[] = NO_VALUES;
+  tags: Record<string, unknown> | undefined = undefined;
+
+  constructor(private readonly access: StreamAccess) {}
+
+  prev(row: unknown, n: number): unknown {
+    return this.access.prev(row, n);
+  }
+
+  prior(row: unknown, n: number): unknown {
+    return this.access.prior(row, n);
+  }
+}
+
+/** A fresh frame for one evaluation site, reading other events through `access`. */
+export function createFrame(access: StreamAccess = NO_STREAM_ACCESS): EvalFrame {
+  return new Frame(access);
+}

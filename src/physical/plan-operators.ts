@@ -13,7 +13,7 @@ import { BoundedCache } from '../common/bounded-cache.js';
 import type { Row } from '../common/row.js';
 import type { Stateful } from '../common/state.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
-import type { EvalFrame } from '../expr/eval-frame.js';
+import { type EvalFrame, type StreamAccess, createFrame } from '../expr/eval-frame.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
 import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
@@ -60,7 +60,10 @@ import type {
 
 interface BuildState {
   readonly env: PhysicalEnv;
+  /** The statement's base frame: only read (operators that set frame values own a frame). */
   readonly ctx: EvalFrame;
+  /** Builds the frames operators own (`createFrame(s.access)`). */
+  readonly access: StreamAccess;
   readonly statement: string;
   readonly needOld: boolean;
   /** Whether an aggregation sits above the node being built (it consumes old rows too). */
@@ -88,17 +91,20 @@ export function planOperators(
   env: PhysicalEnv,
   listeners: OutputTarget,
 ): PhysicalStatement {
-  const ctx: EvalFrame = {
-    aggValues: [],
+  // The statement's window and prior buffer, for prev() and prior() in any of its frames.
+  const access: StreamAccess = {
     prev: (row, n) => (state.window === undefined ? undefined : state.window.prev?.(row as Row, n)),
     prior: (row, n) => state.prior?.lookup(row as Row, n),
   };
+  // Read by operators that set nothing in it (filters, projections, stream filters, joins).
+  const ctx = createFrame(access);
   const root = plan.root;
   const needOld = postsOldRows(root);
   const patternRowWise = rowWiseAbovePattern(root.input);
   const state: BuildState = {
     env,
     ctx,
+    access,
     statement: plan.name,
     needOld,
     aggregating: false,
@@ -309,7 +315,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           groupKey,
           build,
           having,
-          s.ctx,
+          createFrame(s.access),
           s.needOld,
           next,
           columnar.window.kind === 'time',
@@ -327,11 +333,13 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         return;
       }
       // The row-per-event and row-per-group operators take the same arguments after the key.
-      const perGroupArgs = [build, having, s.ctx, newSink, oldSink, s.needOld, next] as const;
+      // Each aggregation operator owns the frame it sets aggregate values in.
+      const frame = createFrame(s.access);
+      const perGroupArgs = [build, having, frame, newSink, oldSink, s.needOld, next] as const;
       const create = (): Operator => {
         switch (node.mode) {
           case 'all':
-            return new AggregateAllOperator(layout, build, having, s.ctx, s.needOld, next);
+            return new AggregateAllOperator(layout, build, having, frame, s.needOld, next);
           case 'mixed':
           case 'grouped-mixed':
             return new AggregateMixedOperator(layout, groupKey, ...perGroupArgs);

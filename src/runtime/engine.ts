@@ -11,8 +11,8 @@ import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { TimerOwner } from '../common/timers.js';
 import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
-import { planOperators } from '../physical/plan-operators.js';
-import type { StatementPlan } from '../plan/logical-plan.js';
+import { type StatementFactory, createStatementFactory } from '../physical/statement-factory.js';
+import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
 import type {
   Engine,
   EngineStats,
@@ -21,6 +21,7 @@ import type {
   StatementHandle,
   UpdateListener,
 } from './api.js';
+import { Catalog } from './catalog.js';
 import { compileModule } from './compile-module.js';
 import {
   DEFAULT_MAX_PARTIAL_MATCHES,
@@ -56,6 +57,7 @@ interface EventType {
 /** A deployed statement: its plan, its handle, and once started, its running operators. */
 interface StatementRecord {
   readonly plan: StatementPlan;
+  readonly factory: StatementFactory;
   readonly handle: Statement;
   readonly shared: Map<string, SharedWindow>;
   physical: PhysicalStatement | undefined;
@@ -66,6 +68,8 @@ class WeirEngine implements Engine {
   private readonly types = new Map<string, EventType>();
   private readonly routers = new Map<string, StreamRouter>();
   private readonly handles = new Map<string, Statement>();
+  /** Named things shared across deployments, and which statement depends on which. */
+  readonly catalog = new Catalog();
   private readonly timers = new TimerQueue();
   private readonly buffer: EventTimeBuffer;
   private clock: number | undefined;
@@ -138,6 +142,7 @@ class WeirEngine implements Engine {
     this.log.push({ op: 'deploy', text: epl, file: options.file ?? null });
     this.lastType = undefined;
     for (const schema of compiled.analyzed.schemas) {
+      this.catalog.provide('eventType', schema.name, undefined, schema);
       this.types.set(schema.name, {
         schema,
         normalize: makeNormalizer(schema),
@@ -156,7 +161,15 @@ class WeirEngine implements Engine {
       this.handles.set(plan.name, handle);
       if (plan.isPattern) for (const l of this.alertListeners) handle.subscribe(l);
       handles.push(handle);
-      const record: StatementRecord = { plan, handle, shared, physical: undefined, startTime: undefined };
+      const record: StatementRecord = {
+        plan,
+        factory: createStatementFactory(plan),
+        handle,
+        shared,
+        physical: undefined,
+        startTime: undefined,
+      };
+      this.catalogStatement(plan);
       this.records.push(record);
       handle.onUndeploy = () => this.undeploy(record);
       if (this.clock === undefined) this.pending.push(record);
@@ -174,8 +187,24 @@ class WeirEngine implements Engine {
     return router;
   }
 
-  /** Stops a statement: its timers, its state, its routes; a shared window stops with its last reader. */
+  /** Records what a statement provides (its insert-into stream) and reads (its streams). */
+  private catalogStatement(plan: StatementPlan): void {
+    if (plan.root.insertInto !== undefined)
+      this.catalog.provide('stream', plan.root.insertInto.stream, plan.name);
+    forEachNode(plan.root, (node) => {
+      if (node.kind === 'EventSource') this.catalog.use(plan.name, 'stream', node.stream);
+      else if (node.kind === 'PatternSource')
+        for (const s of node.streams) this.catalog.use(plan.name, 'stream', s);
+    });
+  }
+
+  /**
+   * Stops a statement: its timers, its state, its routes; a shared window stops with its last
+   * reader. Refused (runtime/in-use) while a live statement reads what only this one provides.
+   */
   private undeploy(record: StatementRecord): void {
+    this.catalog.checkRemovable(record.handle.name);
+    this.catalog.release(record.handle.name);
     this.log.push({ op: 'undeploy', name: record.handle.name });
     this.handles.delete(record.handle.name);
     this.records.splice(this.records.indexOf(record), 1);
@@ -231,7 +260,7 @@ class WeirEngine implements Engine {
         );
       },
     };
-    const physical = planOperators(plan, env, handle);
+    const physical = record.factory.instantiate(env, handle);
     for (const entry of physical.entries) this.router(entry.stream).add(entry);
     handle.clock = this.now;
     handle.internals = {
