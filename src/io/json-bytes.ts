@@ -20,7 +20,7 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 /** Powers of ten that are exact doubles (10^22 is the largest). */
-const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+export const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** Buffer's own slicers (untyped in @types/node): skip toString's argument checks. */
 type SlicingBuffer = Buffer & {

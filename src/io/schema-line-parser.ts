@@ -18,7 +18,7 @@
  */
 import type { EventSchemaInfo } from '../runtime/api.js';
 import type { EventRecord } from './event-record.js';
-import { type Cursor, readNumber, readString } from './json-bytes.js';
+import { type Cursor, EXACT_POW10, readNumber, readString } from './json-bytes.js';
 
 /**
  * Parses the line starting at `start`; on success `cursor.pos` is the index of the line's
@@ -75,6 +75,37 @@ const TRUE_TEST = 'b[p] === 116 && b[p + 1] === 114 && b[p + 2] === 117 && b[p +
 const FALSE_TEST =
   'b[p] === 102 && b[p + 1] === 97 && b[p + 2] === 108 && b[p + 3] === 115 && b[p + 4] === 101';
 
+/**
+ * Code reading a number into `v` at p. The common spelling (a digit 1–9 first, at most 15
+ * digits with an optional fraction, no exponent) is read inline: its digits form an integer
+ * below 2^53 and one division by an exact power of ten gives JSON.parse's value (the same
+ * Clinger fast path as readNumber). Anything else (a leading 0, an exponent, more digits, a
+ * number running into the end of the buffer) goes through readNumber.
+ */
+function numberCode(v: string): string {
+  const slow = `cursor.pos = p; ${v} = readNumber(b, end, cursor); if (${v} === undefined) return undefined; p = cursor.pos;`;
+  return `{
+    let q = p, neg = false, c = b[q];
+    if (c === 45) { neg = true; c = b[++q]; }
+    if (c >= 49 && c <= 57) {
+      let m = c - 48, n = 1, f = 0;
+      c = b[++q];
+      while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); n++; c = b[++q]; }
+      let point = false;
+      if (c === 46) {
+        point = true;
+        c = b[++q];
+        while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); n++; f++; c = b[++q]; }
+      }
+      if (n <= 15 && q < end && c !== 101 && c !== 69 && (!point || f > 0)) {
+        ${v} = f === 0 ? m : m / P10[f];
+        if (neg) ${v} = -${v};
+        p = q;
+      } else { ${slow} }
+    } else { ${slow} }
+  }`;
+}
+
 /** Code reading one value of `type` into `v`, or returning undefined when it is not plain. */
 function readValue(v: string, type: PropertyType): string {
   const viaReader = (reader: string) =>
@@ -88,13 +119,13 @@ function readValue(v: string, type: PropertyType): string {
     case 'int':
     case 'long':
     case 'double':
-      return `if (b[p] === 45 || (b[p] >= 48 && b[p] <= 57)) { ${viaReader('readNumber')} } ${orNull} else return undefined;`;
+      return `if (b[p] === 45 || (b[p] >= 48 && b[p] <= 57)) ${numberCode(v)} ${orNull} else return undefined;`;
     case 'boolean':
       return `${literal(TRUE_TEST, 'true', 4)} else ${literal(FALSE_TEST, 'false', 5)} ${orNull} else return undefined;`;
     case 'any':
       return [
         `if (b[p] === 34) { ${viaReader('readString')} }`,
-        `else if (b[p] === 45 || (b[p] >= 48 && b[p] <= 57)) { ${viaReader('readNumber')} }`,
+        `else if (b[p] === 45 || (b[p] >= 48 && b[p] <= 57)) ${numberCode(v)}`,
         `else ${literal(TRUE_TEST, 'true', 4)} else ${literal(FALSE_TEST, 'false', 5)} ${orNull}`,
         'else return undefined;',
       ].join(' ');
@@ -168,7 +199,7 @@ function envelopeBody(schema: EventSchemaInfo, emit: Emit): string {
   expectBytes(lines, `${schema.name}","ts":`);
   lines.push(
     'let ts;',
-    `if (b[p] === 45 || (b[p] >= 48 && b[p] <= 57)) { ${'cursor.pos = p; ts = readNumber(b, end, cursor); if (ts === undefined) return undefined; p = cursor.pos;'} } else return undefined;`,
+    `if (b[p] === 45 || (b[p] >= 48 && b[p] <= 57)) ${numberCode('ts')} else return undefined;`,
     // 1e400 parses as Infinity, which the general path reports as a bad time.
     'if (!Number.isFinite(ts)) return undefined;',
   );
@@ -227,8 +258,9 @@ function compile(body: string): GeneratedParser {
   return new Function(
     'readNumber',
     'readString',
+    'P10',
     `return function parse(b, p, end, cursor, file, line, w) {\n${body}\n};`,
-  )(readNumber, readString) as GeneratedParser;
+  )(readNumber, readString, EXACT_POW10) as GeneratedParser;
 }
 
 function isPlainSchema(schema: EventSchemaInfo): boolean {
