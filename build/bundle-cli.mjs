@@ -42,7 +42,12 @@ const externalsOutsideList = {
 /** Options shared by `npm run build` and the test that builds a bundle of its own. */
 export function bundleOptions(outdir) {
   return {
-    entryPoints: [{ in: fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), out: 'main' }],
+    entryPoints: [
+      { in: fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), out: 'main' },
+      // The read worker `weir run` starts for large NDJSON input (src/io/worker-reader.ts loads
+      // it as ./read-worker.js next to the code that starts it: here, next to main.js).
+      { in: fileURLToPath(new URL('../src/io/read-worker.ts', import.meta.url)), out: 'read-worker' },
+    ],
     outdir,
     bundle: true,
     splitting: true,

@@ -5,7 +5,7 @@
  * run as a real process and compared with runCommand's output.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
@@ -15,7 +15,7 @@ const outdir = `${root}.bundle-test/cli`;
 
 function weir(args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [`${outdir}/main.js`, ...args], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr + (r.error ? String(r.error) : '') };
 }
 
 describe('the bundled CLI', () => {
@@ -38,6 +38,38 @@ describe('the bundled CLI', () => {
     expect(bundled.code).toBe(0);
     expect(bundled.stdout).toBe(inProcess.stdout);
     expect(bundled.stdout.length).toBeGreaterThan(0);
+  });
+
+  it('reads large NDJSON input on its read worker (a second entry of the bundle), as one thread does', async () => {
+    const events = `${outdir}/events.ndjson`;
+    const lines = Array.from(
+      { length: 30_000 },
+      (_, i) =>
+        `{"type":"StockTick","ts":${1000 + i},"data":{"symbol":"S${i % 7}","price":${i % 500},"volume":${i}}}`,
+    );
+    writeFileSync(events, `${lines.join('\n')}\n`); // more than WORKER_MIN_BYTES
+    const query = 'queries/stock-ticker/query.epl';
+    const run = (threads: string, out: string) => [
+      'run',
+      query,
+      '--events',
+      events,
+      '--format',
+      'ndjson',
+      '--quiet',
+      '--threads',
+      threads,
+      '--out',
+      out,
+    ];
+    const worker = weir(run('2', `${outdir}/worker.ndjson`));
+    const oneThread = await runCli(run('1', `${outdir}/one.ndjson`), { cwd: root });
+    expect(worker.stderr).toBe('');
+    expect(worker.code).toBe(0);
+    expect(oneThread.code).toBe(0);
+    const output = readFileSync(`${outdir}/worker.ndjson`, 'utf8');
+    expect(output).toBe(readFileSync(`${outdir}/one.ndjson`, 'utf8'));
+    expect(output.length).toBeGreaterThan(1_000_000);
   });
 
   it('reports query errors with exit 1 and caret messages', async () => {
