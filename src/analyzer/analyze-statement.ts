@@ -12,6 +12,7 @@ import type { AnalyzedSource, AnalyzedStatement, SelectMode } from '../plan/anal
 import type { OrderKey, OutputColumn } from '../plan/logical-plan.js';
 import { readsUngrouped } from '../plan/reads-ungrouped.js';
 import { analyzeJoinSource } from './analyze-join-source.js';
+import { analyzeOutputClause } from './analyze-output-clause.js';
 import { type SourceAnalysis, analyzeStreamSource, conjunction } from './analyze-stream-source.js';
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
 import { bindPatternSource } from './bind-pattern-source.js';
@@ -183,6 +184,7 @@ export function analyzeStatement(
     aggregates,
     having,
     orderBy,
+    output: stmt.output === undefined ? undefined : analyzeOutputClause(stmt.output),
     distinct: stmt.distinct,
     limit:
       stmt.limit === undefined

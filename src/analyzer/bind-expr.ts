@@ -161,6 +161,11 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
       throw new WeirError('analyze/unknown-stream', `'${expr.table.name}' is not a table`, {
         span: expr.table.span,
       });
+    case 'Subquery':
+    case 'Exists':
+    case 'InSubquery':
+    case 'Quantified':
+      throw new WeirError('analyze/unsupported', 'Subqueries are not supported yet', { span: expr.span });
     default:
       return assertNever(expr, 'expression');
   }

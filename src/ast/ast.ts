@@ -66,6 +66,8 @@ export interface SelectStatement {
   readonly where: Expr | undefined;
   readonly groupBy: readonly Expr[];
   readonly having: Expr | undefined;
+  /** `output …`: output rate limiting (after having, before order by). */
+  readonly output: OutputClause | undefined;
   readonly orderBy: readonly OrderByItem[];
   readonly limit: LimitClause | undefined;
   /** The statement's source text, for messages and `explain`. */
@@ -87,6 +89,44 @@ export type SelectItem =
 export interface JoinClause {
   readonly kind: 'inner' | 'left' | 'right' | 'full';
   readonly on: Expr;
+  readonly span: Span;
+}
+
+/** What an output-limited statement posts when its condition fires (Esper's display limit). */
+export type OutputLimitType = 'default' | 'all' | 'first' | 'last' | 'snapshot';
+
+/** When an output-limited statement posts. */
+export type OutputRate =
+  | { readonly kind: 'events'; readonly count: Expr }
+  | { readonly kind: 'time'; readonly period: Expr }
+  | { readonly kind: 'crontab'; readonly fields: readonly CrontabField[] }
+  | { readonly kind: 'when'; readonly condition: Expr }
+  | { readonly kind: 'terminated' };
+
+/**
+ * One field of a crontab schedule (`at (*, *, *, *, *, *\/4)`): `*`, a value, a range
+ * `a:b`, a frequency `*\/n` or `a:b/n`, or a list `[…]` of those.
+ */
+export type CrontabField =
+  | { readonly kind: 'any'; readonly span: Span }
+  | { readonly kind: 'value'; readonly value: Expr; readonly span: Span }
+  | { readonly kind: 'range'; readonly low: Expr; readonly high: Expr; readonly span: Span }
+  | { readonly kind: 'frequency'; readonly range: CrontabField; readonly step: Expr; readonly span: Span }
+  | { readonly kind: 'list'; readonly items: readonly CrontabField[]; readonly span: Span };
+
+/**
+ * `output [after <period | n events>] [all | first | last | snapshot] [every <n events |
+ * period> | at (crontab) | when <expr> | when terminated] [and when terminated]`.
+ * `rate` undefined: `output after …` alone.
+ */
+export interface OutputClause {
+  readonly type: OutputLimitType;
+  readonly rate: OutputRate | undefined;
+  readonly after:
+    | { readonly kind: 'events'; readonly count: Expr }
+    | { readonly kind: 'time'; readonly period: Expr }
+    | undefined;
+  readonly andWhenTerminated: boolean;
   readonly span: Span;
 }
 
@@ -117,6 +157,8 @@ export interface StreamSource {
   readonly alias: Identifier | undefined;
   /** `unidirectional`: in a join, only this stream's arrivals trigger the join. */
   readonly unidirectional: boolean;
+  /** `retain-union` / `retain-intersection` after several windows (default: intersection). */
+  readonly retain: 'union' | 'intersection' | undefined;
   readonly span: Span;
 }
 
@@ -155,7 +197,11 @@ export type Expr =
   | CaseExpr
   | CallExpr
   | CastExpr
-  | TableAccessExpr;
+  | TableAccessExpr
+  | SubqueryExpr
+  | ExistsExpr
+  | InSubqueryExpr
+  | QuantifiedExpr;
 
 export type LiteralType = 'string' | 'int' | 'long' | 'double' | 'boolean' | 'null';
 
@@ -315,6 +361,57 @@ export interface CastExpr {
   readonly kind: 'Cast';
   readonly operand: Expr;
   readonly targetType: SchemaPropertyType;
+  readonly span: Span;
+}
+
+/**
+ * A subquery: `select … from Stream[(filter)]#win… [as alias] [where …] [group by …] [having …]`,
+ * one stream, evaluated against that stream's own data window.
+ */
+export interface Subquery {
+  readonly distinct: boolean;
+  readonly selectList: readonly SelectItem[];
+  readonly from: StreamSource;
+  readonly where: Expr | undefined;
+  readonly groupBy: readonly Expr[];
+  readonly having: Expr | undefined;
+  /** 1-based, in order of appearance in the statement: Esper names an unaliased one `subselect_<n>`. */
+  readonly number: number;
+  readonly span: Span;
+}
+
+/** `(select …)`: a value (one column) or a row (several columns). */
+export interface SubqueryExpr {
+  readonly kind: 'Subquery';
+  readonly query: Subquery;
+  readonly span: Span;
+}
+
+/** `exists (select …)`. */
+export interface ExistsExpr {
+  readonly kind: 'Exists';
+  readonly query: Subquery;
+  readonly span: Span;
+}
+
+/** `x [not] in (select …)`. */
+export interface InSubqueryExpr {
+  readonly kind: 'InSubquery';
+  readonly operand: Expr;
+  readonly query: Subquery;
+  readonly negated: boolean;
+  readonly span: Span;
+}
+
+/** `x > any (select …)`, `x = all (select …)`, `x < any (a, b)`; `some` is `any`. */
+export interface QuantifiedExpr {
+  readonly kind: 'Quantified';
+  readonly op: '=' | '!=' | '<' | '<=' | '>' | '>=';
+  readonly quantifier: 'any' | 'all';
+  readonly operand: Expr;
+  /** The subquery, or undefined for a list of values. */
+  readonly query: Subquery | undefined;
+  readonly list: readonly Expr[];
   readonly span: Span;
 }
 

@@ -8,7 +8,7 @@
  * arithmetic they are always parenthesised (`(sum(volume))/(count(*))`).
  */
 import { lookupAggregateName } from './aggregate-names.js';
-import type { Expr, Literal } from './ast.js';
+import type { Expr, Literal, Subquery } from './ast.js';
 
 /** Esper's ExprPrecedenceEnum levels. */
 enum Precedence {
@@ -164,5 +164,22 @@ export function renderExpressionName(expr: Expr): string {
       const keys = expr.keys.map((k) => renderExpressionName(k)).join(',');
       return `${expr.table.name}[${keys}]${expr.column === undefined ? '' : `.${expr.column.name}`}`;
     }
+    case 'Subquery':
+    case 'Exists':
+    case 'InSubquery':
+      return subqueryName(expr.query);
+    case 'Quantified': {
+      if (expr.query !== undefined) return subqueryName(expr.query);
+      const p = expr.op === '=' || expr.op === '!=' ? Precedence.Equals : Precedence.Relational;
+      const items = expr.list.map((e) => child(e, p)).join(',');
+      return `${child(expr.operand, p)}${expr.op}${expr.quantifier}(${items})`;
+    }
   }
+}
+
+/** Esper's ExprSubselectNode rendering: the first column's alias, else `subselect_<n>`. */
+function subqueryName(query: Subquery): string {
+  const first = query.selectList[0];
+  if (first?.kind === 'SelectExpr' && first.alias !== undefined) return first.alias.name;
+  return `subselect_${query.number}`;
 }

@@ -9,10 +9,12 @@ import type { EvalFrame } from '../expr/eval-frame.js';
 import { type AggregateLayout, GroupState } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
+import { type LimitHelper, type LimitedProcessor, postRows } from './output-limit/limited-processor.js';
+import type { GroupConditions } from './output-limit/polled-condition.js';
 import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
 
-export class AggregateGroupedOperator implements Operator {
+export class AggregateGroupedOperator implements LimitedProcessor {
   private readonly groups = new Map<unknown, GroupState>();
   /** Groups touched in the current step, in first-touch order (marked by `step`). */
   private readonly changed: GroupState[] = [];
@@ -106,11 +108,13 @@ export class AggregateGroupedOperator implements Operator {
       this.next.onUpdate(current === null ? null : [current], old === null ? null : [old]);
   }
 
-  private rowFor(values: unknown[], event: Row): Row | null {
+  private rowFor(values: unknown[], event: Row, isNew = true): Row | null {
     const ctx = this.ctx;
     ctx.aggValues = values;
     if (this.having !== undefined && !this.having(event, ctx)) return null;
-    return this.build(event, ctx);
+    const row = this.build(event, ctx);
+    (isNew ? this.newSink : this.oldSink).record(row, event, ctx);
+    return row;
   }
 
   /** The row's group (created if new), marked as changed in this step. */
@@ -151,5 +155,256 @@ export class AggregateGroupedOperator implements Operator {
     ctx.aggValues = values;
     if (this.having !== undefined && !this.having(event, ctx)) return;
     sink.push(this.build(event, ctx), event, ctx);
+  }
+
+  // ── output limiting (Esper's RowPerGroup output-limited methods) ──
+
+  /** The row of a group for its current values (a group without events has empty aggregates). */
+  groupRow(key: unknown, event: Row, isNew: boolean): Row | null {
+    const state = this.groups.get(key);
+    this.emptyValues ??= new GroupState(this.layout).values;
+    return this.rowFor(state === undefined ? this.emptyValues : state.values, event, isNew);
+  }
+
+  private emptyValues: unknown[] | undefined;
+
+  keyOf(event: Row): unknown {
+    return this.groupKey(event, this.ctx);
+  }
+
+  /** One event enters or leaves its group, without rows (its group is created or dropped as needed). */
+  applyOne(event: Row, key: unknown, entering: boolean): void {
+    let state = this.groups.get(key);
+    if (state === undefined) {
+      state = new GroupState(this.layout, key);
+      this.groups.set(key, state);
+    }
+    if (entering) {
+      state.enter(event, this.ctx);
+      state.firstEvent ??= event;
+    } else state.leave(event, this.ctx);
+    state.refresh();
+    if (state.rows === 0) this.groups.delete(key);
+  }
+
+  apply(inserted: Row[] | null, removed: Row[] | null): void {
+    this.walk(inserted, removed, undefined, true);
+  }
+
+  /**
+   * Visits a step's events, new ones first, as Esper's helpers do: `visit` sees each event
+   * before it is applied (when `applying`), so a group's values are still those before it.
+   */
+  walk(
+    inserted: Row[] | null,
+    removed: Row[] | null,
+    visit: ((event: Row, key: unknown, entering: boolean) => void) | undefined,
+    applying: boolean,
+  ): void {
+    for (const [events, entering] of [
+      [inserted, true],
+      [removed, false],
+    ] as const) {
+      if (events === null) continue;
+      for (const e of events) {
+        const key = this.keyOf(e);
+        visit?.(e, key, entering);
+        if (applying) this.applyOne(e, key, entering);
+      }
+    }
+  }
+
+  /** The current row of each group, built from its representative event. */
+  groupRows(reps: ReadonlyMap<unknown, Row>): Row[] {
+    const rows: Row[] = [];
+    for (const [key, rep] of reps) {
+      const row = this.groupRow(key, rep, true);
+      if (row !== null) rows.push(row);
+    }
+    return rows;
+  }
+
+  postEmptyInterval(): void {}
+
+  post(inserted: Row[], removed: Row[]): void {
+    postRows(this.next, inserted, removed, this.needOld);
+  }
+
+  get postsOld(): boolean {
+    return this.needOld;
+  }
+
+  get hasHaving(): boolean {
+    return this.having !== undefined;
+  }
+
+  limitHelper(type: 'all' | 'last'): LimitHelper {
+    // With or without order by, Esper's rules for a row per group post the same rows.
+    return type === 'all' ? new RowPerGroupAllHelper(this) : new RowPerGroupLastHelper(this);
+  }
+
+  firstHelper(conditions: GroupConditions): LimitHelper {
+    return new RowPerGroupFirstHelper(this, conditions);
+  }
+
+  /**
+   * One row per group among the contents, in order of first appearance (Esper's
+   * RowPerGroupIterator); without a data window, one row per group (Esper keeps each
+   * group's last arrival for this).
+   */
+  postSnapshot(contents: readonly Row[] | undefined): void {
+    const rows: Row[] = [];
+    if (contents === undefined) {
+      for (const state of this.groups.values()) {
+        const row = this.rowFor(state.values, state.firstEvent as Row);
+        if (row !== null) rows.push(row);
+      }
+    } else {
+      const seen = new Set<unknown>();
+      for (const event of contents) {
+        const key = this.keyOf(event);
+        const state = this.groups.get(key);
+        if (state === undefined) continue;
+        const row = this.rowFor(state.values, event);
+        if (row === null || seen.has(key)) continue;
+        seen.add(key);
+        rows.push(row);
+      }
+    }
+    this.post(rows, []);
+  }
+}
+
+/**
+ * Grouped `all` (Esper's RowPerGroupOutputAllHelper; with order by processOutputLimitedViewAll,
+ * which posts the same rows): at output, a row for every group seen since the statement
+ * started, with its current values. Old rows: every such group's row from the start of the
+ * interval, and for a group new in the interval its row from before its first event.
+ */
+class RowPerGroupAllHelper implements LimitHelper {
+  /** Each group's last event, for the statement's life (Esper never forgets them). */
+  private readonly reps = new Map<unknown, Row>();
+  private readonly oldRows = new Map<unknown, Row>();
+  /** Esper generates the interval-start old rows at the first step after an output. */
+  private startPending = false;
+
+  constructor(private readonly p: AggregateGroupedOperator) {}
+
+  private intervalStart(): void {
+    if (!this.startPending) return;
+    this.startPending = false;
+    if (!this.p.postsOld) return;
+    for (const [key, rep] of this.reps) {
+      const row = this.p.groupRow(key, rep, false);
+      if (row !== null) this.oldRows.set(key, row);
+    }
+  }
+
+  step(inserted: Row[] | null, removed: Row[] | null): void {
+    this.intervalStart();
+    const p = this.p;
+    p.walk(
+      inserted,
+      removed,
+      (e, key, entering) => {
+        if (entering) this.reps.set(key, e);
+        if (p.postsOld && !this.oldRows.has(key)) {
+          const row = p.groupRow(key, e, entering);
+          if (row !== null) this.oldRows.set(key, row);
+        }
+      },
+      true,
+    );
+  }
+
+  output(): void {
+    this.intervalStart();
+    const rows = this.p.groupRows(this.reps);
+    const old = [...this.oldRows.values()];
+    this.oldRows.clear();
+    this.startPending = true;
+    this.p.post(rows, old);
+  }
+}
+
+/**
+ * Grouped `last` (Esper's RowPerGroupOutputLastHelper / processOutputLimitedViewLast): a row
+ * with the current values for every group that had events in the interval; old rows: each
+ * such group's row from before its first event of the interval.
+ */
+class RowPerGroupLastHelper implements LimitHelper {
+  private readonly reps = new Map<unknown, Row>();
+  private readonly oldRows = new Map<unknown, Row>();
+
+  constructor(private readonly p: AggregateGroupedOperator) {}
+
+  step(inserted: Row[] | null, removed: Row[] | null): void {
+    const p = this.p;
+    p.walk(
+      inserted,
+      removed,
+      (e, key, entering) => {
+        const isFirst = !this.reps.has(key);
+        this.reps.set(key, e);
+        if (isFirst && p.postsOld) {
+          const row = p.groupRow(key, e, entering);
+          if (row !== null) this.oldRows.set(key, row);
+        }
+      },
+      true,
+    );
+  }
+
+  output(): void {
+    const rows = this.p.groupRows(this.reps);
+    const old = [...this.oldRows.values()];
+    this.reps.clear();
+    this.oldRows.clear();
+    this.p.post(rows, old);
+  }
+}
+
+/**
+ * Grouped `first` (Esper's processOutputLimitedViewFirst for RowPerGroup): an event whose
+ * group's own condition passes makes the group post its row with the values after the step
+ * (and, with old rows, its row from before that event). With a having clause the step is
+ * applied first and only events whose group row passes having count.
+ */
+class RowPerGroupFirstHelper implements LimitHelper {
+  private readonly passed = new Map<unknown, Row>();
+  private oldRows: Row[] = [];
+
+  constructor(
+    private readonly p: AggregateGroupedOperator,
+    private readonly conditions: GroupConditions,
+  ) {}
+
+  step(inserted: Row[] | null, removed: Row[] | null): void {
+    const p = this.p;
+    const having = p.hasHaving;
+    if (having) p.apply(inserted, removed);
+    p.walk(
+      inserted,
+      removed,
+      (e, key, entering) => {
+        if (having && p.groupRow(key, e, entering) === null) return;
+        if (!this.conditions.passes(key, entering)) return;
+        const isFirst = !this.passed.has(key);
+        this.passed.set(key, e);
+        if (isFirst && p.postsOld) {
+          const row = p.groupRow(key, e, true);
+          if (row !== null) this.oldRows.push(row);
+        }
+      },
+      !having,
+    );
+  }
+
+  output(): void {
+    const rows = this.p.groupRows(this.passed);
+    const old = this.oldRows;
+    this.passed.clear();
+    this.oldRows = [];
+    this.p.post(rows, old);
   }
 }

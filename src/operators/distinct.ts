@@ -19,7 +19,7 @@ function dedupe(rows: Row[] | null): Row[] | null {
 export class DistinctOperator implements Operator {
   constructor(private readonly next: Operator) {}
 
-  onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
-    this.next.onUpdate(dedupe(inserted), dedupe(removed));
+  onUpdate(inserted: Row[] | null, removed: Row[] | null, force?: boolean): void {
+    this.next.onUpdate(dedupe(inserted), dedupe(removed), force);
   }
 }

@@ -129,6 +129,24 @@ export class JoinOperator {
     if (newOut.length > 0) this.next.onUpdate(newOut, null);
   }
 
+  /**
+   * Every join row of the streams' current contents (Esper's staticJoin, which `output
+   * snapshot` iterates). Needs every stream's `all` set (createJoinOperator's keepAll).
+   */
+  currentRows(): Row[] {
+    const out: Row[] = [];
+    if (this.rt.trigger >= 0) return out;
+    const first = this.rt.streams[0]?.all;
+    if (first === undefined) return out;
+    const steps = this.rt.plans[0] as JoinStep[];
+    for (const e of first) {
+      this.slots[0] = e;
+      this.extend(steps, 0, out, undefined);
+    }
+    this.slots[0] = undefined;
+    return out;
+  }
+
   /** Stream i's index takes the step's posts: add the new events, then remove the old. */
   private updateIndexes(i: number): void {
     const s = this.rt.streams[i] as JoinStreamRuntime;

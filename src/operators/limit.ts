@@ -9,8 +9,8 @@ export class LimitOperator implements Operator {
     private readonly next: Operator,
   ) {}
 
-  onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
-    this.next.onUpdate(this.cut(inserted), this.cut(removed));
+  onUpdate(inserted: Row[] | null, removed: Row[] | null, force?: boolean): void {
+    this.next.onUpdate(this.cut(inserted), this.cut(removed), force);
   }
 
   private cut(rows: Row[] | null): Row[] | null {

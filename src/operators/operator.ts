@@ -6,7 +6,12 @@
 import type { Row } from '../common/row.js';
 
 export interface Operator {
-  onUpdate(inserted: Row[] | null, removed: Row[] | null): void;
+  /**
+   * `force`: deliver even when both sides are empty. Set only by output rate limiting for a
+   * time-driven output with nothing to report, which Esper posts as a listener call with
+   * both sides null; operators in between pass it on.
+   */
+  onUpdate(inserted: Row[] | null, removed: Row[] | null, force?: boolean): void;
 }
 
 /** True when a side carries rows. */

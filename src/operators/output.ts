@@ -18,18 +18,18 @@ export class OutputOperator implements Operator {
     private readonly insert: { selector: StreamSelector; forward(rows: Row[]): void } | undefined,
   ) {}
 
-  onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
+  onUpdate(inserted: Row[] | null, removed: Row[] | null, force = false): void {
     const ins = hasRows(inserted) ? inserted : null;
     const rem = hasRows(removed) ? removed : null;
     switch (this.selector) {
       case 'istream':
-        if (ins !== null) this.listeners.deliver(ins, null);
+        if (ins !== null || force) this.listeners.deliver(ins, null);
         break;
       case 'rstream':
-        if (rem !== null) this.listeners.deliver(rem, null);
+        if (rem !== null || force) this.listeners.deliver(rem, null);
         break;
       case 'irstream':
-        if (ins !== null || rem !== null) this.listeners.deliver(ins, rem);
+        if (ins !== null || rem !== null || force) this.listeners.deliver(ins, rem);
         break;
     }
     const insert = this.insert;

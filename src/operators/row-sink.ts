@@ -1,9 +1,12 @@
 /**
  * Collects the rows of one side of a delivery, with their order-by keys when the statement
- * sorts, and hands back the (sorted) array or null when empty.
+ * sorts, and hands back the (sorted) array or null when empty. For an output-limited
+ * statement the keys are also recorded by row (`sortKeys`), so the limiter can sort the
+ * rows of many steps as one batch.
  */
 import type { Row } from '../common/row.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
+import type { SortKeys } from './output-limit/row-collector.js';
 import { type KeyBuilder, sortRows } from './row-builder.js';
 
 export class RowSink {
@@ -13,6 +16,7 @@ export class RowSink {
   constructor(
     private readonly keyBuilder: KeyBuilder | undefined,
     private readonly descending: readonly boolean[],
+    private readonly sortKeys?: SortKeys,
   ) {}
 
   /** Whether rows are ordered (otherwise callers may skip the sink). */
@@ -23,7 +27,18 @@ export class RowSink {
   /** `source` is the event the keys are computed from (same context as the row). */
   push(row: Row, source: Row, ctx: EvalFrame): void {
     this.rows.push(row);
-    if (this.keyBuilder !== undefined) this.keys.push(this.keyBuilder(source, ctx));
+    if (this.keyBuilder !== undefined) {
+      const key = this.keyBuilder(source, ctx);
+      this.keys.push(key);
+      this.sortKeys?.set(row, key);
+    }
+  }
+
+  /** Records a row's order-by keys for the limiter without collecting the row. */
+  record(row: Row, source: Row, ctx: EvalFrame): void {
+    if (this.keyBuilder !== undefined && this.sortKeys !== undefined) {
+      this.sortKeys.set(row, this.keyBuilder(source, ctx));
+    }
   }
 
   take(): Row[] | null {

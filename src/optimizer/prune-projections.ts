@@ -34,6 +34,7 @@ function propertiesRead(stmt: StatementPlan): Set<string> | undefined {
         if (n.columns === undefined) whole = true;
         else for (const c of n.columns) visit(c.expr);
         for (const o of n.orderBy) visit(o.expr);
+        if (n.having !== undefined) visit(n.having);
         break;
       case 'Aggregate':
         for (const c of n.columns) visit(c.expr);

@@ -320,7 +320,13 @@ export class EplParser extends EmbeddedActionsParser {
     ]);
   });
 
+  /** Subqueries seen so far in the statement being parsed (Esper numbers them for names). */
+  private subqueryCount = 0;
+
   selectStatement = this.RULE('selectStatement', (): A.SelectStatement => {
+    this.ACTION(() => {
+      this.subqueryCount = 0;
+    });
     const annotations: A.Annotation[] = [];
     this.MANY(() => annotations.push(this.SUBRULE(this.annotation)));
     let context: A.Identifier | undefined;
@@ -393,6 +399,10 @@ export class EplParser extends EmbeddedActionsParser {
       this.CONSUME(T.Having);
       having = this.SUBRULE3(this.expr);
     });
+    let output: A.OutputClause | undefined;
+    this.option(20, () => {
+      output = this.SUBRULE(this.outputClause);
+    });
     const orderBy: A.OrderByItem[] = [];
     this.OPTION8(() => {
       this.CONSUME(T.Order);
@@ -420,11 +430,157 @@ export class EplParser extends EmbeddedActionsParser {
       where,
       groupBy,
       having,
+      output,
       orderBy,
       limit,
       text: '',
       span,
     };
+  });
+
+  /**
+   * `output [after p | after n events] [all|first|last|snapshot] [every n events | every p |
+   * at (crontab) | when expr | when terminated] [and when terminated]` (Esper's outputLimit).
+   * The words after `output` are contextual: `all`, `first`, `last`, `snapshot`, `after`,
+   * `events`, `at`, `terminated` stay usable as property names elsewhere.
+   */
+  outputClause = this.RULE('outputClause', (): A.OutputClause => {
+    const first = this.CONSUME(T.Output);
+    let last: Span | undefined;
+    let after: A.OutputClause['after'];
+    this.OPTION({
+      GATE: () => this.isIdent(1, 'after'),
+      DEF: () => {
+        this.consumeWord(1, 'after');
+        const amount = this.SUBRULE(this.numberOrPeriod);
+        let events: IToken | undefined;
+        this.OPTION2({
+          GATE: () => this.isIdent(1, 'events'),
+          DEF: () => {
+            events = this.consumeWord(2, 'events');
+          },
+        });
+        after = events === undefined ? { kind: 'time', period: amount } : { kind: 'events', count: amount };
+        last = events === undefined ? amount.span : spanOf(events);
+      },
+    });
+    let type: A.OutputLimitType = 'default';
+    this.OPTION3({
+      GATE: () => this.isIdent(1, 'all', 'first', 'last', 'snapshot'),
+      DEF: () => {
+        const word = this.consumeIdent(3);
+        type = word.image.toLowerCase() as A.OutputLimitType;
+        last = spanOf(word);
+      },
+    });
+    let rate: A.OutputRate | undefined;
+    this.OPTION4(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Every);
+            const amount = this.SUBRULE2(this.numberOrPeriod);
+            let events: IToken | undefined;
+            this.OPTION5({
+              GATE: () => this.isIdent(1, 'events'),
+              DEF: () => {
+                events = this.consumeWord(4, 'events');
+              },
+            });
+            rate =
+              events === undefined ? { kind: 'time', period: amount } : { kind: 'events', count: amount };
+            last = events === undefined ? amount.span : spanOf(events);
+          },
+        },
+        {
+          GATE: () => this.isIdent(1, 'at'),
+          ALT: () => {
+            this.consumeWord(5, 'at');
+            this.CONSUME(T.LParen);
+            const fields: A.CrontabField[] = [];
+            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => fields.push(this.SUBRULE(this.crontabField)) });
+            last = spanOf(this.CONSUME(T.RParen));
+            rate = { kind: 'crontab', fields };
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.When);
+            this.OR2([
+              {
+                GATE: () => this.isIdent(1, 'terminated'),
+                ALT: () => {
+                  last = spanOf(this.consumeWord(6, 'terminated'));
+                  rate = { kind: 'terminated' };
+                },
+              },
+              {
+                ALT: () => {
+                  const condition = this.SUBRULE(this.expr);
+                  last = condition.span;
+                  rate = { kind: 'when', condition };
+                },
+              },
+            ]);
+          },
+        },
+      ]);
+    });
+    let andWhenTerminated = false;
+    this.OPTION6(() => {
+      this.CONSUME(T.And);
+      this.CONSUME2(T.When);
+      last = spanOf(this.consumeWord(7, 'terminated'));
+      andWhenTerminated = true;
+    });
+    if (rate === undefined && after === undefined && !this.RECORDING_PHASE) {
+      throw new ExpectedWordError(this.LA(1), ["'every'", "'at'", "'when'", "'after'"]);
+    }
+    const span = last === undefined ? spanOf(first) : spanFrom(spanOf(first), last);
+    return { type, rate, after, andWhenTerminated, span };
+  });
+
+  /** A crontab field: `*`, `5`, `1:5`, `*\/4`, `1:30/5`, `[0, 15, 30:40]`. */
+  crontabField = this.RULE('crontabField', (): A.CrontabField => {
+    return this.OR([
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LBracket);
+          const items: A.CrontabField[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.crontabRange)) });
+          const close = this.CONSUME(T.RBracket);
+          return { kind: 'list' as const, items, span: spanOf(open, close) };
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.crontabRange) },
+    ]);
+  });
+
+  crontabRange = this.RULE('crontabRange', (): A.CrontabField => {
+    let range: A.CrontabField = this.OR([
+      {
+        ALT: () => ({ kind: 'any' as const, span: spanOf(this.CONSUME(T.Star)) }),
+      },
+      {
+        ALT: () => {
+          const low = this.SUBRULE(this.unaryExpr);
+          let high: A.Expr | undefined;
+          this.OPTION(() => {
+            this.CONSUME(T.Colon);
+            high = this.SUBRULE2(this.unaryExpr);
+          });
+          return high === undefined
+            ? { kind: 'value' as const, value: low, span: low.span }
+            : { kind: 'range' as const, low, high, span: spanFrom(low.span, high.span) };
+        },
+      },
+    ]);
+    this.OPTION2(() => {
+      this.CONSUME(T.Slash);
+      const step = this.SUBRULE3(this.unaryExpr);
+      range = { kind: 'frequency', range, step, span: spanFrom(range.span, step.span) };
+    });
+    return range;
   });
 
   /** `[inner] join B on cond`, `left|right|full [outer] join B on cond` (Esper's ANSI form). */
@@ -467,6 +623,40 @@ export class EplParser extends EmbeddedActionsParser {
     const on = this.SUBRULE(this.expr);
     const span = this.RECORDING_PHASE ? spanOf(first) : spanFrom(spanOf(first), on.span);
     return { item, clause: { kind, on, span } };
+  });
+
+  /** `(select … from Stream#win [as a] [where …] [group by …] [having …])`. */
+  subquery = this.RULE('subquery', (): A.Subquery => {
+    const open = this.CONSUME(T.LParen);
+    this.CONSUME(T.Select);
+    let distinct = false;
+    this.OPTION(() => {
+      this.CONSUME(T.Distinct);
+      distinct = true;
+    });
+    const selectList: A.SelectItem[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => selectList.push(this.SUBRULE(this.selectItem)) });
+    this.CONSUME(T.From);
+    const from = this.SUBRULE(this.streamSource);
+    let where: A.Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Where);
+      where = this.SUBRULE(this.expr);
+    });
+    const groupBy: A.Expr[] = [];
+    this.OPTION3(() => {
+      this.CONSUME(T.Group);
+      this.CONSUME(T.By);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => groupBy.push(this.SUBRULE2(this.expr)) });
+    });
+    let having: A.Expr | undefined;
+    this.OPTION4(() => {
+      this.CONSUME(T.Having);
+      having = this.SUBRULE3(this.expr);
+    });
+    const close = this.CONSUME(T.RParen);
+    const number = this.ACTION(() => ++this.subqueryCount) ?? 0;
+    return { distinct, selectList, from, where, groupBy, having, number, span: spanOf(open, close) };
   });
 
   limitClause = this.RULE('limitClause', (): A.LimitClause => {
@@ -571,6 +761,16 @@ export class EplParser extends EmbeddedActionsParser {
       const w = this.SUBRULE(this.windowSpec);
       windows.push(w);
     });
+    let retain: A.StreamSource['retain'];
+    let retainSpan: Span | undefined;
+    this.OPTION5(() => {
+      const t = this.OR2([
+        { ALT: () => this.CONSUME(T.RetainUnion) },
+        { ALT: () => this.CONSUME(T.RetainIntersection) },
+      ]);
+      retain = t.tokenType === T.RetainUnion ? 'union' : 'intersection';
+      retainSpan = spanOf(t);
+    });
     let matchRecognize: A.MatchRecognize | undefined;
     this.OPTION2(() => {
       matchRecognize = this.SUBRULE(this.matchRecognize);
@@ -587,6 +787,7 @@ export class EplParser extends EmbeddedActionsParser {
       unidirectional ??
       alias?.span ??
       matchRecognize?.span ??
+      retainSpan ??
       windows[windows.length - 1]?.span ??
       spanOf(last);
     return {
@@ -597,6 +798,7 @@ export class EplParser extends EmbeddedActionsParser {
       matchRecognize,
       alias,
       unidirectional: unidirectional !== undefined,
+      retain,
       span: spanFrom(spanOf(name), lastSpan),
     };
   });
@@ -696,8 +898,19 @@ export class EplParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.Equals) },
               { ALT: () => this.CONSUME(T.NotEquals) },
             ]);
-            const right = this.SUBRULE2(this.relationalExpr);
-            left = this.binary(op.tokenType === T.Equals ? '=' : '!=', op.image, left, right);
+            const opName = op.tokenType === T.Equals ? '=' : '!=';
+            left = this.OR3([
+              {
+                GATE: () => this.isQuantifier(),
+                ALT: () => this.SUBRULE(this.quantified, { ARGS: [left, opName] }),
+              },
+              {
+                ALT: () => {
+                  const right = this.SUBRULE2(this.relationalExpr);
+                  return this.binary(opName, op.image, left, right);
+                },
+              },
+            ]);
           },
         },
         {
@@ -730,8 +943,18 @@ export class EplParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.Greater) },
               { ALT: () => this.CONSUME(T.GreaterEquals) },
             ]);
-            const right = this.SUBRULE2(this.concatExpr);
-            result = this.binary(op.image as A.BinaryOp, op.image, left, right);
+            result = this.OR5([
+              {
+                GATE: () => this.isQuantifier(),
+                ALT: () => this.SUBRULE(this.quantified, { ARGS: [left, op.image] }),
+              },
+              {
+                ALT: () => {
+                  const right = this.SUBRULE2(this.concatExpr);
+                  return this.binary(op.image as A.BinaryOp, op.image, left, right);
+                },
+              },
+            ]);
           },
         },
         {
@@ -745,17 +968,39 @@ export class EplParser extends EmbeddedActionsParser {
               {
                 ALT: () => {
                   this.CONSUME(T.In);
-                  this.CONSUME(T.LParen);
-                  const list: A.Expr[] = [];
-                  this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => list.push(this.SUBRULE(this.expr)) });
-                  const close = this.CONSUME(T.RParen);
-                  return {
-                    kind: 'In' as const,
-                    operand: left,
-                    list,
-                    negated,
-                    span: spanFrom(left.span, spanOf(close)),
-                  };
+                  return this.OR4([
+                    {
+                      GATE: () => this.LA(2).tokenType === T.Select,
+                      ALT: () => {
+                        const query = this.SUBRULE(this.subquery);
+                        return {
+                          kind: 'InSubquery' as const,
+                          operand: left,
+                          query,
+                          negated,
+                          span: spanFrom(left.span, query.span),
+                        };
+                      },
+                    },
+                    {
+                      ALT: () => {
+                        this.CONSUME(T.LParen);
+                        const list: A.Expr[] = [];
+                        this.AT_LEAST_ONE_SEP({
+                          SEP: T.Comma,
+                          DEF: () => list.push(this.SUBRULE(this.expr)),
+                        });
+                        const close = this.CONSUME(T.RParen);
+                        return {
+                          kind: 'In' as const,
+                          operand: left,
+                          list,
+                          negated,
+                          span: spanFrom(left.span, spanOf(close)),
+                        };
+                      },
+                    },
+                  ]);
                 },
               },
               {
@@ -814,6 +1059,52 @@ export class EplParser extends EmbeddedActionsParser {
     return result;
   });
 
+  /** `any (…)`, `some (…)`, `all (…)` after a comparison operator. */
+  private isQuantifier(): boolean {
+    return this.isIdent(1, 'any', 'some', 'all') && this.LA(2).tokenType === T.LParen;
+  }
+
+  /** `op any|some|all (select …)` or `op any|some|all (a, b, …)`; the operand and operator are parsed already. */
+  quantified = this.RULE('quantified', (left: A.Expr, op: string): A.Expr => {
+    const word = this.CONSUME(T.Identifier);
+    const quantifier: 'any' | 'all' = word.image.toLowerCase() === 'all' ? 'all' : 'any';
+    const cmp = op as A.QuantifiedExpr['op'];
+    return this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.Select,
+        ALT: () => {
+          const query = this.SUBRULE(this.subquery);
+          return {
+            kind: 'Quantified' as const,
+            op: cmp,
+            quantifier,
+            operand: left,
+            query,
+            list: [],
+            span: spanFrom(left?.span, query.span),
+          };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const list: A.Expr[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => list.push(this.SUBRULE(this.expr)) });
+          const close = this.CONSUME(T.RParen);
+          return {
+            kind: 'Quantified' as const,
+            op: cmp,
+            quantifier,
+            operand: left,
+            query: undefined,
+            list,
+            span: spanFrom(left?.span, spanOf(close)),
+          };
+        },
+      },
+    ]);
+  });
+
   concatExpr = this.RULE('concatExpr', (): A.Expr => {
     let left = this.SUBRULE(this.additiveExpr);
     this.MANY(() => {
@@ -870,6 +1161,22 @@ export class EplParser extends EmbeddedActionsParser {
     return this.OR([
       { ALT: () => this.SUBRULE(this.numberOrPeriod) },
       { ALT: () => this.SUBRULE(this.wordLiteral) },
+      {
+        GATE: () => this.LA(2).tokenType === T.Select,
+        ALT: () => {
+          const query = this.SUBRULE(this.subquery);
+          return { kind: 'Subquery' as const, query, span: query.span };
+        },
+      },
+      {
+        GATE: () =>
+          this.isIdent(1, 'exists') && this.LA(2).tokenType === T.LParen && this.LA(3).tokenType === T.Select,
+        ALT: () => {
+          const word = this.CONSUME2(T.Identifier);
+          const query = this.SUBRULE2(this.subquery);
+          return { kind: 'Exists' as const, query, span: spanFrom(spanOf(word), query.span) };
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.LParen);

@@ -44,6 +44,8 @@ function keyword(word: string, pattern: RegExp = new RegExp(`${word.replace(/_/g
 }
 
 export const EveryDistinct = keyword('every-distinct', /every-distinct/i);
+export const RetainUnion = keyword('retain-union', /retain-union/i);
+export const RetainIntersection = keyword('retain-intersection', /retain-intersection/i);
 export const Select = keyword('select');
 export const From = keyword('from');
 export const Where = keyword('where');
@@ -54,6 +56,8 @@ export const Order = keyword('order');
 export const Asc = keyword('asc');
 export const Desc = keyword('desc');
 export const Limit = keyword('limit');
+// Reserved as in Esper: `from S output every 5 events` must not read `output` as an alias.
+export const Output = keyword('output');
 export const Offset = keyword('offset');
 export const Insert = keyword('insert');
 export const Into = keyword('into');

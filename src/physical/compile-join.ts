@@ -32,6 +32,8 @@ export interface JoinOptions {
   readonly ctx: EvalFrame;
   readonly computeOld: boolean;
   readonly defer: (flush: () => void) => void;
+  /** Keep every stream's events in a set (output snapshots join the current contents). */
+  readonly keepAll?: boolean;
 }
 
 export function createJoinOperator(node: JoinNode, options: JoinOptions, next: Operator): JoinOperator {
@@ -67,7 +69,7 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
     return {
       accepts: predicate === undefined ? undefined : (event: Row) => predicate(event, ctx),
       indexes: perStream[i] as JoinIndex[],
-      all: scanned.has(i) ? new Set<Row>() : undefined,
+      all: scanned.has(i) || options.keepAll === true ? new Set<Row>() : undefined,
       replacedByPosts: postsWholeContents(node.inputs[i]),
     };
   });

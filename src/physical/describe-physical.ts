@@ -4,6 +4,7 @@ import { describeNfa } from '../patterns/match-recognize/nfa.js';
 import { describeLookups } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
+import { describeOutputLimit } from '../plan/output-limit.js';
 import { columnarPlan } from './columnar-plan.js';
 
 function operatorName(node: LogicalPlan): string {
@@ -52,6 +53,8 @@ function operatorName(node: LogicalPlan): string {
       }[node.mode];
       return `${kind} [${aggregateList(node)}]${node.resetEachUpdate ? ', fresh per update (unidirectional join)' : ''}`;
     }
+    case 'OutputLimit':
+      return `OutputLimiter ${describeOutputLimit(node.spec)} (${limiterKind(node)})`;
     case 'Distinct':
       return 'DistinctOperator';
     case 'Limit':
@@ -60,6 +63,31 @@ function operatorName(node: LogicalPlan): string {
       return `OutputOperator ${node.selector} → listeners${node.insertInto === undefined ? '' : `, insert ${node.insertInto.selector} into ${node.insertInto.stream}`}`;
     default:
       return assertNever(node, 'plan node');
+  }
+}
+
+/** Which of Esper's output views the statement gets (see output-limiter-factory.ts). */
+function limiterKind(node: Extract<LogicalPlan, { kind: 'OutputLimit' }>): string {
+  const input = node.input;
+  const aggregated = input.kind === 'Aggregate';
+  const grouped = aggregated && input.groupBy.length > 0;
+  const sorted = (input.kind === 'Aggregate' || input.kind === 'Project') && input.orderBy.length > 0;
+  const spec = node.spec;
+  if (spec.rate === undefined) return 'rows posted once the after clause is satisfied';
+  switch (spec.type) {
+    case 'snapshot':
+      return 'steps update the aggregation; output iterates the current contents';
+    case 'first':
+      return grouped
+        ? 'each group posts its first row, then waits for its own condition'
+        : 'the first step with rows is posted at once';
+    case 'all':
+    case 'last':
+      return sorted && (aggregated || spec.type === 'all')
+        ? 'steps are buffered and processed at output, rows sorted as one batch'
+        : `${spec.type} rows kept as steps happen`;
+    case 'default':
+      return 'steps are buffered and processed at output';
   }
 }
 
@@ -81,6 +109,8 @@ function chain(root: LogicalPlan): LogicalPlan[] {
 /** A window and aggregation fused (columnar-plan.ts) are one operator: the window node and any Prune under it disappear into it. */
 function fusedNames(nodes: readonly LogicalPlan[], oldRows: boolean): Map<LogicalPlan, string | undefined> {
   const names = new Map<LogicalPlan, string | undefined>();
+  // An output-limited statement runs on the general operators (columnar-plan.ts).
+  if (nodes.some((n) => n.kind === 'OutputLimit')) return names;
   for (const node of nodes) {
     if (node.kind !== 'Aggregate') continue;
     const plan = columnarPlan(node);
@@ -108,6 +138,7 @@ function isPassThrough(node: LogicalPlan, parent: LogicalPlan | undefined): bool
   return (
     node.kind === 'Project' &&
     node.columns === undefined &&
+    node.having === undefined &&
     node.orderBy.length === 0 &&
     parent?.kind === 'Output'
   );

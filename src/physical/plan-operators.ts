@@ -8,6 +8,7 @@ import { firstEver, lastEver } from '../aggregates/first-last.js';
  * Expressions are compiled here, once per statement.
  */
 import { lookupAggregate } from '../aggregates/registry.js';
+import type { StreamSelector } from '../ast/ast.js';
 import { assertNever } from '../common/assert-never.js';
 import { BoundedCache } from '../common/bounded-cache.js';
 import type { Row } from '../common/row.js';
@@ -25,8 +26,11 @@ import { DistinctOperator } from '../operators/distinct.js';
 import { FilterOperator } from '../operators/filter.js';
 import { FreshAggregationOperator } from '../operators/fresh-aggregation.js';
 import { makeGroupKey } from '../operators/group-key.js';
+import type { JoinOperator } from '../operators/join.js';
 import { LimitOperator } from '../operators/limit.js';
 import type { Operator } from '../operators/operator.js';
+import type { LimitedProcessor } from '../operators/output-limit/limited-processor.js';
+import { RowCollector, type SortKeys } from '../operators/output-limit/row-collector.js';
 import { OutputOperator, type OutputTarget } from '../operators/output.js';
 import { ProjectOperator } from '../operators/project.js';
 import { makeKeyBuilder, makeRowBuilder } from '../operators/row-builder.js';
@@ -45,6 +49,7 @@ import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
 import { columnarPlan } from './columnar-plan.js';
 import { createJoinOperator } from './compile-join.js';
+import { createOutputLimiter } from './output-limiter-factory.js';
 import {
   createMatchRecognizeRuntime,
   createPatternSourceRuntime,
@@ -66,6 +71,12 @@ interface BuildState {
   readonly access: StreamAccess;
   readonly statement: string;
   readonly needOld: boolean;
+  /** What listeners receive (output-limited `first` posts a step only when it has such rows). */
+  readonly selector: StreamSelector;
+  /** The statement's join, once built (output snapshots iterate its current rows). */
+  join: JoinOperator | undefined;
+  /** Whether the statement posts `output snapshot`s (its join keeps every stream's events). */
+  snapshots: boolean;
   /** Whether an aggregation sits above the node being built (it consumes old rows too). */
   aggregating: boolean;
   window: DataWindow | undefined;
@@ -107,6 +118,9 @@ export function planOperators(
     access,
     statement: plan.name,
     needOld,
+    selector: root.selector,
+    join: undefined,
+    snapshots: false,
     aggregating: false,
     window: undefined,
     prior: undefined,
@@ -170,10 +184,10 @@ function compileColumns(columns: readonly OutputColumn[]) {
   return makeRowBuilder(columns.map((c) => ({ name: c.name, fn: compileExpr(c.expr) })));
 }
 
-function sinks(orderBy: readonly OrderKey[]): [RowSink, RowSink] {
+function sinks(orderBy: readonly OrderKey[], sortKeys?: SortKeys): [RowSink, RowSink] {
   const keys = orderBy.length === 0 ? undefined : makeKeyBuilder(orderBy.map((o) => compileExpr(o.expr)));
   const desc = orderBy.map((o) => o.descending);
-  return [new RowSink(keys, desc), new RowSink(keys, desc)];
+  return [new RowSink(keys, desc, sortKeys), new RowSink(keys, desc, sortKeys)];
 }
 
 /** Whether every event leaves the aggregation oldest first (so min/max can use a deque). */
@@ -277,6 +291,135 @@ function buildLayout(
   return { slotCount: node.aggregates.length, computed, derived };
 }
 
+function groupKeyOf(node: Extract<LogicalPlan, { kind: 'Aggregate' }>) {
+  return node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
+}
+
+/**
+ * The result-set processor of a Project or Aggregate node (Esper's ResultSetProcessor per
+ * kind), posting to `next`. `sortKeys`: the statement is output-limited and sorts, so each
+ * row's order-by keys are recorded for the limiter.
+ */
+function buildProcessor(
+  node: LogicalPlan,
+  next: Operator,
+  s: BuildState,
+  sortKeys: SortKeys | undefined,
+): LimitedProcessor {
+  if (node.kind === 'Project') {
+    const [newSink, oldSink] = sinks(node.orderBy, sortKeys);
+    const build = node.columns === undefined ? undefined : compileColumns(node.columns);
+    const having = node.having === undefined ? undefined : compilePredicate(node.having);
+    return new ProjectOperator(build, having, s.ctx, newSink, oldSink, s.needOld, next);
+  }
+  if (node.kind !== 'Aggregate') throw new Error(`${node.kind} is not a result-set processor`);
+  const layout = aggregateLayout(node);
+  const build = compileColumns(node.columns);
+  const having = node.having === undefined ? undefined : compilePredicate(node.having);
+  const [newSink, oldSink] = sinks(node.orderBy, sortKeys);
+  const groupKey = groupKeyOf(node);
+  // Each aggregation operator owns the frame it sets aggregate values in.
+  const frame = createFrame(s.access);
+  // The row-per-event and row-per-group processors take the same arguments after the key.
+  const perGroupArgs = [build, having, frame, newSink, oldSink, s.needOld, next] as const;
+  switch (node.mode) {
+    case 'all':
+      return new AggregateAllOperator(layout, build, having, frame, s.needOld, next, newSink);
+    case 'mixed':
+    case 'grouped-mixed':
+      return new AggregateMixedOperator(layout, groupKey, ...perGroupArgs);
+    case 'grouped':
+      if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
+      return new AggregateGroupedOperator(layout, groupKey, ...perGroupArgs);
+    default:
+      return assertNever(node.mode, 'aggregate mode');
+  }
+}
+
+/**
+ * An output-limited statement: its processor posts into a RowCollector, and the limiter
+ * built around it receives what the processor would have received.
+ */
+function buildOutputLimit(
+  node: Extract<LogicalPlan, { kind: 'OutputLimit' }>,
+  next: Operator,
+  s: BuildState,
+): void {
+  const input = node.input;
+  if (input.kind !== 'Project' && input.kind !== 'Aggregate') {
+    throw new Error(`output limiting over ${input.kind}`);
+  }
+  const orderBy = input.orderBy;
+  const sortKeys: SortKeys | undefined = orderBy.length === 0 ? undefined : new WeakMap();
+  const collector = new RowCollector(
+    sortKeys,
+    orderBy.map((o) => o.descending),
+  );
+  const processor = buildProcessor(input, collector, s, sortKeys);
+  if (processor instanceof AggregateMixedOperator) processor.collector = collector;
+  const contents = node.spec.type === 'snapshot' ? snapshotContents(input.input, s) : undefined;
+  const limiter = createOutputLimiter({
+    spec: node.spec,
+    processor,
+    collector,
+    aggregated: input.kind === 'Aggregate',
+    grouped: input.kind === 'Aggregate' && input.groupBy.length > 0,
+    sorted: orderBy.length > 0,
+    selector: s.selector,
+    clock: {
+      now: () => s.env.now(),
+      timers: s.env.timers,
+      defer: readsJoin(input.input) ? undefined : (callback) => s.env.atStepEnd(callback),
+    },
+    startTime: s.env.startTime,
+    contents,
+    next,
+  });
+  if (input.kind === 'Aggregate') {
+    s.aggregating = true;
+    s.parts.push({ label: 'aggregation', part: processor as Partial<Stateful> });
+  }
+  s.parts.push({ label: 'output limiter', part: limiter as Partial<Stateful> });
+  buildDown(input.input, limiter, s);
+}
+
+/** Whether a join feeds the node (through a where clause or prior buffer). */
+function readsJoin(node: LogicalPlan): boolean {
+  let current: LogicalPlan | undefined = node;
+  while (current !== undefined && current.kind !== 'Join') {
+    if (current.kind !== 'Filter' && current.kind !== 'Prior') return false;
+    current = current.input;
+  }
+  return current !== undefined;
+}
+
+/**
+ * What `output snapshot` iterates (Esper's getIterator over the processor's parent view): the
+ * data window's contents after the where clause, or the join of the windows' contents;
+ * undefined when the statement keeps no events (no data window).
+ */
+function snapshotContents(node: LogicalPlan, s: BuildState): (() => readonly Row[]) | undefined {
+  let predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined;
+  let current = node;
+  if (current.kind === 'Filter') {
+    predicate = compilePredicate(current.predicate);
+    current = current.input;
+  }
+  if (current.kind === 'Prior') current = current.input;
+  if (current.kind === 'Join') {
+    s.snapshots = true;
+    return () => {
+      const rows: Row[] = s.join?.currentRows() ?? [];
+      return predicate === undefined ? rows : rows.filter((r) => predicate(r, s.ctx));
+    };
+  }
+  if (current.kind !== 'Window') return undefined;
+  return () => {
+    const rows = s.window?.contents() ?? [];
+    return predicate === undefined ? rows : rows.filter((r) => predicate(r, s.ctx));
+  };
+}
+
 /** Builds `node` feeding `next`, recursing to the source. */
 function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
   switch (node.kind) {
@@ -291,30 +434,28 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'Project': {
       // `select *` in arrival order straight into the output passes the events on unchanged:
       // no operator at all (the output drops empty sides and the side its selector does not post).
-      if (node.columns === undefined && node.orderBy.length === 0 && next instanceof OutputOperator) {
+      if (
+        node.columns === undefined &&
+        node.having === undefined &&
+        node.orderBy.length === 0 &&
+        next instanceof OutputOperator
+      ) {
         buildDown(node.input, next, s);
         return;
       }
-      const [newSink, oldSink] = sinks(node.orderBy);
-      const build = node.columns === undefined ? undefined : compileColumns(node.columns);
-      buildDown(node.input, new ProjectOperator(build, s.ctx, newSink, oldSink, s.needOld, next), s);
+      buildDown(node.input, buildProcessor(node, next, s, undefined), s);
       return;
     }
     case 'Aggregate': {
-      const layout = aggregateLayout(node);
-      const build = compileColumns(node.columns);
-      const having = node.having === undefined ? undefined : compilePredicate(node.having);
-      const [newSink, oldSink] = sinks(node.orderBy);
-      const groupKey =
-        node.groupBy.length === 0 ? undefined : makeGroupKey(node.groupBy.map((g) => compileExpr(g)));
       const columnar = s.env.columnarAggregation ? columnarPlan(node) : undefined;
       if (columnar !== undefined) {
+        const layout = aggregateLayout(node);
         const agg = new ColumnarAggregation(
           layout,
           columnarColumns(layout, columnar.argumentKinds),
-          groupKey,
-          build,
-          having,
+          groupKeyOf(node),
+          compileColumns(node.columns),
+          node.having === undefined ? undefined : compilePredicate(node.having),
           createFrame(s.access),
           s.needOld,
           next,
@@ -332,31 +473,18 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         buildSource(columnar.source, window.accept, s);
         return;
       }
-      // The row-per-event and row-per-group operators take the same arguments after the key.
-      // Each aggregation operator owns the frame it sets aggregate values in.
-      const frame = createFrame(s.access);
-      const perGroupArgs = [build, having, frame, newSink, oldSink, s.needOld, next] as const;
-      const create = (): Operator => {
-        switch (node.mode) {
-          case 'all':
-            return new AggregateAllOperator(layout, build, having, frame, s.needOld, next);
-          case 'mixed':
-          case 'grouped-mixed':
-            return new AggregateMixedOperator(layout, groupKey, ...perGroupArgs);
-          case 'grouped':
-            if (groupKey === undefined) throw new Error('grouped aggregation without group keys');
-            return new AggregateGroupedOperator(layout, groupKey, ...perGroupArgs);
-          default:
-            assertNever(node.mode, 'aggregate mode');
-        }
-      };
-      const op = node.resetEachUpdate ? new FreshAggregationOperator(create) : create();
+      const op = node.resetEachUpdate
+        ? new FreshAggregationOperator(() => buildProcessor(node, next, s, undefined))
+        : buildProcessor(node, next, s, undefined);
       // A fresh aggregation per update keeps nothing between steps.
       if (!node.resetEachUpdate) s.parts.push({ label: 'aggregation', part: op as Partial<Stateful> });
       s.aggregating = true;
       buildDown(node.input, op, s);
       return;
     }
+    case 'OutputLimit':
+      buildOutputLimit(node, next, s);
+      return;
     case 'Filter':
       buildDown(node.input, new FilterOperator(compilePredicate(node.predicate), s.ctx, next), s);
       return;
@@ -397,9 +525,15 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'Join': {
       const join = createJoinOperator(
         node,
-        { ctx: s.ctx, computeOld: s.needOld || s.aggregating, defer: (flush) => s.env.atStepEnd(flush) },
+        {
+          ctx: s.ctx,
+          computeOld: s.needOld || s.aggregating,
+          defer: (flush) => s.env.atStepEnd(flush),
+          keepAll: s.snapshots,
+        },
         next,
       );
+      s.join = join;
       node.inputs.forEach((input, i) => buildDown(input, join.side(i), s));
       s.parts.push({ label: 'join', part: join as Partial<Stateful> });
       return;

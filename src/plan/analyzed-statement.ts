@@ -12,6 +12,7 @@ import type {
   PlanSchema,
   WindowStage,
 } from './logical-plan.js';
+import type { OutputLimitSpec } from './output-limit.js';
 
 /** One stream of a join, with its own filter and (required) data window chain. */
 export interface JoinedStream {
@@ -68,6 +69,8 @@ export interface AnalyzedStatement {
   readonly aggregates: readonly AggregateCall[];
   readonly having: BoundExpr | undefined;
   readonly orderBy: readonly OrderKey[];
+  /** `output …`: output rate limiting. */
+  readonly output: OutputLimitSpec | undefined;
   readonly distinct: boolean;
   readonly limit: { readonly count: number; readonly offset: number } | undefined;
   readonly selector: StreamSelector;

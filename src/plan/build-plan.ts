@@ -77,7 +77,14 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
   if (stmt.where !== undefined)
     plan = { kind: 'Filter', input: plan, predicate: stmt.where, schema: plan.schema };
   if (stmt.mode === 'simple') {
-    plan = { kind: 'Project', input: plan, columns: stmt.columns, orderBy: stmt.orderBy, schema: outSchema };
+    plan = {
+      kind: 'Project',
+      input: plan,
+      columns: stmt.columns,
+      having: stmt.having,
+      orderBy: stmt.orderBy,
+      schema: outSchema,
+    };
   } else {
     plan = {
       kind: 'Aggregate',
@@ -92,6 +99,8 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
       schema: outSchema,
     };
   }
+  if (stmt.output !== undefined)
+    plan = { kind: 'OutputLimit', input: plan, spec: stmt.output, schema: outSchema };
   if (stmt.distinct) plan = { kind: 'Distinct', input: plan, schema: outSchema };
   if (stmt.limit !== undefined) {
     plan = {

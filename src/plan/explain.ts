@@ -3,6 +3,7 @@ import { describeLookups } from './join-lookup-plan.js';
 /** Logical plans as indented text, one node per line, input below its consumer. */
 import type { AggregateCall, LogicalPlan, StatementPlan } from './logical-plan.js';
 import { planInputs } from './logical-plan.js';
+import { describeOutputLimit } from './output-limit.js';
 
 function aggregateText(call: AggregateCall, slot: number): string {
   if (call.kind === 'derived')
@@ -57,7 +58,8 @@ export function describeNode(node: LogicalPlan): string {
         node.orderBy.length === 0
           ? ''
           : ` order by ${node.orderBy.map((o) => `${renderExpr(o.expr)}${o.descending ? ' desc' : ''}`).join(', ')}`;
-      return `Project ${cols}${order}`;
+      const having = node.having === undefined ? '' : ` having ${renderExpr(node.having)}`;
+      return `Project ${cols}${having}${order}`;
     }
     case 'Aggregate': {
       const parts = [
@@ -75,6 +77,8 @@ export function describeNode(node: LogicalPlan): string {
       ];
       return `Aggregate ${parts.join('; ')}`;
     }
+    case 'OutputLimit':
+      return `OutputLimit ${describeOutputLimit(node.spec)}`;
     case 'Distinct':
       return 'Distinct';
     case 'Limit':

@@ -13,6 +13,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { WindowDef } from '../windows/window-def.js';
+import type { OutputLimitSpec } from './output-limit.js';
 
 /** Output columns of a node, in order. */
 export type PlanSchema = readonly { readonly name: string; readonly type: EplType }[];
@@ -29,6 +30,7 @@ export type LogicalPlan =
   | FilterNode
   | ProjectNode
   | AggregateNode
+  | OutputLimitNode
   | DistinctNode
   | LimitNode
   | OutputNode;
@@ -180,6 +182,8 @@ export interface ProjectNode {
   readonly input: LogicalPlan;
   /** undefined: `select *` on a single stream, posting the events themselves. */
   readonly columns: readonly OutputColumn[] | undefined;
+  /** `having` without aggregates: a filter on the rows of each delivery, old rows included. */
+  readonly having: BoundExpr | undefined;
   readonly orderBy: readonly OrderKey[];
   readonly schema: PlanSchema;
 }
@@ -232,6 +236,18 @@ export interface AggregateNode {
   readonly schema: PlanSchema;
 }
 
+/**
+ * Output rate limiting (Esper's OutputProcessView): the result-set processor below it (a
+ * Project or an Aggregate) no longer posts each step; this node decides when rows are posted
+ * and which ones (default, all, first, last, snapshot), sorting and limiting each posted batch.
+ */
+export interface OutputLimitNode {
+  readonly kind: 'OutputLimit';
+  readonly input: LogicalPlan;
+  readonly spec: OutputLimitSpec;
+  readonly schema: PlanSchema;
+}
+
 /** `select distinct`: duplicate rows within one delivery are removed. */
 export interface DistinctNode {
   readonly kind: 'Distinct';
@@ -277,6 +293,7 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
     case 'Filter':
     case 'Project':
     case 'Aggregate':
+    case 'OutputLimit':
     case 'Distinct':
     case 'Limit':
     case 'Output':

@@ -12,7 +12,19 @@ export class BatchState {
   /** The batch last posted as new (empty when that post had no new events). */
   previous: Row[] = [];
 
+  /** True while a flush's post is being processed. */
+  private posting = false;
+
   constructor(private readonly forceUpdate: boolean) {}
+
+  /**
+   * What the window's contents are (Esper's view iterator, read by `output snapshot`): the
+   * batch being collected, except while a flush is being posted, when Esper's currentBatch
+   * still holds the batch being posted (it rolls the batches after the post).
+   */
+  contents(): Row[] {
+    return this.posting ? this.previous : this.current;
+  }
 
   /**
    * Posts the current batch as new and the previous one as old when either has events (or
@@ -27,7 +39,14 @@ export class BatchState {
     // Roll first: while the post is processed, prev() reads the batch being posted.
     this.previous = current;
     this.current = [];
-    if (again) ctx.emit(newRows, oldRows);
+    if (again) {
+      this.posting = true;
+      try {
+        ctx.emit(newRows, oldRows);
+      } finally {
+        this.posting = false;
+      }
+    }
     return again;
   }
 

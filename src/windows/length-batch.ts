@@ -23,7 +23,7 @@ export const lengthBatchWindow: WindowDef<{ size: number }> = {
       },
       remove: (row) => removeFromBatch(batch.current, row),
       prev: (row, n) => batch.prev(row, n),
-      ...arrayAccess(() => batch.current),
+      ...arrayAccess(() => batch.contents()),
     };
   },
 };

@@ -86,7 +86,7 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
       },
       remove: (row) => removeFromBatch(batch.current, row),
       prev: (row, n) => batch.prev(row, n),
-      ...arrayAccess(() => batch.current),
+      ...arrayAccess(() => batch.contents()),
     };
   },
 };

@@ -85,7 +85,7 @@ class TimeLengthBatchWindow implements DataWindow {
   }
 
   contents(): Row[] {
-    return [...this.batch.current];
+    return [...this.batch.contents()];
   }
 
   size(): number {

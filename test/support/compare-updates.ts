@@ -80,7 +80,8 @@ function compareSide(
   }
   if (ordered) {
     for (let i = 0; i < expected.length; i++) {
-      if (!rowsEqual(actual[i] as Values, expected[i] as Values)) {
+      // valuesEqual: Esper's snapshot of a simple statement with having posts null rows.
+      if (!valuesEqual(actual[i], expected[i])) {
         return `${side}[${i}] (ordered): expected ${JSON.stringify(expected[i])}, got ${JSON.stringify(actual[i])}`;
       }
     }
@@ -88,7 +89,7 @@ function compareSide(
   }
   const unused = [...actual];
   for (const row of expected) {
-    const i = unused.findIndex((other) => rowsEqual(other, row));
+    const i = unused.findIndex((other) => valuesEqual(other, row));
     if (i < 0) return `${side}: expected row ${JSON.stringify(row)} is missing`;
     unused.splice(i, 1);
   }

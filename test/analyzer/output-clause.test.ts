@@ -1,0 +1,73 @@
+/** The output clause: what parses, what each bad amount or condition is told, and explain. */
+import { describe, expect, it } from 'vitest';
+import { WeirErrors, createEngine } from '../../src/index.js';
+import { explainModule } from '../../src/runtime/explain-module.js';
+
+const SCHEMA = 'create schema T(k string, v int);';
+
+function deployError(statement: string): { code: string; message: string } {
+  try {
+    createEngine().deploy(`${SCHEMA}\n${statement}`);
+  } catch (e) {
+    expect(e).toBeInstanceOf(WeirErrors);
+    const [first] = (e as WeirErrors).errors;
+    if (first === undefined) throw new Error('no error listed');
+    return { code: first.code, message: first.message };
+  }
+  throw new Error('deploy succeeded');
+}
+
+describe('output clause', () => {
+  it.each([
+    'select k from T output every 5 events',
+    'select k from T output all every 1 min 30 sec',
+    'select k from T output first every 2.5 sec',
+    'select k from T output last every 500 msec',
+    'select k from T#length(3) output snapshot every 3 events',
+    'select k from T output after 10 sec',
+    'select k from T output after 4 events',
+    'select k from T output after 4 events last every 5 events',
+    'select k from T output at (*, *, *, *, *, */4)',
+    'select k from T output at ([0, 30], 9:17, *, *, [1, 2, 3, 4, 5])',
+    'select k from T output when count_insert >= 5 and count_remove_total < 100',
+    'select k from T output when last_output_timestamp < 5000 or count_insert_total > 3',
+    'select k, count(*) from T group by k output every 5 events order by k limit 2',
+  ])('accepts %s', (statement) => {
+    expect(() => createEngine().deploy(`${SCHEMA}\n${statement}`)).not.toThrow();
+  });
+
+  it.each([
+    ['select k from T output every 0 events', 'analyze/invalid-argument', 'positive whole number of events'],
+    ['select k from T output every 0 sec', 'analyze/invalid-argument', 'positive time period'],
+    ['select k from T output after 0 events', 'analyze/invalid-argument', "'output after … events'"],
+    ['select k from T output at (*, *, *)', 'analyze/invalid-argument', '5 or 6 crontab fields'],
+    [
+      'select k from T output at (60, *, *, *, *)',
+      'analyze/invalid-argument',
+      'minutes must be a whole number from 0 to 59',
+    ],
+    ['select k from T output at (*, *, 0, *, *)', 'analyze/invalid-argument', 'days of month'],
+    ['select k from T output at (*, *, *, *, *, 3:5/2)', 'analyze/invalid-argument', 'applies to * only'],
+    ['select k from T output when v > 5', 'analyze/unknown-property', 'output condition'],
+    ['select k from T output when count_insert', 'analyze/type-mismatch', 'must be boolean'],
+    ['select k from T output when sum(v) > 3', 'analyze/invalid-aggregate', 'output condition'],
+    ['select k from T output snapshot when terminated', 'analyze/unsupported', 'context'],
+    ['select k from T output every 5 events and when terminated', 'analyze/unsupported', 'context'],
+    ['select k from T output first', 'parse/unexpected-token', "'every'"],
+    ['select k from T output all after 5 events', 'parse/unexpected-token', "'after'"],
+    ['select output from T', 'parse/unexpected-token', 'reserved word'],
+  ])('rejects %s', (statement, code, text) => {
+    const e = deployError(statement);
+    expect(e.code).toBe(code);
+    expect(e.message).toContain(text);
+  });
+
+  it('explain shows the limiter, its view and that the fused path is not used', () => {
+    const text = explainModule(
+      `${SCHEMA}\n@name('x') select k, count(*) as c from T#time(30 sec) group by k output last every 5 sec;`,
+    );
+    expect(text).toContain('OutputLimit last every 5000 ms');
+    expect(text).toContain('OutputLimiter last every 5000 ms (last rows kept as steps happen)');
+    expect(text).not.toContain('ColumnarAggregation');
+  });
+});
