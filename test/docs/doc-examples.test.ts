@@ -192,22 +192,24 @@ describe('doc examples', () => {
   describe('shell commands', () => {
     const commands = blocks
       .filter((b) => ['sh', 'bash', 'shell', 'console'].includes(b.lang) && runnable(b))
-      .flatMap((b) =>
+      .flatMap((b) => {
         // A line ending in `\` continues on the next (reported at its first line).
-        b.text
-          .replace(/\\\n/g, ' \u0000')
-          .split('\n')
-          .flatMap((joined, i, all) => {
-            const line = joined.replaceAll('\u0000', '');
-            const at = all.slice(0, i).reduce((n, l) => n + 1 + (l.match(/\u0000/g)?.length ?? 0), 0);
-            const command = line.replace(/(^|\s)#.*$/, '').trim();
-            if (!command.includes('npx weir')) return [];
-            // `npm ci && npx weir run`: the install is the test run's own; run the weir part.
-            const weirPart = command.slice(command.indexOf('npx weir'));
-            const piped = command.slice(0, command.indexOf('npx weir')).trimEnd().endsWith('|');
-            return [[`${b.file}:${b.line + 1 + at}`, piped ? command : weirPart] as const];
-          }),
-      );
+        const commands: (readonly [string, string])[] = [];
+        const lines = b.text.split('\n');
+        for (let i = 0; i < lines.length; i++) {
+          const first = i;
+          let joined = lines[i] as string;
+          while (joined.endsWith('\\') && i + 1 < lines.length)
+            joined = `${joined.slice(0, -1)} ${lines[++i]}`;
+          const command = joined.replace(/(^|\s)#.*$/, '').trim();
+          if (!command.includes('npx weir')) continue;
+          // `npm ci && npx weir run`: the install is the test run's own; run the weir part.
+          const before = command.slice(0, command.indexOf('npx weir')).trimEnd();
+          const run = before.endsWith('|') ? command : command.slice(command.indexOf('npx weir'));
+          commands.push([`${b.file}:${b.line + 1 + first}`, run] as const);
+        }
+        return commands;
+      });
 
     beforeAll(() => {
       execFileSync(
