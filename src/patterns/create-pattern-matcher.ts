@@ -4,11 +4,12 @@
  * Both post the same matches in the same calls and keep the same statistics.
  */
 import type { Row } from '../common/row.js';
+import type { Stateful } from '../common/state.js';
 import { EveryFollowedByMatcher, everyFollowedByShape } from './every-followed-by.js';
 import { type PatternContext, PatternMatcher } from './pattern-matcher.js';
 import type { PatternPlan } from './pattern-plan.js';
 
-export interface PatternEvaluator {
+export interface PatternEvaluator extends Stateful {
   /** Statement start: the root instance begins (arming initial timers). */
   start(): void;
   onEvent(stream: string, event: Row): void;

@@ -38,6 +38,18 @@ export class DeadlineQueue<T> {
     return this.head < this.items.length ? this.items[this.head] : undefined;
   }
 
+  /** Visits the queued items, earliest first. */
+  forEach(visit: (deadline: number, item: T) => void): void {
+    for (let i = this.head; i < this.items.length; i++)
+      visit(this.deadlines[i] as number, this.items[i] as T);
+  }
+
+  clear(): void {
+    this.deadlines = [];
+    this.items = [];
+    this.head = 0;
+  }
+
   /** Removes and returns the earliest item. */
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;

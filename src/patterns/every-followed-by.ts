@@ -18,6 +18,8 @@
  * tested after that first check (the general matcher counts them before it).
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import { forEachExpr } from '../expr/map-expr.js';
@@ -67,7 +69,25 @@ interface Wait {
 
 const EMPTY_ROW: Row = Object.freeze({}) as Row;
 
-export class EveryFollowedByMatcher {
+/** The flat evaluator's snapshot. */
+export interface EveryFollowedByState {
+  /** Each wait: its first event's id, its key, whether it still waits. */
+  readonly waits: [number, unknown, boolean][];
+  /** Live waits per key (key, wait indexes in start order), and those without a key. */
+  readonly byKey: [unknown, number[]][];
+  readonly plain: number[];
+  /** The guard's FIFO: deadline and wait index. */
+  readonly deadlines: [number, number][];
+  readonly firstActive: boolean;
+  readonly timer: TimerState | null;
+  /** live, capReached, examined. */
+  readonly counters: number[];
+}
+
+/** The one engine timer's tag: the earliest deadline. */
+const DEADLINE = 0;
+
+export class EveryFollowedByMatcher implements TimerOwner, Stateful<EveryFollowedByState> {
   private readonly firstPredicate: CompiledExpr | undefined;
   /** The second filter's conjuncts that read only the event, and those that read tags. */
   private readonly secondEventPredicate: CompiledExpr | undefined;
@@ -82,10 +102,10 @@ export class EveryFollowedByMatcher {
   /** Tags seen by expressions: reused, the first tag set to the wait's event before each call. */
   private readonly tags: Record<string, unknown> = {};
   private readonly evalCtx: EvalFrame & { tags: Record<string, unknown> };
-  private readonly expire = (due: number) => this.onDeadline(due);
   private readonly match: (first: Row, second: Row) => MatchState;
   private firstActive = false;
-  private armed = false;
+  /** The deadline timer (kept after firing for reuse). */
+  private timer: Timer | undefined;
   /** The wait the current event started, if any: that same event may not complete it. */
   private startedNow: Wait | undefined;
   private live = 0;
@@ -182,7 +202,7 @@ export class EveryFollowedByMatcher {
     this.startedNow = wait;
     this.live++;
     if (this.shape.withinMs !== undefined) {
-      this.deadlines.push(this.ctx.now() + this.shape.withinMs, wait);
+      this.deadlines.push(this.ctx.timers.now() + this.shape.withinMs, wait);
       this.arm();
     }
   }
@@ -248,17 +268,15 @@ export class EveryFollowedByMatcher {
 
   /** One engine timer at a time, due at the earliest deadline of a live wait. */
   private arm(): void {
-    if (this.armed) return;
+    if (this.timer?.live === true) return;
     this.dropFinishedHead();
     const due = this.deadlines.headDeadline();
     if (due === undefined) return;
-    this.armed = true;
-    this.ctx.schedule(due, this.expire);
+    this.timer = this.ctx.timers.schedule(this, DEADLINE, due, this.timer);
   }
 
   /** The guard ends every wait due by now (they turn false: nothing is posted). */
-  private onDeadline(due: number): void {
-    this.armed = false;
+  onTimer(_tag: number, due: number): void {
     for (let at = this.deadlines.headDeadline(); at !== undefined && at <= due; ) {
       const wait = this.deadlines.shift() as Wait;
       if (wait.active) this.expireWait(wait);
@@ -275,6 +293,66 @@ export class EveryFollowedByMatcher {
   private capped(): void {
     this.capReached++;
     this.ctx.onCapReached();
+  }
+
+  snapshot(w: StateWriter): EveryFollowedByState {
+    const ids = new Map<Wait, number>();
+    const waits: [number, unknown, boolean][] = [];
+    const id = (wait: Wait): number => {
+      let n = ids.get(wait);
+      if (n === undefined) {
+        n = waits.length;
+        ids.set(wait, n);
+        waits.push([w.event(wait.first), wait.key ?? null, wait.active]);
+      }
+      return n;
+    };
+    const deadlines: [number, number][] = [];
+    this.deadlines.forEach((deadline, wait) => deadlines.push([deadline, id(wait)]));
+    return {
+      waits,
+      byKey: [...this.byKey].map(([key, list]) => [key, list.map(id)]),
+      plain: this.plain.map(id),
+      deadlines,
+      firstActive: this.firstActive,
+      timer: w.timer(this.timer),
+      counters: [this.live, this.capReached, this.examined],
+    };
+  }
+
+  restore(state: EveryFollowedByState, r: StateReader): void {
+    const keyed = new Map<number, { key: unknown; list: Wait[] }>();
+    for (const [key, list] of state.byKey) {
+      const waits: Wait[] = [];
+      this.byKey.set(key, waits);
+      for (const i of list) keyed.set(i, { key, list: waits });
+    }
+    const waits: Wait[] = state.waits.map(([first, key, active], i) => ({
+      first: r.event(first),
+      key: keyed.get(i)?.key ?? key,
+      list: keyed.get(i)?.list ?? this.plain,
+      active,
+    }));
+    for (const [key, list] of state.byKey) {
+      const target = this.byKey.get(key) as Wait[];
+      for (const i of list) target.push(waits[i] as Wait);
+    }
+    this.plain.length = 0;
+    for (const i of state.plain) this.plain.push(waits[i] as Wait);
+    this.deadlines.clear();
+    for (const [deadline, i] of state.deadlines) this.deadlines.push(deadline, waits[i] as Wait);
+    this.firstActive = state.firstActive;
+    this.timer = r.timer(this, state.timer);
+    [this.live, this.capReached, this.examined] = state.counters as [number, number, number];
+  }
+
+  stop(): void {
+    this.ctx.timers.cancel(this.timer);
+    this.timer = undefined;
+    this.byKey.clear();
+    this.plain.length = 0;
+    this.deadlines.clear();
+    this.firstActive = false;
   }
 }
 

@@ -13,14 +13,22 @@
  */
 import { assertNever } from '../common/assert-never.js';
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { TimerService, TimerState } from '../common/timers.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
-import type { TimerId } from '../windows/window-def.js';
 import { filterDepth } from './filter-depth.js';
 import { type MatchState, copyMatch } from './matched-events.js';
 import type { MatchFilterNode, PatternNode, PatternPlan } from './pattern-plan.js';
-import { PatternScheduler } from './pattern-scheduler.js';
-import type { Evaluator, LiveFilter, PatternRuntime, StateNode } from './state-node.js';
+import { PatternScheduler, type ScheduledOwner } from './pattern-scheduler.js';
+import { type TreeData, TreeReader, TreeWriter } from './pattern-snapshot.js';
+import {
+  type Evaluator,
+  type LiveFilter,
+  type PatternRuntime,
+  SpawnEvaluator,
+  StateNode,
+} from './state-node.js';
 import { AndStateNode } from './state-nodes/and-state-node.js';
 import { EveryDistinctStateNode } from './state-nodes/every-distinct-state-node.js';
 import { EveryStateNode } from './state-nodes/every-state-node.js';
@@ -36,9 +44,8 @@ import { RootStateNode } from './state-nodes/root-state-node.js';
 export type { MatchState } from './matched-events.js';
 
 export interface PatternContext {
-  now(): number;
-  schedule(due: number, onDue: (due: number) => void): TimerId;
-  cancel(id: TimerId): void;
+  /** Event time and the engine timers (owner/tag, common/timers.ts). */
+  readonly timers: TimerService;
   compile(expr: BoundExpr): CompiledExpr;
   /** One complete match (the statement's output groups the matches of one step into one call). */
   emit(match: MatchState): void;
@@ -76,7 +83,16 @@ class FilterRegistry {
 
 const EMPTY_ROW: Row = Object.freeze({}) as Row;
 
-export class PatternMatcher implements PatternRuntime {
+/** The matcher's snapshot: the state tree, the scheduler and the counters. */
+export interface PatternMatcherState {
+  readonly tree: TreeData;
+  readonly top: number | null;
+  readonly scheduler: { nextSlot: number; timer: TimerState | null };
+  /** filterSeq, live, capReached, examined. */
+  readonly counters: number[];
+}
+
+export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherState> {
   private readonly registries = new Map<number, FilterRegistry>();
   /** Per stream, its filters' registries, deepest first. */
   private readonly byStream = new Map<string, FilterRegistry[]>();
@@ -87,6 +103,9 @@ export class PatternMatcher implements PatternRuntime {
   /** Filters read tags from a snapshot when a repetition may later write into their begin state. */
   private readonly snapshotTags: boolean;
   private readonly emptyMatch: MatchState;
+  /** Plan nodes in depth-first order: a snapshot names a node's plan node by its position. */
+  private readonly planNodes: PatternNode[] = [];
+  private readonly planIndex = new Map<PatternNode, number>();
   private filterSeq = 0;
   private live = 0;
   private capReached = 0;
@@ -97,12 +116,18 @@ export class PatternMatcher implements PatternRuntime {
     private readonly ctx: PatternContext,
   ) {
     this.evalCtx = { aggValues: [], prev: () => undefined, prior: () => undefined, tags: {} };
-    this.scheduler = new PatternScheduler(ctx);
+    this.scheduler = new PatternScheduler(ctx.timers);
     this.emptyMatch = Object.fromEntries(plan.tags.map((t) => [t.name, null]));
     this.snapshotTags = hasRepeat(plan.root);
     this.collectFilters(plan.root);
     for (const list of this.byStream.values()) list.sort((a, b) => b.depth - a.depth);
     this.root = new RootStateNode(this, plan.root);
+    const number = (n: PatternNode) => {
+      this.planIndex.set(n, this.planNodes.length);
+      this.planNodes.push(n);
+      for (const c of childrenOf(n)) number(c);
+    };
+    number(plan.root);
   }
 
   private collectFilters(node: PatternNode): void {
@@ -125,7 +150,7 @@ export class PatternMatcher implements PatternRuntime {
   }
 
   now(): number {
-    return this.ctx.now();
+    return this.ctx.timers.now();
   }
 
   /** `examined`: filter instances an event was tested against (the cost the index keeps low). */
@@ -181,17 +206,25 @@ export class PatternMatcher implements PatternRuntime {
       this.ctx.onCapReached();
       return;
     }
-    let list = registry.plain;
     if (registry.tagSide !== undefined) {
       this.evalCtx.tags = f.tags;
       const key = registry.tagSide(EMPTY_ROW, this.evalCtx);
       // An equality with null is never true: such a filter can never match.
       if (key === null || key === undefined) return;
       f.key = key;
-      const found = registry.byKey.get(key);
+    }
+    this.register(f);
+  }
+
+  /** Puts a started filter (its key computed) into its registry's list. */
+  private register(f: LiveFilter): void {
+    const registry = this.registries.get(f.plan.id) as FilterRegistry;
+    let list = registry.plain;
+    if (registry.tagSide !== undefined) {
+      const found = registry.byKey.get(f.key);
       if (found === undefined) {
         list = { items: [], dead: 0 };
-        registry.byKey.set(key, list);
+        registry.byKey.set(f.key, list);
       } else list = found;
     }
     list.items.push(f);
@@ -218,6 +251,67 @@ export class PatternMatcher implements PatternRuntime {
       list.items = list.items.filter((i) => i.registered);
       list.dead = 0;
     }
+  }
+
+  snapshot(w: StateWriter): PatternMatcherState {
+    const writer = new TreeWriter(
+      w,
+      this.plan.tags,
+      (n) => this.planIndex.get(n.plan) as number,
+      (n) => (n.parent === this.root ? 'root' : n.parent instanceof StateNode ? n.parent : 'spawn'),
+      ownerNode,
+    );
+    const top = writer.node(this.root.top);
+    writer.flush();
+    // Timers whose owner left the tree still fire (as in Esper): their owners are written too.
+    for (const e of this.scheduler.entries()) writer.entry(e);
+    writer.flush();
+    return {
+      tree: writer.data,
+      top,
+      scheduler: this.scheduler.snapshotState(w),
+      counters: [this.filterSeq, this.live, this.capReached, this.examined],
+    };
+  }
+
+  restore(state: PatternMatcherState, r: StateReader): void {
+    const { tree } = state;
+    const nodes = tree.nodes.map((n) => this.newState(this.planNodes[n.plan] as PatternNode, this.root));
+    const reader = new TreeReader(r, tree, this.plan.tags, nodes, (e, owner) =>
+      this.scheduler.restoreEntry(e, owner),
+    );
+    tree.nodes.forEach((n, i) => {
+      const node = nodes[i] as StateNode;
+      node.parent =
+        n.parent === -1
+          ? this.root
+          : n.parent === -2
+            ? new SpawnEvaluator()
+            : (nodes[n.parent] as unknown as Evaluator);
+      node.load(n.state, reader);
+    });
+    this.root.top = reader.node(state.top);
+    this.scheduler.restoreState(state.scheduler, r);
+    const [filterSeq, , capReached, examined] = state.counters;
+    this.filterSeq = filterSeq ?? 0;
+    this.capReached = capReached ?? 0;
+    this.examined = examined ?? 0;
+    // Filters go back into the dispatch in their registration order.
+    const filters = nodes.filter((n): n is FilterStateNode => n instanceof FilterStateNode && n.registered);
+    filters.sort((a, b) => a.seq - b.seq);
+    this.live = 0;
+    for (const f of filters) this.register(f);
+  }
+
+  stop(): void {
+    this.root.top = null;
+    this.scheduler.stop();
+    for (const registry of this.registries.values()) {
+      registry.byKey.clear();
+      registry.plain.items = [];
+      registry.plain.dead = 0;
+    }
+    this.live = 0;
   }
 
   onEvent(stream: string, event: Row): void {
@@ -263,6 +357,12 @@ function byDepthThenStart(
     const db = (registries.get(b.plan.id) as FilterRegistry).depth;
     return da !== db ? db - da : a.seq - b.seq;
   };
+}
+
+/** The state node owning a pattern timer: an observer, or the guard node of a guard. */
+function ownerNode(owner: ScheduledOwner): StateNode {
+  if (owner instanceof StateNode) return owner;
+  return (owner as unknown as { readonly quitable: StateNode }).quitable;
 }
 
 function childrenOf(node: PatternNode): readonly PatternNode[] {

@@ -9,9 +9,11 @@
  * fires (Esper's "two timers fire at the same time and one stops the other").
  */
 import { OrderedMap } from '@js-sdsl/ordered-map';
-import type { TimerId } from '../windows/window-def.js';
+import type { StateReader, StateWriter } from '../common/state.js';
+import type { Timer, TimerOwner, TimerService, TimerState } from '../common/timers.js';
 
-export interface TimerOwner {
+/** An observer or guard with a pending pattern timer (Esper's ScheduleHandleCallback). */
+export interface ScheduledOwner {
   scheduledTrigger(): void;
 }
 
@@ -22,26 +24,28 @@ export class TimerEntry {
   constructor(
     readonly due: number,
     readonly slot: number,
-    readonly owner: TimerOwner,
+    readonly owner: ScheduledOwner,
   ) {}
 }
 
-export interface SchedulerHost {
-  now(): number;
-  schedule(due: number, onDue: (due: number) => void): TimerId;
-  cancel(id: TimerId): void;
+/** A queued entry as a snapshot holds it (its owner is referenced by whoever writes it). */
+export interface TimerEntryState {
+  readonly due: number;
+  readonly slot: number;
 }
 
-export class PatternScheduler {
+/** The engine timer's tag (the scheduler owns one engine timer). */
+const WAKE = 0;
+
+export class PatternScheduler implements TimerOwner {
   /** due → entries due then, in slot order (removed entries are skipped when collected). */
   private readonly byDue = new OrderedMap<number, TimerEntry[]>();
   private nextSlot = 0;
   private live = 0;
-  private armed: TimerId | undefined;
-  private armedDue = Number.POSITIVE_INFINITY;
-  private readonly fire = (due: number) => this.onTimer(due);
+  /** The engine timer, due at the earliest entry (kept after firing for reuse). */
+  private armed: Timer | undefined;
 
-  constructor(private readonly host: SchedulerHost) {}
+  constructor(private readonly timers: TimerService) {}
 
   allocateSlot(): number {
     return this.nextSlot++;
@@ -53,13 +57,16 @@ export class PatternScheduler {
   }
 
   /** Schedules `owner` at now + delta (delta > 0). */
-  add(owner: TimerOwner, slot: number, delta: number): TimerEntry {
-    const entry = new TimerEntry(this.host.now() + delta, slot, owner);
+  add(owner: ScheduledOwner, slot: number, delta: number): TimerEntry {
+    return this.insert(new TimerEntry(this.timers.now() + delta, slot, owner), true);
+  }
+
+  private insert(entry: TimerEntry, arm: boolean): TimerEntry {
     this.live++;
     const bucket = this.byDue.getElementByKey(entry.due);
     if (bucket === undefined) this.byDue.setElement(entry.due, [entry]);
     else insertBySlot(bucket, entry);
-    if (entry.due < this.armedDue) this.arm(entry.due);
+    if (arm && !(this.armed?.live === true && this.armed.due <= entry.due)) this.arm(entry.due);
     return entry;
   }
 
@@ -70,14 +77,11 @@ export class PatternScheduler {
   }
 
   private arm(due: number): void {
-    if (this.armed !== undefined) this.host.cancel(this.armed);
-    this.armedDue = due;
-    this.armed = this.host.schedule(due, this.fire);
+    this.timers.cancel(this.armed);
+    this.armed = this.timers.schedule(this, WAKE, due, this.armed);
   }
 
-  private onTimer(due: number): void {
-    this.armed = undefined;
-    this.armedDue = Number.POSITIVE_INFINITY;
+  onTimer(_tag: number, due: number): void {
     const batch: TimerEntry[] = [];
     for (;;) {
       const first = this.byDue.front();
@@ -96,7 +100,7 @@ export class PatternScheduler {
 
   /** Arms the engine timer for the earliest live entry, dropping buckets with none. */
   private rearm(): void {
-    if (this.armed !== undefined) return;
+    if (this.armed?.live === true) return;
     for (;;) {
       const first = this.byDue.front();
       if (first === undefined) return;
@@ -106,6 +110,36 @@ export class PatternScheduler {
       }
       this.byDue.eraseElementByKey(first[0]);
     }
+  }
+
+  /** The queued entries in firing order. */
+  entries(): TimerEntry[] {
+    const out: TimerEntry[] = [];
+    this.byDue.forEach(([, bucket]) => {
+      for (const e of bucket) if (e.queued) out.push(e);
+    });
+    return out;
+  }
+
+  snapshotState(w: StateWriter): { nextSlot: number; timer: TimerState | null } {
+    return { nextSlot: this.nextSlot, timer: w.timer(this.armed) };
+  }
+
+  /** Restores the slot counter and the engine timer; entries come back through `restoreEntry`. */
+  restoreState(state: { nextSlot: number; timer: TimerState | null }, r: StateReader): void {
+    this.nextSlot = state.nextSlot;
+    this.armed = r.timer(this, state.timer);
+  }
+
+  restoreEntry(state: TimerEntryState, owner: ScheduledOwner): TimerEntry {
+    return this.insert(new TimerEntry(state.due, state.slot, owner), false);
+  }
+
+  stop(): void {
+    this.timers.cancel(this.armed);
+    this.armed = undefined;
+    this.byDue.clear();
+    this.live = 0;
   }
 }
 

@@ -14,7 +14,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import type { MatchState } from './matched-events.js';
 import type { MatchFilterNode, PatternNode } from './pattern-plan.js';
-import type { PatternScheduler } from './pattern-scheduler.js';
+import type { PatternScheduler, ScheduledOwner, TimerEntry } from './pattern-scheduler.js';
 
 export interface Evaluator {
   evaluateTrue(match: MatchState, from: StateNode, quitted: boolean, triggering: Row | null): void;
@@ -55,7 +55,27 @@ export interface LiveFilter {
   matchFound(event: Row): void;
 }
 
+/** How a node writes references into a pattern snapshot (pattern-snapshot.ts). */
+export interface NodeWriter {
+  node(n: StateNode | null): number | null;
+  record(m: MatchState): number;
+  entry(e: TimerEntry | undefined): number | null;
+  /** A plain value (a correlation key, a distinct key) as snapshot data. */
+  value(v: unknown): unknown;
+}
+
+export interface NodeReader {
+  node(id: number | null): StateNode | null;
+  record(id: number): MatchState;
+  /** Re-queues a snapshotted timer entry for `owner`. */
+  entry(id: number | null, owner: ScheduledOwner): TimerEntry | undefined;
+  value(v: unknown): unknown;
+}
+
 export abstract class StateNode {
+  /** The plan node this is an instance of. */
+  abstract readonly plan: PatternNode;
+
   constructor(
     public parent: Evaluator,
     protected readonly rt: PatternRuntime,
@@ -63,6 +83,12 @@ export abstract class StateNode {
 
   abstract start(beginState: MatchState): void;
   abstract quit(): void;
+  /** The live child nodes (a snapshot walks the tree through them). */
+  abstract children(): readonly StateNode[];
+  /** The node's fields as snapshot data (references through `w`). */
+  abstract save(w: NodeWriter): unknown;
+  /** Sets the fields of a freshly built node from its snapshot data. */
+  abstract load(state: unknown, r: NodeReader): void;
 
   isNotOperator(): boolean {
     return false;

@@ -77,9 +77,7 @@ export function createPatternSourceRuntime(
   let warned = false;
   const batch = rowWise ? new StepMatches(next, env) : undefined;
   const matcher = createPatternMatcher(node.pattern, {
-    now: () => env.now(),
-    schedule: (due, onDue) => env.schedule(due, onDue, undefined, 'pattern'),
-    cancel: (id) => env.cancel(id),
+    timers: env.timers,
     compile: compileExpr,
     // Pattern matches are insert-stream only; each is one result (the output groups a step's).
     emit:
@@ -94,7 +92,7 @@ export function createPatternSourceRuntime(
     },
   });
   return {
-    state: matcher as Partial<Stateful>,
+    state: matcher,
     start: () => {
       matcher.start();
       batch?.flush();
@@ -129,9 +127,7 @@ export function createMatchRecognizeRuntime(
 ): MatchRecognizeRuntime {
   let warned = false;
   const recognizer = new MatchRecognizer(node.recognizer, {
-    now: () => env.now(),
-    schedule: (due, onDue) => env.schedule(due, onDue, undefined, 'match_recognize'),
-    cancel: (id) => env.cancel(id),
+    timers: env.timers,
     compile: compileExpr,
     emit: (rows) => next.onUpdate(rows, null),
     maxLiveThreads: env.maxPartialMatches,
@@ -142,7 +138,7 @@ export function createMatchRecognizeRuntime(
     },
   });
   return {
-    state: recognizer as Partial<Stateful>,
+    state: recognizer,
     accept: (row) => recognizer.onEvent(row),
     size: () => recognizer.liveThreads(),
     dropped: () => recognizer.droppedThreads(),

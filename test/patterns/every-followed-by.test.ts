@@ -15,7 +15,7 @@ import { type MatchState, type PatternContext, PatternMatcher } from '../../src/
 import type { PatternPlan } from '../../src/patterns/pattern-plan.js';
 import { type LogicalPlan, planInputs } from '../../src/plan/logical-plan.js';
 import { compileModule } from '../../src/runtime/compile-module.js';
-import { CallbackTimerOwner, TimerQueue } from '../../src/runtime/timer-queue.js';
+import { TimerQueue } from '../../src/runtime/timer-queue.js';
 
 const SCHEMAS = `create schema A(id string, v int); create schema B(id string, v int);
   create schema L(user string, ok boolean, v int);`;
@@ -88,9 +88,7 @@ function harness(
     step = [];
   };
   const matcher = make({
-    now: () => clock,
-    schedule: (due, onDue) => timers.schedule(new CallbackTimerOwner('test', onDue), 0, due),
-    cancel: (id) => timers.cancel(id as never),
+    timers: timers.service(() => clock),
     compile: compileExpr,
     emit: (match: MatchState) => {
       step.push(match);

@@ -5,6 +5,7 @@ import { createEngine } from '../../src/index.js';
 import { PatternMatcher } from '../../src/patterns/pattern-matcher.js';
 import { type LogicalPlan, planInputs } from '../../src/plan/logical-plan.js';
 import { compileModule } from '../../src/runtime/compile-module.js';
+import { TimerQueue } from '../../src/runtime/timer-queue.js';
 
 const SEQUENCE = ['A1', 'B1', 'C1', 'B2', 'A2', 'D1', 'A3', 'B3', 'E1', 'A4', 'F1', 'B4'];
 
@@ -64,9 +65,7 @@ describe('partial matches', () => {
     if (node?.kind !== 'PatternSource') throw new Error('no pattern source');
     let matched = 0;
     const matcher = new PatternMatcher(node.pattern, {
-      now: () => 0,
-      schedule: () => ({ due: 0 }),
-      cancel: () => {},
+      timers: new TimerQueue().service(() => 0),
       compile: compileExpr,
       emit: () => {
         matched++;

@@ -19,16 +19,16 @@ import { createAggregator } from '../../aggregates/create-aggregator.js';
 import { lookupAggregate } from '../../aggregates/registry.js';
 import type { SkipStrategy } from '../../ast/ast.js';
 import type { Row } from '../../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../../common/state.js';
+import type { Timer, TimerOwner, TimerService, TimerState } from '../../common/timers.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../../expr/eval-frame.js';
-import type { TimerId } from '../../windows/window-def.js';
 import type { MatchRecognizePlan, MeasureAggregate } from './mr-plan.js';
 import { END, type NfaState } from './nfa.js';
 
 export interface MatchRecognizeContext {
-  now(): number;
-  schedule(due: number, onDue: (due: number) => void): TimerId;
-  cancel(id: TimerId): void;
+  /** Event time and the engine timers (owner/tag, common/timers.ts). */
+  readonly timers: TimerService;
   compile(expr: BoundExpr): CompiledExpr;
   /** The measures rows of the matches posted by one row or one interval expiry, in one call. */
   emit(rows: Row[]): void;
@@ -68,7 +68,24 @@ class Partition {
 
 const EMPTY_ROW: Row = Object.freeze({}) as Row;
 
-export class MatchRecognizer {
+/** A thread as snapshot data: beginSeq, beginTime, state, event ids, greedy counts, multi-row ids, endSeq, partition key. */
+type EntryData = [number, number, number, (number | null)[], number[], (number[] | null)[], number, unknown];
+
+/** The recognizer's snapshot. */
+export interface MatchRecognizerState {
+  /** Per partition (in creation order): its key, threads and `prev` rows. */
+  readonly partitions: { key: unknown; threads: EntryData[]; history: number[] | null }[];
+  /** Matches held for their interval, by first-row time. */
+  readonly scheduled: [number, EntryData[]][];
+  readonly timer: TimerState | null;
+  /** seq, collectAt, live, dropped. */
+  readonly counters: number[];
+}
+
+/** The interval timer's tag. */
+const INTERVAL = 0;
+
+export class MatchRecognizer implements TimerOwner, Stateful<MatchRecognizerState> {
   private readonly partitions = new Map<unknown, Partition>();
   private readonly single: Partition | undefined;
   private readonly defines: (CompiledExpr | undefined)[];
@@ -81,8 +98,8 @@ export class MatchRecognizer {
   private readonly numStreams: number;
   /** Matches held for their interval, by first-row time (Esper's schedule state). */
   private readonly scheduled = new OrderedMap<number, Entry[]>();
-  private timer: TimerId | undefined;
-  private readonly onTimer = () => this.triggered();
+  /** The interval timer (kept after firing for reuse). */
+  private timer: Timer | undefined;
   /** The row whose `prev` is being evaluated: the partition it belongs to. */
   private current: Partition | undefined;
   private seq = 0;
@@ -232,7 +249,7 @@ export class MatchRecognizer {
         }
       }
     }
-    const time = this.plan.interval === undefined ? 0 : this.ctx.now();
+    const time = this.plan.interval === undefined ? 0 : this.ctx.timers.now();
     for (const si of this.plan.nfa.start) {
       const state = states[si] as NfaState;
       const events: (Row | null)[] = new Array(this.numStreams).fill(null);
@@ -429,7 +446,7 @@ export class MatchRecognizer {
   /** Holds matches for their interval; returns those to post now. */
   private holdForInterval(endStates: Entry[], terminated: Entry[] | undefined): Entry[] {
     const interval = this.plan.interval as { ms: number; orTerminated: boolean };
-    const now = this.ctx.now();
+    const now = this.ctx.timers.now();
     const postNow: Entry[] = [];
     for (const e of endStates) {
       if (this.stateOf(e.partitionKey) === undefined) {
@@ -486,10 +503,7 @@ export class MatchRecognizer {
     });
     if (kept.length === 0) this.scheduled.eraseElementByKey(t.beginTime);
     else this.scheduled.setElement(t.beginTime, kept);
-    if (removed && this.scheduled.size() === 0 && this.timer !== undefined) {
-      this.ctx.cancel(this.timer);
-      this.timer = undefined;
-    }
+    if (removed && this.scheduled.size() === 0) this.ctx.timers.cancel(this.timer);
   }
 
   /** Esper's RowRecogPartitionTerminationStateComparator: same first row, the held match's rows a prefix. */
@@ -510,16 +524,15 @@ export class MatchRecognizer {
   }
 
   private arm(delta: number): void {
-    if (this.timer !== undefined) this.ctx.cancel(this.timer);
-    this.timer = this.ctx.schedule(this.ctx.now() + delta, this.onTimer);
+    this.ctx.timers.cancel(this.timer);
+    this.timer = this.ctx.timers.schedule(this, INTERVAL, this.ctx.timers.now() + delta, this.timer);
   }
 
   /** The interval of the oldest held matches is up: post every match held at least that long. */
-  private triggered(): void {
-    this.timer = undefined;
+  onTimer(): void {
     if (this.scheduled.size() === 0) return;
     const interval = (this.plan.interval as { ms: number }).ms;
-    const now = this.ctx.now();
+    const now = this.ctx.timers.now();
     let due: Entry[] = [];
     for (let first = this.scheduled.front(); first !== undefined; first = this.scheduled.front()) {
       if (first[0] > now - interval) break;
@@ -530,6 +543,72 @@ export class MatchRecognizer {
     if (next !== undefined) this.arm(next[0] + interval - now);
     if (!this.plan.allMatches) due = this.rankMultiPartition(due);
     this.ctx.emit(due.map((m) => this.measureRow(m)));
+  }
+
+  snapshot(w: StateWriter): MatchRecognizerState {
+    const entry = (e: Entry): EntryData => [
+      e.beginSeq,
+      e.beginTime,
+      e.state,
+      e.events.map((row) => (row === null || row === undefined ? null : w.event(row))),
+      e.greedy.slice(),
+      e.multi.map((rows) => (rows === null ? null : w.events(rows))),
+      e.endSeq,
+      e.partitionKey ?? null,
+    ];
+    const parts = this.single === undefined ? [...this.partitions.values()] : [this.single];
+    const scheduled: [number, EntryData[]][] = [];
+    this.scheduled.forEach(([time, list]) => {
+      scheduled.push([time, list.map(entry)]);
+    });
+    return {
+      partitions: parts.map((p) => ({
+        key: p.key ?? null,
+        threads: p.threads.map(entry),
+        history: p.history === undefined ? null : w.events(p.history),
+      })),
+      scheduled,
+      timer: w.timer(this.timer),
+      counters: [this.seq, this.collectAt, this.live, this.dropped],
+    };
+  }
+
+  restore(state: MatchRecognizerState, r: StateReader): void {
+    const entry = ([beginSeq, beginTime, st, events, greedy, multi, endSeq, key]: EntryData): Entry => {
+      const e = new Entry(
+        beginSeq,
+        beginTime,
+        st,
+        events.map((id) => (id === null ? null : r.event(id))),
+        greedy.slice(),
+        multi.map((ids) => (ids === null ? null : r.events(ids))),
+        key,
+      );
+      e.endSeq = endSeq;
+      return e;
+    };
+    this.partitions.clear();
+    for (const p of state.partitions) {
+      const part = this.single ?? new Partition(p.key, this.plan.maxPrev > 0);
+      if (this.single === undefined) this.partitions.set(p.key, part);
+      part.threads = p.threads.map(entry);
+      if (part.history !== undefined && p.history !== null) {
+        part.history.length = 0;
+        part.history.push(...r.events(p.history));
+      }
+    }
+    this.scheduled.clear();
+    for (const [time, list] of state.scheduled) this.scheduled.setElement(time, list.map(entry));
+    this.timer = r.timer(this, state.timer);
+    [this.seq, this.collectAt, this.live, this.dropped] = state.counters as [number, number, number, number];
+  }
+
+  stop(): void {
+    this.ctx.timers.cancel(this.timer);
+    this.timer = undefined;
+    this.partitions.clear();
+    if (this.single !== undefined) this.single.threads = [];
+    this.scheduled.clear();
   }
 
   private countLive(changed: Partition): void {

@@ -8,7 +8,13 @@
 import type { Row } from '../../common/row.js';
 import { type MatchState, copyMatch, mergeMatch } from '../matched-events.js';
 import type { MatchAndNode, PatternNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
 
 export class AndStateNode extends StateNode implements Evaluator {
   readonly active: (StateNode | null)[];
@@ -89,6 +95,24 @@ export class AndStateNode extends StateNode implements Evaluator {
 
   isFilterChildNonQuitting(): boolean {
     return false;
+  }
+
+  children(): readonly StateNode[] {
+    return this.active.filter((n): n is StateNode => n !== null);
+  }
+
+  save(w: NodeWriter): { active: (number | null)[]; events: (number[] | null)[] | null } {
+    return {
+      active: this.active.map((n) => w.node(n)),
+      events: this.eventsPerChild?.map((list) => list?.map((m) => w.record(m)) ?? null) ?? null,
+    };
+  }
+
+  load(s: { active: (number | null)[]; events: (number[] | null)[] | null }, r: NodeReader): void {
+    s.active.forEach((id, i) => {
+      this.active[i] = r.node(id);
+    });
+    this.eventsPerChild = s.events?.map((list) => list?.map((id) => r.record(id)) ?? null) ?? null;
   }
 }
 

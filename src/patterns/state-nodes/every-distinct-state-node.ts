@@ -9,7 +9,14 @@ import type { Row } from '../../common/row.js';
 import type { CompiledExpr } from '../../expr/eval-frame.js';
 import { type MatchState, copyMatch } from '../matched-events.js';
 import type { MatchEveryDistinctNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, SpawnEvaluator, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  SpawnEvaluator,
+  StateNode,
+} from '../state-node.js';
 
 export class EveryDistinctStateNode extends StateNode implements Evaluator {
   /** Child instances and the keys each has seen, with their expiry time (Infinity without a period). */
@@ -89,6 +96,32 @@ export class EveryDistinctStateNode extends StateNode implements Evaluator {
 
   isFilterChildNonQuitting(): boolean {
     return true;
+  }
+
+  children(): readonly StateNode[] {
+    return [...this.spawned.keys()];
+  }
+
+  /** Keys with their expiry (null: never, as Infinity is not plain data everywhere). */
+  save(w: NodeWriter): { spawned: [number | null, [string, number | null][]][]; begin: number } {
+    return {
+      spawned: [...this.spawned].map(([child, keys]) => [
+        w.node(child),
+        [...keys].map(([k, expiry]) => [k, Number.isFinite(expiry) ? expiry : null]),
+      ]),
+      begin: w.record(this.beginState),
+    };
+  }
+
+  load(s: { spawned: [number | null, [string, number | null][]][]; begin: number }, r: NodeReader): void {
+    this.spawned.clear();
+    for (const [id, keys] of s.spawned) {
+      this.spawned.set(
+        r.node(id) as StateNode,
+        new Map(keys.map(([k, expiry]) => [k, expiry === null ? Number.POSITIVE_INFINITY : expiry])),
+      );
+    }
+    this.beginState = r.record(s.begin);
   }
 }
 

@@ -7,7 +7,14 @@
 import type { Row } from '../../common/row.js';
 import { type MatchState, copyMatch } from '../matched-events.js';
 import type { MatchEveryNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, SpawnEvaluator, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  SpawnEvaluator,
+  StateNode,
+} from '../state-node.js';
 
 export class EveryStateNode extends StateNode implements Evaluator {
   readonly spawned: StateNode[] = [];
@@ -67,6 +74,20 @@ export class EveryStateNode extends StateNode implements Evaluator {
 
   isFilterChildNonQuitting(): boolean {
     return true;
+  }
+
+  children(): readonly StateNode[] {
+    return this.spawned;
+  }
+
+  save(w: NodeWriter): { spawned: (number | null)[]; begin: number } {
+    return { spawned: this.spawned.map((c) => w.node(c)), begin: w.record(this.beginState) };
+  }
+
+  load(s: { spawned: (number | null)[]; begin: number }, r: NodeReader): void {
+    this.spawned.length = 0;
+    for (const id of s.spawned) this.spawned.push(r.node(id) as StateNode);
+    this.beginState = r.record(s.begin);
   }
 }
 

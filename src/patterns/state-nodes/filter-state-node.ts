@@ -8,7 +8,23 @@
 import type { Row } from '../../common/row.js';
 import { type MatchState, copyMatch } from '../matched-events.js';
 import type { MatchFilterNode } from '../pattern-plan.js';
-import { type Evaluator, type LiveFilter, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type LiveFilter,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
+
+interface FilterSave {
+  readonly started: boolean;
+  readonly begin: number;
+  readonly tags: number;
+  readonly key: unknown;
+  readonly seq: number;
+  readonly registered: boolean;
+}
 
 export class FilterStateNode extends StateNode implements LiveFilter {
   isStarted = false;
@@ -57,5 +73,30 @@ export class FilterStateNode extends StateNode implements LiveFilter {
 
   override isFilterStateNode(): boolean {
     return true;
+  }
+
+  children(): readonly StateNode[] {
+    return [];
+  }
+
+  save(w: NodeWriter): FilterSave {
+    return {
+      started: this.isStarted,
+      begin: w.record(this.beginState),
+      tags: w.record(this.tags),
+      key: w.value(this.key),
+      seq: this.seq,
+      registered: this.registered,
+    };
+  }
+
+  /** The dispatch re-registers it afterwards (pattern-matcher.ts), in `seq` order. */
+  load(s: FilterSave, r: NodeReader): void {
+    this.isStarted = s.started;
+    this.beginState = r.record(s.begin);
+    this.tags = r.record(s.tags);
+    this.key = r.value(s.key);
+    this.seq = s.seq;
+    this.registered = s.registered;
   }
 }

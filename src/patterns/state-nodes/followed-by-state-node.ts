@@ -6,7 +6,13 @@
 import type { Row } from '../../common/row.js';
 import type { MatchState } from '../matched-events.js';
 import type { MatchFollowedByNode, PatternNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
 
 export class FollowedByStateNode extends StateNode implements Evaluator {
   /** Live children and their position in the sequence. */
@@ -62,5 +68,18 @@ export class FollowedByStateNode extends StateNode implements Evaluator {
 
   isFilterChildNonQuitting(): boolean {
     return false;
+  }
+
+  children(): readonly StateNode[] {
+    return [...this.nodes.keys()];
+  }
+
+  save(w: NodeWriter): { nodes: [number | null, number][] } {
+    return { nodes: [...this.nodes].map(([n, i]) => [w.node(n), i]) };
+  }
+
+  load(s: { nodes: [number | null, number][] }, r: NodeReader): void {
+    this.nodes.clear();
+    for (const [id, i] of s.nodes) this.nodes.set(r.node(id) as StateNode, i);
   }
 }

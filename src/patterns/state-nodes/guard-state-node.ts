@@ -7,9 +7,16 @@
 import type { Row } from '../../common/row.js';
 import type { MatchState } from '../matched-events.js';
 import type { MatchWhileNode, MatchWithinNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
 import {
   type Guard,
+  type GuardSave,
   type Quitable,
   TimerWithinGuard,
   TimerWithinOrMaxCountGuard,
@@ -78,5 +85,27 @@ export class GuardStateNode extends StateNode implements Evaluator, Quitable {
 
   isFilterChildNonQuitting(): boolean {
     return false;
+  }
+
+  children(): readonly StateNode[] {
+    return this.child === null ? [] : [this.child];
+  }
+
+  save(w: NodeWriter): { child: number | null; begin: number; guard: GuardSave | null } {
+    return {
+      child: w.node(this.child),
+      begin: w.record(this.beginState),
+      guard: this.guard?.save(w) ?? null,
+    };
+  }
+
+  load(s: { child: number | null; begin: number; guard: GuardSave | null }, r: NodeReader): void {
+    this.child = r.node(s.child);
+    this.beginState = r.record(s.begin);
+    if (s.guard === null) return;
+    // A fresh guard takes a new slot: the snapshot's slot replaces it.
+    const guard = this.makeGuard();
+    guard.load(s.guard, r);
+    this.guard = guard;
   }
 }

@@ -6,8 +6,8 @@
  */
 import type { CompiledExpr } from '../../expr/eval-frame.js';
 import type { MatchState } from '../matched-events.js';
-import type { TimerEntry, TimerOwner } from '../pattern-scheduler.js';
-import type { PatternRuntime } from '../state-node.js';
+import type { ScheduledOwner, TimerEntry } from '../pattern-scheduler.js';
+import type { NodeReader, NodeWriter, PatternRuntime } from '../state-node.js';
 
 /** What a guard ends: the guard state node. */
 export interface Quitable {
@@ -19,15 +19,23 @@ export interface Guard {
   stopGuard(): void;
   /** Whether the result passes; may end the guarded expression. */
   inspect(match: MatchState): boolean;
+  save(w: NodeWriter): GuardSave;
+  load(state: GuardSave, r: NodeReader): void;
 }
 
-export class TimerWithinGuard implements Guard, TimerOwner {
-  private readonly slot: number;
+export interface GuardSave {
+  readonly slot: number;
+  readonly timer: number | null;
+  readonly counter: number;
+}
+
+export class TimerWithinGuard implements Guard, ScheduledOwner {
+  private slot: number;
   timer: TimerEntry | undefined;
 
   constructor(
     private readonly rt: PatternRuntime,
-    private readonly quitable: Quitable,
+    readonly quitable: Quitable,
     readonly ms: number,
   ) {
     this.slot = rt.scheduler.allocateSlot();
@@ -50,16 +58,25 @@ export class TimerWithinGuard implements Guard, TimerOwner {
     this.timer = undefined;
     this.quitable.guardQuit();
   }
+
+  save(w: NodeWriter): GuardSave {
+    return { slot: this.slot, timer: w.entry(this.timer), counter: 0 };
+  }
+
+  load(s: GuardSave, r: NodeReader): void {
+    this.slot = s.slot;
+    this.timer = r.entry(s.timer, this);
+  }
 }
 
-export class TimerWithinOrMaxCountGuard implements Guard, TimerOwner {
-  private readonly slot: number;
+export class TimerWithinOrMaxCountGuard implements Guard, ScheduledOwner {
+  private slot: number;
   timer: TimerEntry | undefined;
   counter = 0;
 
   constructor(
     private readonly rt: PatternRuntime,
-    private readonly quitable: Quitable,
+    readonly quitable: Quitable,
     readonly ms: number,
     readonly maxCount: number,
   ) {
@@ -90,6 +107,16 @@ export class TimerWithinOrMaxCountGuard implements Guard, TimerOwner {
     this.timer = undefined;
     this.quitable.guardQuit();
   }
+
+  save(w: NodeWriter): GuardSave {
+    return { slot: this.slot, timer: w.entry(this.timer), counter: this.counter };
+  }
+
+  load(s: GuardSave, r: NodeReader): void {
+    this.slot = s.slot;
+    this.timer = r.entry(s.timer, this);
+    this.counter = s.counter;
+  }
 }
 
 export class WhileGuard implements Guard {
@@ -110,6 +137,12 @@ export class WhileGuard implements Guard {
     this.quitable.guardQuit();
     return false;
   }
+
+  save(): GuardSave {
+    return { slot: -1, timer: null, counter: 0 };
+  }
+
+  load(): void {}
 }
 
 const EMPTY_ROW: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;

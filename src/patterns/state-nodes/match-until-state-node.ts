@@ -13,7 +13,13 @@
 import type { Row } from '../../common/row.js';
 import type { MatchState } from '../matched-events.js';
 import type { MatchRepeatNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
 
 export class MatchUntilStateNode extends StateNode implements Evaluator {
   beginState: MatchState = {};
@@ -125,4 +131,36 @@ export class MatchUntilStateNode extends StateNode implements Evaluator {
   isFilterChildNonQuitting(): boolean {
     return true;
   }
+
+  children(): readonly StateNode[] {
+    return [this.matcher, this.until].filter((n): n is StateNode => n !== null);
+  }
+
+  save(w: NodeWriter): MatchUntilSave {
+    return {
+      begin: w.record(this.beginState),
+      arrays: this.arrays.map((list) => (list === null ? null : (w.value(list) as unknown[]))),
+      matcher: w.node(this.matcher),
+      until: w.node(this.until),
+      matches: this.numMatches,
+    };
+  }
+
+  load(s: MatchUntilSave, r: NodeReader): void {
+    this.beginState = r.record(s.begin);
+    s.arrays.forEach((list, i) => {
+      this.arrays[i] = list === null ? null : (r.value(list) as unknown[]);
+    });
+    this.matcher = r.node(s.matcher);
+    this.until = r.node(s.until);
+    this.numMatches = s.matches;
+  }
+}
+
+interface MatchUntilSave {
+  readonly begin: number;
+  readonly arrays: (unknown[] | null)[];
+  readonly matcher: number | null;
+  readonly until: number | null;
+  readonly matches: number;
 }

@@ -5,7 +5,13 @@
  */
 import type { MatchState } from '../matched-events.js';
 import type { MatchNotNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
 
 export class NotStateNode extends StateNode implements Evaluator {
   child: StateNode | null = null;
@@ -42,5 +48,17 @@ export class NotStateNode extends StateNode implements Evaluator {
 
   isFilterChildNonQuitting(): boolean {
     return false;
+  }
+
+  children(): readonly StateNode[] {
+    return this.child === null ? [] : [this.child];
+  }
+
+  save(w: NodeWriter): { child: number | null } {
+    return { child: w.node(this.child) };
+  }
+
+  load(s: { child: number | null }, r: NodeReader): void {
+    this.child = r.node(s.child);
   }
 }

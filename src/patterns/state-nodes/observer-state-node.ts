@@ -6,10 +6,16 @@
 import { nextCronTime } from '../crontab.js';
 import type { MatchState } from '../matched-events.js';
 import type { MatchAtNode, MatchIntervalNode } from '../pattern-plan.js';
-import type { TimerEntry, TimerOwner } from '../pattern-scheduler.js';
-import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import type { ScheduledOwner, TimerEntry } from '../pattern-scheduler.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
 
-export class ObserverStateNode extends StateNode implements TimerOwner {
+export class ObserverStateNode extends StateNode implements ScheduledOwner {
   beginState: MatchState = {};
   timer: TimerEntry | undefined;
 
@@ -39,5 +45,18 @@ export class ObserverStateNode extends StateNode implements TimerOwner {
   scheduledTrigger(): void {
     this.timer = undefined;
     this.parent.evaluateTrue(this.beginState, this, true, null);
+  }
+
+  children(): readonly StateNode[] {
+    return [];
+  }
+
+  save(w: NodeWriter): { begin: number; timer: number | null } {
+    return { begin: w.record(this.beginState), timer: w.entry(this.timer) };
+  }
+
+  load(s: { begin: number; timer: number | null }, r: NodeReader): void {
+    this.beginState = r.record(s.begin);
+    this.timer = r.entry(s.timer, this);
   }
 }

@@ -5,10 +5,16 @@
 import type { Row } from '../../common/row.js';
 import type { MatchState } from '../matched-events.js';
 import type { MatchOrNode, PatternNode } from '../pattern-plan.js';
-import { type Evaluator, type PatternRuntime, StateNode } from '../state-node.js';
+import {
+  type Evaluator,
+  type NodeReader,
+  type NodeWriter,
+  type PatternRuntime,
+  StateNode,
+} from '../state-node.js';
 
 export class OrStateNode extends StateNode implements Evaluator {
-  readonly children: (StateNode | null)[];
+  readonly childNodes: (StateNode | null)[];
   quitted = false;
 
   constructor(
@@ -17,14 +23,14 @@ export class OrStateNode extends StateNode implements Evaluator {
     readonly plan: MatchOrNode,
   ) {
     super(parent, rt);
-    this.children = plan.children.map(() => null);
+    this.childNodes = plan.children.map(() => null);
   }
 
   start(beginState: MatchState): void {
     this.plan.children.forEach((child, i) => {
-      this.children[i] = this.rt.newState(child as PatternNode, this);
+      this.childNodes[i] = this.rt.newState(child as PatternNode, this);
     });
-    for (const child of [...this.children]) {
+    for (const child of [...this.childNodes]) {
       child?.start(beginState);
       if (this.quitted) break;
     }
@@ -32,15 +38,17 @@ export class OrStateNode extends StateNode implements Evaluator {
 
   evaluateTrue(match: MatchState, from: StateNode, quitted: boolean, triggering: Row | null): void {
     if (quitted) {
-      for (let i = 0; i < this.children.length; i++) if (this.children[i] === from) this.children[i] = null;
+      for (let i = 0; i < this.childNodes.length; i++)
+        if (this.childNodes[i] === from) this.childNodes[i] = null;
       this.quitInternal();
     }
     this.parent.evaluateTrue(match, this, quitted, triggering);
   }
 
   evaluateFalse(from: StateNode): void {
-    for (let i = 0; i < this.children.length; i++) if (this.children[i] === from) this.children[i] = null;
-    if (this.children.every((c) => c === null)) this.parent.evaluateFalse(this, true);
+    for (let i = 0; i < this.childNodes.length; i++)
+      if (this.childNodes[i] === from) this.childNodes[i] = null;
+    if (this.childNodes.every((c) => c === null)) this.parent.evaluateFalse(this, true);
   }
 
   quit(): void {
@@ -48,12 +56,27 @@ export class OrStateNode extends StateNode implements Evaluator {
   }
 
   private quitInternal(): void {
-    for (const child of this.children) child?.quit();
-    this.children.fill(null);
+    for (const child of this.childNodes) child?.quit();
+    this.childNodes.fill(null);
     this.quitted = true;
   }
 
   isFilterChildNonQuitting(): boolean {
     return false;
+  }
+
+  children(): readonly StateNode[] {
+    return this.childNodes.filter((n): n is StateNode => n !== null);
+  }
+
+  save(w: NodeWriter): { children: (number | null)[]; quitted: boolean } {
+    return { children: this.childNodes.map((n) => w.node(n)), quitted: this.quitted };
+  }
+
+  load(s: { children: (number | null)[]; quitted: boolean }, r: NodeReader): void {
+    s.children.forEach((id, i) => {
+      this.childNodes[i] = r.node(id);
+    });
+    this.quitted = s.quitted;
   }
 }
