@@ -2,7 +2,7 @@
  * One select statement: resolve its source, bind every clause, and classify the select
  * list into Esper's result-set processor kind (simple, all, mixed, grouped, grouped-mixed).
  */
-import type { Expr, SelectStatement, StreamSelector } from '../ast/ast.js';
+import type { Annotation, Expr, SelectStatement, StreamSelector } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
@@ -12,10 +12,13 @@ import type { AnalyzedSource, AnalyzedStatement, SelectMode } from '../plan/anal
 import type { OrderKey, OutputColumn } from '../plan/logical-plan.js';
 import { readsUngrouped } from '../plan/reads-ungrouped.js';
 import { analyzeJoinSource } from './analyze-join-source.js';
+import { analyzeNamedWindowSource } from './analyze-named-window-source.js';
 import { analyzeOutputClause } from './analyze-output-clause.js';
 import { type SourceAnalysis, analyzeStreamSource, conjunction } from './analyze-stream-source.js';
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
+import type { InfraBindings } from './bind-infra.js';
 import { bindPatternSource } from './bind-pattern-source.js';
+import type { joinScope } from './join-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 
 function constantLimit(expr: Expr, what: string): number {
@@ -32,7 +35,8 @@ function constantLimit(expr: Expr, what: string): number {
   });
 }
 
-function statementName(stmt: SelectStatement, index: number): string {
+/** `@name('x')`, else `stmt-N`. */
+export function statementName(stmt: { readonly annotations: readonly Annotation[] }, index: number): string {
   const annotation = stmt.annotations.find((a) => a.name.name.toLowerCase() === 'name');
   if (annotation === undefined) return `stmt-${index + 1}`;
   if (annotation.value === undefined || typeof annotation.value.value !== 'string') {
@@ -43,28 +47,22 @@ function statementName(stmt: SelectStatement, index: number): string {
   return annotation.value.value;
 }
 
+/** What a statement may read besides its streams, and a source analysed by the caller (`on` statements). */
+export interface StatementOptions {
+  readonly infra?: InfraBindings;
+  readonly source?: SourceAnalysis;
+}
+
 export function analyzeStatement(
   stmt: SelectStatement,
   index: number,
   catalog: SchemaCatalog,
+  options: StatementOptions = {},
 ): AnalyzedStatement {
   const name = statementName(stmt, index);
-  const [from] = stmt.from;
-  if (from === undefined)
-    throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
-  const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog) : undefined;
-  if (join === undefined && from.kind === 'StreamSource' && from.unidirectional) {
-    throw new WeirError('analyze/invalid-join', "'unidirectional' marks one stream of a join", {
-      span: from.span,
-    });
-  }
-  const analysis: SourceAnalysis =
-    join !== undefined
-      ? // prev/prior read one window's order or one stream's arrivals; a join row has neither.
-        { ...join, prevAllowed: false, priorAllowed: false, priorDepth: { value: 0 } }
-      : from.kind === 'StreamSource'
-        ? analyzeStreamSource(from, catalog)
-        : bindPatternSource(from, catalog);
+  const infra = options.infra;
+  const analysis: SourceAnalysis = options.source ?? analyzeFrom(stmt, catalog, infra);
+  const from = stmt.from[0];
   const { scope } = analysis;
   const onPrior = (depth: number) => {
     analysis.priorDepth.value = Math.max(analysis.priorDepth.value, depth);
@@ -76,6 +74,7 @@ export function analyzeStatement(
     prevAllowed: analysis.prevAllowed,
     priorAllowed: analysis.priorAllowed,
     onPrior,
+    ...(infra === undefined ? {} : { infra }),
   });
   const collector = new AggregateCollector();
   const aggCtx = (clause: string): BindContext => ({ ...plainCtx(clause), aggregates: collector });
@@ -116,7 +115,9 @@ export function analyzeStatement(
     }
     selectAll = true;
     const joined =
-      item.kind === 'SelectStreamWildcard' ? join?.scope.streamNamed(item.stream.name) : undefined;
+      item.kind === 'SelectStreamWildcard' && 'streamNamed' in scope
+        ? (scope as ReturnType<typeof joinScope>).streamNamed(item.stream.name)
+        : undefined;
     if (joined !== undefined) {
       // `a.*` in a join: that stream's properties, as columns of their own.
       for (const [name, type] of joined.schema.properties) {
@@ -163,8 +164,8 @@ export function analyzeStatement(
   const isStreamSelectAll =
     selectAll &&
     mode === 'simple' &&
-    join === undefined &&
-    from.kind === 'StreamSource' &&
+    (analysis.source.kind === 'stream' || analysis.source.kind === 'named-window') &&
+    from?.kind === 'StreamSource' &&
     !from.matchRecognize;
   const selector: StreamSelector = stmt.selector ?? 'istream';
   const source: AnalyzedSource =
@@ -198,7 +199,34 @@ export function analyzeStatement(
       stmt.insertInto === undefined
         ? undefined
         : { stream: stmt.insertInto.target.name, selector: stmt.insertInto.selector },
+    context: infra?.context?.name,
+    intoTable: stmt.intoTable?.name,
   };
+}
+
+/** The from clause: one stream, a join, a pattern, or a named window's posts. */
+function analyzeFrom(
+  stmt: SelectStatement,
+  catalog: SchemaCatalog,
+  infra: InfraBindings | undefined,
+): SourceAnalysis {
+  const [from] = stmt.from;
+  if (from === undefined)
+    throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
+  const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog) : undefined;
+  if (join === undefined && from.kind === 'StreamSource' && from.unidirectional) {
+    throw new WeirError('analyze/invalid-join', "'unidirectional' marks one stream of a join", {
+      span: from.span,
+    });
+  }
+  if (join !== undefined) {
+    // prev/prior read one window's order or one stream's arrivals; a join row has neither.
+    return { ...join, prevAllowed: false, priorAllowed: false, priorDepth: { value: 0 } };
+  }
+  if (from.kind !== 'StreamSource') return bindPatternSource(from, catalog);
+  const window = infra?.catalog.window(from.stream.name);
+  if (window !== undefined) return analyzeNamedWindowSource(from, window, catalog, infra);
+  return analyzeStreamSource(from, catalog, infra);
 }
 
 /** The schema an `insert into` target gets when nothing declared it. */

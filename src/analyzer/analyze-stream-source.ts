@@ -10,6 +10,7 @@ import type { PlanSchema, WindowStage } from '../plan/logical-plan.js';
 import { validateWindowChain } from '../windows/window-chain.js';
 import { analyzeWindow } from './analyze-window.js';
 import { type BindContext, bindExpr } from './bind-expr.js';
+import type { InfraBindings } from './bind-infra.js';
 import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { type Scope, columnScope, streamScope } from './scope.js';
@@ -22,7 +23,11 @@ export interface SourceAnalysis {
   readonly priorDepth: { value: number };
 }
 
-export function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog): SourceAnalysis {
+export function analyzeStreamSource(
+  from: StreamSource,
+  catalog: SchemaCatalog,
+  infra?: InfraBindings,
+): SourceAnalysis {
   const schema = catalog.require(from.stream);
   const rawScope = streamScope(schema, from.alias?.name);
   const priorDepth = { value: 0 };
@@ -32,6 +37,7 @@ export function analyzeStreamSource(from: StreamSource, catalog: SchemaCatalog):
     clause: 'stream filters',
     prevAllowed: false,
     priorAllowed: false,
+    ...(infra === undefined ? {} : { infra }),
   };
   const filters = from.filters.map((f) => bindExpr(f, filterCtx));
   const filter = conjunction(filters);

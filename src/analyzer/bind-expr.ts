@@ -4,7 +4,7 @@ import { lookupAggregate } from '../aggregates/registry.js';
  * where the clause allows them: select, having, order by); prev/prior are checked against
  * the statement's window.
  */
-import type { CallExpr, Expr, TimePeriod, TimeUnit } from '../ast/ast.js';
+import type { CallExpr, Expr, PropertyRef, TableAccessExpr, TimePeriod, TimeUnit } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
 import { assertNever } from '../common/assert-never.js';
 import { WeirError } from '../common/errors.js';
@@ -13,6 +13,7 @@ import { unifyTypes } from '../common/unify-types.js';
 import type { BoundExpr, CompareOp } from '../expr/bound-expr.js';
 import { lookupFunction } from '../functions/registry.js';
 import type { AggregateCall } from '../plan/logical-plan.js';
+import { type InfraBindings, resolveInfraRef, tableRef } from './bind-infra.js';
 import type { Scope } from './scope.js';
 
 /** Collects the aggregates of one statement; each call gets a slot. */
@@ -35,6 +36,8 @@ export interface BindContext {
   readonly priorAllowed: boolean;
   /** Records the largest prior index used, so the planner can size the prior buffer. */
   onPrior?(depth: number): void;
+  /** Variables, tables and context properties the statement may read (bind-infra.ts). */
+  readonly infra?: InfraBindings;
 }
 
 const MS_PER_UNIT: Record<TimeUnit, number> = {
@@ -93,7 +96,7 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
       return { kind: 'Const', value: ms, type: 'long' };
     }
     case 'PropertyRef':
-      return ctx.scope.resolve(expr);
+      return resolveProperty(expr, ctx);
     case 'Unary': {
       const operand = bindExpr(expr.operand, ctx);
       if (expr.op === 'not') return { kind: 'Not', operand, type: 'boolean' };
@@ -158,9 +161,7 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
     case 'Cast':
       return { kind: 'Convert', operand: bindExpr(expr.operand, ctx), type: expr.targetType };
     case 'TableAccess':
-      throw new WeirError('analyze/unknown-stream', `'${expr.table.name}' is not a table`, {
-        span: expr.table.span,
-      });
+      return bindTableAccess(expr, ctx);
     case 'Subquery':
     case 'Exists':
     case 'InSubquery':
@@ -169,6 +170,49 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
     default:
       return assertNever(expr, 'expression');
   }
+}
+
+/** A stream property, else a variable, context property or table column (bind-infra.ts). */
+function resolveProperty(ref: PropertyRef, ctx: BindContext): BoundExpr {
+  const infra = ctx.infra;
+  if (infra === undefined) return ctx.scope.resolve(ref);
+  try {
+    return ctx.scope.resolve(ref);
+  } catch (e) {
+    if (!(e instanceof WeirError)) throw e;
+    const bound = resolveInfraRef(ref, infra);
+    if (bound === undefined) throw e;
+    return bound;
+  }
+}
+
+/** `Table[key, …].column`: one key expression per primary-key column, typed like it. */
+function bindTableAccess(expr: TableAccessExpr, ctx: BindContext): BoundExpr {
+  const table = ctx.infra?.catalog.table(expr.table.name);
+  if (table === undefined) {
+    throw new WeirError('analyze/unknown-stream', `'${expr.table.name}' is not a table`, {
+      span: expr.table.span,
+    });
+  }
+  if (expr.keys.length !== table.keys.length) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      `Table '${table.name}' has ${table.keys.length} primary key column(s) (${table.keys.join(', ')}), but ${expr.keys.length} key(s) are given`,
+      { span: expr.span },
+    );
+  }
+  const keys = expr.keys.map((k, i) => {
+    const bound = bindExpr(k, { ...ctx, aggregates: undefined, clause: 'a table key' });
+    const column = table.columns.find((c) => c.name === table.keys[i]);
+    if (column !== undefined && !comparable(bound.type, column.type)) {
+      throw typeError(
+        `Table '${table.name}' key '${column.name}' is ${column.type}, but '${renderExpressionName(k)}' is ${bound.type}`,
+        k,
+      );
+    }
+    return bound;
+  });
+  return tableRef(table, keys, expr.column?.name, expr);
 }
 
 function bindString(expr: Expr, ctx: BindContext, what: string): BoundExpr {

@@ -74,6 +74,29 @@ export class SchemaCatalog {
     return schema;
   }
 
+  /**
+   * A named window's row type, under the window's name (`insert into W` and `from W` resolve
+   * it like a declared type). Declared, so inserts are checked against its columns.
+   */
+  declareWindowType(id: Identifier, properties: ReadonlyMap<string, EplType>): EventSchema {
+    if (this.schemas.has(id.name)) {
+      throw new WeirError(
+        'analyze/duplicate-schema',
+        `Cannot create named window '${id.name}': an event type or stream by that name already exists`,
+        { span: id.span },
+      );
+    }
+    const schema: EventSchema = {
+      name: id.name,
+      properties,
+      timestampProperty: undefined,
+      open: false,
+      declared: true,
+    };
+    this.schemas.set(schema.name, schema);
+    return schema;
+  }
+
   /** An `insert into` target nobody declared: its type comes from the producer's select list. */
   infer(name: string, properties: ReadonlyMap<string, EplType>): EventSchema {
     const existing = this.schemas.get(name);

@@ -18,7 +18,7 @@ export async function checkCommand(file: string, io: CommandIO): Promise<number>
     return 1;
   }
   const items = parseModule(text, file).items;
-  const statements = items.filter((i) => i.kind === 'Select').length;
+  const statements = items.filter((i) => i.kind !== 'CreateSchema').length;
   io.stdout.write(`ok: ${count(statements, 'statement')}, ${count(items.length - statements, 'schema')}\n`);
   return 0;
 }

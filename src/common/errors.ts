@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'runtime/invalid-argument'
   | 'runtime/invalid-option'
   | 'runtime/engine-closed'
+  | 'runtime/unknown-variable'
+  | 'runtime/invalid-value'
   | 'io/malformed-event-line'
   | 'io/unknown-event-type'
   | 'io/invalid-value'

@@ -29,7 +29,10 @@ export type BoundExpr =
   | ConvertExpr
   | AggRefExpr
   | PrevRefExpr
-  | PriorRefExpr;
+  | PriorRefExpr
+  | VarRefExpr
+  | TableRefExpr
+  | ContextPropExpr;
 
 export interface ConstExpr {
   readonly kind: 'Const';
@@ -199,5 +202,35 @@ export interface PriorRefExpr {
   readonly kind: 'PriorRef';
   readonly index: number;
   readonly of: BoundExpr;
+  readonly type: EplType;
+}
+
+/** A variable's current value (`create variable`); read from the frame at evaluation time. */
+export interface VarRefExpr {
+  readonly kind: 'VarRef';
+  readonly name: string;
+  readonly type: EplType;
+}
+
+/**
+ * `Table[keys].column`: a column of the table row with these primary-key values (null when
+ * there is no such row); `column` undefined reads the whole row as an object.
+ */
+export interface TableRefExpr {
+  readonly kind: 'TableRef';
+  readonly table: string;
+  readonly keys: readonly BoundExpr[];
+  readonly column: string | undefined;
+  readonly type: EplType;
+}
+
+/**
+ * A property of the statement's context partition: `context.name`, `context.id`,
+ * `context.key1`, `context.label`, `context.s.price` (the event that started it, under its
+ * alias). `path` is read from the frame's context object, null-safe.
+ */
+export interface ContextPropExpr {
+  readonly kind: 'ContextProp';
+  readonly path: readonly string[];
   readonly type: EplType;
 }

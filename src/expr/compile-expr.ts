@@ -214,6 +214,19 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
       em.line(`${v} = ${inner}; }`);
       return v;
     }
+    case 'VarRef':
+      return `(ctx.variables === undefined ? null : (ctx.variables[${JSON.stringify(e.name)}] ?? null))`;
+    case 'ContextProp':
+      return `h.path(ctx.context === undefined ? null : ctx.context, ${em.ref(e.path)})`;
+    case 'TableRef': {
+      const keys = e.keys.map((k) => emit(k, em, row));
+      const key = keys.length === 1 ? keys[0] : `[${keys.join(', ')}]`;
+      const v = em.temp();
+      em.line(
+        `${v} = ctx.tables === undefined ? null : ctx.tables.read(${JSON.stringify(e.table)}, ${key}, ${e.column === undefined ? 'undefined' : JSON.stringify(e.column)});`,
+      );
+      return v;
+    }
     default:
       return assertNever(e, 'bound expression');
   }

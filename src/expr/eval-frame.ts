@@ -25,6 +25,18 @@ export interface EvalFrame extends StreamAccess {
   aggValues: unknown[];
   /** Pattern tags bound so far (tag → event, or array of events for repeats), for TagProp. */
   tags?: Record<string, unknown>;
+  /** The engine's variables (name → current value), for VarRef. */
+  variables?: Record<string, unknown>;
+  /** The engine's tables, for TableRef. */
+  tables?: TableLookup;
+  /** The context partition's properties (`name`, `id`, `key1`, `label`, start event by alias), for ContextProp. */
+  context?: Record<string, unknown>;
+}
+
+/** Reads table rows by primary key (a single value, or an array of values for several key columns). */
+export interface TableLookup {
+  /** The column's current value in the row with `key`, or the whole row when `column` is undefined; null when no row. */
+  read(table: string, key: unknown, column: string | undefined): unknown;
 }
 
 /** An expression compiled to JavaScript: evaluated per event, with no tree walk. */

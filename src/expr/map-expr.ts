@@ -9,8 +9,15 @@ export function mapExpr(e: BoundExpr, f: (e: BoundExpr) => BoundExpr): BoundExpr
     case 'Prop':
     case 'TagProp':
     case 'AggRef':
+    case 'VarRef':
+    case 'ContextProp':
       out = e;
       break;
+    case 'TableRef': {
+      const keys = e.keys.map(m);
+      out = keys.every((k, i) => k === e.keys[i]) ? e : { ...e, keys };
+      break;
+    }
     case 'Neg':
     case 'Not':
     case 'NullTest':
@@ -104,7 +111,11 @@ export function childExprs(expr: BoundExpr): BoundExpr[] {
     case 'Prop':
     case 'TagProp':
     case 'AggRef':
+    case 'VarRef':
+    case 'ContextProp':
       return [];
+    case 'TableRef':
+      return [...expr.keys];
     case 'Neg':
     case 'Not':
     case 'NullTest':

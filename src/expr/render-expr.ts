@@ -52,5 +52,11 @@ export function renderExpr(e: BoundExpr): string {
       return `prev(${renderExpr(e.index)}, ${renderExpr(e.of)})`;
     case 'PriorRef':
       return `prior(${e.index}, ${renderExpr(e.of)})`;
+    case 'VarRef':
+      return e.name;
+    case 'TableRef':
+      return `${e.table}[${e.keys.map(renderExpr).join(', ')}]${e.column === undefined ? '' : `.${e.column}`}`;
+    case 'ContextProp':
+      return `context.${e.path.join('.')}`;
   }
 }

@@ -29,7 +29,11 @@ function readsRow(e: BoundExpr): boolean {
       x.kind === 'TagProp' ||
       x.kind === 'AggRef' ||
       x.kind === 'PrevRef' ||
-      x.kind === 'PriorRef'
+      x.kind === 'PriorRef' ||
+      // Not constants either: they change while the statement runs (or per partition).
+      x.kind === 'VarRef' ||
+      x.kind === 'TableRef' ||
+      x.kind === 'ContextProp'
     ) {
       reads = true;
     }

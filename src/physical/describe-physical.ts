@@ -1,6 +1,7 @@
 /** The operator pipeline planOperators builds for a statement, in event-flow order, for explain. */
 import { assertNever } from '../common/assert-never.js';
 import { describeNfa } from '../patterns/match-recognize/nfa.js';
+import { describeDefinition, describeOnTrigger } from '../plan/describe-infra.js';
 import { describeLookups } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
@@ -61,6 +62,12 @@ function operatorName(node: LogicalPlan): string {
       return `LimitOperator(${node.count}, offset ${node.offset})`;
     case 'Output':
       return `OutputOperator ${node.selector} → listeners${node.insertInto === undefined ? '' : `, insert ${node.insertInto.selector} into ${node.insertInto.stream}`}`;
+    case 'NamedWindowSource':
+      return `NamedWindowConsumer ${node.window} (the window's posts, merged per step)`;
+    case 'Define':
+      return describeDefinition(node.definition);
+    case 'OnTrigger':
+      return `OnTriggerOperator: ${describeOnTrigger(node.trigger, node.action)}`;
     default:
       return assertNever(node, 'plan node');
   }

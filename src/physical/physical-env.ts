@@ -5,6 +5,7 @@
 import type { Row } from '../common/row.js';
 import type { Stateful } from '../common/state.js';
 import type { TimerService } from '../common/timers.js';
+import type { InfraRuntime } from '../infra/infra-runtime.js';
 import type { Operator } from '../operators/operator.js';
 import type { IndexedEquality } from '../plan/logical-plan.js';
 import type { DataWindow, TimerId } from '../windows/window-def.js';
@@ -37,6 +38,8 @@ export interface PhysicalEnv {
    * posts and joins once per step (Esper dispatches a join once per event or time instant).
    */
   atStepEnd(callback: () => void): void;
+  /** The engine's variables, named windows and tables (absent: statements may not use them). */
+  readonly infra?: InfraRuntime;
 }
 
 export interface SharedWindow {
@@ -55,6 +58,8 @@ export interface StatementEntry {
   readonly stream: string;
   /** Equalities the engine's filter index answers before calling `accept`. */
   readonly indexed: readonly IndexedEquality[];
+  /** Whether the entry tests a filter (indexed or not): such entries are reached before unfiltered ones. */
+  readonly filtered?: boolean;
   accept(row: Row): void;
 }
 

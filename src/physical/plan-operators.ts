@@ -47,6 +47,7 @@ import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { PriorBuffer } from '../windows/prior-buffer.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
+import { buildDefine, buildNamedWindowSource, buildOnTrigger } from './build-infra.js';
 import { columnarPlan } from './columnar-plan.js';
 import { createJoinOperator } from './compile-join.js';
 import { createOutputLimiter } from './output-limiter-factory.js';
@@ -93,6 +94,8 @@ interface BuildState {
   shared: { readonly shared: SharedWindow; readonly output: Operator }[];
   sizes: (() => number)[];
   dropped: (() => number)[];
+  /** Undo callbacks of named window subscriptions and definitions (build-infra.ts). */
+  stops: (() => void)[];
 }
 
 type Accept = (row: Row) => void;
@@ -106,6 +109,7 @@ export function planOperators(
   const access: StreamAccess = {
     prev: (row, n) => (state.window === undefined ? undefined : state.window.prev?.(row as Row, n)),
     prior: (row, n) => state.prior?.lookup(row as Row, n),
+    ...(env.infra === undefined ? {} : { variables: env.infra.variables.values }),
   };
   // Read by operators that set nothing in it (filters, projections, stream filters, joins).
   const ctx = createFrame(access);
@@ -133,6 +137,7 @@ export function planOperators(
     shared: [],
     sizes: [],
     dropped: [],
+    stops: [],
   };
   const insertInto = root.insertInto;
   // A pattern posts one result per match to operators that see them one by one (aggregation,
@@ -176,6 +181,8 @@ export function planOperators(
         if (--shared.users > 0) keep.add(shared.window);
       }
       for (const { part } of state.parts) if (!keep.has(part)) part.stop?.();
+      for (const s of state.stops) s();
+      state.stops.length = 0;
     },
   };
 }
@@ -197,8 +204,9 @@ function removesInArrivalOrder(node: LogicalPlan): boolean {
     if (current.kind === 'Window') {
       return current.stages.every((s) => FIFO_WINDOWS.has(s.def.name));
     }
-    // A join row leaves when any of its events leaves: not in arrival order.
-    if (current.kind === 'Join') return false;
+    // A join row leaves when any of its events leaves: not in arrival order. A named window's
+    // rows leave when deleted or updated too.
+    if (current.kind === 'Join' || current.kind === 'NamedWindowSource') return false;
     if (
       current.kind === 'EventSource' ||
       current.kind === 'PatternSource' ||
@@ -257,7 +265,9 @@ function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): Agg
 /** Whether nothing below keeps events (no data window, no join): an insert stream only. */
 function withoutWindow(node: LogicalPlan): boolean {
   for (let current: LogicalPlan | undefined = node; current !== undefined; current = planInputs(current)[0]) {
-    if (current.kind === 'Window' || current.kind === 'Join') return false;
+    // A named window posts a remove stream like a data window does.
+    if (current.kind === 'Window' || current.kind === 'Join' || current.kind === 'NamedWindowSource')
+      return false;
   }
   return true;
 }
@@ -561,6 +571,15 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'EventSource':
       buildSource(node, (row) => next.onUpdate([row], null), s);
       return;
+    case 'NamedWindowSource':
+      buildNamedWindowSource(node, next, s.env, s);
+      return;
+    case 'Define':
+      buildDefine(node, next, s.env, s.ctx, s);
+      return;
+    case 'OnTrigger':
+      buildDown(node.input, buildOnTrigger(node, next, s.env, s.ctx), s);
+      return;
     default:
       assertNever(node, 'plan node');
   }
@@ -666,6 +685,7 @@ function registerEntry(
  */
 class StreamEntry implements StatementEntry {
   count = 0;
+  readonly filtered: boolean;
 
   constructor(
     readonly stream: string,
@@ -673,7 +693,9 @@ class StreamEntry implements StatementEntry {
     private readonly predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
     private readonly ctx: EvalFrame,
     private readonly next: Accept,
-  ) {}
+  ) {
+    this.filtered = predicate !== undefined || indexed.length > 0;
+  }
 
   accept(row: Row): void {
     if (this.predicate !== undefined && !this.predicate(row, this.ctx)) return;

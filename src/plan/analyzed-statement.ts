@@ -4,6 +4,7 @@ import type { Span } from '../common/span.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
+import type { InfraDefinition, OnActionPlan, TriggerPlan } from './infra-defs.js';
 import type {
   AggregateCall,
   AggregateMode,
@@ -50,6 +51,27 @@ export type AnalyzedSource =
       readonly streams: readonly JoinedStream[];
       /** The join row's columns: one per alias, holding the event. */
       readonly inputSchema: PlanSchema;
+    }
+  | {
+      /** `from W`: what named window W posts (its insert and remove streams). */
+      readonly kind: 'named-window';
+      readonly window: string;
+      /** `W(filter)`: applied to the window's new and old rows alike. */
+      readonly filter: BoundExpr | undefined;
+      readonly inputSchema: PlanSchema;
+    }
+  | {
+      /** A create statement (window, index, table, context, variable): sets up shared state. */
+      readonly kind: 'define';
+      readonly definition: InfraDefinition;
+      readonly inputSchema: PlanSchema;
+    }
+  | {
+      /** `on Trigger …`: an action per trigger event against a window, a table or variables. */
+      readonly kind: 'on-trigger';
+      readonly trigger: TriggerPlan;
+      readonly action: OnActionPlan;
+      readonly inputSchema: PlanSchema;
     };
 
 /** `simple`: no aggregation (one row per event); otherwise Esper's aggregate processors. */
@@ -75,4 +97,8 @@ export interface AnalyzedStatement {
   readonly limit: { readonly count: number; readonly offset: number } | undefined;
   readonly selector: StreamSelector;
   readonly insertInto: { readonly stream: string; readonly selector: StreamSelector } | undefined;
+  /** `context C …`: the statement runs once per partition of context C. */
+  readonly context: string | undefined;
+  /** `into table T …`: the aggregations are table T's columns (shared by every writer). */
+  readonly intoTable: string | undefined;
 }

@@ -59,6 +59,34 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
       schema: source.inputSchema,
     };
   }
+  if (source.kind === 'named-window') {
+    // A consumer's filter applies to what the window posts, new and old alike: a Filter.
+    const consumed: LogicalPlan = {
+      kind: 'NamedWindowSource',
+      window: source.window,
+      schema: source.inputSchema,
+    };
+    return source.filter === undefined
+      ? consumed
+      : { kind: 'Filter', input: consumed, predicate: source.filter, schema: source.inputSchema };
+  }
+  if (source.kind === 'define') {
+    return { kind: 'Define', definition: source.definition, schema: source.inputSchema };
+  }
+  if (source.kind === 'on-trigger') {
+    const trigger = source.trigger;
+    const input: LogicalPlan =
+      trigger.kind === 'stream'
+        ? streamPlan(trigger.stream, trigger.filter, 0, [], [])
+        : {
+            kind: 'PatternSource',
+            pattern: trigger.pattern,
+            streams: trigger.streams,
+            text: trigger.text,
+            schema: [],
+          };
+    return { kind: 'OnTrigger', input, trigger, action: source.action, schema: source.inputSchema };
+  }
   let plan = streamPlan(source.stream, source.filter, source.priorDepth, source.windows, source.inputSchema);
   if (source.matchRecognize !== undefined) {
     plan = {
@@ -95,7 +123,10 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
       columns: stmt.columns ?? [],
       having: stmt.having,
       orderBy: stmt.orderBy,
-      resetEachUpdate: stmt.source.kind === 'join' && stmt.source.streams.some((s) => s.unidirectional),
+      // Esper clears the aggregation at each trigger of a unidirectional join or an on-select.
+      resetEachUpdate:
+        (stmt.source.kind === 'join' && stmt.source.streams.some((s) => s.unidirectional)) ||
+        stmt.source.kind === 'on-trigger',
       schema: outSchema,
     };
   }
@@ -128,6 +159,7 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
     isPattern:
       stmt.source.kind === 'pattern' ||
       (stmt.source.kind === 'stream' && stmt.source.matchRecognize !== undefined),
+    context: stmt.context,
   };
 }
 
@@ -140,5 +172,11 @@ function sourceStreams(stmt: AnalyzedStatement): readonly string[] {
       return [...new Set(source.streams.map((s) => s.stream))];
     case 'stream':
       return [source.stream];
+    case 'named-window':
+      return [source.window];
+    case 'define':
+      return [];
+    case 'on-trigger':
+      return source.trigger.kind === 'stream' ? [source.trigger.stream] : source.trigger.streams;
   }
 }

@@ -1,4 +1,5 @@
 import { renderExpr } from '../expr/render-expr.js';
+import { describeDefinition, describeOnTrigger } from './describe-infra.js';
 import { describeLookups } from './join-lookup-plan.js';
 /** Logical plans as indented text, one node per line, input below its consumer. */
 import type { AggregateCall, LogicalPlan, StatementPlan } from './logical-plan.js';
@@ -90,6 +91,12 @@ export function describeNode(node: LogicalPlan): string {
           : ` insert ${node.insertInto.selector} into ${node.insertInto.stream}`;
       return `Output '${node.statement}' ${node.selector}${insert}`;
     }
+    case 'NamedWindowSource':
+      return `NamedWindowSource ${node.window}`;
+    case 'Define':
+      return describeDefinition(node.definition);
+    case 'OnTrigger':
+      return describeOnTrigger(node.trigger, node.action);
   }
 }
 

@@ -13,6 +13,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { WindowDef } from '../windows/window-def.js';
+import type { InfraDefinition, OnActionPlan, TriggerPlan } from './infra-defs.js';
 import type { OutputLimitSpec } from './output-limit.js';
 
 /** Output columns of a node, in order. */
@@ -33,7 +34,10 @@ export type LogicalPlan =
   | OutputLimitNode
   | DistinctNode
   | LimitNode
-  | OutputNode;
+  | OutputNode
+  | NamedWindowSourceNode
+  | DefineNode
+  | OnTriggerNode;
 
 /** Events of one type, in event-time order. */
 export interface EventSourceNode {
@@ -275,6 +279,41 @@ export interface OutputNode {
   readonly schema: PlanSchema;
 }
 
+/**
+ * `from W`: the insert and remove streams named window W posts (after an on-delete, an
+ * on-update, an expiry…), as one (new, old) step per causal step, like a data window's posts.
+ */
+export interface NamedWindowSourceNode {
+  readonly kind: 'NamedWindowSource';
+  readonly window: string;
+  readonly schema: PlanSchema;
+}
+
+/**
+ * A create statement's effect: defines a named window, index, table, context or variable
+ * for the engine. A named window posts its changes (new and old rows) and a variable its
+ * value changes (new and old value) to the create statement's listeners; the others post nothing.
+ */
+export interface DefineNode {
+  readonly kind: 'Define';
+  readonly definition: InfraDefinition;
+  readonly schema: PlanSchema;
+}
+
+/**
+ * `on Trigger …`: for each trigger event (`input` delivers them), finds the target's matching
+ * rows by the lookup plan and acts: select posts the (trigger, row) join rows to the select
+ * processing above; delete/update/merge change the window or table and post the changed rows;
+ * set assigns variables and posts their new values.
+ */
+export interface OnTriggerNode {
+  readonly kind: 'OnTrigger';
+  readonly input: LogicalPlan;
+  readonly trigger: TriggerPlan;
+  readonly action: OnActionPlan;
+  readonly schema: PlanSchema;
+}
+
 export type PlanKind = LogicalPlan['kind'];
 
 /** The direct inputs of a node. */
@@ -282,6 +321,8 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
   switch (plan.kind) {
     case 'EventSource':
     case 'PatternSource':
+    case 'NamedWindowSource':
+    case 'Define':
       return [];
     case 'Join':
       return [...plan.inputs];
@@ -297,13 +338,21 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
     case 'Distinct':
     case 'Limit':
     case 'Output':
+    case 'OnTrigger':
       return [plan.input];
   }
 }
 
 /** Rebuilds `plan` bottom-up, applying `f` to every node after its input was rewritten. */
 export function transformUp(plan: LogicalPlan, f: (node: LogicalPlan) => LogicalPlan): LogicalPlan {
-  if (plan.kind === 'EventSource' || plan.kind === 'PatternSource') return f(plan);
+  if (
+    plan.kind === 'EventSource' ||
+    plan.kind === 'PatternSource' ||
+    plan.kind === 'NamedWindowSource' ||
+    plan.kind === 'Define'
+  ) {
+    return f(plan);
+  }
   if (plan.kind === 'Join') {
     const inputs = plan.inputs.map((i) => transformUp(i, f));
     return f(inputs.every((x, i) => x === plan.inputs[i]) ? plan : { ...plan, inputs });
@@ -333,6 +382,8 @@ export interface StatementPlan {
   /** The event types this statement consumes. */
   readonly streams: readonly string[];
   readonly isPattern: boolean;
+  /** `context C …`: instantiated once per partition of context C (physical/plan-operators builds one instance). */
+  readonly context: string | undefined;
 }
 
 /** One deployment: statements planned together (and so eligible for sharing). */

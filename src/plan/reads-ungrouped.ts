@@ -18,6 +18,8 @@ export function readsUngrouped(expr: BoundExpr, groupKeys: ReadonlySet<string>):
       return true;
     case 'Const':
     case 'AggRef':
+    case 'VarRef':
+    case 'ContextProp':
       return false;
     default:
       return childExprs(expr).some((c) => readsUngrouped(c, groupKeys));

@@ -123,6 +123,14 @@ export interface Engine {
    * problem found, each with a code, message and source span.
    */
   deploy(epl: string, options?: { readonly file?: string }): StatementHandle[];
+  /** A variable's current value (`create variable`); throws a WeirError for an unknown variable. */
+  getVariable(name: string): unknown;
+  /**
+   * Sets a variable, as `on … set` does: statements see the new value from now on, and the
+   * create-variable statement posts the new and old value. Throws for an unknown variable, a
+   * constant, or a value of the wrong type.
+   */
+  setVariable(name: string, value: unknown): void;
   statement(name: string): StatementHandle | undefined;
   statements(): StatementHandle[];
   /**

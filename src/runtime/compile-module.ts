@@ -5,6 +5,7 @@
 import type { AnalyzedModule } from '../analyzer/analyze-module.js';
 import { analyzeModule } from '../analyzer/analyze-module.js';
 import type { EventSchema } from '../analyzer/event-schema.js';
+import type { InfraDefs } from '../analyzer/infra-catalog.js';
 import { type OptimizeResult, optimize } from '../optimizer/optimize.js';
 import { parseModule } from '../parser/parse-module.js';
 import { buildPlan } from '../plan/build-plan.js';
@@ -21,12 +22,20 @@ export interface CompileContext {
   readonly knownSchemas?: readonly EventSchema[];
   readonly takenNames?: ReadonlySet<string>;
   readonly firstIndex?: number;
+  /** Variables, named windows, tables and contexts of earlier deployments. */
+  readonly knownInfra?: InfraDefs;
 }
 
 /** Throws WeirErrors with every problem found. */
 export function compileModule(text: string, context: CompileContext = {}): CompiledModule {
   const module = parseModule(text, context.file);
-  const analyzed = analyzeModule(module, context.knownSchemas, context.takenNames, context.firstIndex);
+  const analyzed = analyzeModule(
+    module,
+    context.knownSchemas,
+    context.takenNames,
+    context.firstIndex,
+    context.knownInfra,
+  );
   const logical: ModulePlan = { statements: analyzed.statements.map(buildPlan) };
   return { analyzed, logical, optimized: optimize(logical) };
 }

@@ -5,12 +5,14 @@
  * fires first, each at its own due time (Esper's advanceTimeSpan).
  */
 import type { EventSchema } from '../analyzer/event-schema.js';
+import { type InfraDefs, NO_INFRA, mergeInfraDefs } from '../analyzer/infra-catalog.js';
 import { didYouMean } from '../common/closest-name.js';
 import { WeirError } from '../common/errors.js';
 import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { TimerOwner } from '../common/timers.js';
 import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
+import { InfraRuntime } from '../infra/infra-runtime.js';
 import { type StatementFactory, createStatementFactory } from '../physical/statement-factory.js';
 import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
 import type {
@@ -66,6 +68,9 @@ interface StatementRecord {
 
 class WeirEngine implements Engine {
   private readonly types = new Map<string, EventType>();
+  /** Variables, named windows and tables: their definitions (for later deployments) and live state. */
+  private infraDefs: InfraDefs = NO_INFRA;
+  private readonly infra = new InfraRuntime();
   private readonly routers = new Map<string, StreamRouter>();
   private readonly handles = new Map<string, Statement>();
   /** Named things shared across deployments, and which statement depends on which. */
@@ -137,7 +142,11 @@ class WeirEngine implements Engine {
       knownSchemas: [...this.types.values()].map((t) => t.schema),
       takenNames: new Set(this.handles.keys()),
       firstIndex: this.unnamedCount,
+      knownInfra: this.infraDefs,
     });
+    this.infraDefs = mergeInfraDefs(this.infraDefs, compiled.analyzed.infra);
+    // Variables exist from deployment on (getVariable/setVariable before the first event).
+    for (const variable of compiled.analyzed.infra.variables) this.infra.variables.define(variable);
     this.unnamedCount += compiled.analyzed.statements.length;
     this.log.push({ op: 'deploy', text: epl, file: options.file ?? null });
     this.lastType = undefined;
@@ -254,6 +263,7 @@ class WeirEngine implements Engine {
       atStepEnd: (callback) => {
         this.stepEnd.push(callback);
       },
+      infra: this.infra,
       onPatternCapReached: (statement) => {
         process.emitWarning(
           `Statement '${statement}' reached the cap of live partial matches; the oldest are discarded and counted`,
@@ -278,6 +288,15 @@ class WeirEngine implements Engine {
     const pending = this.pending;
     this.pending = [];
     for (const p of pending) this.instantiate(p, this.clock);
+  }
+
+  getVariable(name: string): unknown {
+    return this.infra.variables.get(name);
+  }
+
+  setVariable(name: string, value: unknown): void {
+    this.assertOpen('setVariable');
+    this.infra.variables.set(name, value);
   }
 
   statement(name: string): StatementHandle | undefined {

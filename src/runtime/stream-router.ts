@@ -4,13 +4,21 @@
  * service), so a thousand statements on distinct symbols cost one lookup, not a thousand
  * predicate evaluations. The routing function is generated for the current set of indexed
  * properties (regenerated when it changes), so each lookup reads a named property.
+ *
+ * Order matters when statements interact within one event (an `on` action changing a named
+ * window another statement reads, a variable another statement tests): as Esper's filter
+ * service does, statements with a filter of their own are reached before statements without
+ * one (FilterHandleSetNode matches its indexes, then its unfiltered callbacks), each group in
+ * deployment order.
  */
 import type { Row } from '../common/row.js';
 import type { StatementEntry } from '../physical/physical-env.js';
 
 export class StreamRouter {
-  /** Read by the generated route function. */
+  /** Read by the generated route function: entries with a filter not answered by an index. */
   unindexed: StatementEntry[] = [];
+  /** Read by the generated route function: entries without any filter, reached last. */
+  unfiltered: StatementEntry[] = [];
   /** property → value → entries whose filter requires property = value. */
   private readonly indexes = new Map<string, Map<unknown, StatementEntry[]>>();
   /** Shared windows register one entry for several statements. */
@@ -28,7 +36,8 @@ export class StreamRouter {
     if (refs > 0) return;
     const key = entry.indexed[0];
     if (key === undefined) {
-      this.unindexed = [...this.unindexed, entry];
+      if (entry.filtered === true) this.unindexed = [...this.unindexed, entry];
+      else this.unfiltered = [...this.unfiltered, entry];
       this.regenerate();
       return;
     }
@@ -52,6 +61,7 @@ export class StreamRouter {
     const key = entry.indexed[0];
     if (key === undefined) {
       this.unindexed = this.unindexed.filter((e) => e !== entry);
+      this.unfiltered = this.unfiltered.filter((e) => e !== entry);
       this.regenerate();
       return;
     }
@@ -79,6 +89,10 @@ export class StreamRouter {
         'if (hits !== undefined) for (let j = 0; j < hits.length; j++) hits[j].accept(row);',
       );
     });
+    lines.push(
+      'const unfiltered = router.unfiltered;',
+      'for (let i = 0; i < unfiltered.length; i++) unfiltered[i].accept(row);',
+    );
     this.route = new Function('router', 'indexes', `return function route(row) {\n${lines.join('\n')}\n};`)(
       this,
       indexes,

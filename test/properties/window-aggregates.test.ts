@@ -70,12 +70,14 @@ function run(window: string, evs: readonly Ev[], grouped = false, istream = fals
     ({ a: [, fn] }) => !istream || (fn !== 'first' && fn !== 'last'),
   );
   // A filter every event passes keeps the window from being shared with 'rows' (a shared window
-  // runs the general operators).
+  // runs the general operators). 'rows' gets a different always-true filter: statements with a
+  // filter are reached before those without (Esper), and 'rows' must see each event first.
   const source = istream ? '(t >= 0)' : '';
+  const rowsSource = istream ? '(t > -1)' : '';
   const columns = aggregates.map(({ a: [expr], i }) => `${expr} as a${i}`).join(', ');
   const module = `
     create schema T(k string, v int, t long);
-    @name('rows') select irstream * from T${window};
+    @name('rows') select irstream * from T${rowsSource}${window};
     @name('agg') select ${istream ? '' : 'irstream '}${grouped ? 'k, ' : ''}${columns} from T${source}${window}${grouped ? ' group by k' : ''};
   `;
   engine.deploy(module);

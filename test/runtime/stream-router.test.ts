@@ -16,7 +16,19 @@ describe('StreamRouter', () => {
     router.route({ symbol: 'S7' });
     router.route({ symbol: 'nope' });
     router.route({ symbol: null });
-    expect(seen).toEqual(['all:S7', 's7:S7', 'all:nope', 'all:null']);
+    // Filtered entries before unfiltered ones, as Esper's filter service reaches them.
+    expect(seen).toEqual(['s7:S7', 'all:S7', 'all:nope', 'all:null']);
+  });
+
+  it('reaches entries with a filter before entries without one, each in the order added', () => {
+    const seen: string[] = [];
+    const router = new StreamRouter();
+    router.add(entry('plain1', seen));
+    router.add({ ...entry('filtered', seen), filtered: true });
+    router.add(entry('plain2', seen));
+    router.add(entry('indexed', seen, [{ property: 'symbol', value: 'A' }]));
+    router.route({ symbol: 'A' });
+    expect(seen).toEqual(['filtered:A', 'indexed:A', 'plain1:A', 'plain2:A']);
   });
 
   it('counts references to a shared entry and removes it only when the last holder leaves', () => {

@@ -1,0 +1,203 @@
+/**
+ * Running operators for the nodes of named windows, tables and variables: a consumer of a
+ * named window, a create statement's definition, and an `on` statement's trigger operator.
+ * Called by plan-operators.ts; what the statement must undo when it stops is returned as
+ * `stop` callbacks.
+ */
+import type { Row } from '../common/row.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
+import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
+import type { EvalFrame } from '../expr/eval-frame.js';
+import type { InfraRuntime } from '../infra/infra-runtime.js';
+import { NamedWindowRuntime } from '../infra/named-window.js';
+import {
+  type CompiledAction,
+  type CompiledLookup,
+  type CompiledMergeAction,
+  type InfraTarget,
+  OnTriggerOperator,
+} from '../infra/on-trigger-operator.js';
+import type { Operator } from '../operators/operator.js';
+import type { MergeActionPlan, OnActionPlan, OnTarget } from '../plan/infra-defs.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import type { PhysicalEnv, StatementEntry } from './physical-env.js';
+
+/** What building an infra node adds to its statement. */
+export interface InfraParts {
+  readonly entries: StatementEntry[];
+  readonly stops: (() => void)[];
+}
+
+function infraOf(env: PhysicalEnv): InfraRuntime {
+  const infra = env.infra;
+  if (infra === undefined) throw new Error('this engine has no shared state (named windows, variables)');
+  return infra;
+}
+
+/** `from W`: the consumer receives the window's merged (new, old) posts. */
+export function buildNamedWindowSource(
+  node: Extract<LogicalPlan, { kind: 'NamedWindowSource' }>,
+  next: Operator,
+  env: PhysicalEnv,
+  parts: InfraParts,
+): void {
+  parts.stops.push(infraOf(env).window(node.window).subscribe(next));
+}
+
+/** A create statement: sets up its definition; a window and a variable post their changes to `next`. */
+export function buildDefine(
+  node: Extract<LogicalPlan, { kind: 'Define' }>,
+  next: Operator,
+  env: PhysicalEnv,
+  frame: EvalFrame,
+  parts: InfraParts,
+): void {
+  const infra = infraOf(env);
+  const definition = node.definition;
+  switch (definition.kind) {
+    case 'variable': {
+      const def = definition.def;
+      infra.variables.define(def);
+      const name = def.name;
+      parts.stops.push(
+        infra.variables.onChange(name, (value, old) => next.onUpdate([{ [name]: value }], [{ [name]: old }])),
+      );
+      parts.stops.push(() => infra.variables.remove(name));
+      return;
+    }
+    case 'window': {
+      const window = new NamedWindowRuntime(definition.def, {
+        now: () => env.now(),
+        timers: env.timers,
+        schedule: (due, onDue, spent) => env.schedule(due, onDue, spent, `named window ${definition.def.name}`),
+        cancel: (id) => env.cancel(id),
+        compile: (expr) => {
+          const fn = compileExpr(expr);
+          return (row) => fn(row, frame);
+        },
+        startTime: env.startTime,
+        atStepEnd: (callback) => env.atStepEnd(callback),
+      });
+      infra.addWindow(window);
+      parts.stops.push(window.subscribe(next));
+      parts.stops.push(() => infra.removeWindow(definition.def.name));
+      // `insert into W` rows are routed to the window's name.
+      parts.entries.push({ stream: definition.def.name, indexed: [], accept: (row) => window.insert(row) });
+      return;
+    }
+    case 'index':
+      // Built now, from the rows the window already holds (Esper fills an index at creation).
+      infra.window(definition.def.window).index(definition.def);
+      return;
+    case 'table':
+    case 'context':
+      throw new Error(`${definition.kind} definitions are not supported yet`);
+  }
+}
+
+function compileLookup(target: OnTarget): CompiledLookup {
+  const lookup = target.lookup;
+  return {
+    index: lookup.index,
+    hashKeys: lookup.hashKeys.map((k) => compileExpr(k)),
+    ranges: lookup.ranges.map((r) =>
+      r.kind === 'relop'
+        ? { kind: 'relop' as const, op: r.op, value: compileExpr(r.value) }
+        : {
+            kind: 'range' as const,
+            low: compileExpr(r.low),
+            lowInclusive: r.lowInclusive,
+            high: compileExpr(r.high),
+            highInclusive: r.highInclusive,
+            allowReverse: r.allowReverse,
+          },
+    ),
+    filter: lookup.filter === undefined ? undefined : compilePredicate(lookup.filter),
+  };
+}
+
+const optional = (e: BoundExpr | undefined) => (e === undefined ? undefined : compileExpr(e));
+
+function compileMergeAction(a: MergeActionPlan): CompiledMergeAction {
+  switch (a.kind) {
+    case 'update':
+      return {
+        kind: 'update',
+        assignments: a.assignments.map((x) => ({ column: x.column, value: compileExpr(x.value) })),
+        where: optional(a.where),
+      };
+    case 'delete':
+      return { kind: 'delete', where: optional(a.where) };
+    case 'insert':
+      return {
+        kind: 'insert',
+        into: a.into,
+        columns: a.columns.map((c) => ({ name: c.name, value: compileExpr(c.expr) })),
+        where: optional(a.where),
+      };
+  }
+}
+
+function compileAction(action: OnActionPlan): CompiledAction {
+  switch (action.kind) {
+    case 'select':
+      return { kind: 'select', andDelete: action.andDelete };
+    case 'delete':
+      return { kind: 'delete' };
+    case 'update':
+      return {
+        kind: 'update',
+        assignments: action.assignments.map((a) => ({ column: a.column, value: compileExpr(a.value) })),
+      };
+    case 'merge':
+      return {
+        kind: 'merge',
+        clauses: action.clauses.map((c) => ({
+          matched: c.matched,
+          condition: optional(c.condition),
+          actions: c.actions.map(compileMergeAction),
+        })),
+      };
+    case 'set':
+      return {
+        kind: 'set',
+        assignments: action.assignments.map((a) => ({ variable: a.variable, value: compileExpr(a.value) })),
+      };
+  }
+}
+
+function targetRuntime(infra: InfraRuntime, target: OnTarget): InfraTarget {
+  if (target.kind === 'window') return infra.window(target.name);
+  throw new Error('tables are not supported yet');
+}
+
+/** The operator an `on` statement's trigger events go to. */
+export function buildOnTrigger(
+  node: Extract<LogicalPlan, { kind: 'OnTrigger' }>,
+  next: Operator,
+  env: PhysicalEnv,
+  frame: EvalFrame,
+): Operator {
+  const infra = infraOf(env);
+  const action = node.action;
+  const target =
+    action.kind === 'set'
+      ? undefined
+      : {
+          runtime: targetRuntime(infra, action.target),
+          alias: action.target.alias,
+          lookup: compileLookup(action.target),
+        };
+  const triggerAlias = node.trigger.kind === 'stream' ? node.trigger.alias : node.trigger.alias;
+  return new OnTriggerOperator(
+    node.trigger.kind === 'stream' ? triggerAlias : undefined,
+    target,
+    compileAction(action),
+    {
+      frame,
+      insert: (stream: string, rows: Row[]) => env.insert(stream, rows),
+      writeVariable: (name, value) => infra.variables.write(name, value),
+    },
+    next,
+  );
+}
