@@ -5,6 +5,7 @@
  * `stop` callbacks.
  */
 import type { Row } from '../common/row.js';
+import type { Stateful } from '../common/state.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
@@ -20,12 +21,14 @@ import {
 import type { Operator } from '../operators/operator.js';
 import type { MergeActionPlan, OnActionPlan, OnTarget } from '../plan/infra-defs.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
-import type { PhysicalEnv, StatementEntry } from './physical-env.js';
+import type { PhysicalEnv, StatePart, StatementEntry } from './physical-env.js';
 
 /** What building an infra node adds to its statement. */
 export interface InfraParts {
   readonly entries: StatementEntry[];
   readonly stops: (() => void)[];
+  /** Stateful parts a snapshot writes (a part without snapshot/restore fails it, by label). */
+  readonly parts: StatePart[];
 }
 
 function infraOf(env: PhysicalEnv): InfraRuntime {
@@ -63,13 +66,24 @@ export function buildDefine(
         infra.variables.onChange(name, (value, old) => next.onUpdate([{ [name]: value }], [{ [name]: old }])),
       );
       parts.stops.push(() => infra.variables.remove(name));
+      // The value is the variable's whole state.
+      parts.parts.push({
+        label: `variable ${name}`,
+        part: {
+          snapshot: () => infra.variables.values[name] ?? null,
+          restore: (value: unknown) => {
+            infra.variables.values[name] = value;
+          },
+        },
+      });
       return;
     }
     case 'window': {
       const window = new NamedWindowRuntime(definition.def, {
         now: () => env.now(),
         timers: env.timers,
-        schedule: (due, onDue, spent) => env.schedule(due, onDue, spent, `named window ${definition.def.name}`),
+        schedule: (due, onDue, spent) =>
+          env.schedule(due, onDue, spent, `named window ${definition.def.name}`),
         cancel: (id) => env.cancel(id),
         compile: (expr) => {
           const fn = compileExpr(expr);
@@ -79,6 +93,7 @@ export function buildDefine(
         atStepEnd: (callback) => env.atStepEnd(callback),
       });
       infra.addWindow(window);
+      parts.parts.push({ label: `named window ${definition.def.name}`, part: window as Partial<Stateful> });
       parts.stops.push(window.subscribe(next));
       parts.stops.push(() => infra.removeWindow(definition.def.name));
       // `insert into W` rows are routed to the window's name.

@@ -11,8 +11,8 @@ import { WeirError } from '../common/errors.js';
 import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { TimerOwner } from '../common/timers.js';
-import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
 import { InfraRuntime } from '../infra/infra-runtime.js';
+import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
 import { type StatementFactory, createStatementFactory } from '../physical/statement-factory.js';
 import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
 import type {
