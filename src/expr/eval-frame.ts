@@ -12,12 +12,19 @@
  * is a new field here and in `Frame`, set by the operator owning the frame.
  */
 
-/** How expressions reach events other than their row: the window (prev) and the prior buffer (prior). */
+/**
+ * How expressions reach what is not their row: the window (prev), the prior buffer (prior),
+ * and the engine's shared state (variables, tables) and the context partition's properties,
+ * which every frame of a statement instance reads alike.
+ */
 export interface StreamAccess {
   /** The event `n` positions before `row` in the data window order, if any (prev). */
   prev(row: unknown, n: number): unknown;
   /** The nth event before `row` in arrival order, if any (prior). */
   prior(row: unknown, n: number): unknown;
+  readonly variables?: Record<string, unknown>;
+  readonly tables?: TableLookup;
+  readonly context?: Record<string, unknown>;
 }
 
 export interface EvalFrame extends StreamAccess {
@@ -54,8 +61,15 @@ const NO_VALUES: unknown[] = [];
 class Frame implements EvalFrame {
   aggValues: unknown[] = NO_VALUES;
   tags: Record<string, unknown> | undefined = undefined;
+  variables: Record<string, unknown> | undefined;
+  tables: TableLookup | undefined;
+  context: Record<string, unknown> | undefined;
 
-  constructor(private readonly access: StreamAccess) {}
+  constructor(private readonly access: StreamAccess) {
+    this.variables = access.variables;
+    this.tables = access.tables;
+    this.context = access.context;
+  }
 
   prev(row: unknown, n: number): unknown {
     return this.access.prev(row, n);
