@@ -25,7 +25,9 @@ import { parse } from 'csv-parse';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
+import { type CsvLineParser, makeCsvLineParser } from './csv-line-parser.js';
 import type { ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
+import type { Cursor } from './json-bytes.js';
 import { unknownTypeMessage } from './known-types.js';
 
 type PropertyType = EventSchemaInfo['properties'][number]['type'];
@@ -65,6 +67,8 @@ type ErrorCode = 'io/malformed-event-line' | 'io/unknown-event-type' | 'io/inval
 /** What the two readers share: the header, the cell converters and the record → event step. */
 class CsvRecords {
   header: string[] | undefined;
+  /** The parser generated for the header (plain lines only), unless `specialise` is off. */
+  fast: CsvLineParser | undefined;
   private converters: Converter[] = [];
 
   constructor(
@@ -72,6 +76,7 @@ class CsvRecords {
     readonly type: string,
     private readonly typeOf: Map<string, PropertyType>,
     private readonly timeField: string,
+    private readonly specialise: boolean,
   ) {}
 
   error(code: ErrorCode, line: number, what: string): WeirError {
@@ -81,6 +86,9 @@ class CsvRecords {
   setHeader(cells: readonly string[]): void {
     this.header = cells.map((c) => c.trim());
     this.converters = this.header.map((name) => cellConverter(this.typeOf.get(name) ?? 'string'));
+    this.fast = this.specialise
+      ? makeCsvLineParser(this.header, this.typeOf, this.type, this.timeField, this.file)
+      : undefined;
   }
 
   item(cells: readonly string[], line: number): ReadItem {
@@ -180,7 +188,7 @@ export async function* readCsv(
   }
   const typeOf = new Map<string, PropertyType>(schema?.properties.map((p) => [p.name, p.type]) ?? []);
   if (!typeOf.has(options.timeField)) typeOf.set(options.timeField, 'long');
-  const records = new CsvRecords(file, type, typeOf, options.timeField);
+  const records = new CsvRecords(file, type, typeOf, options.timeField, options.specialise !== false);
 
   const header = await plainHeader(path);
   if (header === undefined) {
@@ -217,6 +225,8 @@ async function* plainRecords(
   let carry: Buffer | undefined;
   let batch: ReadItem[] = [];
   const input = createReadStream(path, { highWaterMark: CHUNK_BYTES, start: start.offset });
+  const fast = records.fast;
+  const cursor: Cursor = { pos: 0 };
   try {
     /** Reads the line [from, to) (to: its '\n' or the end); false when it is not plain. */
     const read = (b: Buffer, from: number, to: number): boolean => {
@@ -233,10 +243,20 @@ async function* plainRecords(
         carry = undefined;
       }
       let from = 0;
+      const end = b.length;
       for (;;) {
-        const nl = b.indexOf(NEWLINE, from);
-        if (nl < 0) break;
-        if (!read(b, from, nl)) {
+        // The generated parser reads most lines and finds their end; the rest are split here.
+        const record = fast?.(b, from, end, cursor, line + 1);
+        let nl: number;
+        if (record !== undefined) {
+          line++;
+          batch.push(record);
+          nl = cursor.pos;
+        } else {
+          nl = b.indexOf(NEWLINE, from);
+          if (nl < 0) break;
+        }
+        if (record === undefined && !read(b, from, nl)) {
           // The lines before it first; the rest is csv-parse's.
           progress.offset = offset;
           progress.line = line;

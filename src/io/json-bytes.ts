@@ -77,9 +77,17 @@ export function readString(b: Buffer, end: number, cursor: Cursor): string | und
     p++;
   }
   cursor.pos = p + 1;
+  return textOf(b, start, p, ascii, hash);
+}
+
+/**
+ * The text of the bytes [start, end): `ascii` says none is ≥ 0x80, `hash` is their running
+ * hash (h = h * 31 + byte, |0) for the cache of short ASCII strings.
+ */
+export function textOf(b: Buffer, start: number, end: number, ascii: boolean, hash: number): string {
   const sb = b as SlicingBuffer;
-  if (!ascii) return sb.utf8Slice(start, p);
-  return p - start <= CACHED_MAX_LENGTH ? cachedAscii(sb, start, p, hash) : sb.latin1Slice(start, p);
+  if (!ascii) return sb.utf8Slice(start, end);
+  return end - start <= CACHED_MAX_LENGTH ? cachedAscii(sb, start, end, hash) : sb.latin1Slice(start, end);
 }
 
 /**

@@ -80,9 +80,10 @@ const FALSE_TEST =
  * digits with an optional fraction, no exponent) is read inline: its digits form an integer
  * below 2^53 and one division by an exact power of ten gives JSON.parse's value (the same
  * Clinger fast path as readNumber). Anything else (a leading 0, an exponent, more digits, a
- * number running into the end of the buffer) goes through readNumber.
+ * number running into the end of the buffer) goes through readNumber. The code uses `b`, `p`,
+ * `end`, `cursor`, `readNumber` and `P10` (EXACT_POW10), and returns undefined when readNumber does.
  */
-function numberCode(v: string): string {
+export function numberCode(v: string): string {
   const slow = `cursor.pos = p; ${v} = readNumber(b, end, cursor); if (${v} === undefined) return undefined; p = cursor.pos;`;
   return `{
     let q = p, neg = false, c = b[q];
