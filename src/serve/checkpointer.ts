@@ -14,6 +14,7 @@
  * those already delivered. A crash between 3 and 4 leaves messages unacknowledged that the
  * checkpoint holds: the source skips them by position on restart.
  */
+import { WeirError } from '../common/errors.js';
 import type { Sink, Source } from '../connectors/connector.js';
 import { writeCheckpoint } from './checkpoint-file.js';
 import type { IngestQueue } from './ingest-queue.js';
@@ -81,6 +82,15 @@ export class Checkpointer {
       updateSeq: Object.fromEntries(t.updateSeq),
     }));
     await Promise.all(t.sinks.map((s) => s.flush()));
+    // An update a sink gave up on is not in its destination: committing would lose it for good.
+    // No checkpoint is committed after that; a restart goes back to the last one and redoes it.
+    const failed = t.sinks.reduce((n, s) => n + s.counters().failed, 0);
+    if (failed > 0) {
+      throw new WeirError(
+        'checkpoint/failed',
+        `not committed: ${failed} update(s) could not be delivered by a sink; restart to redeliver them from the last checkpoint`,
+      );
+    }
     writeCheckpoint(
       this.dir,
       { epl: this.epl, takenAt: Date.now(), sources: cut.positions, updateSeq: cut.updateSeq },

@@ -68,8 +68,18 @@ export async function runServe(
       ? {}
       : { feed: { path: options.replay, speed: options.replaySpeed ?? 1, loop: true } }),
     renderError,
+    report,
+    ...(options.checkpoint === undefined
+      ? {}
+      : { checkpoint: { dir: options.checkpoint, everyMs: options.checkpointEvery } }),
   });
   const names = running.engine.statements().map((s) => s.name);
+  if (running.restored) {
+    const time = running.engine.stats().currentTime;
+    io.stderr.write(
+      `weir serve: resumed from the checkpoint in ${options.checkpoint} (event time ${time ?? 'not started'})\n`,
+    );
+  }
   io.stderr.write(
     `weir serve: listening on ${running.url} (dashboard: ${running.url}/), statements: ${names.join(', ')}${
       options.token === undefined ? '' : '; writes need the bearer token'

@@ -157,11 +157,15 @@ export class WeirService implements IngestTarget {
     for (const source of this.sources) await source.start(resume(source));
   }
 
-  /** Stops sources, lets the queue finish, flushes and stops sinks, ends SSE streams. */
-  async stop(): Promise<void> {
+  /**
+   * Stops sources, lets the queue finish, runs `beforeSinks` (the last checkpoint), flushes and
+   * stops sinks, ends SSE streams.
+   */
+  async stop(beforeSinks?: () => Promise<void>): Promise<void> {
     if (this.ticker !== undefined) clearInterval(this.ticker);
     for (const source of this.sources) await source.stop();
     await this.queue.idle();
+    await beforeSinks?.();
     for (const sink of this.sinks) {
       await sink.flush();
       await sink.stop();
