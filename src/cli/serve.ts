@@ -107,14 +107,6 @@ async function serveCommand(file: string | undefined, raw: RawServeOptions, io: 
       'cli/invalid-option',
       `--replay-speed expects a positive number, got '${raw.replaySpeed}'`,
     );
-  if (raw.checkpoint !== undefined) {
-    // Checkpoints are engine snapshots (issue 10); until the engine can take them, refuse rather
-    // than run without the guarantee the option promises.
-    throw new WeirError(
-      'cli/invalid-option',
-      '--checkpoint needs engine snapshots, which this version does not have yet',
-    );
-  }
   const token = raw.token ?? process.env.WEIR_TOKEN;
   const eplText = readSource(resolve(cwd, eplFile), eplFile);
   const serve = runServe(

@@ -18,8 +18,9 @@ import {
  *   the checkpoint holds is processed twice.
  * - without one: a message is acknowledged once the engine has processed it; on start the
  *   consumer resumes after its acknowledged floor.
- * Messages are taken only while the ingest queue has room (backpressure reaches the server
- * through the consumer's `max_ack_pending`).
+ * Messages are taken only while the ingest queue has room, and with checkpoints while fewer
+ * than `maxUncommitted` (default 1,000) wait for one (backpressure reaches the server through
+ * the consumer's `max_ack_pending`).
  */
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { WeirError } from '../common/errors.js';
@@ -38,6 +39,11 @@ export class NatsSource implements Source {
   private readonly subject: string | undefined;
   private readonly type: string | undefined;
   private readonly maxAckPending: number;
+  /** With checkpoints: most messages taken and not yet acknowledged (bounds a checkpoint's work). */
+  private readonly maxUncommitted: number;
+  private acked = 0;
+  private wakeOnCommit: (() => void) | undefined;
+  private stopping = false;
   private nc: NatsConnection | undefined;
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
@@ -62,6 +68,7 @@ export class NatsSource implements Source {
     this.subject = this.address.params.get('subject') ?? undefined;
     this.type = this.address.params.get('type') ?? undefined;
     this.maxAckPending = intParam(this.address.params, 'maxAckPending', 20_000, what);
+    this.maxUncommitted = intParam(this.address.params, 'maxUncommitted', 1000, what);
     this.name = `nats:${this.address.path}/${this.consumer}`;
   }
 
@@ -133,6 +140,14 @@ export class NatsSource implements Source {
       if (m.seq <= this.lastTaken) continue;
       this.lastTaken = m.seq;
       while (!this.target.hasRoom(1)) await this.target.idle();
+      // With checkpoints, take no more than a checkpoint can cover quickly: the next one then
+      // commits soon, and a crash has little to redo.
+      while (this.ackOnCheckpoint && !this.stopping && this.taken - this.acked >= this.maxUncommitted) {
+        await new Promise<void>((wake) => {
+          this.wakeOnCommit = wake;
+        });
+      }
+      if (this.stopping) break;
       this.taken++;
       const processed = (o: IngestOutcome) => {
         // Called in processing order, so a checkpoint barrier queued later sees this message.
@@ -172,9 +187,13 @@ export class NatsSource implements Source {
     const n = mark as number;
     const done = this.unacked.splice(0, n);
     for (const m of done) m.ack();
+    this.acked += done.length;
+    this.wakeOnCommit?.();
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeOnCommit?.();
     await this.messages?.close();
     await this.loop?.catch(() => {});
     await this.nc?.drain().catch(() => {});

@@ -17,8 +17,10 @@ import { type RealServer, startNats } from './real-servers.js';
 const EPL = `create schema Tick(symbol string, price double, seq long);
 @name('big') select symbol, price, seq from Tick(price > 105);
 @name('all') select symbol, seq from Tick;
+// State across the crashes: the window's contents and its expiry timers come back from the snapshot.
+@name('recent') select irstream symbol, seq from Tick#time(500 msec);
 `;
-const MESSAGES = 400;
+const MESSAGES = 250;
 const PER_MESSAGE = 20;
 const KILLS = 5;
 
@@ -80,14 +82,15 @@ function startServe(eplPath: string, checkpointDir: string, log: string[]): Chil
       '--port',
       '0',
       '--source',
-      `${nats.url}/IN?consumer=weir`,
+      `${nats.url}/IN?consumer=weir&maxUncommitted=60`,
       '--sink',
       `big=${nats.url}/out.big`,
       `all=${nats.url}/out.all`,
+      `recent=${nats.url}/out.recent`,
       '--checkpoint',
       checkpointDir,
       '--checkpoint-every',
-      '100ms',
+      '50 msec',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -186,6 +189,7 @@ describe('crash test: weir serve with JetStream source and sinks and --checkpoin
     const expected = reference();
     expect(await subjectMessages('out.big')).toEqual(expected.get('big'));
     expect(await subjectMessages('out.all')).toEqual(expected.get('all'));
+    expect(await subjectMessages('out.recent')).toEqual(expected.get('recent'));
     expect(expected.get('all')).toHaveLength(MESSAGES * PER_MESSAGE);
     // Some restarts resumed from a checkpoint (the kills were not all before the first one).
     expect(

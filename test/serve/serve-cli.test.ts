@@ -34,9 +34,18 @@ describe('weir serve: command line', () => {
     expect(unknown.stderr).toContain("sink exec:cat: no statement named 'nope' (deployed: s)");
     const nats = await runCli(['serve', good, '--port', '0', '--source', 'nats://127.0.0.1:1/']);
     expect(nats.stderr).toContain('names no stream');
-    const checkpoint = await runCli(['serve', good, '--port', '0', '--checkpoint', dir]);
-    expect(checkpoint.code).toBe(2);
-    expect(checkpoint.stderr).toContain('--checkpoint needs engine snapshots');
+    const every = await runCli([
+      'serve',
+      good,
+      '--port',
+      '0',
+      '--checkpoint',
+      dir,
+      '--checkpoint-every',
+      '1s',
+    ]);
+    expect(every.code).toBe(2);
+    expect(every.stderr).toContain('--checkpoint-every expects a time period as in EPL');
   });
 
   it('parses sizes', () => {
