@@ -219,7 +219,11 @@ export async function startHttpServer(
       return reply.code(400).send({
         error: {
           code: first.code,
-          message: `${errors.length} error${errors.length === 1 ? '' : 's'} in the EPL text`,
+          // A refusal that is not about the text itself (snapshot/unsupported) says why directly.
+          message:
+            errors.length === 1 && first.span === undefined
+              ? first.message
+              : `${errors.length} error${errors.length === 1 ? '' : 's'} in the EPL text`,
         },
         errors: errors.map((err) => ({
           code: err.code,

@@ -10,6 +10,7 @@ import type { Sink, Source } from '../connectors/connector.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
 import { type Checkpoint, readCheckpoint } from './checkpoint-file.js';
+import { assertCheckpointable } from './checkpoint-probe.js';
 import { Checkpointer } from './checkpointer.js';
 import { ExampleFeed, type FeedOptions } from './example-feed.js';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions, startHttpServer } from './http-server.js';
@@ -75,9 +76,9 @@ function openEngine(config: ServeConfig): { engine: Engine; restored: Checkpoint
   const engine = createEngine({ allowedLateness: lateness });
   engine.deploy(config.epl.text, { file: config.epl.file });
   if (dir !== undefined) {
+    // Fails now, with the statement and its part named, rather than at the first checkpoint.
+    assertCheckpointable(engine);
     mkdirSync(dir, { recursive: true });
-    // Fails now, with the statement named, if a part cannot be checkpointed yet.
-    engine.snapshot();
   }
   return { engine, restored: undefined };
 }
@@ -87,6 +88,7 @@ export async function startServe(config: ServeConfig): Promise<RunningServe> {
   const report = config.report ?? ((m: string) => process.stderr.write(`weir serve: ${m}\n`));
   const { engine, restored } = openEngine(config);
   const service = new WeirService(engine, { ...DEFAULT_SERVICE_OPTIONS, ...config.service });
+  service.requireCheckpointable = config.checkpoint !== undefined;
   for (const [statement, seq] of Object.entries(restored?.manifest.updateSeq ?? {})) {
     service.updateSeq.set(statement, seq);
   }

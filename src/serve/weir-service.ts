@@ -8,6 +8,7 @@ import type { Row } from '../common/row.js';
 import type { IngestTarget, Sink, Source } from '../connectors/connector.js';
 import type { ReadItem, ReaderOptions } from '../io/event-record.js';
 import type { Engine, StatementHandle } from '../runtime/api.js';
+import { assertCheckpointable } from './checkpoint-probe.js';
 import { type IngestOutcome, IngestQueue } from './ingest-queue.js';
 import type { MetricFamily } from './metrics.js';
 import { parsePayload } from './parse-payload.js';
@@ -43,6 +44,8 @@ export class WeirService implements IngestTarget {
   private readonly detach = new Map<string, () => void>();
   private readonly taps = new Set<UpdateTap>();
   private ticker: NodeJS.Timeout | undefined;
+  /** With --checkpoint: EPL whose statements could not be checkpointed is refused at deploy. */
+  requireCheckpointable = false;
 
   constructor(
     readonly engine: Engine,
@@ -56,8 +59,12 @@ export class WeirService implements IngestTarget {
     }
   }
 
-  /** Deploys EPL text (HTTP `POST /statements`); throws the engine's WeirErrors. */
+  /**
+   * Deploys EPL text (HTTP `POST /statements`); throws the engine's WeirErrors, and
+   * `snapshot/unsupported` (nothing deployed) when checkpointing and a statement cannot be.
+   */
   deploy(text: string, file: string): StatementHandle[] {
+    if (this.requireCheckpointable) assertCheckpointable(this.engine, { text, file });
     const handles = this.engine.deploy(text, { file });
     for (const h of handles) this.attach(h);
     return handles;

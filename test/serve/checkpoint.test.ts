@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../../src/serve/checkpoint-file.js';
+import { CHECKPOINT_KINDS as KINDS, libraryVerdict } from './checkpointable-kinds.js';
 import { openSse } from './sse-client.js';
 import { serveForTest } from './start.js';
 
@@ -69,5 +70,70 @@ describe('serve checkpoints', () => {
       code: 'checkpoint/failed',
       message: expect.stringContaining('was taken with another EPL module than test.epl'),
     });
+  });
+});
+
+const SCHEMA = 'create schema T(k string, v long);\n';
+
+describe('serve --checkpoint refuses what it could not checkpoint, before it matters', () => {
+  it.each(Object.entries(KINDS))('at start-up: %s', async (_kind, statement) => {
+    const refusal = libraryVerdict(statement);
+    const dir = join(mkdtempSync(join(tmpdir(), 'weir-ckpt-')), 'state');
+    const starting = serveForTest(`${SCHEMA}@name('q') ${statement};\n`, {
+      checkpoint: { dir, everyMs: 60_000 },
+    });
+    if (refusal === undefined) {
+      const running = await starting;
+      await post(running.url, [ev(1000, 1), ev(1100, 2)]);
+      await running.checkpointer?.checkpoint();
+      expect(running.checkpointer?.written).toBe(1);
+      await running.stop();
+      return;
+    }
+    await expect(starting).rejects.toMatchObject({
+      code: 'snapshot/unsupported',
+      message: `${refusal}; --checkpoint needs every statement to be checkpointable (see "Checkpoints" in the README)`,
+    });
+    // Refused before anything was written.
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it.each(Object.entries(KINDS))('at an HTTP deploy: %s', async (_kind, statement) => {
+    const refusal = libraryVerdict(statement);
+    const dir = join(mkdtempSync(join(tmpdir(), 'weir-ckpt-')), 'state');
+    const running = await serveForTest(EPL, {
+      checkpoint: { dir, everyMs: 60_000 },
+      http: { allowDeploy: true },
+    });
+    try {
+      // Before any event: the engine has not built the statements' operators yet.
+      const res = await fetch(`${running.url}/statements`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: `@name('q') ${statement};`,
+      });
+      const names = running.engine.statements().map((s) => s.name);
+      if (refusal === undefined) {
+        expect(res.status).toBe(201);
+        expect(names).toEqual(['big', 'q']);
+      } else {
+        expect(res.status).toBe(400);
+        const body = (await res.json()) as { error: unknown; errors: unknown[] };
+        expect(body.error).toEqual({
+          code: 'snapshot/unsupported',
+          message: expect.stringContaining(refusal),
+        });
+        expect(body.errors).toEqual([
+          { code: 'snapshot/unsupported', message: expect.stringContaining(refusal) },
+        ]);
+        expect(names).toEqual(['big']);
+      }
+      // Either way the served engine still checkpoints once events have built its state.
+      await post(running.url, [ev(1000, 5), ev(1100, 7)]);
+      await running.checkpointer?.checkpoint();
+      expect(running.checkpointer?.written).toBe(1);
+    } finally {
+      await running.stop();
+    }
   });
 });

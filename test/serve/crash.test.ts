@@ -8,11 +8,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream } from '@nats-io/jetstream';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 as random } from '../../bench/generate-data.js';
 import { createEngine } from '../../src/runtime/engine.js';
-import { type RealServer, startNats } from './real-servers.js';
+import { storedMessages, useJetStream } from './real-servers.js';
 
 const EPL = `create schema Tick(symbol string, price double, seq long);
 @name('big') select symbol, price, seq from Tick(price > 105);
@@ -24,30 +24,7 @@ const MESSAGES = 250;
 const PER_MESSAGE = 20;
 const KILLS = 5;
 
-let nats: RealServer;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-beforeAll(async () => {
-  nats = await startNats();
-  nc = await connect({ servers: nats.url });
-  jsm = await jetstreamManager(nc);
-});
-afterAll(async () => {
-  await nc?.close();
-  await nats?.stop();
-});
-
-/** A deterministic pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const f = useJetStream();
 
 function events(): { ts: number; data: { symbol: string; price: number; seq: number } }[] {
   const rnd = random(7);
@@ -82,11 +59,11 @@ function startServe(eplPath: string, checkpointDir: string, log: string[]): Chil
       '--port',
       '0',
       '--source',
-      `${nats.url}/IN?consumer=weir&maxUncommitted=60`,
+      `${f.nats.url}/IN?consumer=weir&maxUncommitted=60`,
       '--sink',
-      `big=${nats.url}/out.big`,
-      `all=${nats.url}/out.all`,
-      `recent=${nats.url}/out.recent`,
+      `big=${f.nats.url}/out.big`,
+      `all=${f.nats.url}/out.all`,
+      `recent=${f.nats.url}/out.recent`,
       '--checkpoint',
       checkpointDir,
       '--checkpoint-every',
@@ -125,26 +102,20 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 async function subjectMessages(subject: string): Promise<unknown[]> {
-  const info = await jsm.streams.info('OUT');
-  const out: unknown[] = [];
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-    const m = await jsm.streams.getMessage('OUT', { seq });
-    if (m !== null && m.subject === subject) out.push(m.json());
-  }
-  return out;
+  return (await storedMessages(f.jsm, 'OUT')).filter((m) => m.subject === subject).map((m) => m.body);
 }
 
 describe('crash test: weir serve with JetStream source and sinks and --checkpoint', () => {
   it('ends with exactly the uninterrupted output on the sink subjects after SIGKILLs at random moments', async () => {
-    await jsm.streams.add({ name: 'IN', subjects: ['in.>'] });
-    await jsm.streams.add({ name: 'OUT', subjects: ['out.>'] });
+    await f.jsm.streams.add({ name: 'IN', subjects: ['in.>'] });
+    await f.jsm.streams.add({ name: 'OUT', subjects: ['out.>'] });
     const dir = mkdtempSync(join(tmpdir(), 'weir-crash-'));
     const eplPath = join(dir, 'q.epl');
     writeFileSync(eplPath, EPL);
     const checkpointDir = join(dir, 'checkpoint');
 
     // Events keep arriving while the server is killed and restarted.
-    const js = jetstream(nc);
+    const js = jetstream(f.nc);
     const all = events();
     const publishing = (async () => {
       for (let m = 0; m < MESSAGES; m++) {
@@ -172,7 +143,7 @@ describe('crash test: weir serve with JetStream source and sinks and --checkpoin
     const last = startServe(eplPath, checkpointDir, log);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const c = await jsm.consumers.info('IN', 'weir').catch(() => undefined);
+      const c = await f.jsm.consumers.info('IN', 'weir').catch(() => undefined);
       if (
         c !== undefined &&
         c.num_pending === 0 &&

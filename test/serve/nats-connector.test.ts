@@ -4,13 +4,12 @@
  * subject captured by a stream, each with its message id, and a republished update (what a
  * restore does) is dropped by JetStream's duplicate window.
  */
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream } from '@nats-io/jetstream';
+import { describe, expect, it } from 'vitest';
 import { NatsSink } from '../../src/connectors/nats-sink.js';
 import { NatsSource } from '../../src/connectors/nats-source.js';
 import type { RunningServe } from '../../src/serve/start-serve.js';
-import { type RealServer, startNats } from './real-servers.js';
+import { storedMessages, useJetStream } from './real-servers.js';
 import { serveForTest } from './start.js';
 
 const EPL = `
@@ -19,31 +18,7 @@ create schema Purchase(id string, amount double);
 @name('total') select count(*) as n, sum(amount) as total from Purchase#length(3);
 `;
 
-let nats: RealServer;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-
-beforeAll(async () => {
-  nats = await startNats();
-  nc = await connect({ servers: nats.url });
-  jsm = await jetstreamManager(nc);
-});
-afterAll(async () => {
-  await nc?.close();
-  await nats?.stop();
-});
-
-/** Every message stored in `stream`, in order, as parsed JSON with its message id. */
-async function storedMessages(stream: string): Promise<{ id: string | undefined; body: unknown }[]> {
-  const info = await jsm.streams.info(stream);
-  const out: { id: string | undefined; body: unknown }[] = [];
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-    const m = await jsm.streams.getMessage(stream, { seq });
-    if (m === null) continue;
-    out.push({ id: m.header?.get('Nats-Msg-Id'), body: m.json() });
-  }
-  return out;
-}
+const f = useJetStream();
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -60,9 +35,9 @@ describe('NATS JetStream connectors (real nats-server)', () => {
   let running: RunningServe | undefined;
 
   it('reads a durable consumer with explicit acks and publishes results with message ids', async () => {
-    await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
-    await jsm.streams.add({ name: 'RESULTS', subjects: ['results.>'] });
-    const js = (await import('@nats-io/jetstream')).jetstream(nc);
+    await f.jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
+    await f.jsm.streams.add({ name: 'RESULTS', subjects: ['results.>'] });
+    const js = jetstream(f.nc);
     // One message holding two NDJSON lines, one with one event, one malformed, one flat event.
     await js.publish('orders.eu', `${order(1000, 'a', 50)}\n${order(2000, 'b', 150)}`);
     await js.publish('orders.us', order(3000, 'c', 100));
@@ -72,28 +47,56 @@ describe('NATS JetStream connectors (real nats-server)', () => {
     const reports: string[] = [];
     running = await serveForTest(EPL, {
       connectors: (service) => ({
-        sources: [new NatsSource(`${nats.url}/ORDERS?consumer=weir`, service, false, (m) => reports.push(m))],
+        sources: [
+          new NatsSource(`${f.nats.url}/ORDERS?consumer=weir`, service, false, (m) => reports.push(m)),
+        ],
         sinks: [
-          new NatsSink('big', `${nats.url}/results.big`, (m) => reports.push(m)),
-          new NatsSink('total', `${nats.url}/results.total`, (m) => reports.push(m)),
+          new NatsSink('big', `${f.nats.url}/results.big`, (m) => reports.push(m)),
+          new NatsSink('total', `${f.nats.url}/results.total`, (m) => reports.push(m)),
         ],
       }),
     });
-    await waitFor('6 results', async () => (await jsm.streams.info('RESULTS')).state.messages === 6);
+    await waitFor('6 results', async () => (await f.jsm.streams.info('RESULTS')).state.messages === 6);
     // Each sink keeps its statement's order; the two subjects interleave freely.
-    const stored = (await storedMessages('RESULTS')).sort((x, y) => (x.id ?? '').localeCompare(y.id ?? ''));
+    const stored = (await storedMessages(f.jsm, 'RESULTS')).sort((x, y) =>
+      (x.id ?? '').localeCompare(y.id ?? ''),
+    );
     // Hand-derived: big passes b (150) and c (100); total posts each arrival over the last 3 orders.
     expect(stored).toEqual([
-      { id: 'big:2000:1', body: { stmt: 'big', time: 2000, new: [{ id: 'b', amount: 150 }], old: null } },
-      { id: 'big:3000:2', body: { stmt: 'big', time: 3000, new: [{ id: 'c', amount: 100 }], old: null } },
-      { id: 'total:1000:1', body: { stmt: 'total', time: 1000, new: [{ n: 1, total: 50 }], old: null } },
-      { id: 'total:2000:2', body: { stmt: 'total', time: 2000, new: [{ n: 2, total: 200 }], old: null } },
-      { id: 'total:3000:3', body: { stmt: 'total', time: 3000, new: [{ n: 3, total: 300 }], old: null } },
-      { id: 'total:4000:4', body: { stmt: 'total', time: 4000, new: [{ n: 3, total: 260 }], old: null } },
+      {
+        subject: 'results.big',
+        id: 'big:2000:1',
+        body: { stmt: 'big', time: 2000, new: [{ id: 'b', amount: 150 }], old: null },
+      },
+      {
+        subject: 'results.big',
+        id: 'big:3000:2',
+        body: { stmt: 'big', time: 3000, new: [{ id: 'c', amount: 100 }], old: null },
+      },
+      {
+        subject: 'results.total',
+        id: 'total:1000:1',
+        body: { stmt: 'total', time: 1000, new: [{ n: 1, total: 50 }], old: null },
+      },
+      {
+        subject: 'results.total',
+        id: 'total:2000:2',
+        body: { stmt: 'total', time: 2000, new: [{ n: 2, total: 200 }], old: null },
+      },
+      {
+        subject: 'results.total',
+        id: 'total:3000:3',
+        body: { stmt: 'total', time: 3000, new: [{ n: 3, total: 300 }], old: null },
+      },
+      {
+        subject: 'results.total',
+        id: 'total:4000:4',
+        body: { stmt: 'total', time: 4000, new: [{ n: 3, total: 260 }], old: null },
+      },
     ]);
     // Every message acknowledged once processed (no checkpoint): nothing pending, floor at the last.
-    await waitFor('acks', async () => (await jsm.consumers.info('ORDERS', 'weir')).num_ack_pending === 0);
-    const consumer = await jsm.consumers.info('ORDERS', 'weir');
+    await waitFor('acks', async () => (await f.jsm.consumers.info('ORDERS', 'weir')).num_ack_pending === 0);
+    const consumer = await f.jsm.consumers.info('ORDERS', 'weir');
     expect(consumer.ack_floor.stream_seq).toBe(4);
     expect(consumer.config.ack_policy).toBe('explicit');
     expect(reports).toEqual([expect.stringContaining('nats:ORDERS/weir#3:1: invalid JSON')]);
@@ -106,11 +109,11 @@ describe('NATS JetStream connectors (real nats-server)', () => {
   });
 
   it('resumes after the acknowledged floor, and the duplicate window drops a republished update', async () => {
-    const js = (await import('@nats-io/jetstream')).jetstream(nc);
+    const js = jetstream(f.nc);
     await js.publish('orders.eu', order(5000, 'e', 500));
     running = await serveForTest(EPL, {
       connectors: (service) => ({
-        sources: [new NatsSource(`${nats.url}/ORDERS?consumer=weir`, service, false, () => {})],
+        sources: [new NatsSource(`${f.nats.url}/ORDERS?consumer=weir`, service, false, () => {})],
         sinks: [],
       }),
     });
@@ -121,7 +124,7 @@ describe('NATS JetStream connectors (real nats-server)', () => {
     await running.stop();
     running = undefined;
 
-    const sink = new NatsSink('big', `${nats.url}/results.big`, () => {});
+    const sink = new NatsSink('big', `${f.nats.url}/results.big`, () => {});
     await sink.start();
     // The same update again (same statement, time and sequence → same id), as after a restore.
     sink.send({
@@ -141,7 +144,7 @@ describe('NATS JetStream connectors (real nats-server)', () => {
     await sink.flush();
     await sink.stop();
     expect(sink.duplicates).toBe(1);
-    const ids = (await storedMessages('RESULTS')).map((m) => m.id).sort();
+    const ids = (await storedMessages(f.jsm, 'RESULTS')).map((m) => m.id).sort();
     expect(ids).toEqual([
       'big:2000:1',
       'big:3000:2',
@@ -155,7 +158,7 @@ describe('NATS JetStream connectors (real nats-server)', () => {
 
   it('names a missing stream and an unreachable server', async () => {
     const source = new NatsSource(
-      `${nats.url}/NOPE`,
+      `${f.nats.url}/NOPE`,
       {
         ingestText: async () => ({ accepted: 0, late: 0, malformed: [] }),
         hasRoom: () => true,

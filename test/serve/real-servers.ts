@@ -8,6 +8,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { type NatsConnection, connect } from '@nats-io/transport-node';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface RealServer {
   readonly port: number;
@@ -114,4 +117,43 @@ export async function startMosquitto(): Promise<RealServer> {
     /Opening ipv4 listen socket on port|mosquitto version .* running/,
   );
   return { port, url: `mqtt://127.0.0.1:${port}`, stop: () => stopProcess(child, dir) };
+}
+
+export interface JetStreamFixture {
+  readonly nats: RealServer;
+  readonly nc: NatsConnection;
+  readonly jsm: JetStreamManager;
+}
+
+/**
+ * A nats-server for the whole test file (started in beforeAll, stopped in afterAll) with a
+ * client connection and a JetStream manager; read its fields inside tests.
+ */
+export function useJetStream(): JetStreamFixture {
+  const fixture = {} as { nats: RealServer; nc: NatsConnection; jsm: JetStreamManager };
+  beforeAll(async () => {
+    fixture.nats = await startNats();
+    fixture.nc = await connect({ servers: fixture.nats.url });
+    fixture.jsm = await jetstreamManager(fixture.nc);
+  });
+  afterAll(async () => {
+    await fixture.nc?.close();
+    await fixture.nats?.stop();
+  });
+  return fixture;
+}
+
+/** Every message stored in a JetStream stream, in order: subject, message id and JSON body. */
+export async function storedMessages(
+  jsm: JetStreamManager,
+  stream: string,
+): Promise<{ subject: string; id: string | undefined; body: unknown }[]> {
+  const info = await jsm.streams.info(stream);
+  const out: { subject: string; id: string | undefined; body: unknown }[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const m = await jsm.streams.getMessage(stream, { seq });
+    if (m === null) continue;
+    out.push({ subject: m.subject, id: m.header?.get('Nats-Msg-Id'), body: m.json() });
+  }
+  return out;
 }
