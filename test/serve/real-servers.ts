@@ -150,10 +150,14 @@ export async function storedMessages(
 ): Promise<{ subject: string; id: string | undefined; body: unknown }[]> {
   const info = await jsm.streams.info(stream);
   const out: { subject: string; id: string | undefined; body: unknown }[] = [];
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-    const m = await jsm.streams.getMessage(stream, { seq });
-    if (m === null) continue;
-    out.push({ subject: m.subject, id: m.header?.get('Nats-Msg-Id'), body: m.json() });
+  if (info.state.messages === 0) return out;
+  // An ordered consumer reads the stream in one pass (a request per message is slow).
+  const consumer = await jsm.jetstream().consumers.get(stream);
+  const messages = await consumer.consume();
+  for await (const m of messages) {
+    out.push({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id'), body: m.json() });
+    if (m.seq >= info.state.last_seq) break;
   }
+  await messages.close();
   return out;
 }
