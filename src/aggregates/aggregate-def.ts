@@ -1,4 +1,5 @@
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
 /**
  * An aggregate function is one AggregateDef in one file plus one line in registry.ts.
  * Every aggregator is maintained incrementally: `add` when an event enters the window
@@ -13,6 +14,10 @@ export interface Aggregator {
   add(value: unknown, row: Row): void;
   remove(value: unknown, row: Row): void;
   value(): unknown;
+  /** The aggregator's state as plain data (common/state.ts); events as ids. */
+  snapshot(w: StateWriter): unknown;
+  /** Replaces a fresh aggregator's state with a snapshot's. */
+  restore(state: unknown, r: StateReader): void;
 }
 
 export interface AggregateSignature {

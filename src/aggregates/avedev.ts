@@ -38,6 +38,16 @@ class Avedev {
     this.sum -= d;
   }
 
+  snapshot(): unknown {
+    return { values: this.values.snapshot(), sum: this.sum };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { values: unknown; sum: number };
+    this.values.restore(s.values);
+    this.sum = s.sum;
+  }
+
   value(): unknown {
     const n = this.values.size;
     if (n === 0) return null;

@@ -24,4 +24,10 @@ class Count implements Aggregator {
   value(): unknown {
     return this.n;
   }
+  snapshot(): number {
+    return this.n;
+  }
+  restore(state: unknown): void {
+    this.n = state as number;
+  }
 }

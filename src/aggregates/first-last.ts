@@ -3,7 +3,9 @@
  * value is null (Esper). Events are kept in arrival order by identity, so a window removing
  * from the middle (unique, sort) costs O(1).
  */
-import type { AggregateDef } from './aggregate-def.js';
+import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
+import type { AggregateDef, Aggregator } from './aggregate-def.js';
 import { InsertionList } from './state/insertion-list.js';
 
 function positional(name: 'first' | 'last'): AggregateDef {
@@ -16,14 +18,7 @@ function positional(name: 'first' | 'last'): AggregateDef {
     seesNulls: true,
     readsEvent: true,
     resultType: (types) => types[0] ?? 'any',
-    create() {
-      const list = new InsertionList<unknown>();
-      return {
-        add: (v, row) => list.append(row, v),
-        remove: (_v, row) => list.remove(row),
-        value: () => (list.size === 0 ? null : ((name === 'first' ? list.first() : list.last()) ?? null)),
-      };
-    },
+    create: () => new Positional(name),
   };
 }
 
@@ -44,20 +39,54 @@ function ever(name: 'first' | 'last'): AggregateDef {
     invertible: false,
     seesNulls: false,
     resultType: (types) => types[0] ?? 'any',
-    create() {
-      let value: unknown = null;
-      let set = false;
-      return {
-        add(v) {
-          if (name === 'last' || !set) value = v;
-          set = true;
-        },
-        remove() {},
-        value: () => value,
-      };
-    },
+    create: () => new Ever(name),
   };
 }
 
 export const firstEver = ever('first');
 export const lastEver = ever('last');
+
+class Positional implements Aggregator {
+  private readonly list = new InsertionList<unknown>();
+
+  constructor(private readonly kind: 'first' | 'last') {}
+
+  add(v: unknown, row: Row): void {
+    this.list.append(row, v);
+  }
+  remove(_v: unknown, row: Row): void {
+    this.list.remove(row);
+  }
+  value(): unknown {
+    const list = this.list;
+    return list.size === 0 ? null : ((this.kind === 'first' ? list.first() : list.last()) ?? null);
+  }
+  snapshot(w: StateWriter): unknown {
+    return this.list.snapshot(w);
+  }
+  restore(state: unknown, r: StateReader): void {
+    this.list.restore(state, r);
+  }
+}
+
+class Ever implements Aggregator {
+  private current: unknown = null;
+  private set = false;
+
+  constructor(private readonly kind: 'first' | 'last') {}
+
+  add(v: unknown): void {
+    if (this.kind === 'last' || !this.set) this.current = v;
+    this.set = true;
+  }
+  remove(): void {}
+  value(): unknown {
+    return this.current;
+  }
+  snapshot(): unknown {
+    return [this.current, this.set];
+  }
+  restore(state: unknown): void {
+    [this.current, this.set] = state as [unknown, boolean];
+  }
+}

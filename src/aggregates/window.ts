@@ -1,5 +1,7 @@
 /** window(*) / window(x): the events (or values) aggregated, in arrival order. */
-import type { AggregateDef } from './aggregate-def.js';
+import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
+import type { AggregateDef, Aggregator } from './aggregate-def.js';
 import { InsertionList } from './state/insertion-list.js';
 
 export const window: AggregateDef = {
@@ -11,12 +13,25 @@ export const window: AggregateDef = {
   seesNulls: true,
   readsEvent: true,
   resultType: () => 'any',
-  create() {
-    const list = new InsertionList<unknown>();
-    return {
-      add: (v, row) => list.append(row, v),
-      remove: (_v, row) => list.remove(row),
-      value: () => (list.size === 0 ? null : list.values()),
-    };
-  },
+  create: () => new WindowAggregator(),
 };
+
+class WindowAggregator implements Aggregator {
+  private readonly list = new InsertionList<unknown>();
+
+  add(v: unknown, row: Row): void {
+    this.list.append(row, v);
+  }
+  remove(_v: unknown, row: Row): void {
+    this.list.remove(row);
+  }
+  value(): unknown {
+    return this.list.size === 0 ? null : this.list.values();
+  }
+  snapshot(w: StateWriter): unknown {
+    return this.list.snapshot(w);
+  }
+  restore(state: unknown, r: StateReader): void {
+    this.list.restore(state, r);
+  }
+}

@@ -5,8 +5,9 @@
  * expiry-only steps.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
-import { type AggregateLayout, GroupState } from './aggregation-state.js';
+import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './aggregation-state.js';
 import type { Operator } from './operator.js';
 import type { LimitHelper, LimitedProcessor } from './output-limit/limited-processor.js';
 import type { RowBuilder } from './row-builder.js';
@@ -15,10 +16,10 @@ import type { RowSink } from './row-sink.js';
 const NO_EVENT: Row = Object.freeze({}) as Row;
 
 export class AggregateAllOperator implements LimitedProcessor {
-  private readonly state: GroupState;
+  private state: GroupState;
 
   constructor(
-    layout: AggregateLayout,
+    private readonly layout: AggregateLayout,
     private readonly build: RowBuilder,
     private readonly having: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
     private readonly ctx: EvalFrame,
@@ -29,6 +30,16 @@ export class AggregateAllOperator implements LimitedProcessor {
   ) {
     this.state = new GroupState(layout);
   }
+
+  snapshot(w: StateWriter): GroupStateSnapshot {
+    return this.state.snapshot(w);
+  }
+
+  restore(s: GroupStateSnapshot, r: StateReader): void {
+    this.state = GroupState.restore(this.layout, s, r, false);
+  }
+
+  stop(): void {}
 
   onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
     const oldRow = this.needOld ? this.output() : null;

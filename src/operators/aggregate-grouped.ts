@@ -5,8 +5,9 @@
  * other aggregates null). A group with no events left is dropped after posting.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
-import { type AggregateLayout, GroupState } from './aggregation-state.js';
+import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import { type LimitHelper, type LimitedProcessor, postRows } from './output-limit/limited-processor.js';
@@ -40,6 +41,24 @@ export class AggregateGroupedOperator implements LimitedProcessor {
     private readonly needOld: boolean,
     private readonly next: Operator,
   ) {}
+
+  /** The groups in creation order (their order is the order rows of one step are posted in). */
+  snapshot(w: StateWriter): GroupStateSnapshot[] {
+    return [...this.groups.values()].map((g) => g.snapshot(w));
+  }
+
+  restore(groups: GroupStateSnapshot[], r: StateReader): void {
+    for (const s of groups) {
+      const state = GroupState.restore(this.layout, s, r, true);
+      this.groups.set(state.key, state);
+    }
+  }
+
+  stop(): void {
+    this.groups.clear();
+    this.lastRows.length = 0;
+    this.lastStates.length = 0;
+  }
 
   onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
     // The common step of a sliding window: one event in or one event out.

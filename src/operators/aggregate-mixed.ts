@@ -6,8 +6,9 @@
  * ResultSetProcessorAggregateGrouped) the same, with each event's own group's values.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
-import { type AggregateLayout, GroupState } from './aggregation-state.js';
+import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import { ConcatHelper, LastRowHelper } from './output-limit/generic-helpers.js';
@@ -18,7 +19,7 @@ import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
 
 export class AggregateMixedOperator implements LimitedProcessor {
-  private readonly single: GroupState | undefined;
+  private single: GroupState | undefined;
   private readonly groups = new Map<unknown, GroupState>();
   /** Values of a group with no events (rows of groups that emptied). */
   private emptyValues: unknown[] | undefined;
@@ -38,6 +39,26 @@ export class AggregateMixedOperator implements LimitedProcessor {
     private readonly next: Operator,
   ) {
     this.single = groupKey === undefined ? new GroupState(layout) : undefined;
+  }
+
+  /** The single state, or each group with its key, in creation order. */
+  snapshot(w: StateWriter): { single: GroupStateSnapshot | null; groups: [unknown, GroupStateSnapshot][] } {
+    return {
+      single: this.single === undefined ? null : this.single.snapshot(w),
+      groups: [...this.groups].map(([key, g]) => [key, g.snapshot(w)]),
+    };
+  }
+
+  restore(
+    s: { single: GroupStateSnapshot | null; groups: [unknown, GroupStateSnapshot][] },
+    r: StateReader,
+  ): void {
+    if (s.single !== null) this.single = GroupState.restore(this.layout, s.single, r, false);
+    for (const [key, g] of s.groups) this.groups.set(key, GroupState.restore(this.layout, g, r, false));
+  }
+
+  stop(): void {
+    this.groups.clear();
   }
 
   onUpdate(inserted: Row[] | null, removed: Row[] | null): void {

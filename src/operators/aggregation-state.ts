@@ -5,6 +5,7 @@
  */
 import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 
 export interface ComputedSlot {
@@ -26,6 +27,13 @@ export interface AggregateLayout {
   readonly slotCount: number;
   readonly computed: readonly ComputedSlot[];
   readonly derived: readonly DerivedSlot[];
+}
+
+export interface GroupStateSnapshot {
+  readonly key: unknown;
+  readonly rows: number;
+  readonly first: number | null;
+  readonly aggregators: readonly unknown[];
 }
 
 export class GroupState {
@@ -51,6 +59,26 @@ export class GroupState {
     this.aggregators = layout.computed.map((c) => c.create());
     this.values = new Array(layout.slotCount).fill(null);
     this.refresh();
+  }
+
+  /** The group's key, event count, first event and each aggregator's state (common/state.ts). */
+  snapshot(w: StateWriter): GroupStateSnapshot {
+    return {
+      key: this.key === undefined ? null : this.key,
+      rows: this.rows,
+      first: this.firstEvent === null ? null : w.event(this.firstEvent),
+      aggregators: this.aggregators.map((a) => a.snapshot(w)),
+    };
+  }
+
+  /** A group rebuilt from its snapshot (values refreshed from the restored aggregators). */
+  static restore(layout: AggregateLayout, s: GroupStateSnapshot, r: StateReader, keyed: boolean): GroupState {
+    const state = new GroupState(layout, keyed ? s.key : undefined);
+    state.rows = s.rows;
+    state.firstEvent = s.first === null ? null : r.event(s.first);
+    state.aggregators.forEach((a, i) => a.restore(s.aggregators[i], r));
+    state.refresh();
+    return state;
   }
 
   enter(row: Row, ctx: EvalFrame): void {

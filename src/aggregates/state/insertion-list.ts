@@ -2,6 +2,9 @@
  * Rows in arrival order with O(1) removal of any row (unique and sort windows remove from
  * the middle): a doubly linked list indexed by row identity. Backs first(), last(), window().
  */
+import type { Row } from '../../common/row.js';
+import type { StateReader, StateWriter } from '../../common/state.js';
+
 interface Link<T> {
   readonly row: object;
   readonly value: T;
@@ -41,6 +44,17 @@ export class InsertionList<T> {
     if (link.next === undefined) this.tail = link.prev;
     else link.next.prev = link.prev;
     this.count--;
+  }
+
+  /** Entries oldest first: the row's id and the value. */
+  snapshot(w: StateWriter): [number, T][] {
+    const out: [number, T][] = [];
+    for (let l = this.head; l !== undefined; l = l.next) out.push([w.event(l.row as Row), l.value]);
+    return out;
+  }
+
+  restore(state: unknown, r: StateReader): void {
+    for (const [id, value] of state as [number, T][]) this.append(r.event(id), value);
   }
 
   first(): T | undefined {

@@ -61,6 +61,27 @@ export class JavaHashDoubles {
     if (this.entries.size > this.capacity * 0.75) this.capacity *= 2;
   }
 
+  /** Entries as [value, hash, seq, count], plus the table's capacity and the next sequence. */
+  snapshot(): unknown {
+    const entries = [...this.entries.values()].map((e) => [e.value, e.hash, e.seq, e.count]);
+    return { entries, capacity: this.capacity, nextSeq: this.nextSeq, size: this.size };
+  }
+
+  restore(state: unknown): void {
+    const s = state as {
+      entries: [number, number, number, number][];
+      capacity: number;
+      nextSeq: number;
+      size: number;
+    };
+    this.entries.clear();
+    for (const [value, hash, seq, count] of s.entries)
+      this.entries.set(keyOf(value), { value, hash, seq, count });
+    this.capacity = s.capacity;
+    this.nextSeq = s.nextSeq;
+    this.size = s.size;
+  }
+
   /** RefCountedSet.remove: an unknown value is ignored. */
   remove(d: number): void {
     const key = keyOf(d);

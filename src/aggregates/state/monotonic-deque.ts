@@ -32,6 +32,18 @@ export class MonotonicDeque {
     }
   }
 
+  /** The live candidates and the count of values aggregated. */
+  snapshot(): { readonly items: Comparable[]; readonly count: number } {
+    return { items: this.items.slice(this.head), count: this.count };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { items: Comparable[]; count: number };
+    this.items = [...s.items];
+    this.head = 0;
+    this.count = s.count;
+  }
+
   value(): Comparable | null {
     return this.count === 0 ? null : (this.items[this.head] ?? null);
   }

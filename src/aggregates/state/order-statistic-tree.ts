@@ -113,6 +113,50 @@ export class OrderStatisticTree {
     return { count, sum };
   }
 
+  /** The treap's arrays as they are (node numbers, priorities and free list included). */
+  snapshot(): unknown {
+    const n = this.used + 1;
+    return {
+      root: this.root,
+      values: this.values.slice(0, n),
+      counts: this.counts.slice(0, n),
+      priorities: this.priorities.slice(0, n),
+      lefts: this.lefts.slice(0, n),
+      rights: this.rights.slice(0, n),
+      sizes: this.sizes.slice(0, n),
+      sums: this.sums.slice(0, n),
+      used: this.used,
+      free: [...this.free],
+    };
+  }
+
+  restore(state: unknown): void {
+    const s = state as {
+      root: number;
+      values: Comparable[];
+      counts: Int32Array;
+      priorities: Uint32Array;
+      lefts: Int32Array;
+      rights: Int32Array;
+      sizes: Int32Array;
+      sums: Float64Array;
+      used: number;
+      free: number[];
+    };
+    while (this.counts.length < s.counts.length) this.grow();
+    this.root = s.root;
+    this.values = [...s.values];
+    this.counts.set(s.counts);
+    this.priorities.set(s.priorities);
+    this.lefts.set(s.lefts);
+    this.rights.set(s.rights);
+    this.sizes.set(s.sizes);
+    this.sums.set(s.sums);
+    this.used = s.used;
+    this.free.length = 0;
+    this.free.push(...s.free);
+  }
+
   private update(n: number): void {
     const l = this.lefts[n] as number;
     const r = this.rights[n] as number;

@@ -82,6 +82,26 @@ export class OrderedNumbers {
     return lo;
   }
 
+  snapshot(): unknown {
+    if (this.tree !== undefined) return { tree: this.tree.snapshot() };
+    return { sorted: (this.sorted as Float64Array).slice(0, this.count) };
+  }
+
+  restore(state: unknown): void {
+    const s = state as { tree?: unknown; sorted?: Float64Array };
+    if (s.tree !== undefined) {
+      this.tree = new OrderStatisticTree();
+      this.tree.restore(s.tree);
+      this.sorted = undefined;
+      this.count = 0;
+      return;
+    }
+    const values = s.sorted ?? new Float64Array(0);
+    this.sorted = new Float64Array(Math.max(16, values.length * 2));
+    this.sorted.set(values);
+    this.count = values.length;
+  }
+
   private moveToTree(): void {
     const tree = new OrderStatisticTree();
     const a = this.sorted as Float64Array;

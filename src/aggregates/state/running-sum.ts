@@ -14,6 +14,16 @@ export class RunningSum {
     this.total += x;
   }
 
+  snapshot(): number[] {
+    return [this.total, this.count];
+  }
+
+  restore(state: unknown): void {
+    const [total, count] = state as number[];
+    this.total = total as number;
+    this.count = count as number;
+  }
+
   remove(x: number): void {
     if (this.count <= 1) {
       this.count = 0;
