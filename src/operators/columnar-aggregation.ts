@@ -25,20 +25,39 @@
  */
 import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
-import { type AggregateLayout, GroupState } from './aggregation-state.js';
-import { type ColumnarColumns, ColumnarRing } from './columnar-ring.js';
+import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './aggregation-state.js';
+import { type ColumnarColumns, ColumnarRing, type ColumnarRingState } from './columnar-ring.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import type { RowBuilder } from './row-builder.js';
 
 const NO_EVENT: Row = Object.freeze({}) as Row;
 
-export class ColumnarAggregation {
+/**
+ * A columnar aggregation's state (common/state.ts): its groups (the live ones first, in map
+ * order, then any group only a batch list still names), each with the step that last touched
+ * it; the lists of groups as indexes into that list; the ring's entries.
+ */
+export interface ColumnarAggregationState {
+  readonly all: GroupStateSnapshot | null;
+  readonly groups: readonly GroupStateSnapshot[];
+  /** How many of `groups` are in the group map (the rest are only named by the lists). */
+  readonly live: number;
+  readonly touched: readonly number[];
+  readonly changed: readonly number[];
+  readonly previousBatch: readonly number[];
+  readonly step: number;
+  readonly batch: number;
+  readonly ring: ColumnarRingState;
+}
+
+export class ColumnarAggregation implements Stateful<ColumnarAggregationState> {
   readonly ring: ColumnarRing;
   private readonly groups = new Map<unknown, GroupState>();
   /** The single state without group by. */
-  private readonly all: GroupState | undefined;
+  private all: GroupState | undefined;
   /** Groups touched in the current step (batch mode: batch), in first-touch order (marked by `mark`). */
   private readonly changed: GroupState[] = [];
   private step = 0;
@@ -64,6 +83,67 @@ export class ColumnarAggregation {
   ) {
     this.ring = new ColumnarRing(columns, groupKey !== undefined, stamped);
     this.all = groupKey === undefined ? new GroupState(layout) : undefined;
+  }
+
+  snapshot(w: StateWriter): ColumnarAggregationState {
+    const list: GroupState[] = [...this.groups.values()];
+    const live = list.length;
+    const index = new Map<GroupState, number>();
+    list.forEach((g, i) => index.set(g, i));
+    const indexOf = (g: GroupState): number => {
+      let i = index.get(g);
+      if (i === undefined) {
+        i = list.length;
+        list.push(g);
+        index.set(g, i);
+      }
+      return i;
+    };
+    const changed = this.changed.map(indexOf);
+    const previousBatch = this.previousBatch.map(indexOf);
+    const ring = this.ring.snapshot(indexOf);
+    return {
+      all: this.all === undefined ? null : this.all.snapshot(w),
+      groups: list.map((g) => g.snapshot(w)),
+      live,
+      touched: list.map((g) => g.touchedInStep),
+      changed,
+      previousBatch,
+      step: this.step,
+      batch: this.batch,
+      ring,
+    };
+  }
+
+  restore(state: ColumnarAggregationState, r: StateReader): void {
+    if ((state.all === null) !== (this.all === undefined)) {
+      throw new Error('the columnar aggregation was snapshotted with another grouping');
+    }
+    if (state.all !== null) this.all = GroupState.restore(this.layout, state.all, r, false);
+    const list = state.groups.map((g, i) => {
+      const group = GroupState.restore(this.layout, g, r, true);
+      group.touchedInStep = state.touched[i] as number;
+      if (i < state.live) this.groups.set(group.key, group);
+      return group;
+    });
+    const groupAt = (i: number): GroupState => {
+      const group = list[i];
+      if (group === undefined) throw new Error(`the columnar aggregation has no group #${i}`);
+      return group;
+    };
+    this.changed.length = 0;
+    for (const i of state.changed) this.changed.push(groupAt(i));
+    this.previousBatch = state.previousBatch.map(groupAt);
+    this.step = state.step;
+    this.batch = state.batch;
+    this.ring.restore(state.ring, groupAt);
+  }
+
+  stop(): void {
+    this.groups.clear();
+    this.changed.length = 0;
+    this.previousBatch = [];
+    this.ring.stop();
   }
 
   /** Appends `row` to the window (its group found or created now); it enters the aggregates at `post`. */

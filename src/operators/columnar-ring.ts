@@ -86,6 +86,16 @@ export class ColumnarColumns {
   }
 }
 
+/** A ring's entries from the oldest (common/state.ts): groups as indexes into the owner's group list. */
+export interface ColumnarRingState {
+  readonly count: number;
+  readonly stamps: Float64Array | null;
+  readonly groups: Int32Array | null;
+  readonly numbers: Float64Array | null;
+  readonly nulls: Uint8Array | null;
+  readonly others: unknown[] | null;
+}
+
 export class ColumnarRing {
   /** Arrival stamps, for windows that expire by time (undefined for the others). */
   private stamps: Float64Array | undefined;
@@ -193,6 +203,115 @@ export class ColumnarRing {
       if (add) aggregator.add(value, NO_EVENT);
       else aggregator.remove(value, NO_EVENT);
     }
+  }
+
+  /** The live entries, oldest first; `indexOf` numbers their groups (written by the owner). */
+  snapshot(indexOf: (group: GroupState) => number): ColumnarRingState {
+    const { head, count, mask } = this;
+    const { numberCount, otherCount } = this.layout;
+    const slots = (width: number, copy: (to: number, from: number) => void) => {
+      for (let i = 0; i < count; i++) {
+        const from = ((head + i) & mask) * width;
+        for (let j = 0; j < width; j++) copy(i * width + j, from + j);
+      }
+    };
+    let stamps: Float64Array | null = null;
+    if (this.stamps !== undefined) {
+      const src = this.stamps;
+      const out = new Float64Array(count);
+      slots(1, (to, from) => {
+        out[to] = src[from] as number;
+      });
+      stamps = out;
+    }
+    let groups: Int32Array | null = null;
+    if (this.groups !== undefined) {
+      const src = this.groups;
+      const out = new Int32Array(count);
+      slots(1, (to, from) => {
+        out[to] = indexOf(src[from] as GroupState);
+      });
+      groups = out;
+    }
+    let numbers: Float64Array | null = null;
+    let nulls: Uint8Array | null = null;
+    if (this.numbers !== undefined) {
+      const src = this.numbers;
+      const out = new Float64Array(count * numberCount);
+      slots(numberCount, (to, from) => {
+        out[to] = src[from] as number;
+      });
+      numbers = out;
+      if (this.nulls !== undefined) {
+        const srcNulls = this.nulls;
+        const outNulls = new Uint8Array(count * numberCount);
+        slots(numberCount, (to, from) => {
+          outNulls[to] = srcNulls[from] as number;
+        });
+        nulls = outNulls;
+      }
+    }
+    let others: unknown[] | null = null;
+    if (this.others !== undefined) {
+      const src = this.others;
+      const out = new Array<unknown>(count * otherCount);
+      slots(otherCount, (to, from) => {
+        out[to] = src[from];
+      });
+      others = out;
+    }
+    return { count, stamps, groups, numbers, nulls, others };
+  }
+
+  /** Replaces the entries with a snapshot's (a fresh ring); `groupAt` resolves group indexes. */
+  restore(state: ColumnarRingState, groupAt: (index: number) => GroupState): void {
+    const { count } = state;
+    const { numberCount, otherCount } = this.layout;
+    let capacity = INITIAL_CAPACITY;
+    while (capacity < count) capacity *= 2;
+    this.mask = capacity - 1;
+    this.head = 0;
+    this.count = count;
+    const fit = (width: number, what: string, length: number | undefined, expected: boolean) => {
+      if ((length !== undefined) !== expected || (length !== undefined && length !== count * width)) {
+        throw new Error(`the columnar window's ${what} do not match its ${count} entries`);
+      }
+    };
+    fit(1, 'stamps', state.stamps?.length, this.stamps !== undefined);
+    fit(1, 'groups', state.groups?.length, this.groups !== undefined);
+    fit(numberCount, 'numbers', state.numbers?.length, this.numbers !== undefined);
+    fit(otherCount, 'other values', state.others?.length, this.others !== undefined);
+    if (state.stamps !== null) {
+      this.stamps = new Float64Array(capacity);
+      this.stamps.set(state.stamps);
+    }
+    if (state.groups !== null) {
+      const groups = new Array<GroupState | null>(capacity).fill(null);
+      for (let i = 0; i < count; i++) groups[i] = groupAt(state.groups[i] as number);
+      this.groups = groups;
+    }
+    if (state.numbers !== null) {
+      this.numbers = new Float64Array(capacity * numberCount);
+      this.numbers.set(state.numbers);
+      if (state.nulls !== null) {
+        fit(numberCount, 'null flags', state.nulls.length, true);
+        this.nulls = new Uint8Array(capacity * numberCount);
+        this.nulls.set(state.nulls);
+      }
+    }
+    if (state.others !== null) {
+      const others = new Array<unknown>(capacity * otherCount).fill(null);
+      for (let i = 0; i < state.others.length; i++) others[i] = state.others[i];
+      this.others = others;
+    }
+  }
+
+  /** Lets go of the entries (the statement stopped). */
+  stop(): void {
+    this.head = 0;
+    this.count = 0;
+    if (this.groups !== undefined) this.groups.fill(null);
+    if (this.others !== undefined) this.others.fill(null);
   }
 
   private grow(): void {

@@ -5,12 +5,14 @@
  * positions instead of posting row arrays.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { timeBatchClock } from '../windows/time-batch.js';
 import type { TimerId, WindowContext } from '../windows/window-def.js';
 import type { ColumnarAggregation } from './columnar-aggregation.js';
 
 /** What a driver needs of its window context: the clock, timers and the statement's start. */
-export type ColumnarWindowEnv = Pick<WindowContext, 'now' | 'schedule' | 'startTime'>;
+export type ColumnarWindowEnv = Pick<WindowContext, 'now' | 'schedule' | 'timers' | 'startTime'>;
 
 /** A columnar window's parameters, as its window definition validated them. */
 export type ColumnarWindowSpec =
@@ -25,7 +27,11 @@ export type ColumnarWindowSpec =
       readonly startEager: boolean;
     };
 
-export interface ColumnarWindow {
+/**
+ * A driver: its own state is its counters and timer (the entries are the aggregation's ring);
+ * it implements the state contract (common/state.ts).
+ */
+export interface ColumnarWindow extends Partial<Stateful> {
   /** An event arrives (after the stream filter). */
   accept(row: Row): void;
   /** Events in the window, as DataWindow.size counts them. */
@@ -39,43 +45,74 @@ export function createColumnarWindow(
 ): ColumnarWindow {
   switch (spec.kind) {
     case 'length':
-      return lengthWindow(spec.size, agg);
+      return new LengthWindow(spec.size, agg);
     case 'time':
-      return timeWindow(spec.ms, agg, env);
+      return new TimeWindow(spec.ms, agg, env);
     case 'length_batch':
-      return lengthBatchWindow(spec.size, agg);
+      return new LengthBatchWindow(spec.size, agg);
     case 'time_batch':
       return timeBatchWindow(spec, agg, env);
   }
 }
 
 /** Each arrival enters; beyond `size` the oldest leaves in the same step. */
-function lengthWindow(size: number, agg: ColumnarAggregation): ColumnarWindow {
-  const ring = agg.ring;
-  return {
-    accept(row) {
-      agg.push(row, 0);
-      if (ring.size > size) {
-        ring.shift(1);
-        agg.post(ring.size - 1, 1, -1, 1);
-      } else agg.post(ring.size - 1, 1, 0, 0);
-    },
-    size: () => ring.size,
+class LengthWindow implements ColumnarWindow, Stateful<null> {
+  constructor(
+    private readonly capacity: number,
+    private readonly agg: ColumnarAggregation,
+  ) {}
+
+  readonly accept = (row: Row): void => {
+    const { agg } = this;
+    const ring = agg.ring;
+    agg.push(row, 0);
+    if (ring.size > this.capacity) {
+      ring.shift(1);
+      agg.post(ring.size - 1, 1, -1, 1);
+    } else agg.post(ring.size - 1, 1, 0, 0);
   };
+
+  size(): number {
+    return this.agg.ring.size;
+  }
+
+  /** All its state is the ring's. */
+  snapshot(): null {
+    return null;
+  }
+
+  restore(): void {}
+
+  stop(): void {}
 }
 
+/** The time window's one timer: the oldest entry's expiry. */
+const EXPIRE = 0;
+
 /** An arrival at t enters at once and leaves at t + ms; one timer, for the oldest entry. */
-function timeWindow(ms: number, agg: ColumnarAggregation, env: ColumnarWindowEnv): ColumnarWindow {
-  const ring = agg.ring;
-  let timerArmed = false;
-  let timer: TimerId | undefined;
-  const arm = () => {
-    if (ring.size === 0 || timerArmed) return;
-    timerArmed = true;
-    timer = env.schedule(ring.stampAt(0) + ms, expire, timer);
+class TimeWindow implements ColumnarWindow, TimerOwner, Stateful<{ readonly timer: TimerState | null }> {
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly agg: ColumnarAggregation,
+    private readonly env: ColumnarWindowEnv,
+  ) {}
+
+  readonly accept = (row: Row): void => {
+    const { agg } = this;
+    agg.push(row, this.env.now());
+    this.arm();
+    agg.post(agg.ring.size - 1, 1, 0, 0);
   };
-  const expire = (due: number) => {
-    timerArmed = false;
+
+  size(): number {
+    return this.agg.ring.size;
+  }
+
+  onTimer(_tag: number, due: number): void {
+    const { agg, ms } = this;
+    const ring = agg.ring;
     // `stamp + ms <= due`, as the window's own expiry (the timer's rounding).
     let n = 0;
     while (n < ring.size && ring.stampAt(n) + ms <= due) n++;
@@ -83,16 +120,27 @@ function timeWindow(ms: number, agg: ColumnarAggregation, env: ColumnarWindowEnv
       ring.shift(n);
       agg.post(0, 0, -n, n);
     }
-    arm();
-  };
-  return {
-    accept(row) {
-      agg.push(row, env.now());
-      arm();
-      agg.post(ring.size - 1, 1, 0, 0);
-    },
-    size: () => ring.size,
-  };
+    this.arm();
+  }
+
+  snapshot(w: StateWriter): { readonly timer: TimerState | null } {
+    return { timer: w.timer(this.timer) };
+  }
+
+  restore(state: { readonly timer: TimerState | null }, r: StateReader): void {
+    this.timer = r.timer(this, state.timer);
+  }
+
+  stop(): void {
+    this.env.timers.cancel(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    const ring = this.agg.ring;
+    if (ring.size === 0 || this.timer?.live === true) return;
+    this.timer = this.env.timers.schedule(this, EXPIRE, ring.stampAt(0) + this.ms, this.timer);
+  }
 }
 
 /**
@@ -121,21 +169,46 @@ function batchTarget(agg: ColumnarAggregation): BatchTarget {
   };
 }
 
+interface BatchCounts {
+  readonly current: number;
+  readonly previous: number;
+}
+
 /** Every `size` arrivals, the batch enters and the previous batch leaves. */
-function lengthBatchWindow(size: number, agg: ColumnarAggregation): ColumnarWindow {
-  const target = batchTarget(agg);
-  let current = 0;
-  let previous = 0;
-  return {
-    accept(row) {
-      target.add(row);
-      if (++current < size) return;
-      target.flush(current, previous);
-      previous = current;
-      current = 0;
-    },
-    size: () => current,
+class LengthBatchWindow implements ColumnarWindow, Stateful<BatchCounts> {
+  private readonly target: BatchTarget;
+  private current = 0;
+  private previous = 0;
+
+  constructor(
+    private readonly capacity: number,
+    agg: ColumnarAggregation,
+  ) {
+    this.target = batchTarget(agg);
+  }
+
+  readonly accept = (row: Row): void => {
+    this.target.add(row);
+    if (++this.current < this.capacity) return;
+    this.target.flush(this.current, this.previous);
+    this.previous = this.current;
+    this.current = 0;
   };
+
+  size(): number {
+    return this.current;
+  }
+
+  snapshot(): BatchCounts {
+    return { current: this.current, previous: this.previous };
+  }
+
+  restore(state: BatchCounts): void {
+    this.current = state.current;
+    this.previous = state.previous;
+  }
+
+  stop(): void {}
 }
 
 /**

@@ -129,7 +129,7 @@ function fusedNames(nodes: readonly LogicalPlan[], oldRows: boolean): Map<Logica
     const rows = node.mode === 'all' ? 'one row per update' : 'one row per changed group';
     const batch = plan.window.kind === 'length_batch' || plan.window.kind === 'time_batch';
     const keeps =
-      batch && !oldRows
+      batch && !oldRows && plan.orderFree
         ? 'keeps no events: each arrival enters its group at once, and each flush starts the batch afresh'
         : "the window keeps each event's group and aggregate arguments, not the event";
     names.set(

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Engine, WeirError, createEngine } from '../../src/index.js';
+import { type Engine, WeirError, createEngine, explainModule } from '../../src/index.js';
 import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
 
 const SCHEMA = 'create schema T(k string, v double);';
@@ -78,6 +78,39 @@ describe('engine snapshot and restore', () => {
     );
   });
 
+  it('the fused columnar aggregation continues exactly (ring entries, groups, batch lists, expiry timer)', () => {
+    const epl = `${SCHEMA}
+      @name('time-all') select irstream count(*) as n, sum(v) as s, avg(v) as a, min(v) as lo from T#time(2 sec);
+      @name('time-grouped') select k, sum(v) as s, max(v) as hi from T#time(1500 msec) group by k;
+      @name('length-grouped') select irstream k, avg(v) as a, count(*) as n from T#length(4) group by k;
+      @name('length-all') select sum(v) as s, max(v) as hi from T#length(3);
+      @name('batch-grouped') select k, sum(v) as s, count(*) as n from T#length_batch(3) group by k;
+      @name('batch-old') select irstream k, sum(v) as s from T#length_batch(2) group by k;
+      @name('batch-all') select irstream avg(v) as a, count(*) as n from T#length_batch(4);
+      @name('batch-kept') select k, stddev(v) as sd, avg(v) as a from T#length_batch(5) group by k;`;
+    const explained = explainModule(epl);
+    expect(explained.match(/ColumnarAggregation/g)?.length ?? 0).toBeGreaterThanOrEqual(8);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ gap: fc.integer({ min: 0, max: 900 }), v: fc.option(fc.integer({ min: -5, max: 5 })) }),
+          { maxLength: 30 },
+        ),
+        fc.nat(),
+        (steps, seed) => {
+          let t = 1000;
+          const evs: CutEvent[] = steps.map((s, i) => {
+            t += s.gap;
+            return { type: 'T', ts: t, data: { k: `k${i % 3}`, v: s.v === null ? null : s.v / 2 } };
+          });
+          const run = runWithCut(epl, evs, seed % (evs.length + 1), { endTime: t + 5000 });
+          expect(run.interrupted).toEqual(run.straight);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('keeps events waiting in the event-time buffer, in order', () => {
     const epl = `${SCHEMA} @name('w') select irstream * from T#time(2 sec);`;
     const times = [1000, 3000, 2000, 2500, 6000, 4000, 9000];
@@ -133,11 +166,11 @@ describe('engine snapshot and restore', () => {
 
   it('a part that does not implement the state contract yet fails the snapshot, naming it', () => {
     const a = createEngine();
-    a.deploy(`${SCHEMA} @name('c') select k, count(*) as n from T#length(3) group by k;`);
+    a.deploy(`${SCHEMA} @name('c') select k, count(*) as n from T#time_batch(3 sec) group by k;`);
     a.send('T', { k: 'a', v: 1 }, 1000);
     const e = thrownBy(() => a.snapshot());
     expect(e.code).toBe('snapshot/unsupported');
-    expect(e.message).toMatch(/statement 'c'.*columnar #length/);
+    expect(e.message).toMatch(/statement 'c'.*columnar #time_batch/);
   });
 
   it('refuses to snapshot from inside a listener', () => {
