@@ -96,4 +96,15 @@ export class JoinIndex {
     if (!isMatchable(value)) return undefined;
     return this.root.get(value) as Set<Row> | undefined;
   }
+
+  /** Every indexed event, bucket by bucket, each bucket in its order (re-adding them in this order rebuilds the index). */
+  events(): Row[] {
+    const out: Row[] = [];
+    const walk = (level: Level | Set<Row>, depth: number): void => {
+      if (depth === this.depth) for (const e of level as Set<Row>) out.push(e);
+      else for (const next of (level as Level).values()) walk(next, depth + 1);
+    };
+    walk(this.root, 0);
+    return out;
+  }
 }

@@ -11,6 +11,7 @@
  * With a unidirectional stream, only its arrivals produce results (see `trigger`).
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { JoinIndex, KeyFn } from './join-index.js';
 import { JoinResultSet } from './join-result-set.js';
 import type { Operator } from './operator.js';
@@ -65,7 +66,10 @@ export interface JoinRuntime {
 
 const EMPTY: Row[] = [];
 
-export class JoinOperator {
+/** Per stream: each index's events (bucket by bucket) and the `all` set, as event ids. */
+export type JoinState = readonly { readonly indexes: readonly number[][]; readonly all: number[] | null }[];
+
+export class JoinOperator implements Stateful<JoinState> {
   private readonly pendingNew: Row[][];
   private readonly pendingOld: Row[][];
   private scheduled = false;
@@ -203,6 +207,47 @@ export class JoinOperator {
       this.extend(steps, k + 1, out, dedup);
     }
     slots[step.stream] = undefined;
+  }
+
+  /**
+   * The streams' indexed contents (common/state.ts). Between steps nothing is pending: a
+   * step's window posts are joined when the step ends.
+   */
+  snapshot(w: StateWriter): JoinState {
+    if (this.scheduled) throw new Error('a join cannot be snapshotted in the middle of a step');
+    return this.rt.streams.map((s) => ({
+      indexes: s.indexes.map((index) => w.events(index.events())),
+      all: s.all === undefined ? null : w.events([...s.all]),
+    }));
+  }
+
+  restore(state: JoinState, r: StateReader): void {
+    const streams = this.rt.streams;
+    if (state.length !== streams.length)
+      throw new Error(`the join has ${streams.length} streams, its snapshot ${state.length}`);
+    streams.forEach((s, i) => {
+      const saved = state[i] as JoinState[number];
+      if (saved.indexes.length !== s.indexes.length || (saved.all === null) !== (s.all === undefined)) {
+        throw new Error(`the join's stream ${i} has other indexes than its snapshot`);
+      }
+      s.indexes.forEach((index, j) => {
+        index.clear();
+        for (const e of r.events(saved.indexes[j] as number[])) index.add(e);
+      });
+      if (s.all !== undefined) {
+        s.all.clear();
+        for (const e of r.events(saved.all as number[])) s.all.add(e);
+      }
+    });
+  }
+
+  stop(): void {
+    for (const s of this.rt.streams) {
+      for (const index of s.indexes) index.clear();
+      s.all?.clear();
+    }
+    for (const p of this.pendingNew) p.length = 0;
+    for (const p of this.pendingOld) p.length = 0;
   }
 }
 
