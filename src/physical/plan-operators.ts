@@ -478,7 +478,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           { label: `columnar #${columnar.window.kind} aggregation`, part: agg as Partial<Stateful> },
           { label: `columnar #${columnar.window.kind} window`, part: window as Partial<Stateful> },
         );
-        s.sizes.push(window.size);
+        s.sizes.push(() => window.size());
         s.aggregating = true;
         buildSource(columnar.source, window.accept, s);
         return;

@@ -62,12 +62,13 @@ const events = fc.array(
 
 /**
  * `istream`: the aggregation statement posts no old rows, and first/last (which keep events)
- * are left out, so batch windows take the columnar batch mode that keeps no events.
+ * and stddev/avedev (whose double arithmetic depends on the order, ColumnarPlan.orderFree) are
+ * left out, so batch windows take the columnar batch mode that keeps no events.
  */
 function run(window: string, evs: readonly Ev[], grouped = false, istream = false) {
   const engine = createEngine();
   const aggregates = AGGREGATES.map((a, i) => ({ a, i })).filter(
-    ({ a: [, fn] }) => !istream || (fn !== 'first' && fn !== 'last'),
+    ({ a: [, fn] }) => !istream || !['first', 'last', 'stddev', 'avedev'].includes(fn),
   );
   // A filter every event passes keeps the window from being shared with 'rows' (a shared window
   // runs the general operators). 'rows' gets a different always-true filter: statements with a
