@@ -6,7 +6,7 @@
  * Malformed input is reported with file and line and, by policy, stops the run (exit 2) or
  * is counted and skipped; late events are counted and reported; nothing is dropped silently.
  */
-import { closeSync, createWriteStream, openSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, fsyncSync, ftruncateSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
@@ -22,6 +22,17 @@ import type { CommandIO } from './io-streams.js';
 import { createProgress } from './progress.js';
 import { queryErrors, readSource } from './read-source.js';
 import { renderErrors } from './render-error.js';
+import {
+  type CheckpointEvery,
+  DEFAULT_CHECKPOINT_EVERY,
+  type Resume,
+  RunCheckpointer,
+  type RunIdentity,
+  checkOutputLength,
+  loadRunCheckpoint,
+  parseCheckpointEvery,
+  resumeFiles,
+} from './run-checkpoint.js';
 import { formatSummary } from './summary.js';
 
 export interface RunOptions {
@@ -47,6 +58,9 @@ export interface RunOptions {
    * WORKER_MIN_BYTES is read and parsed on a worker thread while the engine runs.
    */
   readonly threads?: 1 | 2;
+  /** Crash-safe replay: checkpoint into this directory (as the user named it) and resume from it. */
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: CheckpointEvery;
 }
 
 /** Smaller input is read inline: starting a worker costs more than it saves. */
@@ -57,14 +71,48 @@ export const EXIT_OK = 0;
 export const EXIT_QUERY_ERRORS = 1;
 export const EXIT_BAD_INPUT = 2;
 
-function openOut(path: string, shown: string): Writable {
+/** Opens --out: truncated to `keep` bytes (0: a new file) and written from there. */
+function openOut(path: string, shown: string, keep = 0): { stream: Writable; fd: number } {
   let fd: number;
   try {
-    fd = openSync(path, 'w');
+    fd = openSync(path, keep > 0 ? 'r+' : 'w');
+    if (keep > 0) ftruncateSync(fd, keep);
   } catch (e) {
     throw new WeirError('cli/invalid-option', `--out: cannot write '${shown}': ${(e as Error).message}`);
   }
-  return createWriteStream('', { fd });
+  return { stream: createWriteStream('', { fd, start: keep }), fd };
+}
+
+/** What must match for a checkpoint to be resumed by this command. */
+function runIdentity(options: RunOptions): RunIdentity {
+  return {
+    events: options.events,
+    out: options.out ?? '',
+    format: options.format,
+    type: options.type ?? null,
+    timeField: options.timeField,
+    lateness: options.lateness,
+    endTime: options.endTime ?? null,
+    maxTimeJump: options.maxTimeJump ?? null,
+    onError: options.onError,
+    alertsOnly: options.alertsOnly === true,
+  };
+}
+
+function checkCheckpointOptions(options: RunOptions): void {
+  if (options.checkpoint === undefined) return;
+  if (options.out === undefined) {
+    throw new WeirError(
+      'cli/invalid-option',
+      '--checkpoint needs --out <file>: a resumed run truncates the output to the checkpoint, which stdout cannot do',
+    );
+  }
+  if (options.format === 'table') {
+    throw new WeirError(
+      'cli/invalid-option',
+      '--checkpoint cannot resume --format table (its column widths follow what it has printed); use ndjson, csv or updates',
+    );
+  }
 }
 
 function endStream(stream: Writable): Promise<void> {
@@ -89,11 +137,23 @@ function deploy(engine: Engine, text: string, file: string, io: CommandIO): bool
 export async function runReplay(eplFile: string, options: RunOptions, io: CommandIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const text = readSource(resolve(cwd, eplFile), eplFile);
-  const engine = createEngine({
+  checkCheckpointOptions(options);
+  const checkpointDir = options.checkpoint === undefined ? undefined : resolve(cwd, options.checkpoint);
+  const resume: Resume | undefined =
+    checkpointDir === undefined
+      ? undefined
+      : loadRunCheckpoint(checkpointDir, options.checkpoint as string, text, runIdentity(options));
+  const engineOptions = {
     allowedLateness: options.lateness,
     ...(options.maxTimeJump === undefined ? {} : { maxTimeJump: options.maxTimeJump }),
-  });
-  if (!deploy(engine, text, eplFile, io)) return EXIT_QUERY_ERRORS;
+  };
+  // A resumed engine is the checkpoint's: same module, state as it was at the checkpoint.
+  const engine = createEngine(
+    resume === undefined ? engineOptions : { ...engineOptions, restore: resume.snapshot },
+  );
+  if (resume === undefined && !deploy(engine, text, eplFile, io)) return EXIT_QUERY_ERRORS;
+  // A statement whose state cannot be snapshotted yet fails here, before any output.
+  if (checkpointDir !== undefined && resume === undefined) engine.snapshot();
 
   const paths = options.events.map((f) => resolve(cwd, f));
   let totalBytes = 0;
@@ -106,10 +166,16 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     }
   }
 
-  const sink = options.out === undefined ? io.stdout : openOut(resolve(cwd, options.out), options.out);
+  const outPath = options.out === undefined ? undefined : resolve(cwd, options.out);
+  const keep = resume?.state.outLength ?? 0;
+  if (resume !== undefined) checkOutputLength(outPath as string, options.out as string, keep);
+  const opened = outPath === undefined ? undefined : openOut(outPath, options.out as string, keep);
+  const sink = opened === undefined ? io.stdout : opened.stream;
   const out = new ByteSink(sink);
   const statements = engine.statements().filter((s) => options.alertsOnly !== true || s.isPattern);
   const writer = createWriter(options.format, out, statements);
+  // A resumed output already has what a writer prints first (the CSV header).
+  if (resume !== undefined) out.pos = 0;
   for (const handle of statements) {
     const write = writer.statement(handle.name, handle.columns);
     handle.subscribe((n, o, ctx) => write(ctx.time, n, o));
@@ -123,9 +189,9 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
           io.stderr.write(`weir: alert not delivered: ${m}\n`),
         );
 
-  let read = 0;
-  let late = 0;
-  let malformed = 0;
+  let read = resume?.state.read ?? 0;
+  let late = resume?.state.late ?? 0;
+  let malformed = resume?.state.malformed ?? 0;
   /** The line being sent (for late-event messages); file undefined between lines. */
   let currentFile: string | undefined;
   let currentLine = 0;
@@ -139,6 +205,24 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
   });
 
   const progress = createProgress(io.stderr, totalBytes, io.interactive === true && !options.quiet);
+  const checkpointer =
+    checkpointDir === undefined || opened === undefined
+      ? undefined
+      : new RunCheckpointer({
+          dir: checkpointDir,
+          epl: text,
+          every: options.checkpointEvery ?? parseCheckpointEvery(DEFAULT_CHECKPOINT_EVERY),
+          identity: runIdentity(options),
+          out: sink,
+          outFd: opened.fd,
+          flushOutput: () => {
+            out.flush();
+            return keep + out.bytesWritten;
+          },
+          snapshot: () => engine.snapshot(),
+          counts: () => ({ read, late, malformed }),
+          firstFile: resume?.state.file ?? 0,
+        });
   let finished = false;
   /** Prints what is buffered and closes --out; safe to call twice. */
   const finish = async () => {
@@ -146,6 +230,11 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     finished = true;
     writer.end();
     progress.stop();
+    if (checkpointer !== undefined && opened !== undefined) {
+      // What the next checkpoint (or the end) relies on is on the disk before the file closes.
+      await new Promise<void>((done) => sink.write(Buffer.alloc(0), () => done()));
+      fsyncSync(opened.fd);
+    }
     if (options.out !== undefined) await endStream(sink);
     const undelivered = await alerts?.finish();
     if (undelivered !== undefined && undelivered > 0)
@@ -188,13 +277,15 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       return !reject(error, '');
     },
   };
-  const files = paths.map((path, i) => ({ path, shown: options.events[i] as string }));
+  const allFiles = paths.map((path, i) => ({ path, shown: options.events[i] as string }));
+  const files = resumeFiles(allFiles, resume?.state);
   const mode: FeedMode = options.threads === 1 || totalBytes < WORKER_MIN_BYTES ? 'inline' : 'worker';
   /** Sends every event of every file; false when a bad line stopped the run. */
   const replay = async (): Promise<boolean> => {
-    const completed = await feedEvents(files, readerOptions, mode, target, (position) => {
+    const completed = await feedEvents(files, readerOptions, mode, target, async (position) => {
       progress.update(position.bytes);
-      if (out.needsDrain) return out.drained();
+      if (out.needsDrain) await out.drained();
+      await checkpointer?.afterBatch(position);
     });
     currentFile = undefined;
     if (!completed) return false;
@@ -213,6 +304,7 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     await finish();
   }
   if (!completed) return EXIT_BAD_INPUT;
+  checkpointer?.finished();
 
   if (!options.quiet) {
     const seconds = (performance.now() - started) / 1000;
@@ -224,6 +316,11 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       skipped: options.onError === 'skip',
       rowsOut: engine.statements().map((s) => ({ statement: s.name, rows: s.stats().rowsOut })),
       seconds,
+      ...(resume === undefined
+        ? {}
+        : {
+            resumed: `resumed from the checkpoint in ${options.checkpoint}: ${options.events[resume.state.file]} after line ${resume.state.line} (byte ${resume.state.offset}), output kept to ${resume.state.outLength} bytes`,
+          }),
     });
     io.stderr.write(`${summary}\n`);
   }

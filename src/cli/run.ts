@@ -16,6 +16,7 @@ import { explainCommand } from './explain.js';
 import type { CommandIO } from './io-streams.js';
 import { parseMillis, parsePeriod } from './parse-period.js';
 import { EXIT_BAD_INPUT, runReplay } from './replay.js';
+import { DEFAULT_CHECKPOINT_EVERY, parseCheckpointEvery } from './run-checkpoint.js';
 import { addServeCommand } from './serve.js';
 
 export const EXIT_INTERNAL = 70;
@@ -35,6 +36,8 @@ interface RawRunOptions {
   alertWebhook?: string[];
   alertExec?: string[];
   threads: string;
+  checkpoint?: string;
+  checkpointEvery?: string;
 }
 
 /**
@@ -91,6 +94,14 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
         .choices(['1', '2'])
         .default('2'),
     )
+    .option(
+      '--checkpoint <dir>',
+      'crash-safe replay (needs --out): checkpoint into <dir>; run the same command again after a crash to resume',
+    )
+    .option(
+      '--checkpoint-every <n|period>',
+      `with --checkpoint: every n events or every time period (default ${DEFAULT_CHECKPOINT_EVERY})`,
+    )
     .action(async (file: string | undefined, raw: RawRunOptions) => {
       const example = bundledExample();
       const events = raw.events ?? (file === undefined ? [example.events] : []);
@@ -104,6 +115,10 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
         alertsOnly: raw.alertsOnly === true,
         alertHooks: { webhooks: raw.alertWebhook ?? [], execs: raw.alertExec ?? [] },
         threads: raw.threads === '1' ? (1 as const) : (2 as const),
+        ...(raw.checkpoint === undefined ? {} : { checkpoint: raw.checkpoint }),
+        ...(raw.checkpointEvery === undefined
+          ? {}
+          : { checkpointEvery: checkpointEvery(raw.checkpointEvery, raw.checkpoint) }),
         ...(raw.type === undefined ? {} : { type: raw.type }),
         ...(raw.out === undefined ? {} : { out: raw.out }),
         ...(raw.endTime === undefined ? {} : { endTime: parseMillis(raw.endTime, '--end-time') }),
@@ -130,6 +145,12 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     );
   addServeCommand(weir, io, setExit);
   return weir;
+}
+
+function checkpointEvery(text: string, dir: string | undefined) {
+  if (dir === undefined)
+    throw new WeirError('cli/invalid-option', '--checkpoint-every needs --checkpoint <dir>');
+  return parseCheckpointEvery(text);
 }
 
 /** Runs `weir <argv…>` against `io`; resolves to the exit code, never rejects. */

@@ -14,6 +14,8 @@ export interface ReplaySummary {
   readonly skipped: boolean;
   readonly rowsOut: readonly { readonly statement: string; readonly rows: number }[];
   readonly seconds: number;
+  /** Set when the run resumed from a checkpoint: from where. */
+  readonly resumed?: string;
 }
 
 function plural(n: number, word: string): string {
@@ -25,6 +27,7 @@ export function formatSummary(s: ReplaySummary): string {
   const malformed = `${s.malformed} malformed${s.skipped && s.malformed > 0 ? ' (skipped)' : ''}`;
   const rows = s.rowsOut.length === 0 ? 'none' : s.rowsOut.map((r) => `${r.statement}=${r.rows}`).join(' ');
   return [
+    ...(s.resumed === undefined ? [] : [`weir: ${s.resumed}`]),
     `weir: ${plural(s.read, 'event')} read, ${s.processed} processed, ${s.late} late, ${malformed}`,
     `weir: rows out: ${rows}`,
     `weir: ${s.seconds.toFixed(3)} s, ${rate} events/s`,

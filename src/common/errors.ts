@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'connector/unknown-statement'
   | 'connector/failed'
   | 'checkpoint/failed'
+  | 'checkpoint/mismatch'
   | 'snapshot/unsupported'
   | 'snapshot/busy'
   | 'snapshot/not-a-snapshot'
