@@ -2,6 +2,10 @@
  * engine.snapshot() / createEngine({ restore }): a restored engine makes exactly the listener
  * calls the snapshotted one would have made; bad bytes give typed errors and build nothing.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Engine, WeirError, createEngine, explainModule } from '../../src/index.js';
@@ -148,6 +152,48 @@ describe('engine snapshot and restore', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('round trip through a file and a second process', () => {
+    const epl = `${SCHEMA}
+      @name('w') select irstream k, count(*) as n, avg(v) as a from T#time(2 sec) group by k;
+      @name('j') select a.k as k, b.v as v from T#time(1 sec) as a, T#time(1 sec) as b where a.k = b.k and a.v < b.v;`;
+    const all = events(Array.from({ length: 40 }, (_, i) => 1000 + i * 137));
+    const cut = 23;
+    const run = runWithCut(epl, all, cut, { endTime: 20_000 });
+    expect(run.interrupted).toEqual(run.straight);
+    // The same cut, continued in another process from the snapshot file.
+    const engine = createEngine();
+    engine.deploy(epl);
+    const before: string[] = [];
+    for (const s of engine.statements()) {
+      s.subscribe((n, o, c) => before.push(JSON.stringify([c.statement, c.time, n, o])));
+    }
+    for (const e of all.slice(0, cut)) engine.send(e.type, e.data, e.ts);
+    const dir = mkdtempSync(join(tmpdir(), 'weir-snapshot-'));
+    writeFileSync(join(dir, 'state.weirsnap'), engine.snapshot());
+    writeFileSync(
+      join(dir, 'rest.ndjson'),
+      all
+        .slice(cut)
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '../support/restore-child.ts'),
+        join(dir, 'state.weirsnap'),
+        join(dir, 'rest.ndjson'),
+        '20000',
+      ],
+      { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') },
+    );
+    const after = out.split('\n').filter((l) => l !== '');
+    expect(after.length).toBeGreaterThan(10);
+    expect([...before, ...after]).toEqual(run.straight);
   });
 
   it('keeps events waiting in the event-time buffer, in order', () => {
