@@ -3,10 +3,11 @@
  * run again with the same command resumes from its last checkpoint, and the finished output
  * file is byte for byte the output of a run that never stopped.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../io/temp-files.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -45,13 +46,35 @@ function events(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `weir run` arguments of a checkpointed run (after the command name). */
+function checkpointed(ev: string, out: string, ckpt: string, every: string): string[] {
+  return [QUERY, '--events', ev, '--out', out, '--checkpoint', ckpt, '--checkpoint-every', every];
+}
+
 async function straightRun(eventsFile: string, out: string, extra: string[] = []): Promise<Buffer> {
   const r = await runCli(['run', QUERY, '--events', eventsFile, '--out', out, '--quiet', ...extra]);
   expect(r.code).toBe(0);
   return readFileSync(out);
 }
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
+/** The crash test's `weir`: the CLI bundled as `npm run build` bundles it (a process starts in a fraction of tsx's time). */
+const bundleDir = join(root, 'node_modules/.cache/weir-checkpoint-test/cli');
+
 describe('weir run --checkpoint', () => {
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { bundleCli } from './build/bundle-cli.mjs'; await bundleCli(${JSON.stringify(bundleDir)});`,
+      ],
+      { cwd: root },
+    );
+  }, 60_000);
+  afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+
   it('refuses what it cannot resume: no --out, --format table, a bad --checkpoint-every', async () => {
     const ev = file('few.ndjson', events(10));
     const noOut = await runCli(['run', QUERY, '--events', ev, '--checkpoint', join(dir, 'c0')]);
@@ -106,20 +129,7 @@ describe('weir run --checkpoint', () => {
     const out = join(dir, 'stop-out.ndjson');
     const ckpt = join(dir, 'stop-ckpt');
     for (const format of ['ndjson', 'csv']) {
-      const args = [
-        'run',
-        QUERY,
-        '--events',
-        ev,
-        '--out',
-        out,
-        '--format',
-        format,
-        '--checkpoint',
-        ckpt,
-        '--checkpoint-every',
-        '1000',
-      ];
+      const args = ['run', ...checkpointed(ev, out, ckpt, '1000'), '--format', format];
       writeFileSync(ev, broken.join('\n'));
       const first = await runCli(args);
       expect(first.code).toBe(2);
@@ -143,18 +153,7 @@ describe('weir run --checkpoint', () => {
     const ckpt = join(dir, 'other-ckpt');
     const broken = `${events(60_000)}{"type":\n`;
     writeFileSync(ev, broken);
-    const args = [
-      'run',
-      QUERY,
-      '--events',
-      ev,
-      '--out',
-      out,
-      '--checkpoint',
-      ckpt,
-      '--checkpoint-every',
-      '500',
-    ];
+    const args = ['run', ...checkpointed(ev, out, ckpt, '500')];
     expect((await runCli(args)).code).toBe(2);
     const other = await runCli([...args, '--lateness', '1 sec']);
     expect(other.code).toBe(2);
@@ -186,21 +185,7 @@ describe('weir run --checkpoint', () => {
       for (let attempt = 0; attempt < 60; attempt++) {
         const child = spawn(
           process.execPath,
-          [
-            '--import',
-            'tsx',
-            'src/cli/main.ts',
-            'run',
-            QUERY,
-            '--events',
-            ev,
-            '--out',
-            out,
-            '--checkpoint',
-            ckpt,
-            '--checkpoint-every',
-            '5000',
-          ],
+          [join(bundleDir, 'main.js'), 'run', ...checkpointed(ev, out, ckpt, '5000')],
           { stdio: ['ignore', 'ignore', 'pipe'] },
         );
         let stderr = '';
