@@ -19,6 +19,7 @@ import {
 } from './analyze-infra.js';
 import { analyzeOnTrigger } from './analyze-on-trigger.js';
 import { analyzeStatement, inferredProperties } from './analyze-statement.js';
+import { analyzeCreateTable, intoTablePlan } from './analyze-table.js';
 import type { InfraBindings } from './bind-infra.js';
 import type { EventSchema } from './event-schema.js';
 import { InfraCatalog, type InfraDefs, NO_INFRA } from './infra-catalog.js';
@@ -107,9 +108,8 @@ function analyzeItem(
   switch (item.kind) {
     case 'Select':
       if (item.intoTable !== undefined) {
-        throw new WeirError('analyze/unsupported', 'Tables are not supported yet', {
-          span: item.intoTable.span,
-        });
+        const stmt = analyzeStatement(item, index, catalog, { infra: bindings });
+        return { ...stmt, intoTable: intoTablePlan(stmt, item, infra) };
       }
       return analyzeStatement(item, index, catalog, { infra: bindings });
     case 'CreateVariable':
@@ -121,6 +121,7 @@ function analyzeItem(
     case 'OnTrigger':
       return analyzeOnTrigger(item, index, catalog, bindings);
     case 'CreateTable':
+      return analyzeCreateTable(item, index, infra);
     case 'CreateContext':
       throw new WeirError(
         'analyze/unsupported',

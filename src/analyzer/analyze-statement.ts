@@ -200,7 +200,8 @@ export function analyzeStatement(
         ? undefined
         : { stream: stmt.insertInto.target.name, selector: stmt.insertInto.selector },
     context: infra?.context?.name,
-    intoTable: stmt.intoTable?.name,
+    // Checked against the table by the caller (analyze-table.ts).
+    intoTable: undefined,
   };
 }
 

@@ -17,18 +17,23 @@
 import type { Row } from '../common/row.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import type { Operator } from '../operators/operator.js';
-import type { RangeBounds, RowIndex } from './row-index.js';
+import type { RangeBounds } from './row-index.js';
+
+/** Finds rows by the values of hash columns and ranges of btree columns (an index). */
+export interface RowLookup {
+  lookup(keys: readonly unknown[], ranges: readonly RangeBounds[]): Row[];
+}
 
 /** The rows an action reads and changes: a named window or a table. */
 export interface InfraTarget {
   /** Every row (a scan); a batch window: its current batch. */
   contents(): Row[];
-  /** The index an index lookup uses (created on first use). */
+  /** The index an index lookup uses (a window's: created on first use; a table's: its primary key). */
   index(def: {
     readonly name: string;
     readonly hash: readonly string[];
     readonly btree: readonly string[];
-  }): RowIndex;
+  }): RowLookup;
   /** Inserted/updated rows and deleted/replaced rows, as one change. */
   change(newRows: readonly Row[], oldRows: readonly Row[]): void;
   /** A row holding exactly the target's columns. */

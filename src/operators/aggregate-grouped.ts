@@ -2,12 +2,19 @@
  * Fully aggregated select with group by (Esper's "row per group"): each step posts one row
  * per group that had an event enter or leave, with the group's new values; the remove
  * stream carries each such group's row from before the step (for a new group: count 0,
- * other aggregates null). A group with no events left is dropped after posting.
+ * other aggregates null). A group with no events left is dropped after posting (in a
+ * table, `into table`, its row stays).
  */
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter } from '../common/state.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
-import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './aggregation-state.js';
+import {
+  type AggregateLayout,
+  GroupState,
+  type GroupStateSnapshot,
+  type GroupStore,
+  MapGroupStore,
+} from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import { type LimitHelper, type LimitedProcessor, postRows } from './output-limit/limited-processor.js';
@@ -16,7 +23,6 @@ import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
 
 export class AggregateGroupedOperator implements LimitedProcessor {
-  private readonly groups = new Map<unknown, GroupState>();
   /** Groups touched in the current step, in first-touch order (marked by `step`). */
   private readonly changed: GroupState[] = [];
   private step = 0;
@@ -40,6 +46,7 @@ export class AggregateGroupedOperator implements LimitedProcessor {
     private readonly oldSink: RowSink,
     private readonly needOld: boolean,
     private readonly next: Operator,
+    private readonly groups: GroupStore = new MapGroupStore(layout),
   ) {}
 
   /** The groups in creation order (their order is the order rows of one step are posted in). */
@@ -49,13 +56,12 @@ export class AggregateGroupedOperator implements LimitedProcessor {
 
   restore(groups: GroupStateSnapshot[], r: StateReader): void {
     for (const s of groups) {
-      const state = GroupState.restore(this.layout, s, r, true);
-      this.groups.set(state.key, state);
+      this.groups.restored(GroupState.restore(this.layout, s, r, true));
     }
   }
 
   stop(): void {
-    this.groups.clear();
+    this.groups.release();
     this.lastRows.length = 0;
     this.lastStates.length = 0;
   }
@@ -100,7 +106,7 @@ export class AggregateGroupedOperator implements LimitedProcessor {
       this.emitRow(state.refresh(), state.stepEvent as Row, this.newSink);
       state.stepEvent = null;
       // Esper drops a group whose reference count is ≤ 0 (an event posted as old twice).
-      if (state.rows <= 0) this.groups.delete(state.key);
+      if (state.rows <= 0) this.groups.emptied(state);
     }
     changed.length = 0;
     const ins = this.newSink.take();
@@ -113,16 +119,12 @@ export class AggregateGroupedOperator implements LimitedProcessor {
     if (this.lastRows.length > 0) this.remember(null, this.rowStates);
     const ctx = this.ctx;
     const key = this.groupKey(row, ctx);
-    let state = this.groups.get(key);
-    if (state === undefined) {
-      state = new GroupState(this.layout, key);
-      this.groups.set(key, state);
-    }
+    const state = this.groups.get(key) ?? this.groups.create(key, row);
     const old = this.needOld ? this.rowFor(state.values, row) : null;
     if (entering) state.enter(row, ctx);
     else state.leave(row, ctx);
     const current = this.rowFor(state.refresh(), row);
-    if (state.rows <= 0) this.groups.delete(key);
+    if (state.rows <= 0) this.groups.emptied(state);
     if (current !== null || old !== null)
       this.next.onUpdate(current === null ? null : [current], old === null ? null : [old]);
   }
@@ -139,12 +141,7 @@ export class AggregateGroupedOperator implements LimitedProcessor {
   /** The row's group (created if new), marked as changed in this step. */
   private touch(row: Row): GroupState {
     const key = this.groupKey(row, this.ctx);
-    let state = this.groups.get(key);
-    if (state === undefined) {
-      state = new GroupState(this.layout, key);
-      this.groups.set(key, state);
-    }
-    return this.mark(state, row);
+    return this.mark(this.groups.get(key) ?? this.groups.create(key, row), row);
   }
 
   private mark(state: GroupState, row: Row): GroupState {
@@ -193,17 +190,13 @@ export class AggregateGroupedOperator implements LimitedProcessor {
 
   /** One event enters or leaves its group, without rows (its group is created or dropped as needed). */
   applyOne(event: Row, key: unknown, entering: boolean): void {
-    let state = this.groups.get(key);
-    if (state === undefined) {
-      state = new GroupState(this.layout, key);
-      this.groups.set(key, state);
-    }
+    const state = this.groups.get(key) ?? this.groups.create(key, event);
     if (entering) {
       state.enter(event, this.ctx);
       state.firstEvent ??= event;
     } else state.leave(event, this.ctx);
     state.refresh();
-    if (state.rows === 0) this.groups.delete(key);
+    if (state.rows === 0) this.groups.emptied(state);
   }
 
   apply(inserted: Row[] | null, removed: Row[] | null): void {

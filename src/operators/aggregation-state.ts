@@ -55,8 +55,10 @@ export class GroupState {
     private readonly layout: AggregateLayout,
     /** The group's key (undefined without group by). */
     readonly key: unknown = undefined,
+    /** The aggregators of the computed slots when they live elsewhere (a table row's columns). */
+    aggregators?: Aggregator[],
   ) {
-    this.aggregators = layout.computed.map((c) => c.create());
+    this.aggregators = aggregators ?? layout.computed.map((c) => c.create());
     this.values = new Array(layout.slotCount).fill(null);
     this.refresh();
   }
@@ -129,5 +131,55 @@ function deriveValue(d: DerivedSlot, values: readonly unknown[]): unknown {
       const count = values[d.sources[1] as number];
       return typeof sum === 'number' && typeof count === 'number' && count > 0 ? sum / count : null;
     }
+  }
+}
+
+/**
+ * Where a grouped aggregation keeps its groups: a map of its own, or the rows of a table
+ * (`into table`), which other statements read and change and which outlive their events.
+ */
+export interface GroupStore {
+  get(key: unknown): GroupState | undefined;
+  /** A new group for `key` (its first event `row`), stored. */
+  create(key: unknown, row: Row): GroupState;
+  /** `state` aggregates no event any more: a map drops it (Esper drops such groups), a table keeps its row. */
+  emptied(state: GroupState): void;
+  /** Every group held. */
+  values(): Iterable<GroupState>;
+  /** A group read back from a snapshot. */
+  restored(state: GroupState): void;
+  /** The statement stops: a map lets its groups go, a table keeps its rows. */
+  release(): void;
+}
+
+export class MapGroupStore implements GroupStore {
+  private readonly groups = new Map<unknown, GroupState>();
+
+  constructor(private readonly layout: AggregateLayout) {}
+
+  get(key: unknown): GroupState | undefined {
+    return this.groups.get(key);
+  }
+
+  create(key: unknown): GroupState {
+    const state = new GroupState(this.layout, key);
+    this.groups.set(key, state);
+    return state;
+  }
+
+  emptied(state: GroupState): void {
+    this.groups.delete(state.key);
+  }
+
+  values(): Iterable<GroupState> {
+    return this.groups.values();
+  }
+
+  restored(state: GroupState): void {
+    this.groups.set(state.key, state);
+  }
+
+  release(): void {
+    this.groups.clear();
   }
 }

@@ -26,7 +26,8 @@ function remapSlots(e: BoundExpr, map: readonly number[]): BoundExpr {
 }
 
 function shareNode(node: LogicalPlan): LogicalPlan {
-  if (node.kind !== 'Aggregate') return node;
+  // `into table`: each aggregation is a table column of its own (its slot is the column's).
+  if (node.kind !== 'Aggregate' || node.intoTable !== undefined) return node;
   const calls = node.aggregates;
   // 1. Derive avg(x) from sum(x) and count(x) when both are computed.
   const computedKeys = new Map<string, number>();

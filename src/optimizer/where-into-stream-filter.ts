@@ -22,7 +22,14 @@ function pushWhere(node: LogicalPlan): LogicalPlan {
   if (node.kind !== 'Filter') return node;
   const input = node.input;
   if (input.kind === 'EventSource') {
-    return { kind: 'StreamFilter', input, predicate: node.predicate, indexed: [], schema: input.schema };
+    return {
+      kind: 'StreamFilter',
+      input,
+      predicate: node.predicate,
+      indexed: [],
+      fromWhere: true,
+      schema: input.schema,
+    };
   }
   if (input.kind === 'StreamFilter') {
     return { ...input, predicate: and(input.predicate, node.predicate) };

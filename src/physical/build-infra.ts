@@ -4,6 +4,8 @@
  * Called by plan-operators.ts; what the statement must undo when it stops is returned as
  * `stop` callbacks.
  */
+import { createAggregator } from '../aggregates/create-aggregator.js';
+import { lookupAggregate } from '../aggregates/registry.js';
 import type { Row } from '../common/row.js';
 import type { Stateful } from '../common/state.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
@@ -18,8 +20,11 @@ import {
   type InfraTarget,
   OnTriggerOperator,
 } from '../infra/on-trigger-operator.js';
+import { TableCount, TableRuntime, tableKey } from '../infra/table.js';
+import type { AggregateLayout, GroupStore } from '../operators/aggregation-state.js';
+import { type GroupKeyFn, makeGroupKey } from '../operators/group-key.js';
 import type { Operator } from '../operators/operator.js';
-import type { MergeActionPlan, OnActionPlan, OnTarget } from '../plan/infra-defs.js';
+import type { IntoTablePlan, MergeActionPlan, OnActionPlan, OnTarget } from '../plan/infra-defs.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { PhysicalEnv, StatePart, StatementEntry } from './physical-env.js';
 
@@ -104,7 +109,20 @@ export function buildDefine(
       // Built now, from the rows the window already holds (Esper fills an index at creation).
       infra.window(definition.def.window).index(definition.def);
       return;
-    case 'table':
+    case 'table': {
+      const table = new TableRuntime(definition.def, (column) => {
+        const aggregate = column.aggregate;
+        const def = aggregate === undefined ? undefined : lookupAggregate(aggregate.fn);
+        if (aggregate === undefined || def === undefined)
+          throw new Error(`${column.name} is no aggregation column`);
+        if (aggregate.fn === 'count' && !aggregate.distinct) return new TableCount();
+        return createAggregator(def, { distinct: aggregate.distinct });
+      });
+      infra.addTable(table);
+      parts.parts.push({ label: `table ${definition.def.name}`, part: table as Partial<Stateful> });
+      parts.stops.push(() => infra.removeTable(definition.def.name));
+      return;
+    }
     case 'context':
       throw new Error(`${definition.kind} definitions are not supported yet`);
   }
@@ -182,8 +200,7 @@ function compileAction(action: OnActionPlan): CompiledAction {
 }
 
 function targetRuntime(infra: InfraRuntime, target: OnTarget): InfraTarget {
-  if (target.kind === 'window') return infra.window(target.name);
-  throw new Error('tables are not supported yet');
+  return target.kind === 'window' ? infra.window(target.name) : infra.table(target.name);
 }
 
 /** The operator an `on` statement's trigger events go to. */
@@ -215,4 +232,22 @@ export function buildOnTrigger(
     },
     next,
   );
+}
+
+/**
+ * `into table T`: the statement's groups are T's rows (a key-less table: its one row, under
+ * one constant key), its aggregators those of T's columns.
+ */
+export function intoTableGroups(
+  into: IntoTablePlan,
+  groupBy: readonly BoundExpr[],
+  layout: AggregateLayout,
+  frame: EvalFrame,
+  env: PhysicalEnv,
+): { readonly groupKey: GroupKeyFn; readonly store: GroupStore } {
+  const table = infraOf(env).table(into.table);
+  const keys = groupBy.map((g) => compileExpr(g));
+  const groupKey: GroupKeyFn = keys.length === 0 ? () => tableKey([]) : makeGroupKey(keys);
+  const store = table.groupStore(layout, into.columns, (row, f) => keys.map((k) => k(row, f)), frame);
+  return { groupKey, store };
 }

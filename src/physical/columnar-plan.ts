@@ -37,7 +37,8 @@ export interface ColumnarPlan {
 
 export function columnarPlan(node: AggregateNode): ColumnarPlan | undefined {
   if (node.mode !== 'grouped' && node.mode !== 'all') return undefined;
-  if (node.resetEachUpdate || node.orderBy.length > 0) return undefined;
+  // `into table`: the groups are a table's rows, which other statements read and change.
+  if (node.resetEachUpdate || node.orderBy.length > 0 || node.intoTable !== undefined) return undefined;
   const windowNode = node.input;
   if (windowNode.kind !== 'Window' || windowNode.shareKey !== undefined) return undefined;
   const [stage, ...more] = windowNode.stages;

@@ -52,6 +52,8 @@ function operatorName(node: LogicalPlan): string {
         grouped: 'AggregateGroupedOperator (one row per changed group)',
         'grouped-mixed': 'AggregateMixedOperator per group (one row per event)',
       }[node.mode];
+      if (node.intoTable !== undefined)
+        return `AggregateGroupedOperator (one row per changed group) [${aggregateList(node)}], groups are the rows of table ${node.intoTable.table}`;
       return `${kind} [${aggregateList(node)}]${node.resetEachUpdate ? ', fresh per update (unidirectional join)' : ''}`;
     }
     case 'OutputLimit':

@@ -47,7 +47,7 @@ import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { PriorBuffer } from '../windows/prior-buffer.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
-import { buildDefine, buildNamedWindowSource, buildOnTrigger } from './build-infra.js';
+import { buildDefine, buildNamedWindowSource, buildOnTrigger, intoTableGroups } from './build-infra.js';
 import { columnarPlan } from './columnar-plan.js';
 import { createJoinOperator } from './compile-join.js';
 import { createOutputLimiter } from './output-limiter-factory.js';
@@ -109,7 +109,9 @@ export function planOperators(
   const access: StreamAccess = {
     prev: (row, n) => (state.window === undefined ? undefined : state.window.prev?.(row as Row, n)),
     prior: (row, n) => state.prior?.lookup(row as Row, n),
-    ...(env.infra === undefined ? {} : { variables: env.infra.variables.values }),
+    ...(env.infra === undefined
+      ? {}
+      : { variables: env.infra.variables.values, tables: env.infra.tableReads }),
   };
   // Read by operators that set nothing in it (filters, projections, stream filters, joins).
   const ctx = createFrame(access);
@@ -332,6 +334,10 @@ function buildProcessor(
   const frame = createFrame(s.access);
   // The row-per-event and row-per-group processors take the same arguments after the key.
   const perGroupArgs = [build, having, frame, newSink, oldSink, s.needOld, next] as const;
+  if (node.intoTable !== undefined) {
+    const into = intoTableGroups(node.intoTable, node.groupBy, layout, frame, s.env);
+    return new AggregateGroupedOperator(layout, into.groupKey, ...perGroupArgs, into.store);
+  }
   switch (node.mode) {
     case 'all':
       return new AggregateAllOperator(layout, build, having, frame, s.needOld, next, newSink);
@@ -653,7 +659,7 @@ function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
     }
     case 'StreamFilter': {
       const predicate = node.predicate === undefined ? undefined : compilePredicate(node.predicate);
-      registerEntry(node.input, node.indexed, predicate, accept, s);
+      registerEntry(node.input, node.indexed, predicate, accept, s, node.fromWhere !== true);
       return;
     }
     case 'EventSource':
@@ -671,9 +677,10 @@ function registerEntry(
   predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
   accept: Accept,
   s: BuildState,
+  written = false,
 ): void {
   if (node.kind !== 'EventSource') throw new Error(`expected the event source, found ${node.kind}`);
-  const entry = new StreamEntry(node.stream, indexed, predicate, s.ctx, accept);
+  const entry = new StreamEntry(node.stream, indexed, predicate, s.ctx, accept, written);
   s.countedEntries.push(entry);
   s.entries.push(entry);
 }
@@ -693,8 +700,10 @@ class StreamEntry implements StatementEntry {
     private readonly predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
     private readonly ctx: EvalFrame,
     private readonly next: Accept,
+    /** The stream has a filter as written (not only a moved where clause). */
+    written: boolean,
   ) {
-    this.filtered = predicate !== undefined || indexed.length > 0;
+    this.filtered = written && (predicate !== undefined || indexed.length > 0);
   }
 
   accept(row: Row): void {

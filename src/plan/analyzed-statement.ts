@@ -4,7 +4,7 @@ import type { Span } from '../common/span.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
-import type { InfraDefinition, OnActionPlan, TriggerPlan } from './infra-defs.js';
+import type { InfraDefinition, IntoTablePlan, OnActionPlan, TriggerPlan } from './infra-defs.js';
 import type {
   AggregateCall,
   AggregateMode,
@@ -100,5 +100,5 @@ export interface AnalyzedStatement {
   /** `context C …`: the statement runs once per partition of context C. */
   readonly context: string | undefined;
   /** `into table T …`: the aggregations are table T's columns (shared by every writer). */
-  readonly intoTable: string | undefined;
+  readonly intoTable: IntoTablePlan | undefined;
 }

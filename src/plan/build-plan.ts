@@ -127,6 +127,7 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
       resetEachUpdate:
         (stmt.source.kind === 'join' && stmt.source.streams.some((s) => s.unidirectional)) ||
         stmt.source.kind === 'on-trigger',
+      ...(stmt.intoTable === undefined ? {} : { intoTable: stmt.intoTable }),
       schema: outSchema,
     };
   }

@@ -70,6 +70,11 @@ export function describeNode(node: LogicalPlan): string {
         `columns: ${node.columns.map((c) => `${c.name}=${renderExpr(c.expr)}`).join(', ')}`,
         ...(node.having === undefined ? [] : [`having ${renderExpr(node.having)}`]),
         ...(node.resetEachUpdate ? ['reset each update (unidirectional join)'] : []),
+        ...(node.intoTable === undefined
+          ? []
+          : [
+              `into table ${node.intoTable.table} (${node.intoTable.columns.map((c) => `${c.column}=$agg${c.slot}`).join(', ')})`,
+            ]),
         ...(node.orderBy.length === 0
           ? []
           : [

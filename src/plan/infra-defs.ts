@@ -71,6 +71,12 @@ export interface TableDef {
   readonly keys: readonly string[];
 }
 
+/** `into table T select …`: which aggregation slot of the statement writes which column of T. */
+export interface IntoTablePlan {
+  readonly table: string;
+  readonly columns: readonly { readonly slot: number; readonly column: string }[];
+}
+
 /** A stream with a filter, as a context condition or a keyed context reads it. */
 export interface ContextFilter {
   readonly stream: string;

@@ -13,7 +13,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { WindowDef } from '../windows/window-def.js';
-import type { InfraDefinition, OnActionPlan, TriggerPlan } from './infra-defs.js';
+import type { InfraDefinition, IntoTablePlan, OnActionPlan, TriggerPlan } from './infra-defs.js';
 import type { OutputLimitSpec } from './output-limit.js';
 
 /** Output columns of a node, in order. */
@@ -79,6 +79,11 @@ export interface StreamFilterNode {
   readonly input: LogicalPlan;
   readonly predicate: BoundExpr | undefined;
   readonly indexed: readonly IndexedEquality[];
+  /**
+   * Only a moved `where` clause, no filter written on the stream: Esper evaluates a where
+   * clause after its filter service, so such a statement is routed among the unfiltered.
+   */
+  readonly fromWhere?: true;
   readonly schema: PlanSchema;
 }
 
@@ -237,6 +242,8 @@ export interface AggregateNode {
    * triggering event of a unidirectional join, so each trigger aggregates its own rows.
    */
   readonly resetEachUpdate: boolean;
+  /** `into table T`: the groups are T's rows, the aggregations its columns. */
+  readonly intoTable?: IntoTablePlan;
   readonly schema: PlanSchema;
 }
 

@@ -23,6 +23,7 @@ import type {
   StatementHandle,
   UpdateListener,
 } from './api.js';
+import { catalogInfra } from './catalog-infra.js';
 import { Catalog } from './catalog.js';
 import { compileModule } from './compile-module.js';
 import {
@@ -205,6 +206,7 @@ class WeirEngine implements Engine {
       else if (node.kind === 'PatternSource')
         for (const s of node.streams) this.catalog.use(plan.name, 'stream', s);
     });
+    catalogInfra(plan, this.catalog, this.infraDefs);
   }
 
   /**

@@ -4,48 +4,8 @@
  * one event's changes into one call).
  */
 import { describe, expect, it } from 'vitest';
-import { WeirErrors, createEngine, explainModule } from '../../src/index.js';
-import type { Engine, Row } from '../../src/index.js';
-
-const SCHEMAS = `
-create schema Tick(sym string, px double, qty long);
-create schema Probe(sym string, px double);
-`;
-
-type Call = { time: number; new: Row[] | null; old: Row[] | null };
-
-/** Every listener call of each named statement. */
-function record(engine: Engine, ...names: string[]): Record<string, Call[]> {
-  const calls: Record<string, Call[]> = {};
-  for (const name of names) {
-    const handle = engine.statement(name);
-    if (handle === undefined) throw new Error(`no statement ${name}`);
-    const list: Call[] = [];
-    calls[name] = list;
-    handle.subscribe((n, o, ctx) => list.push({ time: ctx.time, new: n, old: o }));
-  }
-  return calls;
-}
-
-function deploy(epl: string): Engine {
-  const engine = createEngine();
-  engine.deploy(SCHEMAS + epl);
-  return engine;
-}
-
-const tick = (engine: Engine, at: number, sym: string, px: number, qty: number) =>
-  engine.send('Tick', { sym, px, qty }, at);
-const probe = (engine: Engine, at: number, sym: string, px: number) => engine.send('Probe', { sym, px }, at);
-
-function errorsOf(epl: string): string[] {
-  try {
-    createEngine().deploy(SCHEMAS + epl);
-  } catch (e) {
-    if (e instanceof WeirErrors) return e.errors.map((x) => `${x.code}: ${x.message}`);
-    throw e;
-  }
-  throw new Error('expected errors');
-}
+import { createEngine, explainModule } from '../../src/index.js';
+import { SCHEMAS, deploy, errorsOf, probe, record, tick } from '../support/infra-harness.js';
 
 describe('named windows: create, insert, consume', () => {
   it("posts the data window's new and old rows to the create statement and to consumers", () => {

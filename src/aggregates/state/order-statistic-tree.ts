@@ -15,7 +15,7 @@ const NIL = 0;
 const INITIAL_CAPACITY = 16;
 
 /** Ascending; NaN ranks above every number (Java's Double.compareTo) and equals itself. */
-function compare(a: Comparable, b: Comparable): number {
+export function compare(a: Comparable, b: Comparable): number {
   if (a < b) return -1;
   if (a > b) return 1;
   if (a === b) return 0;
