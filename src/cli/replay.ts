@@ -54,7 +54,7 @@ export interface RunOptions {
   /** Where alerts are also delivered (--alert-webhook, --alert-exec). */
   readonly alertHooks?: AlertHookOptions;
   /**
-   * 1: read and run on one thread. 2 (the default): NDJSON input of at least
+   * 1: read and run on one thread. 2 (the default): input (NDJSON or CSV) of at least
    * WORKER_MIN_BYTES is read and parsed on a worker thread while the engine runs.
    */
   readonly threads?: 1 | 2;

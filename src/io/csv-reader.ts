@@ -14,8 +14,10 @@
  * detected from the header (`\n`). A header that is not plain sends the whole file through
  * csv-parse. Either way the events, errors, messages and line numbers are csv-parse's.
  *
- * Like the NDJSON reader it yields batches (at most MAX_BATCH records), and a record that
- * csv-parse rejects (a stray quote) is yielded as an error so `--on-error skip` can go on.
+ * Like the NDJSON reader it yields batches (the records of each 1 MiB chunk; at most
+ * MAX_BATCH from csv-parse), and a record that csv-parse rejects (a stray quote) is yielded as
+ * an error so `--on-error skip` can go on. The read worker reads plain lines with the same
+ * CsvLineScanner and leaves the rest of a file that is not plain to this reader.
  * Memory stays bounded: the file is read as the consumer asks. `progress.offset`/`line` say
  * where the unread records begin; `options.start` starts there (the header is read first).
  */
@@ -26,7 +28,7 @@ import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
 import { type CsvLineParser, makeCsvLineParser } from './csv-line-parser.js';
-import type { ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
+import type { ReadItem, ReadProgress, ReaderOptions, StartPosition } from './event-record.js';
 import type { Cursor } from './json-bytes.js';
 import { unknownTypeMessage } from './known-types.js';
 
@@ -65,7 +67,7 @@ const CR = 0x0d;
 type ErrorCode = 'io/malformed-event-line' | 'io/unknown-event-type' | 'io/invalid-value';
 
 /** What the two readers share: the header, the cell converters and the record → event step. */
-class CsvRecords {
+export class CsvRecords {
   header: string[] | undefined;
   /** The parser generated for the header (plain lines only), unless `specialise` is off. */
   fast: CsvLineParser | undefined;
@@ -139,8 +141,20 @@ function isPlain(b: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-/** The header line's bytes (without BOM and newline) and the offset after it, when the header is plain. */
-async function plainHeader(path: string): Promise<{ cells: string[]; end: number } | undefined> {
+/**
+ * The header's cells and the offset after its line, when the header is plain; undefined when
+ * it is not (or when `bytes`, the start of the file, hold no complete line).
+ */
+export function plainHeaderOf(bytes: Buffer): { cells: string[]; end: number } | undefined {
+  const nl = bytes.indexOf(NEWLINE);
+  if (nl < 0) return undefined; // a header alone, without newline: nothing to read fast
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (nl === bom || !isPlain(bytes, bom, nl)) return undefined;
+  return { cells: bytes.toString('utf8', bom, nl).split(','), end: nl + 1 };
+}
+
+/** Reads the start of a file until its first line is complete (or the file ends). */
+export async function firstLine(path: string): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
     let bytes = Buffer.alloc(0);
@@ -148,17 +162,35 @@ async function plainHeader(path: string): Promise<{ cells: string[]; end: number
       const chunk = Buffer.allocUnsafe(64 * 1024);
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, bytes.length);
       bytes = Buffer.concat([bytes, chunk.subarray(0, bytesRead)]);
-      const nl = bytes.indexOf(NEWLINE);
-      if (nl >= 0 || bytesRead === 0) {
-        if (nl < 0) return undefined; // a header alone, without newline: nothing to read fast
-        const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-        if (nl === bom || !isPlain(bytes, bom, nl)) return undefined;
-        return { cells: bytes.toString('utf8', bom, nl).split(','), end: nl + 1 };
-      }
+      if (bytes.indexOf(NEWLINE) >= 0 || bytesRead === 0) return bytes;
     }
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * What reading a CSV file needs before its records: the CsvRecords of its type, or the error
+ * the file is (no --type, an unknown type).
+ */
+export function csvRecords(
+  options: ReaderOptions,
+  file: string,
+  specialise: boolean,
+): CsvRecords | WeirError {
+  const type = options.type;
+  if (type === undefined) {
+    const message = `${file}:1: CSV events need --type to name their event type`;
+    return new WeirError('io/malformed-event-line', message, { file, line: 1 });
+  }
+  const schema = options.schemaOf?.(type);
+  if (options.schemaOf !== undefined && schema === undefined) {
+    const message = `${file}:1: --type: ${unknownTypeMessage(type, options.typeNames?.())}`;
+    return new WeirError('io/unknown-event-type', message, { file, line: 1 });
+  }
+  const typeOf = new Map<string, PropertyType>(schema?.properties.map((p) => [p.name, p.type]) ?? []);
+  if (!typeOf.has(options.timeField)) typeOf.set(options.timeField, 'long');
+  return new CsvRecords(file, type, typeOf, options.timeField, specialise);
 }
 
 export async function* readCsv(
@@ -167,30 +199,12 @@ export async function* readCsv(
   progress: ReadProgress = { bytes: 0 },
   file: string = path,
 ): AsyncGenerator<ReadItem[]> {
-  const type = options.type;
-  if (type === undefined) {
-    const e = new WeirError(
-      'io/malformed-event-line',
-      `${file}:1: CSV events need --type to name their event type`,
-      {
-        file,
-        line: 1,
-      },
-    );
-    yield [e];
+  const records = csvRecords(options, file, options.specialise !== false);
+  if (records instanceof WeirError) {
+    yield [records];
     return;
   }
-  const schema = options.schemaOf?.(type);
-  if (options.schemaOf !== undefined && schema === undefined) {
-    const message = `${file}:1: --type: ${unknownTypeMessage(type, options.typeNames?.())}`;
-    yield [new WeirError('io/unknown-event-type', message, { file, line: 1 })];
-    return;
-  }
-  const typeOf = new Map<string, PropertyType>(schema?.properties.map((p) => [p.name, p.type]) ?? []);
-  if (!typeOf.has(options.timeField)) typeOf.set(options.timeField, 'long');
-  const records = new CsvRecords(file, type, typeOf, options.timeField, options.specialise !== false);
-
-  const header = await plainHeader(path);
+  const header = plainHeaderOf(await firstLine(path));
   if (header === undefined) {
     yield* parsedRecords(
       path,
@@ -202,12 +216,93 @@ export async function* readCsv(
     return;
   }
   records.setHeader(header.cells);
-  const start =
-    options.start !== undefined && options.start.offset > header.end
-      ? options.start
-      : { offset: header.end, line: 1 };
+  const start = plainStart(header.end, options.start);
   const rest = yield* plainRecords(path, records, start, progress);
   if (rest !== undefined) yield* parsedRecords(path, records, { ...rest, bom: false }, progress, 0);
+}
+
+/** Where the records of a file with a plain header ending at `headerEnd` are read from. */
+export function plainStart(headerEnd: number, start: StartPosition | undefined): StartPosition {
+  return start !== undefined && start.offset > headerEnd ? start : { offset: headerEnd, line: 1 };
+}
+
+/**
+ * Reads plain lines (no quote, no CR) from the bytes, as chunks arrive: each through the
+ * generated parser, else split at commas and converted by CsvRecords.item, and hands each
+ * record or error to `sink`. At the first line that is not plain it stops: `offset`/`line`
+ * then say where that line begins (the rest of the file is csv-parse's); otherwise where the
+ * lines not yet complete begin. The in-process reader and the read worker both read with it.
+ */
+export class CsvLineScanner {
+  offset: number;
+  line: number;
+  /** A line that is not plain was met (at offset/line). */
+  stopped = false;
+  private carry: Buffer | undefined;
+  private readonly cursor: Cursor = { pos: 0 };
+
+  constructor(
+    private readonly records: CsvRecords,
+    start: StartPosition,
+    private readonly sink: (item: ReadItem) => void,
+  ) {
+    this.offset = start.offset;
+    this.line = start.line;
+  }
+
+  /** Reads every line `chunk` completes; false once a line that is not plain was met. */
+  scan(chunk: Buffer): boolean {
+    if (this.stopped) return false;
+    let b = chunk;
+    if (this.carry !== undefined) {
+      b = Buffer.concat([this.carry, chunk]);
+      this.carry = undefined;
+    }
+    const fast = this.records.fast;
+    const cursor = this.cursor;
+    const end = b.length;
+    let from = 0;
+    for (;;) {
+      // The generated parser reads most lines and finds their end; the rest are split here.
+      const record = fast?.(b, from, end, cursor, this.line + 1);
+      let nl: number;
+      if (record !== undefined) {
+        this.line++;
+        this.sink(record);
+        nl = cursor.pos;
+      } else {
+        nl = b.indexOf(NEWLINE, from);
+        if (nl < 0) break;
+        if (!this.read(b, from, nl)) return false;
+      }
+      this.offset += nl + 1 - from;
+      from = nl + 1;
+    }
+    if (from < end) this.carry = b.subarray(from);
+    return true;
+  }
+
+  /** The last line, when the file does not end with a newline; false when it is not plain. */
+  finish(): boolean {
+    if (this.stopped) return false;
+    const carry = this.carry;
+    if (carry === undefined) return true;
+    if (!this.read(carry, 0, carry.length)) return false;
+    this.offset += carry.length;
+    this.carry = undefined;
+    return true;
+  }
+
+  /** Reads the line [from, to) the general way; false (and stopped) when it is not plain. */
+  private read(b: Buffer, from: number, to: number): boolean {
+    if (!isPlain(b, from, to)) {
+      this.stopped = true;
+      return false;
+    }
+    this.line++;
+    if (to > from) this.sink(this.records.item(b.toString('utf8', from, to).split(','), this.line));
+    return true;
+  }
 }
 
 /**
@@ -217,70 +312,32 @@ export async function* readCsv(
 async function* plainRecords(
   path: string,
   records: CsvRecords,
-  start: { offset: number; line: number },
+  start: StartPosition,
   progress: ReadProgress,
-): AsyncGenerator<ReadItem[], { offset: number; line: number } | undefined> {
-  let offset = start.offset;
-  let line = start.line;
-  let carry: Buffer | undefined;
+): AsyncGenerator<ReadItem[], StartPosition | undefined> {
   let batch: ReadItem[] = [];
+  const scanner = new CsvLineScanner(records, start, (item) => batch.push(item));
   const input = createReadStream(path, { highWaterMark: CHUNK_BYTES, start: start.offset });
-  const fast = records.fast;
-  const cursor: Cursor = { pos: 0 };
+  const report = () => {
+    progress.offset = scanner.offset;
+    progress.line = scanner.line;
+  };
   try {
-    /** Reads the line [from, to) (to: its '\n' or the end); false when it is not plain. */
-    const read = (b: Buffer, from: number, to: number): boolean => {
-      if (!isPlain(b, from, to)) return false;
-      line++;
-      if (to > from) batch.push(records.item(b.toString('utf8', from, to).split(','), line));
-      return true;
-    };
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      progress.bytes = input.bytesRead;
-      let b = chunk;
-      if (carry !== undefined) {
-        b = Buffer.concat([carry, chunk]);
-        carry = undefined;
+      progress.bytes = start.offset + input.bytesRead; // of the file, as csv-parse's part counts
+      const plain = scanner.scan(chunk);
+      report();
+      if (batch.length > 0) {
+        const full = batch;
+        batch = [];
+        yield full;
       }
-      let from = 0;
-      const end = b.length;
-      for (;;) {
-        // The generated parser reads most lines and finds their end; the rest are split here.
-        const record = fast?.(b, from, end, cursor, line + 1);
-        let nl: number;
-        if (record !== undefined) {
-          line++;
-          batch.push(record);
-          nl = cursor.pos;
-        } else {
-          nl = b.indexOf(NEWLINE, from);
-          if (nl < 0) break;
-        }
-        if (record === undefined && !read(b, from, nl)) {
-          // The lines before it first; the rest is csv-parse's.
-          progress.offset = offset;
-          progress.line = line;
-          if (batch.length > 0) yield batch;
-          return { offset, line };
-        }
-        offset += nl + 1 - from;
-        from = nl + 1;
-        if (batch.length >= MAX_BATCH) {
-          const full = batch;
-          batch = [];
-          progress.offset = offset;
-          progress.line = line;
-          yield full;
-        }
-      }
-      if (from < b.length) carry = b.subarray(from);
+      if (!plain) return { offset: scanner.offset, line: scanner.line };
     }
-    const plain = carry === undefined || read(carry, 0, carry.length);
-    if (plain && carry !== undefined) offset += carry.length;
-    progress.offset = offset;
-    progress.line = line;
+    const plain = scanner.finish();
+    report();
     if (batch.length > 0) yield batch;
-    return plain ? undefined : { offset, line };
+    return plain ? undefined : { offset: scanner.offset, line: scanner.line };
   } finally {
     input.destroy();
   }

@@ -4,23 +4,32 @@
  * readers report it. Two ways, with the same lines, events, errors and order:
  *
  * - `inline`: the readers run on this thread between engine steps (readEvents);
- * - `worker`: NDJSON is read and parsed on a worker thread (read-worker.ts) while this
- *   thread runs the engine; events arrive as transferred typed arrays and are rebuilt here
- *   by a decoder generated per schema (event-wire.ts), lines for the general path as text
- *   parsed here exactly as inline.
+ * - `worker`: NDJSON and CSV are read and parsed on a worker thread (read-worker.ts) while
+ *   this thread runs the engine; events arrive as transferred typed arrays and are rebuilt
+ *   here by a decoder generated per schema or CSV header (event-wire.ts), NDJSON lines for
+ *   the general path as text parsed here exactly as inline, errors as code and message. The
+ *   rest of a CSV file from its first line that is not plain (csv-parse's part) is read here.
  *
  * After each batch, `onBatch` learns where reading stands (for a progress bar, output
  * backpressure, and checkpoints: the file, and the offset and line where its unread lines
  * begin).
  */
-import { WeirError } from '../common/errors.js';
+import { type ErrorCode, WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
 import type { ReadItem, ReaderOptions, StartPosition } from './event-record.js';
-import { TEXT_LINE, type WireCursor, makeEventDecoder, newWireCursor, startBatch } from './event-wire.js';
-import { knownTypes } from './known-types.js';
+import {
+  CSV_ROW,
+  type EventDecoder,
+  TEXT_LINE,
+  type WireCursor,
+  makeEventDecoder,
+  newWireCursor,
+  startBatch,
+} from './event-wire.js';
+import { type TypeCheck, knownTypes } from './known-types.js';
 import { generalLine } from './ndjson-scanner.js';
-import { isCsvFile, readEvents } from './read-events.js';
+import { readEvents } from './read-events.js';
 import { readInWorker } from './worker-reader.js';
 
 export interface FeedTarget {
@@ -50,11 +59,6 @@ export interface FeedPosition {
 
 export type FeedMode = 'inline' | 'worker';
 
-/** Whether the worker can read these files (it reads NDJSON; CSV stays inline). */
-export function workerCanRead(files: readonly FeedFile[]): boolean {
-  return files.length > 0 && files.every((f) => !isCsvFile(f.path));
-}
-
 /** Feeds every file; false when the target stopped it. */
 export async function feedEvents(
   files: readonly FeedFile[],
@@ -63,7 +67,7 @@ export async function feedEvents(
   target: FeedTarget,
   onBatch: (position: FeedPosition) => Promise<void> | void,
 ): Promise<boolean> {
-  return mode === 'worker' && workerCanRead(files)
+  return mode === 'worker' && files.length > 0
     ? feedFromWorker(files, options, target, onBatch)
     : feedInline(files, options, target, onBatch);
 }
@@ -83,20 +87,35 @@ async function feedInline(
   let bytesBefore = 0;
   for (let f = 0; f < files.length; f++) {
     const file = files[f] as FeedFile;
-    const progress = { bytes: 0, offset: 0, line: 0 };
-    const fileOptions = file.start === undefined ? options : { ...options, start: file.start };
-    for await (const batch of readEvents(file.path, fileOptions, progress, file.shown)) {
-      for (let i = 0; i < batch.length; i++) if (!deliver(batch[i] as ReadItem, target)) return false;
-      await onBatch({
-        file: f,
-        offset: progress.offset,
-        line: progress.line,
-        bytes: bytesBefore + progress.bytes,
-      });
-    }
-    bytesBefore += progress.bytes;
+    const read = await readFileInline(file, f, file.start, options, target, onBatch, bytesBefore);
+    if (read === false) return false;
+    bytesBefore += read;
   }
   return true;
+}
+
+/** Feeds one file (from `start`) on this thread; false when the target stopped it, else the bytes read. */
+async function readFileInline(
+  file: FeedFile,
+  index: number,
+  start: StartPosition | undefined,
+  options: ReaderOptions,
+  target: FeedTarget,
+  onBatch: (position: FeedPosition) => Promise<void> | void,
+  bytesBefore: number,
+): Promise<number | false> {
+  const progress = { bytes: 0, offset: 0, line: 0 };
+  const fileOptions = start === undefined ? options : { ...options, start };
+  for await (const batch of readEvents(file.path, fileOptions, progress, file.shown)) {
+    for (let i = 0; i < batch.length; i++) if (!deliver(batch[i] as ReadItem, target)) return false;
+    await onBatch({
+      file: index,
+      offset: progress.offset,
+      line: progress.line,
+      bytes: bytesBefore + progress.bytes,
+    });
+  }
+  return progress.bytes;
 }
 
 async function feedFromWorker(
@@ -111,6 +130,8 @@ async function feedFromWorker(
   const isKnown = knownTypes(options.schemaOf);
   const cursor = newWireCursor();
   const typeNames = schemas.map((s) => s.name);
+  const csvType = options.type as string;
+  let csvDecoder: EventDecoder | undefined;
   let bytesBefore = 0;
   let fileBytes = 0;
   let current = 0;
@@ -127,21 +148,42 @@ async function feedFromWorker(
       current = batch.file;
     }
     fileBytes = batch.bytes;
-    const shown = (files[batch.file] as FeedFile).shown;
+    const file = files[batch.file] as FeedFile;
+    const shown = file.shown;
+    if (batch.columns !== undefined)
+      csvDecoder = makeEventDecoder({
+        name: csvType,
+        properties: batch.columns.map((name) => ({ name, type: 'any' })),
+        timestampProperty: undefined,
+        open: false,
+      });
     startBatch(cursor, batch);
     const { kinds, lines, times } = batch;
     for (let i = 0; i < batch.count; i++) {
       const kind = kinds[i] as number;
       const line = lines[i] as number;
-      if (kind === TEXT_LINE) {
-        const body = cursor.strings[cursor.string++] as string;
-        if (!deliver(generalLine(body, shown, line, options, isKnown), target)) return false;
+      if (kind < 0) {
+        if (
+          !deliver(
+            otherRow(kind, cursor, shown, line, options, isKnown, csvDecoder, csvType, times[i]),
+            target,
+          )
+        )
+          return false;
         continue;
       }
-      const event = (decoders[kind] as (c: WireCursor) => Row)(cursor);
+      const event = (decoders[kind] as EventDecoder)(cursor);
       const time = times[i] as number;
       if (!target.event(typeNames[kind] as string, event, Number.isNaN(time) ? undefined : time, shown, line))
         return false;
+    }
+    if (batch.rest !== undefined) {
+      // The rest of this file is read here, exactly as with one thread.
+      const start = batch.rest === 'file' ? file.start : batch.rest;
+      const read = await readFileInline(file, batch.file, start, options, target, onBatch, bytesBefore);
+      if (read === false) return false;
+      fileBytes = read;
+      continue;
     }
     await onBatch({
       file: batch.file,
@@ -151,4 +193,32 @@ async function feedFromWorker(
     });
   }
   return true;
+}
+
+/** A row that is not a declared type's: an NDJSON line for the general path, a CSV record, or an error. */
+function otherRow(
+  kind: number,
+  cursor: WireCursor,
+  shown: string,
+  line: number,
+  options: ReaderOptions,
+  isKnown: TypeCheck,
+  csvDecoder: EventDecoder | undefined,
+  csvType: string,
+  time: number | undefined,
+): ReadItem {
+  switch (kind) {
+    case TEXT_LINE:
+      return generalLine(cursor.strings[cursor.string++] as string, shown, line, options, isKnown);
+    case CSV_ROW: {
+      const event = (csvDecoder as EventDecoder)(cursor);
+      const timestamp = time === undefined || Number.isNaN(time) ? undefined : time;
+      return { type: csvType, timestamp, event, file: shown, line };
+    }
+    default: {
+      const code = cursor.strings[cursor.string++] as ErrorCode;
+      const message = cursor.strings[cursor.string++] as string;
+      return new WeirError(code, message, { file: shown, line });
+    }
+  }
 }

@@ -1,9 +1,13 @@
+import type { WeirError } from '../common/errors.js';
 /**
  * Events read in the read worker, sent to the main thread as typed arrays (transferred, not
  * copied) instead of objects (which postMessage would clone one by one):
  *
- *   kinds[i]   the row's event type (an index into the declared schemas), or TEXT_LINE: a
- *              line for the general path, whose text is the next string
+ *   kinds[i]   the row's event type (an index into the declared schemas); TEXT_LINE: an
+ *              NDJSON line for the general path, whose text is the next string; CSV_ROW: a
+ *              CSV record, one value per column of its file's header (`columns`, sent with
+ *              the file's first batch); ERROR_LINE: a line that is an error, whose code and
+ *              message are the next two strings
  *   lines[i]   its line number
  *   times[i]   its time (NaN: none; the engine reads the schema's timestamp property)
  *   tags, nums one entry per declared property of a typed row, in declaration order: the
@@ -20,9 +24,11 @@
  */
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
-import type { EventRecord } from './event-record.js';
+import type { EventRecord, StartPosition } from './event-record.js';
 
 export const TEXT_LINE = -1;
+export const CSV_ROW = -2;
+export const ERROR_LINE = -3;
 
 const NULL = 0;
 const NUMBER = 1;
@@ -48,7 +54,18 @@ export interface WireBatch {
   readonly line: number;
   /** Bytes of the file read so far. */
   readonly bytes: number;
+  /** A CSV file's header columns (its first batch). */
+  readonly columns?: readonly string[];
+  /**
+   * The worker leaves the rest of this file to the main thread's reader (a CSV line or
+   * header that is not plain, or a file it cannot read as plain CSV): from this position, or
+   * from where the file was to start (`'file'`).
+   */
+  readonly rest?: StartPosition | 'file';
 }
+
+/** What a batch may carry besides its rows. */
+export type WireBatchExtras = Pick<WireBatch, 'columns' | 'rest'>;
 
 function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, needed: number): T {
   if (needed <= a.length) return a;
@@ -108,6 +125,19 @@ export class WireBatchBuilder {
   text(body: string, line: number): void {
     this.row(TEXT_LINE, line, Number.NaN);
     this.strings.push(body);
+  }
+
+  /** A line that is an error: its code and message (the main thread names the file and line). */
+  error(e: WeirError, line: number): void {
+    this.row(ERROR_LINE, line, Number.NaN);
+    this.strings.push(e.code, e.message);
+  }
+
+  /** A CSV record: its event's values in its header's order (scalars). */
+  csvRow(record: EventRecord, columns: number): void {
+    this.row(CSV_ROW, record.line, record.timestamp ?? Number.NaN, columns);
+    const event = record.event;
+    for (const name in event) this.scalar(event[name]);
   }
 
   /** A record of the schema-specialised parser: its event holds exactly the declared properties, scalars. */
@@ -172,6 +202,7 @@ export class WireBatchBuilder {
     offset: number,
     line: number,
     bytes: number,
+    extras: WireBatchExtras = {},
   ): { batch: WireBatch; transfer: ArrayBuffer[] } {
     const n = this.count;
     const v = this.values;
@@ -187,6 +218,7 @@ export class WireBatchBuilder {
       offset,
       line,
       bytes,
+      ...extras,
     };
     this.count = 0;
     this.values = 0;

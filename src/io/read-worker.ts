@@ -1,7 +1,7 @@
 /**
- * The read worker (a worker_threads entry): reads NDJSON event files in order with large
- * `readSync` chunks, reads each line with NdjsonScanner (the same code the in-process reader
- * runs) and posts the events of each chunk as one WireBatch whose typed arrays are
+ * The read worker (a worker_threads entry): reads event files in order with large `readSync`
+ * chunks, reads each line with NdjsonScanner or CsvLineScanner (the same code the in-process
+ * readers run) and posts the events of each chunk as one WireBatch whose typed arrays are
  * transferred, not copied. The main thread runs the engine meanwhile, so reading and
  * processing use two cores.
  *
@@ -11,10 +11,13 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { WeirError } from '../common/errors.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
+import { CsvLineScanner, csvRecords, plainHeaderOf, plainStart } from './csv-reader.js';
 import type { ReaderOptions, StartPosition } from './event-record.js';
-import { WireBatchBuilder } from './event-wire.js';
+import { WireBatchBuilder, type WireBatchExtras } from './event-wire.js';
 import { NdjsonScanner } from './ndjson-scanner.js';
+import { isCsvFile } from './read-events.js';
 
 export interface ReadWorkerFile {
   readonly path: string;
@@ -51,17 +54,21 @@ function run(data: ReadWorkerData, post: (m: ReadWorkerMessage, transfer?: Array
   };
   const builder = new WireBatchBuilder(data.schemas);
   const types = data.schemas.map((s) => s.name);
-  const send = (file: number, scanner: NdjsonScanner, bytes: number) => {
+  const send: Send = (file, at, bytes, extras) => {
     for (;;) {
       const available = Atomics.load(credits, 0);
       if (available > 0) break;
       Atomics.wait(credits, 0, available);
     }
     Atomics.sub(credits, 0, 1);
-    const { batch, transfer } = builder.take(file, scanner.offset, scanner.line, bytes);
+    const { batch, transfer } = builder.take(file, at.offset, at.line, bytes, extras);
     post({ kind: 'batch', batch }, transfer);
   };
   data.files.forEach((f, index) => {
+    if (isCsvFile(f.path)) {
+      readCsvFile(f, index, options, builder, send);
+      return;
+    }
     const start = f.start ?? { offset: 0, line: 0 };
     const scanner = NdjsonScanner.forWire(f.shown, options, types, builder, builder, start);
     const fd = openSync(f.path, 'r');
@@ -83,6 +90,83 @@ function run(data: ReadWorkerData, post: (m: ReadWorkerMessage, transfer?: Array
     }
   });
   post({ kind: 'end' });
+}
+
+type Send = (file: number, at: StartPosition, bytes: number, extras?: WireBatchExtras) => void;
+
+/** Reads `length` bytes at `position` (fewer at the end of the file) into a fresh buffer. */
+function readChunk(fd: number, position: number, length = CHUNK_BYTES): Buffer {
+  const chunk = Buffer.allocUnsafeSlow(length);
+  const n = readSync(fd, chunk, 0, length, position);
+  return n === length ? chunk : chunk.subarray(0, n);
+}
+
+/**
+ * A CSV file: its plain lines are read here (CsvLineScanner, as the in-process reader reads
+ * them); the rest of the file from its first line that is not plain, and a whole file this
+ * cannot read as plain CSV (no or an unknown --type, a header that is not plain or names a
+ * column twice), are left to the main thread's reader (`rest`), which reads it exactly as
+ * with one thread.
+ */
+function readCsvFile(
+  f: ReadWorkerFile,
+  index: number,
+  options: ReaderOptions,
+  builder: WireBatchBuilder,
+  send: Send,
+): void {
+  const whole = { offset: 0, line: 0 };
+  const records = csvRecords(options, f.shown, options.specialise !== false);
+  if (records instanceof WeirError) {
+    send(index, whole, 0, { rest: 'file' });
+    return;
+  }
+  const fd = openSync(f.path, 'r');
+  try {
+    let head = readChunk(fd, 0, 64 * 1024);
+    while (head.indexOf(0x0a) < 0) {
+      const more = readChunk(fd, head.length, 64 * 1024);
+      if (more.length === 0) break;
+      head = Buffer.concat([head, more]);
+    }
+    const header = plainHeaderOf(head);
+    if (header !== undefined) records.setHeader(header.cells);
+    const columns = records.header;
+    // The generated parser exists for every header whose rows the wire can carry as they are.
+    if (header === undefined || columns === undefined || records.fast === undefined) {
+      send(index, whole, 0, { rest: 'file' });
+      return;
+    }
+    const start = plainStart(header.end, f.start);
+    const scanner = new CsvLineScanner(records, start, (item) => {
+      if (item instanceof WeirError) builder.error(item, item.line ?? 0);
+      else builder.csvRow(item, columns.length);
+    });
+    let position = start.offset;
+    let first = true;
+    const extras = (rest?: StartPosition): WireBatchExtras => {
+      const e: WireBatchExtras = {
+        ...(first ? { columns } : {}),
+        ...(rest === undefined ? {} : { rest: { offset: rest.offset, line: rest.line } }),
+      };
+      first = false;
+      return e;
+    };
+    for (;;) {
+      const chunk = readChunk(fd, position);
+      if (chunk.length === 0) break;
+      position += chunk.length;
+      if (!scanner.scan(chunk)) {
+        send(index, scanner, position, extras(scanner));
+        return;
+      }
+      if (builder.size > 0) send(index, scanner, position, extras());
+    }
+    const plain = scanner.finish();
+    send(index, scanner, position, extras(plain ? undefined : scanner));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 if (parentPort !== null) {

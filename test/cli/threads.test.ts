@@ -65,6 +65,30 @@ describe('weir run --threads', () => {
     expect(withoutTime(two.stderr)).toBe(withoutTime(one.stderr));
   });
 
+  it('reads CSV on the worker with the same output and report (a quoted cell midway: csv-parse takes over)', async () => {
+    const rows = ['symbol,price,volume,ts'];
+    for (let i = 0; i < 60_000; i++) {
+      const ts = 1000 + i * 10 - (i % 50 === 0 ? 300 : 0);
+      const symbol = i === 40_000 ? '"S,1"' : `S${(i * 7) % 13}`;
+      rows.push(
+        i % 1009 === 1008 ? `${symbol},x,${i},${ts}` : `${symbol},${(i % 1000) / 8},${i % 1000},${ts}`,
+      );
+    }
+    const csv = file('t.csv', `${rows.join('\n')}\n`);
+    expect(Buffer.byteLength(rows.join('\n'))).toBeGreaterThan(WORKER_MIN_BYTES);
+    const args = ['run', QUERY, '--events', csv, '--type', 'Tick', '--lateness', '500 msec'];
+    const run = (threads: string) =>
+      runCli([...args, '--on-error', 'skip', '--format', 'updates', '--threads', threads]);
+    const one = await run('1');
+    const two = await run('2');
+    expect(one.code).toBe(0);
+    expect(one.stderr).toContain("column 'price': cannot read");
+    expect(one.stdout).toContain('"S,1"');
+    expect(two.stdout).toBe(one.stdout);
+    const withoutTime = (s: string) => s.replace(/weir: [\d.]+ s, \d+ events\/s/, 'weir: <time>');
+    expect(withoutTime(two.stderr)).toBe(withoutTime(one.stderr));
+  });
+
   it('stops at the first malformed line with the same output and message', async () => {
     const args = ['run', QUERY, '--events', first, '--format', 'ndjson'];
     const one = await runCli([...args, '--threads', '1']);

@@ -165,3 +165,67 @@ describe('feedEvents: the read worker delivers what the in-process reader delive
     });
   }
 });
+
+/** CSV line i: mostly plain records, every few lines a bad value, a wrong cell count, a blank line, another spelling. */
+function csvLineAt(i: number): string {
+  switch (i % 31) {
+    case 1:
+      return `S${i % 97},abc,${i},true,${1000 + i}`;
+    case 2:
+      return `S${i % 97},1.5,${i}`;
+    case 3:
+      return '';
+    case 4:
+      return `é${i},+${i}.25, ${i} ,TRUE,${1000 + i}`;
+    case 5:
+      return ',,,,';
+    case 6:
+      return `S${i},-0,${i},maybe,${1000 + i}`;
+    default:
+      return `S${i % 97},${(i % 1000) / 8},${i},${i % 2 === 0},${1000 + i}`;
+  }
+}
+
+function writeCsv(name: string, header: string, lines: number, quotedAt?: number): string {
+  const body = Array.from({ length: lines }, (_, i) =>
+    i === quotedAt ? `"S,${i}",1,${i},true,${1000 + i}` : csvLineAt(i),
+  );
+  return file(name, `${header}\n${body.join('\n')}\n`);
+}
+
+describe('feedEvents: CSV through the read worker', () => {
+  // Several 1 MiB chunks each; c.csv turns to csv-parse (a quoted cell) after 30,000 lines,
+  // d.csv's header is quoted (the whole file is the main thread's), e.csv names a column twice.
+  const files: FeedFile[] = [
+    { path: writeCsv('a.csv', 'symbol,price,volume,ok,ts', 60_000), shown: 'a.csv' },
+    { path: writeCsv('c.csv', 'symbol,price,volume,ok,ts', 50_000, 30_000), shown: 'c.csv' },
+    { path: writeCsv('d.csv', '"symbol",price,volume,ok,ts', 5_000), shown: 'd.csv' },
+    { path: writeCsv('e.csv', 'symbol,price,volume,ok,ok', 5_000), shown: 'e.csv' },
+    { path: writeFile('f.ndjson', 3_000, 3, false, true), shown: 'f.ndjson' },
+  ];
+
+  it('the same events and errors, in the same order, as on one thread', async () => {
+    const inline = await feed(files, 'inline');
+    const worker = await feed(files, 'worker');
+    expect(inline.delivered.length).toBeGreaterThan(110_000);
+    expect(inline.delivered.filter((d) => d.kind === 'error').length).toBeGreaterThan(4_000);
+    expect(worker.delivered).toEqual(inline.delivered);
+    expect(worker.positions.at(-1)).toMatchObject(inline.positions.at(-1) as FeedPosition);
+  });
+
+  it('a feed started at a reported position goes on exactly from there', async () => {
+    const full = await feed(files, 'worker');
+    for (const stopAfter of [1, 3]) {
+      const first = await feed(files, 'worker', stopAfter);
+      const at = first.positions.at(-1) as FeedPosition;
+      const rest = await feed(
+        [
+          { ...(files[at.file] as FeedFile), start: { offset: at.offset, line: at.line } },
+          ...files.slice(at.file + 1),
+        ],
+        'worker',
+      );
+      expect([...first.delivered, ...rest.delivered]).toEqual(full.delivered);
+    }
+  });
+});
