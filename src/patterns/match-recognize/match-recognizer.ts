@@ -20,6 +20,7 @@ import { lookupAggregate } from '../../aggregates/registry.js';
 import type { SkipStrategy } from '../../ast/ast.js';
 import type { Row } from '../../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../../common/state.js';
+import { valueKey } from '../../common/value-key.js';
 import type { Timer, TimerOwner, TimerService, TimerState } from '../../common/timers.js';
 import type { BoundExpr } from '../../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../../expr/eval-frame.js';
@@ -149,7 +150,7 @@ export class MatchRecognizer implements TimerOwner, Stateful<MatchRecognizerStat
   private partitionKey(row: Row): unknown {
     const keys = this.partitionKeys;
     if (keys.length === 1) return (keys[0] as CompiledExpr)(row, this.evalFrame) ?? null;
-    return JSON.stringify(keys.map((k) => k(row, this.evalFrame) ?? null));
+    return valueKey(keys.map((k) => k(row, this.evalFrame) ?? null));
   }
 
   /** The row's partition, created if new; idle partitions are collected as Esper does. */

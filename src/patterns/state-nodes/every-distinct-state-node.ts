@@ -6,6 +6,7 @@
  * (checked, oldest first, when a result arrives).
  */
 import type { Row } from '../../common/row.js';
+import { valueKey } from '../../common/value-key.js';
 import type { CompiledExpr } from '../../expr/eval-frame.js';
 import { type MatchState, copyMatch } from '../matched-events.js';
 import type { MatchEveryDistinctNode } from '../pattern-plan.js';
@@ -87,7 +88,7 @@ export class EveryDistinctStateNode extends StateNode implements Evaluator {
 
   private keyOf(match: MatchState): string {
     this.rt.evalCtx.tags = match;
-    return JSON.stringify(this.keyFns.map((f) => f(EMPTY_ROW, this.rt.evalCtx) ?? null));
+    return valueKey(this.keyFns.map((f) => f(EMPTY_ROW, this.rt.evalCtx) ?? null));
   }
 
   quit(): void {
