@@ -61,4 +61,13 @@ export interface TimerService {
   schedule(owner: TimerOwner, tag: number, due: number, reuse?: Timer): Timer;
   /** Cancels a pending timer; undefined, fired or cancelled timers are ignored. */
   cancel(timer: Timer | undefined): void;
+  /**
+   * Only while a timer runs (inside `onTimer`): a time before which nothing but the timers the
+   * owner schedules itself can happen: the time the engine is advancing to, or the due time of
+   * the next other pending timer when that comes first (that timer, or an event it inserts,
+   * may reach the owner). An owner whose timers repeat without effect (a pattern restarting a
+   * sub-expression every interval) may skip its own firings due strictly before it instead of
+   * running each one across a clock jump. Optional: without it, nothing is skipped.
+   */
+  quietUntil?(): number;
 }

@@ -19,9 +19,10 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import { filterDepth } from './filter-depth.js';
 import { type MatchState, copyMatch } from './matched-events.js';
-import type { MatchFilterNode, PatternNode, PatternPlan } from './pattern-plan.js';
+import { type MatchFilterNode, type PatternNode, type PatternPlan, childrenOf } from './pattern-plan.js';
 import { PatternScheduler, type ScheduledOwner } from './pattern-scheduler.js';
-import { type TreeData, TreeReader, TreeWriter } from './pattern-snapshot.js';
+import { type TreeData, TreeReader, TreeWriter, timeFreeKey } from './pattern-snapshot.js';
+import { SMALL_STATE, SilentPeriodSkipper, isTimeShiftInvariant } from './silent-period.js';
 import {
   type Evaluator,
   type LiveFilter,
@@ -110,13 +111,21 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
   private live = 0;
   private capReached = 0;
   private examined = 0;
+  /** Matches posted plus events dispatched: a timer firing between two equal counts was silent. */
+  private changes = 0;
+  /** Skips repeated silent firings across a clock jump; undefined when time matters absolutely. */
+  private readonly skipper: SilentPeriodSkipper | undefined;
 
   constructor(
     private readonly plan: PatternPlan,
     private readonly ctx: PatternContext,
   ) {
     this.evalCtx = { aggValues: [], prev: () => undefined, prior: () => undefined, tags: {} };
-    this.scheduler = new PatternScheduler(ctx.timers);
+    this.skipper = isTimeShiftInvariant(plan.root) ? new SilentPeriodSkipper() : undefined;
+    this.scheduler = new PatternScheduler(
+      ctx.timers,
+      this.skipper === undefined ? undefined : (due) => this.afterFiring(due),
+    );
     this.emptyMatch = Object.fromEntries(plan.tags.map((t) => [t.name, null]));
     this.snapshotTags = hasRepeat(plan.root);
     this.collectFilters(plan.root);
@@ -193,7 +202,20 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
   }
 
   matchFound(match: MatchState): void {
+    this.changes++;
     this.ctx.emit(copyMatch(match));
+  }
+
+  /** After the pattern timers due at `due` fired: skips whole periods of a silent repetition. */
+  private afterFiring(due: number): void {
+    const shift = (this.skipper as SilentPeriodSkipper).afterFiring(
+      due,
+      this.changes,
+      this.live <= SMALL_STATE && this.scheduler.size <= SMALL_STATE && this.root.top !== null,
+      () => timeFreeKey(this.writeTree(identityWriter()).tree, due),
+      this.ctx.timers.quietUntil?.(),
+    );
+    if (shift > 0) this.scheduler.shift(shift);
   }
 
   addFilter(f: LiveFilter): void {
@@ -254,6 +276,16 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
   }
 
   snapshot(w: StateWriter): PatternMatcherState {
+    const { tree, top } = this.writeTree(w);
+    return {
+      tree,
+      top,
+      scheduler: this.scheduler.snapshotState(w),
+      counters: [this.filterSeq, this.live, this.capReached, this.examined],
+    };
+  }
+
+  private writeTree(w: StateWriter): { tree: TreeData; top: number | null } {
     const writer = new TreeWriter(
       w,
       this.plan.tags,
@@ -266,12 +298,7 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
     // Timers whose owner left the tree still fire (as in Esper): their owners are written too.
     for (const e of this.scheduler.entries()) writer.entry(e);
     writer.flush();
-    return {
-      tree: writer.data,
-      top,
-      scheduler: this.scheduler.snapshotState(w),
-      counters: [this.filterSeq, this.live, this.capReached, this.examined],
-    };
+    return { tree: writer.data, top };
   }
 
   restore(state: PatternMatcherState, r: StateReader): void {
@@ -317,6 +344,7 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
   onEvent(stream: string, event: Row): void {
     const registries = this.byStream.get(stream);
     if (registries === undefined || this.root.top === null) return;
+    this.changes++;
     let matched: LiveFilter[] | undefined;
     let depthOfFirst = -1;
     let mixed = false;
@@ -359,33 +387,24 @@ function byDepthThenStart(
   };
 }
 
+/** A StateWriter numbering events by identity (for keys compared within one process). */
+function identityWriter(): StateWriter {
+  const ids = new Map<Row, number>();
+  const event = (row: Row): number => {
+    let id = ids.get(row);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(row, id);
+    }
+    return id;
+  };
+  return { event, events: (rows) => rows.map(event), timer: () => null };
+}
+
 /** The state node owning a pattern timer: an observer, or the guard node of a guard. */
 function ownerNode(owner: ScheduledOwner): StateNode {
   if (owner instanceof StateNode) return owner;
   return (owner as unknown as { readonly quitable: StateNode }).quitable;
-}
-
-function childrenOf(node: PatternNode): readonly PatternNode[] {
-  switch (node.kind) {
-    case 'MatchFilter':
-    case 'MatchInterval':
-    case 'MatchAt':
-      return [];
-    case 'MatchFollowedBy':
-    case 'MatchAnd':
-    case 'MatchOr':
-      return node.children;
-    case 'MatchRepeat':
-      return node.until === undefined ? [node.child] : [node.child, node.until];
-    case 'MatchEvery':
-    case 'MatchEveryDistinct':
-    case 'MatchNot':
-    case 'MatchWithin':
-    case 'MatchWhile':
-      return [node.child];
-    default:
-      return assertNever(node, 'pattern node');
-  }
 }
 
 function hasRepeat(node: PatternNode): boolean {

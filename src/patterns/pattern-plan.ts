@@ -3,6 +3,7 @@
  * expressions (own properties as Prop, earlier tags as TagProp) and periods in ms.
  * Kinds are distinct from the AST's pattern kinds (syntax) — these are operations.
  */
+import { assertNever } from '../common/assert-never.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 
 export type PatternNode =
@@ -122,4 +123,28 @@ export interface PatternPlan {
   readonly root: PatternNode;
   readonly tags: readonly PatternTag[];
   readonly streams: readonly string[];
+}
+
+/** A plan node's operands, in order. */
+export function childrenOf(node: PatternNode): readonly PatternNode[] {
+  switch (node.kind) {
+    case 'MatchFilter':
+    case 'MatchInterval':
+    case 'MatchAt':
+      return [];
+    case 'MatchFollowedBy':
+    case 'MatchAnd':
+    case 'MatchOr':
+      return node.children;
+    case 'MatchRepeat':
+      return node.until === undefined ? [node.child] : [node.child, node.until];
+    case 'MatchEvery':
+    case 'MatchEveryDistinct':
+    case 'MatchNot':
+    case 'MatchWithin':
+    case 'MatchWhile':
+      return [node.child];
+    default:
+      return assertNever(node, 'pattern node');
+  }
 }

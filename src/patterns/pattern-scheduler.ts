@@ -22,7 +22,8 @@ export class TimerEntry {
   queued = true;
 
   constructor(
-    readonly due: number,
+    /** Moved only by `shift` (a skip over silent periodic firings). */
+    public due: number,
     readonly slot: number,
     readonly owner: ScheduledOwner,
   ) {}
@@ -45,7 +46,14 @@ export class PatternScheduler implements TimerOwner {
   /** The engine timer, due at the earliest entry (kept after firing for reuse). */
   private armed: Timer | undefined;
 
-  constructor(private readonly timers: TimerService) {}
+  /**
+   * `afterBatch(due)`: called after the entries due at an instant have fired, before the engine
+   * timer is re-armed (the matcher may `shift` the entries there).
+   */
+  constructor(
+    private readonly timers: TimerService,
+    private readonly afterBatch?: (due: number) => void,
+  ) {}
 
   allocateSlot(): number {
     return this.nextSlot++;
@@ -95,6 +103,30 @@ export class PatternScheduler implements TimerOwner {
       }
     }
     for (const entry of batch) entry.owner.scheduledTrigger();
+    if (this.afterBatch !== undefined) {
+      // The engine timer the firings armed is not "something else" for quietUntil.
+      this.timers.cancel(this.armed);
+      this.afterBatch(due);
+    }
+    this.rearm();
+  }
+
+  /**
+   * Moves every queued entry `delta` later, keeping their order: the state after a run of
+   * periodic firings that changed nothing but the time (PatternMatcher's skip).
+   */
+  shift(delta: number): void {
+    const buckets: [number, TimerEntry[]][] = [];
+    this.byDue.forEach(([due, bucket]) => {
+      const queued = bucket.filter((e) => e.queued);
+      if (queued.length > 0) buckets.push([due + delta, queued]);
+    });
+    this.byDue.clear();
+    for (const [due, bucket] of buckets) {
+      for (const e of bucket) e.due = due;
+      this.byDue.setElement(due, bucket);
+    }
+    this.timers.cancel(this.armed);
     this.rearm();
   }
 

@@ -8,6 +8,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter } from '../common/state.js';
+import { valueKey } from '../common/value-key.js';
 import type { MatchState } from './matched-events.js';
 import type { PatternTag } from './pattern-plan.js';
 import type { ScheduledOwner, TimerEntry, TimerEntryState } from './pattern-scheduler.js';
@@ -148,4 +149,51 @@ export class TreeReader implements NodeReader {
     if ('a' in v) return (v.a as unknown[]).map((x) => this.value(x));
     return this.r.event((v as { e: number }).e);
   }
+}
+
+/**
+ * The tree as a key that is the same for two states that differ only by a time shift: timer
+ * due times relative to `now`, and schedule slots (`slot`, timer entries' and guards') and
+ * filter registration numbers (`seq`) replaced by their rank, as only their order matters.
+ * Used to find a pattern repeating itself (silent-period.ts).
+ */
+export function timeFreeKey(data: TreeData, now: number): string {
+  const slots = new Set<number>();
+  const seqs = new Set<number>();
+  const collect = (v: unknown): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (Array.isArray(v)) {
+      for (const x of v) collect(x);
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'slot' && typeof x === 'number') slots.add(x);
+      else if (k === 'seq' && typeof x === 'number') seqs.add(x);
+      else collect(x);
+    }
+  };
+  for (const n of data.nodes) collect(n.state);
+  for (const e of data.entries) slots.add(e.slot);
+  const slotRank = rankOf(slots);
+  const seqRank = rankOf(seqs);
+  const renumber = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) return v.map(renumber);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'slot' && typeof x === 'number') out[k] = slotRank.get(x);
+      else if (k === 'seq' && typeof x === 'number') out[k] = seqRank.get(x);
+      else out[k] = renumber(x);
+    }
+    return out;
+  };
+  return valueKey({
+    nodes: data.nodes.map((n) => [n.plan, n.parent, renumber(n.state)]),
+    records: data.records,
+    entries: data.entries.map((e) => [e.due - now, slotRank.get(e.slot), e.owner]),
+  });
+}
+
+function rankOf(values: Set<number>): Map<number, number> {
+  return new Map([...values].sort((a, b) => a - b).map((v, i) => [v, i]));
 }

@@ -243,6 +243,7 @@ class WeirEngine implements Engine {
         schedule: (owner, tag, due, reuse) =>
           handle.isAlive ? queue.schedule(owner, tag, due, reuse) : deadTimer(owner, tag, due),
         cancel: (timer) => queue.cancel(timer),
+        quietUntil: () => queue.quietUntil(),
       },
       schedule: (due, onDue, spent, label = `statement '${handle.name}'`) => {
         if (!handle.isAlive) return { due };

@@ -40,6 +40,8 @@ export class TimerQueue {
   private readonly heap: QueuedTimer[] = [];
   private seq = 1;
   private live = 0;
+  /** The `time` of the popDue call that returned the timer running now (TimerService.quietUntil). */
+  private advancingTo = Number.NEGATIVE_INFINITY;
 
   /** The sequence number the next timer gets (a snapshot keeps it). */
   get nextSeq(): number {
@@ -82,7 +84,13 @@ export class TimerQueue {
       now,
       schedule: (owner, tag, due, reuse) => this.schedule(owner, tag, due, reuse),
       cancel: (timer) => this.cancel(timer),
+      quietUntil: () => this.quietUntil(),
     };
+  }
+
+  /** TimerService.quietUntil: while a timer runs, min(the advance's target, the next pending due). */
+  quietUntil(): number {
+    return Math.min(this.advancingTo, this.peekDue() ?? Number.POSITIVE_INFINITY);
   }
 
   get size(): number {
@@ -127,6 +135,7 @@ export class TimerQueue {
     top.live = false;
     top.queued = false;
     this.live--;
+    this.advancingTo = time;
     return top;
   }
 
