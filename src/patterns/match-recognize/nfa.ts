@@ -99,7 +99,9 @@ function bound(b: { text: string; span: Span }, min: number, max: number): numbe
 function repeatCopies(repeat: RepeatBounds, t: XType): XType[] {
   const same = (n: number) => Array.from({ length: n }, () => t);
   if (repeat.single) {
-    return same(bound(repeat.lower as { text: string; span: Span }, 1, MAX_BOUND));
+    const count = bound(repeat.lower as { text: string; span: Span }, 1, MAX_BOUND);
+    checkSize(count, repeat.span);
+    return same(count);
   }
   const asOptional = (): XType =>
     t.type === 'single'
