@@ -13,9 +13,8 @@ import type { createPatternMatcher } from '../../src/patterns/create-pattern-mat
 import { EveryFollowedByMatcher, everyFollowedByShape } from '../../src/patterns/every-followed-by.js';
 import { type MatchState, type PatternContext, PatternMatcher } from '../../src/patterns/pattern-matcher.js';
 import type { PatternPlan } from '../../src/patterns/pattern-plan.js';
-import { type LogicalPlan, planInputs } from '../../src/plan/logical-plan.js';
-import { compileModule } from '../../src/runtime/compile-module.js';
 import { TimerQueue } from '../../src/runtime/timer-queue.js';
+import { patternPlanOf } from '../support/pattern-plan.js';
 
 const SCHEMAS = `create schema A(id string, v int); create schema B(id string, v int);
   create schema L(user string, ok boolean, v int);`;
@@ -33,11 +32,7 @@ const SHAPES = [
 ];
 
 function patternPlan(pattern: string): PatternPlan {
-  const compiled = compileModule(`${SCHEMAS} select * from pattern [${pattern}]`);
-  let node: LogicalPlan | undefined = compiled.optimized.plan.statements[0]?.root;
-  while (node !== undefined && node.kind !== 'PatternSource') node = planInputs(node)[0];
-  if (node?.kind !== 'PatternSource') throw new Error('no pattern source');
-  return node.pattern;
+  return patternPlanOf(SCHEMAS, pattern);
 }
 
 interface Ev {

@@ -14,18 +14,13 @@ import { compileExpr } from '../../src/expr/compile-expr.js';
 import { createEngine } from '../../src/index.js';
 import { type MatchState, PatternMatcher } from '../../src/patterns/pattern-matcher.js';
 import type { PatternPlan } from '../../src/patterns/pattern-plan.js';
-import { type LogicalPlan, planInputs } from '../../src/plan/logical-plan.js';
-import { compileModule } from '../../src/runtime/compile-module.js';
 import { TimerQueue } from '../../src/runtime/timer-queue.js';
+import { patternPlanOf } from '../support/pattern-plan.js';
 
 const SCHEMAS = 'create schema A(v int); create schema B(v int); create schema C(v int);';
 
 function patternPlan(pattern: string): PatternPlan {
-  const compiled = compileModule(`${SCHEMAS} select * from pattern [${pattern}]`);
-  let node: LogicalPlan | undefined = compiled.optimized.plan.statements[0]?.root;
-  while (node !== undefined && node.kind !== 'PatternSource') node = planInputs(node)[0];
-  if (node?.kind !== 'PatternSource') throw new Error('no pattern source');
-  return node.pattern;
+  return patternPlanOf(SCHEMAS, pattern);
 }
 
 interface Ev {
@@ -48,7 +43,11 @@ function run(
   const calls: string[] = [];
   let step: MatchState[] = [];
   const name = (v: unknown): string =>
-    Array.isArray(v) ? `[${v.map(name).join(',')}]` : v === null || v === undefined ? '-' : String((v as Row).name);
+    Array.isArray(v)
+      ? `[${v.map(name).join(',')}]`
+      : v === null || v === undefined
+        ? '-'
+        : String((v as Row).name);
   const endStep = () => {
     if (step.length > 0)
       calls.push(`${clock}: ${step.map((m) => Object.values(m).map(name).join('/')).join(' ')}`);
