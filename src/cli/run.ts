@@ -140,8 +140,12 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     .description('print the logical, optimized and physical plans of each statement')
     .argument('<file.epl>')
     .option('--verbose', 'also print every optimizer rewrite')
-    .action(async (file: string, opts: { verbose?: boolean }) =>
-      setExit(await explainCommand(file, opts.verbose === true, io)),
+    .option(
+      '--no-columnar-aggregation',
+      'explain with the physical rule fused-columnar-aggregation off (createEngine option columnarAggregation: false)',
+    )
+    .action(async (file: string, opts: { verbose?: boolean; columnarAggregation: boolean }) =>
+      setExit(await explainCommand(file, opts.verbose === true, io, opts.columnarAggregation)),
     );
   addServeCommand(weir, io, setExit);
   return weir;

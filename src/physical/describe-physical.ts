@@ -6,7 +6,7 @@ import { describeLookups } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { describeOutputLimit } from '../plan/output-limit.js';
-import { columnarPlan } from './columnar-plan.js';
+import { FUSED_COLUMNAR_AGGREGATION, type PhysicalRuleOptions, fusedAggregation } from './physical-rules.js';
 
 function operatorName(node: LogicalPlan): string {
   switch (node.kind) {
@@ -115,15 +115,29 @@ function chain(root: LogicalPlan): LogicalPlan[] {
   return nodes;
 }
 
-/** A window and aggregation fused (columnar-plan.ts) are one operator: the window node and any Prune under it disappear into it. */
-function fusedNames(nodes: readonly LogicalPlan[], oldRows: boolean): Map<LogicalPlan, string | undefined> {
+/**
+ * A window and aggregation fused by the rule fused-columnar-aggregation (physical-rules.ts)
+ * are one operator: the window node and any Prune under it disappear into it. `rules` gets
+ * the rule's line for the statement (applied, or switched off).
+ */
+function fusedNames(
+  nodes: readonly LogicalPlan[],
+  oldRows: boolean,
+  options: PhysicalRuleOptions,
+  rules: string[],
+): Map<LogicalPlan, string | undefined> {
   const names = new Map<LogicalPlan, string | undefined>();
   // An output-limited statement runs on the general operators (columnar-plan.ts).
   if (nodes.some((n) => n.kind === 'OutputLimit')) return names;
   for (const node of nodes) {
-    if (node.kind !== 'Aggregate') continue;
-    const plan = columnarPlan(node);
-    if (plan === undefined || node.input.kind !== 'Window') continue;
+    if (node.kind !== 'Aggregate' || node.input.kind !== 'Window') continue;
+    const choice = fusedAggregation(node, options);
+    const rule = FUSED_COLUMNAR_AGGREGATION;
+    if (!choice.applied) {
+      if (choice.reason === 'off') rules.push(`${rule.name}: off (${rule.option}: false)`);
+      continue;
+    }
+    const plan = choice.plan;
     const window = node.input;
     const stage = window.stages[0];
     names.set(window, undefined);
@@ -137,6 +151,9 @@ function fusedNames(nodes: readonly LogicalPlan[], oldRows: boolean): Map<Logica
     names.set(
       node,
       `ColumnarAggregation ${stage?.def.describe(stage.params)} (${rows}) [${aggregateList(node)}]: window and aggregation in one step; ${keeps}`,
+    );
+    rules.push(
+      `${rule.name}: ${stage?.def.describe(stage.params)} and the aggregation fused (${rule.summary})`,
     );
   }
   return names;
@@ -153,13 +170,24 @@ function isPassThrough(node: LogicalPlan, parent: LogicalPlan | undefined): bool
   );
 }
 
-export function describePhysical(stmt: StatementPlan): string {
+/** The statement's physical operators, one numbered line each. */
+export function describePhysical(stmt: StatementPlan, options: PhysicalRuleOptions = {}): string {
+  return physicalDescription(stmt, options).operators;
+}
+
+/** The physical operators, and which physical rules chose them (or were switched off). */
+export function physicalDescription(
+  stmt: StatementPlan,
+  options: PhysicalRuleOptions = {},
+): { readonly operators: string; readonly rules: readonly string[] } {
   const nodes = chain(stmt.root)
     .reverse()
     .filter((n, i, all) => !isPassThrough(n, all[i + 1]));
-  const fused = fusedNames(nodes, postsOldRows(stmt.root));
-  return nodes
+  const rules: string[] = [];
+  const fused = fusedNames(nodes, postsOldRows(stmt.root), options, rules);
+  const operators = nodes
     .filter((n) => !fused.has(n) || fused.get(n) !== undefined)
     .map((n, i) => `${i + 1}. ${fused.get(n) ?? operatorName(n)}`)
     .join('\n');
+  return { operators, rules };
 }

@@ -48,7 +48,6 @@ import { PriorBuffer } from '../windows/prior-buffer.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
 import { buildDefine, buildNamedWindowSource, buildOnTrigger, intoTableGroups } from './build-infra.js';
-import { columnarPlan } from './columnar-plan.js';
 import { createJoinOperator } from './compile-join.js';
 import { createOutputLimiter } from './output-limiter-factory.js';
 import {
@@ -63,6 +62,7 @@ import type {
   StatePart,
   StatementEntry,
 } from './physical-env.js';
+import { fusedAggregation } from './physical-rules.js';
 
 interface BuildState {
   readonly env: PhysicalEnv;
@@ -463,8 +463,9 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       return;
     }
     case 'Aggregate': {
-      const columnar = s.env.columnarAggregation ? columnarPlan(node) : undefined;
-      if (columnar !== undefined) {
+      const fused = fusedAggregation(node, s.env);
+      if (fused.applied) {
+        const columnar = fused.plan;
         const layout = aggregateLayout(node);
         const agg = new ColumnarAggregation(
           layout,

@@ -13,7 +13,8 @@ export interface WeirEngineOptions extends EngineOptions {
   readonly maxPartialMatches?: number;
   /**
    * Run statements whose window feeds only an aggregation on the fused columnar operator
-   * (default true; see physical/columnar-plan.ts). False keeps every statement on the
+   * (default true): the physical rule fused-columnar-aggregation (physical/physical-rules.ts,
+   * listed by `weir explain`). False switches the rule off and keeps every statement on the
    * general window and aggregation operators: for comparing the two, which must agree.
    */
   readonly columnarAggregation?: boolean;

@@ -1,9 +1,11 @@
-import { describePhysical } from '../physical/describe-physical.js';
+import { physicalDescription } from '../physical/describe-physical.js';
+import type { PhysicalRuleOptions } from '../physical/physical-rules.js';
 /** `weir explain`: logical plan, optimized plan (with the rule trace when verbose), physical operators. */
 import { explainStatement } from '../plan/explain.js';
 import { compileModule } from './compile-module.js';
 
-export interface ExplainOptions {
+/** `columnarAggregation: false` explains the plan an engine created with that option runs. */
+export interface ExplainOptions extends PhysicalRuleOptions {
   readonly file?: string;
   readonly verbose?: boolean;
 }
@@ -22,7 +24,9 @@ export function explainModule(text: string, options: ExplainOptions = {}): strin
         out.push('', `optimizer trace (${steps.length} rewrite${steps.length === 1 ? '' : 's'}):`);
         for (const step of steps) out.push(`  ${step.rule}:`, indent(step.after, 4));
       }
-      out.push('', 'physical operators:', indent(describePhysical(optimized)));
+      const physical = physicalDescription(optimized, options);
+      out.push('', 'physical operators:', indent(physical.operators));
+      if (physical.rules.length > 0) out.push('', 'physical rules:', indent(physical.rules.join('\n')));
     }
     out.push('');
   });

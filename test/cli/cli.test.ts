@@ -169,4 +169,29 @@ describe('weir explain', () => {
     expect(r.stdout).toContain('optimized plan:');
     expect(r.stdout).toContain('physical operators:');
   });
+
+  it('lists the physical rule that fuses a window with its aggregation, and explains the plan with it off', async () => {
+    const q = file(
+      'agg.epl',
+      "create schema T(k string, v int);\n@name('a') select k, sum(v) as s from T#length(3) group by k;\n",
+    );
+    const on = await runCli(['explain', q]);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toContain(
+      '  2. ColumnarAggregation length(3) (one row per changed group) [sum(v)]: window and aggregation in one step',
+    );
+    expect(on.stdout).toContain(
+      "physical rules:\n  fused-columnar-aggregation: length(3) and the aggregation fused (window and aggregation as one operator keeping each event's group and aggregate arguments as columns)\n",
+    );
+    const off = await runCli(['explain', q, '--no-columnar-aggregation']);
+    expect(off.stdout).toContain(
+      '  2. DataWindow length:length(3)\n  3. AggregateGroupedOperator (one row per changed group) [sum(v)]\n',
+    );
+    expect(off.stdout).toContain(
+      'physical rules:\n  fused-columnar-aggregation: off (columnarAggregation: false)\n',
+    );
+    // A statement the rule does not apply to lists no rule.
+    const plain = await runCli(['explain', QUERY]);
+    expect(plain.stdout).not.toContain('physical rules:');
+  });
 });
