@@ -15,7 +15,11 @@
  *    with a JetStream source and sink (one result message per update), events/s from the
  *    moment the server listens until the last result is stored.
  *
- * The client runs in this process, on the same 2 cores as the server.
+ * Each figure is measured twice in the same run, with the same clients: against `weir serve`
+ * and against bench/serve/hand-service.ts, the same query served by code written for it alone
+ * (node:http, JSON.parse, the hand-written sliding-avg baseline, the same NATS client); the
+ * ratio is Weir's over the baseline's (for latency, the baseline's over Weir's: above 1 is
+ * Weir faster). The client runs in this process, on the same 2 cores as the server.
  *
  *   npm run bench:serve                     defaults below
  *   npm run bench:serve -- --batches 300 --latency 2000 --nats-events 200000
@@ -49,21 +53,38 @@ function tick(i: number): string {
   return `{"type":"StockTick","ts":${1_700_000_000_000 + i},"data":{"symbol":"${symbol}","price":${price},"volume":${(i % 50) * 100}}}`;
 }
 
-/** Starts `weir serve` and resolves with its URL once it listens. */
-function serve(eplPath: string, extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+type Start = (extra: string[]) => Promise<{ url: string; child: ChildProcess }>;
+
+/** Starts a server process and resolves with its URL once it prints that it listens. */
+function startProcess(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', eplPath, '--port', '0', ...extra], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /listening on (http:\/\/[^ ]+) /.exec(err);
       if (m?.[1] !== undefined) resolve({ url: m[1], child });
     });
-    child.once('exit', (code) => reject(new Error(`weir serve exited with ${code}: ${err}`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${err}`)));
   });
 }
+
+/** `weir serve` as users run it (the built CLI). */
+const weir =
+  (eplPath: string): Start =>
+  (extra) =>
+    startProcess(['dist/cli/main.js', 'serve', eplPath, '--port', '0', ...extra]);
+
+/** The hand-written service; Weir's options translated to its own. */
+const hand: Start = (extra) => {
+  const args = ['--import', 'tsx', 'bench/serve/hand-service.ts'];
+  const lateness = extra.indexOf('--lateness');
+  if (lateness >= 0)
+    args.push('--lateness', String(Number.parseInt(extra[lateness + 1] as string, 10) * 1000));
+  const source = extra.indexOf('--source');
+  if (source >= 0) args.push('--nats', (extra[source + 1] as string).replace(/\/IN\?.*$/, ''));
+  return startProcess(args);
+};
 
 async function stop(child: ChildProcess): Promise<void> {
   child.removeAllListeners('exit');
@@ -76,9 +97,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function httpIngest(eplPath: string): Promise<number> {
+async function httpIngest(serve: Start): Promise<number> {
   // Concurrent clients deliver batches out of event-time order: 10 s of lateness reorders them.
-  const { url, child } = await serve(eplPath, ['--lateness', '10 sec']);
+  const { url, child } = await serve(['--lateness', '10 sec']);
   const bodies = Array.from({ length: BATCHES }, (_, b) =>
     Array.from({ length: BATCH }, (_, i) => tick(b * BATCH + i)).join('\n'),
   );
@@ -112,8 +133,8 @@ async function httpIngest(eplPath: string): Promise<number> {
   return accepted / seconds;
 }
 
-async function latency(eplPath: string): Promise<{ p50: number; p99: number }> {
-  const { url, child } = await serve(eplPath);
+async function latency(serve: Start): Promise<{ p50: number; p99: number }> {
+  const { url, child } = await serve([]);
   const res = await fetch(`${url}/statements/avg/updates`);
   const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
   let waiting: ((t: number) => void) | undefined;
@@ -148,7 +169,7 @@ async function latency(eplPath: string): Promise<{ p50: number; p99: number }> {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-async function natsThroughput(eplPath: string): Promise<number> {
+async function natsThroughput(serve: Start): Promise<number> {
   const nats = await startNats();
   try {
     const nc = await connect({ servers: nats.url });
@@ -161,7 +182,7 @@ async function natsThroughput(eplPath: string): Promise<number> {
       const lines = Array.from({ length: perMessage }, (_, i) => tick(m * perMessage + i)).join('\n');
       await js.publish('in.ticks', lines);
     }
-    const { child } = await serve(eplPath, [
+    const { child } = await serve([
       '--source',
       `${nats.url}/IN?consumer=bench`,
       '--sink',
@@ -186,15 +207,20 @@ async function natsThroughput(eplPath: string): Promise<number> {
 const dir = mkdtempSync(join(tmpdir(), 'weir-serve-bench-'));
 const eplPath = join(dir, 'avg.epl');
 writeFileSync(eplPath, EPL);
-const rate = await httpIngest(eplPath);
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+const rate = await httpIngest(weir(eplPath));
+const handRate = await httpIngest(hand);
 console.log(
-  `HTTP ingest (${BATCHES} × ${BATCH} NDJSON lines, ${CLIENTS} clients): ${Math.round(rate).toLocaleString('en')} events/s`,
+  `HTTP ingest (${BATCHES} × ${BATCH} NDJSON lines, ${CLIENTS} clients): weir ${fmt(rate)} events/s, hand-written ${fmt(handRate)} events/s, ratio ${(rate / handRate).toFixed(2)}`,
 );
-const lat = await latency(eplPath);
+const lat = await latency(weir(eplPath));
+const handLat = await latency(hand);
 console.log(
-  `POST /events → SSE update (${LATENCY_EVENTS} sequential events): p50 ${lat.p50.toFixed(0)} µs, p99 ${lat.p99.toFixed(0)} µs`,
+  `POST /events → SSE update (${LATENCY_EVENTS} sequential events): weir p50 ${lat.p50.toFixed(0)} µs, p99 ${lat.p99.toFixed(0)} µs; hand-written p50 ${handLat.p50.toFixed(0)} µs, p99 ${handLat.p99.toFixed(0)} µs; ratio (p50) ${(handLat.p50 / lat.p50).toFixed(2)}`,
 );
-const nats = await natsThroughput(eplPath);
+const nats = await natsThroughput(weir(eplPath));
+const handNats = await natsThroughput(hand);
 console.log(
-  `NATS JetStream source → engine → JetStream sink (${NATS_EVENTS.toLocaleString('en')} events, 1 result per event): ${Math.round(nats).toLocaleString('en')} events/s`,
+  `NATS JetStream source → engine → JetStream sink (${NATS_EVENTS.toLocaleString('en')} events, 1 result per event): weir ${fmt(nats)} events/s, hand-written ${fmt(handNats)} events/s, ratio ${(nats / handNats).toFixed(2)}`,
 );

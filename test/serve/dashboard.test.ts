@@ -79,6 +79,31 @@ describe('dashboard (headless chromium)', () => {
     await page.locator('#chart canvas').waitFor({ timeout: 10_000 });
     const legend = await page.locator('#chart .u-legend .u-series .u-label').allTextContents();
     expect(legend).toEqual(expect.arrayContaining(['ACME', 'INIT']));
+    // Each symbol's line is drawn (in its legend colour: ACME blue, INIT red), not just a frame.
+    const drawn = await page.evaluate(() => {
+      // Runs in the page (the test's TypeScript has no DOM types: the shapes used, spelled out).
+      interface Canvas {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+      }
+      const page = globalThis as unknown as { document: { querySelector(selector: string): Canvas } };
+      const canvas = page.document.querySelector('#chart canvas');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      const near = (i: number, rgb: number[]) =>
+        rgb.every((v, c) => Math.abs((data[i + c] as number) - v) < 40) && (data[i + 3] as number) > 200;
+      let blue = 0;
+      let red = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (near(i, [0x25, 0x63, 0xeb])) blue++;
+        else if (near(i, [0xdc, 0x26, 0x26])) red++;
+      }
+      return { blue, red };
+    });
+    expect(drawn.blue, 'ACME line pixels').toBeGreaterThan(50);
+    expect(drawn.red, 'INIT line pixels').toBeGreaterThan(50);
     await expect(page.locator('#chart-statement').inputValue()).resolves.toBe('moving-avg');
     await expect(page.locator('#chart-column').inputValue()).resolves.toBe('avgPrice');
 
@@ -90,6 +115,17 @@ describe('dashboard (headless chromium)', () => {
       .toBe('6');
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/dashboard.png', fullPage: true });
+
+    // Another column chosen: the chart starts again from the next rows, with that column.
+    await page.selectOption('#chart-column', 'ticks');
+    await expect.poll(() => page.locator('#chart').textContent()).toBe('waiting for rows…');
+    const more = await fetch(`${running.url}/events`, { method: 'POST', body: tick(7000, 'ACME', 111) });
+    expect(more.status).toBe(200);
+    await page.locator('#chart canvas').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => page.locator('#chart .u-legend .u-series .u-label').allTextContents())
+      .toEqual(expect.arrayContaining(['ACME']));
+    expect(await page.locator('#chart .u-legend .u-series .u-label').allTextContents()).not.toContain('INIT');
     expect(failures).toEqual([]);
     await page.close();
   });

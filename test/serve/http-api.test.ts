@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServe } from '../../src/serve/start-serve.js';
+import { runCli } from '../support/run-cli.js';
 import { openSse } from './sse-client.js';
 import { ndjson, serveForTest } from './start.js';
 
@@ -52,6 +56,18 @@ describe('weir serve: HTTP API', () => {
       { stmt: 'last', time: 2000, new: [{ v: 2 }], old: [{ v: 1 }] },
       { stmt: 'last', time: 3000, new: [{ v: 3 }], old: [{ v: 2 }] },
     ]);
+    // Exactly what `weir run --format updates` prints for the same module and events.
+    const dir = mkdtempSync(join(tmpdir(), 'weir-serve-updates-'));
+    writeFileSync(join(dir, 'q.epl'), EPL);
+    writeFileSync(join(dir, 'e.ndjson'), ndjson([ev(1000, 'a', 1), ev(2000, 'b', 2), ev(3000, 'c', 3)]));
+    const run = await runCli(['run', 'q.epl', '--events', 'e.ndjson', '--format', 'updates'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(updates).toEqual(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    );
     big.close();
     all.close();
   });
@@ -178,6 +194,7 @@ describe('weir serve: HTTP API', () => {
     }[];
     expect(list.map((s) => s.name)).toEqual(['big', 'last']);
     expect(list[1]?.stats).toMatchObject({ rowsOut: 3, updates: 2, windowSize: 1 });
+    const before = Date.now();
     const res = await fetch(`${running.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -191,6 +208,10 @@ describe('weir serve: HTTP API', () => {
     sample('weir_statement_updates_total{statement="last"} 2');
     sample('weir_statement_state_size{statement="last"} 1');
     sample('weir_event_time_ms 2000');
+    // Wall clock minus event time, read while the request was answered.
+    const lag = Number(/^weir_event_time_lag_ms (\d+)$/m.exec(text)?.[1]);
+    expect(lag).toBeGreaterThanOrEqual(before - 2000);
+    expect(lag).toBeLessThanOrEqual(Date.now() - 2000);
     expect(text).toContain('# TYPE weir_sse_dropped_total counter');
   });
 });
