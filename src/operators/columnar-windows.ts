@@ -7,7 +7,7 @@
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
-import { timeBatchClock } from '../windows/time-batch.js';
+import { TimeBatchClock, type TimeBatchClockState } from '../windows/time-batch.js';
 import type { TimerId, WindowContext } from '../windows/window-def.js';
 import type { ColumnarAggregation } from './columnar-aggregation.js';
 
@@ -32,6 +32,8 @@ export type ColumnarWindowSpec =
  * it implements the state contract (common/state.ts).
  */
 export interface ColumnarWindow extends Partial<Stateful> {
+  /** The statement starts (not called after a restore): START_EAGER arms its timer here. */
+  start?(): void;
   /** An event arrives (after the stream filter). */
   accept(row: Row): void;
   /** Events in the window, as DataWindow.size counts them. */
@@ -51,7 +53,7 @@ export function createColumnarWindow(
     case 'length_batch':
       return new LengthBatchWindow(spec.size, agg);
     case 'time_batch':
-      return timeBatchWindow(spec, agg, env);
+      return new TimeBatchWindow(spec, agg, env);
   }
 }
 
@@ -211,33 +213,66 @@ class LengthBatchWindow implements ColumnarWindow, Stateful<BatchCounts> {
   stop(): void {}
 }
 
+interface TimeBatchCounts extends BatchCounts {
+  readonly clock: TimeBatchClockState;
+}
+
 /**
  * Flushes on a grid anchored at the reference point (default: the first arrival): the batch
  * enters and the previous batch leaves; two empty intervals in a row stop the timer until
- * the next arrival (see windows/time-batch.ts and BatchState).
+ * the next arrival. The clock is the time_batch window's own (windows/time-batch.ts).
  */
-function timeBatchWindow(
-  spec: Extract<ColumnarWindowSpec, { kind: 'time_batch' }>,
-  agg: ColumnarAggregation,
-  env: ColumnarWindowEnv,
-): ColumnarWindow {
-  const target = batchTarget(agg);
-  let current = 0;
-  let previous = 0;
-  const clock = timeBatchClock(spec, env, () => {
-    // Nothing entered and nothing to leave: stop until the next arrival.
-    if (current === 0 && previous === 0 && !spec.forceUpdate) return false;
-    target.flush(current, previous);
-    previous = current;
-    current = 0;
-    return true;
-  });
-  return {
-    accept(row) {
-      if (current === 0) clock.batchStarts();
-      target.add(row);
-      current++;
-    },
-    size: () => current,
+class TimeBatchWindow implements ColumnarWindow, Stateful<TimeBatchCounts> {
+  private readonly target: BatchTarget;
+  private readonly clock: TimeBatchClock;
+  private current = 0;
+  private previous = 0;
+
+  constructor(
+    private readonly spec: Extract<ColumnarWindowSpec, { kind: 'time_batch' }>,
+    agg: ColumnarAggregation,
+    env: ColumnarWindowEnv,
+  ) {
+    this.target = batchTarget(agg);
+    this.clock = new TimeBatchClock(spec, env, () => this.flush());
+  }
+
+  /** START_EAGER: the timer runs from the statement's start (not after a restore). */
+  start(): void {
+    this.clock.start();
+  }
+
+  readonly accept = (row: Row): void => {
+    if (this.current === 0) this.clock.batchStarts();
+    this.target.add(row);
+    this.current++;
   };
+
+  size(): number {
+    return this.current;
+  }
+
+  snapshot(w: StateWriter): TimeBatchCounts {
+    return { current: this.current, previous: this.previous, clock: this.clock.snapshot(w) };
+  }
+
+  restore(state: TimeBatchCounts, r: StateReader): void {
+    this.current = state.current;
+    this.previous = state.previous;
+    this.clock.restore(state.clock, r);
+  }
+
+  stop(): void {
+    this.clock.stop();
+  }
+
+  /** The timer: whether the next interval is timed. */
+  private flush(): boolean {
+    // Nothing entered and nothing to leave: stop until the next arrival.
+    if (this.current === 0 && this.previous === 0 && !this.spec.forceUpdate) return false;
+    this.target.flush(this.current, this.previous);
+    this.previous = this.current;
+    this.current = 0;
+    return true;
+  }
 }

@@ -485,6 +485,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           { label: `columnar #${columnar.window.kind} aggregation`, part: agg as Partial<Stateful> },
           { label: `columnar #${columnar.window.kind} window`, part: window as Partial<Stateful> },
         );
+        s.starters.push(() => window.start?.());
         s.sizes.push(() => window.size());
         s.aggregating = true;
         buildSource(columnar.source, window.accept, s);
@@ -632,6 +633,8 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
   );
   s.window = window;
   s.parts.push({ label, part: window });
+  // Timers from the statement's start (START_EAGER); a restored window is not started.
+  s.starters.push(() => window.start?.());
   s.sizes.push(() => window.size());
   const before = s.entries.length;
   buildSource(node.input, (row) => window.insert(row), s);

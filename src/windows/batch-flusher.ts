@@ -5,7 +5,14 @@
  * before it in that batch; any other event has no prev, not even prev(0)).
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
 import type { WindowContext } from './window-def.js';
+
+/** A batch window's events as snapshot ids. */
+export interface BatchData {
+  readonly current: number[];
+  readonly previous: number[];
+}
 
 export class BatchState {
   current: Row[] = [];
@@ -52,6 +59,20 @@ export class BatchState {
 
   prev(row: Row, n: number): Row | undefined {
     return prevInBatch(this.previous, row, n);
+  }
+
+  snapshot(w: StateWriter): BatchData {
+    return { current: w.events(this.current), previous: w.events(this.previous) };
+  }
+
+  restore(data: BatchData, r: StateReader): void {
+    this.current = r.events(data.current);
+    this.previous = r.events(data.previous);
+  }
+
+  clear(): void {
+    this.current = [];
+    this.previous = [];
   }
 }
 

@@ -4,25 +4,99 @@
  */
 import type { Row } from '../common/row.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
-import { keyExprs, keyedAccess, makeKeyFn } from './key-fn.js';
-import { RowDeque } from './row-deque.js';
-import type { WindowDef } from './window-def.js';
+import { keyExprs, makeKeyFn } from './key-fn.js';
+import { postStep } from './post-step.js';
+import { DequeWindow, KeyedWindow } from './stateful-windows.js';
+import type { WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
 
-function firstN(size: number) {
-  return (_p: unknown, ctx: Parameters<WindowDef['create']>[1]) => {
-    const rows = new RowDeque();
-    return {
-      insert(row: Row) {
-        if (rows.size >= size) return;
-        rows.push(row);
-        ctx.emit([row], null);
-      },
-      remove: (row: Row) => rows.remove(row),
-      contents: () => rows.toArray(),
-      size: () => rows.size,
-    };
-  };
+class FirstLengthWindow extends DequeWindow {
+  constructor(
+    private readonly capacity: number,
+    private readonly ctx: WindowContext,
+  ) {
+    super();
+  }
+
+  insert(row: Row): void {
+    if (this.rows.size >= this.capacity) return;
+    this.rows.push(row);
+    this.ctx.emit([row], null);
+  }
+
+  /**
+   * FirstLengthWindowView: the new rows join while there is room (only those are posted as
+   * new), then the old rows leave (those it held are posted as old).
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    const accepted: Row[] = [];
+    for (const row of inserted) {
+      if (this.rows.size >= this.capacity) continue;
+      accepted.push(row);
+      if (this.rows.indexOf(row) < 0) this.rows.push(row);
+    }
+    postStep(
+      this.ctx,
+      accepted,
+      removed.filter((row) => this.rows.remove(row)),
+    );
+  }
+}
+
+/** #firstevent: the first event only (Esper's FirstEventView). */
+class FirstEventWindow extends DequeWindow {
+  constructor(private readonly ctx: WindowContext) {
+    super();
+  }
+
+  insert(row: Row): void {
+    if (this.rows.size > 0) return;
+    this.rows.push(row);
+    this.ctx.emit([row], null);
+  }
+
+  /** FirstEventView: the old rows first (the held event leaves), then the first new row if empty. */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    const held = this.rows.peek();
+    const gone = held !== undefined && removed.includes(held) ? [held] : null;
+    if (gone !== null) this.rows.clear();
+    const first = inserted[0];
+    const taken = first !== undefined && this.rows.size === 0 ? [first] : null;
+    if (taken !== null) this.rows.push(first as Row);
+    postStep(this.ctx, taken, gone);
+  }
+}
+
+class FirstUniqueWindow extends KeyedWindow {
+  constructor(
+    keyOf: (row: Row) => unknown,
+    private readonly ctx: WindowContext,
+  ) {
+    super(keyOf);
+  }
+
+  insert(row: Row): void {
+    const key = this.keyOf(row);
+    if (this.byKey.has(key)) return;
+    this.byKey.set(key, row);
+    this.ctx.emit([row], null);
+  }
+
+  /**
+   * FirstUniqueByPropertyView: the old rows first (each leaves when it is its key's event),
+   * then the new rows whose key is free.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    const gone = removed.filter((row) => this.remove(row));
+    const taken: Row[] = [];
+    for (const row of inserted) {
+      const key = this.keyOf(row);
+      if (this.byKey.has(key)) continue;
+      this.byKey.set(key, row);
+      taken.push(row);
+    }
+    postStep(this.ctx, taken, gone);
+  }
 }
 
 export const firstLengthWindow: WindowDef<{ size: number }> = {
@@ -35,7 +109,7 @@ export const firstLengthWindow: WindowDef<{ size: number }> = {
     return { size: positiveInt('firstlength', args[0], span) };
   },
   describe: (p) => `firstlength(${p.size})`,
-  create: (p, ctx) => firstN(p.size)(p, ctx),
+  create: (p, ctx) => new FirstLengthWindow(p.size, ctx),
 };
 
 export const firstEventWindow: WindowDef<Record<string, never>> = {
@@ -48,7 +122,7 @@ export const firstEventWindow: WindowDef<Record<string, never>> = {
     return {};
   },
   describe: () => 'firstevent',
-  create: (p, ctx) => firstN(1)(p, ctx),
+  create: (_p, ctx) => new FirstEventWindow(ctx),
 };
 
 export const firstUniqueWindow: WindowDef<{ keys: BoundExpr[] }> = {
@@ -58,17 +132,5 @@ export const firstUniqueWindow: WindowDef<{ keys: BoundExpr[] }> = {
   traits: { basis: 'key', batching: false, ordered: false, commutesWithFilter: false, retains: true },
   validate: (args, span) => ({ keys: keyExprs('firstunique', args, span) }),
   describe: () => 'firstunique',
-  create(p, ctx) {
-    const keyOf = makeKeyFn(p.keys, ctx);
-    const byKey = new Map<unknown, Row>();
-    return {
-      insert(row) {
-        const key = keyOf(row);
-        if (byKey.has(key)) return;
-        byKey.set(key, row);
-        ctx.emit([row], null);
-      },
-      ...keyedAccess(byKey, keyOf),
-    };
-  },
+  create: (p, ctx) => new FirstUniqueWindow(makeKeyFn(p.keys, ctx), ctx),
 };

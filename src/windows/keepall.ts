@@ -1,7 +1,32 @@
 /** #keepall: retains every event; arrivals are posted, nothing ever leaves on its own. */
-import { RowDeque, nthNewest } from './row-deque.js';
-import type { WindowDef } from './window-def.js';
+import type { Row } from '../common/row.js';
+import { addAbsent, postStep } from './post-step.js';
+import { nthNewest } from './row-deque.js';
+import { DequeWindow } from './stateful-windows.js';
+import type { WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount } from './window-params.js';
+
+class KeepAllWindow extends DequeWindow {
+  constructor(private readonly ctx: WindowContext) {
+    super();
+  }
+
+  insert(row: Row): void {
+    this.rows.push(row);
+    this.ctx.emit([row], null);
+  }
+
+  /** KeepAllView: the new rows join (once each), the old rows leave; posted as given. */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    addAbsent(this.rows, inserted);
+    for (const row of removed) this.rows.remove(row);
+    postStep(this.ctx, inserted, removed);
+  }
+
+  prev(_row: Row, n: number): Row | undefined {
+    return nthNewest(this.rows, n);
+  }
+}
 
 export const keepallWindow: WindowDef<Record<string, never>> = {
   name: 'keepall',
@@ -13,17 +38,5 @@ export const keepallWindow: WindowDef<Record<string, never>> = {
     return {};
   },
   describe: () => 'keepall',
-  create(_p, ctx) {
-    const rows = new RowDeque();
-    return {
-      insert(row) {
-        rows.push(row);
-        ctx.emit([row], null);
-      },
-      remove: (row) => rows.remove(row),
-      contents: () => rows.toArray(),
-      size: () => rows.size,
-      prev: (_row, n) => nthNewest(rows, n),
-    };
-  },
+  create: (_p, ctx) => new KeepAllWindow(ctx),
 };

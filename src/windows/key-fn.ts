@@ -4,7 +4,7 @@ import type { Row } from '../common/row.js';
 import type { Span } from '../common/span.js';
 import { valueKey } from '../common/value-key.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
-import type { DataWindow, WindowArgument, WindowContext } from './window-def.js';
+import type { WindowArgument, WindowContext } from './window-def.js';
 import { propertyExpr } from './window-params.js';
 
 export function keyExprs(name: string, args: readonly WindowArgument[], span: Span): BoundExpr[] {
@@ -21,21 +21,4 @@ export function makeKeyFn(exprs: readonly BoundExpr[], ctx: WindowContext): (row
   const [only] = fns;
   if (fns.length === 1 && only !== undefined) return only;
   return (row) => valueKey(fns.map((f) => f(row)));
-}
-
-/** The DataWindow accessors for windows holding one event per key (unique, firstunique). */
-export function keyedAccess(
-  byKey: Map<unknown, Row>,
-  keyOf: (row: Row) => unknown,
-): Pick<DataWindow, 'remove' | 'contents' | 'size'> {
-  return {
-    remove(row) {
-      const key = keyOf(row);
-      if (byKey.get(key) !== row) return false;
-      byKey.delete(key);
-      return true;
-    },
-    contents: () => [...byKey.values()],
-    size: () => byKey.size,
-  };
 }

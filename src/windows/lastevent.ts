@@ -13,5 +13,5 @@ export const lastEventWindow: WindowDef<Record<string, never>> = {
     return {};
   },
   describe: () => 'lastevent',
-  create: (_p, ctx) => uniqueByKey(() => 0, ctx),
+  create: (_p, ctx) => uniqueByKey(undefined, ctx),
 };

@@ -1,7 +1,9 @@
 /** #length_batch(n): tumbling batches of n events; each full batch posts with the previous batch as old. */
-import { arrayAccess } from './array-access.js';
-import { BatchState, removeFromBatch } from './batch-flusher.js';
-import type { WindowDef } from './window-def.js';
+import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
+import { addAbsent } from './post-step.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
 
 export const lengthBatchWindow: WindowDef<{ size: number }> = {
@@ -14,16 +16,59 @@ export const lengthBatchWindow: WindowDef<{ size: number }> = {
     return { size: positiveInt('length_batch', args[0], span) };
   },
   describe: (p) => `length_batch(${p.size})`,
-  create({ size }, ctx) {
-    const batch = new BatchState(false);
-    return {
-      insert(row) {
-        batch.current.push(row);
-        if (batch.current.length >= size) batch.flush(ctx);
-      },
-      remove: (row) => removeFromBatch(batch.current, row),
-      prev: (row, n) => batch.prev(row, n),
-      ...arrayAccess(() => batch.contents()),
-    };
-  },
+  create: ({ size }, ctx) => new LengthBatchWindow(size, ctx),
 };
+
+class LengthBatchWindow implements DataWindow, Stateful<BatchData> {
+  private readonly batch = new BatchState(false);
+
+  constructor(
+    private readonly capacity: number,
+    private readonly ctx: WindowContext,
+  ) {}
+
+  insert(row: Row): void {
+    this.batch.current.push(row);
+    if (this.batch.current.length >= this.capacity) this.batch.flush(this.ctx);
+  }
+
+  /**
+   * LengthBatchViewRStream: the old rows leave the batch being collected silently (a posted
+   * batch keeps them: they leave with it), the new rows join it (once each), and a batch
+   * that reached n is posted, however far past n it went.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    for (const row of removed) removeFromBatch(this.batch.current, row);
+    if (inserted.length === 0) return;
+    addAbsent(this.batch.current, inserted);
+    if (this.batch.current.length >= this.capacity) this.batch.flush(this.ctx);
+  }
+
+  remove(row: Row): boolean {
+    return removeFromBatch(this.batch.current, row);
+  }
+
+  prev(row: Row, n: number): Row | undefined {
+    return this.batch.prev(row, n);
+  }
+
+  contents(): Row[] {
+    return [...this.batch.contents()];
+  }
+
+  size(): number {
+    return this.batch.current.length;
+  }
+
+  snapshot(w: StateWriter): BatchData {
+    return this.batch.snapshot(w);
+  }
+
+  restore(state: BatchData, r: StateReader): void {
+    this.batch.restore(state, r);
+  }
+
+  stop(): void {
+    this.batch.clear();
+  }
+}

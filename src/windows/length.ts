@@ -1,8 +1,45 @@
 /** #length(n): the last n events; each arrival posts itself and the event it evicts, in one step. */
 import type { Row } from '../common/row.js';
-import { RowDeque, nthNewest } from './row-deque.js';
-import type { WindowDef } from './window-def.js';
+import { addAbsent, postStep } from './post-step.js';
+import { nthNewest } from './row-deque.js';
+import { DequeWindow } from './stateful-windows.js';
+import type { WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
+
+class LengthWindow extends DequeWindow {
+  constructor(
+    private readonly capacity: number,
+    private readonly ctx: WindowContext,
+  ) {
+    super();
+  }
+
+  insert(row: Row): void {
+    this.rows.push(row);
+    const evicted = this.rows.size > this.capacity ? this.rows.shift() : undefined;
+    this.ctx.emit([row], evicted === undefined ? null : [evicted]);
+  }
+
+  /**
+   * LengthWindowViewRStream: the old rows leave, the new ones join (once each), the overflow
+   * leaves oldest first; posted: the new rows with the overflow, or with the old rows as
+   * given when nothing overflowed.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    for (const row of removed) this.rows.remove(row);
+    addAbsent(this.rows, inserted);
+    let expired: Row[] | null = null;
+    for (let over = this.rows.size - this.capacity; over > 0; over--) {
+      expired ??= [];
+      expired.push(this.rows.shift() as Row);
+    }
+    postStep(this.ctx, inserted, expired ?? removed);
+  }
+
+  prev(_row: Row, n: number): Row | undefined {
+    return nthNewest(this.rows, n);
+  }
+}
 
 export const lengthWindow: WindowDef<{ size: number }> = {
   name: 'length',
@@ -14,18 +51,5 @@ export const lengthWindow: WindowDef<{ size: number }> = {
     return { size: positiveInt('length', args[0], span) };
   },
   describe: (p) => `length(${p.size})`,
-  create({ size }, ctx) {
-    const rows = new RowDeque();
-    return {
-      insert(row: Row) {
-        rows.push(row);
-        const evicted = rows.size > size ? rows.shift() : undefined;
-        ctx.emit([row], evicted === undefined ? null : [evicted]);
-      },
-      remove: (row) => rows.remove(row),
-      contents: () => rows.toArray(),
-      size: () => rows.size,
-      prev: (_row, n) => nthNewest(rows, n),
-    };
-  },
+  create: ({ size }, ctx) => new LengthWindow(size, ctx),
 };

@@ -16,10 +16,24 @@
  * State is in fields (the rolling ring and the per-event history) so it snapshots as data.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 
-export class PriorBuffer {
+/** No event (a prior before the first posted event): −1 in a snapshot's id lists. */
+const NONE = -1;
+
+interface PriorBufferState {
+  /** The last depth + 1 posted events, oldest first. */
+  readonly recent: number[];
+  /**
+   * Bound mode: per event still looked up, depth + 1 ids: the event, then its prior
+   * 1..depth events (−1: none), in the order the events were posted.
+   */
+  readonly history: Int32Array | null;
+}
+
+export class PriorBuffer implements Stateful<PriorBufferState> {
   /** The last `depth + 1` events posted as new, oldest first. */
-  private readonly recent: Row[] = [];
+  private recent: Row[] = [];
   /** Bound mode: per posted event, the events 1..depth before it (undefined: none). */
   private readonly history: Map<Row, (Row | undefined)[]> | undefined;
 
@@ -60,5 +74,43 @@ export class PriorBuffer {
     const before = this.history.get(row);
     if (before === undefined) return undefined;
     return n === 0 ? row : before[n - 1];
+  }
+
+  snapshot(w: StateWriter): PriorBufferState {
+    const history = this.history;
+    if (history === undefined) return { recent: w.events(this.recent), history: null };
+    const width = this.depth + 1;
+    const flat = new Int32Array(history.size * width);
+    let at = 0;
+    for (const [row, before] of history) {
+      flat[at++] = w.event(row);
+      for (let n = 0; n < this.depth; n++) {
+        const b = before[n];
+        flat[at++] = b === undefined ? NONE : w.event(b);
+      }
+    }
+    return { recent: w.events(this.recent), history: flat };
+  }
+
+  restore(state: PriorBufferState, r: StateReader): void {
+    this.recent = r.events(state.recent);
+    const history = this.history;
+    if (history === undefined || state.history === null) return;
+    history.clear();
+    const flat = state.history;
+    const width = this.depth + 1;
+    for (let at = 0; at + width <= flat.length; at += width) {
+      const before = new Array<Row | undefined>(this.depth);
+      for (let n = 0; n < this.depth; n++) {
+        const id = flat[at + 1 + n] as number;
+        before[n] = id === NONE ? undefined : r.event(id);
+      }
+      history.set(r.event(flat[at] as number), before);
+    }
+  }
+
+  stop(): void {
+    this.recent = [];
+    this.history?.clear();
   }
 }

@@ -9,8 +9,11 @@ import { WeirError } from '../common/errors.js';
  * last key, and prev() and the window's contents list ties newest first.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
-import type { WindowDef } from './window-def.js';
+import { postStep } from './post-step.js';
+import type { RowsState } from './stateful-windows.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { positiveInt, propertyExpr } from './window-params.js';
 
 interface SortKey {
@@ -63,43 +66,105 @@ export const sortWindow: WindowDef<{ size: number; keys: SortKey[] }> = {
     return { size, keys };
   },
   describe: (p) => `sort(${p.size}, ${p.keys.map((k) => (k.descending ? 'desc' : 'asc')).join(', ')})`,
-  create(p, ctx) {
-    const fns = p.keys.map((k) => ctx.compile(k.expr));
-    const sorted: { row: Row; keys: unknown[] }[] = [];
-    const rank = (a: unknown[], b: unknown[]) => {
-      for (let i = 0; i < fns.length; i++) {
-        const c = compareSortValues(a[i], b[i]);
-        if (c !== 0) return p.keys[i]?.descending ? -c : c;
-      }
-      return 0;
-    };
-    return {
-      insert(row) {
-        const keys = fns.map((f) => f(row));
-        // Binary search for the first entry that does not rank above the new one: the new
-        // event goes in front of its equal-key events (newest first among ties).
-        let lo = 0;
-        let hi = sorted.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (rank((sorted[mid] as { keys: unknown[] }).keys, keys) < 0) lo = mid + 1;
-          else hi = mid;
-        }
-        sorted.splice(lo, 0, { row, keys });
-        // The last entry: the last key's oldest event.
-        const evicted = sorted.length > p.size ? sorted.pop() : undefined;
-        ctx.emit([row], evicted === undefined ? null : [evicted.row]);
-      },
-      remove(row) {
-        const i = sorted.findIndex((e) => e.row === row);
-        if (i < 0) return false;
-        sorted.splice(i, 1);
-        return true;
-      },
-      contents: () => sorted.map((e) => e.row),
-      size: () => sorted.length,
-      // prev(n) on a sort window is the n-th event in sort order, whatever row asks.
-      prev: (_row, n) => sorted[n]?.row,
-    };
-  },
+  create: (p, ctx) =>
+    new SortWindow(
+      p.size,
+      p.keys.map((k) => ctx.compile(k.expr)),
+      p.keys.map((k) => k.descending),
+      ctx,
+    ),
 };
+
+interface SortEntry {
+  readonly row: Row;
+  readonly keys: unknown[];
+}
+
+class SortWindow implements DataWindow, Stateful<RowsState> {
+  /** Entries in sort order; the keys are recomputed from the rows on restore. */
+  private sorted: SortEntry[] = [];
+
+  constructor(
+    private readonly capacity: number,
+    private readonly keyFns: readonly ((row: Row) => unknown)[],
+    private readonly descending: readonly boolean[],
+    private readonly ctx: WindowContext,
+  ) {}
+
+  insert(row: Row): void {
+    this.place(row);
+    // The last entry: the last key's oldest event.
+    const evicted = this.sorted.length > this.capacity ? this.sorted.pop() : undefined;
+    this.ctx.emit([row], evicted === undefined ? null : [evicted.row]);
+  }
+
+  /**
+   * SortWindowView: the old rows it holds leave (posted as old), the new rows join, and the
+   * rows sorting last beyond the size leave (posted as old after them); all new rows are
+   * posted as new.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    const old = removed.filter((row) => this.remove(row));
+    for (const row of inserted) this.place(row);
+    while (this.sorted.length > this.capacity) old.push((this.sorted.pop() as SortEntry).row);
+    postStep(this.ctx, inserted, old);
+  }
+
+  /** Binary search for the first entry not ranking above `row`: newest first among ties. */
+  private place(row: Row): void {
+    const keys = this.keysOf(row);
+    const sorted = this.sorted;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.rank((sorted[mid] as SortEntry).keys, keys) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    sorted.splice(lo, 0, { row, keys });
+  }
+
+  remove(row: Row): boolean {
+    const i = this.sorted.findIndex((e) => e.row === row);
+    if (i < 0) return false;
+    this.sorted.splice(i, 1);
+    return true;
+  }
+
+  contents(): Row[] {
+    return this.sorted.map((e) => e.row);
+  }
+
+  size(): number {
+    return this.sorted.length;
+  }
+
+  /** prev(n) on a sort window is the n-th event in sort order, whatever row asks. */
+  prev(_row: Row, n: number): Row | undefined {
+    return this.sorted[n]?.row;
+  }
+
+  snapshot(w: StateWriter): RowsState {
+    return { rows: w.events(this.contents()) };
+  }
+
+  restore(state: RowsState, r: StateReader): void {
+    this.sorted = r.events(state.rows).map((row) => ({ row, keys: this.keysOf(row) }));
+  }
+
+  stop(): void {
+    this.sorted = [];
+  }
+
+  private keysOf(row: Row): unknown[] {
+    return this.keyFns.map((f) => f(row));
+  }
+
+  private rank(a: readonly unknown[], b: readonly unknown[]): number {
+    for (let i = 0; i < this.keyFns.length; i++) {
+      const c = compareSortValues(a[i], b[i]);
+      if (c !== 0) return this.descending[i] ? -c : c;
+    }
+    return 0;
+  }
+}

@@ -5,9 +5,12 @@
  * the previous batch as old; an empty batch after a full one posts only the old; two empty
  * intervals in a row stop the timer until the next arrival, which re-arms it on the grid.
  */
-import { arrayAccess } from './array-access.js';
-import { BatchState, removeFromBatch } from './batch-flusher.js';
-import type { WindowContext, WindowDef } from './window-def.js';
+import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
+import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
+import { addAbsent } from './post-step.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, optionalReferencePoint, timePeriod } from './window-params.js';
 
 interface TimeBatchParams {
@@ -23,6 +26,14 @@ export function nextGridPoint(now: number, reference: number, period: number): n
   return now + (period - offset);
 }
 
+/** The clock's one timer: the next flush. */
+const FLUSH = 0;
+
+export interface TimeBatchClockState {
+  readonly reference: number | null;
+  readonly timer: TimerState | null;
+}
+
 /**
  * When a time batch flushes: on the grid anchored at the reference point (START_EAGER: the
  * statement's start, and a timer from the start; otherwise the given point or the first
@@ -30,28 +41,122 @@ export function nextGridPoint(now: number, reference: number, period: number): n
  * window calls `batchStarts` when an event arrives in an empty batch, which re-arms a stopped
  * timer on the same grid. Shared by this window and the columnar driver (columnar-windows.ts).
  */
-export function timeBatchClock(
-  p: Pick<TimeBatchParams, 'ms' | 'referencePoint' | 'startEager'>,
-  ctx: Pick<WindowContext, 'now' | 'schedule' | 'startTime'>,
-  flush: () => boolean,
-): { batchStarts(): void } {
-  let reference: number | undefined = p.startEager ? ctx.startTime : p.referencePoint;
-  let scheduled = false;
-  const schedule = () => {
-    scheduled = true;
-    ctx.schedule(nextGridPoint(ctx.now(), reference as number, p.ms), onDue);
-  };
-  const onDue = () => {
-    scheduled = false;
-    if (flush()) schedule();
-  };
-  if (p.startEager) schedule();
-  return {
-    batchStarts() {
-      reference ??= ctx.now();
-      if (!scheduled) schedule();
-    },
-  };
+export class TimeBatchClock implements TimerOwner {
+  private reference: number | undefined;
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly p: Pick<TimeBatchParams, 'ms' | 'referencePoint' | 'startEager'>,
+    private readonly ctx: Pick<WindowContext, 'now' | 'timers' | 'startTime'>,
+    private readonly flush: () => boolean,
+  ) {
+    this.reference = p.startEager ? ctx.startTime : p.referencePoint;
+  }
+
+  /** START_EAGER: the timer runs from the statement's start. */
+  start(): void {
+    if (this.p.startEager) this.schedule();
+  }
+
+  batchStarts(): void {
+    this.reference ??= this.ctx.now();
+    if (this.timer?.live !== true) this.schedule();
+  }
+
+  onTimer(): void {
+    if (this.flush()) this.schedule();
+  }
+
+  snapshot(w: StateWriter): TimeBatchClockState {
+    return { reference: this.reference ?? null, timer: w.timer(this.timer) };
+  }
+
+  restore(state: TimeBatchClockState, r: StateReader): void {
+    this.reference = state.reference ?? undefined;
+    this.timer = r.timer(this, state.timer);
+  }
+
+  stop(): void {
+    this.ctx.timers.cancel(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    const due = nextGridPoint(this.ctx.now(), this.reference as number, this.p.ms);
+    this.timer = this.ctx.timers.schedule(this, FLUSH, due, this.timer);
+  }
+}
+
+interface TimeBatchState {
+  readonly batch: BatchData;
+  readonly clock: TimeBatchClockState;
+}
+
+class TimeBatchWindow implements DataWindow, Stateful<TimeBatchState> {
+  private readonly batch: BatchState;
+  private readonly clock: TimeBatchClock;
+
+  constructor(
+    p: TimeBatchParams,
+    private readonly ctx: WindowContext,
+  ) {
+    // FORCE_UPDATE posts empty intervals only where something sees them; elsewhere the timer
+    // stops after an empty interval and the next arrival re-arms it on the same grid, which
+    // gives the same output without one timer per interval across a clock jump.
+    this.batch = new BatchState(p.forceUpdate && ctx.seesEmptyPosts !== false);
+    this.clock = new TimeBatchClock(p, ctx, () => this.batch.flush(this.ctx));
+  }
+
+  start(): void {
+    this.clock.start();
+  }
+
+  insert(row: Row): void {
+    if (this.batch.current.length === 0) this.clock.batchStarts();
+    this.batch.current.push(row);
+  }
+
+  /**
+   * TimeBatchViewRStream: the old rows leave the batch being collected silently, the new
+   * rows join it (once each; the first into an empty batch sets the reference point and
+   * arms the timer if none is pending). Nothing is posted before the timer.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    for (const row of removed) removeFromBatch(this.batch.current, row);
+    if (inserted.length === 0) return;
+    if (this.batch.current.length === 0) this.clock.batchStarts();
+    addAbsent(this.batch.current, inserted);
+  }
+
+  remove(row: Row): boolean {
+    return removeFromBatch(this.batch.current, row);
+  }
+
+  prev(row: Row, n: number): Row | undefined {
+    return this.batch.prev(row, n);
+  }
+
+  contents(): Row[] {
+    return [...this.batch.contents()];
+  }
+
+  size(): number {
+    return this.batch.current.length;
+  }
+
+  snapshot(w: StateWriter): TimeBatchState {
+    return { batch: this.batch.snapshot(w), clock: this.clock.snapshot(w) };
+  }
+
+  restore(state: TimeBatchState, r: StateReader): void {
+    this.batch.restore(state.batch, r);
+    this.clock.restore(state.clock, r);
+  }
+
+  stop(): void {
+    this.clock.stop();
+    this.batch.clear();
+  }
 }
 
 export const timeBatchWindow: WindowDef<TimeBatchParams> = {
@@ -73,20 +178,5 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
   },
   describe: (p) =>
     `time_batch(${p.ms} ms${p.referencePoint === undefined ? '' : `, ref ${p.referencePoint}`}${p.forceUpdate ? ', FORCE_UPDATE' : ''}${p.startEager ? ', START_EAGER' : ''})`,
-  create(p, ctx) {
-    // FORCE_UPDATE posts empty intervals only where something sees them; elsewhere the timer
-    // stops after an empty interval and the next arrival re-arms it on the same grid, which
-    // gives the same output without one timer per interval across a clock jump.
-    const batch = new BatchState(p.forceUpdate && ctx.seesEmptyPosts !== false);
-    const clock = timeBatchClock(p, ctx, () => batch.flush(ctx));
-    return {
-      insert(row) {
-        if (batch.current.length === 0) clock.batchStarts();
-        batch.current.push(row);
-      },
-      remove: (row) => removeFromBatch(batch.current, row),
-      prev: (row, n) => batch.prev(row, n),
-      ...arrayAccess(() => batch.contents()),
-    };
-  },
+  create: (p, ctx) => new TimeBatchWindow(p, ctx),
 };

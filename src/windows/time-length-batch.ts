@@ -3,9 +3,11 @@
  * p elapsing, whichever first; a count flush cancels the timer and restarts it (Esper).
  */
 import type { Row } from '../common/row.js';
-import { BatchState, removeFromBatch } from './batch-flusher.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
+import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
 import { nextGridPoint } from './time-batch.js';
-import type { DataWindow, TimerId, WindowContext, WindowDef } from './window-def.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, positiveInt, timePeriod } from './window-params.js';
 
 interface Params {
@@ -38,9 +40,18 @@ export const timeLengthBatchWindow: WindowDef<Params> = {
  * activity (or always under FORCE_UPDATE); a count flush cancels the timer and re-arms it
  * from now; an arrival with no timer pending arms one at now + p.
  */
-class TimeLengthBatchWindow implements DataWindow {
+interface TimeLengthBatchState {
+  readonly batch: BatchData;
+  readonly timer: TimerState | null;
+  readonly idleSince: number | null;
+}
+
+/** The window's one timer: the interval's end. */
+const FLUSH = 0;
+
+class TimeLengthBatchWindow implements DataWindow, TimerOwner, Stateful<TimeLengthBatchState> {
   private readonly batch: BatchState;
-  private timer: TimerId | undefined;
+  private timer: Timer | undefined;
   /**
    * FORCE_UPDATE where nothing sees empty posts: the time of the last flush once the timer
    * stopped after an empty interval; the flushes Esper would keep making every p from it
@@ -53,14 +64,33 @@ class TimeLengthBatchWindow implements DataWindow {
     private readonly ctx: WindowContext,
   ) {
     this.batch = new BatchState(p.forceUpdate && ctx.seesEmptyPosts !== false);
-    if (p.startEager) this.schedule(ctx.now() + p.ms);
+  }
+
+  start(): void {
+    if (this.p.startEager) this.schedule(this.ctx.now() + this.p.ms);
   }
 
   insert(row: Row): void {
-    const batch = this.batch;
-    batch.current.push(row);
-    if (batch.current.length < this.p.count) {
-      if (this.timer === undefined) {
+    this.batch.current.push(row);
+    this.added();
+  }
+
+  /**
+   * TimeLengthBatchView: the old rows leave the batch being collected silently, the new rows
+   * join it (a list: a row may be there twice), then as for an arrival: a batch that reached
+   * the count is posted (however far past it), otherwise the timer is armed if none is.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    for (const row of removed) removeFromBatch(this.batch.current, row);
+    if (inserted.length === 0) return;
+    for (const row of inserted) this.batch.current.push(row);
+    this.added();
+  }
+
+  /** Rows joined the batch. */
+  private added(): void {
+    if (this.batch.current.length < this.p.count) {
+      if (this.timer?.live !== true) {
         const since = this.idleSince;
         this.idleSince = undefined;
         const now = this.ctx.now();
@@ -68,10 +98,7 @@ class TimeLengthBatchWindow implements DataWindow {
       }
       return;
     }
-    if (this.timer !== undefined) {
-      this.ctx.cancel(this.timer);
-      this.timer = undefined;
-    }
+    this.ctx.timers.cancel(this.timer);
     this.idleSince = undefined;
     this.send();
   }
@@ -92,10 +119,25 @@ class TimeLengthBatchWindow implements DataWindow {
     return this.batch.current.length;
   }
 
-  private readonly onDue = (): void => {
-    this.timer = undefined;
+  onTimer(): void {
     this.send();
-  };
+  }
+
+  snapshot(w: StateWriter): TimeLengthBatchState {
+    return { batch: this.batch.snapshot(w), timer: w.timer(this.timer), idleSince: this.idleSince ?? null };
+  }
+
+  restore(state: TimeLengthBatchState, r: StateReader): void {
+    this.batch.restore(state.batch, r);
+    this.timer = r.timer(this, state.timer);
+    this.idleSince = state.idleSince ?? undefined;
+  }
+
+  stop(): void {
+    this.ctx.timers.cancel(this.timer);
+    this.timer = undefined;
+    this.batch.clear();
+  }
 
   private send(): void {
     if (this.batch.flush(this.ctx)) this.schedule(this.ctx.now() + this.p.ms);
@@ -103,6 +145,6 @@ class TimeLengthBatchWindow implements DataWindow {
   }
 
   private schedule(due: number): void {
-    this.timer = this.ctx.schedule(due, this.onDue);
+    this.timer = this.ctx.timers.schedule(this, FLUSH, due, this.timer);
   }
 }

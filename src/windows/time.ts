@@ -10,6 +10,7 @@
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
+import { postStep } from './post-step.js';
 import { RowDeque, nthNewest } from './row-deque.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
@@ -40,6 +41,20 @@ export class TimeWindow implements DataWindow, TimerOwner, Stateful<TimeWindowSt
     this.rows.push(row, this.ctx.now());
     this.arm();
     this.ctx.emit([row], null);
+  }
+
+  /**
+   * TimeWindowView: the old rows leave, the new ones join stamped now (an updated event gets
+   * a fresh expiry); posted as given.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void {
+    for (const row of removed) this.rows.remove(row);
+    if (inserted.length > 0) {
+      const now = this.ctx.now();
+      for (const row of inserted) this.rows.push(row, now);
+      this.arm();
+    }
+    postStep(this.ctx, inserted, removed);
   }
 
   onTimer(_tag: number, due: number): void {

@@ -64,8 +64,8 @@ export interface WindowContext {
    */
   readonly timers: TimerService;
   /**
-   * Callback timers, for windows not yet converted to `timers` (a snapshot of a statement
-   * with such a timer pending fails naming the window).
+   * Callback timers, for parts not yet converted to `timers` (the columnar drivers; every
+   * window kind uses `timers`). A snapshot with such a timer pending fails naming the part.
    * Calls `onDue(due)` when the clock reaches `due` (before any event with a later timestamp,
    * with the clock set to `due`). Timers with equal due times fire in scheduling order.
    * `spent`: a timer this window scheduled earlier with the same callback and that has fired;
@@ -89,13 +89,28 @@ export interface WindowContext {
 }
 
 /**
- * A running window. It implements the state contract (common/state.ts): `snapshot`,
- * `restore`, `stop` (optional only while windows are being converted: a snapshot of a
- * statement whose window lacks them fails with `snapshot/unsupported` naming the window).
+ * A running window. It implements the state contract (common/state.ts): `snapshot` writes its
+ * events as ids and its pending timer, `restore` fills a freshly built, not started window,
+ * `stop` cancels its timers and drops its events.
  */
-export interface DataWindow extends Partial<Stateful> {
-  /** An event arrives (after the stream filter). */
+export interface DataWindow extends Stateful {
+  /**
+   * The statement starts (not called on a restored window): windows with a timer from the
+   * start (START_EAGER) arm it here, as constructors schedule nothing (common/state.ts).
+   */
+  start?(): void;
+  /** An event arrives (after the stream filter): Esper's update([row], null). */
   insert(row: Row): void;
+  /**
+   * Esper's `view.update(newData, oldData)` with both sides, as a named window's data window
+   * gets an `on` action's change (new rows: inserted or updated copies; old rows: deleted
+   * events or the originals of the copies). Esper builds the remove-stream variants of its
+   * views there (LengthWindowViewRStream, TimeBatchViewRStream…); each kind does what its
+   * view's update() does, quirks included, and posts what that view posts: one step, except
+   * `#groupwin` (one per group touched) and `#ext_timed_batch` (a released batch, then the
+   * removed rows). Rows already held are not added twice where Esper holds a set.
+   */
+  update(inserted: readonly Row[], removed: readonly Row[]): void;
   /**
    * An intersection partner removed `row`: what Esper's view does on update(null, [row]) in
    * an intersection (where Esper makes its remove-stream variants, LengthWindowViewRStream,

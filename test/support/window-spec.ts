@@ -74,7 +74,9 @@ export function parseWindows(text: string): ParsedWindow[] {
   const result: ParsedWindow[] = [];
   for (const m of text.matchAll(/#(\w+)(?:\(([^)]*)\))?/g)) {
     const argText = (m[2] ?? '').trim();
-    result.push({ name: m[1] as string, args: argText === '' ? [] : argText.split(',').map(parseArg) });
+    // Commas inside a quoted argument ('FORCE_UPDATE, START_EAGER') do not split it.
+    const args = argText === '' ? [] : (argText.match(/\s*'[^']*'|[^,]+/g) ?? []).map(parseArg);
+    result.push({ name: m[1] as string, args });
   }
   return result;
 }
@@ -92,6 +94,9 @@ export function spansFor(stages: readonly ChainStage[]): Span[] {
   return stages.map(() => NO_SPAN);
 }
 
+/** The started runtime window of a window list (as a statement start does). */
 export function chainOf(text: string, ctx: WindowContext): DataWindow {
-  return createWindowChain(stagesOf(text), ctx);
+  const window = createWindowChain(stagesOf(text), ctx);
+  window.start?.();
+  return window;
 }

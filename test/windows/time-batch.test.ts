@@ -5,8 +5,11 @@ import { FakeWindowContext } from '../support/fake-window-context.js';
 import { num, period, prop, str } from '../support/window-spec.js';
 import { contentIds, emitIds, ev, thrown } from '../support/window-test-rows.js';
 
-const create = (args: Parameters<typeof timeBatchWindow.validate>[0], ctx: FakeWindowContext) =>
-  timeBatchWindow.create(timeBatchWindow.validate(args, NO_SPAN), ctx);
+const create = (args: Parameters<typeof timeBatchWindow.validate>[0], ctx: FakeWindowContext) => {
+  const window = timeBatchWindow.create(timeBatchWindow.validate(args, NO_SPAN), ctx);
+  window.start?.();
+  return window;
+};
 
 describe('#time_batch', () => {
   it('flushes at first arrival + p, then every p; empty after full posts only old; then stops', () => {
