@@ -45,9 +45,9 @@ class ExtTimedWindow extends DequeWindow {
   constructor(
     private readonly timeOf: (row: Row) => unknown,
     private readonly ms: number,
-    private readonly ctx: WindowContext,
+    ctx: WindowContext,
   ) {
-    super();
+    super(ctx);
   }
 
   insert(row: Row): void {

@@ -13,9 +13,9 @@ import { expectArgCount, positiveInt } from './window-params.js';
 class FirstLengthWindow extends DequeWindow {
   constructor(
     private readonly capacity: number,
-    private readonly ctx: WindowContext,
+    ctx: WindowContext,
   ) {
-    super();
+    super(ctx);
   }
 
   insert(row: Row): void {
@@ -45,10 +45,6 @@ class FirstLengthWindow extends DequeWindow {
 
 /** #firstevent: the first event only (Esper's FirstEventView). */
 class FirstEventWindow extends DequeWindow {
-  constructor(private readonly ctx: WindowContext) {
-    super();
-  }
-
   insert(row: Row): void {
     if (this.rows.size > 0) return;
     this.rows.push(row);
@@ -68,13 +64,6 @@ class FirstEventWindow extends DequeWindow {
 }
 
 class FirstUniqueWindow extends KeyedWindow {
-  constructor(
-    keyOf: (row: Row) => unknown,
-    private readonly ctx: WindowContext,
-  ) {
-    super(keyOf);
-  }
-
   insert(row: Row): void {
     const key = this.keyOf(row);
     if (this.byKey.has(key)) return;

@@ -7,10 +7,6 @@ import type { WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount } from './window-params.js';
 
 class KeepAllWindow extends DequeWindow {
-  constructor(private readonly ctx: WindowContext) {
-    super();
-  }
-
   insert(row: Row): void {
     this.rows.push(row);
     this.ctx.emit([row], null);

@@ -3,6 +3,7 @@ import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
 import { addAbsent } from './post-step.js';
+import { BatchWindow } from './stateful-windows.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
 
@@ -19,13 +20,13 @@ export const lengthBatchWindow: WindowDef<{ size: number }> = {
   create: ({ size }, ctx) => new LengthBatchWindow(size, ctx),
 };
 
-class LengthBatchWindow implements DataWindow, Stateful<BatchData> {
-  private readonly batch = new BatchState(false);
-
+class LengthBatchWindow extends BatchWindow<BatchData> {
   constructor(
     private readonly capacity: number,
-    private readonly ctx: WindowContext,
-  ) {}
+    ctx: WindowContext,
+  ) {
+    super(ctx, false);
+  }
 
   insert(row: Row): void {
     this.batch.current.push(row);
@@ -42,22 +43,6 @@ class LengthBatchWindow implements DataWindow, Stateful<BatchData> {
     if (inserted.length === 0) return;
     addAbsent(this.batch.current, inserted);
     if (this.batch.current.length >= this.capacity) this.batch.flush(this.ctx);
-  }
-
-  remove(row: Row): boolean {
-    return removeFromBatch(this.batch.current, row);
-  }
-
-  prev(row: Row, n: number): Row | undefined {
-    return this.batch.prev(row, n);
-  }
-
-  contents(): Row[] {
-    return [...this.batch.contents()];
-  }
-
-  size(): number {
-    return this.batch.current.length;
   }
 
   snapshot(w: StateWriter): BatchData {

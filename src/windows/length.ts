@@ -9,9 +9,9 @@ import { expectArgCount, positiveInt } from './window-params.js';
 class LengthWindow extends DequeWindow {
   constructor(
     private readonly capacity: number,
-    private readonly ctx: WindowContext,
+    ctx: WindowContext,
   ) {
-    super();
+    super(ctx);
   }
 
   insert(row: Row): void {

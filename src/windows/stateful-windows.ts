@@ -1,25 +1,32 @@
 /**
  * The state-contract plumbing shared by window kinds (common/state.ts): windows keeping their
- * events in a RowDeque (length, keepall, ext_timed, first-X) and windows keeping one event per
- * key (unique, lastevent, firstunique). Their state is the events, written as ids; keys are
- * recomputed from the restored events by the same compiled key function.
+ * events in a RowDeque (length, keepall, ext_timed, first-X; #time adds stamps), windows
+ * keeping one event per key (unique, lastevent, firstunique) and batch windows (the batch
+ * being collected and the batch last posted). Their state is the events, written as ids;
+ * keys are recomputed from the restored events by the same compiled key function.
  */
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import { BatchState, removeFromBatch } from './batch-flusher.js';
 import { RowDeque } from './row-deque.js';
-import type { DataWindow } from './window-def.js';
+import type { DataWindow, WindowContext } from './window-def.js';
 
 /** A window's events as snapshot ids, in the window's order. */
 export interface RowsState {
   readonly rows: number[];
 }
 
-/** Events in arrival order; subclasses decide what an arrival does. */
-export abstract class DequeWindow implements DataWindow, Stateful<RowsState> {
+/** Events in arrival order, with what reading and removing them takes. */
+export abstract class RowDequeWindow<S> implements DataWindow, Stateful<S> {
   protected readonly rows = new RowDeque();
+
+  constructor(protected readonly ctx: WindowContext) {}
 
   abstract insert(row: Row): void;
   abstract update(inserted: readonly Row[], removed: readonly Row[]): void;
+  abstract snapshot(w: StateWriter): S;
+  abstract restore(state: S, r: StateReader): void;
+  abstract stop(): void;
 
   remove(row: Row): boolean {
     return this.rows.remove(row);
@@ -32,7 +39,10 @@ export abstract class DequeWindow implements DataWindow, Stateful<RowsState> {
   size(): number {
     return this.rows.size;
   }
+}
 
+/** Events in arrival order, which are its whole state; subclasses decide what an arrival does. */
+export abstract class DequeWindow extends RowDequeWindow<RowsState> {
   snapshot(w: StateWriter): RowsState {
     return { rows: w.events(this.rows.toArray()) };
   }
@@ -51,7 +61,10 @@ export abstract class DequeWindow implements DataWindow, Stateful<RowsState> {
 export abstract class KeyedWindow implements DataWindow, Stateful<RowsState> {
   protected readonly byKey = new Map<unknown, Row>();
 
-  constructor(protected readonly keyOf: (row: Row) => unknown) {}
+  constructor(
+    protected readonly keyOf: (row: Row) => unknown,
+    protected readonly ctx: WindowContext,
+  ) {}
 
   abstract insert(row: Row): void;
   abstract update(inserted: readonly Row[], removed: readonly Row[]): void;
@@ -82,5 +95,43 @@ export abstract class KeyedWindow implements DataWindow, Stateful<RowsState> {
 
   stop(): void {
     this.byKey.clear();
+  }
+}
+
+/**
+ * A batch window (length_batch, time_batch, time_length_batch): its contents are the batch
+ * being collected, prev() reads the batch last posted, a partner's removal drops an event
+ * from the batch being collected. Subclasses add what closes a batch (and its timer).
+ */
+export abstract class BatchWindow<S> implements DataWindow, Stateful<S> {
+  protected readonly batch: BatchState;
+
+  constructor(
+    protected readonly ctx: WindowContext,
+    forceUpdate: boolean,
+  ) {
+    this.batch = new BatchState(forceUpdate);
+  }
+
+  abstract insert(row: Row): void;
+  abstract update(inserted: readonly Row[], removed: readonly Row[]): void;
+  abstract snapshot(w: StateWriter): S;
+  abstract restore(state: S, r: StateReader): void;
+  abstract stop(): void;
+
+  remove(row: Row): boolean {
+    return removeFromBatch(this.batch.current, row);
+  }
+
+  prev(row: Row, n: number): Row | undefined {
+    return this.batch.prev(row, n);
+  }
+
+  contents(): Row[] {
+    return [...this.batch.contents()];
+  }
+
+  size(): number {
+    return this.batch.current.length;
   }
 }

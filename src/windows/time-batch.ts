@@ -10,6 +10,7 @@ import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
 import { addAbsent } from './post-step.js';
+import { BatchWindow } from './stateful-windows.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, optionalReferencePoint, timePeriod } from './window-params.js';
 
@@ -92,18 +93,14 @@ interface TimeBatchState {
   readonly clock: TimeBatchClockState;
 }
 
-class TimeBatchWindow implements DataWindow, Stateful<TimeBatchState> {
-  private readonly batch: BatchState;
+class TimeBatchWindow extends BatchWindow<TimeBatchState> {
   private readonly clock: TimeBatchClock;
 
-  constructor(
-    p: TimeBatchParams,
-    private readonly ctx: WindowContext,
-  ) {
+  constructor(p: TimeBatchParams, ctx: WindowContext) {
     // FORCE_UPDATE posts empty intervals only where something sees them; elsewhere the timer
     // stops after an empty interval and the next arrival re-arms it on the same grid, which
     // gives the same output without one timer per interval across a clock jump.
-    this.batch = new BatchState(p.forceUpdate && ctx.seesEmptyPosts !== false);
+    super(ctx, p.forceUpdate && ctx.seesEmptyPosts !== false);
     this.clock = new TimeBatchClock(p, ctx, () => this.batch.flush(this.ctx));
   }
 
@@ -126,22 +123,6 @@ class TimeBatchWindow implements DataWindow, Stateful<TimeBatchState> {
     if (inserted.length === 0) return;
     if (this.batch.current.length === 0) this.clock.batchStarts();
     addAbsent(this.batch.current, inserted);
-  }
-
-  remove(row: Row): boolean {
-    return removeFromBatch(this.batch.current, row);
-  }
-
-  prev(row: Row, n: number): Row | undefined {
-    return this.batch.prev(row, n);
-  }
-
-  contents(): Row[] {
-    return [...this.batch.contents()];
-  }
-
-  size(): number {
-    return this.batch.current.length;
   }
 
   snapshot(w: StateWriter): TimeBatchState {

@@ -6,6 +6,7 @@ import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
+import { BatchWindow } from './stateful-windows.js';
 import { nextGridPoint } from './time-batch.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, flowControl, positiveInt, timePeriod } from './window-params.js';
@@ -49,8 +50,8 @@ interface TimeLengthBatchState {
 /** The window's one timer: the interval's end. */
 const FLUSH = 0;
 
-class TimeLengthBatchWindow implements DataWindow, TimerOwner, Stateful<TimeLengthBatchState> {
-  private readonly batch: BatchState;
+class TimeLengthBatchWindow extends BatchWindow<TimeLengthBatchState> implements TimerOwner {
+  /** The pending flush (live), or the last one (kept for reuse). */
   private timer: Timer | undefined;
   /**
    * FORCE_UPDATE where nothing sees empty posts: the time of the last flush once the timer
@@ -61,9 +62,9 @@ class TimeLengthBatchWindow implements DataWindow, TimerOwner, Stateful<TimeLeng
 
   constructor(
     private readonly p: Params,
-    private readonly ctx: WindowContext,
+    ctx: WindowContext,
   ) {
-    this.batch = new BatchState(p.forceUpdate && ctx.seesEmptyPosts !== false);
+    super(ctx, p.forceUpdate && ctx.seesEmptyPosts !== false);
   }
 
   start(): void {
@@ -101,22 +102,6 @@ class TimeLengthBatchWindow implements DataWindow, TimerOwner, Stateful<TimeLeng
     this.ctx.timers.cancel(this.timer);
     this.idleSince = undefined;
     this.send();
-  }
-
-  remove(row: Row): boolean {
-    return removeFromBatch(this.batch.current, row);
-  }
-
-  prev(row: Row, n: number): Row | undefined {
-    return this.batch.prev(row, n);
-  }
-
-  contents(): Row[] {
-    return [...this.batch.contents()];
-  }
-
-  size(): number {
-    return this.batch.current.length;
   }
 
   onTimer(): void {

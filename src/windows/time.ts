@@ -12,7 +12,8 @@ import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { postStep } from './post-step.js';
 import { RowDeque, nthNewest } from './row-deque.js';
-import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
+import { RowDequeWindow } from './stateful-windows.js';
+import type { WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, timePeriod } from './window-params.js';
 
 /** The window's one timer: the oldest event's expiry. */
@@ -26,16 +27,17 @@ interface TimeWindowState {
   readonly timer: TimerState | null;
 }
 
-export class TimeWindow implements DataWindow, TimerOwner, Stateful<TimeWindowState> {
-  /** Each row's stamp is its arrival time. */
-  private readonly rows = new RowDeque();
+/** Each row's stamp in the deque is its arrival time. */
+export class TimeWindow extends RowDequeWindow<TimeWindowState> implements TimerOwner {
   /** The pending expiry (live), or the last one (kept for reuse: re-arming allocates nothing). */
   private timer: Timer | undefined;
 
   constructor(
     private readonly ms: number,
-    private readonly ctx: WindowContext,
-  ) {}
+    ctx: WindowContext,
+  ) {
+    super(ctx);
+  }
 
   insert(row: Row): void {
     this.rows.push(row, this.ctx.now());
@@ -61,18 +63,6 @@ export class TimeWindow implements DataWindow, TimerOwner, Stateful<TimeWindowSt
     const expired = this.rows.shiftStampedUpTo(this.ms, due);
     if (expired !== null) this.ctx.emit(null, expired);
     this.arm();
-  }
-
-  remove(row: Row): boolean {
-    return this.rows.remove(row);
-  }
-
-  contents(): Row[] {
-    return this.rows.toArray();
-  }
-
-  size(): number {
-    return this.rows.size;
   }
 
   /** prev() on a sliding window counts back from the newest event (window-def.ts). */

@@ -7,13 +7,6 @@ import { KeyedWindow } from './stateful-windows.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 
 class UniqueWindow extends KeyedWindow {
-  constructor(
-    keyOf: (row: Row) => unknown,
-    private readonly ctx: WindowContext,
-  ) {
-    super(keyOf);
-  }
-
   insert(row: Row): void {
     const key = this.keyOf(row);
     const replaced = this.byKey.get(key);

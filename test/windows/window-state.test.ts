@@ -13,39 +13,9 @@ import { createWindowChain } from '../../src/windows/window-chain.js';
 import type { DataWindow } from '../../src/windows/window-def.js';
 import { FakeWindowContext } from '../support/fake-window-context.js';
 import { roundTripPart } from '../support/state-round-trip.js';
+import { WINDOW_KINDS } from '../support/window-kinds.js';
 import { chainOf, stagesOf } from '../support/window-spec.js';
 import { contentIds, emitIds } from '../support/window-test-rows.js';
-
-const SPECS = [
-  '#length(3)',
-  '#time(2 sec)',
-  '#keepall',
-  '#sort(3, v desc)',
-  '#sort(2, k, v)',
-  '#unique(k)',
-  '#unique(k, v)',
-  '#lastevent',
-  '#firstevent',
-  '#firstlength(3)',
-  '#firstunique(k)',
-  '#length_batch(3)',
-  '#time_batch(2 sec)',
-  '#time_batch(2 sec, 700L)',
-  "#time_batch(1 sec, 'FORCE_UPDATE, START_EAGER')",
-  '#time_length_batch(2 sec, 3)',
-  "#time_length_batch(1 sec, 3, 'FORCE_UPDATE, START_EAGER')",
-  '#time_accum(1 sec)',
-  '#ext_timed(ets, 2 sec)',
-  '#ext_timed_batch(ets, 2 sec)',
-  '#length(3)#time(2 sec)',
-  '#unique(k)#time_accum(1 sec)',
-  '#firstlength(3)#time(2 sec)',
-  '#unique(k)#length_batch(3)',
-  '#time(2 sec)#time_batch(1 sec)',
-  '#groupwin(k)#length(2)',
-  '#groupwin(k)#time_batch(1 sec)',
-  '#groupwin(k)#length(2)#time(1 sec)',
-];
 
 interface E extends Row {
   readonly id: number;
@@ -74,7 +44,7 @@ function prevIds(window: DataWindow): (number | null)[] {
 }
 
 describe('window snapshot/restore: a round trip mid-stream changes nothing that follows', () => {
-  for (const spec of SPECS) {
+  for (const spec of WINDOW_KINDS) {
     it(spec, () => {
       const allowEmpty = spec.includes('FORCE_UPDATE');
       fc.assert(

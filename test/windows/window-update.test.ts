@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/row.js';
 import { FakeWindowContext } from '../support/fake-window-context.js';
+import { WINDOW_KINDS } from '../support/window-kinds.js';
 import { chainOf } from '../support/window-spec.js';
 import { contentIds, emitIds, ev } from '../support/window-test-rows.js';
 
@@ -242,31 +243,7 @@ describe('DataWindow.update(new, old) as Esper posts it in a named window', () =
     ]);
   });
 
-  const SPECS = [
-    '#length(3)',
-    '#time(2 sec)',
-    '#keepall',
-    '#sort(3, v desc)',
-    '#unique(k)',
-    '#lastevent',
-    '#firstevent',
-    '#firstlength(3)',
-    '#firstunique(k)',
-    '#length_batch(3)',
-    '#time_batch(2 sec)',
-    '#time_length_batch(2 sec, 3)',
-    '#time_accum(1 sec)',
-    '#ext_timed(ets, 2 sec)',
-    '#ext_timed_batch(ets, 2 sec)',
-    '#length(3)#time(2 sec)',
-    '#firstlength(3)#time(2 sec)',
-    '#unique(k)#length_batch(3)',
-    '#firstunique(k)#time_batch(1 sec)',
-    '#groupwin(k)#length(2)',
-    '#groupwin(k)#length(2)#time(1 sec)',
-  ];
-
-  for (const spec of SPECS) {
+  for (const spec of WINDOW_KINDS) {
     it(`update([row], []) posts what insert(row) posts: ${spec}`, () => {
       fc.assert(
         fc.property(
@@ -279,8 +256,9 @@ describe('DataWindow.update(new, old) as Esper posts it in a named window', () =
             { minLength: 1, maxLength: 25 },
           ),
           (input) => {
-            const a = new FakeWindowContext(1000);
-            const b = new FakeWindowContext(1000);
+            const allowEmpty = spec.includes('FORCE_UPDATE');
+            const a = new FakeWindowContext(1000, allowEmpty);
+            const b = new FakeWindowContext(1000, allowEmpty);
             const wa = chainOf(spec, a);
             const wb = chainOf(spec, b);
             let t = 1000;
