@@ -4,7 +4,7 @@
  * (two levels below the package root, like dist/cli/, so the bundled example resolves), then
  * run as a real process and compared with runCommand's output.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,33 @@ describe('the bundled CLI', () => {
     expect(output).toBe(readFileSync(`${outdir}/one.ndjson`, 'utf8'));
     expect(output.length).toBeGreaterThan(1_000_000);
   });
+
+  it('serves the bundled example with its dashboard (weir serve: fastify and uPlot stay node_modules imports)', async () => {
+    const child = spawn(process.execPath, [`${outdir}/main.js`, 'serve', '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += d.toString('utf8');
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(stderr);
+          if (m?.[1] !== undefined) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`weir serve exited with ${code}: ${stderr}`)));
+      });
+      for (const path of ['/', '/dashboard/dashboard.js', '/dashboard/uPlot.iife.min.js']) {
+        expect((await fetch(`${url}${path}`)).status, path).toBe(200);
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  }, 30_000);
 
   it('reports query errors with exit 1 and caret messages', async () => {
     const bundled = weir(['check', 'test/golden/README.md']);
