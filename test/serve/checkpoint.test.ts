@@ -71,6 +71,33 @@ describe('serve checkpoints', () => {
       message: expect.stringContaining('was taken with another EPL module than test.epl'),
     });
   });
+  it('restores what was deployed and undeployed over HTTP, with the window state it held', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'weir-ckpt-')), 'state');
+    const options = { checkpoint: { dir, everyMs: 60_000 }, http: { allowDeploy: true } };
+    const deploy = (url: string, epl: string) =>
+      fetch(`${url}/statements`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: epl });
+    const first = await serveForTest(EPL, options);
+    expect((await deploy(first.url, "@name('recent') select irstream k from T#time(10 sec);")).status).toBe(
+      201,
+    );
+    expect((await deploy(first.url, "@name('gone') select k from T;")).status).toBe(201);
+    expect((await fetch(`${first.url}/statements/gone`, { method: 'DELETE' })).status).toBe(204);
+    await post(first.url, [ev(1000, 5), ev(2000, 1)]);
+    await first.stop();
+
+    const second = await serveForTest(EPL, options);
+    expect(second.restored).toBe(true);
+    expect(second.engine.statements().map((s) => s.name)).toEqual(['big', 'recent']);
+    const sse = await openSse(`${second.url}/statements/recent/updates`);
+    // The restored window still holds e5 (1000) and e1 (2000): they leave at 11000 and 12000.
+    await post(second.url, [ev(11_500, 3)]);
+    expect(await sse.take(2)).toEqual([
+      { stmt: 'recent', time: 11_000, new: null, old: [{ k: 'e5' }] },
+      { stmt: 'recent', time: 11_500, new: [{ k: 'e3' }], old: null },
+    ]);
+    sse.close();
+    await second.stop();
+  });
 });
 
 const SCHEMA = 'create schema T(k string, v long);\n';
