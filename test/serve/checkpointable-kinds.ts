@@ -15,6 +15,7 @@ export const CHECKPOINT_KINDS: Record<string, string> = {
   unique: 'select irstream k from T#unique(k)',
   aggregate: 'select k, sum(v) as s from T group by k',
   pattern: 'select a.v as x from pattern [every a=T -> b=T(v > a.v)]',
+  outputLimit: 'select k, count(*) as n from T output last every 2 events',
   matchRecognize:
     'select * from T match_recognize (measures A.v as a, B.v as b pattern (A B) define B as B.v > A.v)',
 };
