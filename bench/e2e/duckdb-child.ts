@@ -1,9 +1,9 @@
 /**
  * DuckDB on one thread doing a workload's job, file to file (the end-to-end table's DuckDB
- * column): read the flat StockTick NDJSON, run the workload's query in SQL, and write the rows
- * with `COPY (…) TO <out> (FORMAT json)`.
+ * column): read the flat StockTick NDJSON (or the CSV), run the workload's query in SQL, and
+ * write the rows with `COPY (…) TO <out> (FORMAT json)`.
  *
- *   node bench/.build/e2e/duckdb-child.js <workload> <file.ndjson> <out.json>
+ *   node bench/.build/e2e/duckdb-child.js <workload> <file.ndjson|file.csv> <out.json>
  *
  * The queries say in SQL what the EPL says (see DUCKDB_QUERIES): a sliding `#time(30 sec)` is
  * a window frame over the 29,999 ms before each row and the row itself (an event leaves the
@@ -17,8 +17,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 const COLUMNS = "{symbol: 'VARCHAR', price: 'DOUBLE', volume: 'BIGINT', ts: 'BIGINT'}";
 
+/** The events as a table: flat NDJSON, or CSV (header symbol,price,volume,ts) for a `.csv` file. */
 function source(file: string): string {
-  return `read_json(${quote(file)}, format = 'newline_delimited', columns = ${COLUMNS})`;
+  return file.endsWith('.csv')
+    ? `read_csv(${quote(file)}, header = true, columns = ${COLUMNS})`
+    : `read_json(${quote(file)}, format = 'newline_delimited', columns = ${COLUMNS})`;
 }
 
 function quote(text: string): string {

@@ -20,7 +20,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Checksum } from '../checksum.js';
-import { DATA_DIR, flatStockTickFile, writeFlatStockTickFile } from '../generate-data.js';
+import {
+  DATA_DIR,
+  flatStockTickFile,
+  stockTickFile,
+  writeFlatStockTickFile,
+  writeStockTickFiles,
+} from '../generate-data.js';
 import { queryPath, workload } from '../workload-registry.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,18 +34,24 @@ const build = `${root}bench/.build`;
 const cli = `${root}dist/cli/main.js`;
 const OUT_DIR = `${DATA_DIR}/e2e-out`;
 
-/** The workloads of the table, with the label of its first column. */
+/** The rows of the table (a workload, or `<workload>-csv`: the same on the CSV file), with the label of its first column. */
 const ROWS = [
   ['filter', 'filter `price > 50`'],
   ['sliding-avg', 'sliding 30 s avg per key'],
   ['tumbling-count', '1 s tumbling count per key'],
   ['sliding-max', 'sliding 30 s max per key'],
   ['sliding-median', 'sliding 30 s median per key'],
+  ['filter-csv', 'filter `price > 50`, CSV input'],
 ] as const;
 
-/** Workloads whose rows must equal DuckDB's, with the columns compared. */
+/** A row's workload and whether it reads the CSV file (the hand pipelines read NDJSON only). */
+const rowInput = (row: string) =>
+  row.endsWith('-csv') ? { name: row.slice(0, -'-csv'.length), csv: true } : { name: row, csv: false };
+
+/** Rows whose rows must equal DuckDB's, with the columns compared. */
 const SAME_AS_DUCKDB: Record<string, (row: Record<string, unknown>, time: unknown) => unknown[]> = {
   filter: (r) => [r.symbol, r.price, r.volume, r.ts],
+  'filter-csv': (r) => [r.symbol, r.price, r.volume, r.ts],
   'tumbling-count': (r, time) => [time, r.symbol, r['count(*)']],
 };
 
@@ -113,10 +125,10 @@ function timed(args: readonly string[]): { seconds: number; cpu: number; stdout:
   return { seconds, cpu, stdout: r.stdout };
 }
 
-const weirArgs = (name: string, file: string, out: string, format = 'ndjson') => [
+const weirArgs = (row: string, file: string, out: string, format = 'ndjson') => [
   cli,
   'run',
-  queryPath(workload(name)),
+  queryPath(workload(rowInput(row).name)),
   '--events',
   file,
   '--type',
@@ -164,13 +176,20 @@ function updatesChecksum(path: string): string {
   return out.value;
 }
 
-function check(name: string, file: string, weirOut: string, duckOut: string, handChecksum: string): string {
+function check(
+  name: string,
+  file: string,
+  weirOut: string,
+  duckOut: string,
+  handChecksum: string | undefined,
+): string {
   const problems: string[] = [];
   const updates = `${OUT_DIR}/${name}.updates.ndjson`;
   timed(weirArgs(name, file, updates, 'updates'));
   const weirSum = updatesChecksum(updates);
   rmSync(updates);
-  if (weirSum !== handChecksum) problems.push(`weir calls ${weirSum} ≠ hand baselines ${handChecksum}`);
+  if (handChecksum !== undefined && weirSum !== handChecksum)
+    problems.push(`weir calls ${weirSum} ≠ hand baselines ${handChecksum}`);
   const columns = SAME_AS_DUCKDB[name];
   if (columns !== undefined) {
     const weirRows = multiset(
@@ -181,7 +200,11 @@ function check(name: string, file: string, weirOut: string, duckOut: string, han
       problems.push(`weir's ${weirRows.length} rows ≠ DuckDB's ${duckRows.length} rows`);
   }
   if (problems.length > 0) return `MISMATCH: ${problems.join('; ')}`;
-  return columns === undefined ? 'ok (= hand baselines)' : 'ok (= DuckDB, = hand baselines)';
+  const same = [
+    ...(columns === undefined ? [] : ['= DuckDB']),
+    ...(handChecksum === undefined ? [] : ['= hand baselines']),
+  ];
+  return `ok (${same.join(', ')})`;
 }
 
 const lineCount = (path: string) => {
@@ -198,16 +221,21 @@ export async function runEndToEndTable(
   mkdirSync(OUT_DIR, { recursive: true });
   const file = flatStockTickFile(DATA_DIR, o.events, 100);
   if (!existsSync(file)) await writeFlatStockTickFile(DATA_DIR, o.events, 100);
+  const csvFile = stockTickFile(DATA_DIR, o.events, 100, 'csv');
+  if (!existsSync(csvFile)) await writeStockTickFiles(DATA_DIR, o.events, 100);
+  const inputOf = (row: string) => (rowInput(row).csv ? csvFile : file);
   const empty = `${DATA_DIR}/empty.ndjson`;
   if (!existsSync(empty)) writeFileSync(empty, '');
-  const selected = ROWS.filter(([name]) => o.workloads === undefined || o.workloads.includes(name));
+  const selected = ROWS.filter(
+    ([name]) => o.workloads === undefined || o.workloads.includes(rowInput(name).name),
+  );
   const duck = (name: string, input: string, out: string) => [
     `${build}/e2e/duckdb-child.js`,
     name,
     input,
     out,
   ];
-  const hand = (mode: string, name: string) => [`${build}/e2e/hand-child.js`, mode, name, file];
+  const hand = (mode: string, row: string) => [`${build}/e2e/hand-child.js`, mode, row, file];
 
   type Sides = { weir: number[]; duckdb: number[]; readline: number[]; bytes: number[] };
   const samples = new Map<string, Sides>();
@@ -225,10 +253,13 @@ export async function runEndToEndTable(
       const c = cpuSamples.get(name) ?? { weir: [], duckdb: [], readline: [], bytes: [] };
       samples.set(name, s);
       cpuSamples.set(name, c);
-      const weir = timed(weirArgs(name, file, `${OUT_DIR}/${name}.weir.ndjson`));
-      const duckdb = timed(duck(name, file, `${OUT_DIR}/${name}.duckdb.json`));
-      const readline = timed(hand('readline', name));
-      const bytes = timed(hand('bytes', name));
+      const input = inputOf(name);
+      const weir = timed(weirArgs(name, input, `${OUT_DIR}/${name}.weir.ndjson`));
+      const duckdb = timed(duck(rowInput(name).name, input, `${OUT_DIR}/${name}.duckdb.json`));
+      // The hand pipelines read NDJSON: a CSV row shows the NDJSON row's figures for them.
+      const none = { seconds: Number.NaN, cpu: Number.NaN, stdout: '' };
+      const readline = rowInput(name).csv ? none : timed(hand('readline', name));
+      const bytes = rowInput(name).csv ? none : timed(hand('bytes', name));
       for (const [side, r] of [
         ['weir', weir],
         ['duckdb', duckdb],
@@ -238,7 +269,7 @@ export async function runEndToEndTable(
         s[side].push(r.seconds);
         c[side].push(r.cpu);
       }
-      for (const r of [readline, bytes]) {
+      for (const r of rowInput(name).csv ? [] : [readline, bytes]) {
         const sum = (JSON.parse(r.stdout.trim()) as { checksum: string }).checksum;
         const before = handChecksums.get(name);
         if (before !== undefined && before !== sum)
@@ -252,7 +283,7 @@ export async function runEndToEndTable(
     const c = cpuSamples.get(name) as Sides;
     const weirOut = `${OUT_DIR}/${name}.weir.ndjson`;
     const duckOut = `${OUT_DIR}/${name}.duckdb.json`;
-    const verdict = check(name, file, weirOut, duckOut, handChecksums.get(name) as string);
+    const verdict = check(name, inputOf(name), weirOut, duckOut, handChecksums.get(rowInput(name).name));
     const medians = (x: Sides) => ({
       weir: median(x.weir),
       duckdb: median(x.duckdb),
@@ -272,7 +303,9 @@ export async function runEndToEndTable(
 }
 
 const cpuCell = (c: EndToEndRow['cpu']) =>
-  Number.isNaN(c.weir) ? '—' : [c.weir, c.duckdb, c.readline, c.bytes].map((x) => x.toFixed(2)).join(' / ');
+  Number.isNaN(c.weir)
+    ? '—'
+    : [c.weir, c.duckdb, c.readline, c.bytes].map((x) => (Number.isNaN(x) ? '—' : x.toFixed(2))).join(' / ');
 
 const millions = (n: number) => `${(n / 1e6).toFixed(n >= 1e6 ? 2 : 1)}M`;
 
@@ -296,8 +329,9 @@ export function formatEndToEndTable(result: Awaited<ReturnType<typeof runEndToEn
         ? `${millions(r.rows.weir)} rows`
         : `DuckDB ${millions(r.rows.duckdb)} rows, Weir ${millions(r.rows.weir)}`;
     const s = r.seconds;
+    const sec = (x: number) => (Number.isNaN(x) ? '—' : `${x.toFixed(2)} s`);
     lines.push(
-      `| ${label.get(r.workload)} (${rows}) | ${s.weir.toFixed(2)} s | ${s.duckdb.toFixed(2)} s | ${s.readline.toFixed(2)} s | ${s.bytes.toFixed(2)} s | ${(s.duckdb / s.weir).toFixed(2)} | ${cpuCell(r.cpu)} | ${r.check} |`,
+      `| ${label.get(r.workload)} (${rows}) | ${sec(s.weir)} | ${sec(s.duckdb)} | ${sec(s.readline)} | ${sec(s.bytes)} | ${(s.duckdb / s.weir).toFixed(2)} | ${cpuCell(r.cpu)} | ${r.check} |`,
     );
   }
   lines.push(
