@@ -5,18 +5,21 @@
  *
  *   npx tsx bench/probes/reader-rate.ts [events]
  *
- * Rows: the hand byte parser on flat and envelope NDJSON; Weir's NDJSON reader (readNdjson)
+ * Rows: the hand byte parser on flat and envelope NDJSON; Weir's generated line parsers alone
+ * (flat and envelope, over the file held in memory: the parser without a reader around it);
+ * Weir's NDJSON reader (readNdjson)
  * on flat lines with --type and on envelopes, with the schema-generated parser and without it
  * (every line through JSON.parse); Weir's CSV reader (readCsv) with its generated parser and
  * without it (each line split at commas, each cell converted by its type). Every reader hands
  * its events to one consumer that sums the prices, and the sums must agree (else the probe fails).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readCsv } from '../../src/io/csv-reader.js';
 import type { ReaderOptions } from '../../src/io/event-record.js';
 import { readNdjson } from '../../src/io/ndjson-reader.js';
+import { type LineParser, makeEnvelopeParser, makeFlatParser } from '../../src/io/schema-line-parser.js';
 import type { EventSchemaInfo } from '../../src/runtime/api.js';
 import {
   DATA_DIR,
@@ -42,6 +45,8 @@ const SCHEMA: EventSchemaInfo = {
 const READERS = [
   'hand bytes, flat NDJSON',
   'hand bytes, envelope NDJSON',
+  'weir line parser alone, flat',
+  'weir line parser alone, envelope',
   'weir, flat NDJSON (--type)',
   'weir, envelope NDJSON',
   'weir, flat NDJSON, JSON.parse',
@@ -77,6 +82,21 @@ async function pass(reader: Reader, events: number): Promise<{ count: number; su
         sum += price;
       },
     });
+    return { count, sum };
+  }
+  if (reader.includes('parser alone')) {
+    // The generated parser over the whole file in memory, line after line: no reader around it.
+    const flat = reader.endsWith('flat');
+    const bytes = readFileSync(flat ? f.flat : f.envelope);
+    const parse = (flat ? makeFlatParser(SCHEMA, 'ts') : makeEnvelopeParser([SCHEMA])) as LineParser;
+    const cursor = { pos: 0 };
+    for (let p = 0; p < bytes.length; ) {
+      const record = parse(bytes, p, bytes.length, cursor, 'f', count + 1);
+      if (record === undefined) throw new Error(`line ${count + 1}: not read by the generated parser`);
+      count++;
+      sum += record.event.price as number;
+      p = cursor.pos + 1;
+    }
     return { count, sum };
   }
   const specialise = !reader.includes('JSON.parse') && !reader.includes('split');
