@@ -121,7 +121,10 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
     private readonly ctx: PatternContext,
   ) {
     this.evalCtx = { aggValues: [], prev: () => undefined, prior: () => undefined, tags: {} };
-    this.skipper = isTimeShiftInvariant(plan.root) ? new SilentPeriodSkipper() : undefined;
+    this.skipper =
+      ctx.timers.quietUntil !== undefined && isTimeShiftInvariant(plan.root)
+        ? new SilentPeriodSkipper()
+        : undefined;
     this.scheduler = new PatternScheduler(
       ctx.timers,
       this.skipper === undefined ? undefined : (due) => this.afterFiring(due),
@@ -213,7 +216,11 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
       this.changes,
       this.live <= SMALL_STATE && this.scheduler.size <= SMALL_STATE && this.root.top !== null,
       () => timeFreeKey(this.writeTree(identityWriter()).tree, due),
-      this.ctx.timers.quietUntil?.(),
+      () => {
+        // The engine timer the firings armed is this matcher's own, not "something else".
+        this.scheduler.disarm();
+        return (this.ctx.timers.quietUntil as () => number)();
+      },
     );
     if (shift > 0) this.scheduler.shift(shift);
   }

@@ -103,12 +103,16 @@ export class PatternScheduler implements TimerOwner {
       }
     }
     for (const entry of batch) entry.owner.scheduledTrigger();
-    if (this.afterBatch !== undefined) {
-      // The engine timer the firings armed is not "something else" for quietUntil.
-      this.timers.cancel(this.armed);
-      this.afterBatch(due);
-    }
+    this.afterBatch?.(due);
     this.rearm();
+  }
+
+  /**
+   * Cancels the engine timer that firings armed (re-armed after the batch), so that
+   * TimerService.quietUntil sees only other owners' timers.
+   */
+  disarm(): void {
+    this.timers.cancel(this.armed);
   }
 
   /**
@@ -130,14 +134,21 @@ export class PatternScheduler implements TimerOwner {
     this.rearm();
   }
 
-  /** Arms the engine timer for the earliest live entry, dropping buckets with none. */
+  /**
+   * Arms the engine timer for the earliest live entry, dropping buckets with none. The timer
+   * the firings of a batch armed may be due later than an entry queued before the batch (an
+   * entry due between the batch and the new ones): it is moved to the earliest, or that entry
+   * would fire late, together with the later ones.
+   */
   private rearm(): void {
-    if (this.armed?.live === true) return;
     for (;;) {
       const first = this.byDue.front();
-      if (first === undefined) return;
+      if (first === undefined) {
+        this.timers.cancel(this.armed);
+        return;
+      }
       if (first[1].some((e) => e.queued)) {
-        this.arm(first[0]);
+        if (!(this.armed?.live === true && this.armed.due === first[0])) this.arm(first[0]);
         return;
       }
       this.byDue.eraseElementByKey(first[0]);

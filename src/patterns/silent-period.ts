@@ -36,16 +36,17 @@ export class SilentPeriodSkipper {
   /**
    * After the firings due at `due`: the time to move the timers forward by (0: none).
    * `changes` counts matches posted and events dispatched so far; `key` builds the time-free
-   * key; `quietUntil` is the time before which nothing else happens.
+   * key; `quietUntil` the time before which nothing else happens (asked only once a period
+   * is found).
    */
   afterFiring(
     due: number,
     changes: number,
     small: boolean,
     key: () => string,
-    quietUntil: number | undefined,
+    quietUntil: () => number,
   ): number {
-    if (changes !== this.lastChanges || !small || quietUntil === undefined) {
+    if (changes !== this.lastChanges || !small) {
       this.lastChanges = changes;
       this.reset();
       return 0;
@@ -55,7 +56,7 @@ export class SilentPeriodSkipper {
     if (this.savedKey === k && due > this.savedDue) {
       const period = due - this.savedDue;
       // Whole periods whose last firing is still before quietUntil.
-      const periods = Math.ceil((quietUntil - due) / period) - 1;
+      const periods = Math.ceil((quietUntil() - due) / period) - 1;
       this.reset();
       return periods >= 1 && Number.isFinite(periods) ? periods * period : 0;
     }

@@ -51,6 +51,33 @@ describe('guards', () => {
   });
 });
 
+describe('pattern timers', () => {
+  it('fire at their own due time when a firing schedules a later one (no late, merged firings)', () => {
+    // Two repeating intervals from the start at 1000: 2 s ones at 3000, 5000, 7000, …; 3 s ones
+    // at 4000, 7000, 10000, 13000. At 3000 the 2 s interval restarts (due 5000) while the 3 s
+    // one is already queued for 4000: the 4000 firing must still happen at 4000. Instants
+    // where both fire (7000, 13000) are one call with two rows.
+    const engine = createEngine();
+    const [stmt] = engine.deploy(
+      'create schema A(v int); select count(*) as n from pattern [every timer:interval(2 sec) or every timer:interval(3 sec)]',
+    );
+    const calls: string[] = [];
+    stmt?.subscribe((rows, _o, ctx) => calls.push(`${ctx.time}x${rows?.length ?? 0}`));
+    engine.send('A', { v: 0 }, 1000);
+    engine.advanceTime(13_000);
+    expect(calls).toEqual([
+      '3000x1',
+      '4000x1',
+      '5000x1',
+      '7000x2',
+      '9000x1',
+      '10000x1',
+      '11000x1',
+      '13000x2',
+    ]);
+  });
+});
+
 describe('timer:at', () => {
   it('fires at each matching minute in event time', () => {
     const out = run('every timer:at(*, *, *, *, *)', [['A', 1000, 0]], 200_000, 'count(*) as n');
