@@ -104,7 +104,13 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
       const a = emit(e.left, em, row);
       const b = emit(e.right, em, row);
       const v = em.temp();
-      em.line(`${v} = (${a} === null || ${b} === null) ? null : (${a} ${JS_OPS[e.op]} ${b});`);
+      // Java ints have no negative zero: -5 * 0 and -5 % 5 are 0 (JS gives -0, and 1 / -0 is
+      // -Infinity); `+ 0` turns -0 into 0 and leaves every other number as it is.
+      const integral =
+        e.kind === 'Arith' && (e.type === 'int' || e.type === 'long') && (e.op === '*' || e.op === '%');
+      em.line(
+        `${v} = (${a} === null || ${b} === null) ? null : (${a} ${JS_OPS[e.op]} ${b})${integral ? ' + 0' : ''};`,
+      );
       return v;
     }
     case 'Concat': {
