@@ -19,6 +19,10 @@ const EPL = `create schema Tick(symbol string, price double, seq long);
 @name('all') select symbol, seq from Tick;
 // State across the crashes: the window's contents and its expiry timers come back from the snapshot.
 @name('recent') select irstream symbol, seq from Tick#time(500 msec);
+// Aggregation groups and a batch window flushed by its timer; prev over grouped windows.
+@name('perSymbol') select symbol, count(*) as n, avg(price) as avgPrice from Tick#time_batch(300 msec) group by symbol;
+@name('spikes') select symbol, price, prev(1, price) as previous from Tick#groupwin(symbol)#length(2)
+  where price > prev(1, price) * 1.03;
 // Partial matches and their timer:within deadlines come back too.
 @name('rise') select a.seq as first, b.seq as second from pattern [
   every a=Tick -> b=Tick(symbol = a.symbol and price > a.price + 5) where timer:within(200 msec)];
@@ -68,6 +72,8 @@ function startServe(eplPath: string, checkpointDir: string, log: string[]): Chil
       `all=${f.nats.url}/out.all`,
       `recent=${f.nats.url}/out.recent`,
       `rise=${f.nats.url}/out.rise`,
+      `perSymbol=${f.nats.url}/out.perSymbol`,
+      `spikes=${f.nats.url}/out.spikes`,
       '--checkpoint',
       checkpointDir,
       '--checkpoint-every',
@@ -166,6 +172,10 @@ describe('crash test: weir serve with JetStream source and sinks and --checkpoin
     expect(subjectMessages('out.recent')).toEqual(expected.get('recent'));
     expect(subjectMessages('out.rise')).toEqual(expected.get('rise'));
     expect(expected.get('rise')?.length).toBeGreaterThan(100);
+    expect(subjectMessages('out.perSymbol')).toEqual(expected.get('perSymbol'));
+    expect(expected.get('perSymbol')?.length).toBeGreaterThan(100);
+    expect(subjectMessages('out.spikes')).toEqual(expected.get('spikes'));
+    expect(expected.get('spikes')?.length).toBeGreaterThan(100);
     expect(expected.get('all')).toHaveLength(MESSAGES * PER_MESSAGE);
     // Some restarts resumed from a checkpoint (the kills were not all before the first one).
     expect(
