@@ -4,13 +4,13 @@
  * at the first, so `weir check` reports them all.
  */
 import type { CreateSchema } from '../ast/ast.js';
-import type { InfraItem } from '../ast/infra-ast.js';
 import type { Module, ModuleItem } from '../ast/module.js';
 import { assertNever } from '../common/assert-never.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
 import type { AnalyzedStatement } from '../plan/analyzed-statement.js';
 import type { NamedWindowDef } from '../plan/infra-defs.js';
+import { analyzeCreateContext, checkContextStreams } from './analyze-context.js';
 import {
   analyzeCreateIndex,
   analyzeCreateVariable,
@@ -24,15 +24,6 @@ import type { InfraBindings } from './bind-infra.js';
 import type { EventSchema } from './event-schema.js';
 import { InfraCatalog, type InfraDefs, NO_INFRA } from './infra-catalog.js';
 import { SchemaCatalog } from './schema-catalog.js';
-
-const INFRA_WORDS: Record<InfraItem['kind'], string> = {
-  CreateWindow: "'create window'",
-  CreateIndex: "'create index'",
-  CreateTable: "'create table'",
-  CreateContext: "'create context'",
-  CreateVariable: "'create variable'",
-  OnTrigger: "'on'",
-};
 
 export interface AnalyzedModule {
   readonly schemas: readonly EventSchema[];
@@ -107,6 +98,7 @@ function analyzeItem(
   const bindings: InfraBindings = { catalog: infra, context };
   switch (item.kind) {
     case 'Select':
+      if (context !== undefined) checkContextStreams(item, context);
       if (item.intoTable !== undefined) {
         const stmt = analyzeStatement(item, index, catalog, { infra: bindings });
         return { ...stmt, intoTable: intoTablePlan(stmt, item, infra) };
@@ -123,13 +115,7 @@ function analyzeItem(
     case 'CreateTable':
       return analyzeCreateTable(item, index, infra);
     case 'CreateContext':
-      throw new WeirError(
-        'analyze/unsupported',
-        `${INFRA_WORDS[item.kind]} statements are not supported yet`,
-        {
-          span: item.span,
-        },
-      );
+      return analyzeCreateContext(item, index, catalog, infra);
     default:
       return assertNever(item, 'module item');
   }

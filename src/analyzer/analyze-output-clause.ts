@@ -191,13 +191,13 @@ function afterSpec(clause: OutputClause): OutputAfterSpec | undefined {
     : { kind: 'time', ms: positivePeriod(after.period, "'output after'") };
 }
 
-export function analyzeOutputClause(clause: OutputClause): OutputLimitSpec {
+export function analyzeOutputClause(clause: OutputClause, inContext = false): OutputLimitSpec {
   const rate = rateSpec(clause);
   const after = afterSpec(clause);
-  if (rate?.kind === 'terminated' || clause.andWhenTerminated) {
+  if ((rate?.kind === 'terminated' || clause.andWhenTerminated) && !inContext) {
     throw new WeirError(
-      'analyze/unsupported',
-      "'output … when terminated' posts when a context partition ends; contexts are not supported yet",
+      'analyze/invalid-argument',
+      "'output … when terminated' posts when a context partition ends: the statement must run in a context (context C select …)",
       { span: clause.span },
     );
   }

@@ -7,6 +7,7 @@ import { renderExpressionName } from '../ast/render-name.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
+import { mapExpr } from '../expr/map-expr.js';
 import { exprKey, simplifyExpr } from '../expr/simplify-expr.js';
 import type { AnalyzedSource, AnalyzedStatement, SelectMode } from '../plan/analyzed-statement.js';
 import type { OrderKey, OutputColumn } from '../plan/logical-plan.js';
@@ -97,9 +98,10 @@ export function analyzeStatement(
 
   let selectAll = false;
   const columns: OutputColumn[] = [];
+  const partitionKey = partitionKeyReads(infra, stmt);
   for (const item of stmt.selectList) {
     if (item.kind === 'SelectExpr') {
-      const expr = bindExpr(item.expr, aggCtx('the select clause'));
+      const expr = partitionKey(bindExpr(item.expr, aggCtx('the select clause')));
       const colName = item.alias?.name ?? renderExpressionName(item.expr);
       columns.push({ name: colName, expr, type: expr.type });
       continue;
@@ -185,7 +187,8 @@ export function analyzeStatement(
     aggregates,
     having,
     orderBy,
-    output: stmt.output === undefined ? undefined : analyzeOutputClause(stmt.output),
+    output:
+      stmt.output === undefined ? undefined : analyzeOutputClause(stmt.output, infra?.context !== undefined),
     distinct: stmt.distinct,
     limit:
       stmt.limit === undefined
@@ -233,4 +236,32 @@ function analyzeFrom(
 /** The schema an `insert into` target gets when nothing declared it. */
 export function inferredProperties(stmt: AnalyzedStatement): Map<string, EplType> {
   return new Map(stmt.outputSchema.map((c) => [c.name, c.type]));
+}
+
+/**
+ * In a keyed context, a select expression reading a partition's key property reads the
+ * partition's key (Esper's ExprIdentNodeEvaluatorContext): the same value for every event of
+ * the partition, available even in a row built from no event (row for all).
+ */
+function partitionKeyReads(
+  infra: InfraBindings | undefined,
+  stmt: SelectStatement,
+): (expr: BoundExpr) => BoundExpr {
+  const level = infra?.context?.levels[0];
+  const from = stmt.from[0];
+  const stream = from?.kind === 'StreamSource' && stmt.from.length === 1 ? from.stream.name : undefined;
+  if (level === undefined || level.detail.kind !== 'keyed' || stream === undefined) return (e) => e;
+  const keys = new Map<string, number>();
+  for (const item of level.detail.items) {
+    if (item.filter.stream !== stream) continue;
+    item.keys.forEach((k, i) => {
+      if (k.kind === 'Prop') keys.set(exprKey(k), i + 1);
+    });
+  }
+  if (keys.size === 0) return (e) => e;
+  return (expr) =>
+    mapExpr(expr, (x) => {
+      const n = x.kind === 'Prop' ? keys.get(exprKey(x)) : undefined;
+      return n === undefined ? x : { kind: 'ContextProp', path: [`key${n}`], type: x.type };
+    });
 }

@@ -5,6 +5,7 @@
  */
 import { WeirError } from '../common/errors.js';
 import { VariableStore } from '../variables/variable-store.js';
+import type { ContextRuntime } from './context-runtime.js';
 import type { NamedWindowRuntime } from './named-window.js';
 import { TableReads, type TableRuntime } from './table.js';
 
@@ -12,6 +13,7 @@ export class InfraRuntime {
   readonly variables = new VariableStore();
   private readonly windows = new Map<string, NamedWindowRuntime>();
   private readonly tables = new Map<string, TableRuntime>();
+  private readonly contexts = new Map<string, ContextRuntime>();
   /** What compiled `T[k].col` expressions read. */
   readonly tableReads = new TableReads((name) => this.tables.get(name));
 
@@ -55,5 +57,24 @@ export class InfraRuntime {
       );
     }
     return table;
+  }
+
+  addContext(context: ContextRuntime): void {
+    this.contexts.set(context.def.name, context);
+  }
+
+  removeContext(name: string): void {
+    this.contexts.delete(name);
+  }
+
+  context(name: string): ContextRuntime {
+    const context = this.contexts.get(name);
+    if (context === undefined) {
+      throw new WeirError(
+        'runtime/unknown-statement',
+        `Context '${name}' does not exist (its create context statement is not deployed)`,
+      );
+    }
+    return context;
   }
 }

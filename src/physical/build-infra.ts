@@ -11,6 +11,7 @@ import type { Stateful } from '../common/state.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
+import { ContextRuntime } from '../infra/context-runtime.js';
 import type { InfraRuntime } from '../infra/infra-runtime.js';
 import { NamedWindowRuntime } from '../infra/named-window.js';
 import {
@@ -32,6 +33,8 @@ import type { PhysicalEnv, StatePart, StatementEntry } from './physical-env.js';
 export interface InfraParts {
   readonly entries: StatementEntry[];
   readonly stops: (() => void)[];
+  /** Run when the statement starts (after every statement of the deployment is built). */
+  readonly starters: (() => void)[];
   /** Stateful parts a snapshot writes (a part without snapshot/restore fails it, by label). */
   readonly parts: StatePart[];
 }
@@ -123,8 +126,24 @@ export function buildDefine(
       parts.stops.push(() => infra.removeTable(definition.def.name));
       return;
     }
-    case 'context':
-      throw new Error(`${definition.kind} definitions are not supported yet`);
+    case 'context': {
+      const context = new ContextRuntime(definition.def, {
+        now: () => env.now(),
+        schedule: (due, onDue) => env.schedule(due, onDue, undefined, `context ${definition.def.name}`),
+        cancel: (id) => env.cancel(id),
+        compile: (expr) => compileExpr(expr),
+        atStepEnd: (callback) => env.atStepEnd(callback),
+        frame,
+      });
+      infra.addContext(context);
+      parts.entries.push(...context.conditionEntries());
+      parts.starters.push(() => context.begin());
+      parts.stops.push(() => {
+        context.stop();
+        infra.removeContext(definition.def.name);
+      });
+      return;
+    }
   }
 }
 

@@ -189,5 +189,10 @@ export function physicalDescription(
     .filter((n) => !fused.has(n) || fused.get(n) !== undefined)
     .map((n, i) => `${i + 1}. ${fused.get(n) ?? operatorName(n)}`)
     .join('\n');
-  return { operators, rules };
+  // In a context the operators run once per live partition.
+  if (stmt.context === undefined) return { operators, rules };
+  return {
+    operators: `context ${stmt.context}: one instance of these operators per live partition; what the partitions post in one step reaches the listeners as one call\n${operators}`,
+    rules,
+  };
 }

@@ -85,7 +85,9 @@ function polledConditions(rate: OutputRateSpec, now: () => number): () => Polled
 }
 
 /** The limiter: the operator that receives the processor's input; `stop` cancels its timers. */
-export function createOutputLimiter(args: OutputLimiterArgs): Operator & { stop(): void } {
+export function createOutputLimiter(
+  args: OutputLimiterArgs,
+): Operator & { stop(): void; terminate?: () => void } {
   const { spec, processor, clock } = args;
   const parts: LimiterParts = {
     processor,
@@ -125,5 +127,8 @@ export function createOutputLimiter(args: OutputLimiterArgs): Operator & { stop(
   const fire = (force: boolean) => limiter.fire(force);
   limiter.condition =
     condition?.(fire) ?? createOutputCondition(rate, clock, whenPredicate, args.startTime, fire);
+  // `when terminated` / `and when terminated`: the context partition's end is an output time.
+  if (rate.kind === 'terminated' || spec.andWhenTerminated)
+    return Object.assign(limiter, { terminate: () => limiter.fire(true) });
   return limiter;
 }

@@ -40,6 +40,8 @@ export interface PhysicalEnv {
   atStepEnd(callback: () => void): void;
   /** The engine's variables, named windows and tables (absent: statements may not use them). */
   readonly infra?: InfraRuntime;
+  /** The context partition's properties (`context.name`, `context.key1`, …) of an instance in a context. */
+  readonly context?: Record<string, unknown>;
 }
 
 export interface SharedWindow {
@@ -93,4 +95,6 @@ export interface PhysicalStatement {
    * it stops listening to shared windows (which stop with their last reader).
    */
   stop(): void;
+  /** The statement's context partition ends (`output … when terminated` posts); `stop` follows. */
+  terminate?(): void;
 }

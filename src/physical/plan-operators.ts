@@ -96,6 +96,8 @@ interface BuildState {
   dropped: (() => number)[];
   /** Undo callbacks of named window subscriptions and definitions (build-infra.ts). */
   stops: (() => void)[];
+  /** Run when the statement's context partition ends, before it stops (`output when terminated`). */
+  terminators: (() => void)[];
 }
 
 type Accept = (row: Row) => void;
@@ -112,6 +114,7 @@ export function planOperators(
     ...(env.infra === undefined
       ? {}
       : { variables: env.infra.variables.values, tables: env.infra.tableReads }),
+    ...(env.context === undefined ? {} : { context: env.context }),
   };
   // Read by operators that set nothing in it (filters, projections, stream filters, joins).
   const ctx = createFrame(access);
@@ -140,6 +143,7 @@ export function planOperators(
     sizes: [],
     dropped: [],
     stops: [],
+    terminators: [],
   };
   const insertInto = root.insertInto;
   // A pattern posts one result per match to operators that see them one by one (aggregation,
@@ -173,6 +177,9 @@ export function planOperators(
     start: () => {
       for (const s of state.starters) s();
       stepOutput?.flush();
+    },
+    terminate: () => {
+      for (const t of state.terminators) t();
     },
     stop: () => {
       // A shared window stops with its last reader; the others only stop listening.
@@ -396,6 +403,7 @@ function buildOutputLimit(
     s.parts.push({ label: 'aggregation', part: processor as Partial<Stateful> });
   }
   s.parts.push({ label: 'output limiter', part: limiter as Partial<Stateful> });
+  if (limiter.terminate !== undefined) s.terminators.push(limiter.terminate);
   buildDown(input.input, limiter, s);
 }
 

@@ -11,6 +11,7 @@ import { WeirError } from '../common/errors.js';
 import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { TimerOwner } from '../common/timers.js';
+import { instantiateInContext } from '../infra/context-statement.js';
 import { InfraRuntime } from '../infra/infra-runtime.js';
 import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
 import { type StatementFactory, createStatementFactory } from '../physical/statement-factory.js';
@@ -273,7 +274,10 @@ class WeirEngine implements Engine {
         );
       },
     };
-    const physical = record.factory.instantiate(env, handle);
+    const physical =
+      plan.context === undefined
+        ? record.factory.instantiate(env, handle)
+        : instantiateInContext(record.factory, env, handle);
     for (const entry of physical.entries) this.router(entry.stream).add(entry);
     handle.clock = this.now;
     handle.internals = {

@@ -228,6 +228,13 @@ export function createOutputCondition(
       return new WhenCondition(predicate, ctx, clock, startTime, fire);
     }
     case 'terminated':
-      throw new Error('output when terminated needs a context');
+      return new TerminatedCondition();
   }
+}
+
+/** `output when terminated`: never due by itself; the context partition's end fires the limiter. */
+export class TerminatedCondition implements OutputCondition {
+  update(): void {}
+
+  stop(): void {}
 }

@@ -1,0 +1,174 @@
+/**
+ * `create context C …`: how C partitions statements (Esper's context controllers).
+ * - keyed (`partition by k from T, k2 from T2`): one partition per key value, created by its
+ *   key's first event; `context.key1`… read the key.
+ * - category (`group by cond as label, … from T`): one partition per category, for the
+ *   context's life; `context.label` reads it.
+ * - initiated (`initiated by … terminated …`): a partition per initiating event, overlapping.
+ * - start-end (`start … end …`): one partition at a time.
+ * A start or initiating event is readable as `context.<alias>.prop`; every partition has
+ * `context.name`, `context.id`, `context.startTime`.
+ */
+import type { Expr, SelectStatement } from '../ast/ast.js';
+import type { ContextCondition, ContextDetail, CreateContext, FilteredStream } from '../ast/infra-ast.js';
+import { renderExpressionName } from '../ast/render-name.js';
+import { WeirError } from '../common/errors.js';
+import type { EplType } from '../common/types.js';
+import { simplifyExpr } from '../expr/simplify-expr.js';
+import type { AnalyzedStatement } from '../plan/analyzed-statement.js';
+import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
+import { defineStatement } from './analyze-infra.js';
+import { conjunction } from './analyze-stream-source.js';
+import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';
+import type { InfraCatalog } from './infra-catalog.js';
+import type { SchemaCatalog } from './schema-catalog.js';
+import { streamScope } from './scope.js';
+
+type Properties = Map<string, EplType | ReadonlyMap<string, EplType>>;
+
+function bindContext(scope: BindContext['scope'], clause: string): BindContext {
+  return { scope, aggregates: undefined, clause, prevAllowed: false, priorAllowed: false };
+}
+
+function contextFilter(f: FilteredStream, catalog: SchemaCatalog, properties: Properties): ContextFilter {
+  const schema = catalog.require(f.stream);
+  const ctx = bindContext(streamScope(schema, f.alias?.name), 'context filters');
+  const filter = conjunction(f.filters.map((x) => simplifyExpr(bindExpr(x, ctx))));
+  const alias = f.alias?.name;
+  if (alias !== undefined) properties.set(alias, schema.properties);
+  return { stream: schema.name, filter, alias };
+}
+
+function periodMs(expr: Expr, what: string): number {
+  const ms = expr.kind === 'TimePeriod' ? timePeriodMs(expr) : undefined;
+  if (ms !== undefined && ms > 0) return ms;
+  throw new WeirError(
+    'analyze/invalid-argument',
+    `${what} requires a positive time period (as in 5 sec), got '${renderExpressionName(expr)}'`,
+    { span: expr.span },
+  );
+}
+
+function condition(c: ContextCondition, catalog: SchemaCatalog, properties: Properties): ContextConditionDef {
+  switch (c.kind) {
+    case 'filter':
+      return { kind: 'filter', filter: contextFilter(c.filter, catalog, properties) };
+    case 'after':
+      return { kind: 'after', ms: periodMs(c.period, "'after'") };
+    case 'pattern':
+    case 'crontab':
+      throw new WeirError(
+        'analyze/unsupported',
+        `Context conditions of kind ${c.kind} are not supported yet: use an event filter or 'after <period>'`,
+        { span: c.span },
+      );
+  }
+}
+
+function contextKind(detail: ContextDetail, catalog: SchemaCatalog, properties: Properties): ContextKind {
+  switch (detail.kind) {
+    case 'keyed': {
+      if (detail.initiatedBy.length > 0 || detail.terminatedBy !== undefined) {
+        throw new WeirError(
+          'analyze/unsupported',
+          "Keyed contexts with 'initiated by' or 'terminated by' are not supported yet",
+          { span: detail.span },
+        );
+      }
+      let keyTypes: EplType[] | undefined;
+      const items = detail.items.map((item) => {
+        const filter = contextFilter(item.filter, catalog, properties);
+        const schema = catalog.require(item.filter.stream);
+        const ctx = bindContext(streamScope(schema, item.filter.alias?.name), 'partition keys');
+        const keys = item.properties.map((p) => bindExpr(p, ctx));
+        const types = keys.map((k) => k.type);
+        if (keyTypes === undefined) keyTypes = types;
+        else if (keyTypes.length !== types.length) {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            `Every stream of a keyed context gives the same number of key properties: ${item.filter.stream.name} gives ${types.length}, the first gives ${keyTypes.length}`,
+            { span: item.span },
+          );
+        }
+        return { filter, keys };
+      });
+      const types = keyTypes ?? [];
+      types.forEach((t, i) => properties.set(`key${i + 1}`, t));
+      return { kind: 'keyed', items, keyTypes: types, initiatedBy: [], terminatedBy: undefined };
+    }
+    case 'category': {
+      const schema = catalog.require(detail.from.stream);
+      const filter = contextFilter(detail.from, catalog, properties);
+      const ctx = bindContext(streamScope(schema, detail.from.alias?.name), 'context categories');
+      const categories = detail.groups.map((g) => ({
+        label: g.label.name,
+        condition: simplifyExpr(bindExpr(g.condition, ctx)),
+      }));
+      properties.set('label', 'string');
+      return { kind: 'category', stream: schema.name, filter: filter.filter, categories };
+    }
+    case 'initiated': {
+      if (detail.distinct !== undefined) {
+        throw new WeirError('analyze/unsupported', "'initiated by distinct(…)' is not supported yet", {
+          span: detail.span,
+        });
+      }
+      return {
+        kind: 'initiated',
+        now: detail.now,
+        distinct: undefined,
+        start: condition(detail.start, catalog, properties),
+        end: detail.end === undefined ? undefined : condition(detail.end, catalog, properties),
+      };
+    }
+    case 'start-end':
+      return {
+        kind: 'start-end',
+        start: detail.start === 'now' ? 'now' : condition(detail.start, catalog, properties),
+        end: detail.end === undefined ? undefined : condition(detail.end, catalog, properties),
+      };
+    case 'nested':
+      throw new WeirError('analyze/unsupported', 'Nested contexts are not supported', { span: detail.span });
+  }
+}
+
+export function analyzeCreateContext(
+  item: CreateContext,
+  index: number,
+  catalog: SchemaCatalog,
+  infra: InfraCatalog,
+): AnalyzedStatement {
+  const properties: Properties = new Map<string, EplType | ReadonlyMap<string, EplType>>([
+    ['name', 'string'],
+    ['id', 'int'],
+    ['startTime', 'long'],
+  ]);
+  const detail = contextKind(item.detail, catalog, properties);
+  const def: ContextDef = {
+    name: item.name.name,
+    levels: [{ name: item.name.name, detail }],
+    properties,
+  };
+  infra.declareContext(def, item.name);
+  return defineStatement(item, index, { kind: 'context', def }, []);
+}
+
+/**
+ * A statement in a keyed or category context must read a stream the context names (Esper:
+ * "Segmented context requires that any of the event types that are listed … also appear in
+ * any of the filter expressions of the statement"); events of other streams would reach no
+ * partition.
+ */
+export function checkContextStreams(item: SelectStatement, context: ContextDef): void {
+  const detail = context.levels[0]?.detail;
+  if (detail === undefined || (detail.kind !== 'keyed' && detail.kind !== 'category')) return;
+  const named = detail.kind === 'keyed' ? detail.items.map((i) => i.filter.stream) : [detail.stream];
+  const streams = item.from.flatMap((f) => (f.kind === 'StreamSource' ? [f.stream] : []));
+  if (streams.length === 0 || streams.some((s) => named.includes(s.name))) return;
+  const first = streams[0] as (typeof streams)[number];
+  throw new WeirError(
+    'analyze/invalid-argument',
+    `Context '${context.name}' partitions ${named.join(', ')} events: a statement in it must read one of them, not only ${streams.map((s) => s.name).join(', ')}`,
+    { span: first.span },
+  );
+}

@@ -1,0 +1,298 @@
+/**
+ * A context at runtime (Esper's ContextManager with one controller): its partitions, when
+ * they start and end, and which partitions an event of a context statement belongs to.
+ * - keyed: a partition per key, created by the key's first event (of any stream the context
+ *   names) and living as long as the context; an event goes to its key's partition.
+ * - category: a partition per category from the start; an event goes to each category whose
+ *   condition it satisfies.
+ * - initiated: each initiating event starts a partition (overlapping ones); `terminated
+ *   after` ends it by a timer, `terminated by F` at the next event matching F.
+ * - start-end: as initiated, but only while no partition is live.
+ * An event reaches a partition's statements on the step it creates the partition (Esper
+ * hands the creating event to the new instances at once), and the other live partitions in
+ * creation order: the new partition's output comes first (EPL's context-partition order).
+ * Every context statement has an instance per live partition (context-statement.ts); ending a
+ * partition stops them (timers cancelled, state released).
+ */
+import type { Row } from '../common/row.js';
+import { valueKey } from '../common/value-key.js';
+import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
+import type { SharedWindow, StatementEntry } from '../physical/physical-env.js';
+import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
+import type { TimerId } from '../windows/window-def.js';
+
+/** One live partition: its properties (`context.*`) and the instance of each context statement. */
+export interface ContextPartition {
+  readonly id: number;
+  readonly key: unknown;
+  readonly properties: Record<string, unknown>;
+  readonly startTime: number;
+  /** The event that created it: statements skip it for this event (they got it already). */
+  createdBy: Row | undefined;
+  alive: boolean;
+  endTimer: TimerId | undefined;
+  /** Windows the partition's statements share (each partition has its own). */
+  readonly sharedWindows: Map<string, SharedWindow>;
+}
+
+/** A context statement as the context drives it (context-statement.ts). */
+export interface PartitionedStatement {
+  /** Creates this statement's instance for `partition`, which then receives `creating` (if any). */
+  open(partition: ContextPartition, creating: Row | undefined, stream: string | undefined): void;
+  /** Ends the instance of `partition` (`output … when terminated` posts first). */
+  close(partition: ContextPartition): void;
+}
+
+/** What the context runtime needs from the engine. */
+export interface ContextEnv {
+  now(): number;
+  schedule(due: number, onDue: (due: number) => void): TimerId;
+  cancel(id: TimerId): void;
+  compile(expr: NonNullable<ContextFilter['filter']>): CompiledExpr;
+  /** Runs `callback` after every timer due at this instant fired. */
+  atStepEnd(callback: () => void): void;
+  readonly frame: EvalFrame;
+}
+
+interface CompiledFilter {
+  readonly stream: string;
+  readonly test: ((row: Row) => boolean) | undefined;
+  readonly alias: string | undefined;
+}
+
+type Detail = ContextKind;
+
+/** A stream of a keyed context: its filter and its key values. */
+interface KeyedItem {
+  readonly test: CompiledFilter['test'];
+  readonly values: (row: Row) => unknown[];
+}
+
+/** One key value as itself, several as one string (common/value-key.ts). */
+function keyOf(values: readonly unknown[]): unknown {
+  return values.length === 1 ? values[0] : valueKey(values);
+}
+
+export class ContextRuntime {
+  private readonly statements: PartitionedStatement[] = [];
+  /** Live partitions in creation order. */
+  private live: ContextPartition[] = [];
+  private readonly byKey = new Map<unknown, ContextPartition>();
+  private nextId = 0;
+  private readonly detail: Detail;
+  private readonly keyed = new Map<string, KeyedItem[]>();
+  private readonly categories: { label: string; test: (row: Row) => boolean }[] = [];
+  private readonly categoryFilter: ((row: Row) => boolean) | undefined;
+  private readonly start: CompiledFilter | undefined;
+  private readonly end: CompiledFilter | undefined;
+  private readonly endAfter: number | undefined;
+
+  constructor(
+    readonly def: ContextDef,
+    private readonly env: ContextEnv,
+  ) {
+    const level = def.levels[0];
+    if (level === undefined || def.levels.length > 1) throw new Error('nested contexts are not supported');
+    this.detail = level.detail;
+    const detail = this.detail;
+    const frame = env.frame;
+    const predicate = (e: ContextFilter['filter']) => {
+      if (e === undefined) return undefined;
+      const fn = env.compile(e);
+      return (row: Row) => fn(row, frame) === true;
+    };
+    const filterOf = (f: ContextFilter): CompiledFilter => ({
+      stream: f.stream,
+      test: predicate(f.filter),
+      alias: f.alias,
+    });
+    const conditionFilter = (c: ContextConditionDef | undefined): CompiledFilter | undefined => {
+      if (c === undefined || c.kind !== 'filter') return undefined;
+      return filterOf(c.filter);
+    };
+    switch (detail.kind) {
+      case 'keyed':
+        for (const item of detail.items) {
+          const keys = item.keys.map((k) => env.compile(k));
+          const values = (row: Row) => keys.map((k) => k(row, frame));
+          const list = this.keyed.get(item.filter.stream) ?? [];
+          list.push({ test: predicate(item.filter.filter), values });
+          this.keyed.set(item.filter.stream, list);
+        }
+        this.categoryFilter = undefined;
+        this.start = undefined;
+        this.end = undefined;
+        this.endAfter = undefined;
+        return;
+      case 'category':
+        this.categoryFilter = predicate(detail.filter);
+        for (const c of detail.categories) {
+          const fn = env.compile(c.condition);
+          this.categories.push({ label: c.label, test: (row) => fn(row, frame) === true });
+        }
+        this.start = undefined;
+        this.end = undefined;
+        this.endAfter = undefined;
+        return;
+      case 'initiated':
+      case 'start-end': {
+        this.categoryFilter = undefined;
+        const start = detail.start;
+        this.start = start === 'now' ? undefined : conditionFilter(start);
+        this.end = conditionFilter(detail.end);
+        this.endAfter = detail.end?.kind === 'after' ? detail.end.ms : undefined;
+        return;
+      }
+    }
+  }
+
+  /** The streams whose events start or end partitions (the create context statement routes them). */
+  conditionEntries(): StatementEntry[] {
+    const entries: StatementEntry[] = [];
+    const detail = this.detail;
+    if (detail.kind === 'keyed') {
+      for (const [stream, items] of this.keyed) {
+        entries.push({ stream, indexed: [], accept: (row) => this.keyedArrival(row, stream, items) });
+      }
+      return entries;
+    }
+    if (detail.kind === 'category') return entries;
+    const end = this.end;
+    const start = this.start;
+    // An event that ends a partition is seen first: a non-overlapping context may start again on it.
+    if (end !== undefined)
+      entries.push({ stream: end.stream, indexed: [], accept: (row) => this.endArrival(row, end) });
+    if (start !== undefined)
+      entries.push({ stream: start.stream, indexed: [], accept: (row) => this.startArrival(row, start) });
+    return entries;
+  }
+
+  /** Starts the partitions that exist from the start: categories, `start @now`. */
+  begin(): void {
+    const detail = this.detail;
+    if (detail.kind === 'category') {
+      for (const c of detail.categories) this.create(c.label, { label: c.label }, undefined, undefined);
+    } else if (detail.kind === 'start-end' && detail.start === 'now') {
+      this.create(undefined, {}, undefined, undefined);
+    }
+  }
+
+  attach(statement: PartitionedStatement): void {
+    this.statements.push(statement);
+    for (const partition of this.live) statement.open(partition, undefined, undefined);
+  }
+
+  detach(statement: PartitionedStatement): void {
+    const at = this.statements.indexOf(statement);
+    if (at >= 0) this.statements.splice(at, 1);
+  }
+
+  /** The live partitions an event of `stream` reaches, in creation order. */
+  partitionsFor(row: Row, stream: string): ContextPartition[] {
+    const detail = this.detail;
+    switch (detail.kind) {
+      case 'keyed': {
+        const items = this.keyed.get(stream);
+        if (items === undefined) return [];
+        for (const item of items) {
+          if (item.test !== undefined && !item.test(row)) continue;
+          const partition = this.byKey.get(keyOf(item.values(row)));
+          return partition === undefined || partition.createdBy === row ? [] : [partition];
+        }
+        return [];
+      }
+      case 'category': {
+        if (stream !== detail.stream || (this.categoryFilter !== undefined && !this.categoryFilter(row)))
+          return [];
+        const out: ContextPartition[] = [];
+        for (const partition of this.live) {
+          const category = this.categories.find((c) => c.label === partition.key);
+          if (category?.test(row)) out.push(partition);
+        }
+        return out;
+      }
+      default:
+        return this.live.filter((p) => p.createdBy !== row);
+    }
+  }
+
+  private keyedArrival(row: Row, stream: string, items: readonly KeyedItem[]): void {
+    for (const item of items) {
+      if (item.test !== undefined && !item.test(row)) continue;
+      const values = item.values(row);
+      const key = keyOf(values);
+      if (this.byKey.has(key)) return;
+      const properties: Record<string, unknown> = {};
+      values.forEach((v, i) => {
+        properties[`key${i + 1}`] = v;
+      });
+      this.create(key, properties, row, stream);
+      return;
+    }
+  }
+
+  private startArrival(row: Row, start: CompiledFilter): void {
+    if (start.test !== undefined && !start.test(row)) return;
+    if (this.detail.kind === 'start-end' && this.live.length > 0) return;
+    const properties: Record<string, unknown> = {};
+    if (start.alias !== undefined) properties[start.alias] = row;
+    this.create(undefined, properties, row, start.stream);
+  }
+
+  private endArrival(row: Row, end: CompiledFilter): void {
+    if (end.test !== undefined && !end.test(row)) return;
+    for (const partition of [...this.live]) {
+      // A partition does not end on the event that started it.
+      if (partition.createdBy !== row) this.terminate(partition);
+    }
+  }
+
+  private create(
+    key: unknown,
+    extra: Record<string, unknown>,
+    creating: Row | undefined,
+    stream: string | undefined,
+  ): void {
+    const startTime = this.env.now();
+    const partition: ContextPartition = {
+      id: this.nextId++,
+      key,
+      properties: { name: this.def.name, id: 0, startTime, ...extra },
+      startTime,
+      createdBy: creating,
+      alive: true,
+      endTimer: undefined,
+      sharedWindows: new Map(),
+    };
+    partition.properties.id = partition.id;
+    this.live.push(partition);
+    if (this.detail.kind === 'keyed') this.byKey.set(key, partition);
+    if (this.endAfter !== undefined) {
+      // Ends after the other timers due at that instant (a window's expiry at the same time
+      // is seen by `output snapshot when terminated`: ctx-r082 shows it).
+      partition.endTimer = this.env.schedule(startTime + this.endAfter, () => {
+        partition.endTimer = undefined;
+        this.env.atStepEnd(() => this.terminate(partition));
+      });
+    }
+    for (const statement of this.statements) statement.open(partition, creating, stream);
+  }
+
+  private terminate(partition: ContextPartition): void {
+    if (!partition.alive) return;
+    partition.alive = false;
+    if (partition.endTimer !== undefined) this.env.cancel(partition.endTimer);
+    this.live = this.live.filter((p) => p !== partition);
+    if (this.detail.kind === 'keyed') this.byKey.delete(partition.key);
+    for (const statement of this.statements) statement.close(partition);
+  }
+
+  /** Ends every partition (the create context statement stops). */
+  stop(): void {
+    for (const partition of [...this.live]) this.terminate(partition);
+  }
+
+  get partitionCount(): number {
+    return this.live.length;
+  }
+}

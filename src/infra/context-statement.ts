@@ -1,0 +1,208 @@
+/**
+ * A statement that runs in a context (`context C select …`): one instance of its factory
+ * per live partition of C (Esper's agent instance per context partition), each with its own
+ * state, timers and start time, reading the partition's properties as `context.*`.
+ * - The statement's entries take its streams' events and hand each to the instances of the
+ *   partitions the context says it belongs to (context-runtime.ts).
+ * - What the instances post in one step reaches the listeners as one call, partitions in
+ *   the order they were reached (Esper dispatches a statement's output once per event).
+ * - A partition that ends stops its instance: timers cancelled, state released.
+ */
+import type { Row } from '../common/row.js';
+import type { OutputTarget } from '../operators/output.js';
+import type { PhysicalEnv, PhysicalStatement, StatePart, StatementEntry } from '../physical/physical-env.js';
+import type { StatementFactory, StatementInstance } from '../physical/statement-factory.js';
+import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
+import type { TimerId } from '../windows/window-def.js';
+import type { ContextPartition, ContextRuntime, PartitionedStatement } from './context-runtime.js';
+
+/** The streams a statement's plan reads events of. */
+function streamsOf(plan: StatementPlan): string[] {
+  const streams = new Set<string>();
+  forEachNode(plan.root, (node) => {
+    if (node.kind === 'EventSource') streams.add(node.stream);
+    else if (node.kind === 'PatternSource') for (const s of node.streams) streams.add(s);
+  });
+  return [...streams];
+}
+
+/** Hands `row` of `stream` to the instance's entries, testing what the engine's filter index would. */
+function deliver(instance: StatementInstance, row: Row, stream: string): void {
+  for (const entry of instance.entries) {
+    if (entry.stream !== stream) continue;
+    if (entry.indexed.some((eq) => row[eq.property] !== eq.value)) continue;
+    entry.accept(row);
+  }
+}
+
+export class ContextStatement implements PhysicalStatement, PartitionedStatement {
+  readonly entries: readonly StatementEntry[];
+  readonly parts: readonly StatePart[];
+  private readonly instances = new Map<ContextPartition, StatementInstance>();
+  /** Cancels an instance's pending callback timers. */
+  private readonly cancels = new Map<StatementInstance, () => void>();
+  private pendingNew: Row[] = [];
+  private pendingOld: Row[] = [];
+  private dispatchQueued = false;
+  private pendingEmpty = false;
+  private events = 0;
+  private lastCounted: Row | undefined;
+  private readonly output: OutputTarget = {
+    deliver: (newEvents, oldEvents) => {
+      if (newEvents !== null) for (const row of newEvents) this.pendingNew.push(row);
+      if (oldEvents !== null) for (const row of oldEvents) this.pendingOld.push(row);
+      // A forced empty call (time-driven or end-of-partition output) is a call of its own.
+      if (newEvents === null && oldEvents === null) this.pendingEmpty = true;
+      if (!this.dispatchQueued) {
+        this.dispatchQueued = true;
+        this.env.atStepEnd(this.flush);
+      }
+    },
+  };
+  private readonly flush = () => {
+    this.dispatchQueued = false;
+    const ins = this.pendingNew.length > 0 ? this.pendingNew : null;
+    const rem = this.pendingOld.length > 0 ? this.pendingOld : null;
+    this.pendingNew = [];
+    this.pendingOld = [];
+    const empty = this.pendingEmpty;
+    this.pendingEmpty = false;
+    if (ins !== null || rem !== null || empty) this.target.deliver(ins, rem);
+  };
+
+  constructor(
+    private readonly factory: StatementFactory,
+    private readonly env: PhysicalEnv,
+    private readonly target: OutputTarget,
+    private readonly context: ContextRuntime,
+  ) {
+    this.entries = streamsOf(factory.plan).map((stream) => ({
+      stream,
+      indexed: [],
+      accept: (row: Row) => this.arrive(row, stream),
+    }));
+    // No snapshot yet: a snapshot names the context instead of losing its partitions.
+    this.parts = [{ label: `partitions of context ${context.def.name}`, part: {} }];
+  }
+
+  private arrive(row: Row, stream: string): void {
+    for (const partition of this.context.partitionsFor(row, stream)) {
+      const instance = this.instances.get(partition);
+      if (instance === undefined) continue;
+      this.count(row);
+      deliver(instance, row, stream);
+    }
+  }
+
+  /** Counts an event once, however many partitions it reaches. */
+  private count(row: Row): void {
+    if (row === this.lastCounted) return;
+    this.lastCounted = row;
+    this.events++;
+  }
+
+  open(partition: ContextPartition, creating: Row | undefined, stream: string | undefined): void {
+    const base = this.env;
+    // Callback timers of parts not on the state contract yet: cancelled when the partition ends.
+    const pending = new Set<TimerId>();
+    let alive = true;
+    const env: PhysicalEnv = {
+      ...base,
+      startTime: partition.startTime,
+      sharedWindows: partition.sharedWindows,
+      context: partition.properties,
+      schedule: (due, onDue, _spent, label) => {
+        if (!alive) return { due };
+        const id = base.schedule(
+          due,
+          (t) => {
+            pending.delete(id);
+            if (alive) onDue(t);
+          },
+          undefined,
+          label,
+        );
+        pending.add(id);
+        return id;
+      },
+      cancel: (id) => {
+        pending.delete(id);
+        base.cancel(id);
+      },
+    };
+    const instance = this.factory.instantiate(env, this.output);
+    this.cancels.set(instance, () => {
+      alive = false;
+      for (const id of pending) base.cancel(id);
+      pending.clear();
+    });
+    this.instances.set(partition, instance);
+    instance.start();
+    if (creating !== undefined && stream !== undefined && this.entries.some((e) => e.stream === stream)) {
+      this.count(creating);
+      deliver(instance, creating, stream);
+    }
+  }
+
+  close(partition: ContextPartition): void {
+    const instance = this.instances.get(partition);
+    if (instance === undefined) return;
+    this.instances.delete(partition);
+    instance.terminate?.();
+    this.end(instance);
+  }
+
+  private end(instance: StatementInstance): void {
+    instance.stop();
+    this.cancels.get(instance)?.();
+    this.cancels.delete(instance);
+  }
+
+  start(): void {
+    this.context.attach(this);
+  }
+
+  stop(): void {
+    this.context.detach(this);
+    for (const instance of this.instances.values()) this.end(instance);
+    this.instances.clear();
+  }
+
+  // Arrow functions: the engine hands these out detached (statement stats).
+  readonly counters = (): number[] => [this.events];
+
+  readonly restoreCounters = (counters: readonly number[]): void => {
+    this.events = counters[0] ?? 0;
+  };
+
+  readonly windowSize = (): number => {
+    let n = 0;
+    for (const instance of this.instances.values()) n += instance.windowSize();
+    return n;
+  };
+
+  readonly droppedPartialMatches = (): number => {
+    let n = 0;
+    for (const instance of this.instances.values()) n += instance.droppedPartialMatches();
+    return n;
+  };
+
+  readonly eventsIn = (): number => this.events;
+
+  /** Live instances (one per live partition), for tests and the bench. */
+  get instanceCount(): number {
+    return this.instances.size;
+  }
+}
+
+/** The running form of a statement in context `plan.context`: one instance per partition. */
+export function instantiateInContext(
+  factory: StatementFactory,
+  env: PhysicalEnv,
+  target: OutputTarget,
+): ContextStatement {
+  const name = factory.plan.context;
+  if (name === undefined || env.infra === undefined)
+    throw new Error('a context statement without its context');
+  return new ContextStatement(factory, env, target, env.infra.context(name));
+}
