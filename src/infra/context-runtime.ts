@@ -11,14 +11,14 @@
  * An event reaches a partition's statements on the step it creates the partition (Esper
  * hands the creating event to the new instances at once), and the other live partitions in
  * creation order: the new partition's output comes first (EPL's context-partition order).
- * Every context statement has an instance per live partition (context-statement.ts); ending a
+ * Every context statement has an instance per live partition (runtime/context-statement.ts); ending a
  * partition stops them (timers cancelled, state released).
  */
 import type { Row } from '../common/row.js';
 import { valueKey } from '../common/value-key.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
-import type { SharedWindow, StatementEntry } from '../physical/physical-env.js';
 import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
+import type { IndexedEquality } from '../plan/logical-plan.js';
 import type { TimerId } from '../windows/window-def.js';
 
 /** One live partition: its properties (`context.*`) and the instance of each context statement. */
@@ -31,8 +31,13 @@ export interface ContextPartition {
   createdBy: Row | undefined;
   alive: boolean;
   endTimer: TimerId | undefined;
-  /** Windows the partition's statements share (each partition has its own). */
-  readonly sharedWindows: Map<string, SharedWindow>;
+}
+
+/** Where the engine routes a stream's events (physical-env's StatementEntry, structurally). */
+export interface RoutedEntry {
+  readonly stream: string;
+  readonly indexed: readonly IndexedEquality[];
+  accept(row: Row): void;
 }
 
 /** A context statement as the context drives it (context-statement.ts). */
@@ -147,8 +152,8 @@ export class ContextRuntime {
   }
 
   /** The streams whose events start or end partitions (the create context statement routes them). */
-  conditionEntries(): StatementEntry[] {
-    const entries: StatementEntry[] = [];
+  conditionEntries(): RoutedEntry[] {
+    const entries: RoutedEntry[] = [];
     const detail = this.detail;
     if (detail.kind === 'keyed') {
       for (const [stream, items] of this.keyed) {
@@ -262,7 +267,6 @@ export class ContextRuntime {
       createdBy: creating,
       alive: true,
       endTimer: undefined,
-      sharedWindows: new Map(),
     };
     partition.properties.id = partition.id;
     this.live.push(partition);

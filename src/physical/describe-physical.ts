@@ -184,7 +184,9 @@ export function physicalDescription(
     .reverse()
     .filter((n, i, all) => !isPassThrough(n, all[i + 1]));
   const rules: string[] = [];
-  const fused = fusedNames(nodes, postsOldRows(stmt.root), options, rules);
+  // Context partitions run without the columnar fusion (runtime/context-statement.ts).
+  const effective = stmt.context === undefined ? options : { ...options, columnarAggregation: false };
+  const fused = fusedNames(nodes, postsOldRows(stmt.root), effective, rules);
   const operators = nodes
     .filter((n) => !fused.has(n) || fused.get(n) !== undefined)
     .map((n, i) => `${i + 1}. ${fused.get(n) ?? operatorName(n)}`)

@@ -657,15 +657,28 @@ function hasPatternSource(node: LogicalPlan): boolean {
   return node.kind === 'PatternSource' || planInputs(node).some(hasPatternSource);
 }
 
+const prunes = new Map<string, (row: Row) => Row>();
+
+/** Copies only `props` of a row; generated once per property list (a context instantiates a statement per partition). */
+function pruneFunction(props: readonly string[]): (row: Row) => Row {
+  const key = JSON.stringify(props);
+  let prune = prunes.get(key);
+  if (prune === undefined) {
+    prune = new Function(
+      'row',
+      `return { ${props.map((p) => `${JSON.stringify(p)}: row[${JSON.stringify(p)}]`).join(', ')} };`,
+    ) as (row: Row) => Row;
+    if (prunes.size >= 10_000) prunes.clear();
+    prunes.set(key, prune);
+  }
+  return prune;
+}
+
 /** Builds the source side: `accept` receives each event that reaches this point. */
 function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
   switch (node.kind) {
     case 'Prune': {
-      const props = node.properties;
-      const prune = new Function(
-        'row',
-        `return { ${props.map((p, i) => `${JSON.stringify(p)}: row[${JSON.stringify(props[i])}]`).join(', ')} };`,
-      ) as (row: Row) => Row;
+      const prune = pruneFunction(node.properties);
       buildSource(node.input, (row) => accept(prune(row)), s);
       return;
     }

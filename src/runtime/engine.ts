@@ -11,7 +11,6 @@ import { WeirError } from '../common/errors.js';
 import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { TimerOwner } from '../common/timers.js';
-import { instantiateInContext } from '../infra/context-statement.js';
 import { InfraRuntime } from '../infra/infra-runtime.js';
 import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
 import { type StatementFactory, createStatementFactory } from '../physical/statement-factory.js';
@@ -27,6 +26,7 @@ import type {
 import { catalogInfra } from './catalog-infra.js';
 import { Catalog } from './catalog.js';
 import { compileModule } from './compile-module.js';
+import { instantiateInContext } from './context-statement.js';
 import {
   DEFAULT_MAX_PARTIAL_MATCHES,
   DEFAULT_MAX_TIME_JUMP,

@@ -9,12 +9,30 @@
  * - A partition that ends stops its instance: timers cancelled, state released.
  */
 import type { Row } from '../common/row.js';
+import type { ContextPartition, ContextRuntime, PartitionedStatement } from '../infra/context-runtime.js';
 import type { OutputTarget } from '../operators/output.js';
-import type { PhysicalEnv, PhysicalStatement, StatePart, StatementEntry } from '../physical/physical-env.js';
+import type {
+  PhysicalEnv,
+  PhysicalStatement,
+  SharedWindow,
+  StatePart,
+  StatementEntry,
+} from '../physical/physical-env.js';
 import type { StatementFactory, StatementInstance } from '../physical/statement-factory.js';
 import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
 import type { TimerId } from '../windows/window-def.js';
-import type { ContextPartition, ContextRuntime, PartitionedStatement } from './context-runtime.js';
+
+/** Windows the statements of one partition share (each partition has its own). */
+const partitionWindows = new WeakMap<ContextPartition, Map<string, SharedWindow>>();
+
+function windowsOf(partition: ContextPartition): Map<string, SharedWindow> {
+  let windows = partitionWindows.get(partition);
+  if (windows === undefined) {
+    windows = new Map();
+    partitionWindows.set(partition, windows);
+  }
+  return windows;
+}
 
 /** The streams a statement's plan reads events of. */
 function streamsOf(plan: StatementPlan): string[] {
@@ -109,8 +127,11 @@ export class ContextStatement implements PhysicalStatement, PartitionedStatement
     const env: PhysicalEnv = {
       ...base,
       startTime: partition.startTime,
-      sharedWindows: partition.sharedWindows,
+      sharedWindows: windowsOf(partition),
       context: partition.properties,
+      // The fused columnar window preallocates column buffers: 4× the heap of the row-wise
+      // operators per instance, which a context multiplies by its partitions (bench/context-memory.mjs).
+      columnarAggregation: false,
       schedule: (due, onDue, _spent, label) => {
         if (!alive) return { due };
         const id = base.schedule(
