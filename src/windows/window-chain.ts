@@ -302,13 +302,16 @@ class Capture {
     this.newPerView = new Array<Row[] | null>(n).fill(null);
   }
 
-  /** Recording starts: for one arrival (insert), or for an update (no arrival). */
+  /**
+   * Recording starts: for one arrival (insert: whether each view posted it as new), or for
+   * an update (no arrival: the new events of each view's last post).
+   */
   start(arrival: Row | undefined): void {
     this.active = true;
     this.arrival = arrival;
-    this.postedNew.fill(false);
     this.oldPerView.fill(null);
-    this.newPerView.fill(null);
+    if (arrival === undefined) this.newPerView.fill(null);
+    else this.postedNew.fill(false);
   }
 
   stop(): void {
@@ -317,8 +320,8 @@ class Capture {
   }
 
   record(i: number, ins: Row[] | null, rem: Row[] | null): void {
-    if (this.arrival !== undefined && ins?.includes(this.arrival)) this.postedNew[i] = true;
-    this.newPerView[i] = ins === null ? null : [...ins];
+    if (this.arrival === undefined) this.newPerView[i] = ins === null ? null : [...ins];
+    else if (ins?.includes(this.arrival)) this.postedNew[i] = true;
     // Esper keeps the last post's old events per view (a copy: the window may reuse its array).
     if (rem !== null && rem.length > 0) this.oldPerView[i] = [...rem];
   }
