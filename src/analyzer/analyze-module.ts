@@ -20,6 +20,7 @@ import {
 import { analyzeOnTrigger } from './analyze-on-trigger.js';
 import { analyzeStatement, inferredProperties } from './analyze-statement.js';
 import { analyzeCreateTable, intoTablePlan } from './analyze-table.js';
+import { collectUnknownProperties } from './bind-expr.js';
 import type { InfraBindings } from './bind-infra.js';
 import type { EventSchema } from './event-schema.js';
 import { InfraCatalog, type InfraDefs, NO_INFRA } from './infra-catalog.js';
@@ -57,7 +58,7 @@ export function analyzeModule(
         catalog.declare(item);
         continue;
       }
-      const stmt = analyzeItem(item, index++, catalog, infra);
+      const stmt = collectUnknownProperties(() => analyzeItem(item, index++, catalog, infra));
       if (names.has(stmt.name)) {
         throw new WeirError(
           'analyze/duplicate-statement',

@@ -1,6 +1,7 @@
 /** `#name(args)` → a validated window stage, using the window registry (the grammar stays generic). */
 import type { Expr, WindowArg, WindowSpec } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
+import { didYouMean } from '../common/closest-name.js';
 import { WeirError } from '../common/errors.js';
 import { simplifyExpr } from '../expr/simplify-expr.js';
 import type { WindowStage } from '../plan/logical-plan.js';
@@ -60,7 +61,7 @@ export function analyzeWindow(spec: WindowSpec, scope: Scope): WindowStage {
     const known = [...windowRegistry.keys()].sort().join(', ');
     throw new WeirError(
       'analyze/unknown-window',
-      `Unknown data window '#${spec.name.name}' (known: ${known})`,
+      `Unknown data window '#${spec.name.name}'${didYouMean(spec.name.name, windowRegistry.keys())} (known: ${known})`,
       {
         span: spec.name.span,
       },

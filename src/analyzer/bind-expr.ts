@@ -7,10 +7,13 @@ import { lookupAggregate } from '../aggregates/registry.js';
 import type { CallExpr, Expr, PropertyRef, TableAccessExpr, TimePeriod, TimeUnit } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
 import { assertNever } from '../common/assert-never.js';
-import { WeirError } from '../common/errors.js';
+import { WeirError, WeirErrors } from '../common/errors.js';
+import { printable } from '../common/printable.js';
 import { type EplType, isNumericType, widenNumeric } from '../common/types.js';
 import { unifyTypes } from '../common/unify-types.js';
 import type { BoundExpr, CompareOp } from '../expr/bound-expr.js';
+import { tryJavaRegExp } from '../expr/expr-helpers.js';
+import { simplifyExpr } from '../expr/simplify-expr.js';
 import { lookupFunction } from '../functions/registry.js';
 import type { AggregateCall } from '../plan/logical-plan.js';
 import { type InfraBindings, resolveInfraRef, tableRef } from './bind-infra.js';
@@ -96,7 +99,19 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
       return { kind: 'Const', value: ms, type: 'long' };
     }
     case 'PropertyRef':
-      return resolveProperty(expr, ctx);
+      try {
+        return resolveProperty(expr, ctx);
+      } catch (e) {
+        if (
+          !(e instanceof WeirError) ||
+          e.code !== 'analyze/unknown-property' ||
+          unknownProperties === undefined
+        )
+          throw e;
+        // Recorded, and analysis goes on, so that every unknown property is reported at once.
+        unknownProperties.push(e);
+        return { kind: 'Const', value: null, type: 'any' };
+      }
     case 'Unary': {
       const operand = bindExpr(expr.operand, ctx);
       if (expr.op === 'not') return { kind: 'Not', operand, type: 'boolean' };
@@ -134,14 +149,27 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
         negated: expr.negated,
         type: 'boolean',
       };
-    case 'Regexp':
+    case 'Regexp': {
+      const pattern = bindString(expr.pattern, ctx, 'regexp');
+      // A constant pattern ('[', or built of constants: '[' || 'a') is checked here, with a caret.
+      const folded = simplifyExpr(pattern);
+      if (folded.kind === 'Const' && typeof folded.value === 'string') {
+        const compiled = tryJavaRegExp(folded.value);
+        if (typeof compiled === 'string')
+          throw new WeirError(
+            'analyze/invalid-regexp',
+            `Invalid regular expression '${printable(folded.value)}' in regexp: ${compiled}`,
+            { span: expr.pattern.span },
+          );
+      }
       return {
         kind: 'RegexMatch',
         operand: bindString(expr.operand, ctx, 'regexp'),
-        pattern: bindString(expr.pattern, ctx, 'regexp'),
+        pattern,
         negated: expr.negated,
         type: 'boolean',
       };
+    }
     case 'IsNull':
       return {
         kind: 'NullTest',
@@ -310,6 +338,32 @@ function bindCall(expr: CallExpr, ctx: BindContext): BoundExpr {
   const args = expr.args.map((a) => bindExpr(a, ctx));
   const type = withSpan(expr, () => fn.resultType(args.map((a) => a.type)));
   return { kind: 'Func', name: fn.name, args, type };
+}
+
+/** The unknown properties met while `collectUnknownProperties` runs (undefined otherwise). */
+let unknownProperties: WeirError[] | undefined;
+
+/**
+ * Runs the analysis of one statement so that an unknown property does not stop it: each is
+ * recorded (bound as an untyped null) and all are thrown together at the end, with any other
+ * error the analysis met afterwards.
+ */
+export function collectUnknownProperties<T>(analyze: () => T): T {
+  const outer = unknownProperties;
+  const found: WeirError[] = [];
+  unknownProperties = found;
+  let result: T;
+  try {
+    result = analyze();
+  } catch (e) {
+    const more = e instanceof WeirErrors ? e.errors : e instanceof WeirError ? [e] : undefined;
+    if (found.length === 0 || more === undefined) throw e;
+    throw new WeirErrors([...found, ...more]);
+  } finally {
+    unknownProperties = outer;
+  }
+  if (found.length > 0) throw new WeirErrors(found);
+  return result;
 }
 
 /** Registry validators throw without a span; attach the call's. */

@@ -5,6 +5,7 @@
  * a pattern filter additionally sees earlier tags through `ctx.tags` (TagProp).
  */
 import type { PropertyRef } from '../ast/ast.js';
+import { didYouMean } from '../common/closest-name.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
@@ -22,9 +23,10 @@ function unknownProperty(ref: PropertyRef, where: string, known: Iterable<string
   const text = ref.path.map((s) => (s.index === undefined ? s.name : `${s.name}[${s.index}]`)).join('.');
   const names = [...known];
   const hint = names.length > 0 ? ` (known: ${names.join(', ')})` : '';
+  const last = ref.path[ref.path.length - 1]?.name ?? text;
   return new WeirError(
     'analyze/unknown-property',
-    `Property '${text}' is not a property of ${where}${hint}`,
+    `Property '${text}' is not a property of ${where}${didYouMean(last, names)}${hint}`,
     {
       span: ref.span,
     },

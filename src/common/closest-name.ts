@@ -27,7 +27,8 @@ export function closestName(name: string, known: Iterable<string>): string | und
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
     const d = editDistance(wanted, candidate.toLowerCase());
-    if (d <= limit && d < bestDistance) {
+    // d < length: a one-letter name is never "close" to another one-letter name.
+    if (d <= limit && d < wanted.length && d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }

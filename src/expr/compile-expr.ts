@@ -6,11 +6,13 @@ import { assertNever } from '../common/assert-never.js';
  * propagation through operators and functions, `/` always a double division.
  */
 import { BoundedCache } from '../common/bounded-cache.js';
+import { WeirError } from '../common/errors.js';
+import { printable } from '../common/printable.js';
 import { exactKey } from '../common/value-key.js';
 import { lookupFunction } from '../functions/registry.js';
 import type { BoundExpr } from './bound-expr.js';
 import { type CompiledExpr, type EvalFrame, createFrame } from './eval-frame.js';
-import { expressionHelpers, javaRegExp, likeToRegExp } from './expr-helpers.js';
+import { expressionHelpers, likeToRegExp, tryJavaRegExp } from './expr-helpers.js';
 
 class Emitter {
   readonly lines: string[] = [];
@@ -177,7 +179,15 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
           em.line(`${v} = null;`);
           return v;
         }
-        const re = em.ref(javaRegExp(String(e.pattern.value)));
+        const compiled = tryJavaRegExp(String(e.pattern.value));
+        // The analyzer refuses a literal pattern that does not compile; this is one built
+        // from constants (`'[' || 'a'`), known only once folded.
+        if (typeof compiled === 'string')
+          throw new WeirError(
+            'analyze/invalid-regexp',
+            `Invalid regular expression '${printable(String(e.pattern.value))}' in regexp: ${compiled}`,
+          );
+        const re = em.ref(compiled);
         em.line(`${v} = ${a} === null ? null : ${e.negated ? '!' : ''}${re}.test(${a});`);
         return v;
       }

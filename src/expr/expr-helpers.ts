@@ -56,12 +56,36 @@ function like(x: unknown, pattern: unknown, escapeChar: unknown, negated: boolea
   return lastLike.re.test(String(x)) !== negated;
 }
 
-let lastRegexp: { pattern: string; re: RegExp } | undefined;
+/**
+ * Problems met while evaluating, counted process-wide; the engine attributes what changes
+ * during one of its calls to itself (evaluation is synchronous, so nothing else runs then).
+ */
+export const evaluationIssues = {
+  /** `regexp` evaluations whose pattern, read from the data, is not a valid regular expression. */
+  invalidRegexps: 0,
+};
+
+/** The RegExp for `pattern`, or the reason it is invalid. */
+export function tryJavaRegExp(pattern: string): RegExp | string {
+  try {
+    return javaRegExp(pattern);
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+  }
+}
+
+let lastRegexp: { pattern: string; re: RegExp | string } | undefined;
+/** A pattern from the data that does not compile yields null (as a failed cast does), counted. */
 function regexp(x: unknown, pattern: unknown, negated: boolean): boolean | null {
   if (x === null || pattern === null) return null;
   const p = String(pattern);
-  if (lastRegexp === undefined || lastRegexp.pattern !== p) lastRegexp = { pattern: p, re: javaRegExp(p) };
-  return lastRegexp.re.test(String(x)) !== negated;
+  if (lastRegexp === undefined || lastRegexp.pattern !== p) lastRegexp = { pattern: p, re: tryJavaRegExp(p) };
+  const re = lastRegexp.re;
+  if (typeof re === 'string') {
+    evaluationIssues.invalidRegexps++;
+    return null;
+  }
+  return re.test(String(x)) !== negated;
 }
 
 /** `cast(x, type)`: null stays null; what does not convert becomes null. */

@@ -7,6 +7,7 @@ import type { Expr } from '../ast/ast.js';
 import type { Module, ModuleItem } from '../ast/module.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
+import { checkBracketDepth, checkTreeDepth } from './nesting-limits.js';
 import { EplParser } from './parser.js';
 import { ExpectedWordError, syntaxError, tokenSpan } from './syntax-errors.js';
 import { Semicolon, eplLexer } from './tokens.js';
@@ -80,11 +81,28 @@ export function parseModulePartial(text: string, file?: string): { module: Modul
   const items: ModuleItem[] = [];
   for (const tokens of splitItems(lexed.tokens)) {
     const end = endSpan(text, tokens);
+    const bracketError = checkBracketDepth(tokens, file);
+    if (bracketError !== undefined) {
+      errors.push(bracketError);
+      continue;
+    }
     p.input = tokens;
     let item: ModuleItem | undefined;
     try {
       item = p.item();
     } catch (e) {
+      if (e instanceof RangeError) {
+        // A nesting the bracket limit does not see (a long chain of prefix operators, nested
+        // case expressions) exhausted the stack: refuse the statement, as the limits do.
+        errors.push(
+          new WeirError(
+            'parse/too-deep',
+            `Statement nested too deeply to parse at line ${tokenSpan(tokens[0] as IToken).line}, column ${tokenSpan(tokens[0] as IToken).column}`,
+            { span: tokenSpan(tokens[0] as IToken), ...(file === undefined ? {} : { file }) },
+          ),
+        );
+        continue;
+      }
       if (!(e instanceof ExpectedWordError)) throw e;
       errors.push(syntaxError(e.token, e.message, end, file));
       continue;
@@ -102,7 +120,13 @@ export function parseModulePartial(text: string, file?: string): { module: Modul
       );
       continue;
     }
-    if (item !== undefined) items.push(withText(item, text, tokens));
+    if (item === undefined) continue;
+    const depthError = checkTreeDepth(item, file);
+    if (depthError !== undefined) {
+      errors.push(depthError);
+      continue;
+    }
+    items.push(withText(item, text, tokens));
   }
   const span: Span = { startOffset: 0, endOffset: text.length, line: 1, column: 1 };
   return { module: { items, span }, errors };

@@ -96,6 +96,11 @@ export interface EngineStats {
    * a timestamp beyond `maxTimeJump`.
    */
   readonly rejectedEvents: number;
+  /**
+   * Evaluations of `x regexp p` where `p`, read from the data, is not a valid regular
+   * expression: the result is null for that row (a constant pattern is checked at deploy).
+   */
+  readonly invalidRegexps: number;
   /** Events waiting in the event-time buffer for the watermark. */
   readonly buffered: number;
   /** Timers pending (window expiries, batch flushes, pattern timers). */

@@ -11,6 +11,7 @@ import { WeirError } from '../common/errors.js';
 import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { TimerOwner } from '../common/timers.js';
+import { evaluationIssues } from '../expr/expr-helpers.js';
 import { InfraRuntime } from '../infra/infra-runtime.js';
 import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
 import { type StatementFactory, createStatementFactory } from '../physical/statement-factory.js';
@@ -97,6 +98,9 @@ class WeirEngine implements Engine {
   private eventsProcessed = 0;
   private lateEvents = 0;
   private rejectedEvents = 0;
+  /** Rows where a `regexp` pattern read from the data did not compile (the result was null). */
+  private invalidRegexps = 0;
+  private invalidRegexpsAtEntry = 0;
   private readonly maxTimeJump: number;
   /**
    * Events up to this time pass the time-jump check with one comparison; one beyond it takes
@@ -294,7 +298,17 @@ class WeirEngine implements Engine {
     this.clock = this.options.startTime ?? time;
     const pending = this.pending;
     this.pending = [];
-    for (const p of pending) this.instantiate(p, this.clock);
+    // One statement failing to start must not leave the ones deployed after it unstarted
+    // (receiving nothing, silently): start every other one, then report the failure.
+    let failure: unknown;
+    for (const p of pending) {
+      try {
+        this.instantiate(p, this.clock);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   getVariable(name: string): unknown {
@@ -315,11 +329,11 @@ class WeirEngine implements Engine {
   }
 
   send(type: string, event: Row, timestamp?: number): void {
-    this.busy++;
+    this.enter();
     try {
       this.sendTyped(this.eventType(type), event, timestamp);
     } finally {
-      this.busy--;
+      this.leave();
     }
   }
 
@@ -332,7 +346,7 @@ class WeirEngine implements Engine {
         `sendMany(type, events): events must be an array, got ${describeArgument(events)}`,
       );
     }
-    this.busy++;
+    this.enter();
     try {
       if (timestamps === undefined)
         for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, undefined);
@@ -346,7 +360,7 @@ class WeirEngine implements Engine {
         for (let i = 0; i < events.length; i++) this.sendTyped(eventType, events[i] as Row, timestamps[i]);
       }
     } finally {
-      this.busy--;
+      this.leave();
     }
   }
 
@@ -493,6 +507,17 @@ class WeirEngine implements Engine {
     this.jumpCeiling = latest + this.maxTimeJump;
   }
 
+  /** Starts a call that may evaluate statements (send, sendMany, advanceTime, flush). */
+  private enter(): void {
+    if (this.busy++ === 0) this.invalidRegexpsAtEntry = evaluationIssues.invalidRegexps;
+  }
+
+  /** Ends it: what evaluation counted meanwhile was this engine's (it runs synchronously). */
+  private leave(): void {
+    if (--this.busy === 0)
+      this.invalidRegexps += evaluationIssues.invalidRegexps - this.invalidRegexpsAtEntry;
+  }
+
   private assertOpen(operation: string): void {
     if (this.closed) throw new WeirError('runtime/engine-closed', `${operation}: the engine is closed`);
   }
@@ -505,7 +530,7 @@ class WeirEngine implements Engine {
         `advanceTime(time) expects a finite number of milliseconds, got ${describeArgument(time)}`,
       );
     if (time > this.jumpCeiling) this.checkTimeJump(time, 'advanceTime');
-    this.busy++;
+    this.enter();
     try {
       this.buffer.advanceTo(time);
       this.buffer.release(this.deliverBuffered, time);
@@ -513,16 +538,16 @@ class WeirEngine implements Engine {
       this.fireTimers(time);
       if (time > (this.clock as number)) this.clock = time;
     } finally {
-      this.busy--;
+      this.leave();
     }
   }
 
   flush(): void {
-    this.busy++;
+    this.enter();
     try {
       this.buffer.drain(this.deliverBuffered);
     } finally {
-      this.busy--;
+      this.leave();
     }
   }
 
@@ -727,6 +752,7 @@ class WeirEngine implements Engine {
       eventsProcessed: this.eventsProcessed,
       lateEvents: this.lateEvents,
       rejectedEvents: this.rejectedEvents,
+      invalidRegexps: this.invalidRegexps,
       buffered: this.buffer.size,
       pendingTimers: this.timers.size,
       currentTime: this.clock,

@@ -129,15 +129,20 @@ function combine(match: MatchState, events: (MatchState[] | null)[], indexFrom: 
     const list = events[i];
     if (i !== indexFrom && list !== null && list !== undefined) lists.push(list);
   }
-  const out: MatchState[] = [];
-  const recurse = (index: number, current: MatchState) => {
-    for (const other of lists[index] as MatchState[]) {
-      const next = copyMatch(current);
-      mergeMatch(next, other);
-      if (index + 1 === lists.length) out.push(next);
-      else recurse(index + 1, next);
+  if (lists.length === 0) return [];
+  // Level by level rather than recursively (an `and` of thousands of operands must not
+  // exhaust the stack); the order is the same: by the first list's result, then the next's.
+  let partial = [match];
+  for (const list of lists) {
+    const next: MatchState[] = [];
+    for (const current of partial) {
+      for (const other of list) {
+        const merged = copyMatch(current);
+        mergeMatch(merged, other);
+        next.push(merged);
+      }
     }
-  };
-  if (lists.length > 0) recurse(0, match);
-  return out;
+    partial = next;
+  }
+  return partial;
 }
