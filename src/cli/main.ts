@@ -27,6 +27,7 @@ if (invokedDirectly()) {
   runCommand(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     interactive: process.stderr.isTTY === true,
   }).then((code) => {
     process.exitCode = code;

@@ -63,6 +63,10 @@ export interface RunOptions {
   readonly checkpointEvery?: CheckpointEvery;
 }
 
+/** The --events name of standard input (NDJSON, streamed; results are written as they come). */
+export const STDIN = '-';
+const STDIN_SHOWN = '<stdin>';
+
 /** Smaller input is read inline: starting a worker costs more than it saves. */
 export const WORKER_MIN_BYTES = 1 << 20;
 
@@ -105,6 +109,12 @@ function checkCheckpointOptions(options: RunOptions): void {
     throw new WeirError(
       'cli/invalid-option',
       '--checkpoint needs --out <file>: a resumed run truncates the output to the checkpoint, which stdout cannot do',
+    );
+  }
+  if (options.events.includes(STDIN)) {
+    throw new WeirError(
+      'cli/invalid-option',
+      '--checkpoint needs event files: standard input cannot be read again from a checkpoint',
     );
   }
   if (options.format === 'table') {
@@ -157,13 +167,32 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
 
   const paths = options.events.map((f) => resolve(cwd, f));
   let totalBytes = 0;
+  const fromStdin = options.events.includes(STDIN);
+  if (fromStdin && io.stdin === undefined) {
+    io.stderr.write('weir: error[cli/invalid-option]: --events -: no standard input to read\n');
+    return EXIT_BAD_INPUT;
+  }
+  if (options.events.filter((f) => f === STDIN).length > 1) {
+    io.stderr.write('weir: error[cli/invalid-option]: --events: standard input (-) can be read once\n');
+    return EXIT_BAD_INPUT;
+  }
   for (let i = 0; i < paths.length; i++) {
+    if (options.events[i] === STDIN) continue;
+    const shown = printable(options.events[i] as string);
+    let stat: ReturnType<typeof statSync>;
     try {
-      totalBytes += statSync(paths[i] as string).size;
+      stat = statSync(paths[i] as string);
     } catch {
-      io.stderr.write(`weir: error[io/file-not-found]: event file '${options.events[i]}' does not exist\n`);
+      io.stderr.write(`weir: error[io/file-not-found]: event file '${shown}' does not exist\n`);
       return EXIT_BAD_INPUT;
     }
+    if (stat.isDirectory()) {
+      io.stderr.write(
+        `weir: error[cli/invalid-option]: --events: '${shown}' is a directory; name its files (${shown}/*.ndjson)\n`,
+      );
+      return EXIT_BAD_INPUT;
+    }
+    totalBytes += stat.size;
   }
 
   const outPath = options.out === undefined ? undefined : resolve(cwd, options.out);
@@ -277,13 +306,20 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       return !reject(error, '');
     },
   };
-  const allFiles = paths.map((path, i) => ({ path, shown: options.events[i] as string }));
+  const allFiles = paths.map((path, i) =>
+    options.events[i] === STDIN
+      ? { path: STDIN_SHOWN, shown: STDIN_SHOWN, stream: io.stdin as NonNullable<typeof io.stdin> }
+      : { path, shown: options.events[i] as string },
+  );
   const files = resumeFiles(allFiles, resume?.state);
-  const mode: FeedMode = options.threads === 1 || totalBytes < WORKER_MIN_BYTES ? 'inline' : 'worker';
+  const mode: FeedMode =
+    options.threads === 1 || totalBytes < WORKER_MIN_BYTES || fromStdin ? 'inline' : 'worker';
   /** Sends every event of every file; false when a bad line stopped the run. */
   const replay = async (): Promise<boolean> => {
     const completed = await feedEvents(files, readerOptions, mode, target, async (position) => {
       progress.update(position.bytes);
+      // Input that arrives over time (tail -f | weir run): each batch's results go out now.
+      if (fromStdin) out.flush();
       if (out.needsDrain) await out.drained();
       await checkpointer?.afterBatch(position);
     });
@@ -291,7 +327,15 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     if (!completed) return false;
     // End of input: release the event-time buffer, then fire the timers due by --end-time.
     engine.flush();
-    if (options.endTime !== undefined) engine.advanceTime(options.endTime);
+    if (options.endTime !== undefined) {
+      const last = engine.stats().currentTime;
+      if (last !== undefined && options.endTime < last && !options.quiet) {
+        io.stderr.write(
+          `weir: warning: --end-time ${options.endTime} is before the last event time ${last}; event time stays at ${last}\n`,
+        );
+      }
+      engine.advanceTime(options.endTime);
+    }
     return true;
   };
 
@@ -316,6 +360,7 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       skipped: options.onError === 'skip',
       rowsOut: engine.statements().map((s) => ({ statement: s.name, rows: s.stats().rowsOut })),
       seconds,
+      invalidRegexps: engine.stats().invalidRegexps,
       ...(resume === undefined
         ? {}
         : {

@@ -7,6 +7,7 @@
  * Exit codes: 0 success; 1 the query has errors; 2 bad input (malformed event line, missing
  * file) or bad options; 70 an unexpected internal error (one line; stack with WEIR_DEBUG=1).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { WeirError } from '../common/errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../io/output-writer.js';
@@ -15,7 +16,7 @@ import { checkCommand } from './check.js';
 import { explainCommand } from './explain.js';
 import type { CommandIO } from './io-streams.js';
 import { parseMillis, parsePeriod } from './parse-period.js';
-import { EXIT_BAD_INPUT, runReplay } from './replay.js';
+import { EXIT_BAD_INPUT, STDIN, runReplay } from './replay.js';
 import { DEFAULT_CHECKPOINT_EVERY, parseCheckpointEvery } from './run-checkpoint.js';
 import { addServeCommand } from './serve.js';
 
@@ -40,6 +41,18 @@ interface RawRunOptions {
   checkpointEvery?: string;
 }
 
+/** The package's version (package.json is two levels up from src/cli and from dist/cli). */
+function weirVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /**
  * Default output: `table` when writing to a terminal (people read it), `ndjson` otherwise
  * (pipes and files feed tools, which want one JSON object per row).
@@ -51,6 +64,7 @@ function defaultFormat(io: CommandIO, out: string | undefined): OutputFormat {
 function program(io: CommandIO, setExit: (code: number) => void): Command {
   const weir = new Command('weir')
     .description('Weir: continuous EPL queries over event-time streams')
+    .version(weirVersion(), '-V, --version', 'print the version of weir')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
@@ -58,7 +72,10 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     .command('run')
     .description('replay event files through the statements of an EPL file (no file: the bundled example)')
     .argument('[file.epl]', 'schemas and statements')
-    .option('--events <files...>', 'NDJSON or CSV (.csv) event files, replayed in order through one engine')
+    .option(
+      '--events <files...>',
+      'NDJSON or CSV (.csv) event files, replayed in order through one engine; - is standard input (the default with a query file)',
+    )
     .option('--type <name>', 'event type for flat NDJSON lines and CSV rows')
     .addOption(
       new Option('--format <format>', 'output format (default: table on a terminal, else ndjson)').choices(
@@ -104,10 +121,16 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     )
     .action(async (file: string | undefined, raw: RawRunOptions) => {
       const example = bundledExample();
-      const events = raw.events ?? (file === undefined ? [example.events] : []);
+      // No --events: the bundled example's without a query file, else standard input.
+      const events =
+        raw.events ?? (file === undefined ? [example.events] : io.stdin === undefined ? [] : [STDIN]);
+      const streaming = events.includes(STDIN);
+      if (streaming && io.stdin?.isTTY === true && raw.quiet !== true)
+        io.stderr.write('weir: reading NDJSON events from standard input (end with Ctrl-D)\n');
       const options = {
         events,
-        format: raw.format ?? defaultFormat(io, raw.out),
+        // A table waits for rows to size its columns; input that never ends gets lines.
+        format: raw.format ?? (streaming ? 'ndjson' : defaultFormat(io, raw.out)),
         timeField: raw.timeField,
         lateness: parsePeriod(raw.lateness, '--lateness'),
         onError: raw.onError,

@@ -14,6 +14,8 @@ export interface ReplaySummary {
   readonly skipped: boolean;
   readonly rowsOut: readonly { readonly statement: string; readonly rows: number }[];
   readonly seconds: number;
+  /** `regexp` evaluations whose pattern, read from the data, did not compile (their result was null). */
+  readonly invalidRegexps?: number;
   /** Set when the run resumed from a checkpoint: from where. */
   readonly resumed?: string;
 }
@@ -30,6 +32,11 @@ export function formatSummary(s: ReplaySummary): string {
     ...(s.resumed === undefined ? [] : [`weir: ${s.resumed}`]),
     `weir: ${plural(s.read, 'event')} read, ${s.processed} processed, ${s.late} late, ${malformed}`,
     `weir: rows out: ${rows}`,
+    ...((s.invalidRegexps ?? 0) > 0
+      ? [
+          `weir: ${plural(s.invalidRegexps as number, 'regexp evaluation')} read a pattern from the data that is not a valid regular expression (result null)`,
+        ]
+      : []),
     `weir: ${s.seconds.toFixed(3)} s, ${rate} events/s`,
   ].join('\n');
 }

@@ -14,6 +14,7 @@
  * backpressure, and checkpoints: the file, and the offset and line where its unread lines
  * begin).
  */
+import type { Readable } from 'node:stream';
 import { type ErrorCode, WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
@@ -28,6 +29,7 @@ import {
   startBatch,
 } from './event-wire.js';
 import { type TypeCheck, knownTypes } from './known-types.js';
+import { readNdjson } from './ndjson-reader.js';
 import { generalLine } from './ndjson-scanner.js';
 import { readEvents } from './read-events.js';
 import { readInWorker } from './worker-reader.js';
@@ -44,6 +46,8 @@ export interface FeedFile {
   /** How messages name it. */
   readonly shown: string;
   readonly start?: StartPosition;
+  /** NDJSON read from this stream instead of the file at `path` (standard input; read inline). */
+  readonly stream?: Readable;
 }
 
 /** Where reading stands after a batch. */
@@ -67,7 +71,7 @@ export async function feedEvents(
   target: FeedTarget,
   onBatch: (position: FeedPosition) => Promise<void> | void,
 ): Promise<boolean> {
-  return mode === 'worker' && files.length > 0
+  return mode === 'worker' && files.length > 0 && files.every((f) => f.stream === undefined)
     ? feedFromWorker(files, options, target, onBatch)
     : feedInline(files, options, target, onBatch);
 }
@@ -106,7 +110,11 @@ async function readFileInline(
 ): Promise<number | false> {
   const progress = { bytes: 0, offset: 0, line: 0 };
   const fileOptions = start === undefined ? options : { ...options, start };
-  for await (const batch of readEvents(file.path, fileOptions, progress, file.shown)) {
+  const batches =
+    file.stream === undefined
+      ? readEvents(file.path, fileOptions, progress, file.shown)
+      : readNdjson(file.path, fileOptions, progress, file.shown, file.stream);
+  for await (const batch of batches) {
     for (let i = 0; i < batch.length; i++) if (!deliver(batch[i] as ReadItem, target)) return false;
     await onBatch({
       file: index,

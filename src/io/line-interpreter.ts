@@ -22,6 +22,17 @@ function isTime(ts: unknown): boolean {
   return typeof ts === 'number' && Number.isFinite(ts);
 }
 
+function describeJson(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
+}
+
+/** Whether `type` declares properties other than `type` and the time field. */
+function hasProperties(options: ReaderOptions, type: string): boolean {
+  const schema = options.schemaOf?.(type);
+  return schema?.properties.some((p) => p.name !== 'type' && p.name !== options.timeField) === true;
+}
+
 /**
  * Interprets one parsed JSON line. Exported for tests and for in-memory sources.
  * `isKnown` reports unknown types here, with the line, rather than later in the engine.
@@ -38,6 +49,20 @@ export function interpretLine(
   let ts: unknown;
   let event: Row;
   let timeName: string;
+  if (
+    options.type === undefined &&
+    typeof value.type === 'string' &&
+    'data' in value &&
+    !isObject(value.data)
+  ) {
+    // An envelope whose data is not an object would otherwise read as a flat event with no
+    // declared property: all nulls, silently.
+    return malformed(
+      file,
+      line,
+      `an envelope's "data" must be a JSON object of the event's properties, got ${describeJson(value.data)}`,
+    );
+  }
   if (typeof value.type === 'string' && isObject(value.data)) {
     type = value.type;
     ts = value.ts;
@@ -55,6 +80,16 @@ export function interpretLine(
     timeName = options.timeField;
     ts = value[timeName];
     event = value;
+  }
+  if (
+    options.type === undefined &&
+    event === value &&
+    Object.keys(value).every((k) => k === 'type' || k === timeName) &&
+    hasProperties(options, type)
+  ) {
+    // `{"type":"T","ts":1}`: an envelope without its data (a flat event of T would carry
+    // some of T's properties).
+    return malformed(file, line, 'no "data": an envelope line is {"type":…,"ts":…,"data":{…}}');
   }
   if (ts === null) ts = undefined;
   if (ts !== undefined && !isTime(ts)) {

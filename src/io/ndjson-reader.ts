@@ -12,6 +12,7 @@
  * out begin; `options.start` starts a reader there.
  */
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { EventRecord, ReadItem, ReadProgress, ReaderOptions } from './event-record.js';
 import { knownTypes } from './known-types.js';
 import { type LineSink, NdjsonScanner, generalLine } from './ndjson-scanner.js';
@@ -25,6 +26,8 @@ export async function* readNdjson(
   options: ReaderOptions,
   progress: ReadProgress = { bytes: 0 },
   file: string = path,
+  /** Read from this stream (standard input) instead of opening `path`. */
+  stream?: Readable,
 ): AsyncGenerator<ReadItem[]> {
   const isKnown = knownTypes(options.schemaOf);
   const start = options.start ?? { offset: 0, line: 0 };
@@ -38,9 +41,16 @@ export async function* readNdjson(
     progress.offset = scanner.offset;
     progress.line = scanner.line;
   };
-  const input = createReadStream(path, { highWaterMark: CHUNK_BYTES, start: start.offset });
-  for await (const chunk of input as AsyncIterable<Buffer>) {
-    progress.bytes = input.bytesRead;
+  const fileStream =
+    stream === undefined
+      ? createReadStream(path, { highWaterMark: CHUNK_BYTES, start: start.offset })
+      : undefined;
+  const input = stream ?? (fileStream as Readable);
+  let bytes = 0;
+  for await (const raw of input as AsyncIterable<Buffer | string>) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    bytes += chunk.length;
+    progress.bytes = fileStream === undefined ? bytes : fileStream.bytesRead;
     scanner.scan(chunk);
     if (batch.length > 0) {
       const full = batch;

@@ -9,7 +9,7 @@ import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
 import { checkBracketDepth, checkTreeDepth } from './nesting-limits.js';
 import { EplParser } from './parser.js';
-import { ExpectedWordError, syntaxError, tokenSpan } from './syntax-errors.js';
+import { ExpectedWordError, quoted, syntaxError, tokenSpan } from './syntax-errors.js';
 import { Semicolon, eplLexer } from './tokens.js';
 
 let shared: EplParser | undefined;
@@ -73,7 +73,7 @@ export function parseModulePartial(text: string, file?: string): { module: Modul
       unterminated ? 'parse/invalid-literal' : 'parse/unexpected-character',
       unterminated
         ? `Unterminated string at line ${span.line}, column ${span.column}`
-        : `Unexpected character '${ch}' at line ${span.line}, column ${span.column}`,
+        : `Unexpected character '${quoted(ch)}' at line ${span.line}, column ${span.column}`,
       { span, ...(file === undefined ? {} : { file }) },
     );
   });
@@ -157,7 +157,7 @@ export function parseTimePeriod(text: string): Expr {
     throw new WeirErrors([
       new WeirError(
         'parse/unexpected-character',
-        `Unexpected character '${text.slice(bad.offset, bad.offset + 1)}'`,
+        `Unexpected character '${quoted(text.slice(bad.offset, bad.offset + 1))}'`,
         { span },
       ),
     ]);

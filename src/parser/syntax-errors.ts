@@ -5,6 +5,7 @@
  */
 import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
 import { WeirError } from '../common/errors.js';
+import { printable } from '../common/printable.js';
 import type { Span } from '../common/span.js';
 
 function label(t: TokenType): string {
@@ -57,6 +58,12 @@ function describeExpected(expected: readonly string[]): string {
  * `Unexpected 'form' at line 2, column 8: expected one of 'from', ','`. At the end of input
  * the span points just past the last token.
  */
+/** Source text quoted in a one-line message: control characters escaped, a long token cut. */
+export function quoted(text: string): string {
+  const shown = printable(text);
+  return shown.length <= 40 ? shown : `${shown.slice(0, 39)}…`;
+}
+
 export function syntaxError(
   token: IToken | undefined,
   encoded: string,
@@ -72,7 +79,7 @@ export function syntaxError(
   }
   const atEnd = token === undefined || token.tokenType?.name === 'EOF' || Number.isNaN(token.startOffset);
   const span = atEnd ? endOfInput : tokenSpan(token);
-  const what = atEnd ? 'Unexpected end of input' : `Unexpected '${token.image}'`;
+  const what = atEnd ? 'Unexpected end of input' : `Unexpected '${quoted(token.image)}'`;
   const reserved =
     !atEnd &&
     // Where a name could stand: an identifier expected, or a list that could have begun or

@@ -1,0 +1,549 @@
+/**
+ * Random input for the fuzz suite (issue 13 §2): EPL modules built from the grammar (valid
+ * in shape, with parameters from the edges: 0, negative, fractional, huge, infinite), the
+ * same modules mutated at the token level, and event streams with wrong types, nulls,
+ * NaN/Infinity, huge and negative numbers, out-of-order, negative and far-ahead timestamps.
+ *
+ * To extend: add a statement shape to STATEMENT_SHAPES (one function from the arbitraries
+ * below to an arbitrary of statement text), a window to WINDOWS, a function or aggregate to
+ * the expression generators, a token to MUTATION_TOKENS.
+ */
+import fc from 'fast-check';
+
+/** The types every generated module declares. A is closed, B has an event-time property, O is open. */
+export const SCHEMAS = [
+  'create schema A(id string, v double, n long, k int, b boolean, s string);',
+  'create schema B(id string, w double, n long, at long) timestamp at;',
+  'create schema O(id string, v double) open;',
+].join('\n');
+
+/** Property names of A by type: expressions over A draw from these. */
+const NUM = ['v', 'n', 'k'];
+const STR = ['id', 's'];
+const BOOL = ['b'];
+
+const pick = <T>(values: readonly T[]) => fc.constantFrom(...values);
+
+/** Numbers as a user could write them, edges included. */
+export const numberText = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: -5, max: 20 }).map(String) },
+  {
+    weight: 1,
+    arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => String(Math.abs(d))),
+  },
+  {
+    weight: 2,
+    arbitrary: pick([
+      '0',
+      '0.5',
+      '1e308',
+      '1e309',
+      '9007199254740993',
+      '99999999999999999999999',
+      '2147483648',
+      '1e-320',
+      '-0',
+      '-1',
+    ]),
+  },
+);
+
+/** Time periods, edges included (a bare number is seconds, as in EPL). */
+export const periodText = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 30 }), pick(['msec', 'sec', 'min']))
+      .map(([n, u]) => `${n} ${u}`),
+  },
+  { weight: 1, arbitrary: pick(['0 sec', '1', '-1 sec', '1e309 sec', '0.5 sec', '1 min 30 sec', '1 day']) },
+);
+
+const stringLiteral = fc.oneof(
+  { weight: 4, arbitrary: pick(["'x'", "'a1'", "''", "'IBM'", "'é'"]) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }).map((s) => `'${s.replace(/['\\]/g, '')}'`) },
+  { weight: 1, arbitrary: pick(["'line\nbreak'", "'\u001b[31m'", "'\\''", "'\\u0000'"]) },
+);
+
+/** Regular expressions for `regexp`, valid and not. */
+const regexpLiteral = pick(["'a.*'", "'[a-z]+'", "'['", "'('", "'a{2,1}'", "'\\\\'", "'(?i)x'", "'.*'"]);
+
+const op = (ops: readonly string[]) => pick(ops);
+
+/** Expressions over A (`prefix` names the stream, as in `a.v`). */
+export function expressionOf(prefix: string, depth: number): fc.Arbitrary<string> {
+  const p = (names: readonly string[]) => pick(names).map((n) => `${prefix}${n}`);
+  const { num, str, bool } = fc.letrec<{ num: string; str: string; bool: string }>((tie) => ({
+    num: fc.oneof(
+      { depthSize: 'small', maxDepth: depth },
+      { weight: 4, arbitrary: p(NUM) },
+      { weight: 3, arbitrary: numberText },
+      fc.tuple(tie('num'), op(['+', '-', '*', '/', '%']), tie('num')).map(([a, o, b]) => `(${a} ${o} ${b})`),
+      tie('num').map((a) => `-${a}`),
+      fc.tuple(pick(['abs', 'round', 'floor', 'ceil']), tie('num')).map(([f, a]) => `${f}(${a})`),
+      fc.tuple(tie('num'), tie('num')).map(([a, b]) => `coalesce(${a}, ${b})`),
+      fc.tuple(tie('num'), tie('num')).map(([a, b]) => `max(${a}, ${b})`),
+      fc.tuple(tie('str'), pick(['int', 'long', 'double'])).map(([a, t]) => `cast(${a}, ${t})`),
+      tie('str').map((a) => `length(${a})`),
+      fc
+        .tuple(tie('bool'), tie('num'), tie('num'))
+        .map(([c, a, b]) => `case when ${c} then ${a} else ${b} end`),
+    ),
+    str: fc.oneof(
+      { depthSize: 'small', maxDepth: depth },
+      { weight: 4, arbitrary: p(STR) },
+      { weight: 2, arbitrary: stringLiteral },
+      fc.tuple(tie('str'), tie('str')).map(([a, b]) => `${a} || ${b}`),
+      fc.tuple(pick(['lower', 'upper']), tie('str')).map(([f, a]) => `${f}(${a})`),
+      tie('num').map((a) => `cast(${a}, string)`),
+      fc.tuple(tie('str'), numberText).map(([a, n]) => `substring(${a}, ${n})`),
+    ),
+    bool: fc.oneof(
+      { depthSize: 'small', maxDepth: depth },
+      { weight: 2, arbitrary: p(BOOL) },
+      fc
+        .tuple(tie('num'), op(['=', '!=', '<', '<=', '>', '>=', '<>']), tie('num'))
+        .map(([a, o, b]) => `${a} ${o} ${b}`),
+      fc.tuple(tie('bool'), op(['and', 'or']), tie('bool')).map(([a, o, b]) => `(${a} ${o} ${b})`),
+      tie('bool').map((a) => `not ${a}`),
+      fc
+        .tuple(tie('num'), fc.array(tie('num'), { minLength: 1, maxLength: 3 }))
+        .map(([a, l]) => `${a} in (${l.join(', ')})`),
+      fc.tuple(tie('num'), tie('num'), tie('num')).map(([a, l, h]) => `${a} between ${l} and ${h}`),
+      fc.tuple(tie('str'), stringLiteral).map(([a, l]) => `${a} like ${l}`),
+      fc.tuple(tie('str'), fc.oneof(regexpLiteral, tie('str'))).map(([a, r]) => `${a} regexp ${r}`),
+      fc.tuple(tie('num'), fc.boolean()).map(([a, n]) => `${a} is ${n ? 'not ' : ''}null`),
+      fc.tuple(tie('str'), pick(['boolean'])).map(([a, t]) => `cast(${a}, ${t})`),
+    ),
+  }));
+  return fc.oneof(num, str, bool);
+}
+
+const windowSize = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 5 }).map(String) },
+  { weight: 1, arbitrary: pick(['0', '-1', '2.5', '1e9', '1e309', "'x'"]) },
+);
+
+/** One data window on A. */
+export const WINDOWS: readonly fc.Arbitrary<string>[] = [
+  windowSize.map((n) => `#length(${n})`),
+  windowSize.map((n) => `#length_batch(${n})`),
+  periodText.map((p) => `#time(${p})`),
+  periodText.map((p) => `#time_batch(${p})`),
+  periodText.map((p) => `#time_batch(${p}, 'FORCE_UPDATE, START_EAGER')`),
+  periodText.map((p) => `#time_accum(${p})`),
+  fc.tuple(periodText, windowSize).map(([p, n]) => `#time_length_batch(${p}, ${n})`),
+  periodText.map((p) => `#ext_timed(n, ${p})`),
+  periodText.map((p) => `#ext_timed_batch(n, ${p})`),
+  pick(['#unique(id)', '#unique(id, k)', '#firstunique(id)', '#keepall()', '#lastevent()', '#firstevent()']),
+  windowSize.map((n) => `#firstlength(${n})`),
+  fc.tuple(windowSize, pick(['v', 'v desc', 'n asc, v desc', 'id'])).map(([n, k]) => `#sort(${n}, ${k})`),
+  windowSize.map((n) => `#groupwin(id)#length(${n})`),
+  pick(['#lenght(3)', '#length()', '#time(v)']),
+];
+
+const window = fc.oneof(...WINDOWS);
+const windows = fc.oneof(
+  { weight: 3, arbitrary: window },
+  { weight: 1, arbitrary: fc.tuple(window, window).map(([a, b]) => a + b) },
+  { weight: 1, arbitrary: fc.constant('') },
+);
+
+const aggregate = (prefix: string) =>
+  fc.oneof(
+    fc.constant('count(*)'),
+    fc
+      .tuple(
+        pick(['count', 'sum', 'avg', 'min', 'max', 'stddev', 'median', 'avedev', 'first', 'last']),
+        pick(NUM.map((n) => `${prefix}${n}`)),
+      )
+      .map(([f, x]) => `${f}(${x})`),
+    pick(['count(distinct id)', 'sum(distinct v)', 'window(*)', 'prev(1, v)', 'prior(1, v)', 'prev(0, id)']),
+  );
+
+const selectItem = fc.oneof(
+  { weight: 3, arbitrary: expressionOf('', 3) },
+  { weight: 2, arbitrary: aggregate('') },
+);
+const selectList = fc.oneof(
+  { weight: 1, arbitrary: fc.constant('*') },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(selectItem, { minLength: 1, maxLength: 4 })
+      .map((items) => items.map((e, i) => `${e} as c${i}`).join(', ')),
+  },
+);
+
+const outputClause = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('') },
+  numberText.map((n) => `output every ${n} events`),
+  periodText.map((p) => `output every ${p}`),
+  fc.tuple(pick(['first', 'last', 'all', 'snapshot']), periodText).map(([t, p]) => `output ${t} every ${p}`),
+  pick([
+    'output when count_insert >= 2',
+    'output after 1 sec',
+    'output at (*, *, *, *, *)',
+    'output last every 2 events',
+  ]),
+);
+
+/** A single-stream select statement over A. */
+const selectStatement = fc
+  .record({
+    stream: pick(['', 'irstream ', 'rstream ', 'distinct ']),
+    list: selectList,
+    windows,
+    where: fc.option(expressionOf('', 3), { freq: 2 }),
+    groupBy: fc.option(pick(['id', 'id, b', 'k']), { freq: 3 }),
+    having: fc.option(fc.oneof(expressionOf('', 2), fc.constant('count(*) > 1')), { freq: 4 }),
+    output: outputClause,
+    orderBy: fc.option(pick(['id', 'v desc', 'c0']), { freq: 5 }),
+    limit: fc.option(numberText, { freq: 6 }),
+  })
+  .map((s) =>
+    [
+      `select ${s.stream}${s.list} from A${s.windows}`,
+      s.where === null ? '' : ` where ${s.where}`,
+      s.groupBy === null ? '' : ` group by ${s.groupBy}`,
+      s.having === null ? '' : ` having ${s.having}`,
+      s.output === '' ? '' : ` ${s.output}`,
+      s.orderBy === null ? '' : ` order by ${s.orderBy}`,
+      s.limit === null ? '' : ` limit ${s.limit}`,
+    ].join(''),
+  );
+
+const joinStatement = fc
+  .record({
+    wa: window,
+    wb: window,
+    on: pick(['a.id = b.id', 'a.n = b.n and a.v > b.w', 'a.v < b.w', '']),
+    uni: fc.boolean(),
+    list: pick(['a.id, b.w', '*', 'count(*) as c', 'a.id, sum(b.w) as s']),
+    groupBy: pick(['', ' group by a.id']),
+  })
+  .map(
+    (j) =>
+      `select ${j.list} from ${j.uni ? 'A as a unidirectional' : `A${j.wa} as a`}, B${j.wb} as b${j.on === '' ? '' : ` where ${j.on}`}${j.list.includes('sum') ? ' group by a.id' : j.groupBy}`,
+  );
+
+const patternExpr = fc.letrec<{ p: string }>((tie) => ({
+  p: fc.oneof(
+    { depthSize: 'small', maxDepth: 3 },
+    { weight: 3, arbitrary: pick(['a=A', 'a=A(v > 0)', 'b=B', 'b=B(id = a.id)', 'c=A(k = 1)']) },
+    tie('p').map((x) => `every ${x}`),
+    fc.tuple(tie('p'), tie('p')).map(([x, y]) => `(${x} -> ${y})`),
+    fc.tuple(tie('p'), op(['and', 'or']), tie('p')).map(([x, o, y]) => `(${x} ${o} ${y})`),
+    tie('p').map((x) => `not ${x}`),
+    fc.tuple(tie('p'), periodText).map(([x, t]) => `${x} where timer:within(${t})`),
+    periodText.map((t) => `timer:interval(${t})`),
+    fc.tuple(numberText, tie('p')).map(([n, x]) => `[${n}] ${x}`),
+    tie('p').map((x) => `every-distinct(a.id) ${x}`),
+  ),
+})).p;
+
+const patternStatement = fc
+  .tuple(
+    patternExpr,
+    fc.oneof({ weight: 4, arbitrary: fc.constant('*') }, pick(['a.id as id', 'b.w as w, a.v as v'])),
+  )
+  .map(([p, list]) => `select ${list} from pattern [${p}]`);
+
+const quantifier = fc.oneof(
+  { weight: 5, arbitrary: pick(['', '+', '*', '?', '{2}', '{1,3}', '{2,}', '+?', '*?']) },
+  { weight: 1, arbitrary: pick(['{0,}', '{5000000}', '{2,99999999999999999999999}', '{3,1}']) },
+);
+/** Whether a quantifier lets its variable match several rows (then measures aggregate it). */
+const several = (q: string) => q !== '' && q !== '?';
+
+const matchRecognize = fc
+  .record({
+    q1: quantifier,
+    q2: quantifier,
+    skip: pick(['', ' after match skip to next row', ' after match skip past last row']),
+    interval: pick(['', ' interval 2 sec', ' interval 1 sec or terminated']),
+    define: pick(['X as X.v > 0', 'Y as Y.v > X.v', 'X as prev(X.v) < X.v, Y as Y.k = 1']),
+  })
+  .map((m) => {
+    const x = several(m.q1) ? 'last(X.id)' : 'X.id';
+    const y = several(m.q2) ? 'sum(Y.v)' : 'Y.v';
+    // A define may read an earlier variable only when it holds one row.
+    const define = several(m.q1) && m.define.includes('Y.v > X.v') ? 'Y as Y.v > 0' : m.define;
+    return (
+      `select * from A match_recognize (partition by id measures ${x} as id, ${y} as y${m.skip}` +
+      ` pattern (X${m.q1} Y${m.q2})${m.interval} define ${define})`
+    );
+  });
+
+const infraModule = fc
+  .record({ w: window, n: numberText, i: fc.nat(1_000_000) })
+  .map(
+    ({ w, n, i }) =>
+      `create window W${i}${w} as A;\ninsert into W${i} select * from A;\nselect count(*) as c from W${i};\n` +
+      `on B as b delete from W${i} as w where w.id = b.id;\ncreate variable double thr${i} = ${n};\n` +
+      `on B as b set thr${i} = b.w;\nselect id from A(v > thr${i})`,
+  );
+
+const insertIntoModule = fc
+  .tuple(expressionOf('', 2), window, fc.nat(1_000_000))
+  .map(
+    ([e, w, i]) =>
+      `insert into S${i} select id, n, ${e} as x from A;\nselect id, count(*) as c from S${i}${w} group by id`,
+  );
+
+/** Every statement shape the generator knows; add new features here. */
+export const STATEMENT_SHAPES: readonly fc.Arbitrary<string>[] = [
+  selectStatement,
+  joinStatement,
+  patternStatement,
+  matchRecognize,
+  infraModule,
+  insertIntoModule,
+];
+
+/** A module: the schemas and one to three statements. */
+export const validModule = fc
+  .array(fc.oneof(...STATEMENT_SHAPES), { minLength: 1, maxLength: 3 })
+  .map((statements) => `${SCHEMAS}\n${statements.join(';\n')};`);
+
+export const MUTATION_TOKENS = [
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ';',
+  '#',
+  '.',
+  '*',
+  '-',
+  '--',
+  "'",
+  '"',
+  '`',
+  'select',
+  'from',
+  'where',
+  'every',
+  '->',
+  'and',
+  'not',
+  'null',
+  '1e999',
+  '-0',
+  '99999999999999999999',
+  'A',
+  'B',
+  'Q',
+  'as',
+  'group by',
+  'output',
+  'pattern',
+  'match_recognize',
+  '{',
+  '}',
+  '\u0000',
+  '\n',
+  'π',
+  '😀',
+];
+
+/** A valid module with one to four token-level mutations (delete, duplicate, insert, swap, truncate). */
+export const mutatedModule = fc
+  .tuple(
+    validModule,
+    fc.array(
+      fc.tuple(
+        pick(['delete', 'duplicate', 'insert', 'swap', 'truncate'] as const),
+        fc.nat(),
+        pick(MUTATION_TOKENS),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+  )
+  .map(([text, mutations]) => {
+    // Tokens: words, numbers, quoted strings, single other characters; whitespace kept.
+    const tokens = text.match(/'[^']*'|\w+|\s+|./gsu) ?? [];
+    for (const [kind, at, token] of mutations) {
+      const i = tokens.length === 0 ? 0 : at % tokens.length;
+      switch (kind) {
+        case 'delete':
+          tokens.splice(i, 1);
+          break;
+        case 'duplicate':
+          tokens.splice(i, 0, tokens[i] ?? '');
+          break;
+        case 'insert':
+          tokens.splice(i, 0, ` ${token} `);
+          break;
+        case 'swap':
+          if (i + 2 < tokens.length)
+            [tokens[i], tokens[i + 2]] = [tokens[i + 2] as string, tokens[i] as string];
+          break;
+        case 'truncate':
+          tokens.length = Math.max(i, SCHEMAS.length > 0 ? 1 : 0);
+          break;
+      }
+    }
+    return tokens.join('');
+  });
+
+/** A property value: mostly right for its type, often not. */
+function propertyValue(kind: 'num' | 'int' | 'str' | 'bool'): fc.Arbitrary<unknown> {
+  const right =
+    kind === 'num'
+      ? fc.oneof(fc.integer({ min: -10, max: 10 }), fc.double())
+      : kind === 'int'
+        ? fc.integer({ min: -10, max: 10 })
+        : kind === 'str'
+          ? fc.oneof(pick(['x', 'y', 'IBM', '']), fc.string({ maxLength: 5 }))
+          : fc.boolean();
+  const wrong = pick<unknown>([
+    null,
+    undefined,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    1e308,
+    -1e308,
+    2 ** 53 + 2,
+    -(2 ** 60),
+    1.5,
+    'str',
+    '',
+    true,
+    {},
+    [],
+    [1, 2],
+    { nested: { deep: 1 } },
+    'a\nb\u001b[31m',
+  ]);
+  return fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: wrong });
+}
+
+export const eventOfA = fc.record(
+  {
+    id: propertyValue('str'),
+    v: propertyValue('num'),
+    n: propertyValue('int'),
+    k: propertyValue('int'),
+    b: propertyValue('bool'),
+    s: propertyValue('str'),
+  },
+  { requiredKeys: [] },
+);
+export const eventOfB = fc.record(
+  { id: propertyValue('str'), w: propertyValue('num'), n: propertyValue('int'), at: propertyValue('int') },
+  { requiredKeys: [] },
+);
+const eventOfO = fc.record(
+  { id: propertyValue('str'), v: propertyValue('num'), extra: propertyValue('str') },
+  { requiredKeys: [] },
+);
+
+/** A time step: mostly forward and small, sometimes backwards, negative, far ahead or not a number. */
+export const timeStep = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 3000 }) },
+  { weight: 2, arbitrary: fc.integer({ min: -2000, max: -1 }) },
+  { weight: 1, arbitrary: pick([1e15, -1e15, 86_400_000, Number.NaN, Number.POSITIVE_INFINITY]) },
+);
+
+export type Operation =
+  | {
+      readonly op: 'send';
+      readonly type: string;
+      readonly event: unknown;
+      readonly dt: number;
+      readonly untimed: boolean;
+    }
+  | { readonly op: 'advance'; readonly dt: number }
+  | { readonly op: 'flush' };
+
+export const operation: fc.Arbitrary<Operation> = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc
+      .tuple(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.tuple(fc.constant('A'), eventOfA) },
+          { weight: 2, arbitrary: fc.tuple(fc.constant('B'), eventOfB) },
+          { weight: 1, arbitrary: fc.tuple(fc.constant('O'), eventOfO) },
+          { weight: 1, arbitrary: fc.tuple(pick(['C', 'a', '', 'W', 'S2']), eventOfA) },
+          {
+            weight: 1,
+            arbitrary: fc.tuple(fc.constant('A'), pick<unknown>([null, undefined, 5, 'x', [], [1]])),
+          },
+        ),
+        timeStep,
+        fc.boolean(),
+      )
+      .map(([[type, event], dt, untimed]) => ({
+        op: 'send' as const,
+        type,
+        event,
+        dt,
+        untimed: untimed && type === 'B',
+      })),
+  },
+  { weight: 2, arbitrary: timeStep.map((dt) => ({ op: 'advance' as const, dt })) },
+  { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
+);
+
+export const operations = fc.array(operation, { maxLength: 25 });
+
+/** One NDJSON line of event input, well-formed or not. */
+export const ndjsonLine = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(pick(['A', 'B', 'O', 'C']), fc.oneof(eventOfA, eventOfB), fc.integer({ min: -5, max: 5000 }))
+      .map(([type, data, ts]) => JSON.stringify({ type, ts, data })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(eventOfA, fc.integer({ min: 0, max: 5000 }))
+      .map(([e, ts]) => JSON.stringify({ ...e, ts })),
+  },
+  {
+    weight: 2,
+    arbitrary: pick([
+      '',
+      '{',
+      '[]',
+      'null',
+      '"x"',
+      '{"type":"A","ts":1}',
+      '{"type":"A","ts":1,"data":[1]}',
+      '{"type":"A","ts":1,"data":null}',
+      '{"type":"A","ts":"1","data":{}}',
+      '{"type":"A","ts":1e400,"data":{"v":1e400}}',
+      '{"type":"A","ts":1,"data":{"n":9007199254740993}}',
+      '{"type":"A\\nB","ts":1,"data":{}}',
+      '{"type":"A","ts":1,"data":{"id":"\\u0000\\u001b"}}',
+      '{"type":"A","ts":100000000000000000,"data":{}}',
+      '{"type":"A","ts":-5,"data":{}}',
+      '\u0000\u0001\u0002',
+      '\uFEFF{"type":"A","ts":1,"data":{}}',
+      `{"type":"O","ts":1,"data":{"id":"x","deep":${'['.repeat(3000)}${']'.repeat(3000)}}}`,
+    ]),
+  },
+  { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+);
+
+/** CSV input for type A: a header (sometimes wrong) and rows of random cells. */
+export const csvFile = fc
+  .tuple(
+    pick(['id,v,n,k,b,s,ts', 'ts,v,id', 'id,v,zz,ts', '', 'id,id,ts']),
+    fc.array(
+      fc.array(
+        fc.oneof(
+          fc.integer({ min: -5, max: 5000 }).map(String),
+          pick(['', 'x', 'true', 'NaN', '1e400', '"a,b"', '"unterminated', '9007199254740993', '-0']),
+        ),
+        { maxLength: 8 },
+      ),
+      { maxLength: 12 },
+    ),
+  )
+  .map(([header, rows]) => [header, ...rows.map((r) => r.join(','))].join('\n'));

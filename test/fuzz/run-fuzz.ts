@@ -1,0 +1,129 @@
+/**
+ * `npm run fuzz -- --minutes N [--seed S]`: the fuzz suite's properties (fuzz.test.ts) with
+ * fresh seeds until the time is up. The cases run in a child process; a case that runs for
+ * more than --hang-seconds (default 30) is reported as a hang with its input, since a hang
+ * cannot be interrupted from inside. Exit 0 when nothing was found, 1 with the first
+ * counterexample (and the seed that reproduces it).
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { SCHEMAS, csvFile, mutatedModule, ndjsonLine, operations, validModule } from './generators.js';
+import { runApiCase, runCliCase } from './targets.js';
+
+interface Options {
+  readonly minutes: number;
+  readonly seed: number;
+  readonly hangSeconds: number;
+}
+
+type Message =
+  | { readonly kind: 'case'; readonly input: string }
+  | { readonly kind: 'round'; readonly cases: number; readonly seed: number }
+  | { readonly kind: 'failure'; readonly report: string };
+
+const QUERY = `${SCHEMAS}\n@name('q') select id, v, n from A;\n@name('o') select * from O;\n@name('s') select sum(v) as s from A#length(3);`;
+
+async function work(seed: number, until: number): Promise<void> {
+  const post = (m: Message) => process.send?.(m);
+  const show = (value: unknown) =>
+    JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)).slice(
+      0,
+      4000,
+    );
+  for (let round = 0; Date.now() < until; round++) {
+    const s = seed + round;
+    const api = fc.property(
+      fc.oneof(validModule, mutatedModule),
+      operations,
+      fc.constantFrom(0, 500),
+      (m, ops, late) => {
+        post({ kind: 'case', input: show({ module: m, ops, late }) });
+        runApiCase(m, ops, late);
+      },
+    );
+    const cli = fc.asyncProperty(
+      fc.oneof(
+        fc
+          .array(ndjsonLine, { maxLength: 20 })
+          .map((lines) => ({ text: lines.join('\n'), format: 'ndjson' as const })),
+        csvFile.map((text) => ({ text, format: 'csv' as const })),
+      ),
+      fc.boolean(),
+      async (events, skip) => {
+        post({ kind: 'case', input: show(events) });
+        await runCliCase(QUERY, events.text, events.format, skip ? ['--on-error', 'skip'] : []);
+      },
+    );
+    const reports = [
+      fc.defaultReportMessage(fc.check(api, { seed: s, numRuns: 200 })),
+      fc.defaultReportMessage(await fc.check(cli, { seed: s, numRuns: 20 })),
+    ];
+    const failure = reports.find((r) => r !== undefined);
+    if (failure !== undefined) {
+      post({ kind: 'failure', report: `seed ${s}: ${failure}` });
+      return;
+    }
+    post({ kind: 'round', cases: 220, seed: s });
+  }
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const minutes = Number(value('--minutes') ?? '1');
+  const seed = Number(value('--seed') ?? String(Date.now() % 2 ** 31));
+  const hangSeconds = Number(value('--hang-seconds') ?? '30');
+  if (!(minutes > 0) || !Number.isInteger(seed) || !(hangSeconds > 0)) {
+    console.error('usage: npm run fuzz -- [--minutes N] [--seed S] [--hang-seconds H]');
+    process.exit(2);
+  }
+  return { minutes, seed, hangSeconds };
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  const until = Date.now() + options.minutes * 60_000;
+  console.log(`fuzz: ${options.minutes} min from seed ${options.seed}`);
+  const worker = fork(fileURLToPath(import.meta.url), ['--child', String(options.seed), String(until)], {
+    execArgv: ['--import', 'tsx'],
+  });
+  let last = '';
+  let lastAt = Date.now();
+  let cases = 0;
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastAt > options.hangSeconds * 1000) {
+      console.error(`fuzz: HANG — a case ran for more than ${options.hangSeconds} s:\n${last}`);
+      worker.kill();
+      process.exit(1);
+    }
+  }, 1000);
+  worker.on('message', (m: Message) => {
+    lastAt = Date.now();
+    if (m.kind === 'case') last = m.input;
+    else if (m.kind === 'round') {
+      cases += m.cases;
+      console.log(`fuzz: ${cases} cases, nothing found (last seed ${m.seed})`);
+    } else {
+      console.error(`fuzz: FAILURE\n${m.report}`);
+      process.exitCode = 1;
+    }
+  });
+  worker.on('exit', (code: number | null) => {
+    if (code !== 0 && process.exitCode !== 1) {
+      console.error(`fuzz: the fuzzing process died (exit ${code}) on:\n${last}`);
+      process.exitCode = 1;
+    }
+    clearInterval(watchdog);
+    if (process.exitCode !== 1) console.log(`fuzz: done, ${cases} cases, nothing found`);
+  });
+}
+
+const child = process.argv.indexOf('--child');
+if (child < 0) main();
+else {
+  await work(Number(process.argv[child + 1]), Number(process.argv[child + 2]));
+  process.disconnect?.();
+}
