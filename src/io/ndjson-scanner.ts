@@ -97,7 +97,41 @@ export function generalLine(
       },
     );
   }
+  if (mayNestDeeper(body, MAX_JSON_DEPTH) && jsonDepth(value) > MAX_JSON_DEPTH) {
+    // Writing such a value back out (JSON.stringify recurses) would exhaust the stack.
+    return new WeirError(
+      'io/malformed-event-line',
+      `${file}:${line}: a value is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      { file, line },
+    );
+  }
   return interpretLine(value, file, line, options, isKnown);
+}
+
+/** The deepest nesting of arrays and objects an event line may hold. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Whether `body` has more than `depth` brackets at all (a cheap test before measuring). */
+function mayNestDeeper(body: string, depth: number): boolean {
+  let open = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if ((c === 0x5b || c === 0x7b) && ++open > depth) return true;
+  }
+  return false;
+}
+
+/** Nesting depth of a parsed JSON value, measured without recursion. */
+function jsonDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 export class NdjsonScanner {

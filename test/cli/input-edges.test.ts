@@ -137,6 +137,28 @@ describe('bad event input', () => {
   });
 });
 
+describe('deeply nested values', () => {
+  it('a line nesting more than 1,000 levels is malformed (writing it back would exhaust the stack)', async () => {
+    const q = join(dir, 'open.epl');
+    writeFileSync(q, "create schema O(id string) open;\n@name('o') select * from O;\n");
+    const file = join(dir, 'deep.ndjson');
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    writeFileSync(
+      file,
+      [
+        `{"type":"O","ts":1,"data":{"id":"deep","v":${deep(50_000)}}}`,
+        `{"type":"O","ts":2,"data":{"id":"ok","v":${deep(997)}}}`,
+      ].join('\n'),
+    );
+    for (const format of ['ndjson', 'updates']) {
+      const r = await runCli(['run', q, '--events', file, '--format', format, '--on-error', 'skip']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`skipped: ${file}:1: a value is nested more than 1000 levels deep\n`);
+      expect(r.stdout).toContain('"id":"ok"');
+    }
+  });
+});
+
 describe('options', () => {
   it('--end-time before the last event warns and leaves event time where it is', async () => {
     const file = join(dir, 'two.ndjson');
