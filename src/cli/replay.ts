@@ -14,10 +14,13 @@ import { printable } from '../common/printable.js';
 import { ByteSink } from '../io/byte-sink.js';
 import { type FeedMode, type FeedTarget, feedEvents } from '../io/event-feed.js';
 import type { ReaderOptions } from '../io/event-record.js';
+import { MISSING, UNDECLARED } from '../io/line-interpreter.js';
 import { type OutputFormat, createWriter } from '../io/output-writer.js';
+import { isCsvFile } from '../io/read-events.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
 import type { AlertHookOptions } from './alert-hooks.js';
+import { csvColumnProblems } from './csv-columns.js';
 import type { CommandIO } from './io-streams.js';
 import { createProgress } from './progress.js';
 import { queryErrors, readSource } from './read-source.js';
@@ -49,6 +52,8 @@ export interface RunOptions {
   readonly maxTimeJump?: number;
   readonly onError: 'fail' | 'skip';
   readonly quiet: boolean;
+  /** Events of closed types with undeclared or missing properties are bad input lines. */
+  readonly strict?: boolean;
   /** Print only pattern and match_recognize statements (the alerts). */
   readonly alertsOnly?: boolean;
   /** Where alerts are also delivered (--alert-webhook, --alert-exec). */
@@ -193,6 +198,20 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       return EXIT_BAD_INPUT;
     }
     totalBytes += stat.size;
+    const schema = options.type === undefined ? undefined : engine.schema(options.type);
+    if (isCsvFile(paths[i] as string) && schema !== undefined) {
+      const problems = csvColumnProblems(
+        paths[i] as string,
+        options.events[i] as string,
+        schema,
+        options.timeField,
+      );
+      if (problems !== undefined && options.strict === true) {
+        io.stderr.write(`weir: error[io/invalid-value]: ${problems} (--strict)\n`);
+        return EXIT_BAD_INPUT;
+      }
+      if (problems !== undefined && !options.quiet) io.stderr.write(`weir: warning: ${problems}\n`);
+    }
   }
 
   const outPath = options.out === undefined ? undefined : resolve(cwd, options.out);
@@ -287,12 +306,19 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
     schemaOf: (type) => engine.schema(type),
     typeNames: () => engine.schemaNames(),
     ...(options.type === undefined ? {} : { type: options.type }),
+    ...(options.strict === true ? { strict: true } : {}),
   };
+  let undeclaredEvents = 0;
+  let missingEvents = 0;
   const target: FeedTarget = {
-    event: (type, event, timestamp, file, line) => {
+    event: (type, event, timestamp, file, line, shape) => {
       read++;
       currentFile = file;
       currentLine = line;
+      if (shape !== undefined) {
+        if ((shape & UNDECLARED) !== 0) undeclaredEvents++;
+        if ((shape & MISSING) !== 0) missingEvents++;
+      }
       try {
         engine.send(type, event, timestamp);
       } catch (e) {
@@ -361,6 +387,8 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       rowsOut: engine.statements().map((s) => ({ statement: s.name, rows: s.stats().rowsOut })),
       seconds,
       invalidRegexps: engine.stats().invalidRegexps,
+      undeclaredEvents,
+      missingEvents,
       ...(resume === undefined
         ? {}
         : {

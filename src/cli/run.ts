@@ -37,6 +37,7 @@ interface RawRunOptions {
   alertWebhook?: string[];
   alertExec?: string[];
   threads: string;
+  strict?: boolean;
   checkpoint?: string;
   checkpointEvery?: string;
 }
@@ -100,6 +101,10 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
         .default('fail'),
     )
     .option('--quiet', 'no summary, late-event or skip messages on stderr')
+    .option(
+      '--strict',
+      'an event with properties its closed type does not declare, or without declared ones, is a bad input line',
+    )
     .option('--alerts-only', 'print only pattern and match_recognize statements')
     .option(
       '--alert-webhook <urls...>',
@@ -134,6 +139,7 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
         timeField: raw.timeField,
         lateness: parsePeriod(raw.lateness, '--lateness'),
         onError: raw.onError,
+        strict: raw.strict === true,
         quiet: raw.quiet === true,
         alertsOnly: raw.alertsOnly === true,
         alertHooks: { webhooks: raw.alertWebhook ?? [], execs: raw.alertExec ?? [] },

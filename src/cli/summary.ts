@@ -16,6 +16,9 @@ export interface ReplaySummary {
   readonly seconds: number;
   /** `regexp` evaluations whose pattern, read from the data, did not compile (their result was null). */
   readonly invalidRegexps?: number;
+  /** Events of closed types that carried undeclared properties (dropped) / lacked declared ones (null). */
+  readonly undeclaredEvents?: number;
+  readonly missingEvents?: number;
   /** Set when the run resumed from a checkpoint: from where. */
   readonly resumed?: string;
 }
@@ -32,6 +35,16 @@ export function formatSummary(s: ReplaySummary): string {
     ...(s.resumed === undefined ? [] : [`weir: ${s.resumed}`]),
     `weir: ${plural(s.read, 'event')} read, ${s.processed} processed, ${s.late} late, ${malformed}`,
     `weir: rows out: ${rows}`,
+    ...((s.undeclaredEvents ?? 0) > 0
+      ? [
+          `weir: ${plural(s.undeclaredEvents as number, 'event')} had properties their type does not declare (dropped; --strict makes them errors)`,
+        ]
+      : []),
+    ...((s.missingEvents ?? 0) > 0
+      ? [
+          `weir: ${plural(s.missingEvents as number, 'event')} lacked declared properties (read as null; --strict makes them errors)`,
+        ]
+      : []),
     ...((s.invalidRegexps ?? 0) > 0
       ? [
           `weir: ${plural(s.invalidRegexps as number, 'regexp evaluation')} read a pattern from the data that is not a valid regular expression (result null)`,

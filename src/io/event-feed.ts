@@ -36,7 +36,15 @@ import { readInWorker } from './worker-reader.js';
 
 export interface FeedTarget {
   /** One event; false stops the feed. */
-  event(type: string, event: Row, timestamp: number | undefined, file: string, line: number): boolean;
+  event(
+    type: string,
+    event: Row,
+    timestamp: number | undefined,
+    file: string,
+    line: number,
+    /** EventRecord.shape: how the event differs from its closed type's declaration. */
+    shape?: number,
+  ): boolean;
   /** One line that is not an event; false stops the feed. */
   error(error: WeirError): boolean;
 }
@@ -79,7 +87,7 @@ export async function feedEvents(
 function deliver(item: ReadItem, target: FeedTarget): boolean {
   return item instanceof WeirError
     ? target.error(item)
-    : target.event(item.type, item.event, item.timestamp, item.file, item.line);
+    : target.event(item.type, item.event, item.timestamp, item.file, item.line, item.shape);
 }
 
 async function feedInline(

@@ -11,6 +11,12 @@ export interface EventRecord {
   readonly file: string;
   /** 1-based line number. */
   readonly line: number;
+  /**
+   * For an event of a closed type read from a general line: UNDECLARED (1) when it carries
+   * properties the type does not declare (dropped), MISSING (2) when declared ones are absent
+   * (null). Absent: the event has exactly the declared properties.
+   */
+  readonly shape?: number;
 }
 
 /**
@@ -36,6 +42,8 @@ export interface ReaderOptions {
    * results are the same, only slower.
    */
   readonly specialise?: boolean;
+  /** A line whose properties differ from its closed type's declaration is an error (`--strict`). */
+  readonly strict?: boolean;
   /** Where to start reading: a position a reader reported in its ReadProgress (default: the start). */
   readonly start?: StartPosition;
 }

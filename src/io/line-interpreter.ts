@@ -6,6 +6,7 @@
  * and line.
  */
 import { WeirError } from '../common/errors.js';
+import { printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { ReadItem, ReaderOptions } from './event-record.js';
 import { type TypeCheck, unknownTypeMessage } from './known-types.js';
@@ -102,5 +103,83 @@ export function interpretLine(
       line,
     });
   }
-  return { type, timestamp: ts as number | undefined, event, file, line };
+  const shape = closedShape(options, type, event, event === value ? timeName : undefined);
+  if (shape !== undefined && options.strict === true) {
+    return malformed(
+      file,
+      line,
+      shape.undeclared !== undefined
+        ? `property '${printable(shape.undeclared)}' is not declared by event type '${printable(type)}' (--strict)`
+        : `property '${printable(shape.missing as string)}' of event type '${printable(type)}' is missing (--strict)`,
+    );
+  }
+  return shape === undefined
+    ? { type, timestamp: ts as number | undefined, event, file, line }
+    : {
+        type,
+        timestamp: ts as number | undefined,
+        event,
+        file,
+        line,
+        shape:
+          (shape.undeclared === undefined ? 0 : UNDECLARED) | (shape.missing === undefined ? 0 : MISSING),
+      };
+}
+
+/** EventRecord.shape flags: the event carries a property its closed type does not declare. */
+export const UNDECLARED = 1;
+/** EventRecord.shape flags: a declared property is absent (it reads as null). */
+export const MISSING = 2;
+
+/** The declared property names per type, per schema lookup (engine). */
+const declaredNames = new WeakMap<object, Map<string, ReadonlySet<string> | null>>();
+
+function declaredOf(options: ReaderOptions, type: string): ReadonlySet<string> | null {
+  const lookup = options.schemaOf;
+  if (lookup === undefined) return null;
+  let byType = declaredNames.get(lookup);
+  if (byType === undefined) {
+    byType = new Map();
+    declaredNames.set(lookup, byType);
+  }
+  let names = byType.get(type);
+  if (names === undefined) {
+    const schema = lookup(type);
+    names = schema === undefined || schema.open ? null : new Set(schema.properties.map((p) => p.name));
+    byType.set(type, names);
+  }
+  return names;
+}
+
+/**
+ * For a closed type: the first undeclared property and the first declared one missing, or
+ * undefined when the event has exactly the declared properties. `flatTime` is the time
+ * property of a flat line (with `type`, not one of the event's properties unless declared).
+ */
+function closedShape(
+  options: ReaderOptions,
+  type: string,
+  event: Row,
+  flatTime: string | undefined,
+): { undeclared?: string; missing?: string } | undefined {
+  const declared = declaredOf(options, type);
+  if (declared === null) return undefined;
+  let undeclared: string | undefined;
+  for (const key in event) {
+    if (declared.has(key) || (flatTime !== undefined && (key === flatTime || key === 'type'))) continue;
+    undeclared = key;
+    break;
+  }
+  let missing: string | undefined;
+  for (const name of declared) {
+    if (event[name] === undefined) {
+      missing = name;
+      break;
+    }
+  }
+  if (undeclared === undefined && missing === undefined) return undefined;
+  return {
+    ...(undeclared === undefined ? {} : { undeclared }),
+    ...(missing === undefined ? {} : { missing }),
+  };
 }

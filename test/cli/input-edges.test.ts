@@ -203,3 +203,83 @@ describe('the summary', () => {
     );
   });
 });
+
+describe('closed schemas: undeclared and missing properties', () => {
+  const lines = [
+    '{"type":"S","ts":1,"data":{"a":"exact","v":1}}',
+    '{"type":"S","ts":2,"data":{"a":"missing"}}',
+    '{"type":"S","ts":3,"data":{"a":"extra","v":1,"zz":2}}',
+    '{"type":"S","ts":4,"data":{"zz":2,"a":"both"}}',
+    '{"type":"S","ts":5,"data":{"a":"nulls","v":null}}',
+  ].join('\n');
+
+  it('are counted in the summary (kept: undeclared dropped, missing null)', async () => {
+    const file = join(dir, 'shape.ndjson');
+    writeFileSync(file, lines);
+    for (const threads of ['1', '2']) {
+      const r = await runCli(['run', query, '--events', file, '--format', 'ndjson', '--threads', threads]);
+      expect(r.code).toBe(0);
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).row),
+      ).toEqual([
+        { a: 'exact', v: 1 },
+        { a: 'missing', v: null },
+        { a: 'extra', v: 1 },
+        { a: 'both', v: null },
+        { a: 'nulls', v: null },
+      ]);
+      expect(r.stderr).toContain(
+        'weir: 2 events had properties their type does not declare (dropped; --strict makes them errors)\n',
+      );
+      expect(r.stderr).toContain(
+        'weir: 2 events lacked declared properties (read as null; --strict makes them errors)\n',
+      );
+    }
+  });
+
+  it('are bad input lines with --strict', async () => {
+    const file = join(dir, 'shape-strict.ndjson');
+    writeFileSync(file, lines);
+    const r = await runCli([
+      'run',
+      query,
+      '--events',
+      file,
+      '--format',
+      'ndjson',
+      '--strict',
+      '--on-error',
+      'skip',
+    ]);
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).row.a),
+    ).toEqual(['exact', 'nulls']);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('skipped'))).toEqual([
+      `skipped: ${file}:2: property 'v' of event type 'S' is missing (--strict)`,
+      `skipped: ${file}:3: property 'zz' is not declared by event type 'S' (--strict)`,
+      `skipped: ${file}:4: property 'zz' is not declared by event type 'S' (--strict)`,
+    ]);
+  });
+
+  it('a CSV header is checked once: a warning, or with --strict an error', async () => {
+    const file = join(dir, 'cols.csv');
+    writeFileSync(file, 'a,zz,ts\nx,1,5\n');
+    const r = await runCli(['run', query, '--events', file, '--type', 'S', '--format', 'ndjson']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `weir: warning: ${file}:1: columns not declared by 'S' are ignored: zz; declared properties of 'S' without a column read as null: v\n`,
+    );
+    const strict = await runCli(['run', query, '--events', file, '--type', 'S', '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(
+      /^weir: error\[io\/invalid-value\]: .*cols\.csv:1: columns not declared .* \(--strict\)\n$/,
+    );
+  });
+});
