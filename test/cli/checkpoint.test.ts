@@ -13,7 +13,7 @@ import { runCli } from '../support/run-cli.js';
 
 const { dir, file } = scratchDir('weir-checkpoint-');
 
-/** A sliding aggregate, a batch window, a join and a plain filter over two streams. */
+/** A sliding aggregate, a batch window, a join, a plain filter and a pattern (partial matches with timers) over two streams. */
 const QUERY = file(
   'q.epl',
   `create schema A(k string, v double);
@@ -22,6 +22,7 @@ create schema B(k string, w double);
 @name('batch') select k, sum(v) as s from A#length_batch(2000) group by k;
 @name('join') select a.k as k, a.v as v, b.w as w from A#time(50 msec) as a, B#time(50 msec) as b where a.k = b.k and a.v > 97;
 @name('big') select k, w from B(w > 99);
+@name('pattern') select a.k as k, a.v as v, b.w as w from pattern [every a=A(v > 99.5) -> b=B(k = a.k) where timer:within(300 msec)];
 `,
 );
 
