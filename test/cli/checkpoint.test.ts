@@ -20,6 +20,7 @@ const QUERY = file(
 create schema B(k string, w double);
 @name('avg') select k, avg(v) as a, count(*) as n from A#time(2 sec) group by k having avg(v) > 70;
 @name('batch') select k, sum(v) as s from A#length_batch(2000) group by k;
+@name('tbatch') select k, count(*) as n, max(v) as hi from A#time_batch(1 sec) group by k;
 @name('join') select a.k as k, a.v as v, b.w as w from A#time(50 msec) as a, B#time(50 msec) as b where a.k = b.k and a.v > 97;
 @name('big') select k, w from B(w > 99);
 @name('pattern') select a.k as k, a.v as v, b.w as w from pattern [every a=A(v > 99.5) -> b=B(k = a.k) where timer:within(300 msec)];
