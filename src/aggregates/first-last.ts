@@ -90,3 +90,52 @@ class Ever implements Aggregator {
     [this.current, this.set] = state as [unknown, boolean];
   }
 }
+
+/**
+ * first(x) / last(x) over join rows (Esper's AggregatorAccessLinearJoin): the events of the
+ * argument's stream, each kept once at the place it first entered, with a count of the join
+ * rows holding it; it leaves when its last row leaves. Keyed by the event (GroupState passes
+ * it as the identity; a null-padded stream of an outer join adds nothing).
+ */
+function joined(name: 'first' | 'last'): AggregateDef {
+  return { ...positional(name), create: () => new JoinedPositional(name) };
+}
+
+export const firstJoined = joined('first');
+export const lastJoined = joined('last');
+
+class JoinedPositional implements Aggregator {
+  private readonly list = new InsertionList<unknown>();
+  /** Join rows currently holding each event. */
+  private readonly counts = new Map<Row, number>();
+
+  constructor(private readonly kind: 'first' | 'last') {}
+
+  add(v: unknown, event: Row): void {
+    const n = this.counts.get(event) ?? 0;
+    this.counts.set(event, n + 1);
+    if (n === 0) this.list.append(event, v);
+  }
+  remove(_v: unknown, event: Row): void {
+    const n = this.counts.get(event);
+    if (n === undefined) return;
+    if (n > 1) {
+      this.counts.set(event, n - 1);
+      return;
+    }
+    this.counts.delete(event);
+    this.list.remove(event);
+  }
+  value(): unknown {
+    const list = this.list;
+    return list.size === 0 ? null : ((this.kind === 'first' ? list.first() : list.last()) ?? null);
+  }
+  snapshot(w: StateWriter): unknown {
+    return [this.list.snapshot(w), [...this.counts].map(([event, n]) => [w.event(event), n])];
+  }
+  restore(state: unknown, r: StateReader): void {
+    const [list, counts] = state as [unknown, [number, number][]];
+    this.list.restore(list, r);
+    for (const [id, n] of counts) this.counts.set(r.event(id), n);
+  }
+}

@@ -11,7 +11,11 @@ import { analyzeStreamSource } from './analyze-stream-source.js';
 import { type JoinScopeStream, joinScope } from './join-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 
-export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCatalog) {
+/**
+ * `fullOuter`: every stream after the first is joined by a full outer join, where Esper lets
+ * every stream be unidirectional (each arrival then posts a row of its own).
+ */
+export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCatalog, fullOuter = false) {
   const streams: JoinedStream[] = [];
   const scoped: JoinScopeStream[] = [];
   for (const item of from) {
@@ -33,7 +37,7 @@ export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCata
         { span: item.windows[0]?.span ?? item.span },
       );
     }
-    if (item.unidirectional && streams.some((s) => s.unidirectional)) {
+    if (item.unidirectional && !fullOuter && streams.some((s) => s.unidirectional)) {
       throw new WeirError(
         'analyze/invalid-join',
         `Only one stream of a join can be unidirectional ('${streams.find((s) => s.unidirectional)?.alias}' already is)`,
@@ -67,8 +71,17 @@ export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCata
     });
     scoped.push({ alias, schema: catalog.require(item.stream) });
   }
+  const unidirectional = streams.filter((s) => s.unidirectional).length;
+  if (unidirectional > 1 && unidirectional < streams.length) {
+    throw new WeirError(
+      'analyze/invalid-join',
+      'In a full outer join, unidirectional marks either one stream or every stream',
+      { span: from[0]?.span ?? from[from.length - 1]?.span },
+    );
+  }
   const analyzed: AnalyzedSource = {
     kind: 'join',
+    outer: undefined,
     streams,
     inputSchema: streams.map((s) => ({ name: s.alias, type: 'any' as const })),
   };

@@ -12,6 +12,7 @@ import { exprKey, simplifyExpr } from '../expr/simplify-expr.js';
 import type { AnalyzedSource, AnalyzedStatement, SelectMode } from '../plan/analyzed-statement.js';
 import type { OrderKey, OutputColumn } from '../plan/logical-plan.js';
 import { readsUngrouped } from '../plan/reads-ungrouped.js';
+import { analyzeJoinClauses } from './analyze-join-clauses.js';
 import { analyzeJoinSource } from './analyze-join-source.js';
 import { analyzeNamedWindowSource } from './analyze-named-window-source.js';
 import { analyzeOutputClause } from './analyze-output-clause.js';
@@ -80,17 +81,17 @@ export function analyzeStatement(
   const collector = new AggregateCollector();
   const aggCtx = (clause: string): BindContext => ({ ...plainCtx(clause), aggregates: collector });
 
-  const outer = stmt.joins.find((j) => j.kind !== 'inner');
-  if (outer !== undefined) {
-    throw new WeirError(
-      'analyze/unsupported',
-      `${outer.kind} outer joins are not supported yet: use an inner join (join … on, or a comma and a where clause)`,
-      { span: outer.span },
-    );
-  }
+  const outerJoins =
+    analysis.source.kind !== 'join'
+      ? undefined
+      : analyzeJoinClauses(
+          stmt,
+          analysis.source.streams.map((s) => s.alias),
+          (e) => bindExpr(e, plainCtx('the on clause')),
+        );
   // An inner join's `on` conditions mean what the same conditions in the where clause mean.
   const conditions = [
-    ...stmt.joins.map((j) => bindExpr(j.on, plainCtx('the on clause'))),
+    ...(outerJoins !== undefined ? [] : stmt.joins.map((j) => bindExpr(j.on, plainCtx('the on clause')))),
     ...(stmt.where === undefined ? [] : [bindExpr(stmt.where, plainCtx('the where clause'))]),
   ];
   const where = conjunction(conditions);
@@ -173,7 +174,9 @@ export function analyzeStatement(
   const source: AnalyzedSource =
     analysis.source.kind === 'stream'
       ? { ...analysis.source, priorDepth: analysis.priorDepth.value }
-      : analysis.source;
+      : analysis.source.kind === 'join'
+        ? { ...analysis.source, outer: outerJoins }
+        : analysis.source;
   return {
     name,
     text: stmt.text,
@@ -217,7 +220,8 @@ function analyzeFrom(
   const [from] = stmt.from;
   if (from === undefined)
     throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
-  const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog) : undefined;
+  const fullOuter = stmt.joins.length > 0 && stmt.joins.every((j) => j.kind === 'full');
+  const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog, fullOuter) : undefined;
   if (join === undefined && from.kind === 'StreamSource' && from.unidirectional) {
     throw new WeirError('analyze/invalid-join', "'unidirectional' marks one stream of a join", {
       span: from.span,

@@ -15,6 +15,13 @@ export interface ComputedSlot {
   readonly arg: CompiledExpr | undefined;
   /** Esper skips null values unless the function counts them (`count(*)`, `first`, …). */
   readonly skipNulls: boolean;
+  /**
+   * What identifies the aggregated event to an aggregator that keeps events (`first`, `last`):
+   * undefined, the row; over a join, the event of the stream the argument reads (Esper keeps
+   * that stream's events; a join builds a new row object for a combination that leaves), or
+   * undefined when an outer join padded that stream with null (the row then adds nothing).
+   */
+  readonly identity?: (row: Row) => Row | undefined;
 }
 
 export interface DerivedSlot {
@@ -89,7 +96,8 @@ export class GroupState {
       const c = computed[i] as ComputedSlot;
       const v = c.arg === undefined ? row : c.arg(row, ctx);
       if (c.skipNulls && (v === null || v === undefined)) continue;
-      (this.aggregators[i] as Aggregator).add(v, row);
+      const key = c.identity === undefined ? row : c.identity(row);
+      if (key !== undefined) (this.aggregators[i] as Aggregator).add(v, key);
     }
     this.rows++;
   }
@@ -100,7 +108,8 @@ export class GroupState {
       const c = computed[i] as ComputedSlot;
       const v = c.arg === undefined ? row : c.arg(row, ctx);
       if (c.skipNulls && (v === null || v === undefined)) continue;
-      (this.aggregators[i] as Aggregator).remove(v, row);
+      const key = c.identity === undefined ? row : c.identity(row);
+      if (key !== undefined) (this.aggregators[i] as Aggregator).remove(v, key);
     }
     this.rows--;
   }

@@ -3,12 +3,19 @@
  * one or more key functions (nested maps, one level per key, so a key compares exactly as
  * EPL `=` does on each part: `===`, with no string encoding that could confuse 1 and '1').
  * Maintained incrementally from the stream's window posts: add on new, remove on old.
- * An event whose key has a null or NaN part is not indexed: `null = x` is never true.
+ * An event whose key has a null or NaN part is not indexed: `null = x` is never true (except
+ * in an outer join's index, see the constructor).
  * Buckets are insertion-ordered sets, so removing an event costs O(1).
  */
 import type { Row } from '../common/row.js';
 
 export type KeyFn = (event: Row) => unknown;
+
+/** The key part taken from an already-bound stream's event. */
+export interface JoinProbe {
+  readonly stream: number;
+  readonly key: KeyFn;
+}
 
 type Level = Map<unknown, Level | Set<Row>>;
 
@@ -17,19 +24,33 @@ export function isMatchable(v: unknown): boolean {
   return v !== null && v !== undefined && !Number.isNaN(v);
 }
 
+/** Any key part matches its equal, null matching null (Map keys: NaN matches NaN too). */
+function anyKey(): boolean {
+  return true;
+}
+
 export class JoinIndex {
   private root: Level = new Map();
   private readonly depth: number;
+  private readonly isMatchable: (v: unknown) => boolean;
 
-  constructor(private readonly keys: readonly KeyFn[]) {
+  /**
+   * `nullsMatch`: an outer join's index, where Esper's hash lookup finds a null key's equals
+   * (its on clause is not tested again on the rows, unlike an inner join's conditions).
+   */
+  constructor(
+    private readonly keys: readonly KeyFn[],
+    nullsMatch = false,
+  ) {
     this.depth = keys.length;
+    this.isMatchable = nullsMatch ? anyKey : isMatchable;
   }
 
   add(event: Row): void {
     if (this.depth === 1) {
       // One key (the common `a.id = b.auction`): no level walk.
       const k = (this.keys[0] as KeyFn)(event);
-      if (!isMatchable(k)) return;
+      if (!this.isMatchable(k)) return;
       const bucket = this.root.get(k) as Set<Row> | undefined;
       if (bucket === undefined) this.root.set(k, new Set([event]));
       else bucket.add(event);
@@ -38,7 +59,7 @@ export class JoinIndex {
     let level = this.root;
     for (let i = 0; i < this.depth; i++) {
       const k = (this.keys[i] as KeyFn)(event);
-      if (!isMatchable(k)) return;
+      if (!this.isMatchable(k)) return;
       let next = level.get(k);
       if (next === undefined) {
         next = i === this.depth - 1 ? new Set<Row>() : new Map();
@@ -52,7 +73,7 @@ export class JoinIndex {
   remove(event: Row): void {
     if (this.depth === 1) {
       const k = (this.keys[0] as KeyFn)(event);
-      if (!isMatchable(k)) return;
+      if (!this.isMatchable(k)) return;
       const bucket = this.root.get(k) as Set<Row> | undefined;
       if (bucket?.delete(event) === true && bucket.size === 0) this.root.delete(k);
       return;
@@ -63,7 +84,7 @@ export class JoinIndex {
   /** Removes `event` below `level`; true when `level` became empty (so the parent drops it). */
   private removeAt(level: Level, i: number, event: Row): boolean {
     const k = (this.keys[i] as KeyFn)(event);
-    if (!isMatchable(k)) return false;
+    if (!this.isMatchable(k)) return false;
     const next = level.get(k);
     if (next === undefined) return false;
     const emptied =
@@ -84,7 +105,7 @@ export class JoinIndex {
     let level: Level | Set<Row> | undefined = this.root;
     for (let i = 0; i < this.depth; i++) {
       const v = values[i];
-      if (!isMatchable(v)) return undefined;
+      if (!this.isMatchable(v)) return undefined;
       level = (level as Level).get(v);
       if (level === undefined) return undefined;
     }
@@ -93,7 +114,7 @@ export class JoinIndex {
 
   /** Single-key lookup without an array (the common case, `a.id = b.auction`). */
   lookup1(value: unknown): Set<Row> | undefined {
-    if (!isMatchable(value)) return undefined;
+    if (!this.isMatchable(value)) return undefined;
     return this.root.get(value) as Set<Row> | undefined;
   }
 

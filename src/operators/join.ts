@@ -1,5 +1,5 @@
 /**
- * Esper's inner join of data windows (JoinSetComposerImpl), run once per step:
+ * Esper's join of data windows (JoinSetComposerImpl), run once per step:
  * 1. the remove stream: each stream's posted old events joined with the other streams'
  *    contents as they were before the step (old events of other streams included);
  * 2. every stream's index takes the step's posts (add the new events, then remove the old);
@@ -9,12 +9,15 @@
  * at one instant, a self-join) a combination can be found from several of them: results
  * are sets, so it is posted once. Window posts are collected until the engine ends the step.
  * With a unidirectional stream, only its arrivals produce results (see `trigger`).
+ * An outer join finds an event's rows over its lookup tree (outer-join-rows.ts) instead of
+ * the inner join's lookup steps; its where clause is the residual, tested on each row.
  */
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
-import type { JoinIndex, KeyFn } from './join-index.js';
+import type { JoinIndex, JoinProbe } from './join-index.js';
 import { JoinResultSet } from './join-result-set.js';
 import type { Operator } from './operator.js';
+import { OuterJoinRows, type OuterPlanRuntime } from './outer-join-rows.js';
 
 export interface JoinStreamRuntime {
   /** The where clause's conditions on this stream alone; undefined: every event takes part. */
@@ -29,12 +32,6 @@ export interface JoinStreamRuntime {
    * removing the old ones one by one.
    */
   readonly replacedByPosts: boolean;
-}
-
-/** The key part taken from an already-bound stream's event. */
-export interface JoinProbe {
-  readonly stream: number;
-  readonly key: KeyFn;
 }
 
 export interface JoinStep {
@@ -62,6 +59,11 @@ export interface JoinRuntime {
   readonly computeOld: boolean;
   /** Runs `flush` when the engine's current step ends (after every window posted). */
   readonly defer: (flush: () => void) => void;
+  /**
+   * An outer join: `outer[i]`, the lookup tree for events of stream i (outer-join-rows.ts),
+   * used instead of `plans`; undefined for an inner join.
+   */
+  readonly outer: readonly (OuterPlanRuntime | undefined)[] | undefined;
 }
 
 const EMPTY: Row[] = [];
@@ -76,6 +78,7 @@ export class JoinOperator implements Stateful<JoinState> {
   private readonly slots: (Row | undefined)[];
   private readonly results = new JoinResultSet();
   private readonly flushStep = () => this.flush();
+  private readonly outerRows: OuterJoinRows | undefined;
 
   constructor(
     private readonly rt: JoinRuntime,
@@ -85,6 +88,8 @@ export class JoinOperator implements Stateful<JoinState> {
     this.pendingNew = Array.from({ length: n }, () => []);
     this.pendingOld = Array.from({ length: n }, () => []);
     this.slots = new Array<Row | undefined>(n).fill(undefined);
+    this.outerRows =
+      rt.outer === undefined ? undefined : new OuterJoinRows(n, (stream) => rt.streams[stream]?.all);
   }
 
   /** The operator stream `i`'s window posts to. */
@@ -126,7 +131,12 @@ export class JoinOperator implements Stateful<JoinState> {
       if (i !== trigger) this.updateIndexes(i);
     }
     const newOut: Row[] = [];
-    const only: Row[][] = this.pendingNew.map((p, i) => (i === trigger ? p : EMPTY));
+    // An outer join has lookup trees for its unidirectional streams only (all of them in a
+    // full outer join whose every stream is unidirectional).
+    const only: Row[][] =
+      this.rt.outer !== undefined
+        ? this.pendingNew
+        : this.pendingNew.map((p, i) => (i === trigger ? p : EMPTY));
     this.joinSide(only, newOut);
     for (const p of this.pendingNew) p.length = 0;
     for (const p of this.pendingOld) p.length = 0;
@@ -140,6 +150,12 @@ export class JoinOperator implements Stateful<JoinState> {
   currentRows(): Row[] {
     const out: Row[] = [];
     if (this.rt.trigger >= 0) return out;
+    if (this.rt.outer !== undefined) {
+      // Each stream's events with their rows (Esper's staticJoin), each combination once.
+      const posted = this.rt.streams.map((s) => [...(s.all ?? [])]);
+      this.joinSide(posted, out, true);
+      return out;
+    }
     const first = this.rt.streams[0]?.all;
     if (first === undefined) return out;
     const steps = this.rt.plans[0] as JoinStep[];
@@ -166,16 +182,22 @@ export class JoinOperator implements Stateful<JoinState> {
   }
 
   /** Joins each stream's posted events with the other streams' current contents, into `out`. */
-  private joinSide(posted: readonly Row[][], out: Row[]): void {
+  private joinSide(posted: readonly Row[][], out: Row[], alwaysDedup = false): void {
     const { streams, plans } = this.rt;
     let posting = 0;
     for (const p of posted) if (p.length > 0) posting++;
     if (posting === 0) return;
     // Only combinations found from two streams can repeat.
-    const dedup = posting > 1 ? this.results : undefined;
+    const dedup = posting > 1 || alwaysDedup ? this.results : undefined;
     for (let i = 0; i < posted.length; i++) {
       const events = posted[i] as Row[];
       if (events.length === 0) continue;
+      const outer = this.rt.outer;
+      if (outer !== undefined) {
+        const plan = outer[i];
+        if (plan !== undefined) for (const e of events) this.emitOuter(plan, e, out, dedup);
+        continue;
+      }
       const accepts = (streams[i] as JoinStreamRuntime).accepts;
       const steps = plans[i] as JoinStep[];
       for (const e of events) {
@@ -186,6 +208,17 @@ export class JoinOperator implements Stateful<JoinState> {
       this.slots[i] = undefined;
     }
     dedup?.clear();
+  }
+
+  /** The outer join rows of one event that pass the where clause. */
+  private emitOuter(plan: OuterPlanRuntime, event: Row, out: Row[], dedup: JoinResultSet | undefined): void {
+    const residual = this.rt.residual;
+    for (const slots of (this.outerRows as OuterJoinRows).rowsOf(plan, event)) {
+      const row = this.rt.makeRow(slots);
+      if (residual !== undefined && !residual(row)) continue;
+      if (dedup !== undefined && !dedup.add(slots)) continue;
+      out.push(row);
+    }
   }
 
   /** Binds the stream of `steps[k]` to each candidate, then the following steps. */

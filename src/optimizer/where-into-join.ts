@@ -15,6 +15,7 @@
  * in join-unmatched) and by the property tests in test/properties/join.test.ts.
  *   Before: Filter ((a.id = b.auction) and (b.price > 10)) ← Join a=Auction, b=Bid; cross product
  *   After:  Join a=Auction, b=Bid if (b.price > 10); on a.id = b.auction
+ * An outer join takes the where clause whole as its residual (Esper's post-join filter).
  */
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { forEachExpr } from '../expr/map-expr.js';
@@ -55,6 +56,9 @@ function asEquality(e: BoundExpr, aliases: readonly string[]): JoinEquality | un
 function pushIntoJoin(node: LogicalPlan): LogicalPlan {
   if (node.kind !== 'Filter' || node.input.kind !== 'Join') return node;
   const join: JoinNode = node.input;
+  // An outer join tests the where clause on its result rows, null-padded ones included
+  // (`b.id is null` keeps the rows of a's without partner): nothing moves below it.
+  if (join.outer !== undefined) return { ...join, residual: and(join.residual, node.predicate) };
   const aliases = join.streams.map((s) => s.alias);
   const equalities: JoinEquality[] = [...join.equalities];
   const predicates: (BoundExpr | undefined)[] = join.streams.map((s) => s.predicate);

@@ -12,8 +12,10 @@ import { mapExpr } from '../expr/map-expr.js';
 import { JoinIndex, type KeyFn } from '../operators/join-index.js';
 import { JoinOperator, type JoinStep, type JoinStreamRuntime } from '../operators/join.js';
 import type { Operator } from '../operators/operator.js';
-import { planJoinLookups } from '../plan/join-lookup-plan.js';
-import type { JoinNode, LogicalPlan } from '../plan/logical-plan.js';
+import type { OuterLookupRuntime, OuterPlanRuntime } from '../operators/outer-join-rows.js';
+import { type JoinIndexSpec, planJoinLookups } from '../plan/join-lookup-plan.js';
+import type { JoinKeyPart, JoinNode, LogicalPlan } from '../plan/logical-plan.js';
+import { type OuterLookupNode, planOuterJoin } from '../plan/outer-join-plan.js';
 
 /** `a.id` on the join row → `id` on stream a's event. */
 function onEvent(expr: BoundExpr, alias: string): BoundExpr {
@@ -46,23 +48,53 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
   const indexes = new Map<string, JoinIndex>();
   const perStream: JoinIndex[][] = aliases.map(() => []);
   const scanned = new Set<number>();
+  /** The index a lookup uses (one per distinct spec), or undefined for a scan of the stream. */
+  const indexFor = (stream: number, spec: JoinIndexSpec | undefined): JoinIndex | undefined => {
+    if (spec === undefined) {
+      scanned.add(stream);
+      return undefined;
+    }
+    let index = indexes.get(spec.id);
+    if (index === undefined) {
+      index = new JoinIndex(
+        spec.keys.map((k) => keyFn(k, spec.stream)),
+        node.outer !== undefined,
+      );
+      indexes.set(spec.id, index);
+      perStream[spec.stream]?.push(index);
+    }
+    return index;
+  };
+  const probesOf = (parts: readonly JoinKeyPart[]) =>
+    parts.map((part) => ({ stream: part.stream, key: keyFn(part.expr, part.stream) }));
   const plans: JoinStep[][] = aliases.map(() => []);
-  for (const plan of planJoinLookups(node)) {
-    plans[plan.from] = plan.steps.map((step) => {
-      const spec = step.index;
-      if (spec === undefined) {
-        scanned.add(step.stream);
-        return { stream: step.stream, index: undefined, probes: [] };
-      }
-      let index = indexes.get(spec.id);
-      if (index === undefined) {
-        index = new JoinIndex(spec.keys.map((k) => keyFn(k, spec.stream)));
-        indexes.set(spec.id, index);
-        perStream[spec.stream]?.push(index);
-      }
-      const probes = step.probe.map((part) => ({ stream: part.stream, key: keyFn(part.expr, part.stream) }));
-      return { stream: step.stream, index, probes };
+  let outer: (OuterPlanRuntime | undefined)[] | undefined;
+  if (node.outer !== undefined) {
+    const trees: (OuterPlanRuntime | undefined)[] = aliases.map(() => undefined);
+    const runtimeOf = (n: OuterLookupNode): OuterLookupRuntime => ({
+      stream: n.stream,
+      required: n.required,
+      index: indexFor(n.stream, n.index),
+      probes: probesOf(n.probe),
+      children: n.children.map(runtimeOf),
     });
+    for (const { from, root, strict } of planOuterJoin(node)) {
+      // The root is the event itself: nothing to look up.
+      const children = root.children.map(runtimeOf);
+      trees[from] = {
+        root: { stream: from, required: true, index: undefined, probes: [], children },
+        strict,
+      };
+    }
+    outer = trees;
+  } else {
+    for (const plan of planJoinLookups(node)) {
+      plans[plan.from] = plan.steps.map((step) => ({
+        stream: step.stream,
+        index: indexFor(step.stream, step.index),
+        probes: probesOf(step.probe),
+      }));
+    }
   }
   const streams: JoinStreamRuntime[] = node.streams.map((s, i) => {
     const predicate = s.predicate === undefined ? undefined : compilePredicate(onEvent(s.predicate, s.alias));
@@ -83,6 +115,7 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
       trigger: node.streams.findIndex((s) => s.unidirectional),
       computeOld: options.computeOld,
       defer: options.defer,
+      outer,
     },
     next,
   );

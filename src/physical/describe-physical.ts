@@ -5,6 +5,7 @@ import { describeDefinition, describeOnTrigger } from '../plan/describe-infra.js
 import { describeLookups } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
+import { describeOuterLookups } from '../plan/outer-join-plan.js';
 import { describeOutputLimit } from '../plan/output-limit.js';
 import { FUSED_COLUMNAR_AGGREGATION, type PhysicalRuleOptions, fusedAggregation } from './physical-rules.js';
 
@@ -35,7 +36,9 @@ function operatorName(node: LogicalPlan): string {
           `     ${node.streams[i]?.alias}: ${chain(input).reverse().map(operatorName).join(' → ')}`,
       );
       return [
-        `JoinOperator (hash index per stream window, results once per step): ${describeLookups(node)}`,
+        node.outer !== undefined
+          ? `JoinOperator (outer: lookup tree per stream, ! required, ? null when unmatched; results once per step): ${describeOuterLookups(node)}`
+          : `JoinOperator (hash index per stream window, results once per step): ${describeLookups(node)}`,
         ...inputs,
       ].join('\n');
     }

@@ -1,6 +1,6 @@
 import { createAggregator } from '../aggregates/create-aggregator.js';
 import { fifoMax, fifoMin } from '../aggregates/fifo-min-max.js';
-import { firstEver, lastEver } from '../aggregates/first-last.js';
+import { firstEver, firstJoined, lastEver, lastJoined } from '../aggregates/first-last.js';
 /**
  * Optimized logical plan → running operators for one statement. Built top-down: each node
  * becomes an operator whose `next` is the operator built for its parent; source-side nodes
@@ -13,8 +13,10 @@ import { assertNever } from '../common/assert-never.js';
 import { BoundedCache } from '../common/bounded-cache.js';
 import type { Row } from '../common/row.js';
 import type { Stateful } from '../common/state.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
 import { type EvalFrame, type StreamAccess, createFrame } from '../expr/eval-frame.js';
+import { forEachExpr } from '../expr/map-expr.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
 import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
@@ -266,9 +268,35 @@ function columnarColumns(layout: AggregateLayout, kinds: readonly ArgumentKind[]
 function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): AggregateLayout {
   const fifo = removesInArrivalOrder(node.input);
   const unbound = withoutWindow(node.input);
-  return layouts.get(`${fifo}${unbound}${JSON.stringify(node.aggregates)}`, () =>
-    buildLayout(node, fifo, unbound),
+  const joined = joinBelow(node.input)?.streams.map((s) => s.alias);
+  return layouts.get(`${fifo}${unbound}${joined?.join(',') ?? ''}${JSON.stringify(node.aggregates)}`, () =>
+    buildLayout(node, fifo, unbound, joined),
   );
+}
+
+/** The join feeding the node, if any. */
+function joinBelow(node: LogicalPlan): Extract<LogicalPlan, { kind: 'Join' }> | undefined {
+  for (let current: LogicalPlan | undefined = node; current !== undefined; current = planInputs(current)[0]) {
+    if (current.kind === 'Join') return current;
+  }
+  return undefined;
+}
+
+/** Over join rows: the event of the first joined stream `arg` reads (rows are rebuilt per step). */
+function joinedEventOf(
+  arg: BoundExpr | undefined,
+  aliases: readonly string[],
+): ((row: Row) => Row | undefined) | undefined {
+  if (arg === undefined) return undefined;
+  let first = -1;
+  forEachExpr(arg, (x) => {
+    if (x.kind !== 'Prop') return;
+    const at = aliases.indexOf(x.path[0] as string);
+    if (at >= 0 && (first < 0 || at < first)) first = at;
+  });
+  if (first < 0) return undefined;
+  const alias = aliases[first] as string;
+  return (row) => row[alias] as Row | undefined;
 }
 
 /** Whether nothing below keeps events (no data window, no join): an insert stream only. */
@@ -285,6 +313,7 @@ function buildLayout(
   node: Extract<LogicalPlan, { kind: 'Aggregate' }>,
   fifo: boolean,
   unbound: boolean,
+  joined: readonly string[] | undefined,
 ): AggregateLayout {
   const computed: ComputedSlot[] = [];
   const derived: DerivedSlot[] = [];
@@ -300,11 +329,16 @@ function buildLayout(
     // Esper's firstever/lastever where the stream has no remove stream.
     if (unbound && (call.fn === 'first' || call.fn === 'last'))
       def = call.fn === 'first' ? firstEver : lastEver;
+    const identity =
+      def.readsEvent === true && joined !== undefined ? joinedEventOf(call.arg, joined) : undefined;
+    if (identity !== undefined && (call.fn === 'first' || call.fn === 'last'))
+      def = call.fn === 'first' ? firstJoined : lastJoined;
     computed.push({
       slot,
       create: () => createAggregator(def, { distinct: call.distinct }),
       arg: call.arg === undefined ? undefined : compileExpr(call.arg),
       skipNulls: !def.seesNulls,
+      identity,
     });
   });
   return { slotCount: node.aggregates.length, computed, derived };

@@ -8,6 +8,7 @@ import type { InfraDefinition, IntoTablePlan, OnActionPlan, TriggerPlan } from '
 import type {
   AggregateCall,
   AggregateMode,
+  JoinClausePlan,
   OrderKey,
   OutputColumn,
   PlanSchema,
@@ -46,9 +47,11 @@ export type AnalyzedSource =
       readonly inputSchema: PlanSchema;
     }
   | {
-      /** An inner join of two or more streams' data windows. */
+      /** A join of two or more streams' data windows. */
       readonly kind: 'join';
       readonly streams: readonly JoinedStream[];
+      /** The `join … on` clauses when one is an outer join (undefined: an inner join). */
+      readonly outer: readonly JoinClausePlan[] | undefined;
       /** The join row's columns: one per alias, holding the event. */
       readonly inputSchema: PlanSchema;
     }

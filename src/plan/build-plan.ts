@@ -47,6 +47,7 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
       })),
       equalities: [],
       residual: undefined,
+      outer: source.outer,
       schema: source.inputSchema,
     };
   }

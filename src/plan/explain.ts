@@ -4,6 +4,7 @@ import { describeLookups } from './join-lookup-plan.js';
 /** Logical plans as indented text, one node per line, input below its consumer. */
 import type { AggregateCall, LogicalPlan, StatementPlan } from './logical-plan.js';
 import { planInputs } from './logical-plan.js';
+import { describeJoinClauses, describeOuterLookups } from './outer-join-plan.js';
 import { describeOutputLimit } from './output-limit.js';
 
 function aggregateText(call: AggregateCall, slot: number): string {
@@ -42,8 +43,12 @@ export function describeNode(node: LogicalPlan): string {
       const on = node.equalities.map((e) => `${renderExpr(e.left.expr)} = ${renderExpr(e.right.expr)}`);
       const parts = [
         `Join ${streams.join(', ')}`,
-        on.length === 0 ? 'cross product' : `on ${on.join(' and ')}`,
-        `lookups ${describeLookups(node)}`,
+        node.outer !== undefined
+          ? describeJoinClauses(node)
+          : on.length === 0
+            ? 'cross product'
+            : `on ${on.join(' and ')}`,
+        `lookups ${node.outer !== undefined ? describeOuterLookups(node) : describeLookups(node)}`,
         ...(node.residual === undefined ? [] : [`residual ${renderExpr(node.residual)}`]),
       ];
       return parts.join('; ');

@@ -150,7 +150,17 @@ export interface JoinEquality {
 }
 
 /**
- * Esper's inner join of data windows. `inputs[i]` delivers stream i's window posts (source,
+ * One `[inner | left | right | full] [outer] join S on …` clause, joining stream `i + 1` to
+ * an earlier stream (clause i). Esper's on clause of such a join is a conjunction of
+ * equalities between properties of the same two streams (validated by the analyzer).
+ */
+export interface JoinClausePlan {
+  readonly kind: 'inner' | 'left' | 'right' | 'full';
+  readonly equalities: readonly JoinEquality[];
+}
+
+/**
+ * Esper's join of data windows (inner, or outer when `outer` is set). `inputs[i]` delivers stream i's window posts (source,
  * stream filter, window). When streams post new events, the insert stream is those events
  * joined with the other windows' contents; posted old events joined with the contents
  * before the step are the remove stream. Results are sets, computed once per step.
@@ -163,6 +173,12 @@ export interface JoinNode {
   readonly equalities: readonly JoinEquality[];
   /** The rest of the where clause, evaluated on candidate rows. */
   readonly residual: BoundExpr | undefined;
+  /**
+   * Set when a clause is an outer join: the clauses, in order (Esper's outer join plan,
+   * plan/outer-join-plan.ts). The where clause then stays whole in `residual`, tested on each
+   * result row (null-padded ones included), and `equalities`/stream predicates stay empty.
+   */
+  readonly outer: readonly JoinClausePlan[] | undefined;
   readonly schema: PlanSchema;
 }
 

@@ -76,10 +76,56 @@ describe('join analysis errors', () => {
     expect(e.code).toBe('analyze/duplicate-stream');
   });
 
-  it('rejects outer joins, naming the kind', () => {
-    const e = deployError('select * from A#length(2) as a left outer join B#length(2) as b on a.id = b.id');
-    expect(e.code).toBe('analyze/unsupported');
-    expect(e.message).toContain('left outer joins are not supported yet');
+  it("rejects an outer join's on clause that is not equalities between two streams' properties", () => {
+    const from = 'from A#length(2) as a left outer join B#length(2) as b';
+    let e = deployError(`select a.id ${from} on a.id = b.id and a.v > 5`);
+    expect(e.code).toBe('analyze/invalid-join');
+    expect(e.message).toContain('put other conditions in the where clause');
+    e = deployError(`select a.id ${from} on a.id = 5`);
+    expect(e.message).toContain('equalities between properties of two streams');
+    e = deployError(`select a.id ${from} on a.id = a.v`);
+    expect(e.message).toContain("two properties of stream 'a'");
+  });
+
+  it('rejects an on clause that skips the joined stream, refers to a later one or mixes pairs', () => {
+    const three = 'create schema C(id int);';
+    let e = deployError(
+      `${three} select a.id from A#length(2) as a left outer join B#length(2) as b on b.id = c.id full outer join C#length(2) as c on c.id = b.id`,
+    );
+    expect(e.code).toBe('analyze/invalid-join');
+    expect(e.message).toContain("refers to 'c', which is joined later");
+    e = deployError(
+      `${three} select a.id from A#length(2) as a left outer join B#length(2) as b on a.id = b.id left outer join C#length(2) as c on a.id = b.w`,
+    );
+    expect(e.message).toContain("must compare a property of 'c'");
+    e = deployError(
+      `${three} select a.id from A#length(2) as a left outer join B#length(2) as b on a.id = b.id left outer join C#length(2) as c on c.id = b.id and c.id = a.id`,
+    );
+    expect(e.message).toContain('the same two streams');
+  });
+
+  it('rejects an outer join mixed with comma-separated streams', () => {
+    const e = deployError(
+      'create schema C(id int); select a.id from A#length(2) as a, C#length(2) as c left outer join B#length(2) as b on a.id = b.id',
+    );
+    expect(e.code).toBe('analyze/invalid-join');
+    expect(e.message).toContain('not after a comma');
+  });
+
+  it('lets every stream of a full outer join be unidirectional, and no other mix of several', () => {
+    expect(() =>
+      createEngine().deploy(
+        `${SCHEMAS} select a.id from A as a unidirectional full outer join B as b unidirectional on a.id = b.id`,
+      ),
+    ).not.toThrow();
+    let e = deployError(
+      'select a.id from A as a unidirectional left outer join B as b unidirectional on a.id = b.id',
+    );
+    expect(e.message).toContain("'a' already is");
+    e = deployError(
+      'create schema C(id int); select a.id from A as a unidirectional full outer join B as b unidirectional on a.id = b.id full outer join C#length(2) as c on c.id = a.id',
+    );
+    expect(e.message).toContain('either one stream or every stream');
   });
 
   it('rejects prev() in a join', () => {

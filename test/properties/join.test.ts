@@ -123,6 +123,7 @@ function joinNode(equality: boolean): JoinNode {
           },
         ]
       : [],
+    outer: undefined,
     residual: {
       kind: 'Compare',
       op: '<=',
