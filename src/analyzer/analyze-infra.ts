@@ -60,6 +60,7 @@ export function sourceStatement(
     output: undefined,
     context,
     intoTable: undefined,
+    subqueries: [],
   };
 }
 

@@ -17,6 +17,7 @@ import { analyzeJoinSource } from './analyze-join-source.js';
 import { analyzeNamedWindowSource } from './analyze-named-window-source.js';
 import { analyzeOutputClause } from './analyze-output-clause.js';
 import { type SourceAnalysis, analyzeStreamSource, conjunction } from './analyze-stream-source.js';
+import { SubqueryRegistry } from './analyze-subquery.js';
 import { AggregateCollector, type BindContext, bindExpr } from './bind-expr.js';
 import type { InfraBindings } from './bind-infra.js';
 import { bindPatternSource } from './bind-pattern-source.js';
@@ -63,7 +64,8 @@ export function analyzeStatement(
 ): AnalyzedStatement {
   const name = statementName(stmt, index);
   const infra = options.infra;
-  const analysis: SourceAnalysis = options.source ?? analyzeFrom(stmt, catalog, infra);
+  const subqueries = new SubqueryRegistry(catalog);
+  const analysis: SourceAnalysis = options.source ?? analyzeFrom(stmt, catalog, infra, subqueries);
   const from = stmt.from[0];
   const { scope } = analysis;
   const onPrior = (depth: number) => {
@@ -77,6 +79,7 @@ export function analyzeStatement(
     priorAllowed: analysis.priorAllowed,
     onPrior,
     ...(infra === undefined ? {} : { infra }),
+    subqueries,
   });
   const collector = new AggregateCollector();
   const aggCtx = (clause: string): BindContext => ({ ...plainCtx(clause), aggregates: collector });
@@ -208,6 +211,7 @@ export function analyzeStatement(
     context: infra?.context?.name,
     // Checked against the table by the caller (analyze-table.ts).
     intoTable: undefined,
+    subqueries: subqueries.plans,
   };
 }
 
@@ -216,6 +220,7 @@ function analyzeFrom(
   stmt: SelectStatement,
   catalog: SchemaCatalog,
   infra: InfraBindings | undefined,
+  subqueries: SubqueryRegistry,
 ): SourceAnalysis {
   const [from] = stmt.from;
   if (from === undefined)
@@ -234,7 +239,7 @@ function analyzeFrom(
   if (from.kind !== 'StreamSource') return bindPatternSource(from, catalog);
   const window = infra?.catalog.window(from.stream.name);
   if (window !== undefined) return analyzeNamedWindowSource(from, window, catalog, infra);
-  return analyzeStreamSource(from, catalog, infra);
+  return analyzeStreamSource(from, catalog, infra, subqueries);
 }
 
 /** The schema an `insert into` target gets when nothing declared it. */

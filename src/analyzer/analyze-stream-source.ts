@@ -9,7 +9,7 @@ import type { AnalyzedSource } from '../plan/analyzed-statement.js';
 import type { PlanSchema, WindowStage } from '../plan/logical-plan.js';
 import { validateWindowChain } from '../windows/window-chain.js';
 import { analyzeWindow } from './analyze-window.js';
-import { type BindContext, bindExpr } from './bind-expr.js';
+import { type BindContext, type SubqueryBinder, bindExpr } from './bind-expr.js';
 import type { InfraBindings } from './bind-infra.js';
 import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
 import type { SchemaCatalog } from './schema-catalog.js';
@@ -27,6 +27,7 @@ export function analyzeStreamSource(
   from: StreamSource,
   catalog: SchemaCatalog,
   infra?: InfraBindings,
+  subqueries?: SubqueryBinder,
 ): SourceAnalysis {
   const schema = catalog.require(from.stream);
   const rawScope = streamScope(schema, from.alias?.name);
@@ -38,6 +39,7 @@ export function analyzeStreamSource(
     prevAllowed: false,
     priorAllowed: false,
     ...(infra === undefined ? {} : { infra }),
+    ...(subqueries === undefined ? {} : { subqueries }),
   };
   const filters = from.filters.map((f) => bindExpr(f, filterCtx));
   const filter = conjunction(filters);

@@ -4,14 +4,22 @@ import { lookupAggregate } from '../aggregates/registry.js';
  * where the clause allows them: select, having, order by); prev/prior are checked against
  * the statement's window.
  */
-import type { CallExpr, Expr, PropertyRef, TableAccessExpr, TimePeriod, TimeUnit } from '../ast/ast.js';
+import type {
+  CallExpr,
+  Expr,
+  PropertyRef,
+  Subquery,
+  TableAccessExpr,
+  TimePeriod,
+  TimeUnit,
+} from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
 import { assertNever } from '../common/assert-never.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import { printable } from '../common/printable.js';
 import { type EplType, isNumericType, widenNumeric } from '../common/types.js';
 import { unifyTypes } from '../common/unify-types.js';
-import type { BoundExpr, CompareOp } from '../expr/bound-expr.js';
+import type { BoundExpr, CompareOp, SubqueryTest } from '../expr/bound-expr.js';
 import { tryJavaRegExp } from '../expr/expr-helpers.js';
 import { simplifyExpr } from '../expr/simplify-expr.js';
 import { lookupFunction } from '../functions/registry.js';
@@ -41,6 +49,20 @@ export interface BindContext {
   onPrior?(depth: number): void;
   /** Variables, tables and context properties the statement may read (bind-infra.ts). */
   readonly infra?: InfraBindings;
+  /** The statement's subqueries (analyze-subquery.ts); undefined where none may appear. */
+  readonly subqueries?: SubqueryBinder;
+}
+
+/** What `bindExpr` asks of the statement's subqueries for a subquery expression. */
+export interface SubqueryUse {
+  readonly query: Subquery;
+  readonly test: SubqueryTest;
+  readonly op: CompareOp;
+  readonly operand: BoundExpr | undefined;
+}
+
+export interface SubqueryBinder {
+  bind(use: SubqueryUse, outer: BindContext): BoundExpr;
 }
 
 const MS_PER_UNIT: Record<TimeUnit, number> = {
@@ -190,11 +212,13 @@ export function bindExpr(expr: Expr, ctx: BindContext): BoundExpr {
       return { kind: 'Convert', operand: bindExpr(expr.operand, ctx), type: expr.targetType };
     case 'TableAccess':
       return bindTableAccess(expr, ctx);
+    case 'Quantified':
+      if (expr.query === undefined) return bindQuantifiedList(expr, ctx);
+      return bindSubquery(expr, ctx);
     case 'Subquery':
     case 'Exists':
     case 'InSubquery':
-    case 'Quantified':
-      throw new WeirError('analyze/unsupported', 'Subqueries are not supported yet', { span: expr.span });
+      return bindSubquery(expr, ctx);
     default:
       return assertNever(expr, 'expression');
   }
@@ -454,4 +478,51 @@ function bindPrevPrior(expr: CallExpr, name: 'prev' | 'prior', ctx: BindContext)
       ? { kind: 'Const', value: 1, type: 'int' }
       : bindExpr(indexExpr, { ...ctx, aggregates: undefined });
   return { kind: 'PrevRef', index, of, type: of.type };
+}
+
+function bindSubquery(expr: Expr, ctx: BindContext): BoundExpr {
+  const use = subqueryUse(expr, (e) => bindExpr(e, ctx));
+  if (use === undefined) throw new Error(`${expr.kind} is not a subquery`);
+  if (ctx.subqueries === undefined) {
+    throw new WeirError('analyze/unsupported', `A subquery cannot appear in ${ctx.clause}`, {
+      span: expr.span,
+    });
+  }
+  return ctx.subqueries.bind(use, ctx);
+}
+
+/** `x > any (a, b)` is `x > a or x > b`; `all` joins the comparisons with `and` (three-valued). */
+function bindQuantifiedList(expr: Extract<Expr, { kind: 'Quantified' }>, ctx: BindContext): BoundExpr {
+  const operand = bindExpr(expr.operand, ctx);
+  const operands: BoundExpr[] = expr.list.map((item) => ({
+    kind: 'Compare',
+    op: expr.op,
+    left: operand,
+    right: bindExpr(item, ctx),
+    type: 'boolean',
+  }));
+  if (operands.length === 1) return operands[0] as BoundExpr;
+  return { kind: 'Logic', op: expr.quantifier === 'any' ? 'or' : 'and', operands, type: 'boolean' };
+}
+
+/** The AST forms of a subquery. */
+function subqueryUse(expr: Expr, operand: (e: Expr) => BoundExpr): SubqueryUse | undefined {
+  switch (expr.kind) {
+    case 'Subquery':
+      return { query: expr.query, test: 'value', op: '=', operand: undefined };
+    case 'Exists':
+      return { query: expr.query, test: 'exists', op: '=', operand: undefined };
+    case 'InSubquery':
+      return {
+        query: expr.query,
+        test: expr.negated ? 'not in' : 'in',
+        op: '=',
+        operand: operand(expr.operand),
+      };
+    case 'Quantified':
+      if (expr.query === undefined) return undefined;
+      return { query: expr.query, test: expr.quantifier, op: expr.op, operand: operand(expr.operand) };
+    default:
+      return undefined;
+  }
 }

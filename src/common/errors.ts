@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'analyze/ambiguous-property'
   | 'analyze/join-needs-window'
   | 'analyze/invalid-join'
+  | 'analyze/invalid-subquery'
+  | 'analyze/subquery-needs-window'
   | 'analyze/duplicate-stream'
   | 'analyze/unknown-function'
   | 'analyze/unknown-window'

@@ -32,7 +32,8 @@ export type BoundExpr =
   | PriorRefExpr
   | VarRefExpr
   | TableRefExpr
-  | ContextPropExpr;
+  | ContextPropExpr
+  | SubqueryRefExpr;
 
 export interface ConstExpr {
   readonly kind: 'Const';
@@ -232,5 +233,25 @@ export interface TableRefExpr {
 export interface ContextPropExpr {
   readonly kind: 'ContextProp';
   readonly path: readonly string[];
+  readonly type: EplType;
+}
+
+/** What a subquery answers: its value (a row when it selects several columns), or a test. */
+export type SubqueryTest = 'value' | 'exists' | 'in' | 'not in' | 'any' | 'all';
+
+/**
+ * A subquery of the statement (`(select max(v) from B#length(5))`, `exists (…)`,
+ * `x in (…)`, `x > all (…)`), answered by the statement's subquery `id` through the frame.
+ * `params` are the outer expressions it reads (its correlation: `b.id = a.id` reads `a.id`),
+ * evaluated on the outer row and seen inside the subquery as `$p[i]`; `operand` is the left
+ * side of `in`, `any` and `all`, compared with `op` (`=` for `in`).
+ */
+export interface SubqueryRefExpr {
+  readonly kind: 'Subquery';
+  readonly id: number;
+  readonly test: SubqueryTest;
+  readonly op: CompareOp;
+  readonly operand: BoundExpr | undefined;
+  readonly params: readonly BoundExpr[];
   readonly type: EplType;
 }

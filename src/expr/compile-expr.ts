@@ -243,6 +243,16 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
       );
       return v;
     }
+    case 'Subquery': {
+      // The statement's subquery `id` (physical/subquery-runtime.ts), through the frame.
+      const params = e.params.map((p) => emit(p, em, row));
+      const left = e.operand === undefined ? 'null' : emit(e.operand, em, row);
+      const v = em.temp();
+      em.line(
+        `${v} = ctx.subqueries === undefined ? null : ctx.subqueries[${e.id}]([${params.join(', ')}], ${left});`,
+      );
+      return v;
+    }
     default:
       return assertNever(e, 'bound expression');
   }

@@ -25,7 +25,15 @@ export interface StreamAccess {
   readonly variables?: Record<string, unknown>;
   readonly tables?: TableLookup;
   readonly context?: Record<string, unknown>;
+  /** The statement's subqueries, by id (filled while the statement is built). */
+  readonly subqueries?: readonly SubqueryEvaluator[];
 }
+
+/**
+ * Answers one subquery for an outer row: `params` are the outer values it reads (its
+ * correlation), `left` the operand of `in`/`any`/`all`.
+ */
+export type SubqueryEvaluator = (params: readonly unknown[], left: unknown) => unknown;
 
 export interface EvalFrame extends StreamAccess {
   /** Current aggregate values by slot, set by the aggregation operator owning the frame. */
@@ -38,6 +46,8 @@ export interface EvalFrame extends StreamAccess {
   tables?: TableLookup;
   /** The context partition's properties (`name`, `id`, `key1`, `label`, start event by alias), for ContextProp. */
   context?: Record<string, unknown>;
+  /** The statement's subqueries, for SubqueryRef. */
+  subqueries?: readonly SubqueryEvaluator[];
 }
 
 /** Reads table rows by primary key (a single value, or an array of values for several key columns). */
@@ -64,11 +74,13 @@ class Frame implements EvalFrame {
   variables: Record<string, unknown> | undefined;
   tables: TableLookup | undefined;
   context: Record<string, unknown> | undefined;
+  subqueries: readonly SubqueryEvaluator[] | undefined;
 
   constructor(private readonly access: StreamAccess) {
     this.variables = access.variables;
     this.tables = access.tables;
     this.context = access.context;
+    this.subqueries = access.subqueries;
   }
 
   prev(row: unknown, n: number): unknown {

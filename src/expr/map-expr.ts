@@ -18,6 +18,13 @@ export function mapExpr(e: BoundExpr, f: (e: BoundExpr) => BoundExpr): BoundExpr
       out = keys.every((k, i) => k === e.keys[i]) ? e : { ...e, keys };
       break;
     }
+    case 'Subquery': {
+      const operand = e.operand === undefined ? undefined : m(e.operand);
+      const params = e.params.map(m);
+      out =
+        operand === e.operand && params.every((p, i) => p === e.params[i]) ? e : { ...e, operand, params };
+      break;
+    }
     case 'Neg':
     case 'Not':
     case 'NullTest':
@@ -116,6 +123,8 @@ export function childExprs(expr: BoundExpr): BoundExpr[] {
       return [];
     case 'TableRef':
       return [...expr.keys];
+    case 'Subquery':
+      return [...(expr.operand === undefined ? [] : [expr.operand]), ...expr.params];
     case 'Neg':
     case 'Not':
     case 'NullTest':

@@ -58,5 +58,14 @@ export function renderExpr(e: BoundExpr): string {
       return `${e.table}[${e.keys.map(renderExpr).join(', ')}]${e.column === undefined ? '' : `.${e.column}`}`;
     case 'ContextProp':
       return `context.${e.path.join('.')}`;
+    case 'Subquery': {
+      const params = e.params.length === 0 ? '' : `(${e.params.map(renderExpr).join(', ')})`;
+      const sub = `subquery#${e.id}${params}`;
+      if (e.test === 'value' || e.test === 'exists') return e.test === 'exists' ? `exists ${sub}` : sub;
+      const left = e.operand === undefined ? '' : `${renderExpr(e.operand)} `;
+      return e.test === 'in' || e.test === 'not in'
+        ? `${left}${e.test} ${sub}`
+        : `${left}${e.op} ${e.test} ${sub}`;
+    }
   }
 }

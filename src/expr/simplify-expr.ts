@@ -33,7 +33,8 @@ function readsRow(e: BoundExpr): boolean {
       // Not constants either: they change while the statement runs (or per partition).
       x.kind === 'VarRef' ||
       x.kind === 'TableRef' ||
-      x.kind === 'ContextProp'
+      x.kind === 'ContextProp' ||
+      x.kind === 'Subquery'
     ) {
       reads = true;
     }

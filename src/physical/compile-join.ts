@@ -18,7 +18,7 @@ import type { JoinKeyPart, JoinNode, LogicalPlan } from '../plan/logical-plan.js
 import { type OuterLookupNode, planOuterJoin } from '../plan/outer-join-plan.js';
 
 /** `a.id` on the join row → `id` on stream a's event. */
-function onEvent(expr: BoundExpr, alias: string): BoundExpr {
+export function onEvent(expr: BoundExpr, alias: string): BoundExpr {
   return mapExpr(expr, (x) =>
     x.kind === 'Prop' && x.path[0] === alias ? { ...x, path: x.path.slice(1) } : x,
   );

@@ -1,5 +1,6 @@
 /** The operator pipeline planOperators builds for a statement, in event-flow order, for explain. */
 import { assertNever } from '../common/assert-never.js';
+import { renderExpr } from '../expr/render-expr.js';
 import { describeNfa } from '../patterns/match-recognize/nfa.js';
 import { describeDefinition, describeOnTrigger } from '../plan/describe-infra.js';
 import { describeLookups } from '../plan/join-lookup-plan.js';
@@ -7,6 +8,7 @@ import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { describeOuterLookups } from '../plan/outer-join-plan.js';
 import { describeOutputLimit } from '../plan/output-limit.js';
+import { type SubqueryPlan, subqueryIndexKeys } from '../plan/subquery-plan.js';
 import { FUSED_COLUMNAR_AGGREGATION, type PhysicalRuleOptions, fusedAggregation } from './physical-rules.js';
 
 function operatorName(node: LogicalPlan): string {
@@ -190,14 +192,32 @@ export function physicalDescription(
   // Context partitions run without the columnar fusion (runtime/context-statement.ts).
   const effective = stmt.context === undefined ? options : { ...options, columnarAggregation: false };
   const fused = fusedNames(nodes, postsOldRows(stmt.root), effective, rules);
-  const operators = nodes
+  const lines = nodes
     .filter((n) => !fused.has(n) || fused.get(n) !== undefined)
-    .map((n, i) => `${i + 1}. ${fused.get(n) ?? operatorName(n)}`)
-    .join('\n');
+    .map((n, i) => `${i + 1}. ${fused.get(n) ?? operatorName(n)}`);
+  for (const q of stmt.subqueries) lines.push(`   ${describeSubqueryRuntime(q)}`);
+  const operators = lines.join('\n');
   // In a context the operators run once per live partition.
   if (stmt.context === undefined) return { operators, rules };
   return {
     operators: `context ${stmt.context}: one instance of these operators per live partition; what the partitions post in one step reaches the listeners as one call\n${operators}`,
     rules,
   };
+}
+
+function describeSubqueryRuntime(q: SubqueryPlan): string {
+  const keys = subqueryIndexKeys(q);
+  const lookup =
+    keys.length > 0
+      ? `hash index lookup (${keys.map((k) => renderExpr(k.own)).join(', ')}) per evaluation`
+      : q.windows.length === 0
+        ? 'aggregation over every event so far'
+        : 'scan of the window per evaluation';
+  const aggregation =
+    q.aggregates.length === 0
+      ? ''
+      : q.correlated
+        ? ', aggregates over the matching rows'
+        : ', aggregation kept from the window posts';
+  return `SubqueryRuntime #${q.id} (${q.test}): route ${q.stream} events → own window → ${lookup}${aggregation}`;
 }

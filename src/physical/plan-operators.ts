@@ -15,7 +15,12 @@ import type { Row } from '../common/row.js';
 import type { Stateful } from '../common/state.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
-import { type EvalFrame, type StreamAccess, createFrame } from '../expr/eval-frame.js';
+import {
+  type EvalFrame,
+  type StreamAccess,
+  type SubqueryEvaluator,
+  createFrame,
+} from '../expr/eval-frame.js';
 import { forEachExpr } from '../expr/map-expr.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
@@ -39,6 +44,7 @@ import { makeKeyBuilder, makeRowBuilder } from '../operators/row-builder.js';
 import { RowSink } from '../operators/row-sink.js';
 import { StepOutput } from '../operators/step-output.js';
 import type {
+  AggregateCall,
   IndexedEquality,
   LogicalPlan,
   OrderKey,
@@ -65,6 +71,7 @@ import type {
   StatementEntry,
 } from './physical-env.js';
 import { fusedAggregation } from './physical-rules.js';
+import { createSubqueryRuntime } from './subquery-runtime.js';
 
 interface BuildState {
   readonly env: PhysicalEnv;
@@ -109,6 +116,8 @@ export function planOperators(
   env: PhysicalEnv,
   listeners: OutputTarget,
 ): PhysicalStatement {
+  // The statement's subqueries, filled before the operators that read them are built.
+  const subqueries: SubqueryEvaluator[] = [];
   // The statement's window and prior buffer, for prev() and prior() in any of its frames.
   const access: StreamAccess = {
     prev: (row, n) => (state.window === undefined ? undefined : state.window.prev?.(row as Row, n)),
@@ -117,6 +126,7 @@ export function planOperators(
       ? {}
       : { variables: env.infra.variables.values, tables: env.infra.tableReads }),
     ...(env.context === undefined ? {} : { context: env.context }),
+    subqueries,
   };
   // Read by operators that set nothing in it (filters, projections, stream filters, joins).
   const ctx = createFrame(access);
@@ -162,6 +172,8 @@ export function planOperators(
       ? undefined
       : { selector: insertInto.selector, forward: (rows) => env.insert(insertInto.stream, rows) },
   );
+  // Subqueries first: their windows see an event before the statement does (Esper).
+  buildSubqueries(plan, state, subqueries);
   buildDown(root.input, output, state);
   return {
     entries: state.entries,
@@ -270,7 +282,7 @@ function aggregateLayout(node: Extract<LogicalPlan, { kind: 'Aggregate' }>): Agg
   const unbound = withoutWindow(node.input);
   const joined = joinBelow(node.input)?.streams.map((s) => s.alias);
   return layouts.get(`${fifo}${unbound}${joined?.join(',') ?? ''}${JSON.stringify(node.aggregates)}`, () =>
-    buildLayout(node, fifo, unbound, joined),
+    buildLayout(node.aggregates, fifo, unbound, joined),
   );
 }
 
@@ -309,15 +321,15 @@ function withoutWindow(node: LogicalPlan): boolean {
   return true;
 }
 
-function buildLayout(
-  node: Extract<LogicalPlan, { kind: 'Aggregate' }>,
+export function buildLayout(
+  aggregates: readonly AggregateCall[],
   fifo: boolean,
   unbound: boolean,
   joined: readonly string[] | undefined,
 ): AggregateLayout {
   const computed: ComputedSlot[] = [];
   const derived: DerivedSlot[] = [];
-  node.aggregates.forEach((call, slot) => {
+  aggregates.forEach((call, slot) => {
     if (call.kind === 'derived') {
       derived.push({ slot, formula: call.formula, sources: call.sources });
       return;
@@ -341,7 +353,7 @@ function buildLayout(
       identity,
     });
   });
-  return { slotCount: node.aggregates.length, computed, derived };
+  return { slotCount: aggregates.length, computed, derived };
 }
 
 function groupKeyOf(node: Extract<LogicalPlan, { kind: 'Aggregate' }>) {
@@ -684,6 +696,48 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
     const shared: SharedWindow = { window, label, outputs, entries: s.entries.slice(before), users: 1 };
     s.env.sharedWindows.set(node.shareKey, shared);
     s.shared.push({ shared, output: next });
+  }
+}
+
+/**
+ * Each subquery's own stream entry and data window (Esper gives a subselect views of its own)
+ * posting to its runtime; without a window, the entry posts each event as new.
+ */
+function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: SubqueryEvaluator[]): void {
+  for (const sub of plan.subqueries) {
+    const runtime = createSubqueryRuntime(
+      sub,
+      s.access,
+      (aggregates, unbound) => buildLayout(aggregates, false, unbound, undefined),
+      s.ctx,
+    );
+    evaluators[sub.id] = (params, left) => runtime.evaluate(sub.test, sub.op, params, left);
+    const source: LogicalPlan = { kind: 'EventSource', stream: sub.stream, schema: sub.inputSchema };
+    const filter = sub.filter === undefined ? undefined : compilePredicate(sub.filter);
+    s.parts.push({ label: `subquery #${sub.id}`, part: runtime as Partial<Stateful> });
+    if (sub.windows.length === 0) {
+      registerEntry(source, [], filter, (row) => runtime.onPosts([row], null), s);
+      continue;
+    }
+    const label = `subquery #${sub.id} window ${sub.windows.map((st) => `#${st.def.name}`).join('')}`;
+    const window = createWindowChain(
+      sub.windows.map((st) => ({ def: st.def, params: st.params })),
+      {
+        now: () => s.env.now(),
+        timers: s.env.timers,
+        schedule: (due, onDue, spent) => s.env.schedule(due, onDue, spent, label),
+        cancel: (id) => s.env.cancel(id),
+        emit: (ins, rem) => runtime.onPosts(ins, rem),
+        compile: (expr) => {
+          const fn = compileExpr(expr);
+          return (row) => fn(row, s.ctx);
+        },
+        startTime: s.env.startTime,
+        seesEmptyPosts: false,
+      },
+    );
+    s.parts.push({ label, part: window });
+    registerEntry(source, [], filter, (row) => window.insert(row), s);
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   WindowStage,
 } from './logical-plan.js';
 import type { OutputLimitSpec } from './output-limit.js';
+import type { SubqueryPlan } from './subquery-plan.js';
 
 /** One stream of a join, with its own filter and (required) data window chain. */
 export interface JoinedStream {
@@ -104,4 +105,6 @@ export interface AnalyzedStatement {
   readonly context: string | undefined;
   /** `into table T …`: the aggregations are table T's columns (shared by every writer). */
   readonly intoTable: IntoTablePlan | undefined;
+  /** The statement's subqueries, by id (SubqueryRefExpr.id). */
+  readonly subqueries: readonly SubqueryPlan[];
 }

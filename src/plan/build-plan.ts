@@ -156,12 +156,13 @@ export function buildPlan(stmt: AnalyzedStatement): StatementPlan {
     name: stmt.name,
     text: stmt.text,
     root,
-    streams: sourceStreams(stmt),
+    streams: [...new Set([...sourceStreams(stmt), ...stmt.subqueries.map((q) => q.stream)])],
     // Pattern and match_recognize statements report detections: their listeners are alerts.
     isPattern:
       stmt.source.kind === 'pattern' ||
       (stmt.source.kind === 'stream' && stmt.source.matchRecognize !== undefined),
     context: stmt.context,
+    subqueries: stmt.subqueries,
   };
 }
 

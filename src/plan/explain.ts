@@ -6,6 +6,7 @@ import type { AggregateCall, LogicalPlan, StatementPlan } from './logical-plan.j
 import { planInputs } from './logical-plan.js';
 import { describeJoinClauses, describeOuterLookups } from './outer-join-plan.js';
 import { describeOutputLimit } from './output-limit.js';
+import { describeSubquery } from './subquery-plan.js';
 
 function aggregateText(call: AggregateCall, slot: number): string {
   if (call.kind === 'derived')
@@ -117,5 +118,8 @@ export function explainPlan(plan: LogicalPlan, indent = 0): string {
 }
 
 export function explainStatement(stmt: StatementPlan): string {
-  return explainPlan(stmt.root);
+  const subqueries = stmt.subqueries.map((q) => `  ${describeSubquery(q)}`);
+  return [explainPlan(stmt.root), ...(subqueries.length === 0 ? [] : ['Subqueries', ...subqueries])].join(
+    '\n',
+  );
 }

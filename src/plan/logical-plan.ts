@@ -15,6 +15,7 @@ import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { WindowDef } from '../windows/window-def.js';
 import type { InfraDefinition, IntoTablePlan, OnActionPlan, TriggerPlan } from './infra-defs.js';
 import type { OutputLimitSpec } from './output-limit.js';
+import type { SubqueryPlan } from './subquery-plan.js';
 
 /** Output columns of a node, in order. */
 export type PlanSchema = readonly { readonly name: string; readonly type: EplType }[];
@@ -407,6 +408,8 @@ export interface StatementPlan {
   readonly isPattern: boolean;
   /** `context C …`: instantiated once per partition of context C (physical/plan-operators builds one instance). */
   readonly context: string | undefined;
+  /** The statement's subqueries, by id: each reads its own stream through its own window. */
+  readonly subqueries: readonly SubqueryPlan[];
 }
 
 /** One deployment: statements planned together (and so eligible for sharing). */
