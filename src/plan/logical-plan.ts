@@ -9,13 +9,12 @@ import type { StreamSelector } from '../ast/ast.js';
  * made once by the planner and carried by the Aggregate node.
  */
 import type { EplType } from '../common/types.js';
-import type { BoundExpr } from '../expr/bound-expr.js';
+import type { BoundExpr, CompareOp, SubqueryTest } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { WindowDef } from '../windows/window-def.js';
 import type { InfraDefinition, IntoTablePlan, OnActionPlan, TriggerPlan } from './infra-defs.js';
 import type { OutputLimitSpec } from './output-limit.js';
-import type { SubqueryPlan } from './subquery-plan.js';
 
 /** Output columns of a node, in order. */
 export type PlanSchema = readonly { readonly name: string; readonly type: EplType }[];
@@ -119,6 +118,8 @@ export interface WindowNode {
   readonly kind: 'Window';
   readonly input: LogicalPlan;
   readonly stages: readonly WindowStage[];
+  /** `retain-union`: an event stays while any stage holds it (default: the intersection). */
+  readonly union?: boolean;
   /** Statements of one deployment whose windows have the same key share one instance. */
   readonly shareKey: string | undefined;
   readonly schema: PlanSchema;
@@ -415,4 +416,34 @@ export interface StatementPlan {
 /** One deployment: statements planned together (and so eligible for sharing). */
 export interface ModulePlan {
   readonly statements: readonly StatementPlan[];
+}
+
+/**
+ * A statement's subquery (Esper's subselect): its own stream, stream filter and data window,
+ * a where clause and a select list over the candidate row `{ [alias]: event, $p: params }`
+ * (plan/subquery-plan.ts: index keys and explain).
+ */
+export interface SubqueryPlan {
+  readonly id: number;
+  /** What the expression using it asks (each use is a subquery of its own). */
+  readonly test: SubqueryTest;
+  readonly op: CompareOp;
+  readonly alias: string;
+  readonly stream: string;
+  /** The stream filter `B(v > 1)`, on the event. */
+  readonly filter: BoundExpr | undefined;
+  /** Empty: no data window (then uncorrelated and fully aggregated: every event so far). */
+  readonly windows: readonly WindowStage[];
+  /** `retain-union` over several windows. */
+  readonly union: boolean;
+  readonly inputSchema: PlanSchema;
+  /** On the candidate row. */
+  readonly where: BoundExpr | undefined;
+  /** On the candidate row; aggregates read the subquery's aggregation (AggRef slots). */
+  readonly columns: readonly OutputColumn[];
+  readonly aggregates: readonly AggregateCall[];
+  /** `select a, b`: the value is a row (`{}` when nothing matches), not a single value. */
+  readonly multiColumn: boolean;
+  /** Whether an expression reads the outer row (its params). */
+  readonly correlated: boolean;
 }

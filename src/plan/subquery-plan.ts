@@ -10,36 +10,15 @@
  * contents: one lookup per evaluation, the rest of the where clause tested on what it finds
  * (the whole where clause, as Esper evaluates its filter on the matching events).
  */
-import type { BoundExpr, CompareOp, SubqueryTest } from '../expr/bound-expr.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { forEachExpr } from '../expr/map-expr.js';
 import { renderExpr } from '../expr/render-expr.js';
 import { splitConjuncts } from '../expr/simplify-expr.js';
-import type { AggregateCall, OutputColumn, PlanSchema, WindowStage } from './logical-plan.js';
+import type { SubqueryPlan } from './logical-plan.js';
+
+export type { SubqueryPlan };
 
 export const PARAMS = '$p';
-
-export interface SubqueryPlan {
-  readonly id: number;
-  /** What the expression using it asks (each use is a subquery of its own). */
-  readonly test: SubqueryTest;
-  readonly op: CompareOp;
-  readonly alias: string;
-  readonly stream: string;
-  /** The stream filter `B(v > 1)`, on the event. */
-  readonly filter: BoundExpr | undefined;
-  /** Empty: no data window (then uncorrelated and fully aggregated: every event so far). */
-  readonly windows: readonly WindowStage[];
-  readonly inputSchema: PlanSchema;
-  /** On the candidate row. */
-  readonly where: BoundExpr | undefined;
-  /** On the candidate row; aggregates read the subquery's aggregation (AggRef slots). */
-  readonly columns: readonly OutputColumn[];
-  readonly aggregates: readonly AggregateCall[];
-  /** `select a, b`: the value is a row (`{}` when nothing matches), not a single value. */
-  readonly multiColumn: boolean;
-  /** Whether an expression reads the outer row (its params). */
-  readonly correlated: boolean;
-}
 
 /** One key of the subquery's index: a subquery-side expression and the outer side it equals. */
 export interface SubqueryIndexKey {
