@@ -42,6 +42,32 @@ describe('bundled examples', () => {
     ]);
   });
 
+  it('visitors-threshold notifies once per interval when the 30-minute count crosses the threshold', async () => {
+    const dir = new URL('../queries/visitors-threshold/', import.meta.url).pathname;
+    const r = await runCli([
+      'run',
+      `${dir}query.epl`,
+      '--events',
+      `${dir}events.ndjson`,
+      '--format',
+      'ndjson',
+      '--quiet',
+      '--end-time',
+      '1735695600000',
+    ]);
+    expect(r.stderr).toBe('');
+    const base = 1735689600000;
+    const notes = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { time: number; row: Record<string, unknown> })
+      .map((l) => ({ minute: (l.time - base) / 60000, ...l.row }));
+    expect(notes).toEqual([
+      { minute: 24, visitors: 5 },
+      { minute: 38, visitors: 5 },
+    ]);
+  });
+
   it('rising-prices', async () => {
     expect(await alerts('rising-prices')).toEqual([
       { time: 5000, symbol: 'ACME', p1: 10, p2: 11, p3: 12 },

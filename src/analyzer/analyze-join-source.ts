@@ -67,6 +67,7 @@ export function analyzeJoinSource(from: readonly FromItem[], catalog: SchemaCata
       unidirectional: item.unidirectional,
       filter: source.filter,
       windows: source.windows,
+      ...(source.union === true ? { union: true } : {}),
       inputSchema: source.inputSchema,
     });
     scoped.push({ alias, schema: catalog.require(item.stream) });

@@ -3,6 +3,7 @@
  * stream filter, window chain, and the scope its properties resolve in.
  */
 import type { StreamSource } from '../ast/ast.js';
+import { WeirError } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import type { MatchRecognizePlan } from '../patterns/match-recognize/mr-plan.js';
 import type { AnalyzedSource } from '../plan/analyzed-statement.js';
@@ -49,12 +50,15 @@ export function analyzeStreamSource(
     from.windows.map((w) => w.span),
   );
   const inputSchema: PlanSchema = [...schema.properties].map(([name, type]) => ({ name, type }));
+  const union = from.retain === 'union' && windows.length > 1;
+  if (union) checkUnion(windows, from);
   const source = (matchRecognize: MatchRecognizePlan | undefined) =>
     ({
       kind: 'stream',
       stream: schema.name,
       filter,
       windows,
+      ...(union ? { union } : {}),
       priorDepth: 0,
       matchRecognize,
       inputSchema,
@@ -79,3 +83,17 @@ export function conjunction(parts: readonly BoundExpr[]): BoundExpr | undefined 
   if (parts.length === 1) return parts[0];
   return { kind: 'Logic', op: 'and', operands: parts, type: 'boolean' };
 }
+
+/** `retain-union` unions plain data windows (Esper's UnionView). */
+function checkUnion(windows: readonly WindowStage[], from: StreamSource): void {
+  const odd = windows.find((w) => w.def.name === 'groupwin' || FIRST_X_WINDOWS.has(w.def.name));
+  if (odd !== undefined) {
+    throw new WeirError(
+      'analyze/unsupported',
+      `retain-union with #${odd.def.name} is not supported yet: union windows such as #length(3)#time(3 sec) retain-union`,
+      { span: from.span },
+    );
+  }
+}
+
+const FIRST_X_WINDOWS = new Set(['firstlength', 'firstunique', 'firstevent']);

@@ -110,6 +110,7 @@ export class SubqueryRegistry implements SubqueryBinder {
       stream: schema.name,
       filter: source.source.filter,
       windows: source.source.windows,
+      union: source.source.union === true,
       inputSchema: source.source.inputSchema,
       where,
       columns,

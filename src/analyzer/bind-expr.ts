@@ -337,6 +337,8 @@ function constantInt(expr: Expr, what: string): number {
 function bindCall(expr: CallExpr, ctx: BindContext): BoundExpr {
   const name = expr.name.name.toLowerCase();
   if (name === 'prev' || name === 'prior') return bindPrevPrior(expr, name, ctx);
+  if (name === 'prevtail' || name === 'prevcount' || name === 'prevwindow')
+    return bindPrevFamily(expr, name, ctx);
   const scalarMinMax = (name === 'min' || name === 'max') && expr.args.length >= 2;
   const aggregate = scalarMinMax ? undefined : lookupAggregate(name);
   if (aggregate !== undefined) return bindAggregate(expr, name, ctx);
@@ -525,4 +527,41 @@ function subqueryUse(expr: Expr, operand: (e: Expr) => BoundExpr): SubqueryUse |
     default:
       return undefined;
   }
+}
+
+/**
+ * `prevtail([n,] x)`, `prevcount(x)`, `prevwindow(x)`: Esper's prev family, valid where prev is
+ * (one data window keeping events in order; per group under #groupwin).
+ */
+function bindPrevFamily(
+  expr: CallExpr,
+  name: 'prevtail' | 'prevcount' | 'prevwindow',
+  ctx: BindContext,
+): BoundExpr {
+  if (!ctx.prevAllowed) {
+    throw new WeirError(
+      'analyze/invalid-prev',
+      `'${name}' requires a single data window that keeps events in order (length, time, sort…)`,
+      { span: expr.span },
+    );
+  }
+  const [first, second] = expr.args;
+  const takesIndex = name === 'prevtail';
+  if (first === undefined || expr.args.length > (takesIndex ? 2 : 1)) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      takesIndex ? `'${name}' takes (index, expression) or (expression)` : `'${name}' takes one expression`,
+      { span: expr.span },
+    );
+  }
+  const ofExpr = second ?? first;
+  const of = bindExpr(ofExpr, { ...ctx, aggregates: undefined, clause: `a ${name} expression` });
+  // prevtail(x) is the oldest event: index 0 from the tail.
+  const index: BoundExpr =
+    second === undefined
+      ? { kind: 'Const', value: 0, type: 'int' }
+      : bindExpr(first, { ...ctx, aggregates: undefined });
+  const family = name === 'prevtail' ? 'tail' : name === 'prevcount' ? 'count' : 'window';
+  const type = family === 'count' ? 'long' : family === 'window' ? 'any' : of.type;
+  return { kind: 'PrevRef', index, of, type, family };
 }

@@ -196,6 +196,13 @@ export interface PrevRefExpr {
   readonly index: BoundExpr;
   readonly of: BoundExpr;
   readonly type: EplType;
+  /**
+   * The prev family: undefined for `prev`; `tail` for `prevtail(n, expr)` (`expr` on the
+   * event n positions after the oldest), `count` for `prevcount(expr)` (the events in the
+   * window, or the row's group under #groupwin), `window` for `prevwindow(expr)` (`expr` on
+   * every event, newest first).
+   */
+  readonly family?: 'tail' | 'count' | 'window';
 }
 
 /** `prior(n, expr)`: `expr` on the nth event before the current one in arrival order, regardless of window. */

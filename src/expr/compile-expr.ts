@@ -219,17 +219,10 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
       return v;
     }
     case 'PrevRef':
-    case 'PriorRef': {
-      const index = e.kind === 'PrevRef' ? emit(e.index, em, row) : String(e.index);
-      const other = em.temp();
-      const v = em.temp();
-      const lookup = e.kind === 'PrevRef' ? 'prev' : 'prior';
-      em.line(`${other} = ${index} === null ? undefined : ctx.${lookup}(${row}, ${index});`);
-      em.line(`if (${other} === undefined || ${other} === null) { ${v} = null; } else {`);
-      const inner = emit(e.of, em, other);
-      em.line(`${v} = ${inner}; }`);
-      return v;
-    }
+      if (e.family !== undefined) return emitPrevFamily(e, em, row);
+      return emitPrevPrior(e, em, row);
+    case 'PriorRef':
+      return emitPrevPrior(e, em, row);
     case 'VarRef':
       return `(ctx.variables === undefined ? null : (ctx.variables[${JSON.stringify(e.name)}] ?? null))`;
     case 'ContextProp':
@@ -256,6 +249,55 @@ function emit(e: BoundExpr, em: Emitter, row: string): string {
     default:
       return assertNever(e, 'bound expression');
   }
+}
+
+function emitPrevPrior(
+  e: Extract<BoundExpr, { kind: 'PrevRef' | 'PriorRef' }>,
+  em: Emitter,
+  row: string,
+): string {
+  const index = e.kind === 'PrevRef' ? emit(e.index, em, row) : String(e.index);
+  const other = em.temp();
+  const v = em.temp();
+  const lookup = e.kind === 'PrevRef' ? 'prev' : 'prior';
+  em.line(`${other} = ${index} === null ? undefined : ctx.${lookup}(${row}, ${index});`);
+  em.line(`if (${other} === undefined || ${other} === null) { ${v} = null; } else {`);
+  const inner = emit(e.of, em, other);
+  em.line(`${v} = ${inner}; }`);
+  return v;
+}
+
+/**
+ * prevtail / prevcount / prevwindow: the window's events as `prev` reaches them, newest
+ * first (prev(0), prev(1), … until none): the tail counts from the oldest end.
+ */
+function emitPrevFamily(e: Extract<BoundExpr, { kind: 'PrevRef' }>, em: Emitter, row: string): string {
+  const events = em.temp();
+  const n = em.temp();
+  const v = em.temp();
+  em.line(`${events} = [];`);
+  em.line(
+    `for (${n} = 0; ; ${n}++) { const p = ctx.prev(${row}, ${n}); if (p === undefined || p === null) break; ${events}.push(p); }`,
+  );
+  if (e.family === 'count') {
+    em.line(`${v} = ${events}.length;`);
+    return v;
+  }
+  if (e.family === 'window') {
+    const each = em.temp();
+    em.line(`${v} = ${events}.length === 0 ? null : [];`);
+    em.line(`for (${n} = 0; ${n} < ${events}.length; ${n}++) { const ${each} = ${events}[${n}];`);
+    const inner = emit(e.of, em, each);
+    em.line(`${v}.push(${inner}); }`);
+    return v;
+  }
+  const index = emit(e.index, em, row);
+  const other = em.temp();
+  em.line(`${other} = ${index} === null ? undefined : ${events}[${events}.length - 1 - ${index}];`);
+  em.line(`if (${other} === undefined) { ${v} = null; } else {`);
+  const inner = emit(e.of, em, other);
+  em.line(`${v} = ${inner}; }`);
+  return v;
 }
 
 /**

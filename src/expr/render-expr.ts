@@ -49,7 +49,8 @@ export function renderExpr(e: BoundExpr): string {
     case 'AggRef':
       return `$agg${e.slot}`;
     case 'PrevRef':
-      return `prev(${renderExpr(e.index)}, ${renderExpr(e.of)})`;
+      if (e.family === 'count' || e.family === 'window') return `prev${e.family}(${renderExpr(e.of)})`;
+      return `prev${e.family ?? ''}(${renderExpr(e.index)}, ${renderExpr(e.of)})`;
     case 'PriorRef':
       return `prior(${e.index}, ${renderExpr(e.of)})`;
     case 'VarRef':

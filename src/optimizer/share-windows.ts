@@ -21,7 +21,9 @@ function windowKey(node: WindowNode): string | undefined {
   forEachNode(node, (n) => {
     switch (n.kind) {
       case 'Window':
-        parts.push(`W:${n.stages.map((s) => `${s.def.name}(${safeJson(s.params)})`).join('')}`);
+        parts.push(
+          `W:${n.union === true ? 'U' : ''}${n.stages.map((s) => `${s.def.name}(${safeJson(s.params)})`).join('')}`,
+        );
         break;
       case 'StreamFilter':
         parts.push(`F:${JSON.stringify(n.indexed)}:${n.predicate === undefined ? '' : exprKey(n.predicate)}`);

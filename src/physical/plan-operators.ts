@@ -684,6 +684,7 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
       // Only a row-for-all aggregation reacts to an empty post; a shared window may feed one.
       seesEmptyPosts: s.aggregating || node.shareKey !== undefined,
     },
+    node.union === true,
   );
   s.window = window;
   s.parts.push({ label, part: window });
@@ -735,6 +736,7 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
         startTime: s.env.startTime,
         seesEmptyPosts: false,
       },
+      sub.union,
     );
     s.parts.push({ label, part: window });
     registerEntry(source, [], filter, (row) => window.insert(row), s);

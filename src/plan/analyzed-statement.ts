@@ -26,6 +26,8 @@ export interface JoinedStream {
   readonly unidirectional: boolean;
   readonly filter: BoundExpr | undefined;
   readonly windows: readonly WindowStage[];
+  /** `retain-union` over several windows. */
+  readonly union?: boolean;
   readonly inputSchema: PlanSchema;
 }
 
@@ -35,6 +37,8 @@ export type AnalyzedSource =
       readonly stream: string;
       readonly filter: BoundExpr | undefined;
       readonly windows: readonly WindowStage[];
+      /** `retain-union` over several windows. */
+      readonly union?: boolean;
       /** Deepest `prior(n, …)` used (0: none). */
       readonly priorDepth: number;
       readonly matchRecognize: MatchRecognizePlan | undefined;

@@ -19,13 +19,21 @@ function streamPlan(
   priorDepth: number,
   windows: readonly WindowStage[],
   schema: PlanSchema,
+  union = false,
 ): LogicalPlan {
   let plan: LogicalPlan = { kind: 'EventSource', stream, schema };
   if (filter !== undefined) {
     plan = { kind: 'StreamFilter', input: plan, predicate: filter, indexed: [], schema };
   }
   if (windows.length > 0) {
-    plan = { kind: 'Window', input: plan, stages: windows, shareKey: undefined, schema };
+    plan = {
+      kind: 'Window',
+      input: plan,
+      stages: windows,
+      ...(union ? { union } : {}),
+      shareKey: undefined,
+      schema,
+    };
   }
   if (priorDepth > 0) plan = { kind: 'Prior', input: plan, depth: priorDepth, schema };
   return plan;
@@ -38,7 +46,9 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
     // into index keys, per-stream conditions and a residual.
     return {
       kind: 'Join',
-      inputs: source.streams.map((s) => streamPlan(s.stream, s.filter, 0, s.windows, s.inputSchema)),
+      inputs: source.streams.map((s) =>
+        streamPlan(s.stream, s.filter, 0, s.windows, s.inputSchema, s.union === true),
+      ),
       streams: source.streams.map((s) => ({
         alias: s.alias,
         stream: s.stream,
@@ -88,7 +98,14 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
           };
     return { kind: 'OnTrigger', input, trigger, action: source.action, schema: source.inputSchema };
   }
-  let plan = streamPlan(source.stream, source.filter, source.priorDepth, source.windows, source.inputSchema);
+  let plan = streamPlan(
+    source.stream,
+    source.filter,
+    source.priorDepth,
+    source.windows,
+    source.inputSchema,
+    source.union === true,
+  );
   if (source.matchRecognize !== undefined) {
     plan = {
       kind: 'MatchRecognize',

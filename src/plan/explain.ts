@@ -35,7 +35,7 @@ export function describeNode(node: LogicalPlan): string {
     case 'Prune':
       return `Prune keep=${node.properties.join(',')}`;
     case 'Window':
-      return `Window ${node.stages.map((s) => s.text).join('')}${node.shareKey === undefined ? '' : ` shared=${node.shareKey}`}`;
+      return `Window ${node.stages.map((s) => s.text).join('')}${node.union === true ? ' retain-union' : ''}${node.shareKey === undefined ? '' : ` shared=${node.shareKey}`}`;
     case 'Join': {
       const streams = node.streams.map(
         (s) =>

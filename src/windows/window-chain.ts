@@ -30,6 +30,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { makeKeyFn } from './key-fn.js';
 import { postStep } from './post-step.js';
 import type { DataWindow, TimerId, WindowContext, WindowDef } from './window-def.js';
+import { UnionWindows } from './window-union.js';
 
 export interface ChainStage {
   readonly def: WindowDef;
@@ -77,8 +78,12 @@ export function validateWindowChain(stages: readonly ChainStage[], spans: readon
  * returns null when not isNewData), so while a post is being processed, an event it posts
  * only as old has no prev.
  */
-export function createWindowChain(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
-  return new ChainWindow(stages, ctx);
+export function createWindowChain(
+  stages: readonly ChainStage[],
+  ctx: WindowContext,
+  union = false,
+): DataWindow {
+  return new ChainWindow(stages, ctx, union);
 }
 
 class ChainWindow implements DataWindow, Stateful {
@@ -87,9 +92,10 @@ class ChainWindow implements DataWindow, Stateful {
   private postedNew: Row[] | null = null;
   private postedOld: Row[] | null = null;
 
-  constructor(stages: readonly ChainStage[], ctx: WindowContext) {
+  constructor(stages: readonly ChainStage[], ctx: WindowContext, union: boolean) {
     this.window = createChain(
       stages,
+      union,
       memberContext(ctx, (inserted, removed) => {
         const outerNew = this.postedNew;
         const outerOld = this.postedOld;
@@ -148,9 +154,10 @@ class ChainWindow implements DataWindow, Stateful {
   }
 }
 
-function createChain(stages: readonly ChainStage[], ctx: WindowContext): DataWindow {
+function createChain(stages: readonly ChainStage[], union: boolean, ctx: WindowContext): DataWindow {
   const [first, ...rest] = stages;
   if (first === undefined) throw new Error('empty window chain');
+  if (union && rest.length > 0) return new UnionWindows(stages, ctx, (emit) => memberContext(ctx, emit));
   if (first.def.name === 'groupwin') {
     return new GroupWindows(makeKeyFn((first.params as { keys: readonly BoundExpr[] }).keys, ctx), rest, ctx);
   }
@@ -213,7 +220,7 @@ class GroupWindows implements DataWindow, Stateful<GroupsState> {
     const key = this.keyOf(row);
     let window = this.groups.get(key);
     if (window === undefined) {
-      window = createChain(this.rest, this.ctx);
+      window = createChain(this.rest, false, this.ctx);
       this.groups.set(key, window);
       window.start?.();
     }
@@ -248,7 +255,7 @@ class GroupWindows implements DataWindow, Stateful<GroupsState> {
   restore(state: GroupsState, r: StateReader): void {
     this.groups.clear();
     for (const [key, windowState] of state.groups) {
-      const window = createChain(this.rest, this.ctx);
+      const window = createChain(this.rest, false, this.ctx);
       window.restore(windowState, r);
       this.groups.set(key, window);
     }
