@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/run-cli.js';
 
-async function alerts(name: string, ...extra: string[]) {
+/** `weir run` on the bundled example `name` (NDJSON lines: statement, time, row). */
+async function run(name: string, ...extra: string[]) {
   const dir = new URL(`../queries/${name}/`, import.meta.url).pathname;
   const r = await runCli([
     'run',
@@ -12,7 +13,6 @@ async function alerts(name: string, ...extra: string[]) {
     '--format',
     'ndjson',
     '--quiet',
-    '--alerts-only',
     ...extra,
   ]);
   expect(r.stderr).toBe('');
@@ -20,10 +20,11 @@ async function alerts(name: string, ...extra: string[]) {
     .trim()
     .split('\n')
     .filter(Boolean)
-    .map((l) => {
-      const { time, row } = JSON.parse(l) as { time: number; row: Record<string, unknown> };
-      return { time, ...row };
-    });
+    .map((l) => JSON.parse(l) as { stmt: string; time: number; row: Record<string, unknown> });
+}
+
+async function alerts(name: string, ...extra: string[]) {
+  return (await run(name, '--alerts-only', ...extra)).map(({ time, row }) => ({ time, ...row }));
 }
 
 describe('bundled examples', () => {
@@ -43,25 +44,11 @@ describe('bundled examples', () => {
   });
 
   it('visitors-threshold notifies once per interval when the 30-minute count crosses the threshold', async () => {
-    const dir = new URL('../queries/visitors-threshold/', import.meta.url).pathname;
-    const r = await runCli([
-      'run',
-      `${dir}query.epl`,
-      '--events',
-      `${dir}events.ndjson`,
-      '--format',
-      'ndjson',
-      '--quiet',
-      '--end-time',
-      '1735695600000',
-    ]);
-    expect(r.stderr).toBe('');
     const base = 1735689600000;
-    const notes = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { time: number; row: Record<string, unknown> })
-      .map((l) => ({ minute: (l.time - base) / 60000, ...l.row }));
+    const notes = (await run('visitors-threshold', '--end-time', '1735695600000')).map((l) => ({
+      minute: (l.time - base) / 60000,
+      ...l.row,
+    }));
     expect(notes).toEqual([
       { minute: 24, visitors: 5 },
       { minute: 38, visitors: 5 },

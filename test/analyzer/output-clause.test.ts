@@ -1,20 +1,13 @@
 /** The output clause: what parses, what each bad amount or condition is told, and explain. */
 import { describe, expect, it } from 'vitest';
-import { WeirErrors, createEngine } from '../../src/index.js';
+import { createEngine } from '../../src/index.js';
 import { explainModule } from '../../src/runtime/explain-module.js';
+import { deployError as deployModuleError } from '../support/deploy-error.js';
 
 const SCHEMA = 'create schema T(k string, v int);';
 
-function deployError(statement: string): { code: string; message: string } {
-  try {
-    createEngine().deploy(`${SCHEMA}\n${statement}`);
-  } catch (e) {
-    expect(e).toBeInstanceOf(WeirErrors);
-    const [first] = (e as WeirErrors).errors;
-    if (first === undefined) throw new Error('no error listed');
-    return { code: first.code, message: first.message };
-  }
-  throw new Error('deploy succeeded');
+function deployError(statement: string) {
+  return deployModuleError(`${SCHEMA}\n${statement}`);
 }
 
 describe('output clause', () => {

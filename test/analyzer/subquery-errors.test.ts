@@ -1,23 +1,16 @@
 /** Subqueries: the analyzer's errors (Esper's rules) and what the plan shows. */
 import { describe, expect, it } from 'vitest';
-import { WeirErrors, createEngine } from '../../src/index.js';
+import { createEngine } from '../../src/index.js';
 import { explainModule } from '../../src/runtime/explain-module.js';
+import { deployError as deployModuleError } from '../support/deploy-error.js';
 
 const SCHEMAS = `
 create schema A(id string, v int);
 create schema B(id string, v int, w int);
 `;
 
-function deployError(statement: string): { code: string; message: string } {
-  try {
-    createEngine().deploy(`${SCHEMAS}\n${statement}`);
-  } catch (e) {
-    expect(e).toBeInstanceOf(WeirErrors);
-    const [first] = (e as WeirErrors).errors;
-    if (first === undefined) throw new Error('no error listed');
-    return { code: first.code, message: first.message };
-  }
-  throw new Error('deploy succeeded');
+function deployError(statement: string) {
+  return deployModuleError(`${SCHEMAS}\n${statement}`);
 }
 
 describe('subquery analysis', () => {
