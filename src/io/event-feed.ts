@@ -3,7 +3,8 @@
  * either an event (`target.event`) or the error it is (`target.error`), exactly as the
  * readers report it. Two ways, with the same lines, events, errors and order:
  *
- * - `inline`: the readers run on this thread between engine steps (readEvents);
+ * - `inline`: the readers run on this thread between engine steps (NDJSON lines go to the
+ *   target as the scanner reads them; CSV in batches from readCsv);
  * - `worker`: NDJSON and CSV are read and parsed on a worker thread (read-worker.ts) while
  *   this thread runs the engine; events arrive as transferred typed arrays and are rebuilt
  *   here by a decoder generated per schema or CSV header (event-wire.ts), NDJSON lines for
@@ -14,6 +15,7 @@
  * backpressure, and checkpoints: the file, and the offset and line where its unread lines
  * begin).
  */
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { type ErrorCode, WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
@@ -30,8 +32,8 @@ import {
 } from './event-wire.js';
 import { type TypeCheck, knownTypes } from './known-types.js';
 import { readNdjson } from './ndjson-reader.js';
-import { generalLine } from './ndjson-scanner.js';
-import { readEvents } from './read-events.js';
+import { type LineSink, NdjsonScanner, generalLine } from './ndjson-scanner.js';
+import { isCsvFile, readEvents } from './read-events.js';
 import { readInWorker } from './worker-reader.js';
 
 export interface FeedTarget {
@@ -70,6 +72,8 @@ export interface FeedPosition {
 }
 
 export type FeedMode = 'inline' | 'worker';
+
+const CHUNK_BYTES = 1 << 20;
 
 /** Feeds every file; false when the target stopped it. */
 export async function feedEvents(
@@ -116,6 +120,9 @@ async function readFileInline(
   onBatch: (position: FeedPosition) => Promise<void> | void,
   bytesBefore: number,
 ): Promise<number | false> {
+  // Standard input keeps the batch reader (robust's: results flushed per chunk).
+  if (file.stream === undefined && !isCsvFile(file.path))
+    return feedNdjsonInline(file, index, start, options, target, onBatch, bytesBefore);
   const progress = { bytes: 0, offset: 0, line: 0 };
   const fileOptions = start === undefined ? options : { ...options, start };
   const batches =
@@ -132,6 +139,55 @@ async function readFileInline(
     });
   }
   return progress.bytes;
+}
+
+/**
+ * An NDJSON file on this thread: each line goes to the target as the scanner reads it, so an
+ * event's record and object die young instead of waiting in a batch for the garbage
+ * collector to copy them. Where reading stands is reported after each 1 MiB chunk.
+ */
+async function feedNdjsonInline(
+  file: FeedFile,
+  index: number,
+  start: StartPosition | undefined,
+  options: ReaderOptions,
+  target: FeedTarget,
+  onBatch: (position: FeedPosition) => Promise<void> | void,
+  bytesBefore: number,
+): Promise<number | false> {
+  const isKnown = knownTypes(options.schemaOf);
+  let stopped = false;
+  const sink: LineSink = {
+    record: (r) => {
+      if (!stopped && !target.event(r.type, r.event, r.timestamp, r.file, r.line)) stopped = true;
+    },
+    text: (body, line) => {
+      if (!stopped && !deliver(generalLine(body, file.shown, line, options, isKnown), target)) stopped = true;
+    },
+  };
+  const from = start ?? { offset: 0, line: 0 };
+  const scanner = NdjsonScanner.forRecords(file.shown, options, sink, from);
+  const input = createReadStream(file.path, { highWaterMark: CHUNK_BYTES, start: from.offset });
+  const position = () => ({
+    file: index,
+    offset: scanner.offset,
+    line: scanner.line,
+    bytes: bytesBefore + input.bytesRead,
+  });
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      scanner.scan(chunk);
+      if (stopped) return false;
+      await onBatch(position());
+    }
+    const lines = scanner.line;
+    scanner.finish();
+    if (stopped) return false;
+    if (scanner.line !== lines) await onBatch(position());
+    return input.bytesRead;
+  } finally {
+    input.destroy();
+  }
 }
 
 async function feedFromWorker(
