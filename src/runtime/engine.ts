@@ -530,6 +530,15 @@ class WeirEngine implements Engine {
         `advanceTime(time) expects a finite number of milliseconds, got ${describeArgument(time)}`,
       );
     if (time > this.jumpCeiling) this.checkTimeJump(time, 'advanceTime');
+    if (this.clock === undefined && this.buffer.size > 0 && this.buffer.newest - time > this.maxTimeJump) {
+      // Event time would start here, and the buffered events, released later, would move it
+      // further than one step may (found by fuzzing: a periodic timer then fired 10^9 times).
+      throw new WeirError(
+        'runtime/time-jump-too-large',
+        `advanceTime(${time}) would start event time ${this.buffer.newest - time} ms before the buffered events (latest at ${this.buffer.newest}); ` +
+          `one step may move it at most ${this.maxTimeJump} ms (option maxTimeJump, CLI --max-time-jump)`,
+      );
+    }
     this.enter();
     try {
       this.buffer.advanceTo(time);

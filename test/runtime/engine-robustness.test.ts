@@ -239,3 +239,27 @@ describe('maxTimeJump', () => {
     expect(engine.stats().currentTime).toBe(1.7e12 + 1);
   });
 });
+
+describe('advanceTime before buffered events (found by fuzzing)', () => {
+  it('cannot start event time further before the buffered events than maxTimeJump allows', () => {
+    // Otherwise flush() would release the buffered events 10^15 ms after the clock's start and a
+    // FORCE_UPDATE batch window, aggregating, would post once per 26 minutes across that gap.
+    const engine = createEngine({ allowedLateness: 500, maxTimeJump: 60_000 });
+    const [h] = engine.deploy(
+      "create schema A(id string); select count(*) as c from A#time_batch(26 min, 'FORCE_UPDATE, START_EAGER')",
+    );
+    let calls = 0;
+    h?.subscribe(() => {
+      calls++;
+    });
+    engine.send('A', { id: 'x' }, -1e15);
+    const e = weirError(() => engine.advanceTime(-2e15));
+    expect(e.code).toBe('runtime/time-jump-too-large');
+    expect(e.message).toBe(
+      'advanceTime(-2000000000000000) would start event time 1000000000000000 ms before the buffered events (latest at -1000000000000000); one step may move it at most 60000 ms (option maxTimeJump, CLI --max-time-jump)',
+    );
+    engine.advanceTime(-1e15 - 30_000); // within the limit: allowed
+    engine.close();
+    expect(calls).toBeLessThan(10);
+  });
+});
