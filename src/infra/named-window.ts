@@ -13,14 +13,17 @@
  *   call per listener (Esper's NamedWindowDispatchService and statement dispatch merge the
  *   deltas of one event): two `on merge` statements changing the window on one event reach
  *   a consumer as one update.
+ * - State (common/state.ts): the data window's own snapshot, and each index's rows in arrival
+ *   order (a batch window's indexes may hold rows its contents no longer do). Posts are
+ *   dispatched within the step that made them, so none is pending between two sends.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Operator } from '../operators/operator.js';
 import type { IndexDef, NamedWindowDef } from '../plan/infra-defs.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow, WindowContext } from '../windows/window-def.js';
 import { RowIndex } from './row-index.js';
-import { type Capture, type UpdatePolicy, applyUpdate, updatePolicy } from './window-update.js';
 
 /** What a named window needs from the statement that creates it. */
 export interface NamedWindowContext extends Omit<WindowContext, 'emit'> {
@@ -28,17 +31,25 @@ export interface NamedWindowContext extends Omit<WindowContext, 'emit'> {
   atStepEnd(callback: () => void): void;
 }
 
-export class NamedWindowRuntime {
+/** A named window's snapshot: its data window's, and each index's rows (ids, arrival order). */
+export interface NamedWindowSnapshot {
+  readonly window: unknown;
+  readonly indexes: readonly {
+    readonly name: string;
+    readonly hash: readonly string[];
+    readonly btree: readonly string[];
+    readonly rows: readonly number[];
+  }[];
+}
+
+export class NamedWindowRuntime implements Stateful<NamedWindowSnapshot> {
   private readonly window: DataWindow;
-  private readonly policy: UpdatePolicy;
   private readonly indexes = new Map<string, RowIndex>();
   /** The create statement's output, then the consumers, in subscription order. */
   private readonly listeners: Operator[] = [];
   private pendingNew: Row[] = [];
   private pendingOld: Row[] = [];
   private dispatchQueued = false;
-  /** Set while an `on` action's rows go in: the window's posts are gathered into one. */
-  private capturing: Capture | undefined;
   private readonly columns: readonly string[];
   private readonly dispatch = () => this.flush();
 
@@ -47,10 +58,9 @@ export class NamedWindowRuntime {
     private readonly ctx: NamedWindowContext,
   ) {
     this.columns = def.schema.map((c) => c.name);
-    this.policy = updatePolicy(def.windows);
     this.window = createWindowChain(
       def.windows.length === 0 ? [] : def.windows.map((w) => ({ def: w.def, params: w.params })),
-      { ...ctx, emit: (ins, rem) => this.posted(ins, rem) },
+      { ...ctx, emit: (ins, rem) => this.tail(ins ?? [], rem ?? []) },
     );
   }
 
@@ -70,36 +80,14 @@ export class NamedWindowRuntime {
 
   /**
    * An `on` action's change: new rows (inserted, or updated copies) and old rows (deleted, or
-   * the originals of the copies), applied as the data window's update(new, old) (window-update.ts).
+   * the originals of the copies), applied as the data window's update(new, old): Esper's
+   * remove-stream view variants, each kind posting what its view posts (window-def.ts).
    */
   change(newRows: readonly Row[], oldRows: readonly Row[]): void {
     if (newRows.length === 0 && oldRows.length === 0) return;
     if (this.def.batching)
       for (const index of this.indexes.values()) for (const row of newRows) index.add(row);
-    const posted = applyUpdate(this.policy, this.window, newRows, oldRows, (run) => this.capture(run));
-    if (posted.ins.length > 0 || posted.rem.length > 0) this.tail(posted.ins, posted.rem);
-  }
-
-  private capture(run: () => void): Capture {
-    const captured: Capture = { ins: [], rem: [] };
-    this.capturing = captured;
-    try {
-      run();
-    } finally {
-      this.capturing = undefined;
-    }
-    return captured;
-  }
-
-  /** The data window posts (an arrival, an expiry, a batch release). */
-  private posted(ins: Row[] | null, rem: Row[] | null): void {
-    const capturing = this.capturing;
-    if (capturing !== undefined) {
-      if (ins !== null) capturing.ins.push(...ins);
-      if (rem !== null) capturing.rem.push(...rem);
-      return;
-    }
-    this.tail(ins ?? [], rem ?? []);
+    this.window.update(newRows, oldRows);
   }
 
   /** Esper's tail view: indexes follow the post, and the post is queued for dispatch. */
@@ -141,7 +129,7 @@ export class NamedWindowRuntime {
   index(def: IndexDef): RowIndex {
     let index = this.indexes.get(def.name);
     if (index === undefined) {
-      index = new RowIndex(def.hash, def.btree);
+      index = new RowIndex(def.hash, def.btree, def.name);
       for (const row of this.window.contents()) index.add(row);
       this.indexes.set(def.name, index);
     }
@@ -155,5 +143,37 @@ export class NamedWindowRuntime {
 
   size(): number {
     return this.window.size();
+  }
+
+  snapshot(w: StateWriter): NamedWindowSnapshot {
+    if (this.dispatchQueued) throw new Error(`named window ${this.def.name} has posts not yet dispatched`);
+    return {
+      window: this.window.snapshot(w),
+      indexes: [...this.indexes.values()].map((index) => ({
+        name: index.name,
+        hash: index.hash,
+        btree: index.btree,
+        rows: w.events(index.rows()),
+      })),
+    };
+  }
+
+  restore(s: NamedWindowSnapshot, r: StateReader): void {
+    this.window.restore(s.window, r);
+    this.indexes.clear();
+    for (const saved of s.indexes) {
+      const index = new RowIndex(saved.hash, saved.btree, saved.name);
+      for (const row of r.events(saved.rows)) index.add(row);
+      this.indexes.set(saved.name, index);
+    }
+  }
+
+  /** The create statement stops: the window's timers are cancelled and its rows let go. */
+  stop(): void {
+    this.window.stop();
+    this.indexes.clear();
+    this.listeners.length = 0;
+    this.pendingNew = [];
+    this.pendingOld = [];
   }
 }

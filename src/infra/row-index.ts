@@ -41,8 +41,15 @@ export class RowIndex {
   constructor(
     readonly hash: readonly string[],
     readonly btree: readonly string[],
+    /** The index's name (a snapshot re-creates it under it). */
+    readonly name = '',
   ) {
     this.root = this.newLevel(0);
+  }
+
+  /** The rows held, in arrival order (re-adding them in this order rebuilds the same index). */
+  rows(): Row[] {
+    return [...this.arrival.keys()];
   }
 
   get size(): number {

@@ -9,9 +9,13 @@
  * - Deleting a row detaches the groups aggregating into it: the next event for k starts a
  *   new row with fresh aggregators, as in Esper.
  * Rows are listed in creation order.
+ * State (common/state.ts): the rows in creation order, each with its key, its plain columns and
+ * each aggregation column's aggregator state; an `into table` statement's part writes only
+ * what its groups add (their event count and first event), by row key.
  */
 import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import { valueKey } from '../common/value-key.js';
 import type { EvalFrame, TableLookup } from '../expr/eval-frame.js';
 import {
@@ -70,7 +74,15 @@ export function tableKey(values: readonly unknown[]): unknown {
   return values.length === 1 ? values[0] : valueKey(values);
 }
 
-export class TableRuntime implements InfraTarget {
+/** A table's snapshot: per row, its key, its plain columns and its aggregators' states (null: plain column). */
+export interface TableSnapshot {
+  readonly rows: readonly (readonly [key: unknown, values: Row, aggregators: readonly unknown[]])[];
+}
+
+/** An `into table` statement's groups: per row it aggregates into, the row key, event count and first event. */
+type TableGroupsSnapshot = readonly (readonly [key: unknown, rows: number, first: number | null])[];
+
+export class TableRuntime implements InfraTarget, Stateful<TableSnapshot> {
   private readonly rows = new Map<unknown, TableRow>();
   private readonly columnIndex: ReadonlyMap<string, number>;
   /** The primary-key lookup `on` actions use (the only index of a table). */
@@ -217,9 +229,23 @@ export class TableRuntime implements InfraTarget {
       },
       emptied: () => {},
       values: () => [...this.rows].map(([key, row]) => adopt(row, key)),
-      // Tables have no snapshot yet (their part fails it by name), so nothing is restored here.
-      restored: () => {
-        throw new Error(`table ${this.def.name} cannot be restored`);
+      snapshot: (w: StateWriter): TableGroupsSnapshot => {
+        const out: [unknown, number, number | null][] = [];
+        for (const [key, row] of this.rows) {
+          const group = groupOf.get(row);
+          if (group === undefined) continue;
+          out.push([key, group.rows, group.firstEvent === null ? null : w.event(group.firstEvent)]);
+        }
+        return out;
+      },
+      restore: (state: unknown, r: StateReader) => {
+        for (const [key, rows, first] of state as TableGroupsSnapshot) {
+          const row = this.rows.get(key);
+          if (row === undefined) throw new Error(`table ${this.def.name} has no row for a restored group`);
+          const group = adopt(row, key);
+          group.rows = rows;
+          group.firstEvent = first === null ? null : r.event(first);
+        }
       },
       release: () => {},
     };
@@ -227,6 +253,30 @@ export class TableRuntime implements InfraTarget {
 
   size(): number {
     return this.rows.size;
+  }
+
+  snapshot(w: StateWriter): TableSnapshot {
+    return {
+      rows: [...this.rows].map(([key, row]) => [
+        key,
+        row.values,
+        row.aggregators.map((a) => (a === undefined ? null : a.snapshot(w))),
+      ]),
+    };
+  }
+
+  restore(s: TableSnapshot, r: StateReader): void {
+    this.rows.clear();
+    for (const [key, values, aggregators] of s.rows) {
+      const row = new TableRow({ ...values }, this.def.columns, this.createAggregator);
+      row.aggregators.forEach((a, i) => a?.restore(aggregators[i], r));
+      this.rows.set(key, row);
+    }
+  }
+
+  /** The create statement stops: the rows are let go. */
+  stop(): void {
+    this.rows.clear();
   }
 }
 

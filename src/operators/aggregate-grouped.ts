@@ -49,15 +49,13 @@ export class AggregateGroupedOperator implements LimitedProcessor {
     private readonly groups: GroupStore = new MapGroupStore(layout),
   ) {}
 
-  /** The groups in creation order (their order is the order rows of one step are posted in). */
-  snapshot(w: StateWriter): GroupStateSnapshot[] {
-    return [...this.groups.values()].map((g) => g.snapshot(w));
+  /** The groups, as their store writes them (aggregation-state.ts). */
+  snapshot(w: StateWriter): unknown {
+    return this.groups.snapshot(w);
   }
 
-  restore(groups: GroupStateSnapshot[], r: StateReader): void {
-    for (const s of groups) {
-      this.groups.restored(GroupState.restore(this.layout, s, r, true));
-    }
+  restore(groups: unknown, r: StateReader): void {
+    this.groups.restore(groups, r);
   }
 
   stop(): void {

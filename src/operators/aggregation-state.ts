@@ -155,8 +155,14 @@ export interface GroupStore {
   emptied(state: GroupState): void;
   /** Every group held. */
   values(): Iterable<GroupState>;
-  /** A group read back from a snapshot. */
-  restored(state: GroupState): void;
+  /**
+   * The statement's groups as plain data (common/state.ts): a map writes each group whole; a
+   * table writes only what the statement's groups add to its rows (the rows and their
+   * aggregators are the table's own part).
+   */
+  snapshot(w: StateWriter): unknown;
+  /** Puts back what `snapshot` wrote, into a fresh store (a table's rows restored already). */
+  restore(state: unknown, r: StateReader): void;
   /** The statement stops: a map lets its groups go, a table keeps its rows. */
   release(): void;
 }
@@ -184,8 +190,16 @@ export class MapGroupStore implements GroupStore {
     return this.groups.values();
   }
 
-  restored(state: GroupState): void {
-    this.groups.set(state.key, state);
+  /** The groups in creation order (the order rows of one step are posted in). */
+  snapshot(w: StateWriter): GroupStateSnapshot[] {
+    return [...this.groups.values()].map((g) => g.snapshot(w));
+  }
+
+  restore(groups: GroupStateSnapshot[], r: StateReader): void {
+    for (const s of groups) {
+      const state = GroupState.restore(this.layout, s, r, true);
+      this.groups.set(state.key, state);
+    }
   }
 
   release(): void {

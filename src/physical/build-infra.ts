@@ -74,16 +74,6 @@ export function buildDefine(
         infra.variables.onChange(name, (value, old) => next.onUpdate([{ [name]: value }], [{ [name]: old }])),
       );
       parts.stops.push(() => infra.variables.remove(name));
-      // The value is the variable's whole state.
-      parts.parts.push({
-        label: `variable ${name}`,
-        part: {
-          snapshot: () => infra.variables.values[name] ?? null,
-          restore: (value: unknown) => {
-            infra.variables.values[name] = value;
-          },
-        },
-      });
       return;
     }
     case 'window': {

@@ -603,6 +603,7 @@ class WeirEngine implements Engine {
         this.unnamedCount,
         this.rejectedEvents,
       ],
+      variables: this.infra.variables.snapshot(),
       events: w.rows,
     };
     return encodeSnapshot(payload);
@@ -693,6 +694,7 @@ class WeirEngine implements Engine {
       });
     });
     this.buffer.restore(p.buffer, r);
+    this.infra.variables.restore(p.variables);
     this.timers.nextSeq = p.timers.nextSeq;
     if (r.timersRestored !== p.timers.live || this.timers.size !== p.timers.live) {
       throw new WeirError(

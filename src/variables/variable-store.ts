@@ -76,6 +76,16 @@ export class VariableStore {
     return [...this.specs.keys()];
   }
 
+  /** Every variable's current value, by name (the engine snapshot holds them). */
+  snapshot(): [name: string, value: unknown][] {
+    return this.names().map((name) => [name, this.values[name] ?? null]);
+  }
+
+  /** Puts back snapshotted values of variables defined here, notifying no listener. */
+  restore(values: readonly (readonly [string, unknown])[]): void {
+    for (const [name, value] of values) if (this.specs.has(name)) this.values[name] = value;
+  }
+
   private require(name: string): VariableSpec {
     const spec = this.specs.get(name);
     if (spec !== undefined) return spec;

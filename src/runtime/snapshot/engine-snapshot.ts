@@ -48,6 +48,8 @@ export interface EngineSnapshot {
   readonly timers: { readonly nextSeq: number; readonly live: number };
   /** eventsIn, eventsProcessed, lateEvents, unnamed statements numbered so far, rejectedEvents. */
   readonly counters: readonly number[];
+  /** Every variable's value, by name (the deployments define them; a restore sets the values). */
+  readonly variables: readonly (readonly [string, unknown])[];
   /** The event table (common/state.ts, rule 3). */
   readonly events: readonly Row[];
 }
@@ -96,6 +98,8 @@ export function checkEngineSnapshot(value: unknown): EngineSnapshot {
   if (typeof t !== 'object' || t === null || typeof t.nextSeq !== 'number' || typeof t.live !== 'number')
     fail('a bad timer account');
   if (!Array.isArray(p.counters) || p.counters.length !== 5) fail('bad counters');
+  if (!Array.isArray(p.variables) || !p.variables.every((v) => Array.isArray(v) && typeof v[0] === 'string'))
+    fail('a bad variable list');
   if (!Array.isArray(p.events)) fail('no event table');
   return value as EngineSnapshot;
 }
