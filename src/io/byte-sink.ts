@@ -13,6 +13,7 @@
  */
 import type { Writable } from 'node:stream';
 import { toJson } from './json-line.js';
+import { writeShortest } from './shortest-digits.js';
 
 /** Size of each output buffer. */
 const CAPACITY = 1 << 20;
@@ -108,9 +109,9 @@ export class ByteSink {
   }
 
   /**
-   * A number as String(n) writes it. Integers below 2^53 and decimals of at most 15
-   * significant digits between 1e-6 and 1e15 are written digit by digit; the rest through
-   * String (see writeDecimal for why the two agree).
+   * A number as String(n) writes it. 32-bit integers and decimals of at most 15 significant
+   * digits between 1e-6 and 1e15 are written digit by digit (see writeDecimal for why the two
+   * agree), 16 and 17 digits by writeShortest (shortest-digits.ts); the rest through String.
    */
   number(n: number): void {
     if (this.pos + 32 > this.buf.length) this.reserve(32);
@@ -118,7 +119,10 @@ export class ByteSink {
       this.writeInteger(n);
       return;
     }
-    if (!this.writeDecimal(n)) {
+    if (this.writeDecimal(n)) return;
+    const end = writeShortest(this.buf, this.pos, n);
+    if (end >= 0) this.pos = end;
+    else {
       const text = String(n);
       this.pos += this.buf.latin1Write(text, this.pos, text.length);
     }
