@@ -220,13 +220,20 @@ export class ByteSink {
     const scale = POW10[k] as number;
     let m = Math.round(a * scale);
     if (m >= 1e15 || m / scale !== a) return false;
-    while (k > 0 && m % 10 === 0) {
-      m /= 10;
-      k--;
+    // Drop m's trailing zeros (at most k): the largest z with 10^z dividing m, found by halving
+    // steps (m / 10^z is exact when it divides, and floor·10^z is below 2^53).
+    let z = 0;
+    for (let step = 8; step > 0; step >>= 1) {
+      const power = POW10[z + step] as number;
+      if (z + step <= k && Math.floor(m / power) * power === m) z += step;
+    }
+    if (z > 0) {
+      m /= POW10[z] as number;
+      k -= z;
     }
     // m has at most 15 digits; write them with the point k places from the right.
     let digits = 1;
-    for (let t = m; t >= 10; t = Math.floor(t / 10)) digits++;
+    while (digits < 15 && m >= (POW10[digits] as number)) digits++;
     const b = this.buf;
     let p = this.pos;
     if (negative) b[p++] = MINUS;
