@@ -191,9 +191,26 @@ function afterSpec(clause: OutputClause): OutputAfterSpec | undefined {
     : { kind: 'time', ms: positivePeriod(after.period, "'output after'") };
 }
 
-export function analyzeOutputClause(clause: OutputClause, inContext = false): OutputLimitSpec {
+/**
+ * `grouped`: the statement has a group by. Grouped `output first` gives each group its own
+ * condition of the statement's rate (Esper's OutputConditionPolled), so the rate must be one
+ * a group can poll: `when terminated` is the partition's end, not a group's, and Esper's
+ * polled-condition factory has no form for it (it does not compile such a statement either).
+ */
+export function analyzeOutputClause(
+  clause: OutputClause,
+  inContext = false,
+  grouped = false,
+): OutputLimitSpec {
   const rate = rateSpec(clause);
   const after = afterSpec(clause);
+  if (rate?.kind === 'terminated' && clause.type === 'first' && grouped && inContext) {
+    throw new WeirError(
+      'analyze/unsupported',
+      "'output first when terminated' with group by is not supported (Esper does not compile it either): each group's first row needs a rate to start its next interval, as in output first every 10 sec and when terminated",
+      { span: clause.span },
+    );
+  }
   if ((rate?.kind === 'terminated' || clause.andWhenTerminated) && !inContext) {
     throw new WeirError(
       'analyze/invalid-argument',

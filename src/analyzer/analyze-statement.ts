@@ -194,7 +194,9 @@ export function analyzeStatement(
     having,
     orderBy,
     output:
-      stmt.output === undefined ? undefined : analyzeOutputClause(stmt.output, infra?.context !== undefined),
+      stmt.output === undefined
+        ? undefined
+        : analyzeOutputClause(stmt.output, infra?.context !== undefined, groupBy.length > 0),
     distinct: stmt.distinct,
     limit:
       stmt.limit === undefined
