@@ -2,13 +2,16 @@
  * The fuzz suite, bounded for `npm test` (issue 13 §2): generated and mutated EPL modules
  * with generated event streams through the API, and generated event files through the CLI
  * readers. The property: success, or a WeirError / exit 1–2 with one-line messages; never
- * another exception. Fixed seeds keep CI deterministic; `npm run fuzz -- --minutes N`
+ * another exception. Two differential properties on the generated modules: the physical
+ * rules change no call (columnarAggregation on vs off), and a snapshot taken at a random
+ * cut and restored continues exactly as the uninterrupted engine. Fixed seeds keep CI deterministic; `npm run fuzz -- --minutes N`
  * explores with fresh seeds (and a watchdog for hangs).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SCHEMAS, csvFile, mutatedModule, ndjsonLine, operations, validModule } from './generators.js';
-import { runApiCase, runCliCase } from './targets.js';
+import { SCHEMAS, csvFile, ndjsonLine, operations } from './generators.js';
+import { mutatedModule, validModule } from './modules.js';
+import { runApiCase, runCliCase, runRulesCase, runSnapshotCase } from './targets.js';
 
 const SEED = 20261207;
 
@@ -35,6 +38,36 @@ describe('fuzz: the API', () => {
       }),
       { seed: SEED + 1, numRuns: 150 },
     );
+  }, 120_000);
+});
+
+describe('fuzz: differential properties', () => {
+  it('columnarAggregation on and off make the same calls and errors', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(validModule, operations, fc.constantFrom(0, 0, 500), (module, ops, lateness) => {
+        if (runRulesCase(module, ops, lateness) === 'compared') compared++;
+      }),
+      { seed: SEED + 4, numRuns: 60 },
+    );
+    expect(compared).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('a snapshot at a random cut, restored, continues exactly', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        validModule,
+        operations,
+        fc.nat(25),
+        fc.constantFrom(0, 0, 500),
+        (module, ops, cut, lateness) => {
+          if (runSnapshotCase(module, ops, cut, lateness) === 'compared') compared++;
+        },
+      ),
+      { seed: SEED + 5, numRuns: 60 },
+    );
+    expect(compared).toBeGreaterThan(15);
   }, 120_000);
 });
 

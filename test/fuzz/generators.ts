@@ -4,17 +4,21 @@
  * same modules mutated at the token level, and event streams with wrong types, nulls,
  * NaN/Infinity, huge and negative numbers, out-of-order, negative and far-ahead timestamps.
  *
- * To extend: add a statement shape to STATEMENT_SHAPES (one function from the arbitraries
- * below to an arbitrary of statement text), a window to WINDOWS, a function or aggregate to
- * the expression generators, a token to MUTATION_TOKENS.
+ * To extend: add a statement shape to STATEMENT_SHAPES (modules.ts; the shapes of the
+ * shared-state and result-set features are in feature-shapes.ts), a window to WINDOWS, a
+ * function or aggregate to the expression generators, a token to MUTATION_TOKENS.
  */
 import fc from 'fast-check';
 
-/** The types every generated module declares. A is closed, B has an event-time property, O is open. */
+/**
+ * The types every generated module declares. A is closed, B has an event-time property, O is
+ * open, C is the third stream of three-way joins.
+ */
 export const SCHEMAS = [
   'create schema A(id string, v double, n long, k int, b boolean, s string);',
   'create schema B(id string, w double, n long, at long) timestamp at;',
   'create schema O(id string, v double) open;',
+  'create schema C(id string, v double, k int);',
 ].join('\n');
 
 /** Property names of A by type: expressions over A draw from these. */
@@ -23,6 +27,10 @@ const STR = ['id', 's'];
 const BOOL = ['b'];
 
 const pick = <T>(values: readonly T[]) => fc.constantFrom(...values);
+
+/** `arbitrary` in one draw out of `oneIn`, else null (fc.option's `freq` is the odds of null). */
+export const sometimes = <T>(arbitrary: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | null> =>
+  fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
 
 /** Numbers as a user could write them, edges included. */
 export const numberText = fc.oneof(
@@ -142,7 +150,33 @@ export const WINDOWS: readonly fc.Arbitrary<string>[] = [
   pick(['#lenght(3)', '#length()', '#time(v)']),
 ];
 
-const window = fc.oneof(...WINDOWS);
+/** A positive period, as most statements have. */
+export const goodPeriod = fc
+  .tuple(fc.integer({ min: 1, max: 10 }), pick(['sec', 'sec', 'msec', 'min']))
+  .map(([n, u]) => `${n * (u === 'msec' ? 100 : 1)} ${u}`);
+const goodSize = fc.integer({ min: 1, max: 5 }).map(String);
+
+/**
+ * Valid data windows that read no property but `id` (every generated type has it): the
+ * statements of feature-shapes.ts use them on any stream, so that a module of several
+ * statements deploys often enough to reach the runtime.
+ */
+export const safeWindow = fc.oneof(
+  { weight: 3, arbitrary: goodSize.map((n) => `#length(${n})`) },
+  { weight: 2, arbitrary: goodSize.map((n) => `#length_batch(${n})`) },
+  { weight: 3, arbitrary: goodPeriod.map((p) => `#time(${p})`) },
+  { weight: 2, arbitrary: goodPeriod.map((p) => `#time_batch(${p})`) },
+  goodPeriod.map((p) => `#time_accum(${p})`),
+  fc.tuple(goodPeriod, goodSize).map(([p, n]) => `#time_length_batch(${p}, ${n})`),
+  pick(['#unique(id)', '#firstunique(id)', '#keepall()', '#lastevent()', '#firstevent()']),
+  goodSize.map((n) => `#firstlength(${n})`),
+  goodSize.map((n) => `#sort(${n}, id)`),
+  goodSize.map((n) => `#groupwin(id)#length(${n})`),
+  fc.tuple(goodSize, goodPeriod).map(([n, p]) => `#length(${n})#time(${p})`),
+);
+
+/** One data window, any kind. */
+export const window = fc.oneof(...WINDOWS);
 const windows = fc.oneof(
   { weight: 3, arbitrary: window },
   { weight: 1, arbitrary: fc.tuple(window, window).map(([a, b]) => a + b) },
@@ -158,22 +192,31 @@ const aggregate = (prefix: string) =>
         pick(NUM.map((n) => `${prefix}${n}`)),
       )
       .map(([f, x]) => `${f}(${x})`),
-    pick(['count(distinct id)', 'sum(distinct v)', 'window(*)', 'prev(1, v)', 'prior(1, v)', 'prev(0, id)']),
+    pick([
+      'count(distinct id)',
+      'sum(distinct v)',
+      'window(*)',
+      'prev(1, v)',
+      'prior(1, v)',
+      'prev(0, id)',
+      'prevtail(v)',
+      'prevcount(id)',
+      'prevwindow(v)',
+    ]),
   );
 
-const selectItem = fc.oneof(
-  { weight: 3, arbitrary: expressionOf('', 3) },
-  { weight: 2, arbitrary: aggregate('') },
-);
-const selectList = fc.oneof(
-  { weight: 1, arbitrary: fc.constant('*') },
-  {
-    weight: 4,
-    arbitrary: fc
-      .array(selectItem, { minLength: 1, maxLength: 4 })
-      .map((items) => items.map((e, i) => `${e} as c${i}`).join(', ')),
-  },
-);
+const selectItemOf = (expression: fc.Arbitrary<string>) =>
+  fc.oneof({ weight: 3, arbitrary: expression }, { weight: 2, arbitrary: aggregate('') });
+const selectListOf = (expression: fc.Arbitrary<string>) =>
+  fc.oneof(
+    { weight: 1, arbitrary: fc.constant('*') },
+    {
+      weight: 4,
+      arbitrary: fc
+        .array(selectItemOf(expression), { minLength: 1, maxLength: 4 })
+        .map((items) => items.map((e, i) => `${e} as c${i}`).join(', ')),
+    },
+  );
 
 const outputClause = fc.oneof(
   { weight: 4, arbitrary: fc.constant('') },
@@ -188,32 +231,42 @@ const outputClause = fc.oneof(
   ]),
 );
 
-/** A single-stream select statement over A. */
-const selectStatement = fc
-  .record({
-    stream: pick(['', 'irstream ', 'rstream ', 'distinct ']),
-    list: selectList,
-    windows,
-    where: fc.option(expressionOf('', 3), { freq: 2 }),
-    groupBy: fc.option(pick(['id', 'id, b', 'k']), { freq: 3 }),
-    having: fc.option(fc.oneof(expressionOf('', 2), fc.constant('count(*) > 1')), { freq: 4 }),
-    output: outputClause,
-    orderBy: fc.option(pick(['id', 'v desc', 'c0']), { freq: 5 }),
-    limit: fc.option(numberText, { freq: 6 }),
-  })
-  .map((s) =>
-    [
-      `select ${s.stream}${s.list} from A${s.windows}`,
-      s.where === null ? '' : ` where ${s.where}`,
-      s.groupBy === null ? '' : ` group by ${s.groupBy}`,
-      s.having === null ? '' : ` having ${s.having}`,
-      s.output === '' ? '' : ` ${s.output}`,
-      s.orderBy === null ? '' : ` order by ${s.orderBy}`,
-      s.limit === null ? '' : ` limit ${s.limit}`,
-    ].join(''),
-  );
+/**
+ * A single-stream select statement over A: `output` draws the output clause ('' for none),
+ * `expression` the expressions of the select list, where and having clauses.
+ */
+export function selectStatementOf(
+  output: fc.Arbitrary<string>,
+  expression: fc.Arbitrary<string>,
+): fc.Arbitrary<string> {
+  return fc
+    .record({
+      stream: pick(['', 'irstream ', 'rstream ', 'distinct ']),
+      list: selectListOf(expression),
+      windows,
+      where: sometimes(expression, 2),
+      groupBy: sometimes(pick(['id', 'id, b', 'k']), 3),
+      having: sometimes(fc.oneof(expression, fc.constant('count(*) > 1')), 4),
+      output,
+      orderBy: sometimes(pick(['id', 'v desc', 'c0']), 5),
+      limit: sometimes(numberText, 6),
+    })
+    .map((s) =>
+      [
+        `select ${s.stream}${s.list} from A${s.windows}`,
+        s.where === null ? '' : ` where ${s.where}`,
+        s.groupBy === null ? '' : ` group by ${s.groupBy}`,
+        s.having === null ? '' : ` having ${s.having}`,
+        s.output === '' ? '' : ` ${s.output}`,
+        s.orderBy === null ? '' : ` order by ${s.orderBy}`,
+        s.limit === null ? '' : ` limit ${s.limit}`,
+      ].join(''),
+    );
+}
 
-const joinStatement = fc
+export const selectStatement = selectStatementOf(outputClause, expressionOf('', 3));
+
+export const joinStatement = fc
   .record({
     wa: window,
     wb: window,
@@ -242,7 +295,7 @@ const patternExpr = fc.letrec<{ p: string }>((tie) => ({
   ),
 })).p;
 
-const patternStatement = fc
+export const patternStatement = fc
   .tuple(
     patternExpr,
     fc.oneof({ weight: 4, arbitrary: fc.constant('*') }, pick(['a.id as id', 'b.w as w, a.v as v'])),
@@ -256,7 +309,7 @@ const quantifier = fc.oneof(
 /** Whether a quantifier lets its variable match several rows (then measures aggregate it). */
 const several = (q: string) => q !== '' && q !== '?';
 
-const matchRecognize = fc
+export const matchRecognize = fc
   .record({
     q1: quantifier,
     q2: quantifier,
@@ -275,7 +328,7 @@ const matchRecognize = fc
     );
   });
 
-const infraModule = fc
+export const infraModule = fc
   .record({ w: window, n: numberText, i: fc.nat(1_000_000) })
   .map(
     ({ w, n, i }) =>
@@ -284,109 +337,12 @@ const infraModule = fc
       `on B as b set thr${i} = b.w;\nselect id from A(v > thr${i})`,
   );
 
-const insertIntoModule = fc
+export const insertIntoModule = fc
   .tuple(expressionOf('', 2), window, fc.nat(1_000_000))
   .map(
     ([e, w, i]) =>
       `insert into S${i} select id, n, ${e} as x from A;\nselect id, count(*) as c from S${i}${w} group by id`,
   );
-
-/** Every statement shape the generator knows; add new features here. */
-export const STATEMENT_SHAPES: readonly fc.Arbitrary<string>[] = [
-  selectStatement,
-  joinStatement,
-  patternStatement,
-  matchRecognize,
-  infraModule,
-  insertIntoModule,
-];
-
-/** A module: the schemas and one to three statements. */
-export const validModule = fc
-  .array(fc.oneof(...STATEMENT_SHAPES), { minLength: 1, maxLength: 3 })
-  .map((statements) => `${SCHEMAS}\n${statements.join(';\n')};`);
-
-export const MUTATION_TOKENS = [
-  '(',
-  ')',
-  '[',
-  ']',
-  ',',
-  ';',
-  '#',
-  '.',
-  '*',
-  '-',
-  '--',
-  "'",
-  '"',
-  '`',
-  'select',
-  'from',
-  'where',
-  'every',
-  '->',
-  'and',
-  'not',
-  'null',
-  '1e999',
-  '-0',
-  '99999999999999999999',
-  'A',
-  'B',
-  'Q',
-  'as',
-  'group by',
-  'output',
-  'pattern',
-  'match_recognize',
-  '{',
-  '}',
-  '\u0000',
-  '\n',
-  'π',
-  '😀',
-];
-
-/** A valid module with one to four token-level mutations (delete, duplicate, insert, swap, truncate). */
-export const mutatedModule = fc
-  .tuple(
-    validModule,
-    fc.array(
-      fc.tuple(
-        pick(['delete', 'duplicate', 'insert', 'swap', 'truncate'] as const),
-        fc.nat(),
-        pick(MUTATION_TOKENS),
-      ),
-      { minLength: 1, maxLength: 4 },
-    ),
-  )
-  .map(([text, mutations]) => {
-    // Tokens: words, numbers, quoted strings, single other characters; whitespace kept.
-    const tokens = text.match(/'[^']*'|\w+|\s+|./gsu) ?? [];
-    for (const [kind, at, token] of mutations) {
-      const i = tokens.length === 0 ? 0 : at % tokens.length;
-      switch (kind) {
-        case 'delete':
-          tokens.splice(i, 1);
-          break;
-        case 'duplicate':
-          tokens.splice(i, 0, tokens[i] ?? '');
-          break;
-        case 'insert':
-          tokens.splice(i, 0, ` ${token} `);
-          break;
-        case 'swap':
-          if (i + 2 < tokens.length)
-            [tokens[i], tokens[i + 2]] = [tokens[i + 2] as string, tokens[i] as string];
-          break;
-        case 'truncate':
-          tokens.length = Math.max(i, SCHEMAS.length > 0 ? 1 : 0);
-          break;
-      }
-    }
-    return tokens.join('');
-  });
 
 /** A property value: mostly right for its type, often not. */
 function propertyValue(kind: 'num' | 'int' | 'str' | 'bool'): fc.Arbitrary<unknown> {
@@ -436,6 +392,10 @@ export const eventOfB = fc.record(
   { id: propertyValue('str'), w: propertyValue('num'), n: propertyValue('int'), at: propertyValue('int') },
   { requiredKeys: [] },
 );
+export const eventOfC = fc.record(
+  { id: propertyValue('str'), v: propertyValue('num'), k: propertyValue('int') },
+  { requiredKeys: [] },
+);
 const eventOfO = fc.record(
   { id: propertyValue('str'), v: propertyValue('num'), extra: propertyValue('str') },
   { requiredKeys: [] },
@@ -468,7 +428,8 @@ export const operation: fc.Arbitrary<Operation> = fc.oneof(
           { weight: 4, arbitrary: fc.tuple(fc.constant('A'), eventOfA) },
           { weight: 2, arbitrary: fc.tuple(fc.constant('B'), eventOfB) },
           { weight: 1, arbitrary: fc.tuple(fc.constant('O'), eventOfO) },
-          { weight: 1, arbitrary: fc.tuple(pick(['C', 'a', '', 'W', 'S2']), eventOfA) },
+          { weight: 2, arbitrary: fc.tuple(fc.constant('C'), eventOfC) },
+          { weight: 1, arbitrary: fc.tuple(pick(['Z', 'a', '', 'W', 'S2']), eventOfA) },
           {
             weight: 1,
             arbitrary: fc.tuple(fc.constant('A'), pick<unknown>([null, undefined, 5, 'x', [], [1]])),

@@ -1,6 +1,7 @@
 /**
- * `npm run fuzz -- --minutes N [--seed S]`: the fuzz suite's properties (fuzz.test.ts) with
- * fresh seeds until the time is up. The cases run in a child process; a case that runs for
+ * `npm run fuzz -- --minutes N [--seed S]`: the fuzz suite's properties (fuzz.test.ts: no
+ * crash through the API and the CLI readers; columnar on/off and snapshot/restore give the
+ * same calls) with fresh seeds until the time is up. The cases run in a child process; a case that runs for
  * more than --hang-seconds (default 30) is reported as a hang with its input, since a hang
  * cannot be interrupted from inside. Exit 0 when nothing was found, 1 with the first
  * counterexample (and the seed that reproduces it).
@@ -8,8 +9,9 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { SCHEMAS, csvFile, mutatedModule, ndjsonLine, operations, validModule } from './generators.js';
-import { runApiCase, runCliCase } from './targets.js';
+import { SCHEMAS, csvFile, ndjsonLine, operations } from './generators.js';
+import { mutatedModule, validModule } from './modules.js';
+import { runApiCase, runCliCase, runRulesCase, runSnapshotCase } from './targets.js';
 
 interface Options {
   readonly minutes: number;
@@ -19,7 +21,12 @@ interface Options {
 
 type Message =
   | { readonly kind: 'case'; readonly input: string }
-  | { readonly kind: 'round'; readonly cases: number; readonly seed: number }
+  | {
+      readonly kind: 'round';
+      readonly cases: number;
+      readonly seed: number;
+      readonly tally: Readonly<Record<string, number>>;
+    }
   | { readonly kind: 'failure'; readonly report: string };
 
 const QUERY = `${SCHEMAS}\n@name('q') select id, v, n from A;\n@name('o') select * from O;\n@name('s') select sum(v) as s from A#length(3);`;
@@ -33,13 +40,18 @@ async function work(seed: number, until: number): Promise<void> {
     );
   for (let round = 0; Date.now() < until; round++) {
     const s = seed + round;
+    // What the cases reached: deployed modules, differential comparisons made or refused.
+    const tally: Record<string, number> = {};
+    const count = (key: string) => {
+      tally[key] = (tally[key] ?? 0) + 1;
+    };
     const api = fc.property(
       fc.oneof(validModule, mutatedModule),
       operations,
       fc.constantFrom(0, 500),
       (m, ops, late) => {
         post({ kind: 'case', input: show({ module: m, ops, late }) });
-        runApiCase(m, ops, late);
+        if (runApiCase(m, ops, late).deployed) count('deployed');
       },
     );
     const cli = fc.asyncProperty(
@@ -55,8 +67,24 @@ async function work(seed: number, until: number): Promise<void> {
         await runCliCase(QUERY, events.text, events.format, skip ? ['--on-error', 'skip'] : []);
       },
     );
+    const rules = fc.property(validModule, operations, fc.constantFrom(0, 500), (m, ops, late) => {
+      post({ kind: 'case', input: show({ property: 'columnar on/off', module: m, ops, late }) });
+      count(`columnar ${runRulesCase(m, ops, late)}`);
+    });
+    const snapshot = fc.property(
+      validModule,
+      operations,
+      fc.nat(25),
+      fc.constantFrom(0, 500),
+      (m, ops, cut, late) => {
+        post({ kind: 'case', input: show({ property: 'snapshot', module: m, ops, cut, late }) });
+        count(`snapshot ${runSnapshotCase(m, ops, cut, late)}`);
+      },
+    );
     const reports = [
       fc.defaultReportMessage(fc.check(api, { seed: s, numRuns: 200 })),
+      fc.defaultReportMessage(fc.check(rules, { seed: s, numRuns: 40 })),
+      fc.defaultReportMessage(fc.check(snapshot, { seed: s, numRuns: 40 })),
       fc.defaultReportMessage(await fc.check(cli, { seed: s, numRuns: 20 })),
     ];
     const failure = reports.find((r) => r !== undefined);
@@ -64,7 +92,7 @@ async function work(seed: number, until: number): Promise<void> {
       post({ kind: 'failure', report: `seed ${s}: ${failure}` });
       return;
     }
-    post({ kind: 'round', cases: 220, seed: s });
+    post({ kind: 'round', cases: 300, seed: s, tally });
   }
 }
 
@@ -93,6 +121,7 @@ function main(): void {
   let last = '';
   let lastAt = Date.now();
   let cases = 0;
+  const tally: Record<string, number> = {};
   const watchdog = setInterval(() => {
     if (Date.now() - lastAt > options.hangSeconds * 1000) {
       console.error(`fuzz: HANG — a case ran for more than ${options.hangSeconds} s:\n${last}`);
@@ -105,6 +134,7 @@ function main(): void {
     if (m.kind === 'case') last = m.input;
     else if (m.kind === 'round') {
       cases += m.cases;
+      for (const [k, n] of Object.entries(m.tally)) tally[k] = (tally[k] ?? 0) + n;
       console.log(`fuzz: ${cases} cases, nothing found (last seed ${m.seed})`);
     } else {
       console.error(`fuzz: FAILURE\n${m.report}`);
@@ -117,7 +147,11 @@ function main(): void {
       process.exitCode = 1;
     }
     clearInterval(watchdog);
-    if (process.exitCode !== 1) console.log(`fuzz: done, ${cases} cases, nothing found`);
+    const reached = Object.entries(tally)
+      .sort()
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    if (process.exitCode !== 1) console.log(`fuzz: done, ${cases} cases (${reached}), nothing found`);
   });
 }
 

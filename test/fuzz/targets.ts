@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { runCommand } from '../../src/cli/run.js';
 import { printable } from '../../src/common/printable.js';
 import { WeirError, WeirErrors, createEngine } from '../../src/index.js';
-import type { Engine, StatementHandle } from '../../src/index.js';
+import type { Engine, StatementHandle, WeirEngineOptions } from '../../src/index.js';
 import type { Operation } from './generators.js';
 
 /** An outcome the property forbids. */
@@ -53,54 +53,61 @@ export interface ApiOutcome {
   readonly sent: number;
 }
 
+/** What one engine did: each listener call (JSON), and per operation 'ok' or the error code. */
+interface Run {
+  readonly calls: string[];
+  readonly outcomes: string[];
+}
+
+/** Event time as the operations move it (kept across a snapshot cut). */
+interface Clock {
+  time: number;
+}
+
+function codeOf(e: unknown): string {
+  return e instanceof WeirErrors ? e.errors.map((x) => x.code).join(',') : (e as WeirError).code;
+}
+
 /**
- * Deploys `module` and applies `ops`; throws FuzzFailure on any non-Weir exception. Events of
- * a statement's listener are consumed (JSON-stringified, as a writer would: BigInt or cycles
- * there would be a bug).
+ * Records every listener call of the engine's statements. Rows are JSON-stringified as a
+ * writer would (BigInt or cycles there would be a bug); the strings are what the
+ * differential properties compare.
  */
-export function runApiCase(module: string, ops: readonly Operation[], lateness = 0): ApiOutcome {
-  const input = { module, ops };
-  // A small maxTimeJump bounds the work of one step (periodic timers fire per interval).
-  const engine: Engine = createEngine({ allowedLateness: lateness, maxTimeJump: 60_000 });
-  let handles: StatementHandle[];
-  try {
-    handles = engine.deploy(module);
-  } catch (e) {
-    if (!isWeir(e)) throw unexpected('deploy', e, input);
-    checkOneLine(e, input);
-    return { deployed: false, sent: 0 };
-  }
+function record(engine: Engine, handles: readonly StatementHandle[], run: Run): void {
   for (const h of handles) {
-    h.subscribe((n, o) => {
-      JSON.stringify(n);
-      JSON.stringify(o);
-    });
+    h.subscribe((n, o, c) => run.calls.push(JSON.stringify([c.statement, c.time, n, o])));
   }
-  let time = 1000;
-  let sent = 0;
+}
+
+/** Applies `ops` (a send, advance or flush each); a WeirError is an outcome, anything else a FuzzFailure. */
+function apply(engine: Engine, ops: readonly Operation[], clock: Clock, run: Run, input: unknown): void {
   for (const op of ops) {
     try {
       switch (op.op) {
         case 'send': {
-          time += op.dt;
-          engine.send(op.type, op.event as Record<string, unknown>, op.untimed ? undefined : time);
-          sent++;
+          clock.time += op.dt;
+          engine.send(op.type, op.event as Record<string, unknown>, op.untimed ? undefined : clock.time);
           break;
         }
         case 'advance':
-          time += op.dt;
-          engine.advanceTime(time);
+          clock.time += op.dt;
+          engine.advanceTime(clock.time);
           break;
         case 'flush':
           engine.flush();
           break;
       }
+      run.outcomes.push('ok');
     } catch (e) {
       if (!isWeir(e)) throw unexpected(`${op.op}`, e, input);
       checkOneLine(e, input);
-      if (!Number.isFinite(time)) time = 1000;
+      run.outcomes.push(codeOf(e));
+      if (!Number.isFinite(clock.time)) clock.time = 1000;
     }
   }
+}
+
+function finish(engine: Engine, handles: readonly StatementHandle[], input: unknown): void {
   try {
     for (const h of handles) h.stats();
     engine.stats();
@@ -108,7 +115,133 @@ export function runApiCase(module: string, ops: readonly Operation[], lateness =
   } catch (e) {
     if (!isWeir(e)) throw unexpected('close', e, input);
   }
-  return { deployed: true, sent };
+}
+
+/** A deployed engine, or the deploy's error codes. */
+function deployed(
+  options: WeirEngineOptions,
+  module: string,
+  input: unknown,
+): { engine: Engine; handles: StatementHandle[] } | { codes: string } {
+  const engine = createEngine({ maxTimeJump: 60_000, ...options });
+  try {
+    return { engine, handles: engine.deploy(module) };
+  } catch (e) {
+    if (!isWeir(e)) throw unexpected('deploy', e, input);
+    checkOneLine(e, input);
+    return { codes: codeOf(e) };
+  }
+}
+
+/** Deploys, records and applies every operation, closes; undefined when the deploy failed. */
+function runWhole(options: WeirEngineOptions, module: string, ops: readonly Operation[]): Run | undefined {
+  const input = { module, ops, options };
+  const d = deployed(options, module, input);
+  if ('codes' in d) return undefined;
+  const run: Run = { calls: [], outcomes: [] };
+  record(d.engine, d.handles, run);
+  apply(d.engine, ops, { time: 1000 }, run, input);
+  finish(d.engine, d.handles, input);
+  return run;
+}
+
+/**
+ * Deploys `module` and applies `ops`; throws FuzzFailure on any non-Weir exception. Events of
+ * a statement's listener are consumed (JSON-stringified, as a writer would: BigInt or cycles
+ * there would be a bug).
+ */
+export function runApiCase(module: string, ops: readonly Operation[], lateness = 0): ApiOutcome {
+  // A small maxTimeJump bounds the work of one step (periodic timers fire per interval).
+  const run = runWhole({ allowedLateness: lateness }, module, ops);
+  if (run === undefined) return { deployed: false, sent: 0 };
+  return { deployed: true, sent: ops.filter((op, i) => op.op === 'send' && run.outcomes[i] === 'ok').length };
+}
+
+/** The first place two runs differ, for the failure message. */
+function firstDifference(a: Run, b: Run): string | undefined {
+  for (let i = 0; i < Math.max(a.outcomes.length, b.outcomes.length); i++) {
+    if (a.outcomes[i] !== b.outcomes[i]) return `operation ${i}: ${a.outcomes[i]} vs ${b.outcomes[i]}`;
+  }
+  for (let i = 0; i < Math.max(a.calls.length, b.calls.length); i++) {
+    if (a.calls[i] !== b.calls[i]) {
+      return `call ${i} of ${a.calls.length} vs ${b.calls.length}:\n  ${a.calls[i]}\n  ${b.calls[i]}`;
+    }
+  }
+  return undefined;
+}
+
+export type DifferentialOutcome = 'compared' | 'not-deployed' | 'unsupported';
+
+/**
+ * The optimizer's physical rules change how, never what: the same module and operations with
+ * `columnarAggregation: false` (every statement on the general window and aggregation
+ * operators) must make the same listener calls and raise the same errors.
+ */
+export function runRulesCase(module: string, ops: readonly Operation[], lateness = 0): DifferentialOutcome {
+  const fused = runWhole({ allowedLateness: lateness }, module, ops);
+  const general = runWhole({ allowedLateness: lateness, columnarAggregation: false }, module, ops);
+  if ((fused === undefined) !== (general === undefined)) {
+    throw new FuzzFailure('deployed with columnarAggregation on but not off, or the reverse', {
+      module,
+      ops,
+    });
+  }
+  if (fused === undefined || general === undefined) return 'not-deployed';
+  const difference = firstDifference(fused, general);
+  if (difference !== undefined) {
+    throw new FuzzFailure(`columnarAggregation on vs off: ${difference}`, { module, ops, lateness });
+  }
+  return 'compared';
+}
+
+/**
+ * Snapshot and restore change nothing: the operations applied to one engine, or cut after
+ * `cut` of them, snapshotted, restored into a fresh engine (listeners attached again by
+ * statement) and continued there, make the same listener calls and raise the same errors. A
+ * statement whose parts refuse the snapshot (`snapshot/unsupported`) skips the case.
+ */
+export function runSnapshotCase(
+  module: string,
+  ops: readonly Operation[],
+  cut: number,
+  lateness = 0,
+): DifferentialOutcome {
+  const input = { module, ops, cut, lateness };
+  const whole = runWhole({ allowedLateness: lateness }, module, ops);
+  if (whole === undefined) return 'not-deployed';
+  const before = deployed({ allowedLateness: lateness }, module, input);
+  if ('codes' in before) throw new FuzzFailure(`deployed once, then failed: ${before.codes}`, input);
+  const split: Run = { calls: [], outcomes: [] };
+  const at = Math.min(cut, ops.length);
+  const clock = { time: 1000 };
+  record(before.engine, before.handles, split);
+  apply(before.engine, ops.slice(0, at), clock, split, input);
+  let bytes: Uint8Array;
+  try {
+    bytes = before.engine.snapshot();
+  } catch (e) {
+    if (e instanceof WeirError && e.code === 'snapshot/unsupported') return 'unsupported';
+    throw isWeir(e)
+      ? new FuzzFailure(`snapshot: ${codeOf(e)}: ${(e as Error).message}`, input)
+      : unexpected('snapshot', e, input);
+  }
+  let after: Engine;
+  try {
+    after = createEngine({ restore: bytes });
+  } catch (e) {
+    throw isWeir(e)
+      ? new FuzzFailure(`restore: ${codeOf(e)}: ${(e as Error).message}`, input)
+      : unexpected('restore', e, input);
+  }
+  const handles = after.statements();
+  record(after, handles, split);
+  apply(after, ops.slice(at), clock, split, input);
+  finish(after, handles, input);
+  const difference = firstDifference(whole, split);
+  if (difference !== undefined) {
+    throw new FuzzFailure(`snapshot after ${at} operations, restored: ${difference}`, input);
+  }
+  return 'compared';
 }
 
 class Capture extends Writable {
