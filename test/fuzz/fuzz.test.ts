@@ -2,16 +2,17 @@
  * The fuzz suite, bounded for `npm test` (issue 13 §2): generated and mutated EPL modules
  * with generated event streams through the API, and generated event files through the CLI
  * readers. The property: success, or a WeirError / exit 1–2 with one-line messages; never
- * another exception. Two differential properties on the generated modules: the physical
- * rules change no call (columnarAggregation on vs off), and a snapshot taken at a random
- * cut and restored continues exactly as the uninterrupted engine. Fixed seeds keep CI deterministic; `npm run fuzz -- --minutes N`
+ * another exception. Differential properties on the generated modules: the physical rules
+ * change no call (columnarAggregation on vs off), allowed lateness changes none on ordered
+ * input, and a snapshot taken at a random cut and restored continues exactly as the
+ * uninterrupted engine. Fixed seeds keep CI deterministic; `npm run fuzz -- --minutes N`
  * explores with fresh seeds (and a watchdog for hangs).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS, csvFile, ndjsonLine, operations } from './generators.js';
 import { mutatedModule, validModule } from './modules.js';
-import { runApiCase, runCliCase, runRulesCase, runSnapshotCase } from './targets.js';
+import { runApiCase, runCliCase, runLatenessCase, runRulesCase, runSnapshotCase } from './targets.js';
 
 const SEED = 20261207;
 
@@ -53,6 +54,17 @@ describe('fuzz: differential properties', () => {
     expect(compared).toBeGreaterThan(20);
   }, 120_000);
 
+  it('allowed lateness changes nothing on ordered input', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(validModule, operations, fc.integer({ min: 1, max: 3000 }), (module, ops, lateness) => {
+        if (runLatenessCase(module, ops, lateness) === 'compared') compared++;
+      }),
+      { seed: SEED + 7, numRuns: 40 },
+    );
+    expect(compared).toBeGreaterThan(10);
+  }, 120_000);
+
   it('a snapshot at a random cut, restored, continues exactly', () => {
     let compared = 0;
     fc.assert(
@@ -80,6 +92,15 @@ describe('fuzz: the CLI readers', () => {
         await runCliCase(query, lines.join('\n'), 'ndjson', skip ? ['--on-error', 'skip'] : []);
       }),
       { seed: SEED + 2, numRuns: 40 },
+    );
+  }, 120_000);
+
+  it('generated modules over NDJSON files: exit 0–2, one-line messages, JSON output', async () => {
+    await fc.assert(
+      fc.asyncProperty(validModule, fc.array(ndjsonLine, { maxLength: 12 }), async (module, lines) => {
+        await runCliCase(module, lines.join('\n'), 'ndjson', ['--on-error', 'skip']);
+      }),
+      { seed: SEED + 6, numRuns: 20 },
     );
   }, 120_000);
 

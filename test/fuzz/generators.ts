@@ -457,7 +457,11 @@ export const ndjsonLine = fc.oneof(
   {
     weight: 6,
     arbitrary: fc
-      .tuple(pick(['A', 'B', 'O', 'C']), fc.oneof(eventOfA, eventOfB), fc.integer({ min: -5, max: 5000 }))
+      .tuple(
+        pick(['A', 'B', 'O', 'C']),
+        fc.oneof(eventOfA, eventOfB, eventOfC),
+        fc.integer({ min: -5, max: 5000 }),
+      )
       .map(([type, data, ts]) => JSON.stringify({ type, ts, data })),
   },
   {

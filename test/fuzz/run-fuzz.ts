@@ -1,7 +1,8 @@
 /**
  * `npm run fuzz -- --minutes N [--seed S]`: the fuzz suite's properties (fuzz.test.ts: no
- * crash through the API and the CLI readers; columnar on/off and snapshot/restore give the
- * same calls) with fresh seeds until the time is up. The cases run in a child process; a case that runs for
+ * crash through the API, the CLI readers and `weir run` on generated modules; columnar on/off,
+ * snapshot/restore and allowed lateness on ordered input give the same calls) with fresh seeds
+ * until the time is up. The cases run in a child process; a case that runs for
  * more than --hang-seconds (default 30) is reported as a hang with its input, since a hang
  * cannot be interrupted from inside. Exit 0 when nothing was found, 1 with the first
  * counterexample (and the seed that reproduces it).
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { SCHEMAS, csvFile, ndjsonLine, operations } from './generators.js';
 import { mutatedModule, validModule } from './modules.js';
-import { runApiCase, runCliCase, runRulesCase, runSnapshotCase } from './targets.js';
+import { runApiCase, runCliCase, runLatenessCase, runRulesCase, runSnapshotCase } from './targets.js';
 
 interface Options {
   readonly minutes: number;
@@ -67,6 +68,23 @@ async function work(seed: number, until: number): Promise<void> {
         await runCliCase(QUERY, events.text, events.format, skip ? ['--on-error', 'skip'] : []);
       },
     );
+    const cliModules = fc.asyncProperty(
+      fc.oneof(validModule, mutatedModule),
+      fc.array(ndjsonLine, { maxLength: 20 }),
+      async (m, lines) => {
+        post({ kind: 'case', input: show({ property: 'cli', module: m, lines }) });
+        await runCliCase(m, lines.join('\n'), 'ndjson', ['--on-error', 'skip']);
+      },
+    );
+    const lateness = fc.property(
+      validModule,
+      operations,
+      fc.integer({ min: 1, max: 3000 }),
+      (m, ops, late) => {
+        post({ kind: 'case', input: show({ property: 'lateness', module: m, ops, late }) });
+        count(`lateness ${runLatenessCase(m, ops, late)}`);
+      },
+    );
     const rules = fc.property(validModule, operations, fc.constantFrom(0, 500), (m, ops, late) => {
       post({ kind: 'case', input: show({ property: 'columnar on/off', module: m, ops, late }) });
       count(`columnar ${runRulesCase(m, ops, late)}`);
@@ -85,14 +103,16 @@ async function work(seed: number, until: number): Promise<void> {
       fc.defaultReportMessage(fc.check(api, { seed: s, numRuns: 200 })),
       fc.defaultReportMessage(fc.check(rules, { seed: s, numRuns: 40 })),
       fc.defaultReportMessage(fc.check(snapshot, { seed: s, numRuns: 40 })),
+      fc.defaultReportMessage(fc.check(lateness, { seed: s, numRuns: 30 })),
       fc.defaultReportMessage(await fc.check(cli, { seed: s, numRuns: 20 })),
+      fc.defaultReportMessage(await fc.check(cliModules, { seed: s, numRuns: 10 })),
     ];
     const failure = reports.find((r) => r !== undefined);
     if (failure !== undefined) {
       post({ kind: 'failure', report: `seed ${s}: ${failure}` });
       return;
     }
-    post({ kind: 'round', cases: 300, seed: s, tally });
+    post({ kind: 'round', cases: 340, seed: s, tally });
   }
 }
 

@@ -195,6 +195,48 @@ export function runRulesCase(module: string, ops: readonly Operation[], lateness
 }
 
 /**
+ * The event-time buffer adds no reordering to ordered input: the operations with every time
+ * step made forward (and every event timed by the operation), run with no allowed lateness
+ * and with `lateness` ms of it, make the same listener calls (later in wall time, the same
+ * in content and event time) and raise the same errors.
+ */
+export function runLatenessCase(
+  module: string,
+  ops: readonly Operation[],
+  lateness: number,
+): DifferentialOutcome {
+  const forward = (dt: number) => (Number.isFinite(dt) && dt >= 0 ? dt : 0);
+  const ordered = ops.map((op): Operation => {
+    switch (op.op) {
+      case 'send':
+        return { ...op, dt: forward(op.dt), untimed: false };
+      case 'advance':
+        return { ...op, dt: forward(op.dt) };
+      case 'flush':
+        return op;
+    }
+  });
+  const prompt = runWhole({}, module, ordered);
+  const buffered = runWhole({ allowedLateness: lateness }, module, ordered);
+  if ((prompt === undefined) !== (buffered === undefined)) {
+    throw new FuzzFailure('deployed with one allowed lateness but not with another', {
+      module,
+      ops: ordered,
+    });
+  }
+  if (prompt === undefined || buffered === undefined) return 'not-deployed';
+  const difference = firstDifference(prompt, buffered);
+  if (difference !== undefined) {
+    throw new FuzzFailure(`allowedLateness 0 vs ${lateness} on ordered input: ${difference}`, {
+      module,
+      ops: ordered,
+      lateness,
+    });
+  }
+  return 'compared';
+}
+
+/**
  * Snapshot and restore change nothing: the operations applied to one engine, or cut after
  * `cut` of them, snapshotted, restored into a fresh engine (listeners attached again by
  * statement) and continued there, make the same listener calls and raise the same errors. A
