@@ -19,6 +19,7 @@ import {
   type EvalFrame,
   type StreamAccess,
   type SubqueryEvaluator,
+  type TableLookup,
   createFrame,
 } from '../expr/eval-frame.js';
 import { forEachExpr } from '../expr/map-expr.js';
@@ -45,6 +46,7 @@ import { RowSink } from '../operators/row-sink.js';
 import { StepOutput } from '../operators/step-output.js';
 import type {
   AggregateCall,
+  AggregateNode,
   IndexedEquality,
   LogicalPlan,
   OrderKey,
@@ -56,6 +58,7 @@ import { PriorBuffer } from '../windows/prior-buffer.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
 import { buildDefine, buildNamedWindowSource, buildOnTrigger, intoTableGroups } from './build-infra.js';
+import type { ColumnarPlan } from './columnar-plan.js';
 import { createJoinOperator } from './compile-join.js';
 import { createOutputLimiter } from './output-limiter-factory.js';
 import {
@@ -93,7 +96,7 @@ interface BuildState {
   prior: PriorBuffer | undefined;
   entries: StatementEntry[];
   /** Events entering pattern sources; stream entries count their own (`countedEntries`). */
-  eventsIn: number;
+  readonly patternEvents: { count: number };
   countedEntries: StreamEntry[];
   starters: (() => void)[];
   /** Whether only row-wise operators sit between a pattern source and the output. */
@@ -119,15 +122,7 @@ export function planOperators(
   // The statement's subqueries, filled before the operators that read them are built.
   const subqueries: SubqueryEvaluator[] = [];
   // The statement's window and prior buffer, for prev() and prior() in any of its frames.
-  const access: StreamAccess = {
-    prev: (row, n) => (state.window === undefined ? undefined : state.window.prev?.(row as Row, n)),
-    prior: (row, n) => state.prior?.lookup(row as Row, n),
-    ...(env.infra === undefined
-      ? {}
-      : { variables: env.infra.variables.values, tables: env.infra.tableReads }),
-    ...(env.context === undefined ? {} : { context: env.context }),
-    subqueries,
-  };
+  const access = new InstanceAccess(env, subqueries);
   // Read by operators that set nothing in it (filters, projections, stream filters, joins).
   const ctx = createFrame(access);
   const root = plan.root;
@@ -146,7 +141,7 @@ export function planOperators(
     window: undefined,
     prior: undefined,
     entries: [],
-    eventsIn: 0,
+    patternEvents: { count: 0 },
     countedEntries: [],
     starters: [],
     patternRowWise,
@@ -175,39 +170,129 @@ export function planOperators(
   // Subqueries first: their windows see an event before the statement does (Esper).
   buildSubqueries(plan, state, subqueries);
   buildDown(root.input, output, state);
-  return {
-    entries: state.entries,
-    windowSize: () => state.sizes.reduce((n, f) => n + f(), 0),
-    droppedPartialMatches: () => state.dropped.reduce((n, f) => n + f(), 0),
-    eventsIn: () => state.countedEntries.reduce((n, e) => n + e.count, state.eventsIn),
-    parts: state.parts,
-    counters: () => [state.eventsIn, ...state.countedEntries.map((e) => e.count)],
-    restoreCounters: (counters) => {
-      state.eventsIn = counters[0] ?? 0;
-      state.countedEntries.forEach((e, i) => {
-        e.count = counters[i + 1] ?? 0;
-      });
-    },
-    start: () => {
-      for (const s of state.starters) s();
-      stepOutput?.flush();
-    },
-    terminate: () => {
-      for (const t of state.terminators) t();
-    },
-    stop: () => {
-      // A shared window stops with its last reader; the others only stop listening.
-      const keep = new Set<unknown>();
-      for (const { shared, output } of state.shared) {
-        const at = shared.outputs.indexOf(output);
-        if (at >= 0) shared.outputs.splice(at, 1);
-        if (--shared.users > 0) keep.add(shared.window);
-      }
-      for (const { part } of state.parts) if (!keep.has(part)) part.stop?.();
-      for (const s of state.stops) s();
-      state.stops.length = 0;
-    },
-  };
+  access.window = state.window;
+  access.priorBuffer = state.prior;
+  return new BuiltStatement(state, stepOutput);
+}
+
+/**
+ * How a statement instance's frames reach its window and prior buffer, and the engine's
+ * shared state. A class rather than closures over the build state: a statement instance is
+ * small (a thousand statements, or a context's partitions), and nothing keeps the build
+ * state's working arrays alive.
+ */
+class InstanceAccess implements StreamAccess {
+  window: DataWindow | undefined = undefined;
+  priorBuffer: PriorBuffer | undefined = undefined;
+  readonly variables: Record<string, unknown> | undefined;
+  readonly tables: TableLookup | undefined;
+  readonly context: Record<string, unknown> | undefined;
+
+  constructor(
+    env: PhysicalEnv,
+    readonly subqueries: readonly SubqueryEvaluator[],
+  ) {
+    this.variables = env.infra?.variables.values;
+    this.tables = env.infra?.tableReads;
+    this.context = env.context;
+  }
+
+  prev(row: unknown, n: number): unknown {
+    return this.window === undefined ? undefined : this.window.prev?.(row as Row, n);
+  }
+
+  prior(row: unknown, n: number): unknown {
+    return this.priorBuffer?.lookup(row as Row, n);
+  }
+}
+
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/** An array the instance keeps, at its exact length (one shared empty array when empty). */
+function kept<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? NOTHING : list.slice();
+}
+
+/** A built statement instance: what the engine drives (PhysicalStatement), holding only what it needs. */
+class BuiltStatement implements PhysicalStatement {
+  readonly entries: readonly StatementEntry[];
+  readonly parts: readonly StatePart[];
+  private readonly countedEntries: readonly StreamEntry[];
+  private readonly sizes: readonly (() => number)[];
+  private readonly dropped: readonly (() => number)[];
+  private readonly starters: readonly (() => void)[];
+  private readonly terminators: readonly (() => void)[];
+  private readonly shared: BuildState['shared'];
+  private stops: readonly (() => void)[];
+  private readonly patternEvents: { count: number };
+
+  constructor(
+    s: BuildState,
+    private readonly stepOutput: StepOutput | undefined,
+  ) {
+    this.patternEvents = s.patternEvents;
+    this.entries = kept(s.entries);
+    this.parts = kept(s.parts);
+    this.countedEntries = kept(s.countedEntries);
+    this.sizes = kept(s.sizes);
+    this.dropped = kept(s.dropped);
+    this.starters = kept(s.starters);
+    this.terminators = kept(s.terminators);
+    this.shared = s.shared.length === 0 ? [] : s.shared.slice();
+    this.stops = kept(s.stops);
+  }
+
+  windowSize(): number {
+    let n = 0;
+    for (const f of this.sizes) n += f();
+    return n;
+  }
+
+  droppedPartialMatches(): number {
+    let n = 0;
+    for (const f of this.dropped) n += f();
+    return n;
+  }
+
+  eventsIn(): number {
+    let n = this.patternEvents.count;
+    for (const e of this.countedEntries) n += e.count;
+    return n;
+  }
+
+  counters(): number[] {
+    return [this.patternEvents.count, ...this.countedEntries.map((e) => e.count)];
+  }
+
+  restoreCounters(counters: readonly number[]): void {
+    this.patternEvents.count = counters[0] ?? 0;
+    this.countedEntries.forEach((e, i) => {
+      e.count = counters[i + 1] ?? 0;
+    });
+  }
+
+  start(): void {
+    for (const s of this.starters) s();
+    this.stepOutput?.flush();
+  }
+
+  terminate(): void {
+    for (const t of this.terminators) t();
+  }
+
+  stop(): void {
+    // A shared window stops with its last reader; the others only stop listening.
+    const keep = new Set<unknown>();
+    for (const { shared, output } of this.shared) {
+      const at = shared.outputs.indexOf(output);
+      if (at >= 0) shared.outputs.splice(at, 1);
+      if (--shared.users > 0) keep.add(shared.window);
+    }
+    for (const { part } of this.parts) if (!keep.has(part)) part.stop?.();
+    const stops = this.stops;
+    this.stops = NOTHING;
+    for (const s of stops) s();
+  }
 }
 
 function compileColumns(columns: readonly OutputColumn[]) {
@@ -519,30 +604,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'Aggregate': {
       const fused = fusedAggregation(node, s.env);
       if (fused.applied) {
-        const columnar = fused.plan;
-        const layout = aggregateLayout(node);
-        const agg = new ColumnarAggregation(
-          layout,
-          columnarColumns(layout, columnar.argumentKinds),
-          groupKeyOf(node),
-          compileColumns(node.columns),
-          node.having === undefined ? undefined : compilePredicate(node.having),
-          createFrame(s.access),
-          s.needOld,
-          next,
-          columnar.window.kind === 'time',
-          columnar.orderFree,
-        );
-        // The window and the aggregation are one operator: events reach it from the source side.
-        const window = createColumnarWindow(columnar.window, agg, s.env);
-        s.parts.push(
-          { label: `columnar #${columnar.window.kind} aggregation`, part: agg as Partial<Stateful> },
-          { label: `columnar #${columnar.window.kind} window`, part: window as Partial<Stateful> },
-        );
-        s.starters.push(() => window.start?.());
-        s.sizes.push(() => window.size());
-        s.aggregating = true;
-        buildSource(columnar.source, window.accept, s);
+        buildFused(node, fused.plan, next, s);
         return;
       }
       const op = node.resetEachUpdate
@@ -579,12 +641,13 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       s.starters.push(runtime.start);
       s.sizes.push(runtime.size);
       s.dropped.push(runtime.dropped);
+      const counted = s.patternEvents;
       for (const stream of node.streams) {
         s.entries.push({
           stream,
           indexed: [],
           accept: (row) => {
-            s.eventsIn++;
+            counted.count++;
             runtime.onEvent(stream, row);
           },
         });
@@ -645,6 +708,36 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     default:
       assertNever(node, 'plan node');
   }
+}
+
+/**
+ * The window and the aggregation as one operator (columnar-plan.ts): events reach it from
+ * the source side. Its own function, so the closures it leaves behind hold the window only,
+ * not the build state (V8 shares one context among the closures of a call).
+ */
+function buildFused(node: AggregateNode, columnar: ColumnarPlan, next: Operator, s: BuildState): void {
+  const layout = aggregateLayout(node);
+  const agg = new ColumnarAggregation(
+    layout,
+    columnarColumns(layout, columnar.argumentKinds),
+    groupKeyOf(node),
+    compileColumns(node.columns),
+    node.having === undefined ? undefined : compilePredicate(node.having),
+    createFrame(s.access),
+    s.needOld,
+    next,
+    columnar.window.kind === 'time',
+    columnar.orderFree,
+  );
+  const window = createColumnarWindow(columnar.window, agg, s.env);
+  s.parts.push(
+    { label: `columnar #${columnar.window.kind} aggregation`, part: agg as Partial<Stateful> },
+    { label: `columnar #${columnar.window.kind} window`, part: window as Partial<Stateful> },
+  );
+  s.starters.push(() => window.start?.());
+  s.sizes.push(() => window.size());
+  s.aggregating = true;
+  buildSource(columnar.source, window.accept, s);
 }
 
 /** A data window posting each step to `next`; events reach it through the source side below. */

@@ -284,11 +284,7 @@ class WeirEngine implements Engine {
         : instantiateInContext(record.factory, env, handle);
     for (const entry of physical.entries) this.router(entry.stream).add(entry);
     handle.clock = this.now;
-    handle.internals = {
-      windowSize: physical.windowSize,
-      droppedPartialMatches: physical.droppedPartialMatches,
-      eventsIn: physical.eventsIn,
-    };
+    handle.internals = physical;
     record.physical = physical;
     record.startTime = startTime;
     if (!restoring) physical.start();
