@@ -44,6 +44,18 @@ export class DeadlineQueue<T> {
       visit(this.deadlines[i] as number, this.items[i] as T);
   }
 
+  /** Replaces the contents (a restore): `deadlines` non-decreasing, one item per deadline. */
+  restore(deadlines: number[], items: T[]): void {
+    if (deadlines.length !== items.length) throw new Error('DeadlineQueue: one item per deadline');
+    for (let i = 1; i < deadlines.length; i++) {
+      if ((deadlines[i] as number) < (deadlines[i - 1] as number))
+        throw new Error(`DeadlineQueue: deadline ${deadlines[i]} is before the one queued ahead of it`);
+    }
+    this.deadlines = deadlines;
+    this.items = items;
+    this.head = 0;
+  }
+
   clear(): void {
     this.deadlines = [];
     this.items = [];

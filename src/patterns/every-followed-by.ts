@@ -69,20 +69,33 @@ interface Wait {
 
 const EMPTY_ROW: Row = Object.freeze({}) as Row;
 
-/** The flat evaluator's snapshot. */
+/**
+ * The flat evaluator's snapshot, as parallel arrays (no record per wait). With a guard every
+ * wait is in its deadline FIFO, in start order, and the key lists are the FIFO's live waits
+ * grouped by key (a list keeps start order), so the FIFO alone rebuilds them. Without a
+ * guard the FIFO is empty and the lists are written as they are.
+ */
 export interface EveryFollowedByState {
-  /** Each wait: its first event's id, its key, whether it still waits. */
-  readonly waits: [number, unknown, boolean][];
-  /** Live waits per key (key, wait indexes in start order), and those without a key. */
-  readonly byKey: [unknown, number[]][];
-  readonly plain: number[];
-  /** The guard's FIFO: deadline and wait index. */
-  readonly deadlines: [number, number][];
+  /**
+   * The guard's FIFO: each wait's deadline, its first event's id (-1: finished, nothing reads
+   * it again) and its key (null when read from the first event, `a.user`, on restore).
+   */
+  readonly deadlines: Float64Array;
+  readonly fifoEvents: Int32Array;
+  readonly fifoKeys: unknown[];
+  /** Without a guard: the live waits per key (keys in map order, wait counts, first events in start order), and those without a key. */
+  readonly listKeys: unknown[];
+  readonly listCounts: Int32Array;
+  readonly listEvents: Int32Array;
+  readonly plainEvents: Int32Array;
   readonly firstActive: boolean;
   readonly timer: TimerState | null;
   /** live, capReached, examined. */
   readonly counters: number[];
 }
+
+/** Stands for every finished wait still queued in a restored FIFO (only `active` is read). */
+const FINISHED: Wait = Object.freeze({ first: EMPTY_ROW, key: undefined, list: [], active: false }) as Wait;
 
 /** The one engine timer's tag: the earliest deadline. */
 const DEADLINE = 0;
@@ -296,24 +309,43 @@ export class EveryFollowedByMatcher implements TimerOwner, Stateful<EveryFollowe
   }
 
   snapshot(w: StateWriter): EveryFollowedByState {
-    const ids = new Map<Wait, number>();
-    const waits: [number, unknown, boolean][] = [];
-    const id = (wait: Wait): number => {
-      let n = ids.get(wait);
-      if (n === undefined) {
-        n = waits.length;
-        ids.set(wait, n);
-        waits.push([w.event(wait.first), wait.key ?? null, wait.active]);
+    const n = this.deadlines.size;
+    const deadlines = new Float64Array(n);
+    const fifoEvents = new Int32Array(n);
+    const fifoKeys = new Array<unknown>(n);
+    let i = 0;
+    let fifoLive = 0;
+    this.deadlines.forEach((deadline, wait) => {
+      deadlines[i] = deadline;
+      fifoEvents[i] = wait.active ? w.event(wait.first) : -1;
+      // A key read from the first event (`a.user`) is read again on restore: not written twice.
+      fifoKeys[i] = wait.active && wait.key !== undefined && this.keyOfFirst === undefined ? wait.key : null;
+      if (wait.active) fifoLive++;
+      i++;
+    });
+    const listKeys: unknown[] = [];
+    const counts: number[] = [];
+    const events: number[] = [];
+    let listed = this.plain.length;
+    for (const list of this.byKey.values()) listed += list.length;
+    if (n > 0) {
+      // Every live wait is queued: the FIFO holds the lists.
+      if (listed !== fifoLive) throw new Error(`${listed} waiting partial matches but ${fifoLive} queued`);
+    } else {
+      for (const [key, list] of this.byKey) {
+        listKeys.push(key);
+        counts.push(list.length);
+        for (const wait of list) events.push(w.event(wait.first));
       }
-      return n;
-    };
-    const deadlines: [number, number][] = [];
-    this.deadlines.forEach((deadline, wait) => deadlines.push([deadline, id(wait)]));
+    }
     return {
-      waits,
-      byKey: [...this.byKey].map(([key, list]) => [key, list.map(id)]),
-      plain: this.plain.map(id),
       deadlines,
+      fifoEvents,
+      fifoKeys,
+      listKeys,
+      listCounts: Int32Array.from(counts),
+      listEvents: Int32Array.from(events),
+      plainEvents: n > 0 ? new Int32Array(0) : Int32Array.from(this.plain, (wait) => w.event(wait.first)),
       firstActive: this.firstActive,
       timer: w.timer(this.timer),
       counters: [this.live, this.capReached, this.examined],
@@ -321,29 +353,47 @@ export class EveryFollowedByMatcher implements TimerOwner, Stateful<EveryFollowe
   }
 
   restore(state: EveryFollowedByState, r: StateReader): void {
-    const keyed = new Map<number, { key: unknown; list: Wait[] }>();
-    for (const [key, list] of state.byKey) {
-      const waits: Wait[] = [];
-      this.byKey.set(key, waits);
-      for (const i of list) keyed.set(i, { key, list: waits });
+    const { deadlines, fifoEvents, fifoKeys, listKeys, listCounts, listEvents, plainEvents } = state;
+    const n = deadlines.length;
+    if (fifoEvents.length !== n || fifoKeys.length !== n) throw new Error('the deadline queue is malformed');
+    const items = new Array<Wait>(n);
+    for (let i = 0; i < n; i++) {
+      const id = fifoEvents[i] as number;
+      if (id < 0) {
+        items[i] = FINISHED;
+        continue;
+      }
+      const first = r.event(id);
+      items[i] = this.restoreWait(
+        first,
+        this.keyOfFirst === undefined ? fifoKeys[i] : first[this.keyOfFirst],
+      );
     }
-    const waits: Wait[] = state.waits.map(([first, key, active], i) => ({
-      first: r.event(first),
-      key: keyed.get(i)?.key ?? key,
-      list: keyed.get(i)?.list ?? this.plain,
-      active,
-    }));
-    for (const [key, list] of state.byKey) {
-      const target = this.byKey.get(key) as Wait[];
-      for (const i of list) target.push(waits[i] as Wait);
-    }
-    this.plain.length = 0;
-    for (const i of state.plain) this.plain.push(waits[i] as Wait);
-    this.deadlines.clear();
-    for (const [deadline, i] of state.deadlines) this.deadlines.push(deadline, waits[i] as Wait);
+    this.deadlines.restore(Array.from(deadlines), items);
+    let at = 0;
+    listKeys.forEach((key, k) => {
+      const count = listCounts[k] as number;
+      for (let j = 0; j < count; j++) this.restoreWait(r.event(listEvents[at++] as number), key);
+    });
+    for (const id of plainEvents) this.restoreWait(r.event(id), null);
     this.firstActive = state.firstActive;
     this.timer = r.timer(this, state.timer);
     [this.live, this.capReached, this.examined] = state.counters as [number, number, number];
+  }
+
+  /** A live wait back in its key's list (appended: restored in start order). */
+  private restoreWait(first: Row, key: unknown): Wait {
+    let list = this.plain;
+    if (this.keyOf !== undefined && key !== null && key !== undefined) {
+      const found = this.byKey.get(key);
+      if (found === undefined) {
+        list = [];
+        this.byKey.set(key, list);
+      } else list = found;
+    }
+    const wait: Wait = { first, key: list === this.plain ? undefined : key, list, active: true };
+    list.push(wait);
+    return wait;
   }
 
   stop(): void {

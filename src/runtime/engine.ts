@@ -600,7 +600,7 @@ class WeirEngine implements Engine {
         this.rejectedEvents,
       ],
       variables: this.infra.variables.snapshot(),
-      events: w.rows,
+      events: w.table(),
     };
     return encodeSnapshot(payload);
   }

@@ -312,6 +312,10 @@ describe('bad snapshot bytes', () => {
     expect(restoring(other).message).toMatch(
       new RegExp(`format version ${SNAPSHOT_VERSION + 1}; this Weir reads version ${SNAPSHOT_VERSION}$`),
     );
+    // Version 2 wrote the event table as one record per event (before the column-wise table).
+    const v2 = Uint8Array.from(good);
+    v2[9] = 2;
+    expect(restoring(v2).code).toBe('snapshot/version');
     expect(restoring(new TextEncoder().encode('{"not":"a snapshot"}')).code).toBe('snapshot/not-a-snapshot');
     const longer = new Uint8Array(good.length + 3);
     longer.set(good);

@@ -25,9 +25,9 @@ export function roundTripPart<S>(
 ): PartRoundTrip {
   const w = new EventTableWriter();
   const state = part.snapshot(w);
-  const bytes = encodeSnapshot({ rows: w.rows, state });
-  const decoded = decodeSnapshot(bytes) as { rows: Record<string, unknown>[]; state: S };
-  const r = new EventTableReader(decoded.rows, restoreTimer);
+  const bytes = encodeSnapshot({ events: w.table(), state });
+  const decoded = decodeSnapshot(bytes) as { events: unknown; state: S };
+  const r = new EventTableReader(decoded.events, restoreTimer);
   fresh.restore(decoded.state, r);
   return { bytes: bytes.length, timersWritten: w.timersWritten, timersRestored: r.timersRestored };
 }

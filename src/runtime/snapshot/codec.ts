@@ -20,7 +20,7 @@ import { WeirError } from '../../common/errors.js';
 const MAGIC = 'WEIRSNAP';
 const HEADER = 18;
 /** Bumped whenever the payload's layout changes in a way an older reader cannot read. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 const packr = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: true });
 

@@ -5,8 +5,8 @@
  * code from the same plans; then each part's state is put back in build order.
  */
 import { WeirError } from '../../common/errors.js';
-import type { Row } from '../../common/row.js';
 import type { EventTimeBufferState } from '../event-time-buffer.js';
+import type { EventTableState } from './event-table.js';
 
 /** The engine options that shape its state (a restore must use the same). */
 export interface SnapshotOptions {
@@ -50,8 +50,8 @@ export interface EngineSnapshot {
   readonly counters: readonly number[];
   /** Every variable's value, by name (the deployments define them; a restore sets the values). */
   readonly variables: readonly (readonly [string, unknown])[];
-  /** The event table (common/state.ts, rule 3). */
-  readonly events: readonly Row[];
+  /** The event table (common/state.ts, rule 3), column-wise (event-table.ts). */
+  readonly events: EventTableState;
 }
 
 /** Checks the payload's shape before anything is built from it. */
@@ -100,6 +100,6 @@ export function checkEngineSnapshot(value: unknown): EngineSnapshot {
   if (!Array.isArray(p.counters) || p.counters.length !== 5) fail('bad counters');
   if (!Array.isArray(p.variables) || !p.variables.every((v) => Array.isArray(v) && typeof v[0] === 'string'))
     fail('a bad variable list');
-  if (!Array.isArray(p.events)) fail('no event table');
+  if (typeof p.events !== 'object' || p.events === null) fail('no event table');
   return value as EngineSnapshot;
 }

@@ -8,11 +8,12 @@ import { WeirError } from '../../common/errors.js';
 import type { Row } from '../../common/row.js';
 import type { StateReader, StateWriter } from '../../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../../common/timers.js';
+import { type EventTableState, decodeEventTable, encodeEventTable } from './event-table.js';
 
 export class EventTableWriter implements StateWriter {
   private readonly ids = new Map<Row, number>();
-  /** The event table: id → event. */
-  readonly rows: Row[] = [];
+  /** The events written so far: id → event. */
+  private readonly rows: Row[] = [];
   /** Live timers written so far. */
   timersWritten = 0;
 
@@ -37,6 +38,11 @@ export class EventTableWriter implements StateWriter {
     this.timersWritten++;
     return { due: timer.due, seq: timer.seq, tag: timer.tag };
   }
+
+  /** The event table of the events written (column-wise, event-table.ts), once every part wrote. */
+  table(): EventTableState {
+    return encodeEventTable(this.rows);
+  }
 }
 
 /** Re-arms a timer with its snapshotted order (the engine's queue, or a test's). */
@@ -46,10 +52,15 @@ export class EventTableReader implements StateReader {
   /** Timers re-armed so far. */
   timersRestored = 0;
 
+  private readonly rows: readonly Row[];
+
+  /** `table`: the snapshot's event table (EventTableWriter.table), rows built here. */
   constructor(
-    private readonly rows: readonly Row[],
+    table: unknown,
     private readonly restoreTimer: RestoreTimer,
-  ) {}
+  ) {
+    this.rows = decodeEventTable(table);
+  }
 
   event(id: number): Row {
     const row = this.rows[id];
