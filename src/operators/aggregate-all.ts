@@ -126,6 +126,17 @@ class RowForAllAllHelper implements LimitHelper {
     if (rem === null && this.needOld) rem = nonNull(p.output());
     if (ins !== null || rem !== null) this.next.onUpdate(ins, rem);
   }
+
+  /** The interval's rows built so far. */
+  snapshot(w: StateWriter): number[][] {
+    return [w.events(this.newRows), w.events(this.oldRows)];
+  }
+
+  restore(s: unknown, r: StateReader): void {
+    const [newRows, oldRows] = s as number[][];
+    this.newRows = r.events(newRows as number[]);
+    this.oldRows = r.events(oldRows as number[]);
+  }
 }
 
 /**
@@ -156,6 +167,15 @@ class RowForAllLastHelper implements LimitHelper {
     if (this.needOld) rem = nonNull(this.firstOld ?? p.output());
     this.firstOld = undefined;
     if (ins !== null || rem !== null) this.next.onUpdate(ins, rem);
+  }
+
+  /** The interval's first old row: false before the first step, null when having rejected it. */
+  snapshot(w: StateWriter): number | null | false {
+    return this.firstOld === undefined ? false : this.firstOld === null ? null : w.event(this.firstOld);
+  }
+
+  restore(s: unknown, r: StateReader): void {
+    this.firstOld = s === false ? undefined : s === null ? null : r.event(s as number);
   }
 }
 

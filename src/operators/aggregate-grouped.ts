@@ -17,7 +17,15 @@ import {
 } from './aggregation-state.js';
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
-import { type LimitHelper, type LimitedProcessor, postRows } from './output-limit/limited-processor.js';
+import {
+  type LimitHelper,
+  type LimitedProcessor,
+  type ReadInput,
+  type WriteInput,
+  postRows,
+  readEntries,
+  writeEntries,
+} from './output-limit/limited-processor.js';
 import type { GroupConditions } from './output-limit/polled-condition.js';
 import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
@@ -335,6 +343,21 @@ class RowPerGroupAllHelper implements LimitHelper {
     this.startPending = true;
     this.p.post(rows, old);
   }
+
+  snapshot(w: StateWriter, input: WriteInput): unknown {
+    return [
+      writeEntries(this.reps, input),
+      writeEntries(this.oldRows, (row) => w.event(row)),
+      this.startPending,
+    ];
+  }
+
+  restore(s: unknown, r: StateReader, input: ReadInput): void {
+    const [reps, oldRows, startPending] = s as [unknown, unknown, boolean];
+    readEntries(this.reps, reps, input);
+    readEntries(this.oldRows, oldRows, (id) => r.event(id as number));
+    this.startPending = startPending;
+  }
 }
 
 /**
@@ -371,6 +394,16 @@ class RowPerGroupLastHelper implements LimitHelper {
     this.reps.clear();
     this.oldRows.clear();
     this.p.post(rows, old);
+  }
+
+  snapshot(w: StateWriter, input: WriteInput): unknown {
+    return [writeEntries(this.reps, input), writeEntries(this.oldRows, (row) => w.event(row))];
+  }
+
+  restore(s: unknown, r: StateReader, input: ReadInput): void {
+    const [reps, oldRows] = s as [unknown, unknown];
+    readEntries(this.reps, reps, input);
+    readEntries(this.oldRows, oldRows, (id) => r.event(id as number));
   }
 }
 
@@ -416,5 +449,16 @@ class RowPerGroupFirstHelper implements LimitHelper {
     this.passed.clear();
     this.oldRows = [];
     this.p.post(rows, old);
+  }
+
+  snapshot(w: StateWriter, input: WriteInput): unknown {
+    return [writeEntries(this.passed, input), w.events(this.oldRows), this.conditions.snapshot()];
+  }
+
+  restore(s: unknown, r: StateReader, input: ReadInput): void {
+    const [passed, oldRows, conditions] = s as [unknown, number[], unknown];
+    readEntries(this.passed, passed, input);
+    this.oldRows = r.events(oldRows);
+    this.conditions.restore(conditions);
   }
 }

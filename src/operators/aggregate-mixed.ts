@@ -12,7 +12,15 @@ import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './agg
 import type { GroupKeyFn } from './group-key.js';
 import type { Operator } from './operator.js';
 import { ConcatHelper, LastRowHelper } from './output-limit/generic-helpers.js';
-import { type LimitHelper, type LimitedProcessor, postRows } from './output-limit/limited-processor.js';
+import {
+  type LimitHelper,
+  type LimitedProcessor,
+  type ReadInput,
+  type WriteInput,
+  postRows,
+  readEntries,
+  writeEntries,
+} from './output-limit/limited-processor.js';
 import type { GroupConditions } from './output-limit/polled-condition.js';
 import type { RowCollector } from './output-limit/row-collector.js';
 import type { RowBuilder } from './row-builder.js';
@@ -224,6 +232,19 @@ class LastPerGroupHelper implements LimitHelper {
     this.lastOld.clear();
     this.p.post(ins, rem);
   }
+
+  /** Each group's last built rows. */
+  snapshot(w: StateWriter): unknown[] {
+    const row = (r: Row) => w.event(r);
+    return [writeEntries(this.lastNew, row), writeEntries(this.lastOld, row)];
+  }
+
+  restore(s: unknown, r: StateReader): void {
+    const [lastNew, lastOld] = s as unknown[];
+    const row = (id: unknown) => r.event(id as number);
+    readEntries(this.lastNew, lastNew, row);
+    readEntries(this.lastOld, lastOld, row);
+  }
 }
 
 /**
@@ -231,11 +252,11 @@ class LastPerGroupHelper implements LimitHelper {
  * per-event rows, a row for every group that lost events in the step (from its last
  * arrival), and at output a row for every group the interval did not touch.
  */
-class GroupedAllHelper implements LimitHelper {
-  private newRows: Row[] = [];
-  private oldRows: Row[] = [];
+class GroupedAllHelper implements LimitHelper, GroupedAllState {
+  newRows: Row[] = [];
+  oldRows: Row[] = [];
   /** Each group's last arrival, kept for the statement's life as in Esper. */
-  private readonly reps = new Map<unknown, Row>();
+  readonly reps = new Map<unknown, Row>();
   private readonly seen = new Set<unknown>();
 
   constructor(private readonly p: AggregateMixedOperator) {}
@@ -281,16 +302,24 @@ class GroupedAllHelper implements LimitHelper {
     this.oldRows = [];
     p.post(ins, rem);
   }
+
+  snapshot(w: StateWriter, input: WriteInput): unknown {
+    return snapshotGroupedAll(this, this.seen, w, input);
+  }
+
+  restore(s: unknown, r: StateReader, input: ReadInput): void {
+    restoreGroupedAll(this, this.seen, s, r, input);
+  }
 }
 
 /**
  * Grouped `all` with order by (Esper's processOutputLimitedViewAll): each step's per-event
  * rows, then a row for every group that had no arrival in the interval (from its last one).
  */
-class GroupedAllSortedHelper implements LimitHelper {
-  private newRows: Row[] = [];
-  private oldRows: Row[] = [];
-  private readonly reps = new Map<unknown, Row>();
+class GroupedAllSortedHelper implements LimitHelper, GroupedAllState {
+  newRows: Row[] = [];
+  oldRows: Row[] = [];
+  readonly reps = new Map<unknown, Row>();
   private readonly arrived = new Set<unknown>();
 
   constructor(private readonly p: AggregateMixedOperator) {}
@@ -323,6 +352,44 @@ class GroupedAllSortedHelper implements LimitHelper {
     this.oldRows = [];
     p.post(ins, rem);
   }
+
+  snapshot(w: StateWriter, input: WriteInput): unknown {
+    return snapshotGroupedAll(this, this.arrived, w, input);
+  }
+
+  restore(s: unknown, r: StateReader, input: ReadInput): void {
+    restoreGroupedAll(this, this.arrived, s, r, input);
+  }
+}
+
+/** What the grouped `all` helpers keep: built rows, each group's last arrival, and the groups marked this interval. */
+interface GroupedAllState {
+  newRows: Row[];
+  oldRows: Row[];
+  readonly reps: Map<unknown, Row>;
+}
+
+function snapshotGroupedAll(
+  h: GroupedAllState,
+  marked: ReadonlySet<unknown>,
+  w: StateWriter,
+  input: WriteInput,
+): unknown {
+  return [w.events(h.newRows), w.events(h.oldRows), writeEntries(h.reps, input), [...marked]];
+}
+
+function restoreGroupedAll(
+  h: GroupedAllState,
+  marked: Set<unknown>,
+  s: unknown,
+  r: StateReader,
+  input: ReadInput,
+): void {
+  const [newRows, oldRows, reps, keys] = s as [number[], number[], unknown, unknown[]];
+  h.newRows = r.events(newRows);
+  h.oldRows = r.events(oldRows);
+  readEntries(h.reps, reps, input);
+  for (const key of keys) marked.add(key);
 }
 
 /**
@@ -368,5 +435,16 @@ class GroupedFirstHelper implements LimitHelper {
     this.rows = [];
     this.passed.clear();
     this.p.post(rows, []);
+  }
+
+  snapshot(w: StateWriter, input: WriteInput): unknown {
+    return [writeEntries(this.passed, input), w.events(this.rows), this.conditions.snapshot()];
+  }
+
+  restore(s: unknown, r: StateReader, input: ReadInput): void {
+    const [passed, rows, conditions] = s as [unknown, number[], unknown];
+    readEntries(this.passed, passed, input);
+    this.rows = r.events(rows);
+    this.conditions.restore(conditions);
   }
 }

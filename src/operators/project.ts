@@ -4,10 +4,16 @@
  * of both sides.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter } from '../common/state.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
 import type { Operator } from './operator.js';
 import { DeferredConcatHelper } from './output-limit/generic-helpers.js';
-import type { LimitHelper, LimitedProcessor } from './output-limit/limited-processor.js';
+import type {
+  LimitHelper,
+  LimitedProcessor,
+  ReadInput,
+  WriteInput,
+} from './output-limit/limited-processor.js';
 import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
 
@@ -110,5 +116,19 @@ class SimpleLastHelper implements LimitHelper {
     this.lastNew = undefined;
     this.lastOld = undefined;
     if (ins !== null || rem !== null) this.processor.onUpdate(ins, rem);
+  }
+
+  /** The kept events, through `input` (null: none). */
+  snapshot(_w: StateWriter, input: WriteInput): unknown[] {
+    return [
+      this.lastNew === undefined ? null : input(this.lastNew),
+      this.lastOld === undefined ? null : input(this.lastOld),
+    ];
+  }
+
+  restore(s: unknown, _r: StateReader, input: ReadInput): void {
+    const [lastNew, lastOld] = s as unknown[];
+    this.lastNew = lastNew === null ? undefined : input(lastNew);
+    this.lastOld = lastOld === null ? undefined : input(lastOld);
   }
 }

@@ -58,6 +58,8 @@ export interface OutputLimiterArgs {
   /** The current contents for snapshots; undefined without a data window. */
   readonly contents: (() => readonly Row[]) | undefined;
   readonly next: Operator;
+  /** The aliases of the join feeding the processor (its rows), undefined when events feed it. */
+  readonly joinAliases: readonly string[] | undefined;
 }
 
 function whenPredicate(rate: Extract<OutputRateSpec, { kind: 'when' }>) {
@@ -95,6 +97,7 @@ export function createOutputLimiter(
     after: new AfterState(spec.after, args.startTime),
     now: () => clock.now(),
     next: args.next,
+    joinAliases: args.joinAliases,
   };
   const rate = spec.rate;
   if (rate === undefined) return new AfterLimiter(parts);

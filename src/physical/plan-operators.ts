@@ -512,6 +512,7 @@ function buildOutputLimit(
   const processor = buildProcessor(input, collector, s, sortKeys);
   if (processor instanceof AggregateMixedOperator) processor.collector = collector;
   const contents = node.spec.type === 'snapshot' ? snapshotContents(input.input, s) : undefined;
+  const join = joinFeeding(input.input);
   const limiter = createOutputLimiter({
     spec: node.spec,
     processor,
@@ -523,11 +524,12 @@ function buildOutputLimit(
     clock: {
       now: () => s.env.now(),
       timers: s.env.timers,
-      defer: readsJoin(input.input) ? undefined : (callback) => s.env.atStepEnd(callback),
+      defer: join === undefined ? (callback) => s.env.atStepEnd(callback) : undefined,
     },
     startTime: s.env.startTime,
     contents,
     next,
+    joinAliases: join?.streams.map((st) => st.alias),
   });
   if (input.kind === 'Aggregate') {
     s.aggregating = true;
@@ -538,14 +540,14 @@ function buildOutputLimit(
   buildDown(input.input, limiter, s);
 }
 
-/** Whether a join feeds the node (through a where clause or prior buffer). */
-function readsJoin(node: LogicalPlan): boolean {
-  let current: LogicalPlan | undefined = node;
-  while (current !== undefined && current.kind !== 'Join') {
-    if (current.kind !== 'Filter' && current.kind !== 'Prior') return false;
+/** The join feeding the node (through a where clause or prior buffer), if any. */
+function joinFeeding(node: LogicalPlan): Extract<LogicalPlan, { kind: 'Join' }> | undefined {
+  let current: LogicalPlan = node;
+  while (current.kind !== 'Join') {
+    if (current.kind !== 'Filter' && current.kind !== 'Prior') return undefined;
     current = current.input;
   }
-  return current !== undefined;
+  return current;
 }
 
 /**

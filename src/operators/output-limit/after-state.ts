@@ -31,4 +31,12 @@ export class AfterState {
     this.satisfied = true;
     return true;
   }
+
+  snapshot(): [boolean, number] {
+    return [this.satisfied, this.found];
+  }
+
+  restore(s: unknown): void {
+    [this.satisfied, this.found] = s as [boolean, number];
+  }
 }

@@ -3,7 +3,15 @@
  * RowPerEvent helpers, also used by the grouped-per-event processor where its rules agree).
  */
 import type { Row } from '../../common/row.js';
-import type { LimitHelper, LimitedProcessor } from './limited-processor.js';
+import type { StateReader, StateWriter } from '../../common/state.js';
+import {
+  type LimitHelper,
+  type LimitedProcessor,
+  type ReadInput,
+  type WriteInput,
+  readRow,
+  writeRow,
+} from './limited-processor.js';
 import type { RowCollector } from './row-collector.js';
 
 /** `all`: every step's rows, as the step produced them. */
@@ -15,6 +23,13 @@ export class ConcatHelper implements LimitHelper {
   }
 
   output(): void {}
+
+  /** Keeps nothing: the step's rows wait in the limiter's collector. */
+  snapshot(): null {
+    return null;
+  }
+
+  restore(): void {}
 }
 
 /** `last`: of all the rows the interval's steps produced, the last new row and the last old row. */
@@ -41,6 +56,16 @@ export class LastRowHelper implements LimitHelper {
     this.lastOld = undefined;
     this.collector.onUpdate(ins, rem);
   }
+
+  snapshot(w: StateWriter): (number | null)[] {
+    return [writeRow(w, this.lastNew), writeRow(w, this.lastOld)];
+  }
+
+  restore(s: unknown, r: StateReader): void {
+    const [lastNew, lastOld] = s as (number | null)[];
+    this.lastNew = readRow(r, lastNew);
+    this.lastOld = readRow(r, lastOld);
+  }
 }
 
 /** `all` built at output time: the interval's steps are kept and processed in order when output is due. */
@@ -58,4 +83,29 @@ export class DeferredConcatHelper implements LimitHelper {
     this.steps = [];
     for (const [ins, rem] of steps) this.processor.onUpdate(ins, rem);
   }
+
+  snapshot(_w: StateWriter, input: WriteInput): unknown {
+    return writeSteps(this.steps, input);
+  }
+
+  restore(s: unknown, _r: StateReader, input: ReadInput): void {
+    this.steps = readSteps(s, input);
+  }
+}
+
+type Step = [Row[] | null, Row[] | null];
+
+/** Steps of input rows as data (each side null or its rows through `input`). */
+export function writeSteps(
+  steps: readonly (readonly [Row[] | null, Row[] | null])[],
+  input: WriteInput,
+): unknown {
+  return steps.map(([ins, rem]) => [ins?.map(input) ?? null, rem?.map(input) ?? null]);
+}
+
+export function readSteps(saved: unknown, input: ReadInput): Step[] {
+  return (saved as [unknown[] | null, unknown[] | null][]).map(([ins, rem]) => [
+    ins?.map(input) ?? null,
+    rem?.map(input) ?? null,
+  ]);
 }

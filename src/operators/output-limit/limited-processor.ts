@@ -7,6 +7,7 @@
  * of which rows `all`, `last` and grouped `first` post, and what `snapshot` iterates.
  */
 import type { Row } from '../../common/row.js';
+import type { StateReader, StateWriter } from '../../common/state.js';
 import type { Operator } from '../operator.js';
 import type { GroupConditions } from './polled-condition.js';
 
@@ -18,6 +19,40 @@ import type { GroupConditions } from './polled-condition.js';
 export interface LimitHelper {
   step(inserted: Row[] | null, removed: Row[] | null): void;
   output(): void;
+  /**
+   * What the helper keeps between steps (common/state.ts): rows the processor takes in through
+   * `input` (events, or a join's rows, whose events are written by id), rows it built as events.
+   */
+  snapshot(w: StateWriter, input: WriteInput): unknown;
+  restore(state: unknown, r: StateReader, input: ReadInput): void;
+}
+
+/** Writes a row the processor takes in (an event, a join row); `ReadInput` gives it back. */
+export type WriteInput = (row: Row) => unknown;
+export type ReadInput = (saved: unknown) => Row;
+
+/** A map's entries with their values written by `write`, in the map's order. */
+export function writeEntries<V>(
+  map: ReadonlyMap<unknown, V>,
+  write: (v: V) => unknown,
+): [unknown, unknown][] {
+  const out: [unknown, unknown][] = [];
+  for (const [key, value] of map) out.push([key, write(value)]);
+  return out;
+}
+
+/** Refills `map` (empty) from `writeEntries` output, in order. */
+export function readEntries<V>(map: Map<unknown, V>, saved: unknown, read: (s: unknown) => V): void {
+  for (const [key, value] of saved as [unknown, unknown][]) map.set(key, read(value));
+}
+
+/** A possibly absent built row as data: null when absent. */
+export function writeRow(w: StateWriter, row: Row | undefined): number | null {
+  return row === undefined ? null : w.event(row);
+}
+
+export function readRow(r: StateReader, id: unknown): Row | undefined {
+  return id === null ? undefined : r.event(id as number);
 }
 
 export interface LimitedProcessor extends Operator {

@@ -6,7 +6,8 @@
  */
 import { nextCrontabTime } from '../../common/crontab.js';
 import type { Row } from '../../common/row.js';
-import type { Timer, TimerOwner, TimerService } from '../../common/timers.js';
+import type { StateReader, StateWriter } from '../../common/state.js';
+import type { Timer, TimerOwner, TimerService, TimerState } from '../../common/timers.js';
 import type { EvalFrame } from '../../expr/eval-frame.js';
 import type { CrontabSchedule, OutputRateSpec } from '../../plan/output-limit.js';
 
@@ -31,6 +32,10 @@ export interface OutputCondition {
   update(newEvents: number, oldEvents: number): void;
   /** Cancels pending timers (undeploy). */
   stop(): void;
+  /** Its counters and pending timer as plain data (common/state.ts). */
+  snapshot(w: StateWriter): unknown;
+  /** Puts them back into a fresh condition (its timer re-armed in its original order). */
+  restore(state: unknown, r: StateReader): void;
 }
 
 /**
@@ -57,6 +62,14 @@ export class CountCondition implements OutputCondition {
   }
 
   stop(): void {}
+
+  snapshot(): [number, number] {
+    return [this.newCount, this.oldCount];
+  }
+
+  restore(s: unknown): void {
+    [this.newCount, this.oldCount] = s as [number, number];
+  }
 }
 
 /**
@@ -110,6 +123,16 @@ abstract class ScheduledCondition implements OutputCondition, TimerOwner {
     this.timer = undefined;
     this.armed = false;
   }
+
+  /** Between steps a fired timer's output has run, so armed means a timer is pending. */
+  snapshot(w: StateWriter): unknown {
+    return { timer: w.timer(this.timer) };
+  }
+
+  restore(s: unknown, r: StateReader): void {
+    this.timer = r.timer(this, (s as { timer: TimerState | null }).timer);
+    this.armed = this.timer !== undefined;
+  }
 }
 
 /**
@@ -134,6 +157,16 @@ export class TimeCondition extends ScheduledCondition {
 
   protected nextDue(now: number): number {
     return now + deltaToNextOnGrid(now, this.reference ?? now, this.period);
+  }
+
+  override snapshot(w: StateWriter): unknown {
+    return { timer: w.timer(this.timer), reference: this.reference ?? null };
+  }
+
+  override restore(s: unknown, r: StateReader): void {
+    super.restore(s, r);
+    const reference = (s as { reference: number | null }).reference;
+    this.reference = reference === null ? undefined : reference;
   }
 }
 
@@ -190,6 +223,14 @@ export class WhenCondition implements OutputCondition {
   }
 
   stop(): void {}
+
+  snapshot(): unknown {
+    return { ...this.counters };
+  }
+
+  restore(s: unknown): void {
+    Object.assign(this.counters, s as Record<string, number>);
+  }
 }
 
 /**
@@ -204,6 +245,12 @@ export class EveryStepCondition implements OutputCondition {
   }
 
   stop(): void {}
+
+  snapshot(): null {
+    return null;
+  }
+
+  restore(): void {}
 }
 
 export function createOutputCondition(
@@ -237,4 +284,10 @@ export class TerminatedCondition implements OutputCondition {
   update(): void {}
 
   stop(): void {}
+
+  snapshot(): null {
+    return null;
+  }
+
+  restore(): void {}
 }

@@ -12,9 +12,11 @@
  */
 import type { StreamSelector } from '../../ast/ast.js';
 import type { Row } from '../../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../../common/state.js';
 import type { Operator } from '../operator.js';
 import type { AfterState } from './after-state.js';
-import type { LimitHelper, LimitedProcessor } from './limited-processor.js';
+import { readSteps, writeSteps } from './generic-helpers.js';
+import type { LimitHelper, LimitedProcessor, ReadInput, WriteInput } from './limited-processor.js';
 import type { OutputCondition } from './output-condition.js';
 import type { RowCollector } from './row-collector.js';
 
@@ -29,9 +31,22 @@ export interface LimiterParts {
   readonly after: AfterState;
   readonly now: () => number;
   readonly next: Operator;
+  /**
+   * The aliases of the join whose rows the processor takes in (undefined: events): a snapshot
+   * writes a join row as its events' ids, so they stay the window's and the aggregators' events.
+   */
+  readonly joinAliases: readonly string[] | undefined;
 }
 
-abstract class Limiter implements Operator {
+/** A limiter's snapshot: the after clause, the condition, the collected rows, and the view's own state. */
+interface LimiterSnapshot {
+  readonly after: unknown;
+  readonly condition: unknown;
+  readonly collector: unknown;
+  readonly own: unknown;
+}
+
+abstract class Limiter implements Operator, Stateful<LimiterSnapshot> {
   /** Set by the physical planner once the condition exists (it calls back `fire`). */
   condition: OutputCondition | undefined;
 
@@ -59,6 +74,46 @@ abstract class Limiter implements Operator {
   stop(): void {
     this.condition?.stop();
   }
+
+  snapshot(w: StateWriter): LimiterSnapshot {
+    const aliases = this.parts.joinAliases;
+    const input: WriteInput =
+      aliases === undefined
+        ? (row) => w.event(row)
+        : (row) => aliases.map((a) => (row[a] === undefined ? -1 : w.event(row[a] as Row)));
+    return {
+      after: this.parts.after.snapshot(),
+      condition: this.condition === undefined ? null : this.condition.snapshot(w),
+      collector: this.parts.collector.snapshot(w),
+      own: this.snapshotOwn(w, input),
+    };
+  }
+
+  restore(s: LimiterSnapshot, r: StateReader): void {
+    const aliases = this.parts.joinAliases;
+    const input: ReadInput =
+      aliases === undefined
+        ? (id) => r.event(id as number)
+        : (ids) => {
+            const row: Row = {};
+            aliases.forEach((a, i) => {
+              const id = (ids as number[])[i] as number;
+              row[a] = id < 0 ? undefined : r.event(id);
+            });
+            return row;
+          };
+    this.parts.after.restore(s.after);
+    this.condition?.restore(s.condition, r);
+    this.parts.collector.restore(s.collector, r);
+    this.restoreOwn(s.own, r, input);
+  }
+
+  /** What the view itself keeps between steps (none by default). */
+  protected snapshotOwn(_w: StateWriter, _input: WriteInput): unknown {
+    return null;
+  }
+
+  protected restoreOwn(_s: unknown, _r: StateReader, _input: ReadInput): void {}
 }
 
 type Step = readonly [Row[] | null, Row[] | null];
@@ -105,6 +160,17 @@ export class DefaultLimiter extends Limiter {
     }
     this.post(force);
   }
+
+  /** The buffered steps, and the helper's state (kept across intervals by some helpers). */
+  protected override snapshotOwn(w: StateWriter, input: WriteInput): unknown {
+    return [writeSteps(this.steps, input), this.helper === undefined ? null : this.helper.snapshot(w, input)];
+  }
+
+  protected override restoreOwn(s: unknown, r: StateReader, input: ReadInput): void {
+    const [steps, helper] = s as [unknown, unknown];
+    this.steps = readSteps(steps, input);
+    this.helper?.restore(helper, r, input);
+  }
 }
 
 /**
@@ -147,6 +213,14 @@ export class FirstLimiter extends Limiter {
   fire(): void {
     this.witnessed = false;
   }
+
+  protected override snapshotOwn(): unknown {
+    return this.witnessed;
+  }
+
+  protected override restoreOwn(s: unknown): void {
+    this.witnessed = s as boolean;
+  }
 }
 
 /**
@@ -171,6 +245,14 @@ export class LastAllLimiter extends Limiter {
   fire(force: boolean): void {
     this.helper.output();
     this.post(force);
+  }
+
+  protected override snapshotOwn(w: StateWriter, input: WriteInput): unknown {
+    return this.helper.snapshot(w, input);
+  }
+
+  protected override restoreOwn(s: unknown, r: StateReader, input: ReadInput): void {
+    this.helper.restore(s, r, input);
   }
 }
 

@@ -11,6 +11,9 @@ import type { OutputRateSpec } from '../../plan/output-limit.js';
 export interface PolledCondition {
   /** Counts a new or an old event of the group; true when the group may post now. */
   update(newEvents: number, oldEvents: number): boolean;
+  /** Its counters as plain data (common/state.ts). */
+  snapshot(): unknown;
+  restore(state: unknown): void;
 }
 
 /** `every n events`: the group's first event passes, then every time n new or n old events have arrived. */
@@ -35,6 +38,14 @@ export class PolledCount implements PolledCondition {
     }
     return false;
   }
+
+  snapshot(): unknown {
+    return [this.newCount, this.oldCount, this.first];
+  }
+
+  restore(s: unknown): void {
+    [this.newCount, this.oldCount, this.first] = s as [number, number, boolean];
+  }
 }
 
 /** `every <period>`: passes when the group last passed at least one period ago. */
@@ -54,6 +65,14 @@ export class PolledTime implements PolledCondition {
     }
     return false;
   }
+
+  snapshot(): unknown {
+    return this.lastUpdate ?? null;
+  }
+
+  restore(s: unknown): void {
+    this.lastUpdate = s === null ? undefined : (s as number);
+  }
 }
 
 /** `at (crontab)`: passes when a scheduled instant has come since the group last passed. */
@@ -72,6 +91,14 @@ export class PolledCrontab implements PolledCondition {
       return true;
     }
     return false;
+  }
+
+  snapshot(): unknown {
+    return this.nextDue ?? null;
+  }
+
+  restore(s: unknown): void {
+    this.nextDue = s === null ? undefined : (s as number);
   }
 }
 
@@ -112,6 +139,14 @@ export class PolledWhen implements PolledCondition {
     c.last_output_timestamp = this.now();
     return true;
   }
+
+  snapshot(): unknown {
+    return { ...this.counters };
+  }
+
+  restore(s: unknown): void {
+    Object.assign(this.counters, s as Record<string, number>);
+  }
 }
 
 /** Each group's own condition for grouped `first` (Esper's ResultSetProcessorGroupedOutputFirstHelper). */
@@ -128,5 +163,18 @@ export class GroupConditions {
       this.byGroup.set(key, c);
     }
     return c.update(isNew ? 1 : 0, isNew ? 0 : 1);
+  }
+
+  /** Each group's condition state, in the order the groups were first seen. */
+  snapshot(): [unknown, unknown][] {
+    return [...this.byGroup].map(([key, c]) => [key, c.snapshot()]);
+  }
+
+  restore(s: unknown): void {
+    for (const [key, state] of s as [unknown, unknown][]) {
+      const c = this.create();
+      c.restore(state);
+      this.byGroup.set(key, c);
+    }
   }
 }

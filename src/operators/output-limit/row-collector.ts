@@ -5,6 +5,7 @@
  * they read the row's source event and aggregate values, which are gone by output time).
  */
 import type { Row } from '../../common/row.js';
+import type { StateReader, StateWriter } from '../../common/state.js';
 import type { Operator } from '../operator.js';
 import { sortRows } from '../row-builder.js';
 
@@ -55,6 +56,31 @@ export class RowCollector implements Operator {
   discard(): void {
     this.inserted.length = 0;
     this.removed.length = 0;
+  }
+
+  /**
+   * Rows collected and not posted yet (an `all` interval's rows wait here), with their
+   * order-by keys when the statement sorts.
+   */
+  snapshot(w: StateWriter): unknown {
+    const keys = this.keys;
+    const keysOf = (rows: Row[]) => (keys === undefined ? null : rows.map((r) => keys.get(r) ?? null));
+    return [w.events(this.inserted), w.events(this.removed), keysOf(this.inserted), keysOf(this.removed)];
+  }
+
+  restore(s: unknown, r: StateReader): void {
+    const [ins, rem, insKeys, remKeys] = s as [number[], number[], unknown[][] | null, unknown[][] | null];
+    this.inserted = r.events(ins);
+    this.removed = r.events(rem);
+    const keys = this.keys;
+    if (keys === undefined) return;
+    const put = (rows: Row[], saved: unknown[][] | null) =>
+      rows.forEach((row, i) => {
+        const k = saved?.[i];
+        if (k !== null && k !== undefined) keys.set(row, k);
+      });
+    put(this.inserted, insKeys);
+    put(this.removed, remKeys);
   }
 
   private sorted(rows: Row[]): Row[] | null {
