@@ -13,13 +13,17 @@
  * creation order: the new partition's output comes first (EPL's context-partition order).
  * Every context statement has an instance per live partition (runtime/context-statement.ts); ending a
  * partition stops them (timers cancelled, state released).
+ * State (common/state.ts): the live partitions (id, key, start time, properties, pending end
+ * timer, addressed by the partition id as its tag) and the next id; each context statement
+ * writes its own instances, by partition id.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { Timer, TimerOwner, TimerService, TimerState } from '../common/timers.js';
 import { valueKey } from '../common/value-key.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
 import type { IndexedEquality } from '../plan/logical-plan.js';
-import type { TimerId } from '../windows/window-def.js';
 
 /** One live partition: its properties (`context.*`) and the instance of each context statement. */
 export interface ContextPartition {
@@ -30,7 +34,7 @@ export interface ContextPartition {
   /** The event that created it: statements skip it for this event (they got it already). */
   createdBy: Row | undefined;
   alive: boolean;
-  endTimer: TimerId | undefined;
+  endTimer: Timer | undefined;
 }
 
 /** Where the engine routes a stream's events (physical-env's StatementEntry, structurally). */
@@ -51,8 +55,8 @@ export interface PartitionedStatement {
 /** What the context runtime needs from the engine. */
 export interface ContextEnv {
   now(): number;
-  schedule(due: number, onDue: (due: number) => void): TimerId;
-  cancel(id: TimerId): void;
+  /** Timers by owner and tag (the context, the partition id). */
+  readonly timers: TimerService;
   compile(expr: NonNullable<ContextFilter['filter']>): CompiledExpr;
   /** Runs `callback` after every timer due at this instant fired. */
   atStepEnd(callback: () => void): void;
@@ -78,7 +82,24 @@ function keyOf(values: readonly unknown[]): unknown {
   return values.length === 1 ? values[0] : valueKey(values);
 }
 
-export class ContextRuntime {
+/** A live partition as a snapshot holds it: the initiating event (under its alias) by id. */
+interface PartitionSnapshot {
+  readonly id: number;
+  readonly key: unknown;
+  readonly startTime: number;
+  /** Its properties but name, id, startTime and the initiating event. */
+  readonly properties: Record<string, unknown>;
+  /** The initiating event's id, under `alias` (`initiated by T as t`). */
+  readonly event: number | null;
+  readonly timer: TimerState | null;
+}
+
+export interface ContextSnapshot {
+  readonly nextId: number;
+  readonly live: readonly PartitionSnapshot[];
+}
+
+export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   private readonly statements: PartitionedStatement[] = [];
   /** Live partitions in creation order. */
   private live: ContextPartition[] = [];
@@ -182,9 +203,10 @@ export class ContextRuntime {
     }
   }
 
-  attach(statement: PartitionedStatement): void {
+  /** `statement` runs in this context: an instance per live partition (`restored`: it has them already). */
+  attach(statement: PartitionedStatement, restored = false): void {
     this.statements.push(statement);
-    for (const partition of this.live) statement.open(partition, undefined, undefined);
+    if (!restored) for (const partition of this.live) statement.open(partition, undefined, undefined);
   }
 
   detach(statement: PartitionedStatement): void {
@@ -272,20 +294,78 @@ export class ContextRuntime {
     this.live.push(partition);
     if (this.detail.kind === 'keyed') this.byKey.set(key, partition);
     if (this.endAfter !== undefined) {
-      // Ends after the other timers due at that instant (a window's expiry at the same time
-      // is seen by `output snapshot when terminated`: ctx-r082 shows it).
-      partition.endTimer = this.env.schedule(startTime + this.endAfter, () => {
-        partition.endTimer = undefined;
-        this.env.atStepEnd(() => this.terminate(partition));
-      });
+      partition.endTimer = this.env.timers.schedule(this, partition.id, startTime + this.endAfter);
     }
     for (const statement of this.statements) statement.open(partition, creating, stream);
+  }
+
+  /** Partition `id`'s `terminated after` is due. */
+  onTimer(id: number): void {
+    const partition = this.live.find((p) => p.id === id);
+    if (partition === undefined) return;
+    partition.endTimer = undefined;
+    // Ends after the other timers due at that instant (a window's expiry at the same time
+    // is seen by `output snapshot when terminated`: ctx-r082 shows it).
+    this.env.atStepEnd(() => this.terminate(partition));
+  }
+
+  /** The live partition with id `id` (a restored context statement finds its partitions by id). */
+  partition(id: number): ContextPartition | undefined {
+    return this.live.find((p) => p.id === id);
+  }
+
+  snapshot(w: StateWriter): ContextSnapshot {
+    const alias = this.start?.alias;
+    return {
+      nextId: this.nextId,
+      live: this.live.map((p) => {
+        const { name: _name, id: _id, startTime: _start, ...properties } = p.properties;
+        const event = alias === undefined ? undefined : (properties[alias] as Row | undefined);
+        if (alias !== undefined) delete properties[alias];
+        return {
+          id: p.id,
+          key: p.key === undefined ? null : p.key,
+          startTime: p.startTime,
+          properties,
+          event: event === undefined ? null : w.event(event),
+          timer: w.timer(p.endTimer),
+        };
+      }),
+    };
+  }
+
+  /** Rebuilds the live partitions; the context statements, restored after, rebuild their instances. */
+  restore(s: ContextSnapshot, r: StateReader): void {
+    const alias = this.start?.alias;
+    this.nextId = s.nextId;
+    this.live = s.live.map((saved) => {
+      const key = this.detail.kind === 'keyed' || this.detail.kind === 'category' ? saved.key : undefined;
+      const properties: Record<string, unknown> = {
+        name: this.def.name,
+        id: saved.id,
+        startTime: saved.startTime,
+        ...saved.properties,
+      };
+      if (alias !== undefined && saved.event !== null) properties[alias] = r.event(saved.event);
+      const partition: ContextPartition = {
+        id: saved.id,
+        key,
+        properties,
+        startTime: saved.startTime,
+        createdBy: undefined,
+        alive: true,
+        endTimer: undefined,
+      };
+      partition.endTimer = r.timer(this, saved.timer);
+      if (this.detail.kind === 'keyed') this.byKey.set(key, partition);
+      return partition;
+    });
   }
 
   private terminate(partition: ContextPartition): void {
     if (!partition.alive) return;
     partition.alive = false;
-    if (partition.endTimer !== undefined) this.env.cancel(partition.endTimer);
+    this.env.timers.cancel(partition.endTimer);
     this.live = this.live.filter((p) => p !== partition);
     if (this.detail.kind === 'keyed') this.byKey.delete(partition.key);
     for (const statement of this.statements) statement.close(partition);

@@ -119,13 +119,13 @@ export function buildDefine(
     case 'context': {
       const context = new ContextRuntime(definition.def, {
         now: () => env.now(),
-        schedule: (due, onDue) => env.schedule(due, onDue, undefined, `context ${definition.def.name}`),
-        cancel: (id) => env.cancel(id),
+        timers: env.timers,
         compile: (expr) => compileExpr(expr),
         atStepEnd: (callback) => env.atStepEnd(callback),
         frame,
       });
       infra.addContext(context);
+      parts.parts.push({ label: `context ${definition.def.name}`, part: context });
       parts.entries.push(...context.conditionEntries());
       parts.starters.push(() => context.begin());
       parts.stops.push(() => {

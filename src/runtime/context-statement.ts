@@ -7,8 +7,13 @@
  * - What the instances post in one step reaches the listeners as one call, partitions in
  *   the order they were reached (Esper dispatches a statement's output once per event).
  * - A partition that ends stops its instance: timers cancelled, state released.
+ * - State (common/state.ts): per live partition (by its id), its instance's counters and
+ *   stateful parts, written like a statement's (a window the statements of one partition
+ *   share is written once). A restore rebuilds the instances of the context's restored
+ *   partitions without starting them, then puts their parts back.
  */
 import type { Row } from '../common/row.js';
+import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { ContextPartition, ContextRuntime, PartitionedStatement } from '../infra/context-runtime.js';
 import type { OutputTarget } from '../operators/output.js';
 import type {
@@ -21,6 +26,9 @@ import type {
 import type { StatementFactory, StatementInstance } from '../physical/statement-factory.js';
 import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
 import type { TimerId } from '../windows/window-def.js';
+import type { PartSnapshot } from './snapshot/engine-snapshot.js';
+import { PartListReader, PartListWriter, mismatch } from './snapshot/part-list.js';
+import { guardedTimers } from './timer-queue.js';
 
 /** Windows the statements of one partition share (each partition has its own). */
 const partitionWindows = new WeakMap<ContextPartition, Map<string, SharedWindow>>();
@@ -53,7 +61,16 @@ function deliver(instance: StatementInstance, row: Row, stream: string): void {
   }
 }
 
-export class ContextStatement implements PhysicalStatement, PartitionedStatement {
+/** One partition's instance in a snapshot: the partition id, the instance's counters and parts. */
+type InstanceSnapshot = readonly [
+  partition: number,
+  counters: readonly number[],
+  parts: readonly PartSnapshot[],
+];
+
+export class ContextStatement
+  implements PhysicalStatement, PartitionedStatement, Stateful<readonly InstanceSnapshot[]>
+{
   readonly entries: readonly StatementEntry[];
   readonly parts: readonly StatePart[];
   private readonly instances = new Map<ContextPartition, StatementInstance>();
@@ -99,8 +116,7 @@ export class ContextStatement implements PhysicalStatement, PartitionedStatement
       indexed: [],
       accept: (row: Row) => this.arrive(row, stream),
     }));
-    // No snapshot yet: a snapshot names the context instead of losing its partitions.
-    this.parts = [{ label: `partitions of context ${context.def.name}`, part: {} }];
+    this.parts = [{ label: `partitions of context ${context.def.name}`, part: this }];
   }
 
   private arrive(row: Row, stream: string): void {
@@ -120,6 +136,16 @@ export class ContextStatement implements PhysicalStatement, PartitionedStatement
   }
 
   open(partition: ContextPartition, creating: Row | undefined, stream: string | undefined): void {
+    const instance = this.build(partition);
+    instance.start();
+    if (creating !== undefined && stream !== undefined && this.entries.some((e) => e.stream === stream)) {
+      this.count(creating);
+      deliver(instance, creating, stream);
+    }
+  }
+
+  /** The instance of `partition`, built and registered, not started. */
+  private build(partition: ContextPartition): StatementInstance {
     const base = this.env;
     // Callback timers of parts not on the state contract yet: cancelled when the partition ends.
     const pending = new Set<TimerId>();
@@ -132,6 +158,8 @@ export class ContextStatement implements PhysicalStatement, PartitionedStatement
       // The fused columnar window preallocates column buffers: 4× the heap of the row-wise
       // operators per instance, which a context multiplies by its partitions (bench/context-memory.mjs).
       columnarAggregation: false,
+      // An ended partition's parts schedule nothing more (a callback queued for the step may re-arm).
+      timers: guardedTimers(base.timers, () => alive),
       schedule: (due, onDue, _spent, label) => {
         if (!alive) return { due };
         const id = base.schedule(
@@ -158,11 +186,7 @@ export class ContextStatement implements PhysicalStatement, PartitionedStatement
       pending.clear();
     });
     this.instances.set(partition, instance);
-    instance.start();
-    if (creating !== undefined && stream !== undefined && this.entries.some((e) => e.stream === stream)) {
-      this.count(creating);
-      deliver(instance, creating, stream);
-    }
+    return instance;
   }
 
   close(partition: ContextPartition): void {
@@ -181,6 +205,33 @@ export class ContextStatement implements PhysicalStatement, PartitionedStatement
 
   start(): void {
     this.context.attach(this);
+  }
+
+  private owner(partition: ContextPartition): string {
+    return `statement '${this.factory.plan.name}' (partition ${partition.id} of context ${this.context.def.name})`;
+  }
+
+  /** Each live partition's instance, in the order the partitions were created. */
+  snapshot(w: StateWriter): InstanceSnapshot[] {
+    const parts = PartListWriter.of(w);
+    return [...this.instances].map(([partition, instance]) => [
+      partition.id,
+      instance.counters(),
+      parts.write(instance.parts, this.owner(partition)),
+    ]);
+  }
+
+  /** Rebuilds the instances of the restored context's partitions (not started), then their state. */
+  restore(saved: readonly InstanceSnapshot[], r: StateReader): void {
+    const parts = PartListReader.of(r);
+    for (const [id, counters, partParts] of saved) {
+      const partition = this.context.partition(id);
+      if (partition === undefined) throw mismatch(`context ${this.context.def.name} has no partition ${id}`);
+      const instance = this.build(partition);
+      instance.restoreCounters(counters);
+      parts.read(instance.parts, partParts, this.owner(partition));
+    }
+    this.context.attach(this, true);
   }
 
   stop(): void {

@@ -40,15 +40,15 @@ import { decodeSnapshot, encodeSnapshot } from './snapshot/codec.js';
 import {
   type EngineSnapshot,
   type LogEntry,
-  type PartSnapshot,
   type SnapshotOptions,
   type StatementSnapshot,
   checkEngineSnapshot,
 } from './snapshot/engine-snapshot.js';
+import { PartListReader, PartListWriter, mismatch } from './snapshot/part-list.js';
 import { EventTableReader, EventTableWriter } from './snapshot/state-io.js';
 import { Statement } from './statement-handle.js';
 import { StreamRouter } from './stream-router.js';
-import { CallbackTimerOwner, QueuedTimer, TimerQueue } from './timer-queue.js';
+import { CallbackTimerOwner, QueuedTimer, TimerQueue, guardedTimers } from './timer-queue.js';
 
 export type { WeirEngineOptions };
 
@@ -243,13 +243,7 @@ class WeirEngine implements Engine {
       now,
       // An undeployed statement schedules nothing more, so its timers (pattern repeats,
       // window expiries) run out instead of firing forever; its output is already muted.
-      timers: {
-        now,
-        schedule: (owner, tag, due, reuse) =>
-          handle.isAlive ? queue.schedule(owner, tag, due, reuse) : deadTimer(owner, tag, due),
-        cancel: (timer) => queue.cancel(timer),
-        quietUntil: () => queue.quietUntil(),
-      },
+      timers: guardedTimers(queue.service(now), () => handle.isAlive),
       schedule: (due, onDue, spent, label = `statement '${handle.name}'`) => {
         if (!handle.isAlive) return { due };
         const owner =
@@ -565,16 +559,10 @@ class WeirEngine implements Engine {
       );
     }
     const w = new EventTableWriter();
-    const seen = new Map<unknown, number>();
+    const partsWriter = PartListWriter.of(w);
     const statements: StatementSnapshot[] = this.records.map((record) => {
       const { handle, physical } = record;
-      const parts = (physical?.parts ?? []).map(({ label, part }): PartSnapshot => {
-        const same = seen.get(part);
-        if (same !== undefined) return { label, same };
-        seen.set(part, seen.size);
-        if (typeof part.snapshot !== 'function') throw unsupported(handle.name, label);
-        return { label, state: part.snapshot(w) };
-      });
+      const parts = partsWriter.write(physical?.parts ?? [], `statement '${handle.name}'`);
       return {
         name: handle.name,
         start: record.startTime ?? null,
@@ -664,30 +652,12 @@ class WeirEngine implements Engine {
     const r = new EventTableReader(p.events, (owner, tag, due, seq) =>
       this.timers.restore(owner, tag, due, seq),
     );
-    const restored: unknown[] = [];
+    const partsReader = PartListReader.of(r);
     this.records.forEach((record, i) => {
       const s = p.statements[i] as StatementSnapshot;
       record.handle.restoreDeliveryCounts(s.deliveries);
-      const parts = record.physical?.parts ?? [];
-      if (parts.length !== s.parts.length) {
-        throw mismatch(
-          `statement '${s.name}' has ${parts.length} stateful parts, the snapshot ${s.parts.length}`,
-        );
-      }
       record.physical?.restoreCounters(s.counters);
-      parts.forEach(({ label, part }, j) => {
-        const saved = s.parts[j] as PartSnapshot;
-        if (saved.label !== label)
-          throw mismatch(`statement '${s.name}' part ${j} is a ${label}, not a ${saved.label}`);
-        if ('same' in saved) {
-          if (restored[saved.same] !== part)
-            throw mismatch(`statement '${s.name}' does not share its ${label}`);
-          return;
-        }
-        restored.push(part);
-        if (typeof part.restore !== 'function') throw unsupported(s.name, label);
-        part.restore(saved.state, r);
-      });
+      partsReader.read(record.physical?.parts ?? [], s.parts, `statement '${s.name}'`);
     });
     this.buffer.restore(p.buffer, r);
     this.infra.variables.restore(p.variables);
@@ -796,25 +766,6 @@ function timestampOf(schema: EventSchema, row: Row): number {
       ? `Event of type '${printable(schema.name)}' has no timestamp: pass one to send() (CLI: --time-field or the envelope's "ts"), or declare 'timestamp <property>' on the schema`
       : `Event of type '${printable(schema.name)}' has no numeric '${prop}' timestamp`,
   );
-}
-
-/** What an undeployed statement's parts get for a timer: never queued, never fired. */
-function deadTimer(owner: TimerOwner, tag: number, due: number): QueuedTimer {
-  const timer = new QueuedTimer(due, 0, owner, tag);
-  timer.live = false;
-  timer.queued = false;
-  return timer;
-}
-
-function unsupported(statement: string, label: string): WeirError {
-  return new WeirError(
-    'snapshot/unsupported',
-    `Cannot snapshot statement '${statement}': its ${label} does not implement the state contract yet`,
-  );
-}
-
-function mismatch(detail: string): WeirError {
-  return new WeirError('snapshot/mismatch', `The snapshot does not match its own deployments: ${detail}`);
 }
 
 /** The engine a snapshot describes, or a `snapshot/…` WeirError (nothing half-built escapes). */

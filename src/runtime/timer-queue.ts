@@ -183,3 +183,26 @@ export class TimerQueue {
     heap[i] = last;
   }
 }
+
+/** A timer that is never queued and never fires (what a stopped owner gets when it asks for one). */
+export function deadTimer(owner: TimerOwner, tag: number, due: number): QueuedTimer {
+  const timer = new QueuedTimer(due, 0, owner, tag);
+  timer.live = false;
+  timer.queued = false;
+  return timer;
+}
+
+/**
+ * `base` for an owner that can end (an undeployed statement, an ended context partition): once
+ * `alive()` is false nothing more is scheduled, so a part that re-arms from a callback already
+ * queued for the step (an output condition, a pattern repeat) does not outlive it.
+ */
+export function guardedTimers(base: TimerService, alive: () => boolean): TimerService {
+  return {
+    now: () => base.now(),
+    schedule: (owner, tag, due, reuse) =>
+      alive() ? base.schedule(owner, tag, due, reuse) : deadTimer(owner, tag, due),
+    cancel: (timer) => base.cancel(timer),
+    ...(base.quietUntil === undefined ? {} : { quietUntil: () => (base.quietUntil as () => number)() }),
+  };
+}

@@ -5,16 +5,14 @@
  * restored into a fresh engine and run to the end. The calls before the cut and after the
  * restore, concatenated, must equal the uninterrupted run's: same calls, times and rows.
  *
- * A statement whose part does not implement the state contract yet must fail the snapshot
- * with `snapshot/unsupported` naming the statement and the part (never a wrong result and
- * never another error); such cases are counted per part and the count is bounded below, so
- * a conversion that regresses fails here.
+ * Every part of the engine implements the state contract: any error at the snapshot (a
+ * `snapshot/unsupported` included) fails the test.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePeriod } from '../../src/cli/parse-period.js';
-import { type Engine, type WeirEngineOptions, WeirError, createEngine } from '../../src/index.js';
+import { type Engine, type WeirEngineOptions, createEngine } from '../../src/index.js';
 import type { CutEvent } from '../support/snapshot-cut.js';
 
 interface Case {
@@ -80,21 +78,14 @@ function straight(c: Case): string[] {
   return out;
 }
 
-/** The calls with a snapshot after `cut` events; `unsupported` when a part refuses the snapshot. */
-function cutRun(c: Case, cut: number): string[] | { unsupported: string } {
+/** The calls with a snapshot after `cut` events and a restore into a fresh engine. */
+function cutRun(c: Case, cut: number): string[] {
   const out: string[] = [];
   const before = createEngine(c.options);
   before.deploy(c.epl);
   listen(before, out);
   send(before, c.events.slice(0, cut));
-  let bytes: Uint8Array;
-  try {
-    bytes = before.snapshot();
-  } catch (e) {
-    if (e instanceof WeirError && e.code === 'snapshot/unsupported') return { unsupported: e.message };
-    throw e;
-  }
-  const after = createEngine({ ...c.options, restore: bytes });
+  const after = createEngine({ ...c.options, restore: before.snapshot() });
   listen(after, out);
   send(after, c.events.slice(cut));
   finish(after, c.endTime);
@@ -108,42 +99,20 @@ function cuts(c: Case): number[] {
   return [...new Set([Math.floor(n / 3), Math.floor(n / 2), Math.floor((2 * n) / 3), h % (n + 1)])];
 }
 
-/** The part an unsupported snapshot names: "Cannot snapshot statement 'x': its <part> does not …". */
-function partOf(message: string): string {
-  const m = /^Cannot snapshot statement '[^']+': its (.+) does not implement the state contract yet$/.exec(
-    message,
-  );
-  expect(m, message).not.toBeNull();
-  return (m?.[1] as string).replace(/ .*/, '');
-}
-
 describe('snapshot/restore over every golden case', () => {
   const cases = [...loadCases('conformance'), ...loadCases('golden')];
 
   it('each case cut at four events continues exactly where it was cut', { timeout: 240_000 }, () => {
     expect(cases.length).toBeGreaterThanOrEqual(570);
-    const unsupported = new Map<string, number>();
     let restored = 0;
     for (const c of cases) {
       const expected = straight(c);
       for (const cut of cuts(c)) {
-        const got = cutRun(c, cut);
-        if (Array.isArray(got)) {
-          expect(got, `${c.name} cut after ${cut} events`).toEqual(expected);
-          restored++;
-        } else {
-          const part = partOf(got.unsupported);
-          unsupported.set(part, (unsupported.get(part) ?? 0) + 1);
-        }
+        expect(cutRun(c, cut), `${c.name} cut after ${cut} events`).toEqual(expected);
+        restored++;
       }
     }
-    const refused = [...unsupported].map(([part, n]) => `${part}: ${n}`).join(', ');
-    console.log(
-      `snapshot property: ${restored} cuts restored exactly; refused by unconverted parts: ${refused || 'none'}`,
-    );
-    // 731 when this test was written (windows, prior, named windows and output limiters not
-    // converted yet); 1988 once windows and the prior buffer were; 2585 with named windows
-    // and tables; 3032 with output limiters: raise it as parts convert.
-    expect(restored).toBeGreaterThanOrEqual(3032);
+    console.log(`snapshot property: ${restored} cuts restored exactly`);
+    expect(restored).toBeGreaterThanOrEqual(3195);
   });
 });

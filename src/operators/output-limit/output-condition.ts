@@ -88,7 +88,10 @@ abstract class ScheduledCondition implements OutputCondition, TimerOwner {
   protected timer: Timer | undefined;
   /** A timer is pending, or has fired and its output waits for the step's end (Esper's isCallbackScheduled). */
   protected armed = false;
+  private stopped = false;
   private readonly fireNow = (): void => {
+    // Stopped meanwhile (its context partition ended at this instant): no output, no re-arm.
+    if (this.stopped) return;
     this.armed = false;
     this.fire(true);
     this.arm();
@@ -122,6 +125,7 @@ abstract class ScheduledCondition implements OutputCondition, TimerOwner {
     this.clock.timers.cancel(this.timer);
     this.timer = undefined;
     this.armed = false;
+    this.stopped = true;
   }
 
   /** Between steps a fired timer's output has run, so armed means a timer is pending. */
