@@ -8,11 +8,11 @@ import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { TimeBatchClock, type TimeBatchClockState } from '../windows/time-batch.js';
-import type { TimerId, WindowContext } from '../windows/window-def.js';
+import type { WindowContext } from '../windows/window-def.js';
 import type { ColumnarAggregation } from './columnar-aggregation.js';
 
 /** What a driver needs of its window context: the clock, timers and the statement's start. */
-export type ColumnarWindowEnv = Pick<WindowContext, 'now' | 'schedule' | 'timers' | 'startTime'>;
+export type ColumnarWindowEnv = Pick<WindowContext, 'now' | 'timers' | 'startTime'>;
 
 /** A columnar window's parameters, as its window definition validated them. */
 export type ColumnarWindowSpec =

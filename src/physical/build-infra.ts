@@ -80,9 +80,6 @@ export function buildDefine(
       const window = new NamedWindowRuntime(definition.def, {
         now: () => env.now(),
         timers: env.timers,
-        schedule: (due, onDue, spent) =>
-          env.schedule(due, onDue, spent, `named window ${definition.def.name}`),
-        cancel: (id) => env.cancel(id),
         compile: (expr) => {
           const fn = compileExpr(expr);
           return (row) => fn(row, frame);

@@ -8,20 +8,13 @@ import type { TimerService } from '../common/timers.js';
 import type { InfraRuntime } from '../infra/infra-runtime.js';
 import type { Operator } from '../operators/operator.js';
 import type { IndexedEquality } from '../plan/logical-plan.js';
-import type { DataWindow, TimerId } from '../windows/window-def.js';
+import type { DataWindow } from '../windows/window-def.js';
 
 /** What a running statement needs from the engine. */
 export interface PhysicalEnv {
   now(): number;
   /** Timers addressed by owner and tag (common/timers.ts): what stateful parts use. */
   readonly timers: TimerService;
-  /**
-   * A callback timer, for parts not yet converted to `timers`; `label` names the part when a
-   * snapshot finds such a timer pending. `spent`: this owner's timer that has fired, reused
-   * when possible (no allocation per re-arm).
-   */
-  schedule(due: number, onDue: (due: number) => void, spent?: TimerId, label?: string): TimerId;
-  cancel(id: TimerId): void;
   /** Rows a statement inserts into a stream, each routed as its own event. */
   insert(stream: string, rows: Row[]): void;
   /** Windows shared by statements of one deployment, by share key. */

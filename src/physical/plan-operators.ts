@@ -766,8 +766,6 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
     {
       now: () => s.env.now(),
       timers: s.env.timers,
-      schedule: (due, onDue, spent) => s.env.schedule(due, onDue, spent, label),
-      cancel: (id) => s.env.cancel(id),
       emit: (ins, rem) => {
         for (let i = 0; i < outputs.length; i++) (outputs[i] as Operator).onUpdate(ins, rem);
       },
@@ -821,8 +819,6 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
       {
         now: () => s.env.now(),
         timers: s.env.timers,
-        schedule: (due, onDue, spent) => s.env.schedule(due, onDue, spent, label),
-        cancel: (id) => s.env.cancel(id),
         emit: (ins, rem) => runtime.onPosts(ins, rem),
         compile: (expr) => {
           const fn = compileExpr(expr);

@@ -25,7 +25,6 @@ import type {
 } from '../physical/physical-env.js';
 import type { StatementFactory, StatementInstance } from '../physical/statement-factory.js';
 import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
-import type { TimerId } from '../windows/window-def.js';
 import type { PartSnapshot } from './snapshot/engine-snapshot.js';
 import { PartListReader, PartListWriter, mismatch } from './snapshot/part-list.js';
 import { guardedTimers } from './timer-queue.js';
@@ -74,8 +73,8 @@ export class ContextStatement
   readonly entries: readonly StatementEntry[];
   readonly parts: readonly StatePart[];
   private readonly instances = new Map<ContextPartition, StatementInstance>();
-  /** Cancels an instance's pending callback timers. */
-  private readonly cancels = new Map<StatementInstance, () => void>();
+  /** Marks an instance ended: its parts schedule no timer from then on. */
+  private readonly ends = new Map<StatementInstance, () => void>();
   private pendingNew: Row[] = [];
   private pendingOld: Row[] = [];
   private dispatchQueued = false;
@@ -147,8 +146,6 @@ export class ContextStatement
   /** The instance of `partition`, built and registered, not started. */
   private build(partition: ContextPartition): StatementInstance {
     const base = this.env;
-    // Callback timers of parts not on the state contract yet: cancelled when the partition ends.
-    const pending = new Set<TimerId>();
     let alive = true;
     const env: PhysicalEnv = {
       ...base,
@@ -160,30 +157,10 @@ export class ContextStatement
       columnarAggregation: false,
       // An ended partition's parts schedule nothing more (a callback queued for the step may re-arm).
       timers: guardedTimers(base.timers, () => alive),
-      schedule: (due, onDue, _spent, label) => {
-        if (!alive) return { due };
-        const id = base.schedule(
-          due,
-          (t) => {
-            pending.delete(id);
-            if (alive) onDue(t);
-          },
-          undefined,
-          label,
-        );
-        pending.add(id);
-        return id;
-      },
-      cancel: (id) => {
-        pending.delete(id);
-        base.cancel(id);
-      },
     };
     const instance = this.factory.instantiate(env, this.output);
-    this.cancels.set(instance, () => {
+    this.ends.set(instance, () => {
       alive = false;
-      for (const id of pending) base.cancel(id);
-      pending.clear();
     });
     this.instances.set(partition, instance);
     return instance;
@@ -199,8 +176,8 @@ export class ContextStatement
 
   private end(instance: StatementInstance): void {
     instance.stop();
-    this.cancels.get(instance)?.();
-    this.cancels.delete(instance);
+    this.ends.get(instance)?.();
+    this.ends.delete(instance);
   }
 
   start(): void {

@@ -48,7 +48,7 @@ import { PartListReader, PartListWriter, mismatch } from './snapshot/part-list.j
 import { EventTableReader, EventTableWriter } from './snapshot/state-io.js';
 import { Statement } from './statement-handle.js';
 import { StreamRouter } from './stream-router.js';
-import { CallbackTimerOwner, QueuedTimer, TimerQueue, guardedTimers } from './timer-queue.js';
+import { TimerQueue, guardedTimers } from './timer-queue.js';
 
 export type { WeirEngineOptions };
 
@@ -244,17 +244,6 @@ class WeirEngine implements Engine {
       // An undeployed statement schedules nothing more, so its timers (pattern repeats,
       // window expiries) run out instead of firing forever; its output is already muted.
       timers: guardedTimers(queue.service(now), () => handle.isAlive),
-      schedule: (due, onDue, spent, label = `statement '${handle.name}'`) => {
-        if (!handle.isAlive) return { due };
-        const owner =
-          spent instanceof QueuedTimer &&
-          spent.owner instanceof CallbackTimerOwner &&
-          spent.owner.callback === onDue
-            ? spent.owner
-            : new CallbackTimerOwner(`${label} of statement '${handle.name}'`, onDue);
-        return queue.schedule(owner, 0, due, spent as QueuedTimer | undefined);
-      },
-      cancel: (id) => queue.cancel(id as QueuedTimer),
       insert: (stream, rows) => {
         for (const row of rows) this.insertQueue.push({ stream, row });
       },
@@ -603,19 +592,14 @@ class WeirEngine implements Engine {
     };
   }
 
-  /** A pending timer no part wrote: a callback timer of an unconverted part, named by its label. */
+  /** Pending timers no part wrote (a part that forgot its timer): refused, never a partial snapshot. */
   private unwrittenTimers(written: number): WeirError {
-    for (const t of this.timers.pending()) {
-      if (t.owner instanceof CallbackTimerOwner) {
-        return new WeirError(
-          'snapshot/unsupported',
-          `Cannot snapshot the ${t.owner.label}: it does not implement the state contract yet`,
-        );
-      }
-    }
+    const owners = new Set<string>();
+    for (const t of this.timers.pending()) owners.add(t.owner.constructor.name);
     return new WeirError(
       'snapshot/unsupported',
-      `Cannot snapshot: ${this.timers.size - written} pending timer(s) belong to no part that wrote them`,
+      `Cannot snapshot: ${this.timers.size - written} pending timer(s) were not written by their owner ` +
+        `(timers of: ${[...owners].join(', ')}); nothing was written`,
     );
   }
 

@@ -21,21 +21,6 @@ export class QueuedTimer implements Timer {
   ) {}
 }
 
-/**
- * A timer owner wrapping a callback, for code not yet converted to owners and tags. Such a
- * timer cannot be written into a snapshot: the snapshot fails naming `label`.
- */
-export class CallbackTimerOwner implements TimerOwner {
-  constructor(
-    readonly label: string,
-    readonly callback: (due: number) => void,
-  ) {}
-
-  onTimer(_tag: number, due: number): void {
-    this.callback(due);
-  }
-}
-
 export class TimerQueue {
   private readonly heap: QueuedTimer[] = [];
   private seq = 1;

@@ -29,7 +29,7 @@ import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { makeKeyFn } from './key-fn.js';
 import { postStep } from './post-step.js';
-import type { DataWindow, TimerId, WindowContext, WindowDef } from './window-def.js';
+import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { UnionWindows } from './window-union.js';
 
 export interface ChainStage {
@@ -272,8 +272,6 @@ function memberContext(ctx: WindowContext, emit: WindowContext['emit']): WindowC
   return {
     now: () => ctx.now(),
     timers: ctx.timers,
-    schedule: (due, onDue, spent) => ctx.schedule(due, onDue, spent),
-    cancel: (id: TimerId) => ctx.cancel(id),
     emit,
     compile: (expr: BoundExpr) => ctx.compile(expr),
     startTime: ctx.startTime,

@@ -49,11 +49,6 @@ export interface WindowTraits {
   readonly retains: boolean;
 }
 
-/** Handle for a callback timer (`schedule`): pass it back to `cancel`. */
-export interface TimerId {
-  readonly due: number;
-}
-
 /** What a running window may ask of the engine. */
 export interface WindowContext {
   /** Current engine (event) time in ms. */
@@ -63,16 +58,6 @@ export interface WindowContext {
    * snapshot can hold (common/timers.ts; windows/time.ts shows the use).
    */
   readonly timers: TimerService;
-  /**
-   * Callback timers, for parts not yet converted to `timers` (the columnar drivers; every
-   * window kind uses `timers`). A snapshot with such a timer pending fails naming the part.
-   * Calls `onDue(due)` when the clock reaches `due` (before any event with a later timestamp,
-   * with the clock set to `due`). Timers with equal due times fire in scheduling order.
-   * `spent`: a timer this window scheduled earlier with the same callback and that has fired;
-   * the engine may reuse it rather than allocate a new one.
-   */
-  schedule(due: number, onDue: (due: number) => void, spent?: TimerId): TimerId;
-  cancel(id: TimerId): void;
   /** Posts one causal step downstream; null for an absent side. Never call with both sides empty. */
   emit(inserted: Row[] | null, removed: Row[] | null): void;
   /** Compiles an argument expression to a row accessor (once, at creation). */

@@ -7,7 +7,7 @@
 import type { Row } from '../../src/common/row.js';
 import type { Timer, TimerOwner, TimerService } from '../../src/common/timers.js';
 import type { BoundExpr } from '../../src/expr/bound-expr.js';
-import type { DataWindow, TimerId, WindowContext } from '../../src/windows/window-def.js';
+import type { DataWindow, WindowContext } from '../../src/windows/window-def.js';
 
 export interface RecordedEmit {
   readonly time: number;
@@ -116,14 +116,6 @@ export class FakeWindowContext implements WindowContext {
 
   set nextSeq(seq: number) {
     this.seq = Math.max(this.seq, seq);
-  }
-
-  schedule(due: number, onDue: (due: number) => void): TimerId {
-    return this.timers.schedule({ onTimer: (_tag, d) => onDue(d) }, 0, due);
-  }
-
-  cancel(id: TimerId): void {
-    (id as PendingTimer).cancelled = true;
   }
 
   emit(inserted: Row[] | null, removed: Row[] | null): void {
