@@ -45,7 +45,7 @@ import {
   checkEngineSnapshot,
 } from './snapshot/engine-snapshot.js';
 import { PartListReader, PartListWriter, mismatch } from './snapshot/part-list.js';
-import { EventTableReader, EventTableWriter } from './snapshot/state-io.js';
+import { EventTableReader, EventTableWriter, type NegativeZero } from './snapshot/state-io.js';
 import { Statement } from './statement-handle.js';
 import { StreamRouter } from './stream-router.js';
 import { TimerQueue, guardedTimers } from './timer-queue.js';
@@ -579,6 +579,8 @@ class WeirEngine implements Engine {
       variables: this.infra.variables.snapshot(),
       events: w.table(),
     };
+    const zeros = w.negativeZeros();
+    if (zeros.length > 0) (payload as { negativeZeros?: NegativeZero[] }).negativeZeros = zeros;
     return encodeSnapshot(payload);
   }
 
@@ -633,8 +635,10 @@ class WeirEngine implements Engine {
         this.instantiate(record, s.start, true);
       });
     }
-    const r = new EventTableReader(p.events, (owner, tag, due, seq) =>
-      this.timers.restore(owner, tag, due, seq),
+    const r = new EventTableReader(
+      p.events,
+      (owner, tag, due, seq) => this.timers.restore(owner, tag, due, seq),
+      p.negativeZeros,
     );
     const partsReader = PartListReader.of(r);
     this.records.forEach((record, i) => {

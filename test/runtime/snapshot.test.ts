@@ -11,7 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { type Engine, WeirError, createEngine, explainModule } from '../../src/index.js';
 import { SNAPSHOT_VERSION } from '../../src/runtime/snapshot/codec.js';
 import { PartListWriter } from '../../src/runtime/snapshot/part-list.js';
-import { EventTableWriter } from '../../src/runtime/snapshot/state-io.js';
+import {
+  EventTableWriter,
+  findNegativeZeros,
+  restoreNegativeZeros,
+} from '../../src/runtime/snapshot/state-io.js';
 import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
 
 const SCHEMA = 'create schema T(k string, v double);';
@@ -269,6 +273,32 @@ describe('engine snapshot and restore', () => {
       create table Tot(k string primary key, n count(*)); into table Tot select count(*) as n from T group by k;`);
     a.send('T', { k: 'a', v: 1 }, 1000);
     expect(a.snapshot().length).toBeGreaterThan(0);
+  });
+
+  it('-0 in event values round-trips (msgpack alone writes it as 0)', () => {
+    const a = createEngine();
+    a.deploy(`${SCHEMA} @name('w') select irstream v, 1 / v as inv from T#length(1);`);
+    a.send('T', { k: 'a', v: -0 }, 1000);
+    const b = createEngine({ restore: a.snapshot() });
+    const old: unknown[] = [];
+    b.statement('w')?.subscribe((_n, o) => old.push(...(o ?? [])));
+    b.send('T', { k: 'b', v: 1 }, 1001);
+    expect(old).toHaveLength(1);
+    expect(Object.is((old[0] as { v: number }).v, -0)).toBe(true);
+    expect((old[0] as { inv: number }).inv).toBe(Number.NEGATIVE_INFINITY);
+    // Nested values too, and nothing else becomes -0.
+    const rows = [{ a: 0, b: [1, -0, { c: -0 }], d: 'x' }, { e: -0 }];
+    const zeros = findNegativeZeros(rows);
+    expect(zeros).toEqual([
+      [0, 'b', 1],
+      [0, 'b', 2, 'c'],
+      [1, 'e'],
+    ]);
+    const copy = [{ a: 0, b: [1, 0, { c: 0 }], d: 'x' }, { e: 0 }];
+    restoreNegativeZeros(copy, zeros);
+    expect(Object.is(copy[0]?.a, 0) && Object.is((copy[0]?.b as unknown[])[1], -0)).toBe(true);
+    expect(Object.is(((copy[0]?.b as unknown[])[2] as { c: number }).c, -0)).toBe(true);
+    expect(Object.is(copy[1]?.e, -0)).toBe(true);
   });
 
   it('refuses to snapshot from inside a listener', () => {

@@ -7,6 +7,7 @@
 import { WeirError } from '../../common/errors.js';
 import type { EventTimeBufferState } from '../event-time-buffer.js';
 import type { EventTableState } from './event-table.js';
+import type { NegativeZero } from './state-io.js';
 
 /** The engine options that shape its state (a restore must use the same). */
 export interface SnapshotOptions {
@@ -52,6 +53,8 @@ export interface EngineSnapshot {
   readonly variables: readonly (readonly [string, unknown])[];
   /** The event table (common/state.ts, rule 3), column-wise (event-table.ts). */
   readonly events: EventTableState;
+  /** Where the events hold -0 (state-io.ts); absent: none. */
+  readonly negativeZeros?: readonly NegativeZero[];
 }
 
 /** Checks the payload's shape before anything is built from it. */
@@ -101,5 +104,10 @@ export function checkEngineSnapshot(value: unknown): EngineSnapshot {
   if (!Array.isArray(p.variables) || !p.variables.every((v) => Array.isArray(v) && typeof v[0] === 'string'))
     fail('a bad variable list');
   if (typeof p.events !== 'object' || p.events === null) fail('no event table');
+  if (
+    p.negativeZeros !== undefined &&
+    !(Array.isArray(p.negativeZeros) && p.negativeZeros.every((z) => Array.isArray(z) && z.length >= 2))
+  )
+    fail('a bad -0 list');
   return value as EngineSnapshot;
 }

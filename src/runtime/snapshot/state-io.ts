@@ -39,6 +39,11 @@ export class EventTableWriter implements StateWriter {
     return { due: timer.due, seq: timer.seq, tag: timer.tag };
   }
 
+  /** Where the events written hold -0 (a column of mixed values writes -0 as 0). */
+  negativeZeros(): NegativeZero[] {
+    return findNegativeZeros(this.rows);
+  }
+
   /** The event table of the events written (column-wise, event-table.ts), once every part wrote. */
   table(): EventTableState {
     return encodeEventTable(this.rows);
@@ -54,12 +59,14 @@ export class EventTableReader implements StateReader {
 
   private readonly rows: readonly Row[];
 
-  /** `table`: the snapshot's event table (EventTableWriter.table), rows built here. */
+  /** `table`: the snapshot's event table (EventTableWriter.table), rows built here, -0s put back. */
   constructor(
     table: unknown,
     private readonly restoreTimer: RestoreTimer,
+    negativeZeros: readonly NegativeZero[] = [],
   ) {
     this.rows = decodeEventTable(table);
+    restoreNegativeZeros(this.rows, negativeZeros);
   }
 
   event(id: number): Row {
@@ -87,4 +94,50 @@ export class EventTableReader implements StateReader {
 
 function corrupt(detail: string): WeirError {
   return new WeirError('snapshot/corrupt', `The snapshot is corrupt: ${detail}`);
+}
+
+/** Where a -0 sits in the event table: the event's id, then the property path to it. */
+export type NegativeZero = readonly (number | string)[];
+
+/**
+ * Every -0 in the events' values (msgpack writes -0 as the integer 0): the restore puts them
+ * back, so `1 / x` and Object.is see the same value after a restore. Events are small records,
+ * so this walk costs little next to the encoding; nested objects and arrays are walked too.
+ */
+export function findNegativeZeros(rows: readonly Row[]): NegativeZero[] {
+  const found: NegativeZero[] = [];
+  const walk = (value: unknown, path: (number | string)[], depth: number): void => {
+    if (typeof value === 'number') {
+      if (value === 0 && 1 / value < 0) found.push([...path]);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || depth > 32 || ArrayBuffer.isView(value)) return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(value[i], path, depth + 1);
+        path.pop();
+      }
+      return;
+    }
+    for (const key in value) {
+      path.push(key);
+      walk((value as Record<string, unknown>)[key], path, depth + 1);
+      path.pop();
+    }
+  };
+  for (let id = 0; id < rows.length; id++) walk(rows[id], [id], 0);
+  return found;
+}
+
+/** Puts the -0s `findNegativeZeros` found back into the restored event table. */
+export function restoreNegativeZeros(rows: readonly Row[], zeros: readonly NegativeZero[]): void {
+  for (const path of zeros) {
+    let target: unknown = rows;
+    for (let i = 0; i < path.length - 1; i++)
+      target = (target as Record<string | number, unknown>)?.[path[i] as string];
+    const last = path[path.length - 1];
+    if (typeof target === 'object' && target !== null && last !== undefined)
+      (target as Record<string | number, unknown>)[last] = -0;
+  }
 }
