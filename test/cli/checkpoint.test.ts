@@ -13,7 +13,11 @@ import { runCli } from '../support/run-cli.js';
 
 const { dir, file } = scratchDir('weir-checkpoint-');
 
-/** A sliding aggregate, a batch window, a join, a plain filter and a pattern (partial matches with timers) over two streams. */
+/**
+ * A sliding aggregate, batch windows, a join, a plain filter, a pattern (partial matches with
+ * timers), a named window with a consumer and an on-delete, output clauses (time- and
+ * count-driven), a context with partitions ending by timer, and a table, over two streams.
+ */
 const QUERY = file(
   'q.epl',
   `create schema A(k string, v double);
@@ -24,6 +28,16 @@ create schema B(k string, w double);
 @name('join') select a.k as k, a.v as v, b.w as w from A#time(50 msec) as a, B#time(50 msec) as b where a.k = b.k and a.v > 97;
 @name('big') select k, w from B(w > 99);
 @name('pattern') select a.k as k, a.v as v, b.w as w from pattern [every a=A(v > 99.5) -> b=B(k = a.k) where timer:within(300 msec)];
+@name('nw') create window Recent#time(500 msec) as B;
+@name('nwins') insert into Recent select * from B(w > 90);
+@name('nwdel') on A(v < 1) as a delete from Recent as r where r.k = a.k;
+@name('nwout') select k, count(*) as n from Recent group by k output last every 2 sec;
+@name('outall') select k, sum(v) as s from A#length(100) group by k output all every 5000 events;
+create context Burst initiated by A(v > 99.9) as s terminated after 1 sec;
+@name('ctx') context Burst select context.s.k as trig, count(*) as n, max(w) as hi from B output when terminated;
+create table Tot(k string primary key, n count(*), s sum(double));
+@name('into') into table Tot select count(*) as n, sum(w) as s from B group by k;
+@name('tab') select k, Tot[k].n as n, Tot[k].s as s from A(v > 99.8);
 `,
 );
 
