@@ -126,7 +126,16 @@ export function findNegativeZeros(rows: readonly Row[]): NegativeZero[] {
       path.pop();
     }
   };
-  for (let id = 0; id < rows.length; id++) walk(rows[id], [id], 0);
+  // Events are flat records of scalars: their own properties are read without building paths.
+  for (let id = 0; id < rows.length; id++) {
+    const row = rows[id] as Record<string, unknown>;
+    for (const key in row) {
+      const value = row[key];
+      if (typeof value === 'number') {
+        if (value === 0 && 1 / value < 0) found.push([id, key]);
+      } else if (typeof value === 'object' && value !== null) walk(value, [id, key], 1);
+    }
+  }
   return found;
 }
 
