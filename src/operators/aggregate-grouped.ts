@@ -24,7 +24,9 @@ import {
   type WriteInput,
   postRows,
   readEntries,
+  readFirstState,
   writeEntries,
+  writeFirstState,
 } from './output-limit/limited-processor.js';
 import type { GroupConditions } from './output-limit/polled-condition.js';
 import type { RowBuilder } from './row-builder.js';
@@ -452,13 +454,10 @@ class RowPerGroupFirstHelper implements LimitHelper {
   }
 
   snapshot(w: StateWriter, input: WriteInput): unknown {
-    return [writeEntries(this.passed, input), w.events(this.oldRows), this.conditions.snapshot()];
+    return writeFirstState(this.passed, this.oldRows, this.conditions, w, input);
   }
 
   restore(s: unknown, r: StateReader, input: ReadInput): void {
-    const [passed, oldRows, conditions] = s as [unknown, number[], unknown];
-    readEntries(this.passed, passed, input);
-    this.oldRows = r.events(oldRows);
-    this.conditions.restore(conditions);
+    this.oldRows = readFirstState(this.passed, this.conditions, s, r, input);
   }
 }

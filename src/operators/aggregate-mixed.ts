@@ -19,7 +19,9 @@ import {
   type WriteInput,
   postRows,
   readEntries,
+  readFirstState,
   writeEntries,
+  writeFirstState,
 } from './output-limit/limited-processor.js';
 import type { GroupConditions } from './output-limit/polled-condition.js';
 import type { RowCollector } from './output-limit/row-collector.js';
@@ -438,13 +440,10 @@ class GroupedFirstHelper implements LimitHelper {
   }
 
   snapshot(w: StateWriter, input: WriteInput): unknown {
-    return [writeEntries(this.passed, input), w.events(this.rows), this.conditions.snapshot()];
+    return writeFirstState(this.passed, this.rows, this.conditions, w, input);
   }
 
   restore(s: unknown, r: StateReader, input: ReadInput): void {
-    const [passed, rows, conditions] = s as [unknown, number[], unknown];
-    readEntries(this.passed, passed, input);
-    this.rows = r.events(rows);
-    this.conditions.restore(conditions);
+    this.rows = readFirstState(this.passed, this.conditions, s, r, input);
   }
 }

@@ -8,8 +8,8 @@
  * timers, partitions ending by timer after the cut).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
+import { describe, it } from 'vitest';
+import { expectCutsRestore, timedEvents } from '../support/snapshot-cut.js';
 
 const SCHEMAS = 'create schema T(k string, v int); create schema S(k string, v int);\n';
 
@@ -49,14 +49,6 @@ const streams = fc.array(
   { minLength: 1, maxLength: 25 },
 );
 
-function eventsOf(items: readonly [string, string, number, number][]): CutEvent[] {
-  let ts = 1000;
-  return items.map(([type, k, v, gap]) => {
-    ts += gap;
-    return { type, ts, data: { k, v } };
-  });
-}
-
 describe('snapshots taken mid-context restore to identical output', () => {
   it('random contexts, statements, streams and cut points', { timeout: 120_000 }, () => {
     fc.assert(
@@ -67,13 +59,13 @@ describe('snapshots taken mid-context restore to identical output', () => {
         fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
         (context, chosen, items, seeds) => {
           const epl = `${SCHEMAS}${context}\n${chosen.join('\n')}`;
-          const events = eventsOf(items);
-          const end = (events.at(-1)?.ts ?? 1000) + 8_000;
-          for (const seed of seeds) {
-            const cut = seed % (events.length + 1);
-            const run = runWithCut(epl, events, cut, { endTime: end });
-            expect(run.interrupted, `cut after ${cut} events`).toEqual(run.straight);
-          }
+          const events = timedEvents(items, (_type, k, v) => ({ k, v }));
+          expectCutsRestore(
+            epl,
+            events,
+            8_000,
+            seeds.map((seed) => seed % (events.length + 1)),
+          );
         },
       ),
       { numRuns: 150 },

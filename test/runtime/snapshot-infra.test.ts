@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
-import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
+import { expectCutsRestore, timedEvents } from '../support/snapshot-cut.js';
 
 const SCHEMAS = `create schema T(k string, v int);
 create schema D(k string);
@@ -25,25 +25,14 @@ const streams = fc.array(
   { minLength: 1, maxLength: 24 },
 );
 
-function eventsOf(items: readonly [string, string, number, number][]): CutEvent[] {
-  let ts = 1000;
-  return items.map(([type, k, v, gap]) => {
-    ts += gap;
-    const data = type === 'T' ? { k, v } : type === 'D' ? { k } : { k, lo: v };
-    return { type, ts, data };
-  });
-}
-
 /** Every cut of every generated stream gives the uninterrupted run's calls. */
 function checkEveryCut(epl: string, runs: number): void {
   fc.assert(
     fc.property(streams, (items) => {
-      const events = eventsOf(items);
-      const end = (events.at(-1)?.ts ?? 1000) + 10_000;
-      for (let cut = 0; cut <= events.length; cut++) {
-        const run = runWithCut(epl, events, cut, { endTime: end });
-        expect(run.interrupted, `cut after ${cut} events`).toEqual(run.straight);
-      }
+      const events = timedEvents(items, (type, k, v) =>
+        type === 'T' ? { k, v } : type === 'D' ? { k } : { k, lo: v },
+      );
+      expectCutsRestore(epl, events, 10_000);
     }),
     { numRuns: runs },
   );
@@ -59,7 +48,7 @@ describe('snapshot of named windows, tables and variables', () => {
       @name('del') on D delete from W as w where w.k = D.k;
       @name('sel') on Q select w.k as k, w.v as v from W as w where w.k = Q.k and w.v > Q.lo;
       @name('cons') select irstream k, count(*) as n from W group by k;`,
-      25,
+      15,
     );
   });
 
@@ -71,7 +60,7 @@ describe('snapshot of named windows, tables and variables', () => {
       @name('upd') on D update TW as w set v = w.v + 100 where w.k = D.k;
       @name('sel') on Q select w.k as k, w.v as v from TW as w where w.v >= Q.lo;
       @name('cons') select irstream k, v from TW;`,
-      25,
+      15,
     );
   });
 
@@ -84,7 +73,7 @@ describe('snapshot of named windows, tables and variables', () => {
         when matched then update set v = u.v + t.v
         when not matched then insert select t.k as k, t.v as v;
       @name('sel') on Q select u.k as k, u.v as v from U as u;`,
-      25,
+      15,
     );
   });
 
@@ -100,7 +89,7 @@ describe('snapshot of named windows, tables and variables', () => {
         when matched then update set v = t.v, hits = l.hits + 1L
         when not matched then insert select t.k as k, t.v as v, 1L as hits;
       @name('sel') on D select l.k as k, l.v as v, l.hits as hits from Last as l where l.k = D.k;`,
-      25,
+      15,
     );
   });
 
@@ -111,7 +100,7 @@ describe('snapshot of named windows, tables and variables', () => {
       @name('set') on Q set floor = Q.lo;
       @name('f') select k, v from T(v > floor);
       @name('g') select k, count(*) as n from T#length(3) where v <= floor group by k;`,
-      25,
+      15,
     );
   });
 

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
+import { expectCutsRestore, timedEvents } from '../support/snapshot-cut.js';
 
 const SCHEMAS = 'create schema T(k string, v int); create schema U(k string, w int);\n';
 
@@ -23,24 +23,12 @@ const streams = fc.array(
   { minLength: 1, maxLength: 22 },
 );
 
-function eventsOf(items: readonly [string, string, number, number][]): CutEvent[] {
-  let ts = 1000;
-  return items.map(([type, k, v, gap]) => {
-    ts += gap;
-    return { type, ts, data: type === 'T' ? { k, v } : { k, w: v } };
-  });
-}
-
 function checkEveryCut(statements: string, runs: number): void {
   const epl = SCHEMAS + statements;
   fc.assert(
     fc.property(streams, (items) => {
-      const events = eventsOf(items);
-      const end = (events.at(-1)?.ts ?? 1000) + 12_000;
-      for (let cut = 0; cut <= events.length; cut++) {
-        const run = runWithCut(epl, events, cut, { endTime: end });
-        expect(run.interrupted, `cut after ${cut} events`).toEqual(run.straight);
-      }
+      const events = timedEvents(items, (type, k, v) => (type === 'T' ? { k, v } : { k, w: v }));
+      expectCutsRestore(epl, events, 12_000);
     }),
     { numRuns: runs },
   );

@@ -66,3 +66,33 @@ export function runWithCut(
   finish(c, options.endTime);
   return { straight, interrupted, bytes: size };
 }
+
+/** Events from generated `[type, key, value, gap]` tuples, starting at 1000 ms, `gap` ms apart. */
+export function timedEvents(
+  items: readonly (readonly [string, string, number, number])[],
+  data: (type: string, key: string, value: number) => Record<string, unknown>,
+): CutEvent[] {
+  let ts = 1000;
+  return items.map(([type, key, value, gap]) => {
+    ts += gap;
+    return { type, ts, data: data(type, key, value) };
+  });
+}
+
+/** Each cut in `cuts` (default: after every event) gives the uninterrupted run's calls; the run ends `tail` ms after the last event. */
+export function expectCutsRestore(
+  epl: string,
+  events: readonly CutEvent[],
+  tail: number,
+  cuts: readonly number[] = Array.from({ length: events.length + 1 }, (_, i) => i),
+): void {
+  const endTime = (events.at(-1)?.ts ?? 1000) + tail;
+  for (const cut of cuts) {
+    const run = runWithCut(epl, events, cut, { endTime });
+    if (JSON.stringify(run.interrupted) !== JSON.stringify(run.straight)) {
+      throw new Error(
+        `cut after ${cut} events: restored run differs\n  expected ${JSON.stringify(run.straight)}\n  got      ${JSON.stringify(run.interrupted)}`,
+      );
+    }
+  }
+}

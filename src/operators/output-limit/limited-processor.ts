@@ -55,6 +55,31 @@ export function readRow(r: StateReader, id: unknown): Row | undefined {
   return id === null ? undefined : r.event(id as number);
 }
 
+/** The grouped `first` helpers' state: the groups that passed (with their events), built rows, each group's condition. */
+export function writeFirstState(
+  passed: ReadonlyMap<unknown, Row>,
+  rows: readonly Row[],
+  conditions: GroupConditions,
+  w: StateWriter,
+  input: WriteInput,
+): unknown {
+  return [writeEntries(passed, input), w.events(rows), conditions.snapshot()];
+}
+
+/** Refills `passed` and `conditions` from `writeFirstState` output; returns the built rows. */
+export function readFirstState(
+  passed: Map<unknown, Row>,
+  conditions: GroupConditions,
+  s: unknown,
+  r: StateReader,
+  input: ReadInput,
+): Row[] {
+  const [entries, rows, states] = s as [unknown, number[], unknown];
+  readEntries(passed, entries, input);
+  conditions.restore(states);
+  return r.events(rows);
+}
+
 export interface LimitedProcessor extends Operator {
   /** Applies a step to the aggregation state without producing rows (Esper's applyViewResult). */
   apply(inserted: Row[] | null, removed: Row[] | null): void;
