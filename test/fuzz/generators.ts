@@ -417,7 +417,13 @@ export type Operation =
       readonly untimed: boolean;
     }
   | { readonly op: 'advance'; readonly dt: number }
-  | { readonly op: 'flush' };
+  | { readonly op: 'flush' }
+  /** Several events of A, each `dt` after the one before (sendMany with timestamps). */
+  | { readonly op: 'sendMany'; readonly events: readonly unknown[]; readonly dts: readonly number[] }
+  /** Undeploys the deployed statement `which` (modulo their number), if it is still deployed. */
+  | { readonly op: 'undeploy'; readonly which: number }
+  /** Sets the module's first declared variable, if any, through the API. */
+  | { readonly op: 'setVariable'; readonly value: unknown };
 
 export const operation: fc.Arbitrary<Operation> = fc.oneof(
   {
@@ -448,6 +454,24 @@ export const operation: fc.Arbitrary<Operation> = fc.oneof(
   },
   { weight: 2, arbitrary: timeStep.map((dt) => ({ op: 'advance' as const, dt })) },
   { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.tuple(eventOfA, fc.integer({ min: 0, max: 1500 })), { minLength: 1, maxLength: 4 })
+      .map((pairs) => ({
+        op: 'sendMany' as const,
+        events: pairs.map(([e]) => e),
+        dts: pairs.map(([, dt]) => dt),
+      })),
+  },
+  { weight: 1, arbitrary: fc.nat(9).map((which) => ({ op: 'undeploy' as const, which })) },
+  {
+    weight: 1,
+    arbitrary: pick<unknown>([0, 2.5, -1, 'x', true, null, Number.NaN, 2 ** 53 + 2, {}]).map((value) => ({
+      op: 'setVariable' as const,
+      value,
+    })),
+  },
 );
 
 export const operations = fc.array(operation, { maxLength: 25 });

@@ -79,8 +79,26 @@ function record(engine: Engine, handles: readonly StatementHandle[], run: Run): 
   }
 }
 
-/** Applies `ops` (a send, advance or flush each); a WeirError is an outcome, anything else a FuzzFailure. */
-function apply(engine: Engine, ops: readonly Operation[], clock: Clock, run: Run, input: unknown): void {
+/** What operations refer to: the deployed statements by name, the module's first variable. */
+interface Targets {
+  readonly statements: readonly string[];
+  readonly variable: string | undefined;
+}
+
+function targetsOf(module: string, handles: readonly StatementHandle[]): Targets {
+  const variable = /create\s+(?:constant\s+)?variable\s+\w+\s+(\w+)/i.exec(module)?.[1];
+  return { statements: handles.map((h) => h.name), variable };
+}
+
+/** Applies `ops`; a WeirError is an outcome, anything else a FuzzFailure. */
+function apply(
+  engine: Engine,
+  ops: readonly Operation[],
+  targets: Targets,
+  clock: Clock,
+  run: Run,
+  input: unknown,
+): void {
   for (const op of ops) {
     try {
       switch (op.op) {
@@ -89,12 +107,37 @@ function apply(engine: Engine, ops: readonly Operation[], clock: Clock, run: Run
           engine.send(op.type, op.event as Record<string, unknown>, op.untimed ? undefined : clock.time);
           break;
         }
+        case 'sendMany': {
+          const times = op.dts.map((dt) => {
+            clock.time += dt;
+            return clock.time;
+          });
+          engine.sendMany('A', op.events as Record<string, unknown>[], times);
+          break;
+        }
         case 'advance':
           clock.time += op.dt;
           engine.advanceTime(clock.time);
           break;
         case 'flush':
           engine.flush();
+          break;
+        case 'undeploy': {
+          const name = targets.statements[op.which % Math.max(1, targets.statements.length)];
+          const handle = name === undefined ? undefined : engine.statement(name);
+          if (handle === undefined) {
+            run.outcomes.push('gone');
+            continue;
+          }
+          handle.undeploy();
+          break;
+        }
+        case 'setVariable':
+          if (targets.variable === undefined) {
+            run.outcomes.push('none');
+            continue;
+          }
+          engine.setVariable(targets.variable, op.value);
           break;
       }
       run.outcomes.push('ok');
@@ -140,7 +183,7 @@ function runWhole(options: WeirEngineOptions, module: string, ops: readonly Oper
   if ('codes' in d) return undefined;
   const run: Run = { calls: [], outcomes: [] };
   record(d.engine, d.handles, run);
-  apply(d.engine, ops, { time: 1000 }, run, input);
+  apply(d.engine, ops, targetsOf(module, d.handles), { time: 1000 }, run, input);
   finish(d.engine, d.handles, input);
   return run;
 }
@@ -154,7 +197,10 @@ export function runApiCase(module: string, ops: readonly Operation[], lateness =
   // A small maxTimeJump bounds the work of one step (periodic timers fire per interval).
   const run = runWhole({ allowedLateness: lateness }, module, ops);
   if (run === undefined) return { deployed: false, sent: 0 };
-  return { deployed: true, sent: ops.filter((op, i) => op.op === 'send' && run.outcomes[i] === 'ok').length };
+  return {
+    deployed: true,
+    sent: ops.filter((op, i) => op.op.startsWith('send') && run.outcomes[i] === 'ok').length,
+  };
 }
 
 /** The first place two runs differ, for the failure message. */
@@ -196,7 +242,8 @@ export function runRulesCase(module: string, ops: readonly Operation[], lateness
 
 /**
  * The event-time buffer adds no reordering to ordered input: the operations with every time
- * step made forward (and every event timed by the operation), run with no allowed lateness
+ * step made forward (every event timed by the operation, a flush before each undeploy and
+ * setVariable), run with no allowed lateness
  * and with `lateness` ms of it, make the same listener calls (later in wall time, the same
  * in content and event time) and raise the same errors.
  */
@@ -206,14 +253,21 @@ export function runLatenessCase(
   lateness: number,
 ): DifferentialOutcome {
   const forward = (dt: number) => (Number.isFinite(dt) && dt >= 0 ? dt : 0);
-  const ordered = ops.map((op): Operation => {
+  // Undeploy and setVariable act at once, not at an event time: after a flush they meet the
+  // same state with or without a buffer.
+  const ordered = ops.flatMap((op): Operation[] => {
     switch (op.op) {
       case 'send':
-        return { ...op, dt: forward(op.dt), untimed: false };
+        return [{ ...op, dt: forward(op.dt), untimed: false }];
       case 'advance':
-        return { ...op, dt: forward(op.dt) };
+        return [{ ...op, dt: forward(op.dt) }];
+      case 'sendMany':
+        return [{ ...op, dts: op.dts.map(forward) }];
       case 'flush':
-        return op;
+        return [op];
+      case 'undeploy':
+      case 'setVariable':
+        return [{ op: 'flush' }, op];
     }
   });
   const prompt = runWhole({}, module, ordered);
@@ -256,8 +310,9 @@ export function runSnapshotCase(
   const split: Run = { calls: [], outcomes: [] };
   const at = Math.min(cut, ops.length);
   const clock = { time: 1000 };
+  const targets = targetsOf(module, before.handles);
   record(before.engine, before.handles, split);
-  apply(before.engine, ops.slice(0, at), clock, split, input);
+  apply(before.engine, ops.slice(0, at), targets, clock, split, input);
   let bytes: Uint8Array;
   try {
     bytes = before.engine.snapshot();
@@ -277,7 +332,7 @@ export function runSnapshotCase(
   }
   const handles = after.statements();
   record(after, handles, split);
-  apply(after, ops.slice(at), clock, split, input);
+  apply(after, ops.slice(at), targets, clock, split, input);
   finish(after, handles, input);
   const difference = firstDifference(whole, split);
   if (difference !== undefined) {
