@@ -45,7 +45,7 @@ function positivePeriod(expr: Expr, what: string): number {
 }
 
 /** Field order and ranges of an Esper crontab: minutes, hours, days of month, months, days of week, seconds. */
-const CRONTAB_FIELDS = [
+export const CRONTAB_FIELDS = [
   { name: 'minutes', min: 0, max: 59 },
   { name: 'hours', min: 0, max: 23 },
   { name: 'days of month', min: 1, max: 31 },
@@ -137,6 +137,15 @@ function crontab(fields: readonly CrontabField[], span: OutputClause['span']): O
   const schedule: CrontabSchedule = fields.map((f, i) => {
     const field = CRONTAB_FIELDS[i] as (typeof CRONTAB_FIELDS)[number];
     const values = crontabValues(f, field);
+    if (values !== null && values.length === 0) {
+      // A reversed range or a step no value of the field divides: the schedule could never
+      // fire (and the search for its next instant would never end).
+      throw new WeirError(
+        'analyze/invalid-argument',
+        `Crontab ${field.name} '${crontabText(f)}' allows no value from ${field.min} to ${field.max}: the schedule would never fire (a range goes from low to high, as in 1:5)`,
+        { span: f.span },
+      );
+    }
     // Esper treats a set covering the whole range as a wildcard (it matters for days).
     return values !== null && values.length === field.max - field.min + 1 ? null : values;
   });

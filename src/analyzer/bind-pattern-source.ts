@@ -12,6 +12,7 @@ import { describePattern } from '../patterns/describe-pattern.js';
 import type { PatternNode, PatternPlan, PatternTag } from '../patterns/pattern-plan.js';
 import type { AnalyzedSource } from '../plan/analyzed-statement.js';
 import type { PlanSchema } from '../plan/logical-plan.js';
+import { CRONTAB_FIELDS } from './analyze-output-clause.js';
 import { timePeriodMs } from './bind-expr.js';
 import { bindPatternFilter, bindTagExpr } from './pattern-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';
@@ -275,9 +276,19 @@ class PatternBinder {
             },
           );
         }
-        const fields = node.args.map((a) => {
+        const fields = node.args.map((a, i) => {
           if (a.kind === 'Literal' && a.value === null) return null;
-          return [constantInt(a, 'timer:at field', node.span)];
+          const value = constantInt(a, 'timer:at field', node.span);
+          // Esper's ScheduleSpec refuses a value outside its unit (a minute of 99 never comes).
+          const field = CRONTAB_FIELDS[i] as (typeof CRONTAB_FIELDS)[number];
+          if (value < field.min || value > field.max) {
+            throw new WeirError(
+              'analyze/invalid-argument',
+              `timer:at ${field.name} must be a whole number from ${field.min} to ${field.max}, got ${value}`,
+              { span: a.span },
+            );
+          }
+          return [value];
         });
         return { kind: 'MatchAt', fields };
       }

@@ -143,8 +143,13 @@ interface Fields {
   readonly seconds: CrontabField | undefined;
 }
 
-/** The first instant strictly after `now` (ms since the epoch, UTC) that the schedule matches. */
+/**
+ * The first instant strictly after `now` (ms since the epoch, UTC) that the schedule matches;
+ * Infinity when there is none (a field allowing no value: the analyzer refuses those, and the
+ * day search below would otherwise never end).
+ */
 export function nextCrontabTime(now: number, schedule: readonly CrontabField[]): number {
+  if (schedule.some((f) => f !== null && f.length === 0)) return Number.POSITIVE_INFINITY;
   const [minutes = null, hours = null, days = null, months = null, weekdays = null, seconds] = schedule;
   const secondsGiven = schedule.length > 5;
   const f: Fields = {

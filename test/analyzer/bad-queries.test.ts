@@ -185,3 +185,24 @@ describe('one bad statement never stops the others', () => {
     expect(rows).toEqual(['first', 'second', 'first', 'second']);
   });
 });
+
+describe('schedules that could never fire are refused (found by the fuzz suite: a hang)', () => {
+  it.each([
+    ['select a from S output first at (*, 2, *, *, 5:1);', "Crontab days of week '5:1' allows no value", 46],
+    [
+      'select * from pattern [every timer:at(99, *, *, *, *)];',
+      'timer:at minutes must be a whole number from 0 to 59, got 99',
+      39,
+    ],
+    [
+      'select * from pattern [timer:at(0, 0, *, *, *, 61)];',
+      'timer:at seconds must be a whole number from 0 to 59, got 61',
+      48,
+    ],
+  ])('%s', (statement, message, column) => {
+    const [error] = errorsOf(statement);
+    expect(error?.code).toBe('analyze/invalid-argument');
+    expect(error?.message).toContain(message);
+    expect([error?.line, error?.column]).toEqual([2, column]);
+  });
+});

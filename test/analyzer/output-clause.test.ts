@@ -65,6 +65,17 @@ describe('output clause', () => {
       'analyze/unsupported',
       'with group by is not supported',
     ],
+    // Found by the fuzz suite: a field allowing no value hung the first event (the day search never ended).
+    [
+      'select k from T output first at (*, 2, *, *, 5:1)',
+      'analyze/invalid-argument',
+      "days of week '5:1' allows no value",
+    ],
+    [
+      'select k from T output at (*, *, *, */15, *)',
+      'analyze/invalid-argument',
+      "months '*/15' allows no value",
+    ],
     ['select k from T output first', 'parse/unexpected-token', "'every'"],
     ['select k from T output all after 5 events', 'parse/unexpected-token', "'after'"],
     ['select output from T', 'parse/unexpected-token', 'reserved word'],

@@ -39,6 +39,12 @@ describe('nextCrontabTime', () => {
     );
   });
 
+  it('never matches a field that allows no value (found by the fuzz suite: the day search never ended)', () => {
+    const now = utc('2024-01-03T12:00:00.000');
+    expect(nextCrontabTime(now, [null, [2], null, null, []])).toBe(Number.POSITIVE_INFINITY);
+    expect(nextCrontabTime(now, [null, null, null, [], null, [0]])).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('skips months without the day (the 31st)', () => {
     expect(nextCrontabTime(utc('2024-04-01T00:00:00.000'), [[0], [0], [31], null, null])).toBe(
       utc('2024-05-31T00:00:00.000'),
