@@ -290,6 +290,12 @@ const patternExpr = fc.letrec<{ p: string }>((tie) => ({
     tie('p').map((x) => `not ${x}`),
     fc.tuple(tie('p'), periodText).map(([x, t]) => `${x} where timer:within(${t})`),
     periodText.map((t) => `timer:interval(${t})`),
+    pick([
+      'timer:at(*, *, *, *, *)',
+      'timer:at(*, *, *, *, *, 30)',
+      'timer:at(5, *, *, *, *)',
+      'timer:at(99, *, *, *, *)',
+    ]),
     fc.tuple(numberText, tie('p')).map(([n, x]) => `[${n}] ${x}`),
     tie('p').map((x) => `every-distinct(a.id) ${x}`),
   ),
@@ -344,16 +350,30 @@ export const insertIntoModule = fc
       `insert into S${i} select id, n, ${e} as x from A;\nselect id, count(*) as c from S${i}${w} group by id`,
   );
 
+type ValueKind = 'num' | 'int' | 'str' | 'bool';
+
+/** A value of the property's type, from a small domain (so that keys, joins and groups meet). */
+function rightValue(kind: ValueKind): fc.Arbitrary<unknown> {
+  switch (kind) {
+    case 'num':
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min: -10, max: 10 }) },
+        { weight: 1, arbitrary: fc.double() },
+      );
+    case 'int':
+      return fc.integer({ min: -10, max: 10 });
+    case 'str':
+      return fc.oneof(
+        { weight: 3, arbitrary: pick(['x', 'y', 'IBM', '']) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 5 }) },
+      );
+    case 'bool':
+      return fc.boolean();
+  }
+}
+
 /** A property value: mostly right for its type, often not. */
-function propertyValue(kind: 'num' | 'int' | 'str' | 'bool'): fc.Arbitrary<unknown> {
-  const right =
-    kind === 'num'
-      ? fc.oneof(fc.integer({ min: -10, max: 10 }), fc.double())
-      : kind === 'int'
-        ? fc.integer({ min: -10, max: 10 })
-        : kind === 'str'
-          ? fc.oneof(pick(['x', 'y', 'IBM', '']), fc.string({ maxLength: 5 }))
-          : fc.boolean();
+function propertyValue(kind: ValueKind): fc.Arbitrary<unknown> {
   const wrong = pick<unknown>([
     null,
     undefined,
@@ -374,36 +394,38 @@ function propertyValue(kind: 'num' | 'int' | 'str' | 'bool'): fc.Arbitrary<unkno
     { nested: { deep: 1 } },
     'a\nb\u001b[31m',
   ]);
-  return fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: wrong });
+  return fc.oneof({ weight: 4, arbitrary: rightValue(kind) }, { weight: 1, arbitrary: wrong });
 }
 
-export const eventOfA = fc.record(
-  {
-    id: propertyValue('str'),
-    v: propertyValue('num'),
-    n: propertyValue('int'),
-    k: propertyValue('int'),
-    b: propertyValue('bool'),
-    s: propertyValue('str'),
-  },
-  { requiredKeys: [] },
-);
-export const eventOfB = fc.record(
-  { id: propertyValue('str'), w: propertyValue('num'), n: propertyValue('int'), at: propertyValue('int') },
-  { requiredKeys: [] },
-);
-export const eventOfC = fc.record(
-  { id: propertyValue('str'), v: propertyValue('num'), k: propertyValue('int') },
-  { requiredKeys: [] },
-);
-const eventOfO = fc.record(
-  { id: propertyValue('str'), v: propertyValue('num'), extra: propertyValue('str') },
-  { requiredKeys: [] },
-);
+/**
+ * Events of a type: mostly complete and well typed (an event with one wrong value is refused
+ * whole, so a stream of mostly-bad events would leave the statements idle), else with
+ * missing properties and values of the wrong type.
+ */
+function eventOf(properties: Readonly<Record<string, ValueKind>>): fc.Arbitrary<Record<string, unknown>> {
+  const entries = Object.entries(properties);
+  const right = Object.fromEntries(entries.map(([name, kind]) => [name, rightValue(kind)]));
+  const any = Object.fromEntries(entries.map(([name, kind]) => [name, propertyValue(kind)]));
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.record(right) },
+    { weight: 1, arbitrary: fc.record(any, { requiredKeys: [] }) },
+  );
+}
 
-/** A time step: mostly forward and small, sometimes backwards, negative, far ahead or not a number. */
+export const eventOfA = eventOf({ id: 'str', v: 'num', n: 'int', k: 'int', b: 'bool', s: 'str' });
+export const eventOfB = eventOf({ id: 'str', w: 'num', n: 'int', at: 'int' });
+export const eventOfC = eventOf({ id: 'str', v: 'num', k: 'int' });
+const eventOfO = eventOf({ id: 'str', v: 'num', extra: 'str' });
+
+/**
+ * A time step: mostly forward and small, sometimes backwards, negative, far ahead or not a
+ * number. Round steps (0, 100, 500 ms, 1 s…) land events on the instants where windows
+ * expire and batches and output intervals end (ties between an arrival and a timer), and a
+ * step of 0 puts several events in one instant.
+ */
 export const timeStep = fc.oneof(
-  { weight: 8, arbitrary: fc.integer({ min: 0, max: 3000 }) },
+  { weight: 5, arbitrary: fc.integer({ min: 0, max: 3000 }) },
+  { weight: 4, arbitrary: pick([0, 0, 100, 200, 500, 1000, 1000, 2000, 3000]) },
   { weight: 2, arbitrary: fc.integer({ min: -2000, max: -1 }) },
   { weight: 1, arbitrary: pick([1e15, -1e15, 86_400_000, Number.NaN, Number.POSITIVE_INFINITY]) },
 );
@@ -427,14 +449,14 @@ export type Operation =
 
 export const operation: fc.Arbitrary<Operation> = fc.oneof(
   {
-    weight: 12,
+    weight: 24,
     arbitrary: fc
       .tuple(
         fc.oneof(
-          { weight: 4, arbitrary: fc.tuple(fc.constant('A'), eventOfA) },
-          { weight: 2, arbitrary: fc.tuple(fc.constant('B'), eventOfB) },
+          { weight: 8, arbitrary: fc.tuple(fc.constant('A'), eventOfA) },
+          { weight: 4, arbitrary: fc.tuple(fc.constant('B'), eventOfB) },
           { weight: 1, arbitrary: fc.tuple(fc.constant('O'), eventOfO) },
-          { weight: 2, arbitrary: fc.tuple(fc.constant('C'), eventOfC) },
+          { weight: 3, arbitrary: fc.tuple(fc.constant('C'), eventOfC) },
           { weight: 1, arbitrary: fc.tuple(pick(['Z', 'a', '', 'W', 'S2']), eventOfA) },
           {
             weight: 1,
@@ -442,7 +464,10 @@ export const operation: fc.Arbitrary<Operation> = fc.oneof(
           },
         ),
         timeStep,
-        fc.boolean(),
+        // An untimed B takes its time from its `at` property (small numbers: mostly late).
+        fc
+          .nat(5)
+          .map((n) => n === 0),
       )
       .map(([[type, event], dt, untimed]) => ({
         op: 'send' as const,
@@ -452,10 +477,10 @@ export const operation: fc.Arbitrary<Operation> = fc.oneof(
         untimed: untimed && type === 'B',
       })),
   },
-  { weight: 2, arbitrary: timeStep.map((dt) => ({ op: 'advance' as const, dt })) },
+  { weight: 4, arbitrary: timeStep.map((dt) => ({ op: 'advance' as const, dt })) },
   { weight: 1, arbitrary: fc.constant({ op: 'flush' as const }) },
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc
       .array(fc.tuple(eventOfA, fc.integer({ min: 0, max: 1500 })), { minLength: 1, maxLength: 4 })
       .map((pairs) => ({
@@ -474,7 +499,8 @@ export const operation: fc.Arbitrary<Operation> = fc.oneof(
   },
 );
 
-export const operations = fc.array(operation, { maxLength: 25 });
+/** Up to 30 operations (fast-check's default size would draw about 5: too few to fill a window). */
+export const operations = fc.array(operation, { minLength: 4, maxLength: 30, size: 'max' });
 
 /** One NDJSON line of event input, well-formed or not. */
 export const ndjsonLine = fc.oneof(
