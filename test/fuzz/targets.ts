@@ -261,7 +261,8 @@ export function runLatenessCase(
   ops: readonly Operation[],
   lateness: number,
 ): DifferentialOutcome {
-  const forward = (dt: number) => (Number.isFinite(dt) && dt >= 0 ? dt : 0);
+  // Ordered: no step back and no outlier (which stamps its own event only, out of order).
+  const forward = (dt: number) => (Number.isFinite(dt) && dt >= 0 && dt <= MAX_TIME_JUMP ? dt : 0);
   // Undeploy and setVariable act at once, not at an event time: after a flush they meet the
   // same state with or without a buffer.
   const ordered = ops.flatMap((op): Operation[] => {
