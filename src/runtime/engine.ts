@@ -227,7 +227,16 @@ class WeirEngine implements Engine {
     const pendingAt = this.pending.indexOf(record);
     if (pendingAt >= 0) this.pending.splice(pendingAt, 1);
     const physical = record.physical;
-    if (physical === undefined) return;
+    if (physical === undefined) {
+      // Not started yet (no event so far), but its variable exists from deployment on: it
+      // goes with the statement, as a started one's does (found by the fuzz suite's snapshot
+      // property: a restore replays the undeploy before anything starts).
+      forEachNode(record.plan.root, (node) => {
+        if (node.kind === 'Define' && node.definition.kind === 'variable')
+          this.infra.variables.remove(node.definition.def.name);
+      });
+      return;
+    }
     for (const entry of physical.entries) this.routers.get(entry.stream)?.remove(entry);
     physical.stop();
     record.physical = undefined;

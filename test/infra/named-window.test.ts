@@ -243,6 +243,20 @@ describe('variables', () => {
     expect(() => engine.setVariable('cap', 4)).toThrow(/constant/);
     expect(() => engine.setVariable('n', 1.5)).toThrow(/Variable 'n' is int: cannot set it to 1.5/);
   });
+
+  it('a variable goes with its undeployed create statement, started or not, and across a snapshot', () => {
+    // Found by the fuzz suite's snapshot property: before the first event (and so in a restore,
+    // which replays the undeploy before anything starts) the variable outlived its statement.
+    for (const started of [false, true]) {
+      const engine = createEngine();
+      const [create] = engine.deploy(`${SCHEMAS} @name('v') create variable int n = 1;`);
+      if (started) engine.send('Tick', { sym: 'a', px: 1, qty: 1 }, 1000);
+      create?.undeploy();
+      expect(() => engine.getVariable('n'), `started: ${started}`).toThrow(/No variable named 'n'/);
+      const restored = createEngine({ restore: engine.snapshot() });
+      expect(() => restored.setVariable('n', 2), `started: ${started}`).toThrow(/No variable named 'n'/);
+    }
+  });
 });
 
 describe('errors', () => {
