@@ -228,7 +228,7 @@ function analyzeFrom(
   if (from === undefined)
     throw new WeirError('analyze/unsupported', 'A statement needs a from clause', { span: stmt.span });
   const fullOuter = stmt.joins.length > 0 && stmt.joins.every((j) => j.kind === 'full');
-  const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog, fullOuter) : undefined;
+  const join = stmt.from.length > 1 ? analyzeJoinSource(stmt.from, catalog, fullOuter, infra) : undefined;
   if (join === undefined && from.kind === 'StreamSource' && from.unidirectional) {
     throw new WeirError('analyze/invalid-join', "'unidirectional' marks one stream of a join", {
       span: from.span,

@@ -52,6 +52,8 @@ export class NamedWindowRuntime implements Stateful<NamedWindowSnapshot> {
   private dispatchQueued = false;
   private readonly columns: readonly string[];
   private readonly dispatch = () => this.flush();
+  /** Run once after the current dispatch reached every listener (afterDispatch). */
+  private afterFlush: (() => void)[] = [];
 
   constructor(
     readonly def: NamedWindowDef,
@@ -114,6 +116,19 @@ export class NamedWindowRuntime implements Stateful<NamedWindowSnapshot> {
     this.pendingOld = [];
     if (ins === null && rem === null) return;
     for (const listener of this.listeners) listener.onUpdate(ins, rem);
+    const after = this.afterFlush;
+    if (after.length === 0) return;
+    this.afterFlush = [];
+    for (const callback of after) callback();
+  }
+
+  /**
+   * Runs `callback` when the dispatch under way has reached every listener: a join consuming
+   * the window in several of its streams (a self-join) runs once for all of them, as Esper
+   * dispatches a statement's consumers before the statement.
+   */
+  afterDispatch(callback: () => void): void {
+    this.afterFlush.push(callback);
   }
 
   /** Receives every (new, old) post of the window from now on; returns the unsubscribe. */

@@ -17,6 +17,12 @@ export interface JoinProbe {
   readonly key: KeyFn;
 }
 
+/** What a lookup step asks of the looked-up stream: the events whose key equals the probe. */
+export interface JoinLookup {
+  lookup(values: readonly unknown[]): Set<Row> | undefined;
+  lookup1(value: unknown): Set<Row> | undefined;
+}
+
 type Level = Map<unknown, Level | Set<Row>>;
 
 /** Whether a key part can equal anything (null and NaN equal nothing). */
@@ -29,7 +35,7 @@ function anyKey(): boolean {
   return true;
 }
 
-export class JoinIndex {
+export class JoinIndex implements JoinLookup {
   private root: Level = new Map();
   private readonly depth: number;
   private readonly isMatchable: (v: unknown) => boolean;

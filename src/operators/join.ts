@@ -14,7 +14,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
-import type { JoinIndex, JoinProbe } from './join-index.js';
+import type { JoinIndex, JoinLookup, JoinProbe } from './join-index.js';
 import { JoinResultSet } from './join-result-set.js';
 import type { Operator } from './operator.js';
 import { OuterJoinRows, type OuterPlanRuntime } from './outer-join-rows.js';
@@ -32,12 +32,17 @@ export interface JoinStreamRuntime {
    * removing the old ones one by one.
    */
   readonly replacedByPosts: boolean;
+  /**
+   * A table: read, never posted (its `indexes` stay empty; lookups go to the table through
+   * the steps' JoinLookup); `current()` is every row it holds now that passes `accepts`.
+   */
+  readonly current?: () => Set<Row>;
 }
 
 export interface JoinStep {
   readonly stream: number;
   /** undefined: scan every event of the stream (no equality links it to the bound streams). */
-  readonly index: JoinIndex | undefined;
+  readonly index: JoinLookup | undefined;
   readonly probes: readonly JoinProbe[];
 }
 
@@ -78,6 +83,11 @@ export class JoinOperator implements Stateful<JoinState> {
   private readonly slots: (Row | undefined)[];
   private readonly results = new JoinResultSet();
   private readonly flushStep = () => this.flush();
+  private sharedScheduled = false;
+  private readonly flushShared = () => {
+    this.sharedScheduled = false;
+    this.flush();
+  };
   private readonly outerRows: OuterJoinRows | undefined;
 
   constructor(
@@ -89,7 +99,43 @@ export class JoinOperator implements Stateful<JoinState> {
     this.pendingOld = Array.from({ length: n }, () => []);
     this.slots = new Array<Row | undefined>(n).fill(undefined);
     this.outerRows =
-      rt.outer === undefined ? undefined : new OuterJoinRows(n, (stream) => rt.streams[stream]?.all);
+      rt.outer === undefined ? undefined : new OuterJoinRows(n, (stream) => this.contents(stream));
+  }
+
+  /** Stream i's current events: its `all` set, or a table's rows read now. */
+  private contents(i: number): Set<Row> | undefined {
+    const s = this.rt.streams[i];
+    return s?.current === undefined ? s?.all : s.current();
+  }
+
+  /**
+   * The operator a named window's posts to stream `i` reach, at the window's dispatch (end of
+   * step): as in Esper, the statement first runs the join for what its other streams posted
+   * during the step (their dispatch came first), then once for the window's posts, after
+   * every stream of this join consuming that window got them (`afterDispatch`).
+   */
+  sharedSide(i: number, afterDispatch: (flush: () => void) => void): Operator {
+    return {
+      onUpdate: (inserted, removed) => {
+        if (this.scheduled) this.flush();
+        if (inserted !== null) for (const r of inserted) (this.pendingNew[i] as Row[]).push(r);
+        if (removed !== null) for (const r of removed) (this.pendingOld[i] as Row[]).push(r);
+        if (!this.sharedScheduled) {
+          this.sharedScheduled = true;
+          afterDispatch(this.flushShared);
+        }
+      },
+    };
+  }
+
+  /**
+   * Rows stream `i` holds before the join starts (a named window's current rows): indexed
+   * with no output, as Esper preloads a join over a named window (JoinPreloadMethodImpl).
+   */
+  preload(i: number, rows: readonly Row[]): void {
+    for (const e of rows) (this.pendingNew[i] as Row[]).push(e);
+    this.updateIndexes(i);
+    (this.pendingNew[i] as Row[]).length = 0;
   }
 
   /** The operator stream `i`'s window posts to. */
@@ -156,7 +202,7 @@ export class JoinOperator implements Stateful<JoinState> {
       this.joinSide(posted, out, true);
       return out;
     }
-    const first = this.rt.streams[0]?.all;
+    const first = this.contents(0);
     if (first === undefined) return out;
     const steps = this.rt.plans[0] as JoinStep[];
     for (const e of first) {
@@ -233,7 +279,7 @@ export class JoinOperator implements Stateful<JoinState> {
       return;
     }
     const step = steps[k] as JoinStep;
-    const candidates = step.index === undefined ? this.rt.streams[step.stream]?.all : probe(step, slots);
+    const candidates = step.index === undefined ? this.contents(step.stream) : probe(step, slots);
     if (candidates === undefined) return;
     for (const c of candidates) {
       slots[step.stream] = c;
@@ -247,7 +293,8 @@ export class JoinOperator implements Stateful<JoinState> {
    * step's window posts are joined when the step ends.
    */
   snapshot(w: StateWriter): JoinState {
-    if (this.scheduled) throw new Error('a join cannot be snapshotted in the middle of a step');
+    if (this.scheduled || this.sharedScheduled)
+      throw new Error('a join cannot be snapshotted in the middle of a step');
     return this.rt.streams.map((s) => ({
       indexes: s.indexes.map((index) => w.events(index.events())),
       all: s.all === undefined ? null : w.events([...s.all]),
@@ -285,7 +332,7 @@ export class JoinOperator implements Stateful<JoinState> {
 }
 
 function probe(step: JoinStep, slots: readonly (Row | undefined)[]): Set<Row> | undefined {
-  const index = step.index as JoinIndex;
+  const index = step.index as JoinLookup;
   const probes = step.probes;
   if (probes.length === 1) {
     const p = probes[0] as JoinProbe;

@@ -12,7 +12,7 @@
  * Rows are slot arrays (one event or undefined per stream).
  */
 import type { Row } from '../common/row.js';
-import type { JoinIndex, JoinProbe } from './join-index.js';
+import type { JoinLookup, JoinProbe } from './join-index.js';
 
 export type Slots = (Row | undefined)[];
 
@@ -20,7 +20,7 @@ export interface OuterLookupRuntime {
   readonly stream: number;
   readonly required: boolean;
   /** undefined: every event of the stream is a candidate (`scan`). */
-  readonly index: JoinIndex | undefined;
+  readonly index: JoinLookup | undefined;
   /** Keys taken from the parent's event, one per index key. */
   readonly probes: readonly JoinProbe[];
   readonly children: readonly OuterLookupRuntime[];

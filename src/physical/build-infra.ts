@@ -25,6 +25,7 @@ import { TableCount, TableRuntime, tableKey } from '../infra/table.js';
 import type { AggregateLayout, GroupStore } from '../operators/aggregation-state.js';
 import { type GroupKeyFn, makeGroupKey } from '../operators/group-key.js';
 import type { Operator } from '../operators/operator.js';
+import type { TableRows } from '../operators/table-join-lookup.js';
 import type { IntoTablePlan, MergeActionPlan, OnActionPlan, OnTarget } from '../plan/infra-defs.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { PhysicalEnv, StatePart, StatementEntry } from './physical-env.js';
@@ -43,6 +44,20 @@ function infraOf(env: PhysicalEnv): InfraRuntime {
   const infra = env.infra;
   if (infra === undefined) throw new Error('this engine has no shared state (named windows, variables)');
   return infra;
+}
+
+/** Named window `name` of the engine (its create statement is deployed: the catalog checked). */
+export function namedWindow(env: PhysicalEnv, name: string): NamedWindowRuntime {
+  return infraOf(env).window(name);
+}
+
+/** What a join reads of table `name`: its rows, and the row of a primary key. */
+export function tableRows(env: PhysicalEnv, name: string): TableRows {
+  const table = infraOf(env).table(name);
+  return {
+    rows: () => table.contents(),
+    byKey: (values) => table.read(tableKey(values), undefined) as Row | null,
+  };
 }
 
 /** `from W`: the consumer receives the window's merged (new, old) posts. */

@@ -9,11 +9,12 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
 import { mapExpr } from '../expr/map-expr.js';
-import { JoinIndex, type KeyFn } from '../operators/join-index.js';
+import { JoinIndex, type JoinLookup, type KeyFn } from '../operators/join-index.js';
 import { JoinOperator, type JoinStep, type JoinStreamRuntime } from '../operators/join.js';
 import type { Operator } from '../operators/operator.js';
 import type { OuterLookupRuntime, OuterPlanRuntime } from '../operators/outer-join-rows.js';
-import { type JoinIndexSpec, planJoinLookups } from '../plan/join-lookup-plan.js';
+import { TableJoinLookup, type TableRows, tableContents } from '../operators/table-join-lookup.js';
+import { type JoinIndexSpec, planJoinLookups, primaryKeyOrder } from '../plan/join-lookup-plan.js';
 import type { JoinKeyPart, JoinNode, LogicalPlan } from '../plan/logical-plan.js';
 import { type OuterLookupNode, planOuterJoin } from '../plan/outer-join-plan.js';
 
@@ -36,6 +37,8 @@ export interface JoinOptions {
   readonly defer: (flush: () => void) => void;
   /** Keep every stream's events in a set (output snapshots join the current contents). */
   readonly keepAll?: boolean;
+  /** The rows of table `name`, for its streams in the join. */
+  readonly table?: (name: string) => TableRows;
 }
 
 export function createJoinOperator(node: JoinNode, options: JoinOptions, next: Operator): JoinOperator {
@@ -45,23 +48,45 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
     const fn = compileExpr(onEvent(expr, aliases[stream] as string));
     return (event) => fn(event, ctx);
   };
-  const indexes = new Map<string, JoinIndex>();
+  const indexes = new Map<string, JoinLookup>();
   const perStream: JoinIndex[][] = aliases.map(() => []);
   const scanned = new Set<number>();
+  const accepts = node.streams.map((s) => {
+    const predicate = s.predicate === undefined ? undefined : compilePredicate(onEvent(s.predicate, s.alias));
+    return predicate === undefined ? undefined : (event: Row) => predicate(event, ctx);
+  });
+  const tableOf = (stream: number): TableRows | undefined => {
+    const shared = node.streams[stream]?.shared;
+    if (shared?.kind !== 'table') return undefined;
+    if (options.table === undefined) throw new Error(`the join reads table ${shared.name}: no tables here`);
+    return options.table(shared.name);
+  };
+  const tables = aliases.map((_, i) => tableOf(i));
   /** The index a lookup uses (one per distinct spec), or undefined for a scan of the stream. */
-  const indexFor = (stream: number, spec: JoinIndexSpec | undefined): JoinIndex | undefined => {
+  const indexFor = (stream: number, spec: JoinIndexSpec | undefined): JoinLookup | undefined => {
     if (spec === undefined) {
       scanned.add(stream);
       return undefined;
     }
+    const table = tables[spec.stream];
+    if (table !== undefined) {
+      return new TableJoinLookup(
+        table,
+        spec.keys.map((k) => keyFn(k, spec.stream)),
+        primaryKeyOrder(node, spec.stream, spec.keys),
+        accepts[spec.stream],
+        node.outer !== undefined,
+      );
+    }
     let index = indexes.get(spec.id);
     if (index === undefined) {
-      index = new JoinIndex(
+      const created = new JoinIndex(
         spec.keys.map((k) => keyFn(k, spec.stream)),
         node.outer !== undefined,
       );
-      indexes.set(spec.id, index);
-      perStream[spec.stream]?.push(index);
+      index = created;
+      indexes.set(spec.id, created);
+      perStream[spec.stream]?.push(created);
     }
     return index;
   };
@@ -96,13 +121,15 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
       }));
     }
   }
-  const streams: JoinStreamRuntime[] = node.streams.map((s, i) => {
-    const predicate = s.predicate === undefined ? undefined : compilePredicate(onEvent(s.predicate, s.alias));
+  const streams: JoinStreamRuntime[] = node.streams.map((_, i) => {
+    const table = tables[i];
+    const own = accepts[i];
     return {
-      accepts: predicate === undefined ? undefined : (event: Row) => predicate(event, ctx),
+      accepts: own,
       indexes: perStream[i] as JoinIndex[],
-      all: scanned.has(i) || options.keepAll === true ? new Set<Row>() : undefined,
+      all: table === undefined && (scanned.has(i) || options.keepAll === true) ? new Set<Row>() : undefined,
       replacedByPosts: postsWholeContents(node.inputs[i]),
+      ...(table === undefined ? {} : { current: () => tableContents(table, own) }),
     };
   });
   const residual = node.residual === undefined ? undefined : compilePredicate(node.residual);

@@ -71,6 +71,8 @@ function operatorName(node: LogicalPlan): string {
       return `OutputOperator ${node.selector} → listeners${node.insertInto === undefined ? '' : `, insert ${node.insertInto.selector} into ${node.insertInto.stream}`}`;
     case 'NamedWindowSource':
       return `NamedWindowConsumer ${node.window} (the window's posts, merged per step)`;
+    case 'TableSource':
+      return `TableReader ${node.table} (current rows, read when the other streams join)`;
     case 'Define':
       return describeDefinition(node.definition);
     case 'OnTrigger':

@@ -57,7 +57,14 @@ import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { PriorBuffer } from '../windows/prior-buffer.js';
 import { createWindowChain } from '../windows/window-chain.js';
 import type { DataWindow } from '../windows/window-def.js';
-import { buildDefine, buildNamedWindowSource, buildOnTrigger, intoTableGroups } from './build-infra.js';
+import {
+  buildDefine,
+  buildNamedWindowSource,
+  buildOnTrigger,
+  intoTableGroups,
+  namedWindow,
+  tableRows,
+} from './build-infra.js';
 import type { ColumnarPlan } from './columnar-plan.js';
 import { createJoinOperator } from './compile-join.js';
 import { createOutputLimiter } from './output-limiter-factory.js';
@@ -667,11 +674,35 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           computeOld: s.needOld || s.aggregating,
           defer: (flush) => s.env.atStepEnd(flush),
           keepAll: s.snapshots,
+          table: (name) => tableRows(s.env, name),
         },
         next,
       );
       s.join = join;
-      node.inputs.forEach((input, i) => buildDown(input, join.side(i), s));
+      node.inputs.forEach((input, i) => {
+        const shared = node.streams[i]?.shared;
+        if (shared?.kind !== 'named-window') {
+          buildDown(input, join.side(i), s);
+          return;
+        }
+        const window = namedWindow(s.env, shared.name);
+        buildDown(
+          input,
+          join.sharedSide(i, (flush) => window.afterDispatch(flush)),
+          s,
+        );
+        // Esper preloads the join with the window's rows (not a batch window's, nor into a
+        // unidirectional stream, which keeps nothing).
+        if (!shared.batching && node.streams[i]?.unidirectional !== true) {
+          const filter = input.kind === 'Filter' ? compilePredicate(input.predicate) : undefined;
+          s.starters.push(() =>
+            join.preload(
+              i,
+              window.contents().filter((row) => filter === undefined || filter(row, s.ctx)),
+            ),
+          );
+        }
+      });
       s.parts.push({ label: 'join', part: join as Partial<Stateful> });
       return;
     }
@@ -700,6 +731,9 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       return;
     case 'NamedWindowSource':
       buildNamedWindowSource(node, next, s.env, s);
+      return;
+    case 'TableSource':
+      // A table posts nothing: the join reads it (compile-join.ts).
       return;
     case 'Define':
       buildDefine(node, next, s.env, s.ctx, s);

@@ -12,6 +12,7 @@ import type {
   OrderKey,
   OutputColumn,
   PlanSchema,
+  SharedJoinSource,
   WindowStage,
 } from './logical-plan.js';
 import type { OutputLimitSpec } from './output-limit.js';
@@ -29,6 +30,11 @@ export interface JoinedStream {
   /** `retain-union` over several windows. */
   readonly union?: boolean;
   readonly inputSchema: PlanSchema;
+  /**
+   * A named window (its posts drive the join as a data window's would) or a table (read when
+   * the other streams' events are joined; it never triggers the join). Undefined: events.
+   */
+  readonly shared?: SharedJoinSource;
 }
 
 export type AnalyzedSource =

@@ -1,4 +1,5 @@
 import type { BoundExpr } from '../expr/bound-expr.js';
+import { mapExpr } from '../expr/map-expr.js';
 /**
  * Analyzed statement → logical plan. The shape mirrors Esper's processing order:
  * source → stream filter → data window → prior buffer → (match_recognize) → where →
@@ -6,7 +7,14 @@ import type { BoundExpr } from '../expr/bound-expr.js';
  * limit → output (stream selection, listeners, insert into).
  */
 import type { AnalyzedStatement } from './analyzed-statement.js';
-import type { LogicalPlan, OutputNode, PlanSchema, StatementPlan, WindowStage } from './logical-plan.js';
+import type {
+  LogicalPlan,
+  OutputNode,
+  PlanSchema,
+  SharedJoinSource,
+  StatementPlan,
+  WindowStage,
+} from './logical-plan.js';
 
 /**
  * Source → stream filter → data window → prior buffer, for one stream. The prior buffer
@@ -39,6 +47,27 @@ function streamPlan(
   return plan;
 }
 
+/**
+ * A named window's posts (its consumer filter on new and old rows alike), or a table (read
+ * by the join; its filter becomes the stream's join predicate).
+ */
+function sharedPlan(
+  shared: SharedJoinSource,
+  filter: BoundExpr | undefined,
+  schema: PlanSchema,
+): LogicalPlan {
+  if (shared.kind === 'table') return { kind: 'TableSource', table: shared.name, schema };
+  const consumed: LogicalPlan = { kind: 'NamedWindowSource', window: shared.name, schema };
+  return filter === undefined ? consumed : { kind: 'Filter', input: consumed, predicate: filter, schema };
+}
+
+/** `x > 1` on the stream's row → `t.x > 1` on the join row. */
+function onAlias(expr: BoundExpr | undefined, alias: string): BoundExpr | undefined {
+  return expr === undefined
+    ? undefined
+    : mapExpr(expr, (x) => (x.kind === 'Prop' ? { ...x, path: [alias, ...x.path] } : x));
+}
+
 function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
   const source = stmt.source;
   if (source.kind === 'join') {
@@ -47,13 +76,17 @@ function sourcePlan(stmt: AnalyzedStatement): LogicalPlan {
     return {
       kind: 'Join',
       inputs: source.streams.map((s) =>
-        streamPlan(s.stream, s.filter, 0, s.windows, s.inputSchema, s.union === true),
+        s.shared === undefined
+          ? streamPlan(s.stream, s.filter, 0, s.windows, s.inputSchema, s.union === true)
+          : sharedPlan(s.shared, s.filter, s.inputSchema),
       ),
       streams: source.streams.map((s) => ({
         alias: s.alias,
         stream: s.stream,
         unidirectional: s.unidirectional,
-        predicate: undefined,
+        // A table's filter is tested on the rows read (it posts nothing to filter).
+        predicate: s.shared?.kind === 'table' ? onAlias(s.filter, s.alias) : undefined,
+        ...(s.shared === undefined ? {} : { shared: s.shared }),
       })),
       equalities: [],
       residual: undefined,

@@ -104,6 +104,8 @@ export function describeNode(node: LogicalPlan): string {
     }
     case 'NamedWindowSource':
       return `NamedWindowSource ${node.window}`;
+    case 'TableSource':
+      return `TableSource ${node.table}`;
     case 'Define':
       return describeDefinition(node.definition);
     case 'OnTrigger':

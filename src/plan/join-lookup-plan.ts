@@ -86,17 +86,45 @@ function linksTo(node: JoinNode, s: number, bound: ReadonlySet<number>) {
   return links;
 }
 
+/**
+ * For a lookup into table stream `stream` keyed by `keys` (expressions on the join row):
+ * where each of the table's primary-key columns is found among the keys (`t.k = …` for
+ * every key column, nothing else), so the lookup is one primary-key read; undefined when
+ * the table must be scanned.
+ */
+export function primaryKeyOrder(
+  node: JoinNode,
+  stream: number,
+  keys: readonly BoundExpr[],
+): number[] | undefined {
+  const s = node.streams[stream];
+  const shared = s?.shared;
+  if (shared?.kind !== 'table' || shared.keys.length === 0 || shared.keys.length !== keys.length)
+    return undefined;
+  const columns = keys.map((k) =>
+    k.kind === 'Prop' && k.path.length === 2 && k.path[0] === s?.alias ? k.path[1] : undefined,
+  );
+  const order = shared.keys.map((column) => columns.indexOf(column));
+  return order.every((at) => at >= 0) && new Set(order).size === order.length ? order : undefined;
+}
+
 /** `a→b[index on b.auction = a.id]`, for explain. */
 export function describeLookups(node: JoinNode): string {
   return planJoinLookups(node)
     .map((p) => {
       const from = node.streams[p.from]?.alias ?? '?';
       const steps = p.steps.map((st) => {
-        const alias = node.streams[st.stream]?.alias ?? '?';
-        if (st.index === undefined) return `${alias}[scan]`;
+        const stream = node.streams[st.stream];
+        const alias = stream?.alias ?? '?';
+        const table = stream?.shared?.kind === 'table' ? `table ${stream.shared.name} ` : '';
+        if (st.index === undefined) return `${alias}[${table}scan]`;
         const keys = st.index.keys.map(
           (k, i) => `${renderExpr(k)}=${renderExpr((st.probe[i] as JoinKeyPart).expr)}`,
         );
+        if (table !== '') {
+          const how = primaryKeyOrder(node, st.stream, st.index.keys) ? 'primary key' : 'scan where';
+          return `${alias}[${table}${how} ${keys.join(', ')}]`;
+        }
         return `${alias}[index ${keys.join(', ')}]`;
       });
       return `${from}→${steps.join('→')}`;

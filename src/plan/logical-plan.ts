@@ -36,6 +36,7 @@ export type LogicalPlan =
   | LimitNode
   | OutputNode
   | NamedWindowSourceNode
+  | TableSourceNode
   | DefineNode
   | OnTriggerNode;
 
@@ -125,6 +126,11 @@ export interface WindowNode {
   readonly schema: PlanSchema;
 }
 
+/** A named window or table taking part in a join (`from A as a, W as w`). */
+export type SharedJoinSource =
+  | { readonly kind: 'named-window'; readonly name: string; readonly batching: boolean }
+  | { readonly kind: 'table'; readonly name: string; readonly keys: readonly string[] };
+
 /** One stream of a join: the name its event has in the join row, and its own conditions. */
 export interface JoinStream {
   readonly alias: string;
@@ -137,6 +143,8 @@ export interface JoinStream {
    * window still holds it: a where clause never moves below a window.
    */
   readonly predicate: BoundExpr | undefined;
+  /** A named window's or a table's rows instead of events (analyzed-statement.ts). */
+  readonly shared?: SharedJoinSource;
 }
 
 /** One side of a join equality: an expression over a single stream's event (on the join row). */
@@ -315,6 +323,16 @@ export interface NamedWindowSourceNode {
 }
 
 /**
+ * Table T as a stream of a join: it posts nothing; the join reads its current rows (by
+ * primary key, else a scan) when another stream's event is joined (Esper's table lookups).
+ */
+export interface TableSourceNode {
+  readonly kind: 'TableSource';
+  readonly table: string;
+  readonly schema: PlanSchema;
+}
+
+/**
  * A create statement's effect: defines a named window, index, table, context or variable
  * for the engine. A named window posts its changes (new and old rows) and a variable its
  * value changes (new and old value) to the create statement's listeners; the others post nothing.
@@ -347,6 +365,7 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
     case 'EventSource':
     case 'PatternSource':
     case 'NamedWindowSource':
+    case 'TableSource':
     case 'Define':
       return [];
     case 'Join':
@@ -374,6 +393,7 @@ export function transformUp(plan: LogicalPlan, f: (node: LogicalPlan) => Logical
     plan.kind === 'EventSource' ||
     plan.kind === 'PatternSource' ||
     plan.kind === 'NamedWindowSource' ||
+    plan.kind === 'TableSource' ||
     plan.kind === 'Define'
   ) {
     return f(plan);

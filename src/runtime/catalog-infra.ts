@@ -34,6 +34,9 @@ export function catalogInfra(plan: StatementPlan, catalog: Catalog, infra: Infra
       case 'NamedWindowSource':
         catalog.use(name, 'namedWindow', node.window);
         return;
+      case 'TableSource':
+        catalog.use(name, 'table', node.table);
+        return;
       case 'OnTrigger': {
         const action = node.action;
         if (action.kind === 'set')
