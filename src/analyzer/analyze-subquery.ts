@@ -7,6 +7,8 @@
  * each outer reference becomes a parameter, evaluated on the outer row and read inside as
  * `$p[i]` (so the outer plan sees what the subquery reads). As in Esper, a subquery without
  * a data window must be uncorrelated and fully aggregated (it aggregates every event so far).
+ * A subquery may read a named window (the rows it holds: the window is its data window,
+ * with the named window's consumer filter) or a table (its current rows).
  */
 import type { SelectItem, Subquery } from '../ast/ast.js';
 import { renderExpressionName } from '../ast/render-name.js';
@@ -15,9 +17,10 @@ import type { EplType } from '../common/types.js';
 import type { BoundExpr, SubqueryTest } from '../expr/bound-expr.js';
 import { forEachExpr } from '../expr/map-expr.js';
 import { exprKey } from '../expr/simplify-expr.js';
-import type { OutputColumn } from '../plan/logical-plan.js';
+import type { OutputColumn, PlanSchema, SharedJoinSource, WindowStage } from '../plan/logical-plan.js';
 import { PARAMS, type SubqueryPlan } from '../plan/subquery-plan.js';
-import { analyzeStreamSource } from './analyze-stream-source.js';
+import { analyzeNamedWindowSource } from './analyze-named-window-source.js';
+import { type SourceAnalysis, analyzeStreamSource } from './analyze-stream-source.js';
 import {
   AggregateCollector,
   type BindContext,
@@ -25,7 +28,8 @@ import {
   type SubqueryUse,
   bindExpr,
 } from './bind-expr.js';
-import { propertyType } from './event-schema.js';
+import type { InfraBindings } from './bind-infra.js';
+import { type EventSchema, propertyType } from './event-schema.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import type { Scope } from './scope.js';
 
@@ -50,9 +54,9 @@ export class SubqueryRegistry implements SubqueryBinder {
         span: query.from.span,
       });
     }
-    const source = analyzeStreamSource(query.from, this.catalog, outer.infra, this);
-    if (source.source.kind !== 'stream') throw new Error('a stream source analyses to a stream');
-    const schema = this.catalog.require(query.from.stream);
+    const shared = sharedSubquerySource(query, this.catalog, outer.infra);
+    const source = shared ?? streamSource(analyzeStreamSource(query.from, this.catalog, outer.infra, this));
+    const schema = source.schema ?? this.catalog.require(query.from.stream);
     const alias = query.from.alias?.name ?? schema.name;
     const params: BoundExpr[] = [];
     const paramKeys: string[] = [];
@@ -108,15 +112,16 @@ export class SubqueryRegistry implements SubqueryBinder {
       op: use.op,
       alias,
       stream: schema.name,
-      filter: source.source.filter,
-      windows: source.source.windows,
-      union: source.source.union === true,
-      inputSchema: source.source.inputSchema,
+      filter: source.filter,
+      windows: source.windows,
+      union: source.union,
+      inputSchema: source.inputSchema,
       where,
       columns,
       aggregates,
       multiColumn: columns.length > 1,
       correlated: params.length > 0,
+      ...(source.shared === undefined ? {} : { shared: source.shared }),
     };
     validate(plan, use, query);
     this.plans.push(plan);
@@ -162,7 +167,7 @@ function readsEventsPlainly(e: BoundExpr, alias: string): boolean {
 function validate(plan: SubqueryPlan, use: SubqueryUse, query: Subquery): void {
   const aggregated = plan.aggregates.length > 0;
   const fullyAggregated = aggregated && plan.columns.every((c) => !readsEventsPlainly(c.expr, plan.alias));
-  if (plan.windows.length === 0 && (plan.correlated || !fullyAggregated)) {
+  if (plan.shared === undefined && plan.windows.length === 0 && (plan.correlated || !fullyAggregated)) {
     throw new WeirError(
       'analyze/subquery-needs-window',
       `${REQUIRES_WINDOW}: as in from ${plan.stream}#length(100)`,
@@ -196,4 +201,83 @@ function resultType(plan: SubqueryPlan, test: SubqueryTest): EplType {
   if (test !== 'value') return 'boolean';
   if (plan.multiColumn) return 'any';
   return plan.columns[0]?.type ?? 'any';
+}
+
+/** What a subquery reads: its stream's filter and windows, or a named window or table. */
+interface SubquerySource {
+  readonly filter: BoundExpr | undefined;
+  readonly windows: readonly WindowStage[];
+  readonly union: boolean;
+  readonly inputSchema: PlanSchema;
+  readonly shared: SharedJoinSource | undefined;
+  /** The rows' schema when it is no event type (a table's columns). */
+  readonly schema: EventSchema | undefined;
+}
+
+function streamSource(analysis: SourceAnalysis): SubquerySource {
+  const source = analysis.source;
+  if (source.kind !== 'stream') throw new Error('a stream source analyses to a stream');
+  return {
+    filter: source.filter,
+    windows: source.windows,
+    union: source.union === true,
+    inputSchema: source.inputSchema,
+    shared: undefined,
+    schema: undefined,
+  };
+}
+
+/** `from W` (a named window) or `from T` (a table) in a subquery; undefined for a stream. */
+function sharedSubquerySource(
+  query: Subquery,
+  catalog: SchemaCatalog,
+  infra: InfraBindings | undefined,
+): SubquerySource | undefined {
+  if (infra === undefined) return undefined;
+  const from = query.from;
+  const window = infra.catalog.window(from.stream.name);
+  if (window !== undefined) {
+    const analysis = analyzeNamedWindowSource(from, window, catalog, infra);
+    if (analysis.source.kind !== 'named-window') throw new Error('a named window analyses to its posts');
+    return {
+      filter: analysis.source.filter,
+      windows: [],
+      union: false,
+      inputSchema: window.schema,
+      shared: { kind: 'named-window', name: window.name, batching: window.batching },
+      schema: undefined,
+    };
+  }
+  const table = infra.catalog.table(from.stream.name);
+  if (table === undefined) return undefined;
+  const first = from.windows[0];
+  if (first !== undefined) {
+    throw new WeirError(
+      'analyze/invalid-subquery',
+      `'${table.name}' is a table: a subquery reads its current rows and cannot declare a data window (#${first.name.name})`,
+      { span: first.span },
+    );
+  }
+  if (from.filters.length > 0) {
+    throw new WeirError(
+      'analyze/invalid-subquery',
+      `'${table.name}' is a table: put conditions on its rows in the subquery's where clause`,
+      { span: from.span },
+    );
+  }
+  const schema: EventSchema = {
+    name: table.name,
+    properties: new Map(table.columns.map((c) => [c.name, c.type] as const)),
+    timestampProperty: undefined,
+    open: false,
+    declared: true,
+  };
+  return {
+    filter: undefined,
+    windows: [],
+    union: false,
+    inputSchema: table.columns.map((c) => ({ name: c.name, type: c.type })),
+    shared: { kind: 'table', name: table.name, keys: table.keys },
+    schema,
+  };
 }

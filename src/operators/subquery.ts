@@ -19,7 +19,7 @@ import type { CompareOp, SubqueryTest } from '../expr/bound-expr.js';
 import { type EvalFrame, createFrame } from '../expr/eval-frame.js';
 import type { StreamAccess } from '../expr/eval-frame.js';
 import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './aggregation-state.js';
-import type { JoinIndex } from './join-index.js';
+import type { JoinIndex, JoinLookup } from './join-index.js';
 
 type Fn = (row: Row, frame: EvalFrame) => unknown;
 
@@ -33,6 +33,14 @@ export interface SubqueryRuntimeSpec {
   readonly keepsContents: boolean;
   /** Hash index on the contents, with the outer side of each key (on `{ $p: params }`). */
   readonly index: { readonly index: JoinIndex; readonly probes: readonly Fn[] } | undefined;
+  /**
+   * A table read at each evaluation instead of kept contents: its lookup for the correlated
+   * equalities (with their outer sides), else every row.
+   */
+  readonly table?: {
+    readonly lookup: { readonly lookup: JoinLookup; readonly probes: readonly Fn[] } | undefined;
+    readonly rows: () => Iterable<Row>;
+  };
   /**
    * Aggregates: `incremental` (uncorrelated: kept from the posts, `where` and arguments read
    * the event itself), or computed afresh over the matching rows at each evaluation.
@@ -119,6 +127,12 @@ export class SubqueryRuntime implements Stateful<SubqueryState> {
 
   /** The candidates for one evaluation: the index's lookup, else every event held. */
   private candidates(params: readonly unknown[]): Iterable<Row> | undefined {
+    const table = this.spec.table;
+    if (table !== undefined) {
+      const lookup = table.lookup;
+      if (lookup === undefined) return table.rows();
+      return lookup.lookup.lookup(lookup.probes.map((p) => p({ $p: params }, this.frame)));
+    }
     const index = this.spec.index;
     if (index === undefined) return this.contents;
     const probe = { $p: params };

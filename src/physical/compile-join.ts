@@ -73,7 +73,7 @@ export function createJoinOperator(node: JoinNode, options: JoinOptions, next: O
       return new TableJoinLookup(
         table,
         spec.keys.map((k) => keyFn(k, spec.stream)),
-        primaryKeyOrder(node, spec.stream, spec.keys),
+        primaryKeyOrder(node.streams[spec.stream]?.shared, aliases[spec.stream] as string, spec.keys),
         accepts[spec.stream],
         node.outer !== undefined,
       );

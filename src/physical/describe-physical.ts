@@ -3,7 +3,7 @@ import { assertNever } from '../common/assert-never.js';
 import { renderExpr } from '../expr/render-expr.js';
 import { describeNfa } from '../patterns/match-recognize/nfa.js';
 import { describeDefinition, describeOnTrigger } from '../plan/describe-infra.js';
-import { describeLookups } from '../plan/join-lookup-plan.js';
+import { describeLookups, primaryKeyOrder } from '../plan/join-lookup-plan.js';
 import type { LogicalPlan, StatementPlan } from '../plan/logical-plan.js';
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { describeOuterLookups } from '../plan/outer-join-plan.js';
@@ -209,6 +209,21 @@ export function physicalDescription(
 
 function describeSubqueryRuntime(q: SubqueryPlan): string {
   const keys = subqueryIndexKeys(q);
+  if (q.shared?.kind === 'table') {
+    const lookup =
+      keys.length === 0
+        ? 'every row'
+        : `${
+            primaryKeyOrder(
+              q.shared,
+              q.alias,
+              keys.map((k) => k.own),
+            )
+              ? 'primary-key read'
+              : 'scan'
+          } (${keys.map((k) => renderExpr(k.own)).join(', ')})`;
+    return `SubqueryRuntime #${q.id} (${q.test}): table ${q.shared.name} read per evaluation → ${lookup}${q.aggregates.length === 0 ? '' : ', aggregates over the matching rows'}`;
+  }
   const lookup =
     keys.length > 0
       ? `hash index lookup (${keys.map((k) => renderExpr(k.own)).join(', ')}) per evaluation`
@@ -221,5 +236,9 @@ function describeSubqueryRuntime(q: SubqueryPlan): string {
       : q.correlated
         ? ', aggregates over the matching rows'
         : ', aggregation kept from the window posts';
-  return `SubqueryRuntime #${q.id} (${q.test}): route ${q.stream} events → own window → ${lookup}${aggregation}`;
+  const source =
+    q.shared?.kind === 'named-window'
+      ? `named window ${q.shared.name} posts (from its rows at start)`
+      : `route ${q.stream} events → own window`;
+  return `SubqueryRuntime #${q.id} (${q.test}): ${source} → ${lookup}${aggregation}`;
 }

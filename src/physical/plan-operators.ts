@@ -23,6 +23,7 @@ import {
   createFrame,
 } from '../expr/eval-frame.js';
 import { forEachExpr } from '../expr/map-expr.js';
+import type { NamedWindowRuntime } from '../infra/named-window.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
 import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
@@ -44,6 +45,7 @@ import { ProjectOperator } from '../operators/project.js';
 import { makeKeyBuilder, makeRowBuilder } from '../operators/row-builder.js';
 import { RowSink } from '../operators/row-sink.js';
 import { StepOutput } from '../operators/step-output.js';
+import type { SubqueryRuntime } from '../operators/subquery.js';
 import type {
   AggregateCall,
   AggregateNode,
@@ -833,16 +835,23 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
  */
 function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: SubqueryEvaluator[]): void {
   for (const sub of plan.subqueries) {
+    const shared = sub.shared;
     const runtime = createSubqueryRuntime(
       sub,
       s.access,
       (aggregates, unbound) => buildLayout(aggregates, false, unbound, undefined),
       s.ctx,
+      shared?.kind === 'table' ? tableRows(s.env, shared.name) : undefined,
     );
     evaluators[sub.id] = (params, left) => runtime.evaluate(sub.test, sub.op, params, left);
     const source: LogicalPlan = { kind: 'EventSource', stream: sub.stream, schema: sub.inputSchema };
     const filter = sub.filter === undefined ? undefined : compilePredicate(sub.filter);
     s.parts.push({ label: `subquery #${sub.id}`, part: runtime as Partial<Stateful> });
+    if (shared?.kind === 'table') continue;
+    if (shared?.kind === 'named-window') {
+      subscribeSubquery(namedWindow(s.env, shared.name), shared.batching, filter, runtime, s);
+      continue;
+    }
     if (sub.windows.length === 0) {
       registerEntry(source, [], filter, (row) => runtime.onPosts([row], null), s);
       continue;
@@ -866,6 +875,24 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
     s.parts.push({ label, part: window });
     registerEntry(source, [], filter, (row) => window.insert(row), s);
   }
+}
+
+/**
+ * A subquery over a named window keeps what the window posts (through the consumer filter),
+ * from the rows it holds when the statement starts (Esper's preloaded local view; not a
+ * batch window's rows, which it posts again when the batch is released).
+ */
+function subscribeSubquery(
+  window: NamedWindowRuntime,
+  batching: boolean,
+  filter: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
+  runtime: SubqueryRuntime,
+  s: BuildState,
+): void {
+  const pass = (rows: Row[] | null) =>
+    rows === null || filter === undefined ? rows : rows.filter((row) => filter(row, s.ctx));
+  s.stops.push(window.subscribe({ onUpdate: (ins, rem) => runtime.onPosts(pass(ins), pass(rem)) }));
+  if (!batching) s.starters.push(() => runtime.onPosts(pass(window.contents()), null));
 }
 
 function hasPatternSource(node: LogicalPlan): boolean {

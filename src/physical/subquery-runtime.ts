@@ -12,6 +12,8 @@ import type { EvalFrame, StreamAccess } from '../expr/eval-frame.js';
 import type { AggregateLayout } from '../operators/aggregation-state.js';
 import { JoinIndex } from '../operators/join-index.js';
 import { SubqueryRuntime, type SubqueryRuntimeSpec } from '../operators/subquery.js';
+import { TableJoinLookup, type TableRows } from '../operators/table-join-lookup.js';
+import { primaryKeyOrder } from '../plan/join-lookup-plan.js';
 import type { AggregateCall } from '../plan/logical-plan.js';
 import { type SubqueryPlan, subqueryIndexKeys } from '../plan/subquery-plan.js';
 import { onEvent } from './compile-join.js';
@@ -23,25 +25,28 @@ export function createSubqueryRuntime(
   access: StreamAccess,
   layoutOf: LayoutBuilder,
   frame: EvalFrame,
+  /** The rows of a table the subquery reads (sub.shared). */
+  table?: TableRows,
 ): SubqueryRuntime {
   const alias = sub.alias;
   const where = sub.where === undefined ? undefined : compilePredicate(sub.where);
-  const keys = sub.windows.length === 0 ? [] : subqueryIndexKeys(sub);
+  const keepsContents = sub.windows.length > 0 || sub.shared?.kind === 'named-window';
+  const keys = keepsContents || table !== undefined ? subqueryIndexKeys(sub) : [];
+  const keyFns = keys.map((k) => {
+    const fn = compileExpr(onEvent(k.own, alias));
+    return (event: Row) => fn(event, frame);
+  });
   const index =
-    keys.length === 0
+    keys.length === 0 || table !== undefined
       ? undefined
       : {
-          index: new JoinIndex(
-            keys.map((k) => {
-              const fn = compileExpr(onEvent(k.own, alias));
-              return (event: Row) => fn(event, frame);
-            }),
-          ),
+          index: new JoinIndex(keyFns),
           probes: keys.map((k) => compileExpr(k.outer)),
         };
   let aggregation: SubqueryRuntimeSpec['aggregation'];
   if (sub.aggregates.length > 0) {
-    if (sub.correlated) {
+    // A table posts nothing: its rows are aggregated at each evaluation.
+    if (sub.correlated || table !== undefined) {
       aggregation = { kind: 'per-evaluation', layout: layoutOf(sub.aggregates, false) };
     } else {
       // Uncorrelated: the aggregation follows the window's posts, reading each event directly.
@@ -62,9 +67,33 @@ export function createSubqueryRuntime(
       where,
       columns: sub.columns.map((c) => ({ name: c.name, fn: compileExpr(c.expr as BoundExpr) })),
       multiColumn: sub.multiColumn,
-      keepsContents: sub.windows.length > 0,
+      keepsContents,
       index,
       aggregation,
+      ...(table === undefined
+        ? {}
+        : {
+            table: {
+              rows: () => table.rows(),
+              lookup:
+                keys.length === 0
+                  ? undefined
+                  : {
+                      lookup: new TableJoinLookup(
+                        table,
+                        keyFns,
+                        primaryKeyOrder(
+                          sub.shared,
+                          alias,
+                          keys.map((k) => k.own),
+                        ),
+                        undefined,
+                        false,
+                      ),
+                      probes: keys.map((k) => compileExpr(k.outer)),
+                    },
+            },
+          }),
     },
     access,
   );

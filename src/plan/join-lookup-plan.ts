@@ -9,7 +9,7 @@
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { renderExpr } from '../expr/render-expr.js';
 import { exprKey } from '../expr/simplify-expr.js';
-import type { JoinKeyPart, JoinNode } from './logical-plan.js';
+import type { JoinKeyPart, JoinNode, SharedJoinSource } from './logical-plan.js';
 
 /** A hash index over one stream's events, keyed by expressions of that stream (on the join row). */
 export interface JoinIndexSpec {
@@ -87,22 +87,20 @@ function linksTo(node: JoinNode, s: number, bound: ReadonlySet<number>) {
 }
 
 /**
- * For a lookup into table stream `stream` keyed by `keys` (expressions on the join row):
- * where each of the table's primary-key columns is found among the keys (`t.k = …` for
- * every key column, nothing else), so the lookup is one primary-key read; undefined when
- * the table must be scanned.
+ * For a lookup into a table read as `alias`, keyed by `keys` (expressions on the row, as
+ * `alias.col`): where each of the table's primary-key columns is found among the keys
+ * (`t.k = …` for every key column, nothing else), so the lookup is one primary-key read;
+ * undefined when the table must be scanned (or is no table).
  */
 export function primaryKeyOrder(
-  node: JoinNode,
-  stream: number,
+  shared: SharedJoinSource | undefined,
+  alias: string,
   keys: readonly BoundExpr[],
 ): number[] | undefined {
-  const s = node.streams[stream];
-  const shared = s?.shared;
   if (shared?.kind !== 'table' || shared.keys.length === 0 || shared.keys.length !== keys.length)
     return undefined;
   const columns = keys.map((k) =>
-    k.kind === 'Prop' && k.path.length === 2 && k.path[0] === s?.alias ? k.path[1] : undefined,
+    k.kind === 'Prop' && k.path.length === 2 && k.path[0] === alias ? k.path[1] : undefined,
   );
   const order = shared.keys.map((column) => columns.indexOf(column));
   return order.every((at) => at >= 0) && new Set(order).size === order.length ? order : undefined;
@@ -122,7 +120,7 @@ export function describeLookups(node: JoinNode): string {
           (k, i) => `${renderExpr(k)}=${renderExpr((st.probe[i] as JoinKeyPart).expr)}`,
         );
         if (table !== '') {
-          const how = primaryKeyOrder(node, st.stream, st.index.keys) ? 'primary key' : 'scan where';
+          const how = primaryKeyOrder(stream?.shared, alias, st.index.keys) ? 'primary key' : 'scan where';
           return `${alias}[${table}${how} ${keys.join(', ')}]`;
         }
         return `${alias}[index ${keys.join(', ')}]`;

@@ -466,4 +466,9 @@ export interface SubqueryPlan {
   readonly multiColumn: boolean;
   /** Whether an expression reads the outer row (its params). */
   readonly correlated: boolean;
+  /**
+   * A named window (the subquery keeps what it posts, from the rows it holds when the
+   * statement starts) or a table (read at each evaluation); undefined: the stream's events.
+   */
+  readonly shared?: SharedJoinSource;
 }

@@ -14,6 +14,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { forEachExpr } from '../expr/map-expr.js';
 import { renderExpr } from '../expr/render-expr.js';
 import { splitConjuncts } from '../expr/simplify-expr.js';
+import { primaryKeyOrder } from './join-lookup-plan.js';
 import type { SubqueryPlan } from './logical-plan.js';
 
 export type { SubqueryPlan };
@@ -60,10 +61,19 @@ export function subqueryIndexKeys(sub: SubqueryPlan): SubqueryIndexKey[] {
 export function describeSubquery(sub: SubqueryPlan): string {
   const keys = subqueryIndexKeys(sub);
   const window =
-    sub.windows.length === 0 ? ' (no window: every event so far)' : sub.windows.map((w) => w.text).join('');
+    sub.shared !== undefined
+      ? ` (${sub.shared.kind === 'table' ? 'table' : 'named window'})`
+      : sub.windows.length === 0
+        ? ' (no window: every event so far)'
+        : sub.windows.map((w) => w.text).join('');
+  const pk = primaryKeyOrder(
+    sub.shared,
+    sub.alias,
+    keys.map((k) => k.own),
+  );
   const lookup =
     keys.length > 0
-      ? `hash index on ${keys.map((k) => `${renderExpr(k.own)} = ${renderExpr(k.outer)}`).join(' and ')}`
+      ? `${pk !== undefined ? 'primary key' : sub.shared?.kind === 'table' ? 'scan where' : 'hash index on'} ${keys.map((k) => `${renderExpr(k.own)} = ${renderExpr(k.outer)}`).join(' and ')}`
       : sub.correlated
         ? 'scan (no correlated equality)'
         : 'uncorrelated';

@@ -1,7 +1,7 @@
 /**
  * What a statement provides and reads of the engine's shared state, for the catalog: a create
- * statement provides its named window, table, context or variable; consumers, `on` actions,
- * `into table` and `insert into` a named window read them. Undeploying a create statement is
+ * statement provides its named window, table, context or variable; consumers, joins and
+ * subqueries, `on` actions, `into table` and `insert into` a named window read them. Undeploying a create statement is
  * then refused while another statement still reads what it created.
  */
 import type { InfraDefs } from '../analyzer/infra-catalog.js';
@@ -22,6 +22,11 @@ export function catalogInfra(plan: StatementPlan, catalog: Catalog, infra: Infra
   if (into !== undefined && infra.windows.some((w) => w.name === into))
     catalog.use(name, 'namedWindow', into);
   if (plan.context !== undefined) catalog.use(name, 'context', plan.context);
+  for (const sub of plan.subqueries) {
+    const shared = sub.shared;
+    if (shared !== undefined)
+      catalog.use(name, shared.kind === 'table' ? 'table' : 'namedWindow', shared.name);
+  }
   forEachNode(plan.root, (node) => {
     switch (node.kind) {
       case 'Define': {

@@ -169,8 +169,8 @@ describe('named window = an array changed by hand', () => {
   });
 });
 
-describe('joins over a named window and a table = lookups in the models', () => {
-  it('each probe joins the model rows of its key, in the window and in the table', () => {
+describe('joins and subqueries over a named window and a table = lookups in the models', () => {
+  it('each probe joins (and its subqueries read) the model rows of its key, in the window and in the table', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(op, fc.constantFrom('A', 'B', 'C', 'Z')), { minLength: 1, maxLength: 30 }),
@@ -194,12 +194,14 @@ describe('joins over a named window and a table = lookups in the models', () => 
               when matched then update set qty = w.qty + m.qty
               when not matched then insert select m.sym as sym, m.px as px, m.qty as qty;
             @name('jw') select w.sym as sym, w.px as px, w.qty as qty from Probe as p unidirectional, W as w where w.sym = p.sym;
-            @name('jt') select t.sym as sym, t.total as total, t.n as n from Probe as p, T as t where t.sym = p.sym;`);
-          const got = { jw: [] as Row[][], jt: [] as Row[][] };
-          for (const name of ['jw', 'jt'] as const) {
+            @name('jt') select t.sym as sym, t.total as total, t.n as n from Probe as p, T as t where t.sym = p.sym;
+            @name('sq') select (select count(*) from W as w where w.sym = p.sym) as n,
+              (select sum(qty) from W) as q, (select total from T as t where t.sym = p.sym) as total from Probe as p;`);
+          const got = { jw: [] as Row[][], jt: [] as Row[][], sq: [] as Row[][] };
+          for (const name of ['jw', 'jt', 'sq'] as const) {
             engine.statement(name)?.subscribe((n) => got[name].push(n ?? []));
           }
-          const want = { jw: [] as Row[][], jt: [] as Row[][] };
+          const want = { jw: [] as Row[][], jt: [] as Row[][], sq: [] as Row[][] };
           let model: Row[] = [];
           const table = new Map<string, { total: number; n: number }>();
           steps.forEach(([o, key], i) => {
@@ -237,10 +239,13 @@ describe('joins over a named window and a table = lookups in the models', () => 
             if (rows.length > 0) want.jw.push(rows);
             const row = table.get(key);
             if (row !== undefined) want.jt.push([{ sym: key, ...row }]);
+            const sum = model.reduce((t, r) => t + (r.qty as number), 0);
+            want.sq.push([{ n: rows.length, q: model.length === 0 ? null : sum, total: row?.total ?? null }]);
           });
           const sorted = (calls: Row[][]) => calls.map((rows) => rows.map((r) => JSON.stringify(r)).sort());
           expect(sorted(got.jw)).toEqual(sorted(want.jw));
           expect(got.jt).toEqual(want.jt);
+          expect(got.sq).toEqual(want.sq);
         },
       ),
       { numRuns: 60 },
