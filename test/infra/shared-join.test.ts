@@ -6,9 +6,11 @@
  * never posts and is read when the other streams' events are joined; an event stream joined
  * with tables only drives the join as if unidirectional.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { explainModule } from '../../src/index.js';
 import { SCHEMAS, deploy, errorsOf, probe, record, tick } from '../support/infra-harness.js';
+import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
 
 describe('a named window in a join', () => {
   it("its inserts and removals are the join's insert and remove streams", () => {
@@ -277,5 +279,48 @@ describe('named windows and tables as subquery sources', () => {
     ).toEqual([
       "analyze/invalid-subquery: 'T' is a table: a subquery reads its current rows and cannot declare a data window (#length)",
     ]);
+  });
+});
+
+describe('snapshot of joins and subqueries over named windows and tables', () => {
+  const events = (items: readonly [string, string, number][]): CutEvent[] =>
+    items.map(([type, sym, v], i) => ({
+      type,
+      ts: 1000 + i * 300,
+      data: type === 'Tick' ? { sym, px: v, qty: v } : { sym, px: v },
+    }));
+
+  it('every cut restores to the uninterrupted run', () => {
+    const epl = `${SCHEMAS}
+      @name('w') create window W#time(2 sec) as Tick;
+      insert into W select * from Tick;
+      create table T(sym string primary key, total sum(long));
+      into table T select sum(qty) as total from Tick group by sym;
+      @name('del') on Probe(px < 0) as p delete from W as w where w.sym = p.sym;
+      @name('j') select irstream p.sym as s, w.qty as q, t.total as tot
+        from Probe#length(2) as p, W as w, T as t where w.sym = p.sym and t.sym = p.sym;
+      @name('self') select irstream a.qty as x, b.qty as y from W as a, W as b where a.sym = b.sym and a.qty < b.qty;
+      @name('sq') select (select count(*) from W as w where w.sym = p.sym) as n,
+        (select total from T as t where t.sym = p.sym) as tot from Probe as p;`;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('Tick', 'Tick', 'Probe'),
+            fc.constantFrom('A', 'B'),
+            fc.integer({ min: -2, max: 9 }),
+          ),
+          { minLength: 1, maxLength: 12 },
+        ),
+        (items) => {
+          const list = events(items);
+          for (let cut = 0; cut <= list.length; cut++) {
+            const run = runWithCut(epl, list, cut, { endTime: 1000 + list.length * 300 + 5000 });
+            expect(run.interrupted, `cut after ${cut} events`).toEqual(run.straight);
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
