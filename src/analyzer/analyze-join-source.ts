@@ -20,6 +20,7 @@ import type { EventSchema } from './event-schema.js';
 import { type JoinScopeStream, joinScope } from './join-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { streamScope } from './scope.js';
+import { tableRowSchema } from './table-schema.js';
 
 /**
  * `fullOuter`: every stream after the first is joined by a full outer join, where Esper lets
@@ -177,13 +178,7 @@ function sharedSource(
       },
     );
   }
-  const schema: EventSchema = {
-    name: table.name,
-    properties: new Map(table.columns.map((c) => [c.name, c.type] as const)),
-    timestampProperty: undefined,
-    open: false,
-    declared: true,
-  };
+  const schema = tableRowSchema(table);
   const filterCtx: BindContext = {
     scope: streamScope(schema, item.alias?.name),
     aggregates: undefined,

@@ -34,6 +34,7 @@ import { joinScope } from './join-scope.js';
 import { planLookup } from './plan-lookup.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { type Scope, streamScope } from './scope.js';
+import { tableRowSchema } from './table-schema.js';
 
 /** The window or table an action names, with its row type. */
 interface ResolvedTarget {
@@ -95,13 +96,7 @@ function resolveTarget(
     return { kind: 'window', name, alias, schema: catalog.require(target.name) };
   const table = infra.table(name);
   if (table !== undefined) {
-    const properties = new Map(table.columns.map((c) => [c.name, c.type] as const));
-    return {
-      kind: 'table',
-      name,
-      alias,
-      schema: { name, properties, timestampProperty: undefined, open: false, declared: true },
-    };
+    return { kind: 'table', name, alias, schema: tableRowSchema(table) };
   }
   throw new WeirError('analyze/unknown-stream', `'${name}' is not a named window or table`, {
     span: target.name.span,

@@ -32,6 +32,7 @@ import type { InfraBindings } from './bind-infra.js';
 import { type EventSchema, propertyType } from './event-schema.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import type { Scope } from './scope.js';
+import { tableRowSchema } from './table-schema.js';
 
 const REQUIRES_WINDOW =
   'Subqueries require one or more views to limit the stream, consider declaring a length or time window (applies to correlated or non-fully-aggregated subqueries)';
@@ -265,13 +266,7 @@ function sharedSubquerySource(
       { span: from.span },
     );
   }
-  const schema: EventSchema = {
-    name: table.name,
-    properties: new Map(table.columns.map((c) => [c.name, c.type] as const)),
-    timestampProperty: undefined,
-    open: false,
-    declared: true,
-  };
+  const schema = tableRowSchema(table);
   return {
     filter: undefined,
     windows: [],

@@ -107,56 +107,56 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   }),
 );
 
+/** Window W and the statements applying each kind of Op to it (applyOp's model). */
+const WINDOW_OPS = `
+  create schema Ins(sym string, px double, qty long);
+  create schema Upd(sym string, px double);
+  create schema Del(sym string);
+  create schema Mrg(sym string, px double, qty long);
+  create window W#keepall as (sym string, px double, qty long);
+  insert into W select sym, px, qty from Ins;
+  on Upd as u update W as w set px = u.px where w.sym = u.sym;
+  on Del as d delete from W as w where w.sym = d.sym;
+  on Mrg as m merge W as w where w.sym = m.sym
+    when matched and w.qty > 5 then delete
+    when matched then update set qty = w.qty + m.qty
+    when not matched then insert select m.sym as sym, m.px as px, m.qty as qty;
+`;
+
+/** Sends the event of `o` and returns the model array changed as the window must be. */
+function applyOp(engine: ReturnType<typeof createEngine>, model: Row[], o: Op, at: number): Row[] {
+  switch (o.kind) {
+    case 'insert':
+      engine.send('Ins', { sym: o.sym, px: o.px, qty: o.qty }, at);
+      return [...model, { sym: o.sym, px: o.px, qty: o.qty }];
+    case 'update':
+      engine.send('Upd', { sym: o.sym, px: o.px }, at);
+      return model.map((r) => (r.sym === o.sym ? { ...r, px: o.px } : r));
+    case 'delete':
+      engine.send('Del', { sym: o.sym }, at);
+      return model.filter((r) => r.sym !== o.sym);
+    case 'merge':
+      engine.send('Mrg', { sym: o.sym, px: o.px, qty: o.qty }, at);
+      if (!model.some((r) => r.sym === o.sym)) return [...model, { sym: o.sym, px: o.px, qty: o.qty }];
+      return model.flatMap((r) => {
+        if (r.sym !== o.sym) return [r];
+        if ((r.qty as number) > 5) return [];
+        return [{ ...r, qty: (r.qty as number) + o.qty }];
+      });
+  }
+}
+
 describe('named window = an array changed by hand', () => {
   it('after random inserts, updates, deletes and merges, a scan finds exactly the model rows', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => {
         const engine = createEngine();
-        engine.deploy(`
-          create schema Ins(sym string, px double, qty long);
-          create schema Upd(sym string, px double);
-          create schema Del(sym string);
-          create schema Mrg(sym string, px double, qty long);
+        engine.deploy(`${WINDOW_OPS}
           create schema Scan(x int);
-          create window W#keepall as (sym string, px double, qty long);
-          insert into W select sym, px, qty from Ins;
-          on Upd as u update W as w set px = u.px where w.sym = u.sym;
-          on Del as d delete from W as w where w.sym = d.sym;
-          on Mrg as m merge W as w where w.sym = m.sym
-            when matched and w.qty > 5 then delete
-            when matched then update set qty = w.qty + m.qty
-            when not matched then insert select m.sym as sym, m.px as px, m.qty as qty;
           @name('scan') on Scan select w.sym as sym, w.px as px, w.qty as qty from W as w;`);
         let model: Row[] = [];
         ops.forEach((o, i) => {
-          const at = (i + 1) * 10;
-          switch (o.kind) {
-            case 'insert':
-              engine.send('Ins', { sym: o.sym, px: o.px, qty: o.qty }, at);
-              model.push({ sym: o.sym, px: o.px, qty: o.qty });
-              return;
-            case 'update':
-              engine.send('Upd', { sym: o.sym, px: o.px }, at);
-              model = model.map((r) => (r.sym === o.sym ? { ...r, px: o.px } : r));
-              return;
-            case 'delete':
-              engine.send('Del', { sym: o.sym }, at);
-              model = model.filter((r) => r.sym !== o.sym);
-              return;
-            case 'merge': {
-              engine.send('Mrg', { sym: o.sym, px: o.px, qty: o.qty }, at);
-              if (!model.some((r) => r.sym === o.sym)) {
-                model.push({ sym: o.sym, px: o.px, qty: o.qty });
-                return;
-              }
-              model = model.flatMap((r) => {
-                if (r.sym !== o.sym) return [r];
-                if ((r.qty as number) > 5) return [];
-                return [{ ...r, qty: (r.qty as number) + o.qty }];
-              });
-              return;
-            }
-          }
+          model = applyOp(engine, model, o, (i + 1) * 10);
         });
         const found: Row[] = [];
         engine.statement('scan')?.subscribe((n) => found.push(...(n ?? [])));
@@ -176,23 +176,11 @@ describe('joins and subqueries over a named window and a table = lookups in the 
         fc.array(fc.tuple(op, fc.constantFrom('A', 'B', 'C', 'Z')), { minLength: 1, maxLength: 30 }),
         (steps) => {
           const engine = createEngine();
-          engine.deploy(`
-            create schema Ins(sym string, px double, qty long);
-            create schema Upd(sym string, px double);
-            create schema Del(sym string);
-            create schema Mrg(sym string, px double, qty long);
+          engine.deploy(`${WINDOW_OPS}
             create schema Probe(sym string);
-            create window W#keepall as (sym string, px double, qty long);
             create table T(sym string primary key, total sum(long), n count(*));
-            insert into W select sym, px, qty from Ins;
             into table T select sum(qty) as total, count(*) as n from Ins group by sym;
-            on Upd as u update W as w set px = u.px where w.sym = u.sym;
-            on Del as d delete from W as w where w.sym = d.sym;
             on Del as d delete from T as t where t.sym = d.sym;
-            on Mrg as m merge W as w where w.sym = m.sym
-              when matched and w.qty > 5 then delete
-              when matched then update set qty = w.qty + m.qty
-              when not matched then insert select m.sym as sym, m.px as px, m.qty as qty;
             @name('jw') select w.sym as sym, w.px as px, w.qty as qty from Probe as p unidirectional, W as w where w.sym = p.sym;
             @name('jt') select t.sym as sym, t.total as total, t.n as n from Probe as p, T as t where t.sym = p.sym;
             @name('sq') select (select count(*) from W as w where w.sym = p.sym) as n,
@@ -206,34 +194,11 @@ describe('joins and subqueries over a named window and a table = lookups in the 
           const table = new Map<string, { total: number; n: number }>();
           steps.forEach(([o, key], i) => {
             const at = (i + 1) * 10;
-            switch (o.kind) {
-              case 'insert': {
-                engine.send('Ins', { sym: o.sym, px: o.px, qty: o.qty }, at);
-                model.push({ sym: o.sym, px: o.px, qty: o.qty });
-                const row = table.get(o.sym) ?? { total: 0, n: 0 };
-                table.set(o.sym, { total: row.total + o.qty, n: row.n + 1 });
-                break;
-              }
-              case 'update':
-                engine.send('Upd', { sym: o.sym, px: o.px }, at);
-                model = model.map((r) => (r.sym === o.sym ? { ...r, px: o.px } : r));
-                break;
-              case 'delete':
-                engine.send('Del', { sym: o.sym }, at);
-                model = model.filter((r) => r.sym !== o.sym);
-                table.delete(o.sym);
-                break;
-              case 'merge':
-                engine.send('Mrg', { sym: o.sym, px: o.px, qty: o.qty }, at);
-                if (!model.some((r) => r.sym === o.sym)) model.push({ sym: o.sym, px: o.px, qty: o.qty });
-                else
-                  model = model.flatMap((r) => {
-                    if (r.sym !== o.sym) return [r];
-                    if ((r.qty as number) > 5) return [];
-                    return [{ ...r, qty: (r.qty as number) + o.qty }];
-                  });
-                break;
-            }
+            model = applyOp(engine, model, o, at);
+            if (o.kind === 'insert') {
+              const row = table.get(o.sym) ?? { total: 0, n: 0 };
+              table.set(o.sym, { total: row.total + o.qty, n: row.n + 1 });
+            } else if (o.kind === 'delete') table.delete(o.sym);
             engine.send('Probe', { sym: key }, at + 5);
             const rows = model.filter((r) => r.sym === key);
             if (rows.length > 0) want.jw.push(rows);
