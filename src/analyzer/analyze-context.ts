@@ -20,9 +20,10 @@ import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from
 import { defineStatement } from './analyze-infra.js';
 import { conjunction } from './analyze-stream-source.js';
 import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';
+import { type EventSchema, propertyType } from './event-schema.js';
 import type { InfraCatalog } from './infra-catalog.js';
 import type { SchemaCatalog } from './schema-catalog.js';
-import { streamScope } from './scope.js';
+import { type Scope, streamScope } from './scope.js';
 
 type Properties = Map<string, EplType | ReadonlyMap<string, EplType>>;
 
@@ -30,9 +31,22 @@ function bindContext(scope: BindContext['scope'], clause: string): BindContext {
   return { scope, aggregates: undefined, clause, prevAllowed: false, priorAllowed: false };
 }
 
-function contextFilter(f: FilteredStream, catalog: SchemaCatalog, properties: Properties): ContextFilter {
+/**
+ * `started`: names of the event that started the partition (a keyed context's `as` name),
+ * which a termination filter may read (`terminated by T(v = s.v)`): context properties.
+ */
+function contextFilter(
+  f: FilteredStream,
+  catalog: SchemaCatalog,
+  properties: Properties,
+  started?: ReadonlyMap<string, EventSchema>,
+): ContextFilter {
   const schema = catalog.require(f.stream);
-  const ctx = bindContext(streamScope(schema, f.alias?.name), 'context filters');
+  const own = streamScope(schema, f.alias?.name);
+  const ctx = bindContext(
+    started === undefined ? own : startedScope(own, started, schema),
+    'context filters',
+  );
   const filter = conjunction(f.filters.map((x) => simplifyExpr(bindExpr(x, ctx))));
   const alias = f.alias?.name;
   if (alias !== undefined) properties.set(alias, schema.properties);
@@ -49,10 +63,15 @@ function periodMs(expr: Expr, what: string): number {
   );
 }
 
-function condition(c: ContextCondition, catalog: SchemaCatalog, properties: Properties): ContextConditionDef {
+function condition(
+  c: ContextCondition,
+  catalog: SchemaCatalog,
+  properties: Properties,
+  started?: ReadonlyMap<string, EventSchema>,
+): ContextConditionDef {
   switch (c.kind) {
     case 'filter':
-      return { kind: 'filter', filter: contextFilter(c.filter, catalog, properties) };
+      return { kind: 'filter', filter: contextFilter(c.filter, catalog, properties, started) };
     case 'after':
       return { kind: 'after', ms: periodMs(c.period, "'after'") };
     case 'pattern':
@@ -65,16 +84,14 @@ function condition(c: ContextCondition, catalog: SchemaCatalog, properties: Prop
   }
 }
 
-function contextKind(detail: ContextDetail, catalog: SchemaCatalog, properties: Properties): ContextKind {
+function contextKind(
+  name: string,
+  detail: ContextDetail,
+  catalog: SchemaCatalog,
+  properties: Properties,
+): ContextKind {
   switch (detail.kind) {
     case 'keyed': {
-      if (detail.initiatedBy.length > 0 || detail.terminatedBy !== undefined) {
-        throw new WeirError(
-          'analyze/unsupported',
-          "Keyed contexts with 'initiated by' or 'terminated by' are not supported yet",
-          { span: detail.span },
-        );
-      }
       let keyTypes: EplType[] | undefined;
       const items = detail.items.map((item) => {
         const filter = contextFilter(item.filter, catalog, properties);
@@ -94,7 +111,34 @@ function contextKind(detail: ContextDetail, catalog: SchemaCatalog, properties: 
       });
       const types = keyTypes ?? [];
       types.forEach((t, i) => properties.set(`key${i + 1}`, t));
-      return { kind: 'keyed', items, keyTypes: types, initiatedBy: [], terminatedBy: undefined };
+      const initiatedBy = detail.initiatedBy.map((init) => {
+        if (!items.some((i) => i.filter.stream === init.stream.name)) {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            `Segmented context '${name}' requires that all of the event types that are listed in the initiated-by also appear in the partition-by, type '${init.stream.name}' is not one of the types listed in partition-by`,
+            { span: init.span },
+          );
+        }
+        if (init.alias !== undefined && items.some((i) => i.filter.alias !== undefined)) {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            `Segmented context '${name}' requires that either partition-by or initiated-by assign stream names, but not both`,
+            { span: init.alias.span },
+          );
+        }
+        return contextFilter(init, catalog, properties);
+      });
+      // The stream names a termination filter may read: the event that started the partition.
+      const started = new Map<string, EventSchema>();
+      for (const f of [...items.map((i) => i.filter), ...initiatedBy]) {
+        if (f.alias !== undefined)
+          started.set(f.alias, catalog.require({ name: f.stream, span: detail.span }));
+      }
+      const terminatedBy =
+        detail.terminatedBy === undefined
+          ? undefined
+          : condition(detail.terminatedBy, catalog, properties, started);
+      return { kind: 'keyed', items, keyTypes: types, initiatedBy, terminatedBy };
     }
     case 'category': {
       const schema = catalog.require(detail.from.stream);
@@ -143,7 +187,7 @@ export function analyzeCreateContext(
     ['id', 'int'],
     ['startTime', 'long'],
   ]);
-  const detail = contextKind(item.detail, catalog, properties);
+  const detail = contextKind(item.name.name, item.detail, catalog, properties);
   const def: ContextDef = {
     name: item.name.name,
     levels: [{ name: item.name.name, detail }],
@@ -171,4 +215,20 @@ export function checkContextStreams(item: SelectStatement, context: ContextDef):
     `Context '${context.name}' partitions ${named.join(', ')} events: a statement in it must read one of them, not only ${streams.map((s) => s.name).join(', ')}`,
     { span: first.span },
   );
+}
+
+/** `s.prop`, `s` being the starting event's name (not the filtered stream's): a context property. */
+function startedScope(own: Scope, started: ReadonlyMap<string, EventSchema>, schema: EventSchema): Scope {
+  return {
+    ...own,
+    resolve(ref) {
+      const [head, prop, ...rest] = ref.path;
+      const starting = head === undefined || head.name === schema.name ? undefined : started.get(head.name);
+      if (starting !== undefined && prop !== undefined && rest.length === 0) {
+        const type = propertyType(starting, prop.name);
+        if (type !== undefined) return { kind: 'ContextProp', path: [head?.name as string, prop.name], type };
+      }
+      return own.resolve(ref);
+    },
+  };
 }

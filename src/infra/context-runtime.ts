@@ -71,10 +71,18 @@ interface CompiledFilter {
 
 type Detail = ContextKind;
 
-/** A stream of a keyed context: its filter and its key values. */
+/** A stream of a keyed context: its filter, its key values and the name of its starting event. */
 interface KeyedItem {
   readonly test: CompiledFilter['test'];
   readonly values: (row: Row) => unknown[];
+  readonly alias: string | undefined;
+}
+
+/** `initiated by T(filter) [as name]` of a keyed context: only such events start partitions. */
+interface KeyedInit {
+  readonly test: CompiledFilter['test'];
+  readonly values: (row: Row) => unknown[];
+  readonly alias: string | undefined;
 }
 
 /** One key value as itself, several as one string (common/value-key.ts). */
@@ -107,6 +115,10 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   private nextId = 0;
   private readonly detail: Detail;
   private readonly keyed = new Map<string, KeyedItem[]>();
+  /** Keyed: `initiated by` filters by stream (none: every event of a new key starts one). */
+  private readonly inits = new Map<string, KeyedInit[]>();
+  /** Keyed: the event that ended a partition, which starts none (Esper's lastTerminatingEvent). */
+  private lastTerminating: Row | undefined;
   private readonly categories: { label: string; test: (row: Row) => boolean }[] = [];
   private readonly categoryFilter: ((row: Row) => boolean) | undefined;
   private readonly start: CompiledFilter | undefined;
@@ -142,13 +154,20 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
           const keys = item.keys.map((k) => env.compile(k));
           const values = (row: Row) => keys.map((k) => k(row, frame));
           const list = this.keyed.get(item.filter.stream) ?? [];
-          list.push({ test: predicate(item.filter.filter), values });
+          list.push({ test: predicate(item.filter.filter), values, alias: item.filter.alias });
           this.keyed.set(item.filter.stream, list);
+        }
+        for (const init of detail.initiatedBy) {
+          // The key of an initiating event: its stream's partition-by item's.
+          const values = (this.keyed.get(init.stream)?.[0] as KeyedItem).values;
+          const list = this.inits.get(init.stream) ?? [];
+          list.push({ test: predicate(init.filter), values, alias: init.alias });
+          this.inits.set(init.stream, list);
         }
         this.categoryFilter = undefined;
         this.start = undefined;
-        this.end = undefined;
-        this.endAfter = undefined;
+        this.end = conditionFilter(detail.terminatedBy);
+        this.endAfter = detail.terminatedBy?.kind === 'after' ? detail.terminatedBy.ms : undefined;
         return;
       case 'category':
         this.categoryFilter = predicate(detail.filter);
@@ -177,8 +196,19 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     const entries: RoutedEntry[] = [];
     const detail = this.detail;
     if (detail.kind === 'keyed') {
+      // A terminating event is seen first: it ends its partition and starts none.
+      const end = this.end;
+      if (end !== undefined)
+        entries.push({ stream: end.stream, indexed: [], accept: (row) => this.keyedTermination(row, end) });
       for (const [stream, items] of this.keyed) {
-        entries.push({ stream, indexed: [], accept: (row) => this.keyedArrival(row, stream, items) });
+        const inits = this.inits.size === 0 ? undefined : this.inits.get(stream);
+        if (this.inits.size > 0 && inits === undefined) continue;
+        entries.push({
+          stream,
+          indexed: [],
+          accept: (row) =>
+            inits === undefined ? this.keyedArrival(row, stream, items) : this.keyedInit(row, stream, inits),
+        });
       }
       return entries;
     }
@@ -244,17 +274,58 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   }
 
   private keyedArrival(row: Row, stream: string, items: readonly KeyedItem[]): void {
+    if (row === this.lastTerminating) return;
     for (const item of items) {
       if (item.test !== undefined && !item.test(row)) continue;
-      const values = item.values(row);
-      const key = keyOf(values);
-      if (this.byKey.has(key)) return;
-      const properties: Record<string, unknown> = {};
-      values.forEach((v, i) => {
-        properties[`key${i + 1}`] = v;
-      });
-      this.create(key, properties, row, stream);
+      this.startKeyed(row, stream, item.values(row), item.alias);
       return;
+    }
+  }
+
+  /** Keyed with `initiated by`: an initiating event of a key without partition starts one. */
+  private keyedInit(row: Row, stream: string, inits: readonly KeyedInit[]): void {
+    if (row === this.lastTerminating) return;
+    for (const init of inits) {
+      if (init.test !== undefined && !init.test(row)) continue;
+      this.startKeyed(row, stream, init.values(row), init.alias);
+      return;
+    }
+  }
+
+  private startKeyed(row: Row, stream: string, values: unknown[], alias: string | undefined): void {
+    const key = keyOf(values);
+    if (this.byKey.has(key)) return;
+    this.lastTerminating = undefined;
+    const properties: Record<string, unknown> = {};
+    values.forEach((v, i) => {
+      properties[`key${i + 1}`] = v;
+    });
+    if (alias !== undefined) properties[alias] = row;
+    this.create(key, properties, row, stream);
+  }
+
+  /**
+   * Keyed `terminated by T(filter)`: an event of a partitioned stream ends its own key's
+   * partition only; an event of another stream, every partition whose filter it passes. The
+   * filter may read the partition's starting event (context properties).
+   */
+  private keyedTermination(row: Row, end: CompiledFilter): void {
+    const items = this.keyed.get(end.stream);
+    const candidates =
+      items === undefined
+        ? [...this.live]
+        : [this.byKey.get(keyOf((items[0] as KeyedItem).values(row)))].filter(
+            (p): p is ContextPartition => p !== undefined,
+          );
+    const frame = this.env.frame;
+    const outer = frame.context;
+    for (const partition of candidates) {
+      frame.context = partition.properties;
+      const ends = end.test === undefined || end.test(row);
+      frame.context = outer;
+      if (!ends) continue;
+      this.lastTerminating = row;
+      this.terminate(partition);
     }
   }
 
