@@ -14,6 +14,7 @@ import type { ContextCondition, ContextDetail, CreateContext, FilteredStream } f
 import { renderExpressionName } from '../ast/render-name.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
+import type { BoundExpr } from '../expr/bound-expr.js';
 import { simplifyExpr } from '../expr/simplify-expr.js';
 import type { AnalyzedStatement } from '../plan/analyzed-statement.js';
 import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
@@ -152,24 +153,52 @@ function contextKind(
       return { kind: 'category', stream: schema.name, filter: filter.filter, categories };
     }
     case 'initiated': {
+      const start = condition(detail.start, catalog, properties);
+      let distinct: BoundExpr[] | undefined;
       if (detail.distinct !== undefined) {
-        throw new WeirError('analyze/unsupported', "'initiated by distinct(…)' is not supported yet", {
-          span: detail.span,
-        });
+        // Esper: the distinct values are those of the initiating event, so it needs a filter.
+        if (detail.start.kind !== 'filter') {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            "'initiated by distinct(…)' requires that the initiating condition is an event filter, as in initiated by distinct(k) T as t",
+            { span: detail.span },
+          );
+        }
+        const f = detail.start.filter;
+        if (f.alias === undefined) {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            "Distinct-expressions require that a stream name is assigned to the stream using 'as'",
+            { span: f.span },
+          );
+        }
+        const ctx = bindContext(streamScope(catalog.require(f.stream), f.alias?.name), 'distinct values');
+        distinct = detail.distinct.map((e) => bindExpr(e, ctx));
       }
       return {
         kind: 'initiated',
         now: detail.now,
-        distinct: undefined,
-        start: condition(detail.start, catalog, properties),
-        end: detail.end === undefined ? undefined : condition(detail.end, catalog, properties),
+        distinct,
+        start,
+        end:
+          detail.end === undefined
+            ? undefined
+            : condition(detail.end, catalog, properties, startedBy(detail.start, catalog)),
       };
     }
     case 'start-end':
       return {
         kind: 'start-end',
         start: detail.start === 'now' ? 'now' : condition(detail.start, catalog, properties),
-        end: detail.end === undefined ? undefined : condition(detail.end, catalog, properties),
+        end:
+          detail.end === undefined
+            ? undefined
+            : condition(
+                detail.end,
+                catalog,
+                properties,
+                detail.start === 'now' ? undefined : startedBy(detail.start, catalog),
+              ),
       };
     case 'nested':
       throw new WeirError('analyze/unsupported', 'Nested contexts are not supported', { span: detail.span });
@@ -231,4 +260,13 @@ function startedScope(own: Scope, started: ReadonlyMap<string, EventSchema>, sch
       return own.resolve(ref);
     },
   };
+}
+
+/** The name a start filter gives its event (`initiated by T as t`), which an end filter may read. */
+function startedBy(
+  start: ContextCondition,
+  catalog: SchemaCatalog,
+): ReadonlyMap<string, EventSchema> | undefined {
+  if (start.kind !== 'filter' || start.filter.alias === undefined) return undefined;
+  return new Map([[start.filter.alias.name, catalog.require(start.filter.stream)]]);
 }

@@ -35,6 +35,10 @@ export interface ContextPartition {
   createdBy: Row | undefined;
   alive: boolean;
   endTimer: Timer | undefined;
+  /** `initiated by distinct(…)`: the distinct values of its initiating event. */
+  distinctKey?: unknown;
+  /** The name its starting event has among its properties (`as t`), if any. */
+  startedAs?: string;
 }
 
 /** Where the engine routes a stream's events (physical-env's StatementEntry, structurally). */
@@ -99,6 +103,10 @@ interface PartitionSnapshot {
   readonly properties: Record<string, unknown>;
   /** The initiating event's id, under `alias` (`initiated by T as t`). */
   readonly event: number | null;
+  /** The name of the initiating event among the properties (keyed contexts: per partition). */
+  readonly alias?: string;
+  /** `initiated by distinct(…)`: the distinct values it holds. */
+  readonly distinctKey?: unknown;
   readonly timer: TimerState | null;
 }
 
@@ -117,6 +125,9 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   private readonly keyed = new Map<string, KeyedItem[]>();
   /** Keyed: `initiated by` filters by stream (none: every event of a new key starts one). */
   private readonly inits = new Map<string, KeyedInit[]>();
+  /** `initiated by distinct(…)`: the distinct values of the live partitions' initiating events. */
+  private readonly distinct: ((row: Row) => unknown) | undefined;
+  private readonly distinctLive = new Set<unknown>();
   /** Keyed: the event that ended a partition, which starts none (Esper's lastTerminatingEvent). */
   private lastTerminating: Row | undefined;
   private readonly categories: { label: string; test: (row: Row) => boolean }[] = [];
@@ -165,11 +176,13 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
           this.inits.set(init.stream, list);
         }
         this.categoryFilter = undefined;
+        this.distinct = undefined;
         this.start = undefined;
         this.end = conditionFilter(detail.terminatedBy);
         this.endAfter = detail.terminatedBy?.kind === 'after' ? detail.terminatedBy.ms : undefined;
         return;
       case 'category':
+        this.distinct = undefined;
         this.categoryFilter = predicate(detail.filter);
         for (const c of detail.categories) {
           const fn = env.compile(c.condition);
@@ -182,6 +195,10 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       case 'initiated':
       case 'start-end': {
         this.categoryFilter = undefined;
+        const distinct =
+          detail.kind === 'initiated' ? detail.distinct?.map((d) => env.compile(d)) : undefined;
+        this.distinct =
+          distinct === undefined ? undefined : (row: Row) => keyOf(distinct.map((d) => d(row, frame)));
         const start = detail.start;
         this.start = start === 'now' ? undefined : conditionFilter(start);
         this.end = conditionFilter(detail.end);
@@ -301,7 +318,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       properties[`key${i + 1}`] = v;
     });
     if (alias !== undefined) properties[alias] = row;
-    this.create(key, properties, row, stream);
+    const partition = this.create(key, properties, row, stream);
+    if (alias !== undefined) partition.startedAs = alias;
   }
 
   /**
@@ -332,16 +350,29 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   private startArrival(row: Row, start: CompiledFilter): void {
     if (start.test !== undefined && !start.test(row)) return;
     if (this.detail.kind === 'start-end' && this.live.length > 0) return;
+    // Esper's ContextControllerInitTermDistinctSvc: one live partition per distinct value.
+    const distinctKey = this.distinct?.(row);
+    if (distinctKey !== undefined) {
+      if (this.distinctLive.has(distinctKey)) return;
+      this.distinctLive.add(distinctKey);
+    }
     const properties: Record<string, unknown> = {};
     if (start.alias !== undefined) properties[start.alias] = row;
-    this.create(undefined, properties, row, start.stream);
+    const partition = this.create(undefined, properties, row, start.stream);
+    if (distinctKey !== undefined) partition.distinctKey = distinctKey;
   }
 
+  /** An end filter may read the partition's starting event: it is tested per partition. */
   private endArrival(row: Row, end: CompiledFilter): void {
-    if (end.test !== undefined && !end.test(row)) return;
+    const frame = this.env.frame;
+    const outer = frame.context;
     for (const partition of [...this.live]) {
       // A partition does not end on the event that started it.
-      if (partition.createdBy !== row) this.terminate(partition);
+      if (partition.createdBy === row) continue;
+      frame.context = partition.properties;
+      const ends = end.test === undefined || end.test(row);
+      frame.context = outer;
+      if (ends) this.terminate(partition);
     }
   }
 
@@ -350,7 +381,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     extra: Record<string, unknown>,
     creating: Row | undefined,
     stream: string | undefined,
-  ): void {
+  ): ContextPartition {
     const startTime = this.env.now();
     const partition: ContextPartition = {
       id: this.nextId++,
@@ -368,6 +399,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       partition.endTimer = this.env.timers.schedule(this, partition.id, startTime + this.endAfter);
     }
     for (const statement of this.statements) statement.open(partition, creating, stream);
+    return partition;
   }
 
   /** Partition `id`'s `terminated after` is due. */
@@ -391,14 +423,17 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       nextId: this.nextId,
       live: this.live.map((p) => {
         const { name: _name, id: _id, startTime: _start, ...properties } = p.properties;
-        const event = alias === undefined ? undefined : (properties[alias] as Row | undefined);
-        if (alias !== undefined) delete properties[alias];
+        const named = p.startedAs ?? alias;
+        const event = named === undefined ? undefined : (properties[named] as Row | undefined);
+        if (named !== undefined) delete properties[named];
         return {
           id: p.id,
           key: p.key === undefined ? null : p.key,
           startTime: p.startTime,
           properties,
           event: event === undefined ? null : w.event(event),
+          ...(p.startedAs === undefined ? {} : { alias: p.startedAs }),
+          ...(p.distinctKey === undefined ? {} : { distinctKey: p.distinctKey }),
           timer: w.timer(p.endTimer),
         };
       }),
@@ -417,7 +452,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
         startTime: saved.startTime,
         ...saved.properties,
       };
-      if (alias !== undefined && saved.event !== null) properties[alias] = r.event(saved.event);
+      const named = saved.alias ?? alias;
+      if (named !== undefined && saved.event !== null) properties[named] = r.event(saved.event);
       const partition: ContextPartition = {
         id: saved.id,
         key,
@@ -426,7 +462,10 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
         createdBy: undefined,
         alive: true,
         endTimer: undefined,
+        ...(saved.alias === undefined ? {} : { startedAs: saved.alias }),
+        ...(saved.distinctKey === undefined ? {} : { distinctKey: saved.distinctKey }),
       };
+      if (saved.distinctKey !== undefined) this.distinctLive.add(saved.distinctKey);
       partition.endTimer = r.timer(this, saved.timer);
       if (this.detail.kind === 'keyed') this.byKey.set(key, partition);
       return partition;
@@ -436,6 +475,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   private terminate(partition: ContextPartition): void {
     if (!partition.alive) return;
     partition.alive = false;
+    if (partition.distinctKey !== undefined) this.distinctLive.delete(partition.distinctKey);
     this.env.timers.cancel(partition.endTimer);
     this.live = this.live.filter((p) => p !== partition);
     if (this.detail.kind === 'keyed') this.byKey.delete(partition.key);

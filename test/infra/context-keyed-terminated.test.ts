@@ -241,3 +241,68 @@ describe('keyed contexts with initiated by', () => {
     ]);
   });
 });
+
+describe('initiated by distinct(…)', () => {
+  it('one live partition per distinct value; a correlated end (ContextInitTermWithDistinctOverlappingSingleKey)', () => {
+    const engine = createEngine();
+    engine.deploy(`${SCHEMAS}
+      create context Ctx initiated by distinct(s0.theString) SupportBean(intPrimitive = 0) s0
+        terminated by SupportBean(theString = s0.theString and intPrimitive = 1);
+      @name('s0') context Ctx select theString, longPrimitive, count(*) as cnt
+        from SupportBean(theString = context.s0.theString);`);
+    const out: (Row[] | null)[] = [];
+    engine.statement('s0')?.subscribe((n) => out.push(n));
+    const send = (s: string, i: number, l: number) =>
+      engine.send(
+        'SupportBean',
+        { theString: s, intPrimitive: i, longPrimitive: l, boolPrimitive: false },
+        l * 1000,
+      );
+    const expectNew = (rows: Row[] | null) => {
+      expect(out.splice(0)).toEqual(rows === null ? [] : [rows]);
+    };
+    send('A', -1, 10);
+    send('A', 1, 11);
+    expectNew(null);
+    send('A', 0, 12); // allocate context
+    expectNew([{ theString: 'A', longPrimitive: 12, cnt: 1 }]);
+    send('A', 0, 13); // counts towards the existing context, starts none
+    expectNew([{ theString: 'A', longPrimitive: 13, cnt: 2 }]);
+    send('A', -1, 14);
+    expectNew([{ theString: 'A', longPrimitive: 14, cnt: 3 }]);
+    send('A', 1, 15); // termination
+    send('A', -1, 16);
+    expectNew(null);
+    send('A', 0, 17);
+    expectNew([{ theString: 'A', longPrimitive: 17, cnt: 1 }]);
+    send('A', -1, 18);
+    expectNew([{ theString: 'A', longPrimitive: 18, cnt: 2 }]);
+    send('B', 0, 19);
+    expectNew([{ theString: 'B', longPrimitive: 19, cnt: 1 }]);
+    send('B', -1, 20);
+    expectNew([{ theString: 'B', longPrimitive: 20, cnt: 2 }]);
+    send('A', 1, 21);
+    send('B', 1, 22);
+    send('A', -1, 23);
+    send('B', -1, 24);
+    expectNew(null);
+    send('A', 0, 25);
+    expectNew([{ theString: 'A', longPrimitive: 25, cnt: 1 }]);
+    send('B', 0, 26);
+    expectNew([{ theString: 'B', longPrimitive: 26, cnt: 1 }]);
+  });
+
+  it('refuses distinct without a stream name', () => {
+    let messages: string[] = [];
+    try {
+      createEngine().deploy(
+        `${SCHEMAS} create context C initiated by distinct(theString) SupportBean terminated after 15 seconds;`,
+      );
+    } catch (e) {
+      messages = (e as { errors: { message: string }[] }).errors.map((x) => x.message);
+    }
+    expect(messages).toEqual([
+      "Distinct-expressions require that a stream name is assigned to the stream using 'as'",
+    ]);
+  });
+});
