@@ -54,7 +54,7 @@ export const CRONTAB_FIELDS = [
   { name: 'seconds', min: 0, max: 59 },
 ] as const;
 
-function crontabValue(expr: Expr, field: (typeof CRONTAB_FIELDS)[number]): number {
+export function crontabValue(expr: Expr, field: (typeof CRONTAB_FIELDS)[number]): number {
   const value = expr.kind === 'Literal' ? expr.value : undefined;
   if (typeof value === 'number' && Number.isInteger(value) && value >= field.min && value <= field.max) {
     return value;

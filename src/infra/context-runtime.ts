@@ -22,8 +22,10 @@ import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerService, TimerState } from '../common/timers.js';
 import { valueKey } from '../common/value-key.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
+import { nextCronTime } from '../patterns/crontab.js';
 import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
 import type { IndexedEquality } from '../plan/logical-plan.js';
+import type { CrontabSchedule } from '../plan/output-limit.js';
 
 /** One live partition: its properties (`context.*`) and the instance of each context statement. */
 export interface ContextPartition {
@@ -113,7 +115,12 @@ interface PartitionSnapshot {
 export interface ContextSnapshot {
   readonly nextId: number;
   readonly live: readonly PartitionSnapshot[];
+  /** The armed timed start condition (`start after …`, a crontab). */
+  readonly start?: TimerState | null;
 }
+
+/** The tag of the start condition's timer (partition ids, the end timers' tags, are >= 0). */
+const START_TIMER = -1;
 
 export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   private readonly statements: PartitionedStatement[] = [];
@@ -134,7 +141,12 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   private readonly categoryFilter: ((row: Row) => boolean) | undefined;
   private readonly start: CompiledFilter | undefined;
   private readonly end: CompiledFilter | undefined;
-  private readonly endAfter: number | undefined;
+  /** When a time condition (`after`, crontab) armed at `from` fires; undefined: no such condition. */
+  private readonly startDue: ((from: number) => number) | undefined;
+  private readonly endDue: ((from: number) => number) | undefined;
+  /** The armed start timer (`start after …`, `start (crontab)`). */
+  private startTimer: Timer | undefined;
+  private stopping = false;
 
   constructor(
     readonly def: ContextDef,
@@ -179,7 +191,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
         this.distinct = undefined;
         this.start = undefined;
         this.end = conditionFilter(detail.terminatedBy);
-        this.endAfter = detail.terminatedBy?.kind === 'after' ? detail.terminatedBy.ms : undefined;
+        this.startDue = undefined;
+        this.endDue = dueOf(detail.terminatedBy);
         return;
       case 'category':
         this.distinct = undefined;
@@ -190,7 +203,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
         }
         this.start = undefined;
         this.end = undefined;
-        this.endAfter = undefined;
+        this.startDue = undefined;
+        this.endDue = undefined;
         return;
       case 'initiated':
       case 'start-end': {
@@ -202,7 +216,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
         const start = detail.start;
         this.start = start === 'now' ? undefined : conditionFilter(start);
         this.end = conditionFilter(detail.end);
-        this.endAfter = detail.end?.kind === 'after' ? detail.end.ms : undefined;
+        this.startDue = start === 'now' ? undefined : dueOf(start);
+        this.endDue = dueOf(detail.end);
         return;
       }
     }
@@ -240,14 +255,52 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     return entries;
   }
 
-  /** Starts the partitions that exist from the start: categories, `start @now`. */
+  /**
+   * Starts the partitions that exist from the start (categories, `start @now`, a crontab
+   * range the context is deployed in) and arms a timed start condition.
+   */
   begin(): void {
     const detail = this.detail;
     if (detail.kind === 'category') {
       for (const c of detail.categories) this.create(c.label, { label: c.label }, undefined, undefined);
     } else if (detail.kind === 'start-end' && detail.start === 'now') {
       this.create(undefined, {}, undefined, undefined);
+    } else if (detail.kind === 'start-end' && this.insideCrontabRange(detail.start, detail.end)) {
+      this.create(undefined, {}, undefined, undefined);
+    } else {
+      this.armStart();
     }
+  }
+
+  /**
+   * Esper's determineCurrentlyRunning: a non-overlapping context whose start and end are
+   * both crontabs is running when deployed between a start and its end (the next end comes
+   * before the next start), and then starts a partition at once.
+   */
+  private insideCrontabRange(
+    start: ContextConditionDef | 'now',
+    end: ContextConditionDef | undefined,
+  ): boolean {
+    if (start === 'now' || start.kind !== 'crontab' || end?.kind !== 'crontab') return false;
+    const now = this.env.now();
+    return nextCrontab(start.schedules, now) >= nextCrontab(end.schedules, now);
+  }
+
+  /** Arms a timed start condition (`after`, crontab): when it fires, a partition starts. */
+  private armStart(): void {
+    const due = this.startDue;
+    if (due === undefined || this.startTimer !== undefined || this.stopping) return;
+    this.startTimer = this.env.timers.schedule(this, START_TIMER, due(this.env.now()));
+  }
+
+  /** The timed start condition fired. */
+  private started(): void {
+    this.startTimer = undefined;
+    if (this.detail.kind === 'start-end' && this.live.length > 0) return;
+    this.create(undefined, {}, undefined, undefined);
+    // Overlapping contexts keep their start condition armed; a non-overlapping one re-arms
+    // it when its partition ends.
+    if (this.detail.kind === 'initiated') this.armStart();
   }
 
   /** `statement` runs in this context: an instance per live partition (`restored`: it has them already). */
@@ -395,15 +448,19 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     partition.properties.id = partition.id;
     this.live.push(partition);
     if (this.detail.kind === 'keyed') this.byKey.set(key, partition);
-    if (this.endAfter !== undefined) {
-      partition.endTimer = this.env.timers.schedule(this, partition.id, startTime + this.endAfter);
+    if (this.endDue !== undefined) {
+      partition.endTimer = this.env.timers.schedule(this, partition.id, this.endDue(startTime));
     }
     for (const statement of this.statements) statement.open(partition, creating, stream);
     return partition;
   }
 
-  /** Partition `id`'s `terminated after` is due. */
+  /** Partition `id`'s end (`after`, crontab) is due, or the start condition's (START_TIMER). */
   onTimer(id: number): void {
+    if (id === START_TIMER) {
+      this.started();
+      return;
+    }
     const partition = this.live.find((p) => p.id === id);
     if (partition === undefined) return;
     partition.endTimer = undefined;
@@ -421,6 +478,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     const alias = this.start?.alias;
     return {
       nextId: this.nextId,
+      start: w.timer(this.startTimer),
       live: this.live.map((p) => {
         const { name: _name, id: _id, startTime: _start, ...properties } = p.properties;
         const named = p.startedAs ?? alias;
@@ -444,6 +502,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   restore(s: ContextSnapshot, r: StateReader): void {
     const alias = this.start?.alias;
     this.nextId = s.nextId;
+    this.startTimer = r.timer(this, s.start ?? null);
     this.live = s.live.map((saved) => {
       const key = this.detail.kind === 'keyed' || this.detail.kind === 'category' ? saved.key : undefined;
       const properties: Record<string, unknown> = {
@@ -480,14 +539,37 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     this.live = this.live.filter((p) => p !== partition);
     if (this.detail.kind === 'keyed') this.byKey.delete(partition.key);
     for (const statement of this.statements) statement.close(partition);
+    // A non-overlapping context starts over: at once after `start @now` (Esper's immediate
+    // start condition), else its timed start condition is armed again from now.
+    const detail = this.detail;
+    if (detail.kind !== 'start-end' || this.stopping) return;
+    if (detail.start === 'now') this.create(undefined, {}, undefined, undefined);
+    else this.armStart();
   }
 
   /** Ends every partition (the create context statement stops). */
   stop(): void {
+    this.stopping = true;
+    this.env.timers.cancel(this.startTimer);
+    this.startTimer = undefined;
     for (const partition of [...this.live]) this.terminate(partition);
   }
 
   get partitionCount(): number {
     return this.live.length;
   }
+}
+
+/** The earliest next occurrence of any of the schedules, strictly after `from`. */
+function nextCrontab(schedules: readonly CrontabSchedule[], from: number): number {
+  let due = Number.POSITIVE_INFINITY;
+  for (const schedule of schedules) due = Math.min(due, nextCronTime(from, schedule));
+  return due;
+}
+
+/** When a time condition armed at `from` fires (undefined: an event or pattern condition). */
+function dueOf(c: ContextConditionDef | undefined): ((from: number) => number) | undefined {
+  if (c?.kind === 'after') return (from) => from + c.ms;
+  if (c?.kind === 'crontab') return (from) => nextCrontab(c.schedules, from);
+  return undefined;
 }

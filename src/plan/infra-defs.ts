@@ -9,6 +9,7 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import type { PatternPlan } from '../patterns/pattern-plan.js';
 import type { WindowDef } from '../windows/window-def.js';
 import type { LookupPlan } from './lookup-plan.js';
+import type { CrontabSchedule } from './output-limit.js';
 
 /** Columns of rows, in order (the same shape as logical-plan's PlanSchema; no import, no cycle). */
 export type InfraSchema = readonly { readonly name: string; readonly type: EplType }[];
@@ -97,8 +98,11 @@ export type ContextConditionDef =
       readonly alias: string | undefined;
       readonly text: string;
     }
-  /** Crontab schedules: `(minutes, hours, days of month, months, days of week [, seconds])`. */
-  | { readonly kind: 'crontab'; readonly schedules: readonly (readonly (unknown | null)[])[] }
+  /**
+   * Crontab schedules `(minutes, hours, days of month, months, days of week [, seconds])`:
+   * the condition fires at the earliest next occurrence of any of them (UTC).
+   */
+  | { readonly kind: 'crontab'; readonly schedules: readonly CrontabSchedule[]; readonly text: string }
   | { readonly kind: 'after'; readonly ms: number };
 
 export type ContextKind =

@@ -130,6 +130,27 @@ describe('keyed contexts with terminated by', () => {
   });
 });
 
+describe('keyed contexts terminated by a crontab', () => {
+  it('each partition ends at the next occurrence after it started', () => {
+    const hour = 3600_000;
+    const engine = createEngine({ startTime: 0 });
+    engine.deploy(`${SCHEMAS}
+      create context Ctx partition by theString from SupportBean terminated by (0, *, *, *, *);
+      @name('s0') context Ctx select theString, count(*) as cnt from SupportBean output last when terminated;`);
+    const out: Row[][] = [];
+    engine.statement('s0')?.subscribe((n, _o, c) => out.push([{ at: c.time }, ...(n ?? [])]));
+    engine.send('SupportBean', sb('A', 1)[1], 0.25 * hour);
+    engine.send('SupportBean', sb('A', 1)[1], 0.5 * hour);
+    engine.send('SupportBean', sb('B', 1)[1], 0.75 * hour);
+    engine.send('SupportBean', sb('A', 1)[1], 1.5 * hour); // A's second partition, ends at 2:00
+    engine.advanceTime(3 * hour);
+    expect(out).toEqual([
+      [{ at: hour }, { theString: 'A', cnt: 2 }, { theString: 'B', cnt: 1 }],
+      [{ at: 2 * hour }, { theString: 'A', cnt: 1 }],
+    ]);
+  });
+});
+
 describe('keyed contexts with initiated by', () => {
   it('initiating filters on two types, terminated by a third (InitTermWithTwoInit)', () => {
     const s0 = (p00: string, p01: string): [string, Row] => ['S0', { id: 0, p00, p01 }];
