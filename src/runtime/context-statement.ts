@@ -27,7 +27,12 @@ import type { StatementFactory, StatementInstance } from '../physical/statement-
 import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
 import type { PartSnapshot } from './snapshot/engine-snapshot.js';
 import { PartListReader, PartListWriter, mismatch } from './snapshot/part-list.js';
-import { guardedTimers } from './timer-queue.js';
+import { PartitionTimers } from './timer-queue.js';
+
+/** What an instance's env holds of its own (besides startTime, context and timers). */
+interface PartitionEnvFields {
+  partition: ContextPartition;
+}
 
 /** Windows the statements of one partition share (each partition has its own). */
 const partitionWindows = new WeakMap<ContextPartition, Map<string, SharedWindow>>();
@@ -73,8 +78,13 @@ export class ContextStatement
   readonly entries: readonly StatementEntry[];
   readonly parts: readonly StatePart[];
   private readonly instances = new Map<ContextPartition, StatementInstance>();
-  /** Marks an instance ended: its parts schedule no timer from then on. */
-  private readonly ends = new Map<StatementInstance, () => void>();
+  /** Each instance's timers (ending the instance ends them: nothing is scheduled from then on). */
+  private readonly timersOf = new Map<StatementInstance, PartitionTimers>();
+  /**
+   * What every instance's env shares (the engine's env, fused columnar aggregation off, the
+   * partition's shared windows found on first use): an instance's env holds only its own.
+   */
+  private readonly partitionEnv: PhysicalEnv;
   private pendingNew: Row[] = [];
   private pendingOld: Row[] = [];
   private dispatchQueued = false;
@@ -116,6 +126,17 @@ export class ContextStatement
       accept: (row: Row) => this.arrive(row, stream),
     }));
     this.parts = [{ label: `partitions of context ${context.def.name}`, part: this }];
+    this.partitionEnv = Object.create(env, {
+      // The fused columnar window preallocates column buffers: 4× the heap of the row-wise
+      // operators per instance, which a context multiplies by its partitions (bench/context-memory.mjs).
+      columnarAggregation: { value: false },
+      // Windows the statements of one partition share: made when a statement asks for them.
+      sharedWindows: {
+        get(this: PartitionEnvFields) {
+          return windowsOf(this.partition);
+        },
+      },
+    }) as PhysicalEnv;
   }
 
   private arrive(row: Row, stream: string): void {
@@ -145,23 +166,16 @@ export class ContextStatement
 
   /** The instance of `partition`, built and registered, not started. */
   private build(partition: ContextPartition): StatementInstance {
-    const base = this.env;
-    let alive = true;
-    const env: PhysicalEnv = {
-      ...base,
+    // Only what differs per partition is its own; the rest is read through the prototype.
+    const timers = new PartitionTimers(this.env.timers);
+    const env: PhysicalEnv = Object.assign(Object.create(this.partitionEnv) as PhysicalEnv, {
+      partition,
       startTime: partition.startTime,
-      sharedWindows: windowsOf(partition),
       context: partition.properties,
-      // The fused columnar window preallocates column buffers: 4× the heap of the row-wise
-      // operators per instance, which a context multiplies by its partitions (bench/context-memory.mjs).
-      columnarAggregation: false,
-      // An ended partition's parts schedule nothing more (a callback queued for the step may re-arm).
-      timers: guardedTimers(base.timers, () => alive),
-    };
-    const instance = this.factory.instantiate(env, this.output);
-    this.ends.set(instance, () => {
-      alive = false;
+      timers,
     });
+    const instance = this.factory.instantiate(env, this.output);
+    this.timersOf.set(instance, timers);
     this.instances.set(partition, instance);
     return instance;
   }
@@ -176,8 +190,10 @@ export class ContextStatement
 
   private end(instance: StatementInstance): void {
     instance.stop();
-    this.ends.get(instance)?.();
-    this.ends.delete(instance);
+    const timers = this.timersOf.get(instance);
+    // An ended partition's parts schedule nothing more (a callback queued for the step may re-arm).
+    if (timers !== undefined) timers.alive = false;
+    this.timersOf.delete(instance);
   }
 
   start(): void {
