@@ -18,9 +18,8 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { simplifyExpr } from '../expr/simplify-expr.js';
 import type { AnalyzedStatement } from '../plan/analyzed-statement.js';
 import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
-import type { CrontabSchedule } from '../plan/output-limit.js';
 import { defineStatement } from './analyze-infra.js';
-import { CRONTAB_FIELDS, crontabValue } from './analyze-output-clause.js';
+import { crontabSchedule } from './analyze-output-clause.js';
 import { conjunction } from './analyze-stream-source.js';
 import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';
 import { type EventSchema, propertyType } from './event-schema.js';
@@ -77,12 +76,14 @@ function condition(
       return { kind: 'filter', filter: contextFilter(c.filter, catalog, properties, started) };
     case 'after':
       return { kind: 'after', ms: periodMs(c.period, "'after'") };
-    case 'crontab':
+    case 'crontab': {
+      const schedules = c.schedules.map((fields) => crontabSchedule(fields, c.span, 'A context crontab'));
       return {
         kind: 'crontab',
-        schedules: c.schedules.map((fields) => crontabSchedule(fields, c.span)),
-        text: c.schedules.map((fields) => `(${fields.map(renderExpressionName).join(', ')})`).join(', '),
+        schedules: schedules.map((s) => s.schedule),
+        text: schedules.map((s) => `(${s.text})`).join(', '),
       };
+    }
     case 'pattern':
       throw new WeirError(
         'analyze/unsupported',
@@ -90,22 +91,6 @@ function condition(
         { span: c.span },
       );
   }
-}
-
-/** `(minutes, hours, days of month, months, days of week [, seconds])`, `*` for any value. */
-function crontabSchedule(fields: readonly Expr[], span: ContextCondition['span']): CrontabSchedule {
-  if (fields.length < 5 || fields.length > 6) {
-    throw new WeirError(
-      'analyze/invalid-argument',
-      `A crontab takes 5 or 6 fields (minutes, hours, days of month, months, days of week [, seconds]), got ${fields.length}`,
-      { span },
-    );
-  }
-  return fields.map((f, i) =>
-    f.kind === 'Literal' && f.value === null
-      ? null
-      : [crontabValue(f, CRONTAB_FIELDS[i] as (typeof CRONTAB_FIELDS)[number])],
-  );
 }
 
 function contextKind(

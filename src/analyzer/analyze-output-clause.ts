@@ -54,7 +54,7 @@ export const CRONTAB_FIELDS = [
   { name: 'seconds', min: 0, max: 59 },
 ] as const;
 
-export function crontabValue(expr: Expr, field: (typeof CRONTAB_FIELDS)[number]): number {
+function crontabValue(expr: Expr, field: (typeof CRONTAB_FIELDS)[number]): number {
   const value = expr.kind === 'Literal' ? expr.value : undefined;
   if (typeof value === 'number' && Number.isInteger(value) && value >= field.min && value <= field.max) {
     return value;
@@ -127,10 +127,19 @@ function crontabText(f: CrontabField): string {
 }
 
 function crontab(fields: readonly CrontabField[], span: OutputClause['span']): OutputRateSpec {
+  return { kind: 'crontab', ...crontabSchedule(fields, span, "'output at'") };
+}
+
+/** A crontab's allowed values per field, and its text; `what` names the clause in errors. */
+export function crontabSchedule(
+  fields: readonly CrontabField[],
+  span: OutputClause['span'],
+  what: string,
+): { readonly schedule: CrontabSchedule; readonly text: string } {
   if (fields.length < 5 || fields.length > 6) {
     throw new WeirError(
       'analyze/invalid-argument',
-      `'output at' takes 5 or 6 crontab fields (minutes, hours, days of month, months, days of week [, seconds]), got ${fields.length}`,
+      `${what} takes 5 or 6 crontab fields (minutes, hours, days of month, months, days of week [, seconds]), got ${fields.length}`,
       { span },
     );
   }
@@ -149,7 +158,7 @@ function crontab(fields: readonly CrontabField[], span: OutputClause['span']): O
     // Esper treats a set covering the whole range as a wildcard (it matters for days).
     return values !== null && values.length === field.max - field.min + 1 ? null : values;
   });
-  return { kind: 'crontab', schedule, text: fields.map(crontabText).join(', ') };
+  return { schedule, text: fields.map(crontabText).join(', ') };
 }
 
 const counters = new Map<string, EplType>(Object.entries(OUTPUT_CONDITION_PROPERTIES));

@@ -7,6 +7,7 @@ import type { Span } from '../common/span.js';
  */
 import type {
   Annotation,
+  CrontabField,
   Expr,
   Identifier,
   InsertInto,
@@ -122,7 +123,11 @@ export type ContextCondition =
       readonly span: Span;
     }
   /** `(minutes, hours, days, months, weekdays [, seconds])`, one or several. */
-  | { readonly kind: 'crontab'; readonly schedules: readonly (readonly Expr[])[]; readonly span: Span }
+  | {
+      readonly kind: 'crontab';
+      readonly schedules: readonly (readonly CrontabField[])[];
+      readonly span: Span;
+    }
   /** `after <period>`. */
   | { readonly kind: 'after'; readonly period: Expr; readonly span: Span };
 

@@ -2459,7 +2459,7 @@ export class EplParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const first = this.LA(1);
-          const schedules: A.Expr[][] = [this.SUBRULE(this.crontabSchedule)];
+          const schedules: A.CrontabField[][] = [this.SUBRULE(this.crontabSchedule)];
           this.MANY({
             GATE: () => this.LA(1).tokenType === T.Comma && this.LA(2).tokenType === T.LParen,
             DEF: () => {
@@ -2483,13 +2483,13 @@ export class EplParser extends EmbeddedActionsParser {
     ]);
   });
 
-  /** `(minutes, hours, days of month, months, days of week [, seconds])`; `*` means any. */
-  crontabSchedule = this.RULE('crontabSchedule', (): A.Expr[] => {
+  /** `(minutes, hours, days of month, months, days of week [, seconds])`, fields as in `output at`. */
+  crontabSchedule = this.RULE('crontabSchedule', (): A.CrontabField[] => {
     this.CONSUME(T.LParen);
-    const args: A.Expr[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.observerArg)) });
+    const fields: A.CrontabField[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => fields.push(this.SUBRULE(this.crontabField)) });
     this.CONSUME(T.RParen);
-    return args;
+    return fields;
   });
 
   /** An alias after a context condition: not the next clause's word. */

@@ -83,10 +83,32 @@ describe('crontab start and end', () => {
       return [];
     };
     expect(errors('create context C start (0, 9, *, *) end (0, 17, *, *, *);')).toEqual([
-      'A crontab takes 5 or 6 fields (minutes, hours, days of month, months, days of week [, seconds]), got 4',
+      'A context crontab takes 5 or 6 crontab fields (minutes, hours, days of month, months, days of week [, seconds]), got 4',
     ]);
     expect(errors('create context C start (0, 25, *, *, *) end (0, 17, *, *, *);')).toEqual([
       "Crontab hours must be a whole number from 0 to 23, got '25'",
+    ]);
+  });
+});
+
+describe('crontab fields as in output at', () => {
+  it('frequencies, ranges and lists: every 15 minutes from 9:00 to 10:59 on weekdays', () => {
+    const engine = engineAt(
+      at(8),
+      `create context Q initiated by (*/15, 9:10, *, *, [1, 2, 3, 4, 5]) terminated after 1 min;
+       @name('n') context Q select count(*) as n, context.startTime as since from Tick;`,
+    );
+    const calls = record(engine, 'n');
+    tick(engine, at(8, 45), 'A', 1, 1); // before 9:00: no partition
+    tick(engine, at(9, 0) + 30_000, 'A', 1, 1); // in the 9:00 partition
+    tick(engine, at(9, 15) + 10_000, 'A', 1, 1); // in the 9:15 partition
+    tick(engine, at(11, 0) + 10_000, 'A', 1, 1); // 11:00 is not in the hours
+    tick(engine, at(10, 45, 5) + 10_000, 'A', 1, 1); // Saturday: nothing
+    tick(engine, at(9, 30, 7) + 10_000, 'A', 1, 1); // the next Monday
+    expect(calls.n?.map((c) => c.new)).toEqual([
+      [{ n: 1, since: at(9) }],
+      [{ n: 1, since: at(9, 15) }],
+      [{ n: 1, since: at(9, 30, 7) }],
     ]);
   });
 });
