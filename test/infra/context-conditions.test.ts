@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
+import { deployError } from '../support/deploy-error.js';
 import { SCHEMAS, record, tick } from '../support/infra-harness.js';
 
 const DAY = 24 * 3600_000;
@@ -74,14 +75,7 @@ describe('crontab start and end', () => {
   });
 
   it('refuses a crontab with a wrong field count or value', () => {
-    const errors = (epl: string) => {
-      try {
-        createEngine().deploy(SCHEMAS + epl);
-      } catch (e) {
-        return (e as { errors: { message: string }[] }).errors.map((x) => x.message);
-      }
-      return [];
-    };
+    const errors = (epl: string) => [deployError(SCHEMAS + epl).message];
     expect(errors('create context C start (0, 9, *, *) end (0, 17, *, *, *);')).toEqual([
       'A context crontab takes 5 or 6 crontab fields (minutes, hours, days of month, months, days of week [, seconds]), got 4',
     ]);

@@ -11,6 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/index.js';
 import type { Row } from '../../src/index.js';
+import { deployError } from '../support/deploy-error.js';
 
 const SCHEMAS = `
 create schema SupportBean(theString string, intPrimitive int, longPrimitive long, boolPrimitive boolean);
@@ -246,14 +247,7 @@ describe('keyed contexts with initiated by', () => {
   });
 
   it('refuses an initiating type the partition-by does not list, and names in both places', () => {
-    const errors = (epl: string) => {
-      try {
-        createEngine().deploy(SCHEMAS + epl);
-      } catch (e) {
-        return (e as { errors: { message: string }[] }).errors.map((x) => x.message);
-      }
-      return [];
-    };
+    const errors = (epl: string) => [deployError(SCHEMAS + epl).message];
     expect(errors('create context C partition by theString from SupportBean initiated by S0;')).toEqual([
       "Segmented context 'C' requires that all of the event types that are listed in the initiated-by also appear in the partition-by, type 'S0' is not one of the types listed in partition-by",
     ]);
