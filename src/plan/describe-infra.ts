@@ -56,9 +56,7 @@ function describeCondition(c: ContextConditionDef | 'now' | undefined): string {
     case 'pattern':
       return `pattern [${c.text}]${c.inclusive ? ' @inclusive' : ''}${c.alias === undefined ? '' : ` as ${c.alias}`}`;
     case 'crontab':
-      return c.schedules
-        .map((s) => `(${s.map((v) => (v === null ? '*' : String(v))).join(', ')})`)
-        .join(', ');
+      return c.text;
     case 'after':
       return `after ${c.ms} ms`;
     default:
@@ -69,12 +67,15 @@ function describeCondition(c: ContextConditionDef | 'now' | undefined): string {
 /** How a context partitions: `keyed by sym from News, sym from Ord`. */
 export function describeContextKind(detail: ContextKind): string {
   switch (detail.kind) {
-    case 'keyed':
-      return `keyed by ${detail.items.map((i) => `${i.keys.map(renderExpr).join(' and ')} from ${i.filter.stream}`).join(', ')}${detail.terminatedBy === undefined ? '' : `; terminated by ${describeCondition(detail.terminatedBy)}`}`;
+    case 'keyed': {
+      const keys = detail.items.map((i) => `${i.keys.map(renderExpr).join(' and ')} from ${i.filter.stream}`);
+      const initiated = detail.initiatedBy.map((f) => describeCondition({ kind: 'filter', filter: f }));
+      return `keyed by ${keys.join(', ')}${initiated.length === 0 ? '' : `; initiated by ${initiated.join(', ')}`}${detail.terminatedBy === undefined ? '' : `; terminated by ${describeCondition(detail.terminatedBy)}`}`;
+    }
     case 'category':
       return `categories ${detail.categories.map((c) => `${c.label}: ${renderExpr(c.condition)}`).join(', ')} from ${detail.stream}`;
     case 'initiated':
-      return `overlapping: initiated by ${detail.now ? '@now and ' : ''}${describeCondition(detail.start)}; terminated by ${describeCondition(detail.end)}`;
+      return `overlapping: initiated by ${detail.distinct === undefined ? '' : `distinct(${detail.distinct.map(renderExpr).join(', ')}) `}${detail.now ? '@now and ' : ''}${describeCondition(detail.start)}; terminated by ${describeCondition(detail.end)}`;
     case 'start-end':
       return `non-overlapping: start ${describeCondition(detail.start)}; end ${describeCondition(detail.end)}`;
     default:

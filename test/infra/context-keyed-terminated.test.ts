@@ -9,7 +9,7 @@
  *   later events of the key reach the partition through the partition-by item's filter.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/index.js';
+import { createEngine, explainModule } from '../../src/index.js';
 import type { Row } from '../../src/index.js';
 import { deployError } from '../support/deploy-error.js';
 
@@ -319,5 +319,20 @@ describe('initiated by distinct(…)', () => {
     expect(messages).toEqual([
       "Distinct-expressions require that a stream name is assigned to the stream using 'as'",
     ]);
+  });
+});
+
+describe('explain', () => {
+  it('shows initiating and terminating conditions, distinct values and crontabs as written', () => {
+    const text = explainModule(`${SCHEMAS}
+      create context K partition by theString from SupportBean initiated by SupportBean(intPrimitive = 0) as sb
+        terminated by SupportBean(intPrimitive = sb.intPrimitive);
+      create context D initiated by distinct(s.theString) SupportBean as s terminated (*/15, *, *, *, *);`);
+    expect(text).toContain(
+      'Define context K: keyed by theString from SupportBean; initiated by SupportBean((intPrimitive = 0)) as sb; terminated by SupportBean((intPrimitive = context.sb.intPrimitive))',
+    );
+    expect(text).toContain(
+      'Define context D: overlapping: initiated by distinct(theString) SupportBean as s; terminated by (*/15, *, *, *, *)',
+    );
   });
 });
