@@ -38,10 +38,21 @@ export const DEFAULT_MAX_PARTIAL_MATCHES = 1_000_000;
  */
 export const DEFAULT_MAX_TIME_JUMP = 7 * 24 * 3_600_000;
 
+/**
+ * The largest event time (ms, either sign): 2^53 - 1, about 285,000 years from 1970. Beyond
+ * it a millisecond is not representable (2^53 + 1 is 2^53), so a timer's next due time could
+ * equal its last and a periodic timer would fire forever at one instant (found by fuzzing: a
+ * 1e17 timestamp hung `#time_batch(3 msec, 'FORCE_UPDATE, START_EAGER')`).
+ */
+export const MAX_EVENT_TIME = Number.MAX_SAFE_INTEGER;
+export const EVENT_TIME_RANGE = `expected a number of milliseconds from -${MAX_EVENT_TIME} to ${MAX_EVENT_TIME} (2^53 - 1)`;
+
 type Check = (value: unknown) => string | undefined;
 
-const finiteNumber: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a finite number';
+const eventTime: Check = (v) =>
+  typeof v === 'number' && v >= -MAX_EVENT_TIME && v <= MAX_EVENT_TIME
+    ? undefined
+    : `must be a number from -${MAX_EVENT_TIME} to ${MAX_EVENT_TIME} (ms)`;
 const nonNegative: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'must be a finite number >= 0';
 const positiveOrInfinity: Check = (v) =>
@@ -52,7 +63,7 @@ const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be tru
 
 const CHECKS: Record<keyof WeirEngineOptions, Check> = {
   allowedLateness: nonNegative,
-  startTime: finiteNumber,
+  startTime: eventTime,
   maxTimeJump: positiveOrInfinity,
   maxPartialMatches: positiveInteger,
   columnarAggregation: boolean,

@@ -31,6 +31,8 @@ import { instantiateInContext } from './context-statement.js';
 import {
   DEFAULT_MAX_PARTIAL_MATCHES,
   DEFAULT_MAX_TIME_JUMP,
+  EVENT_TIME_RANGE,
+  MAX_EVENT_TIME,
   type WeirEngineOptions,
   validateEngineOptions,
 } from './engine-options.js';
@@ -390,11 +392,12 @@ class WeirEngine implements Engine {
       throw e;
     }
     const time = timestamp ?? timestampOf(eventType.schema, row);
-    if (typeof time !== 'number' || !Number.isFinite(time)) {
+    // NaN and the infinities fail both comparisons.
+    if (typeof time !== 'number' || !(time >= -MAX_EVENT_TIME && time <= MAX_EVENT_TIME)) {
       this.rejectedEvents++;
       throw new WeirError(
         'runtime/invalid-event',
-        `Event of type '${printable(eventType.schema.name)}' has an invalid timestamp ${describeArgument(time)}: expected a finite number of milliseconds`,
+        `Event of type '${printable(eventType.schema.name)}' has an invalid timestamp ${describeArgument(time)}: ${EVENT_TIME_RANGE}`,
       );
     }
     if (time > this.jumpCeiling)
@@ -519,10 +522,10 @@ class WeirEngine implements Engine {
 
   advanceTime(time: number): void {
     this.assertOpen('advanceTime');
-    if (typeof time !== 'number' || !Number.isFinite(time))
+    if (typeof time !== 'number' || !(time >= -MAX_EVENT_TIME && time <= MAX_EVENT_TIME))
       throw new WeirError(
         'runtime/invalid-argument',
-        `advanceTime(time) expects a finite number of milliseconds, got ${describeArgument(time)}`,
+        `advanceTime(time) got ${describeArgument(time)}: ${EVENT_TIME_RANGE}`,
       );
     if (time > this.jumpCeiling) this.checkTimeJump(time, 'advanceTime');
     if (this.clock === undefined && this.buffer.size > 0 && this.buffer.newest - time > this.maxTimeJump) {

@@ -27,10 +27,17 @@ function engineWith(epl = `${SCHEMA} @name('s') select k, v from T`): Engine {
 
 describe('createEngine options are validated', () => {
   it.each([
-    [{ startTime: Number.NaN }, "Engine option 'startTime' must be a finite number, got NaN"],
+    [
+      { startTime: Number.NaN },
+      "Engine option 'startTime' must be a number from -9007199254740991 to 9007199254740991 (ms), got NaN",
+    ],
     [
       { startTime: Number.POSITIVE_INFINITY },
-      "Engine option 'startTime' must be a finite number, got Infinity",
+      "Engine option 'startTime' must be a number from -9007199254740991 to 9007199254740991 (ms), got Infinity",
+    ],
+    [
+      { startTime: 1e17 },
+      "Engine option 'startTime' must be a number from -9007199254740991 to 9007199254740991 (ms), got 100000000000000000",
     ],
     [{ allowedLateness: -1 }, "Engine option 'allowedLateness' must be a finite number >= 0, got -1"],
     [{ allowedLateness: '5' }, `Engine option 'allowedLateness' must be a finite number >= 0, got "5"`],
@@ -119,7 +126,7 @@ describe('arguments outside the types are WeirErrors', () => {
       'send(type, event): type must be a string, got 5 (number)',
     );
     expect(weirError(() => engine.send('T', { k: 'a' }, Number.NaN)).message).toBe(
-      "Event of type 'T' has an invalid timestamp NaN (number): expected a finite number of milliseconds",
+      "Event of type 'T' has an invalid timestamp NaN (number): expected a number of milliseconds from -9007199254740991 to 9007199254740991 (2^53 - 1)",
     );
     expect(weirError(() => engine.send('T', { k: 'a' }, '5' as never)).code).toBe('runtime/invalid-event');
   });
@@ -150,8 +157,25 @@ describe('arguments outside the types are WeirErrors', () => {
   it('advanceTime with a non-number', () => {
     const engine = engineWith();
     expect(weirError(() => engine.advanceTime(Number.NaN)).message).toBe(
-      'advanceTime(time) expects a finite number of milliseconds, got NaN (number)',
+      'advanceTime(time) got NaN (number): expected a number of milliseconds from -9007199254740991 to 9007199254740991 (2^53 - 1)',
     );
+  });
+
+  it('event times beyond 2^53 ms are refused (found by fuzzing: a periodic timer fired forever at one instant)', () => {
+    // Past 2^53 a millisecond is not representable: 1e17 + 3 === 1e17, and a 3 ms batch timer
+    // that starts eagerly never got past its first due time.
+    const engine = createEngine({ maxTimeJump: 60_000 });
+    engine.deploy(
+      "create schema T(k string); select count(*) as c from T#time_batch(3 msec, 'FORCE_UPDATE, START_EAGER');",
+    );
+    for (const time of [1e17, -1e17, 2 ** 53]) {
+      const e = weirError(() => engine.send('T', { k: 'a' }, time));
+      expect(e.code).toBe('runtime/invalid-event');
+      expect(weirError(() => engine.advanceTime(time)).code).toBe('runtime/invalid-argument');
+    }
+    expect(engine.stats().rejectedEvents).toBe(3);
+    engine.send('T', { k: 'a' }, 2 ** 53 - 1);
+    engine.close();
   });
 });
 
