@@ -33,6 +33,9 @@ export function readableValue(value: unknown): string {
   return String(value);
 }
 
+/** What a null row reads as. */
+const NO_VALUES: Row = Object.freeze({});
+
 function initialWidths(columns: readonly string[]): number[] {
   return columns.map((c) => c.length + 1 + VALUE_ROOM);
 }
@@ -62,7 +65,9 @@ export function tableWriter(out: ByteSink, statements: readonly StatementColumns
   const rows = (time: number, stmt: string, sign: string, list: Row[] | null) => {
     if (list === null) return;
     const head = `${String(time).padStart(13)}  ${stmt.padEnd(stmtWidth)}  ${sign}`;
-    for (const row of list) {
+    for (const listed of list) {
+      // Esper posts null rows in some output-snapshot cases: every column is null then.
+      const row = listed ?? NO_VALUES;
       const { columns, widths } = layoutOf(stmt, row);
       let line = head;
       for (let i = 0; i < columns.length; i++) {

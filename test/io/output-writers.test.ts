@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Row } from '../../src/common/row.js';
 import { ByteSink } from '../../src/io/byte-sink.js';
 import { csvCell, csvWriter } from '../../src/io/csv-writer.js';
 import { toJson } from '../../src/io/json-line.js';
@@ -69,6 +70,14 @@ describe('csv writer', () => {
     ).toEqual(['', '', '""', '"a,b"', '"say ""hi"""', '"two\nlines"', '" pad"', 'true', '2.5', '"[1,2]"']);
   });
 
+  it('writes a null row (Esper posts some for output snapshot) as empty cells', () => {
+    const out = capture();
+    const w = csvWriter(new ByteSink(out.stream), STATEMENTS);
+    send(w, 'avg', 1, [null as unknown as Row, { sym: 'A', a: 1 }], null, ['sym', 'a']);
+    w.end();
+    expect(out.text()).toBe('stmt,time,stream,sym,a,price\navg,1,new,,,\navg,1,new,A,1,\n');
+  });
+
   it('writes the header even when there is no output', () => {
     const out = capture();
     csvWriter(new ByteSink(out.stream), STATEMENTS).end();
@@ -114,6 +123,14 @@ describe('table writer', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('writes a null row (Esper posts some for output snapshot) with every cell null', () => {
+    const out = capture();
+    const w = tableWriter(new ByteSink(out.stream), STATEMENTS);
+    send(w, 'avg', 1, [null as unknown as Row], null, ['sym', 'a']);
+    w.end();
+    expect(out.text()).toMatch(/^ +1 {2}avg +\+ {2}sym=null +a=null\n$/);
   });
 
   it('pads short times to the width of an epoch-millisecond time', () => {
