@@ -156,9 +156,10 @@ function writeCandidate(
   let all: number;
   if (upper >= 1e8 && upper < 1e9) {
     // The usual 9 + 8 digits, in independent chunks (a chain of 17 divisions by ten is slow).
-    const first = (upper / 1e8) | 0;
+    const top = upper | 0;
+    const first = (top / 1e8) | 0;
     digits[0] = first;
-    eightDigits(upper - first * 1e8, 1);
+    eightDigits(top - first * 1e8, 1);
     eightDigits(lower, 9);
     all = 17;
   } else {
@@ -195,7 +196,9 @@ function writeCandidate(
 }
 
 /** The 8 digits of x < 10^8 (zero-padded) into digits[at…at+7]. */
-function eightDigits(x: number, at: number): void {
+function eightDigits(value: number, at: number): void {
+  // As an int32, the divisions by constants below compile to multiplications.
+  const x = value | 0;
   const high = (x / 1e4) | 0;
   const low = x - high * 1e4;
   const a = (high / 100) | 0;
