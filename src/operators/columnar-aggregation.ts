@@ -7,9 +7,9 @@
  * output with no intermediate arrays.
  *
  * Rows are posted exactly as the window followed by AggregateGroupedOperator (row per
- * group) or AggregateAllOperator (row for all) would post them: the window driver
- * (columnar-windows.ts) names the entries entering and leaving in a step, and `post` does
- * what those operators do with them. Grouped rows are built from the group's first event,
+ * group) or AggregateAllOperator (row for all) would post them: the window driver (the window
+ * kind's columnar capability, windows/columnar.ts) names the entries entering and leaving in
+ * a step, and `post` does what those operators do with them. Grouped rows are built from the group's first event,
  * which gives the same row as any event of the group since every plain column and the
  * having clause read only group keys.
  *
@@ -27,6 +27,7 @@ import type { Aggregator } from '../aggregates/aggregate-def.js';
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { EvalFrame } from '../expr/eval-frame.js';
+import type { ColumnarTarget } from '../windows/columnar.js';
 import { type AggregateLayout, GroupState, type GroupStateSnapshot } from './aggregation-state.js';
 import { type ColumnarColumns, ColumnarRing, type ColumnarRingState } from './columnar-ring.js';
 import type { GroupKeyFn } from './group-key.js';
@@ -53,7 +54,7 @@ export interface ColumnarAggregationState {
   readonly ring: ColumnarRingState;
 }
 
-export class ColumnarAggregation implements Stateful<ColumnarAggregationState> {
+export class ColumnarAggregation implements ColumnarTarget, Stateful<ColumnarAggregationState> {
   readonly ring: ColumnarRing;
   private readonly groups = new Map<unknown, GroupState>();
   /** The single state without group by. */

@@ -4,8 +4,9 @@
  * and nothing may need the window's events themselves:
  * - the aggregation is row-per-group (`grouped`) or row-for-all (`all`), not per event, not
  *   reset per update, without order by;
- * - its input is one unshared `#length`, `#time`, `#length_batch` or `#time_batch` window
- *   over the stream (and its filter), with no `prior` buffer;
+ * - its input is one unshared window of a kind that declares the columnar capability
+ *   (`WindowDef.columnar`: length, time, length_batch, time_batch) over the stream (and its
+ *   filter), with no `prior` buffer;
  * - no aggregate keeps events or sees nulls (`first`, `last`, `window`), no expression uses `prev` or
  *   `prior`, and a grouped having clause reads only group keys and aggregates (its rows are
  *   built from the group's first event).
@@ -16,9 +17,17 @@ import type { BoundExpr } from '../expr/bound-expr.js';
 import { forEachExpr } from '../expr/map-expr.js';
 import { exprKey } from '../expr/simplify-expr.js';
 import type { ArgumentKind } from '../operators/columnar-ring.js';
-import type { ColumnarWindowSpec } from '../operators/columnar-windows.js';
 import type { AggregateNode, LogicalPlan } from '../plan/logical-plan.js';
 import { readsUngrouped } from '../plan/reads-ungrouped.js';
+import type { ColumnarCapability } from '../windows/columnar.js';
+import type { WindowDef } from '../windows/window-def.js';
+
+/** The window of a fused statement: its definition, parameters and columnar capability. */
+export interface ColumnarWindowSpec {
+  readonly def: WindowDef;
+  readonly params: unknown;
+  readonly capability: ColumnarCapability<unknown>;
+}
 
 export interface ColumnarPlan {
   readonly window: ColumnarWindowSpec;
@@ -43,8 +52,9 @@ export function columnarPlan(node: AggregateNode): ColumnarPlan | undefined {
   if (windowNode.kind !== 'Window' || windowNode.shareKey !== undefined) return undefined;
   const [stage, ...more] = windowNode.stages;
   if (stage === undefined || more.length > 0) return undefined;
-  const window = windowSpec(stage.def.name, stage.params);
-  if (window === undefined) return undefined;
+  const capability = stage.def.columnar;
+  if (capability === undefined) return undefined;
+  const window: ColumnarWindowSpec = { def: stage.def, params: stage.params, capability };
   let source = windowNode.input;
   if (source.kind === 'Prune') source = source.input;
   if (source.kind !== 'StreamFilter' && source.kind !== 'EventSource') return undefined;
@@ -75,28 +85,6 @@ function isOrderFree(fn: string, arg: BoundExpr | undefined): boolean {
   if (fn === 'count' || fn === 'min' || fn === 'max' || fn === 'median') return true;
   const integral = arg !== undefined && (arg.type === 'int' || arg.type === 'long');
   return integral && (fn === 'sum' || fn === 'avg');
-}
-
-function windowSpec(name: string, params: unknown): ColumnarWindowSpec | undefined {
-  switch (name) {
-    case 'length':
-    case 'length_batch':
-      return { kind: name, size: (params as { size: number }).size };
-    case 'time':
-      return { kind: 'time', ms: (params as { ms: number }).ms };
-    case 'time_batch': {
-      const p = params as Omit<Extract<ColumnarWindowSpec, { kind: 'time_batch' }>, 'kind'>;
-      return {
-        kind: 'time_batch',
-        ms: p.ms,
-        referencePoint: p.referencePoint,
-        forceUpdate: p.forceUpdate,
-        startEager: p.startEager,
-      };
-    }
-    default:
-      return undefined;
-  }
 }
 
 function isNumber(type: string): boolean {

@@ -150,7 +150,7 @@ function fusedNames(
     names.set(window, undefined);
     if (window.input.kind === 'Prune') names.set(window.input, undefined);
     const rows = node.mode === 'all' ? 'one row per update' : 'one row per changed group';
-    const batch = plan.window.kind === 'length_batch' || plan.window.kind === 'time_batch';
+    const batch = plan.window.def.traits.batching;
     const keeps =
       batch && !oldRows && plan.orderFree
         ? 'keeps no events: each arrival enters its group at once, and each flush starts the batch afresh'

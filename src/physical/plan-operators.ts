@@ -30,7 +30,6 @@ import { AggregateMixedOperator } from '../operators/aggregate-mixed.js';
 import type { AggregateLayout, ComputedSlot, DerivedSlot } from '../operators/aggregation-state.js';
 import { ColumnarAggregation } from '../operators/columnar-aggregation.js';
 import { type ArgumentKind, ColumnarColumns } from '../operators/columnar-ring.js';
-import { createColumnarWindow } from '../operators/columnar-windows.js';
 import { DistinctOperator } from '../operators/distinct.js';
 import { FilterOperator } from '../operators/filter.js';
 import { FreshAggregationOperator } from '../operators/fresh-aggregation.js';
@@ -754,6 +753,7 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
  * not the build state (V8 shares one context among the closures of a call).
  */
 function buildFused(node: AggregateNode, columnar: ColumnarPlan, next: Operator, s: BuildState): void {
+  const { def, params, capability } = columnar.window;
   const layout = aggregateLayout(node);
   const agg = new ColumnarAggregation(
     layout,
@@ -764,13 +764,13 @@ function buildFused(node: AggregateNode, columnar: ColumnarPlan, next: Operator,
     createFrame(s.access),
     s.needOld,
     next,
-    columnar.window.kind === 'time',
+    capability.stamped,
     columnar.orderFree,
   );
-  const window = createColumnarWindow(columnar.window, agg, s.env);
+  const window = capability.create(params, agg, s.env);
   s.parts.push(
-    { label: `columnar #${columnar.window.kind} aggregation`, part: agg as Partial<Stateful> },
-    { label: `columnar #${columnar.window.kind} window`, part: window as Partial<Stateful> },
+    { label: `columnar #${def.name} aggregation`, part: agg as Partial<Stateful> },
+    { label: `columnar #${def.name} window`, part: window as Partial<Stateful> },
   );
   s.starters.push(() => window.start?.());
   s.sizes.push(() => window.size());

@@ -2,10 +2,54 @@
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
+import {
+  type BatchCounts,
+  type BatchTarget,
+  type ColumnarTarget,
+  type ColumnarWindow,
+  batchTarget,
+} from './columnar.js';
 import { addAbsent } from './post-step.js';
 import { BatchWindow } from './stateful-windows.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
 import { expectArgCount, positiveInt } from './window-params.js';
+
+/** Fused with its aggregation: every `size` arrivals, the batch enters and the previous batch leaves. */
+class ColumnarLengthBatch implements ColumnarWindow, Stateful<BatchCounts> {
+  private readonly target: BatchTarget;
+  private current = 0;
+  private previous = 0;
+
+  constructor(
+    private readonly capacity: number,
+    target: ColumnarTarget,
+  ) {
+    this.target = batchTarget(target);
+  }
+
+  readonly accept = (row: Row): void => {
+    this.target.add(row);
+    if (++this.current < this.capacity) return;
+    this.target.flush(this.current, this.previous);
+    this.previous = this.current;
+    this.current = 0;
+  };
+
+  size(): number {
+    return this.current;
+  }
+
+  snapshot(): BatchCounts {
+    return { current: this.current, previous: this.previous };
+  }
+
+  restore(state: BatchCounts): void {
+    this.current = state.current;
+    this.previous = state.previous;
+  }
+
+  stop(): void {}
+}
 
 export const lengthBatchWindow: WindowDef<{ size: number }> = {
   name: 'length_batch',
@@ -18,6 +62,7 @@ export const lengthBatchWindow: WindowDef<{ size: number }> = {
   },
   describe: (p) => `length_batch(${p.size})`,
   create: ({ size }, ctx) => new LengthBatchWindow(size, ctx),
+  columnar: { stamped: false, create: ({ size }, target) => new ColumnarLengthBatch(size, target) },
 };
 
 class LengthBatchWindow extends BatchWindow<BatchData> {

@@ -1,5 +1,6 @@
 /** #length(n): the last n events; each arrival posts itself and the event it evicts, in one step. */
 import type { Row } from '../common/row.js';
+import type { ColumnarTarget, ColumnarWindow } from './columnar.js';
 import { addAbsent, postStep } from './post-step.js';
 import { nthNewest } from './row-deque.js';
 import { DequeWindow } from './stateful-windows.js';
@@ -41,6 +42,37 @@ class LengthWindow extends DequeWindow {
   }
 }
 
+/** Fused with its aggregation: each arrival enters; beyond `size` the oldest leaves in the same step. */
+class ColumnarLength implements ColumnarWindow {
+  constructor(
+    private readonly capacity: number,
+    private readonly target: ColumnarTarget,
+  ) {}
+
+  readonly accept = (row: Row): void => {
+    const { target } = this;
+    const ring = target.ring;
+    target.push(row, 0);
+    if (ring.size > this.capacity) {
+      ring.shift(1);
+      target.post(ring.size - 1, 1, -1, 1);
+    } else target.post(ring.size - 1, 1, 0, 0);
+  };
+
+  size(): number {
+    return this.target.ring.size;
+  }
+
+  /** All its state is the target's entries. */
+  snapshot(): null {
+    return null;
+  }
+
+  restore(): void {}
+
+  stop(): void {}
+}
+
 export const lengthWindow: WindowDef<{ size: number }> = {
   name: 'length',
   syntax: '#length(n)',
@@ -52,4 +84,5 @@ export const lengthWindow: WindowDef<{ size: number }> = {
   },
   describe: (p) => `length(${p.size})`,
   create: ({ size }, ctx) => new LengthWindow(size, ctx),
+  columnar: { stamped: false, create: ({ size }, target) => new ColumnarLength(size, target) },
 };

@@ -9,6 +9,14 @@ import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
+import {
+  type BatchCounts,
+  type BatchTarget,
+  type ColumnarTarget,
+  type ColumnarWindow,
+  type ColumnarWindowEnv,
+  batchTarget,
+} from './columnar.js';
 import { addAbsent } from './post-step.js';
 import { BatchWindow } from './stateful-windows.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
@@ -40,7 +48,7 @@ export interface TimeBatchClockState {
  * statement's start, and a timer from the start; otherwise the given point or the first
  * arrival). `flush` posts and reports whether the next interval must be scheduled; a batch
  * window calls `batchStarts` when an event arrives in an empty batch, which re-arms a stopped
- * timer on the same grid. Shared by this window and the columnar driver (columnar-windows.ts).
+ * timer on the same grid. Shared by this window and its columnar driver (ColumnarTimeBatch).
  */
 export class TimeBatchClock implements TimerOwner {
   private reference: number | undefined;
@@ -140,6 +148,70 @@ class TimeBatchWindow extends BatchWindow<TimeBatchState> {
   }
 }
 
+interface TimeBatchCounts extends BatchCounts {
+  readonly clock: TimeBatchClockState;
+}
+
+/**
+ * Fused with its aggregation: flushes on the window's grid (TimeBatchClock), the batch
+ * entering and the previous batch leaving; two empty intervals in a row stop the timer
+ * until the next arrival.
+ */
+class ColumnarTimeBatch implements ColumnarWindow, Stateful<TimeBatchCounts> {
+  private readonly target: BatchTarget;
+  private readonly clock: TimeBatchClock;
+  private current = 0;
+  private previous = 0;
+
+  constructor(
+    private readonly p: TimeBatchParams,
+    target: ColumnarTarget,
+    env: ColumnarWindowEnv,
+  ) {
+    this.target = batchTarget(target);
+    this.clock = new TimeBatchClock(p, env, () => this.flush());
+  }
+
+  /** START_EAGER: the timer runs from the statement's start (not after a restore). */
+  start(): void {
+    this.clock.start();
+  }
+
+  readonly accept = (row: Row): void => {
+    if (this.current === 0) this.clock.batchStarts();
+    this.target.add(row);
+    this.current++;
+  };
+
+  size(): number {
+    return this.current;
+  }
+
+  snapshot(w: StateWriter): TimeBatchCounts {
+    return { current: this.current, previous: this.previous, clock: this.clock.snapshot(w) };
+  }
+
+  restore(state: TimeBatchCounts, r: StateReader): void {
+    this.current = state.current;
+    this.previous = state.previous;
+    this.clock.restore(state.clock, r);
+  }
+
+  stop(): void {
+    this.clock.stop();
+  }
+
+  /** The timer: whether the next interval is timed. */
+  private flush(): boolean {
+    // Nothing entered and nothing to leave: stop until the next arrival.
+    if (this.current === 0 && this.previous === 0 && !this.p.forceUpdate) return false;
+    this.target.flush(this.current, this.previous);
+    this.previous = this.current;
+    this.current = 0;
+    return true;
+  }
+}
+
 export const timeBatchWindow: WindowDef<TimeBatchParams> = {
   name: 'time_batch',
   syntax: "#time_batch(period [, reference point] [, 'FORCE_UPDATE, START_EAGER'])",
@@ -160,4 +232,5 @@ export const timeBatchWindow: WindowDef<TimeBatchParams> = {
   describe: (p) =>
     `time_batch(${p.ms} ms${p.referencePoint === undefined ? '' : `, ref ${p.referencePoint}`}${p.forceUpdate ? ', FORCE_UPDATE' : ''}${p.startEager ? ', START_EAGER' : ''})`,
   create: (p, ctx) => new TimeBatchWindow(p, ctx),
+  columnar: { stamped: false, create: (p, target, env) => new ColumnarTimeBatch(p, target, env) },
 };

@@ -10,6 +10,7 @@
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
+import type { ColumnarTarget, ColumnarWindow, ColumnarWindowEnv } from './columnar.js';
 import { postStep } from './post-step.js';
 import { RowDeque, nthNewest } from './row-deque.js';
 import { RowDequeWindow } from './stateful-windows.js';
@@ -97,6 +98,60 @@ export class TimeWindow extends RowDequeWindow<TimeWindowState> implements Timer
   }
 }
 
+/** Fused with its aggregation: an arrival at t enters at once and leaves at t + ms; one timer, for the oldest entry. */
+class ColumnarTime implements ColumnarWindow, TimerOwner {
+  private timer: Timer | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly target: ColumnarTarget,
+    private readonly env: ColumnarWindowEnv,
+  ) {}
+
+  readonly accept = (row: Row): void => {
+    const { target } = this;
+    target.push(row, this.env.now());
+    this.arm();
+    target.post(target.ring.size - 1, 1, 0, 0);
+  };
+
+  size(): number {
+    return this.target.ring.size;
+  }
+
+  onTimer(_tag: number, due: number): void {
+    const { target, ms } = this;
+    const ring = target.ring;
+    // `stamp + ms <= due`, as the window's own expiry (the timer's rounding).
+    let n = 0;
+    while (n < ring.size && ring.stampAt(n) + ms <= due) n++;
+    if (n > 0) {
+      ring.shift(n);
+      target.post(0, 0, -n, n);
+    }
+    this.arm();
+  }
+
+  snapshot(w: StateWriter): { readonly timer: TimerState | null } {
+    return { timer: w.timer(this.timer) };
+  }
+
+  restore(state: { readonly timer: TimerState | null }, r: StateReader): void {
+    this.timer = r.timer(this, state.timer);
+  }
+
+  stop(): void {
+    this.env.timers.cancel(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    const ring = this.target.ring;
+    if (ring.size === 0 || this.timer?.live === true) return;
+    this.timer = this.env.timers.schedule(this, EXPIRE, ring.stampAt(0) + this.ms, this.timer);
+  }
+}
+
 export const timeWindow: WindowDef<{ ms: number }> = {
   name: 'time',
   syntax: '#time(period)',
@@ -108,4 +163,5 @@ export const timeWindow: WindowDef<{ ms: number }> = {
   },
   describe: (p) => `time(${p.ms} ms)`,
   create: ({ ms }, ctx) => new TimeWindow(ms, ctx),
+  columnar: { stamped: true, create: ({ ms }, target, env) => new ColumnarTime(ms, target, env) },
 };

@@ -13,6 +13,7 @@ import type { Stateful } from '../common/state.js';
 import type { TimerService } from '../common/timers.js';
 import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
+import type { ColumnarCapability } from './columnar.js';
 
 /** One analyzed window argument. */
 export type WindowArgument =
@@ -131,6 +132,11 @@ export interface WindowDef<P = unknown> {
   validate(args: readonly WindowArgument[], span: Span): P;
   /** A fresh runtime instance. */
   create(params: P, ctx: WindowContext): DataWindow;
+  /**
+   * Declared by kinds that can run fused with the aggregation they feed, keeping their
+   * entries as columns (windows/columnar.ts; the physical rule fused-columnar-aggregation).
+   */
+  readonly columnar?: ColumnarCapability<P>;
   /** Parameters as shown by explain: `length(3)`. */
   describe(params: P): string;
 }

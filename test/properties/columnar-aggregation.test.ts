@@ -20,6 +20,9 @@ import { describePhysical } from '../../src/physical/describe-physical.js';
 import type { AggregateNode, LogicalPlan } from '../../src/plan/logical-plan.js';
 import { planInputs } from '../../src/plan/logical-plan.js';
 import { compileModule } from '../../src/runtime/compile-module.js';
+import { lengthWindow } from '../../src/windows/length.js';
+import { windowRegistry } from '../../src/windows/registry.js';
+import type { WindowDef } from '../../src/windows/window-def.js';
 import { close } from './naive.js';
 
 const SCHEMA = 'create schema T(k string, v int, w double, t long);';
@@ -198,5 +201,32 @@ describe('statements that keep the general operators', () => {
     ['a where clause after the window', 'select count(*) as n from T#length(3) where v > 0'],
   ])('%s', (_why, statement) => {
     expect(columnarPlanOf(statement)).toBeUndefined();
+  });
+});
+
+describe('the fused path is a capability of the window definition', () => {
+  const nodeOf = (statement: string): AggregateNode => {
+    const root = compileModule(`${SCHEMA}\n${statement};`).optimized.plan.statements[0]?.root;
+    const node = root === undefined ? undefined : aggregateNode(root);
+    if (node === undefined) throw new Error(`no aggregation in ${statement}`);
+    return node;
+  };
+
+  it('follows WindowDef.columnar, not the window name', () => {
+    const node = nodeOf('select count(*) as n from T#keepall');
+    expect(columnarPlan(node)).toBeUndefined();
+    const window = node.input;
+    if (window.kind !== 'Window') throw new Error('expected a window below the aggregation');
+    const stage = window.stages[0];
+    if (stage === undefined) throw new Error('expected a window stage');
+    // The same #keepall, given the length window's driver: the planner takes it as declared.
+    const capable = { ...stage.def, columnar: lengthWindow.columnar as WindowDef['columnar'] };
+    const swapped: AggregateNode = { ...node, input: { ...window, stages: [{ ...stage, def: capable }] } };
+    expect(columnarPlan(swapped)?.window.capability).toBe(lengthWindow.columnar);
+  });
+
+  it('is declared by length, time, length_batch and time_batch', () => {
+    const declaring = [...windowRegistry.values()].filter((d) => d.columnar !== undefined).map((d) => d.name);
+    expect(declaring.sort()).toEqual(['length', 'length_batch', 'time', 'time_batch']);
   });
 });
