@@ -69,33 +69,63 @@ export interface ColumnarCapability<P> {
   create(params: P, target: ColumnarTarget, env: ColumnarWindowEnv): ColumnarWindow;
 }
 
-/**
- * What a batch driver feeds. With old rows to post, or aggregates whose double arithmetic
- * depends on the order (Esper computes previous + batch − previous), the target keeps the
- * entries, and a flush enters the batch and takes the previous one out; otherwise the
- * aggregation accumulates each arrival and keeps nothing (ColumnarAggregation's batch mode).
- */
-export interface BatchTarget {
+/** What a batch driver feeds its target with (see ColumnarBatch). */
+interface BatchSink {
   add(row: Row): void;
   /** The batch of `current` entries replaces the previous batch of `previous` entries. */
   flush(current: number, previous: number): void;
 }
 
-export function batchTarget(target: ColumnarTarget): BatchTarget {
-  if (!target.needOld && target.orderFree) {
-    return { add: (row) => target.accumulate(row), flush: () => target.flushBatch() };
-  }
-  const ring = target.ring;
-  return {
-    add: (row) => target.push(row, 0),
-    flush(current, previous) {
-      ring.shift(previous);
-      target.post(0, current, -previous, previous);
-    },
-  };
-}
-
 export interface BatchCounts {
   readonly current: number;
   readonly previous: number;
+}
+
+/**
+ * A batch driver's entries: how many the batch being collected and the previous batch hold,
+ * and where they go. With old rows to post, or aggregates whose double arithmetic depends on
+ * the order (Esper computes previous + batch − previous), the target keeps the entries, and a
+ * flush enters the batch and takes the previous one out; otherwise the aggregation
+ * accumulates each arrival and keeps nothing (ColumnarAggregation's batch mode).
+ */
+export class ColumnarBatch {
+  current = 0;
+  previous = 0;
+  private readonly sink: BatchSink;
+
+  constructor(target: ColumnarTarget) {
+    if (!target.needOld && target.orderFree) {
+      this.sink = { add: (row) => target.accumulate(row), flush: () => target.flushBatch() };
+    } else {
+      const ring = target.ring;
+      this.sink = {
+        add: (row) => target.push(row, 0),
+        flush(current, previous) {
+          ring.shift(previous);
+          target.post(0, current, -previous, previous);
+        },
+      };
+    }
+  }
+
+  add(row: Row): void {
+    this.sink.add(row);
+    this.current++;
+  }
+
+  /** The batch replaces the previous one; a new batch starts. */
+  flush(): void {
+    this.sink.flush(this.current, this.previous);
+    this.previous = this.current;
+    this.current = 0;
+  }
+
+  snapshot(): BatchCounts {
+    return { current: this.current, previous: this.previous };
+  }
+
+  restore(state: BatchCounts): void {
+    this.current = state.current;
+    this.previous = state.previous;
+  }
 }

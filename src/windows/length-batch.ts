@@ -2,13 +2,7 @@
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
 import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
-import {
-  type BatchCounts,
-  type BatchTarget,
-  type ColumnarTarget,
-  type ColumnarWindow,
-  batchTarget,
-} from './columnar.js';
+import { type BatchCounts, ColumnarBatch, type ColumnarTarget, type ColumnarWindow } from './columnar.js';
 import { addAbsent } from './post-step.js';
 import { BatchWindow } from './stateful-windows.js';
 import type { DataWindow, WindowContext, WindowDef } from './window-def.js';
@@ -16,36 +10,30 @@ import { expectArgCount, positiveInt } from './window-params.js';
 
 /** Fused with its aggregation: every `size` arrivals, the batch enters and the previous batch leaves. */
 class ColumnarLengthBatch implements ColumnarWindow, Stateful<BatchCounts> {
-  private readonly target: BatchTarget;
-  private current = 0;
-  private previous = 0;
+  private readonly batch: ColumnarBatch;
 
   constructor(
     private readonly capacity: number,
     target: ColumnarTarget,
   ) {
-    this.target = batchTarget(target);
+    this.batch = new ColumnarBatch(target);
   }
 
   readonly accept = (row: Row): void => {
-    this.target.add(row);
-    if (++this.current < this.capacity) return;
-    this.target.flush(this.current, this.previous);
-    this.previous = this.current;
-    this.current = 0;
+    this.batch.add(row);
+    if (this.batch.current >= this.capacity) this.batch.flush();
   };
 
   size(): number {
-    return this.current;
+    return this.batch.current;
   }
 
   snapshot(): BatchCounts {
-    return { current: this.current, previous: this.previous };
+    return this.batch.snapshot();
   }
 
   restore(state: BatchCounts): void {
-    this.current = state.current;
-    this.previous = state.previous;
+    this.batch.restore(state);
   }
 
   stop(): void {}

@@ -11,11 +11,10 @@ import type { Timer, TimerOwner, TimerState } from '../common/timers.js';
 import { type BatchData, BatchState, removeFromBatch } from './batch-flusher.js';
 import {
   type BatchCounts,
-  type BatchTarget,
+  ColumnarBatch,
   type ColumnarTarget,
   type ColumnarWindow,
   type ColumnarWindowEnv,
-  batchTarget,
 } from './columnar.js';
 import { addAbsent } from './post-step.js';
 import { BatchWindow } from './stateful-windows.js';
@@ -158,17 +157,15 @@ interface TimeBatchCounts extends BatchCounts {
  * until the next arrival.
  */
 class ColumnarTimeBatch implements ColumnarWindow, Stateful<TimeBatchCounts> {
-  private readonly target: BatchTarget;
+  private readonly batch: ColumnarBatch;
   private readonly clock: TimeBatchClock;
-  private current = 0;
-  private previous = 0;
 
   constructor(
     private readonly p: TimeBatchParams,
     target: ColumnarTarget,
     env: ColumnarWindowEnv,
   ) {
-    this.target = batchTarget(target);
+    this.batch = new ColumnarBatch(target);
     this.clock = new TimeBatchClock(p, env, () => this.flush());
   }
 
@@ -178,22 +175,20 @@ class ColumnarTimeBatch implements ColumnarWindow, Stateful<TimeBatchCounts> {
   }
 
   readonly accept = (row: Row): void => {
-    if (this.current === 0) this.clock.batchStarts();
-    this.target.add(row);
-    this.current++;
+    if (this.batch.current === 0) this.clock.batchStarts();
+    this.batch.add(row);
   };
 
   size(): number {
-    return this.current;
+    return this.batch.current;
   }
 
   snapshot(w: StateWriter): TimeBatchCounts {
-    return { current: this.current, previous: this.previous, clock: this.clock.snapshot(w) };
+    return { ...this.batch.snapshot(), clock: this.clock.snapshot(w) };
   }
 
   restore(state: TimeBatchCounts, r: StateReader): void {
-    this.current = state.current;
-    this.previous = state.previous;
+    this.batch.restore(state);
     this.clock.restore(state.clock, r);
   }
 
@@ -204,10 +199,9 @@ class ColumnarTimeBatch implements ColumnarWindow, Stateful<TimeBatchCounts> {
   /** The timer: whether the next interval is timed. */
   private flush(): boolean {
     // Nothing entered and nothing to leave: stop until the next arrival.
-    if (this.current === 0 && this.previous === 0 && !this.p.forceUpdate) return false;
-    this.target.flush(this.current, this.previous);
-    this.previous = this.current;
-    this.current = 0;
+    const { batch } = this;
+    if (batch.current === 0 && batch.previous === 0 && !this.p.forceUpdate) return false;
+    batch.flush();
     return true;
   }
 }
