@@ -49,21 +49,12 @@ describe('weir serve: command line', () => {
     expect(every.stderr).toContain('--checkpoint-every expects a time period as in EPL');
   });
 
-  // The first statement kind that cannot be checkpointed yet (none once all are converted).
-  const unsupported = Object.values(CHECKPOINT_KINDS).find((q) => libraryVerdict(q) !== undefined);
-  it.skipIf(unsupported === undefined)(
-    'with --checkpoint, names a statement it could not checkpoint and exits 2 (bad input) before listening',
-    async () => {
-      const epl = join(dir, 'uncheckpointable.epl');
-      writeFileSync(epl, `create schema T(k string, v long);\n@name('q') ${unsupported};\n`);
-      const res = await runCli(['serve', epl, '--port', '0', '--checkpoint', join(dir, 'ckpt')]);
-      expect(res.code).toBe(2);
-      expect(res.stderr).toContain(
-        `error[snapshot/unsupported]: ${libraryVerdict(unsupported as string)}; --checkpoint needs every statement`,
-      );
-      expect(res.stderr).not.toContain('listening on');
-    },
-  );
+  // Every part of the engine snapshots (issue 10): serve's start-up refusal for a statement it
+  // could not checkpoint can no longer trigger. Should a kind regress, this names it.
+  it('can checkpoint every statement kind (nothing is refused with snapshot/unsupported)', () => {
+    const refused = Object.entries(CHECKPOINT_KINDS).filter(([, q]) => libraryVerdict(q) !== undefined);
+    expect(refused.map(([kind]) => kind)).toEqual([]);
+  });
 
   it('parses sizes', () => {
     expect(parseBytes('512kb', 'x')).toBe(512 * 1024);
