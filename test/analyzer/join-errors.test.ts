@@ -1,22 +1,15 @@
 /** Analyzer errors specific to joins: each names the stream or property at fault, with its span. */
 import { describe, expect, it } from 'vitest';
-import { WeirErrors, createEngine } from '../../src/index.js';
+import { createEngine } from '../../src/index.js';
+import { deployError as deployModuleError } from '../support/deploy-error.js';
 
 const SCHEMAS = `
 create schema A(id int, v int, only_a string);
 create schema B(id int, w int);
 `;
 
-function deployError(statement: string): { code: string; message: string; line: number | undefined } {
-  try {
-    createEngine().deploy(`${SCHEMAS}\n${statement}`);
-  } catch (e) {
-    expect(e).toBeInstanceOf(WeirErrors);
-    const [first] = (e as WeirErrors).errors;
-    if (first === undefined) throw new Error('no error listed');
-    return { code: first.code, message: first.message, line: first.span?.line };
-  }
-  throw new Error('deploy succeeded');
+function deployError(statement: string) {
+  return deployModuleError(`${SCHEMAS}\n${statement}`);
 }
 
 describe('join analysis errors', () => {
