@@ -74,6 +74,15 @@ describe('column-wise event table', () => {
     expect(z).toBeInstanceOf(Float64Array);
   });
 
+  it('keeps -0 in a column that also holds other values (MessagePack alone would write 0)', () => {
+    const rows: Row[] = [{ b: -0 }, { b: '' }, { b: 0 }, { b: [-0] }];
+    const back = roundTrip(rows);
+    expect(Object.is(back[0]?.b, -0)).toBe(true);
+    expect(back[1]?.b).toBe('');
+    expect(Object.is(back[2]?.b, 0)).toBe(true);
+    expect(back.map((r) => r.b)).toHaveLength(4);
+  });
+
   it('equals the rows for any rows (property)', () => {
     const value = fc.oneof(
       fc.double(),
