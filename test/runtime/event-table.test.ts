@@ -4,10 +4,31 @@ import { WeirError } from '../../src/common/errors.js';
 import type { Row } from '../../src/common/row.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/runtime/snapshot/codec.js';
 import { decodeEventTable, encodeEventTable } from '../../src/runtime/snapshot/event-table.js';
+import {
+  EventTableReader,
+  EventTableWriter,
+  type NegativeZero,
+} from '../../src/runtime/snapshot/state-io.js';
 
-/** Through the real codec, as a snapshot carries the table. */
-const roundTrip = (rows: Row[]): Row[] =>
-  decodeEventTable((decodeSnapshot(encodeSnapshot({ t: encodeEventTable(rows) })) as { t: unknown }).t);
+/**
+ * Through the real codec as a snapshot carries the events: the column-wise table plus the
+ * writer's list of -0s (MessagePack writes -0 in a column of mixed values as 0; the reader
+ * puts them back).
+ */
+const roundTrip = (rows: Row[]): Row[] => {
+  const writer = new EventTableWriter();
+  writer.events(rows);
+  const payload = { t: writer.table(), z: writer.negativeZeros() };
+  const back = decodeSnapshot(encodeSnapshot(payload)) as { t: unknown; z: NegativeZero[] };
+  const reader = new EventTableReader(
+    back.t,
+    () => {
+      throw new Error('no timers here');
+    },
+    back.z,
+  );
+  return rows.map((_, id) => reader.event(id));
+};
 
 /** Same own keys in the same order, each value the same (Object.is, so -0 and NaN count). */
 function expectSameRow(actual: Row | undefined, expected: Row, at: number): void {
@@ -74,13 +95,13 @@ describe('column-wise event table', () => {
     expect(z).toBeInstanceOf(Float64Array);
   });
 
-  it('keeps -0 in a column that also holds other values (MessagePack alone would write 0)', () => {
-    const rows: Row[] = [{ b: -0 }, { b: '' }, { b: 0 }, { b: [-0] }];
+  it('keeps -0 in a column that also holds other values, nested ones too', () => {
+    const rows: Row[] = [{ b: -0 }, { b: '' }, { b: 0 }, { b: [1, -0] }];
     const back = roundTrip(rows);
     expect(Object.is(back[0]?.b, -0)).toBe(true);
     expect(back[1]?.b).toBe('');
     expect(Object.is(back[2]?.b, 0)).toBe(true);
-    expect(back.map((r) => r.b)).toHaveLength(4);
+    expect(Object.is((back[3]?.b as number[])[1], -0)).toBe(true);
   });
 
   it('equals the rows for any rows (property)', () => {
@@ -90,7 +111,7 @@ describe('column-wise event table', () => {
       fc.string({ maxLength: 4 }),
       fc.boolean(),
       fc.constant(null),
-      fc.array(fc.integer(), { maxLength: 2 }),
+      fc.array(fc.oneof(fc.integer(), fc.double()), { maxLength: 2 }),
     );
     const key = fc.constantFrom('a', 'b', 'c', 'ts', '1', 'x y');
     const row = fc.dictionary(key, value, { maxKeys: 4 }) as fc.Arbitrary<Row>;

@@ -14,7 +14,7 @@
  * encoding is wrong. Nothing is built from bytes that fail a check.
  */
 import { crc32 } from 'node:zlib';
-import { addExtension, Packr } from 'msgpackr';
+import { Packr } from 'msgpackr';
 import { WeirError } from '../../common/errors.js';
 
 const MAGIC = 'WEIRSNAP';
@@ -23,15 +23,6 @@ const HEADER = 18;
 export const SNAPSHOT_VERSION = 3;
 
 const packr = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: true });
-
-/**
- * MessagePack has no negative integer zero and msgpackr writes -0 as the integer 0. A writer
- * whose values may be -0 (the event table's mixed columns) puts this marker in its place;
- * it is read back as -0.
- */
-class NegativeZero {}
-export const NEGATIVE_ZERO: unknown = new NegativeZero();
-addExtension({ Class: NegativeZero, type: 1, write: () => 0, read: () => -0 });
 
 export function encodeSnapshot(payload: unknown): Uint8Array {
   const body = packr.pack(payload);

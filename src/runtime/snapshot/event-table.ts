@@ -4,14 +4,13 @@
  * them), and each shape keeps one column per property. A column whose values are all
  * numbers is a typed array (Int32Array when every value is a 32-bit integer, else
  * Float64Array, which keeps -0, NaN and infinities exactly); any other column is an array of
- * its values, with -0 written as the codec's NEGATIVE_ZERO (MessagePack would make it 0). Writing 200,000 events is then a few typed-array copies and string lists
+ * its values. Writing 200,000 events is then a few typed-array copies and string lists
  * instead of 200,000 MessagePack maps, and reading them back builds each row with one
  * generated object literal per shape, so restored rows have the normalizer's layout.
  */
 import { BoundedCache } from '../../common/bounded-cache.js';
 import { WeirError } from '../../common/errors.js';
 import type { Row } from '../../common/row.js';
-import { NEGATIVE_ZERO } from './codec.js';
 
 /** One shape's events, in id order. */
 export interface EventShapeState {
@@ -144,7 +143,7 @@ function compactColumn(values: unknown[]): Float64Array | Int32Array | unknown[]
   let int32 = true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v !== 'number') return markNegativeZeros(values);
+    if (typeof v !== 'number') return values;
     if (int32 && ((v | 0) !== v || Object.is(v, -0))) int32 = false;
   }
   return int32 ? Int32Array.from(values as number[]) : Float64Array.from(values as number[]);
@@ -197,16 +196,4 @@ function builder(keys: readonly string[]): Builder {
 
 function corrupt(detail: string): WeirError {
   return new WeirError('snapshot/corrupt', `The snapshot is corrupt: ${detail}`);
-}
-
-/** A mixed column with each -0 replaced by NEGATIVE_ZERO (the same array when it has none). */
-function markNegativeZeros(values: unknown[]): unknown[] {
-  let marked: unknown[] | undefined;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] === 0 && Object.is(values[i], -0)) {
-      marked ??= values.slice();
-      marked[i] = NEGATIVE_ZERO;
-    }
-  }
-  return marked ?? values;
 }
