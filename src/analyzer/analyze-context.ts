@@ -22,12 +22,20 @@ import { defineStatement } from './analyze-infra.js';
 import { crontabSchedule } from './analyze-output-clause.js';
 import { conjunction } from './analyze-stream-source.js';
 import { type BindContext, bindExpr, timePeriodMs } from './bind-expr.js';
+import { bindPattern } from './bind-pattern-source.js';
 import { type EventSchema, propertyType } from './event-schema.js';
 import type { InfraCatalog } from './infra-catalog.js';
 import type { SchemaCatalog } from './schema-catalog.js';
-import { type Scope, streamScope } from './scope.js';
+import { type Scope, type TagBinding, streamScope } from './scope.js';
 
 type Properties = Map<string, EplType | ReadonlyMap<string, EplType>>;
+
+/**
+ * The events that started a partition, by name: a start filter's `as` name, a start
+ * pattern's tags (a keyed context's `as` names). An end filter reads the single ones as
+ * context properties (`terminated by B(id = s.id)`); an end pattern sees them all as tags.
+ */
+type Started = ReadonlyMap<string, TagBinding & { readonly stream: string }>;
 
 function bindContext(scope: BindContext['scope'], clause: string): BindContext {
   return { scope, aggregates: undefined, clause, prevAllowed: false, priorAllowed: false };
@@ -41,7 +49,7 @@ function contextFilter(
   f: FilteredStream,
   catalog: SchemaCatalog,
   properties: Properties,
-  started?: ReadonlyMap<string, EventSchema>,
+  started?: Started,
 ): ContextFilter {
   const schema = catalog.require(f.stream);
   const own = streamScope(schema, f.alias?.name);
@@ -69,7 +77,7 @@ function condition(
   c: ContextCondition,
   catalog: SchemaCatalog,
   properties: Properties,
-  started?: ReadonlyMap<string, EventSchema>,
+  started?: Started,
 ): ContextConditionDef {
   switch (c.kind) {
     case 'filter':
@@ -84,12 +92,39 @@ function condition(
         text: schedules.map((s) => `(${s.text})`).join(', '),
       };
     }
-    case 'pattern':
-      throw new WeirError(
-        'analyze/unsupported',
-        "Pattern context conditions are not supported yet: use an event filter, a crontab or 'after <period>'",
-        { span: c.span },
-      );
+    case 'pattern': {
+      if (c.alias !== undefined) {
+        throw new WeirError(
+          'analyze/unsupported',
+          `A name for a whole pattern condition ('as ${c.alias.name}') is not supported: read its tags as context.<tag>.<property>`,
+          { span: c.alias.span },
+        );
+      }
+      const bound = bindPattern(c.pattern, catalog, started);
+      // Esper's ContextPropertyEventType.addEndpointTypes: each single tag is a context property.
+      for (const [name, tag] of bound.tags) {
+        if (tag.isArray) continue;
+        if (properties.has(name)) {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            `The stream or tag name '${name}' is already declared`,
+            {
+              span: c.span,
+            },
+          );
+        }
+        properties.set(name, tag.schema.properties);
+      }
+      return {
+        kind: 'pattern',
+        pattern: bound.pattern,
+        streams: bound.pattern.streams,
+        ownTags: [...bound.tags.keys()],
+        inclusive: c.inclusive,
+        alias: undefined,
+        text: bound.text,
+      };
+    }
   }
 }
 
@@ -138,10 +173,12 @@ function contextKind(
         return contextFilter(init, catalog, properties);
       });
       // The stream names a termination filter may read: the event that started the partition.
-      const started = new Map<string, EventSchema>();
+      const started = new Map<string, TagBinding & { stream: string }>();
       for (const f of [...items.map((i) => i.filter), ...initiatedBy]) {
-        if (f.alias !== undefined)
-          started.set(f.alias, catalog.require({ name: f.stream, span: detail.span }));
+        if (f.alias !== undefined) {
+          const schema = catalog.require({ name: f.stream, span: detail.span });
+          started.set(f.alias, { schema, isArray: false, stream: schema.name });
+        }
       }
       const terminatedBy =
         detail.terminatedBy === undefined
@@ -191,13 +228,14 @@ function contextKind(
         end:
           detail.end === undefined
             ? undefined
-            : condition(detail.end, catalog, properties, startedBy(detail.start, catalog)),
+            : condition(detail.end, catalog, properties, startedBy(detail.start, start, catalog)),
       };
     }
-    case 'start-end':
+    case 'start-end': {
+      const start = detail.start === 'now' ? 'now' : condition(detail.start, catalog, properties);
       return {
         kind: 'start-end',
-        start: detail.start === 'now' ? 'now' : condition(detail.start, catalog, properties),
+        start,
         end:
           detail.end === undefined
             ? undefined
@@ -205,9 +243,12 @@ function contextKind(
                 detail.end,
                 catalog,
                 properties,
-                detail.start === 'now' ? undefined : startedBy(detail.start, catalog),
+                detail.start === 'now' || start === 'now'
+                  ? undefined
+                  : startedBy(detail.start, start, catalog),
               ),
       };
+    }
     case 'nested':
       throw new WeirError('analyze/unsupported', 'Nested contexts are not supported', { span: detail.span });
   }
@@ -255,14 +296,14 @@ export function checkContextStreams(item: SelectStatement, context: ContextDef):
 }
 
 /** `s.prop`, `s` being the starting event's name (not the filtered stream's): a context property. */
-function startedScope(own: Scope, started: ReadonlyMap<string, EventSchema>, schema: EventSchema): Scope {
+function startedScope(own: Scope, started: Started, schema: EventSchema): Scope {
   return {
     ...own,
     resolve(ref) {
       const [head, prop, ...rest] = ref.path;
       const starting = head === undefined || head.name === schema.name ? undefined : started.get(head.name);
-      if (starting !== undefined && prop !== undefined && rest.length === 0) {
-        const type = propertyType(starting, prop.name);
+      if (starting !== undefined && !starting.isArray && prop !== undefined && rest.length === 0) {
+        const type = propertyType(starting.schema, prop.name);
         if (type !== undefined) return { kind: 'ContextProp', path: [head?.name as string, prop.name], type };
       }
       return own.resolve(ref);
@@ -270,11 +311,24 @@ function startedScope(own: Scope, started: ReadonlyMap<string, EventSchema>, sch
   };
 }
 
-/** The name a start filter gives its event (`initiated by T as t`), which an end filter may read. */
+/**
+ * The events a start condition names, which the end condition may read: a filter's `as`
+ * name (`initiated by T as t`), a pattern's tags (Esper's populateEndConditionFromTrigger).
+ */
 function startedBy(
   start: ContextCondition,
+  bound: ContextConditionDef,
   catalog: SchemaCatalog,
-): ReadonlyMap<string, EventSchema> | undefined {
-  if (start.kind !== 'filter' || start.filter.alias === undefined) return undefined;
-  return new Map([[start.filter.alias.name, catalog.require(start.filter.stream)]]);
+): Started | undefined {
+  if (start.kind === 'filter' && start.filter.alias !== undefined) {
+    const schema = catalog.require(start.filter.stream);
+    return new Map([[start.filter.alias.name, { schema, isArray: false, stream: schema.name }]]);
+  }
+  if (bound.kind !== 'pattern') return undefined;
+  const started = new Map<string, TagBinding & { stream: string }>();
+  for (const tag of bound.pattern.tags) {
+    const schema = catalog.require({ name: tag.stream, span: start.span });
+    started.set(tag.name, { schema, isArray: tag.isArray, stream: tag.stream });
+  }
+  return started;
 }

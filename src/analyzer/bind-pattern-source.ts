@@ -298,6 +298,61 @@ class PatternBinder {
   }
 }
 
+/** A bound pattern and its tags (name → event type and arity), in the order the pattern names them. */
+export interface BoundPattern {
+  readonly pattern: PatternPlan;
+  readonly tags: ReadonlyMap<string, TagBinding & { readonly stream: string }>;
+  /** Readable text of the pattern (explain). */
+  readonly text: string;
+}
+
+/**
+ * Binds a pattern. `prior`: tags set before the pattern starts (a context's end pattern
+ * reads the events that started the partition, `terminated by pattern [B(id = a.id)]`):
+ * visible to its filters and part of its matches; the pattern may not tag them again.
+ */
+export function bindPattern(
+  expr: PatternExpr,
+  catalog: SchemaCatalog,
+  prior: ReadonlyMap<string, TagBinding & { readonly stream: string }> = new Map(),
+): BoundPattern {
+  const collected = new Map<string, TagBinding & { stream: string }>();
+  collectTags(expr, false, catalog, collected);
+  for (const [name, tag] of collected) {
+    if (prior.has(name)) {
+      throw new WeirError(
+        'analyze/invalid-argument',
+        `Tag '${name}' for event '${tag.stream}' is already assigned (the start condition names it)`,
+        { span: tagSpan(expr, name) ?? expr.span },
+      );
+    }
+  }
+  const all = new Map([...prior, ...collected]);
+  const binder = new PatternBinder(catalog, all);
+  const root = binder.bind(expr);
+  const tags: PatternTag[] = [...all].map(([name, t]) => ({ name, stream: t.stream, isArray: t.isArray }));
+  const pattern: PatternPlan = { kind: 'PatternPlan', root, tags, streams: [...binder.streams] };
+  return { pattern, tags: collected, text: describePattern(root) };
+}
+
+/** Where `name` is first tagged in the pattern (for an error's caret). */
+function tagSpan(node: PatternExpr, name: string): PatternExpr['span'] | undefined {
+  if (node.kind === 'PatternFilter') return node.tag?.name === name ? node.tag.span : undefined;
+  const children =
+    node.kind === 'PatternRepeat'
+      ? [node.child, ...(node.until === undefined ? [] : [node.until])]
+      : node.kind === 'PatternFollowedBy' || node.kind === 'PatternAnd' || node.kind === 'PatternOr'
+        ? node.children
+        : node.kind === 'PatternObserver'
+          ? []
+          : [node.child];
+  for (const c of children) {
+    const span = tagSpan(c, name);
+    if (span !== undefined) return span;
+  }
+  return undefined;
+}
+
 export function bindPatternSource(
   from: PatternSource,
   catalog: SchemaCatalog,
@@ -308,19 +363,10 @@ export function bindPatternSource(
   priorAllowed: boolean;
   priorDepth: { value: number };
 } {
-  const collected = new Map<string, TagBinding & { stream: string }>();
-  collectTags(from.pattern, false, catalog, collected);
-  const binder = new PatternBinder(catalog, collected);
-  const root = binder.bind(from.pattern);
-  const tags: PatternTag[] = [...collected].map(([name, t]) => ({
-    name,
-    stream: t.stream,
-    isArray: t.isArray,
-  }));
-  const pattern: PatternPlan = { kind: 'PatternPlan', root, tags, streams: [...binder.streams] };
-  const inputSchema: PlanSchema = tags.map((t) => ({ name: t.name, type: 'any' }));
+  const { pattern, tags: collected, text } = bindPattern(from.pattern, catalog);
+  const inputSchema: PlanSchema = pattern.tags.map((t) => ({ name: t.name, type: 'any' }));
   return {
-    source: { kind: 'pattern', pattern, streams: pattern.streams, text: describePattern(root), inputSchema },
+    source: { kind: 'pattern', pattern, streams: pattern.streams, text, inputSchema },
     scope: tagScope(collected, 'row'),
     prevAllowed: false,
     priorAllowed: false,

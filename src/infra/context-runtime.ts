@@ -8,6 +8,12 @@
  * - initiated: each initiating event starts a partition (overlapping ones); `terminated
  *   after` ends it by a timer, `terminated by F` at the next event matching F.
  * - start-end: as initiated, but only while no partition is live.
+ * - pattern conditions (`start pattern […]`, `terminated by pattern […]`): a run of the pattern
+ *   (context-pattern.ts) while the condition is armed. A start pattern's match starts a
+ *   partition whose `context.<tag>` are the match's events (`@inclusive`: its statements
+ *   also count them, in tag order); an end pattern runs per partition, from the events that
+ *   started it, and a keyed partition's end pattern sees only its key's events of the
+ *   partitioned streams (Esper's filter addendum).
  * An event reaches a partition's statements on the step it creates the partition (Esper
  * hands the creating event to the new instances at once), and the other live partitions in
  * creation order: the new partition's output comes first (EPL's context-partition order).
@@ -23,9 +29,12 @@ import type { Timer, TimerOwner, TimerService, TimerState } from '../common/time
 import { valueKey } from '../common/value-key.js';
 import type { CompiledExpr, EvalFrame } from '../expr/eval-frame.js';
 import { nextCronTime } from '../patterns/crontab.js';
+import type { MatchState } from '../patterns/matched-events.js';
+import type { PatternMatcherState } from '../patterns/pattern-matcher.js';
 import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
 import type { IndexedEquality } from '../plan/logical-plan.js';
 import type { CrontabSchedule } from '../plan/output-limit.js';
+import { ConditionPattern, type ConditionPatternEnv } from './context-pattern.js';
 
 /** One live partition: its properties (`context.*`) and the instance of each context statement. */
 export interface ContextPartition {
@@ -41,6 +50,8 @@ export interface ContextPartition {
   distinctKey?: unknown;
   /** The name its starting event has among its properties (`as t`), if any. */
   startedAs?: string;
+  /** Its end pattern's run (`terminated by pattern […]`). */
+  endRun?: ConditionPattern;
 }
 
 /** Where the engine routes a stream's events (physical-env's StatementEntry, structurally). */
@@ -52,11 +63,17 @@ export interface RoutedEntry {
 
 /** A context statement as the context drives it (context-statement.ts). */
 export interface PartitionedStatement {
-  /** Creates this statement's instance for `partition`, which then receives `creating` (if any). */
-  open(partition: ContextPartition, creating: Row | undefined, stream: string | undefined): void;
+  /**
+   * Creates this statement's instance for `partition`, which then receives the `creating`
+   * events (the event that started it; a start pattern's tagged events with `@inclusive`).
+   */
+  open(partition: ContextPartition, creating: readonly CreatingEvent[]): void;
   /** Ends the instance of `partition` (`output … when terminated` posts first). */
   close(partition: ContextPartition): void;
 }
+
+/** An event a new partition's statements receive at once, and its stream. */
+export type CreatingEvent = readonly [row: Row, stream: string];
 
 /** What the context runtime needs from the engine. */
 export interface ContextEnv {
@@ -67,7 +84,12 @@ export interface ContextEnv {
   /** Runs `callback` after every timer due at this instant fired. */
   atStepEnd(callback: () => void): void;
   readonly frame: EvalFrame;
+  /** Cap on a pattern condition's live filter instances (the engine's maxPartialMatches). */
+  readonly maxPartialMatches: number;
+  onPatternCapReached(): void;
 }
+
+type PatternCondition = Extract<ContextConditionDef, { kind: 'pattern' }>;
 
 interface CompiledFilter {
   readonly stream: string;
@@ -110,6 +132,10 @@ interface PartitionSnapshot {
   /** `initiated by distinct(…)`: the distinct values it holds. */
   readonly distinctKey?: unknown;
   readonly timer: TimerState | null;
+  /** A start pattern's tagged events among its properties: name, event id. */
+  readonly tags?: readonly (readonly [string, number])[];
+  /** Its end pattern's run. */
+  readonly endRun?: PatternMatcherState;
 }
 
 export interface ContextSnapshot {
@@ -117,6 +143,8 @@ export interface ContextSnapshot {
   readonly live: readonly PartitionSnapshot[];
   /** The armed timed start condition (`start after …`, a crontab). */
   readonly start?: TimerState | null;
+  /** The armed start pattern's run. */
+  readonly startRun?: PatternMatcherState | null;
 }
 
 /** The tag of the start condition's timer (partition ids, the end timers' tags, are >= 0). */
@@ -147,6 +175,13 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   /** The armed start timer (`start after …`, `start (crontab)`). */
   private startTimer: Timer | undefined;
   private stopping = false;
+  private readonly startPattern: PatternCondition | undefined;
+  private readonly endPattern: PatternCondition | undefined;
+  /** The armed start pattern's run. */
+  private startRun: ConditionPattern | undefined;
+  /** The event the condition entries are handling: a run armed meanwhile does not see it. */
+  private dispatching: Row | undefined;
+  private readonly patternEnv: ConditionPatternEnv;
 
   constructor(
     readonly def: ContextDef,
@@ -156,6 +191,19 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     if (level === undefined || def.levels.length > 1) throw new Error('nested contexts are not supported');
     this.detail = level.detail;
     const detail = this.detail;
+    this.patternEnv = {
+      timers: env.timers,
+      compile: (e) => env.compile(e),
+      maxPartialMatches: env.maxPartialMatches,
+      onCapReached: () => env.onPatternCapReached(),
+    };
+    const patternOf = (c: ContextConditionDef | 'now' | undefined) =>
+      c !== undefined && c !== 'now' && c.kind === 'pattern' ? c : undefined;
+    this.startPattern =
+      detail.kind === 'initiated' || detail.kind === 'start-end' ? patternOf(detail.start) : undefined;
+    this.endPattern = patternOf(
+      detail.kind === 'keyed' ? detail.terminatedBy : detail.kind === 'category' ? undefined : detail.end,
+    );
     const frame = env.frame;
     const predicate = (e: ContextFilter['filter']) => {
       if (e === undefined) return undefined;
@@ -225,8 +273,35 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
 
   /** The streams whose events start or end partitions (the create context statement routes them). */
   conditionEntries(): RoutedEntry[] {
+    return this.unwrappedEntries().map((e) => ({
+      stream: e.stream,
+      indexed: e.indexed,
+      accept: (row: Row) => {
+        const outer = this.dispatching;
+        this.dispatching = row;
+        try {
+          e.accept(row);
+        } finally {
+          this.dispatching = outer;
+        }
+      },
+    }));
+  }
+
+  private unwrappedEntries(): RoutedEntry[] {
     const entries: RoutedEntry[] = [];
     const detail = this.detail;
+    const endPattern = this.endPattern;
+    if (endPattern !== undefined) {
+      for (const stream of endPattern.streams) {
+        entries.push({
+          stream,
+          indexed: [],
+          accept: (row) =>
+            detail.kind === 'keyed' ? this.keyedEndRuns(row, stream) : this.endRuns(row, stream),
+        });
+      }
+    }
     if (detail.kind === 'keyed') {
       // A terminating event is seen first: it ends its partition and starts none.
       const end = this.end;
@@ -252,7 +327,28 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       entries.push({ stream: end.stream, indexed: [], accept: (row) => this.endArrival(row, end) });
     if (start !== undefined)
       entries.push({ stream: start.stream, indexed: [], accept: (row) => this.startArrival(row, start) });
+    for (const stream of this.startPattern?.streams ?? []) {
+      entries.push({ stream, indexed: [], accept: (row) => this.startRun?.onEvent(stream, row) });
+    }
     return entries;
+  }
+
+  /** An event of an end pattern's stream: every live partition's end pattern sees it. */
+  private endRuns(row: Row, stream: string): void {
+    for (const partition of [...this.live]) if (partition.alive) partition.endRun?.onEvent(stream, row);
+  }
+
+  /**
+   * Keyed: an event of a partitioned stream reaches its own key's end pattern only (Esper adds
+   * the partition key to the pattern's filters); an event of another stream, every partition's.
+   */
+  private keyedEndRuns(row: Row, stream: string): void {
+    const items = this.keyed.get(stream);
+    if (items === undefined) {
+      this.endRuns(row, stream);
+      return;
+    }
+    this.byKey.get(keyOf((items[0] as KeyedItem).values(row)))?.endRun?.onEvent(stream, row);
   }
 
   /**
@@ -262,13 +358,15 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   begin(): void {
     const detail = this.detail;
     if (detail.kind === 'category') {
-      for (const c of detail.categories) this.create(c.label, { label: c.label }, undefined, undefined);
+      for (const c of detail.categories) this.create(c.label, { label: c.label }, undefined, [], undefined);
     } else if (detail.kind === 'start-end' && detail.start === 'now') {
-      this.create(undefined, {}, undefined, undefined);
+      this.create(undefined, {}, undefined, [], undefined);
     } else if (detail.kind === 'start-end' && this.insideCrontabRange(detail.start, detail.end)) {
-      this.create(undefined, {}, undefined, undefined);
+      this.create(undefined, {}, undefined, [], undefined);
     } else {
       this.armStart();
+      // `initiated by @now and …`: a partition at once too (Esper activates the start condition first).
+      if (detail.kind === 'initiated' && detail.now) this.create(undefined, {}, undefined, [], undefined);
     }
   }
 
@@ -286,18 +384,129 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     return nextCrontab(start.schedules, now) >= nextCrontab(end.schedules, now);
   }
 
-  /** Arms a timed start condition (`after`, crontab): when it fires, a partition starts. */
+  /**
+   * Arms a timed start condition (`after`, crontab): when it fires, a partition starts; or a
+   * start pattern: a fresh run, each match of which starts a partition.
+   */
   private armStart(): void {
+    if (this.stopping) return;
+    const pattern = this.startPattern;
+    if (pattern !== undefined) {
+      if (this.startRun !== undefined) return;
+      const run = this.startRunOf(pattern, this.dispatching);
+      this.startRun = run;
+      run.start(undefined, true);
+      return;
+    }
     const due = this.startDue;
-    if (due === undefined || this.startTimer !== undefined || this.stopping) return;
+    if (due === undefined || this.startTimer !== undefined) return;
     this.startTimer = this.env.timers.schedule(this, START_TIMER, due(this.env.now()));
+  }
+
+  /**
+   * The start pattern matched: a partition starts, its `context.<tag>` the match's single
+   * tags; with `@inclusive` its statements receive the match's tagged events, single tags
+   * first, then array tags, each in pattern order (Esper's ContextControllerConditionPattern).
+   * A non-overlapping context's run stops (a fresh one is armed when the partition ends); an
+   * overlapping context's keeps running (Esper reactivates only a condition that stopped).
+   */
+  private startMatched(run: ConditionPattern, match: MatchState, trigger: Row | undefined): void {
+    const pattern = this.startPattern as PatternCondition;
+    if (run !== this.startRun) return;
+    if (this.detail.kind === 'start-end') {
+      run.stop();
+      this.startRun = undefined;
+      if (this.live.length > 0) return;
+    }
+    const own = pattern.pattern.tags.filter((t) => pattern.ownTags.includes(t.name));
+    const properties: Record<string, unknown> = {};
+    const creating: CreatingEvent[] = [];
+    for (const tag of own) {
+      const value = match[tag.name];
+      if (tag.isArray || value === null || value === undefined) continue;
+      properties[tag.name] = value;
+      if (pattern.inclusive) creating.push([value as Row, tag.stream]);
+    }
+    if (pattern.inclusive) {
+      for (const tag of own) {
+        const value = match[tag.name];
+        if (tag.isArray && Array.isArray(value))
+          for (const row of value) creating.push([row as Row, tag.stream]);
+      }
+    }
+    this.create(undefined, properties, trigger, creating, match);
+  }
+
+  /**
+   * A partition's end pattern matched: its single tags become context properties (`output …
+   * when terminated` reads them), then the partition ends; ended by a timer, after the other
+   * timers due then (as `terminated after`).
+   */
+  private endMatched(
+    partition: ContextPartition,
+    run: ConditionPattern,
+    match: MatchState,
+    trigger: Row | undefined,
+  ): void {
+    const pattern = this.endPattern as PatternCondition;
+    if (partition.endRun !== run || !partition.alive) return;
+    for (const tag of pattern.pattern.tags) {
+      const value = match[tag.name];
+      if (tag.isArray || !pattern.ownTags.includes(tag.name) || value === null || value === undefined)
+        continue;
+      partition.properties[tag.name] = value;
+    }
+    // Keyed: the event that ended a partition starts none (Esper's lastTerminatingEvent).
+    if (this.detail.kind === 'keyed') this.lastTerminating = trigger;
+    run.stop();
+    if (trigger === undefined) this.env.atStepEnd(() => this.terminate(partition));
+    else this.terminate(partition);
+  }
+
+  /**
+   * Arms `partition`'s end pattern from the events that started it (a start filter's `as`
+   * name, a start pattern's tags). One true at once never ends the partition: Esper's end
+   * condition reports it before the partition is registered, which ignores it.
+   */
+  private armEnd(partition: ContextPartition, initial: MatchState | undefined): void {
+    const pattern = this.endPattern;
+    if (pattern === undefined) return;
+    const run = this.endRunOf(pattern, partition, this.dispatching);
+    partition.endRun = run;
+    run.start(initial, false);
+  }
+
+  /** A run of the start pattern (not started): `armedOn` the event it must not see. */
+  private startRunOf(pattern: PatternCondition, armedOn: Row | undefined): ConditionPattern {
+    const run: ConditionPattern = new ConditionPattern(
+      pattern.pattern,
+      this.patternEnv,
+      (match, trigger) => this.startMatched(run, match, trigger),
+      armedOn,
+    );
+    return run;
+  }
+
+  /** A run of `partition`'s end pattern (not started). */
+  private endRunOf(
+    pattern: PatternCondition,
+    partition: ContextPartition,
+    armedOn: Row | undefined,
+  ): ConditionPattern {
+    const run: ConditionPattern = new ConditionPattern(
+      pattern.pattern,
+      this.patternEnv,
+      (match, trigger) => this.endMatched(partition, run, match, trigger),
+      armedOn,
+    );
+    return run;
   }
 
   /** The timed start condition fired. */
   private started(): void {
     this.startTimer = undefined;
     if (this.detail.kind === 'start-end' && this.live.length > 0) return;
-    this.create(undefined, {}, undefined, undefined);
+    this.create(undefined, {}, undefined, [], undefined);
     // Overlapping contexts keep their start condition armed; a non-overlapping one re-arms
     // it when its partition ends.
     if (this.detail.kind === 'initiated') this.armStart();
@@ -306,7 +515,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   /** `statement` runs in this context: an instance per live partition (`restored`: it has them already). */
   attach(statement: PartitionedStatement, restored = false): void {
     this.statements.push(statement);
-    if (!restored) for (const partition of this.live) statement.open(partition, undefined, undefined);
+    if (!restored) for (const partition of this.live) statement.open(partition, []);
   }
 
   detach(statement: PartitionedStatement): void {
@@ -371,7 +580,13 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       properties[`key${i + 1}`] = v;
     });
     if (alias !== undefined) properties[alias] = row;
-    const partition = this.create(key, properties, row, stream);
+    const partition = this.create(
+      key,
+      properties,
+      row,
+      [[row, stream]],
+      alias === undefined ? undefined : { [alias]: row },
+    );
     if (alias !== undefined) partition.startedAs = alias;
   }
 
@@ -411,7 +626,13 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     }
     const properties: Record<string, unknown> = {};
     if (start.alias !== undefined) properties[start.alias] = row;
-    const partition = this.create(undefined, properties, row, start.stream);
+    const partition = this.create(
+      undefined,
+      properties,
+      row,
+      [[row, start.stream]],
+      start.alias === undefined ? undefined : { [start.alias]: row },
+    );
     if (distinctKey !== undefined) partition.distinctKey = distinctKey;
   }
 
@@ -429,11 +650,17 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     }
   }
 
+  /**
+   * Starts a partition: `createdBy` the event that started it (its statements do not get it
+   * again), `creating` the events they receive at once, `initial` the tags its end pattern
+   * starts from.
+   */
   private create(
     key: unknown,
     extra: Record<string, unknown>,
-    creating: Row | undefined,
-    stream: string | undefined,
+    createdBy: Row | undefined,
+    creating: readonly CreatingEvent[],
+    initial: MatchState | undefined,
   ): ContextPartition {
     const startTime = this.env.now();
     const partition: ContextPartition = {
@@ -441,7 +668,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       key,
       properties: { name: this.def.name, id: 0, startTime, ...extra },
       startTime,
-      createdBy: creating,
+      createdBy,
       alive: true,
       endTimer: undefined,
     };
@@ -451,7 +678,12 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     if (this.endDue !== undefined) {
       partition.endTimer = this.env.timers.schedule(this, partition.id, this.endDue(startTime));
     }
-    for (const statement of this.statements) statement.open(partition, creating, stream);
+    // Esper arms an initiated context's end condition before the partition's statements, a
+    // keyed context's termination after them.
+    const keyed = this.detail.kind === 'keyed';
+    if (!keyed) this.armEnd(partition, initial);
+    for (const statement of this.statements) statement.open(partition, creating);
+    if (keyed && partition.alive) this.armEnd(partition, initial);
     return partition;
   }
 
@@ -476,14 +708,23 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
 
   snapshot(w: StateWriter): ContextSnapshot {
     const alias = this.start?.alias;
+    const startTags = this.startPattern?.ownTags ?? [];
     return {
       nextId: this.nextId,
       start: w.timer(this.startTimer),
+      ...(this.startRun === undefined ? {} : { startRun: this.startRun.snapshot(w) }),
       live: this.live.map((p) => {
         const { name: _name, id: _id, startTime: _start, ...properties } = p.properties;
         const named = p.startedAs ?? alias;
         const event = named === undefined ? undefined : (properties[named] as Row | undefined);
         if (named !== undefined) delete properties[named];
+        const tags: [string, number][] = [];
+        for (const tag of startTags) {
+          const row = properties[tag] as Row | undefined;
+          if (row === undefined) continue;
+          tags.push([tag, w.event(row)]);
+          delete properties[tag];
+        }
         return {
           id: p.id,
           key: p.key === undefined ? null : p.key,
@@ -493,6 +734,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
           ...(p.startedAs === undefined ? {} : { alias: p.startedAs }),
           ...(p.distinctKey === undefined ? {} : { distinctKey: p.distinctKey }),
           timer: w.timer(p.endTimer),
+          ...(tags.length === 0 ? {} : { tags }),
+          ...(p.endRun === undefined ? {} : { endRun: p.endRun.snapshot(w) }),
         };
       }),
     };
@@ -503,6 +746,11 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     const alias = this.start?.alias;
     this.nextId = s.nextId;
     this.startTimer = r.timer(this, s.start ?? null);
+    const startPattern = this.startPattern;
+    if (s.startRun !== undefined && s.startRun !== null && startPattern !== undefined) {
+      this.startRun = this.startRunOf(startPattern, undefined);
+      this.startRun.restore(s.startRun, r);
+    }
     this.live = s.live.map((saved) => {
       const key = this.detail.kind === 'keyed' || this.detail.kind === 'category' ? saved.key : undefined;
       const properties: Record<string, unknown> = {
@@ -513,6 +761,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       };
       const named = saved.alias ?? alias;
       if (named !== undefined && saved.event !== null) properties[named] = r.event(saved.event);
+      for (const [tag, event] of saved.tags ?? []) properties[tag] = r.event(event);
       const partition: ContextPartition = {
         id: saved.id,
         key,
@@ -526,6 +775,11 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       };
       if (saved.distinctKey !== undefined) this.distinctLive.add(saved.distinctKey);
       partition.endTimer = r.timer(this, saved.timer);
+      const endPattern = this.endPattern;
+      if (saved.endRun !== undefined && endPattern !== undefined) {
+        partition.endRun = this.endRunOf(endPattern, partition, undefined);
+        partition.endRun.restore(saved.endRun, r);
+      }
       if (this.detail.kind === 'keyed') this.byKey.set(key, partition);
       return partition;
     });
@@ -536,6 +790,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     partition.alive = false;
     if (partition.distinctKey !== undefined) this.distinctLive.delete(partition.distinctKey);
     this.env.timers.cancel(partition.endTimer);
+    partition.endRun?.stop();
+    partition.endRun = undefined;
     this.live = this.live.filter((p) => p !== partition);
     if (this.detail.kind === 'keyed') this.byKey.delete(partition.key);
     for (const statement of this.statements) statement.close(partition);
@@ -543,7 +799,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     // start condition), else its timed start condition is armed again from now.
     const detail = this.detail;
     if (detail.kind !== 'start-end' || this.stopping) return;
-    if (detail.start === 'now') this.create(undefined, {}, undefined, undefined);
+    if (detail.start === 'now') this.create(undefined, {}, undefined, [], undefined);
     else this.armStart();
   }
 
@@ -552,6 +808,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     this.stopping = true;
     this.env.timers.cancel(this.startTimer);
     this.startTimer = undefined;
+    this.startRun?.stop();
+    this.startRun = undefined;
     for (const partition of [...this.live]) this.terminate(partition);
   }
 

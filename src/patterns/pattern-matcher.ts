@@ -170,9 +170,12 @@ export class PatternMatcher implements PatternRuntime, Stateful<PatternMatcherSt
     return { liveInstances: this.live, capReached: this.capReached, examined: this.examined };
   }
 
-  /** Statement start: the root instance begins (arming initial timers). */
-  start(): void {
-    this.root.start(copyMatch(this.emptyMatch));
+  /**
+   * Statement start: the root instance begins (arming initial timers). `initial`: tags set
+   * before the pattern starts (a context's end pattern reads the partition's starting events).
+   */
+  start(initial?: MatchState): void {
+    this.root.start(initial === undefined ? copyMatch(this.emptyMatch) : { ...this.emptyMatch, ...initial });
   }
 
   newState(node: PatternNode, parent: Evaluator): StateNode {

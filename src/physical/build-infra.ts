@@ -135,6 +135,8 @@ export function buildDefine(
         compile: (expr) => compileExpr(expr),
         atStepEnd: (callback) => env.atStepEnd(callback),
         frame,
+        maxPartialMatches: env.maxPartialMatches,
+        onPatternCapReached: () => env.onPatternCapReached(`context ${definition.def.name}`),
       });
       infra.addContext(context);
       parts.parts.push({ label: `context ${definition.def.name}`, part: context });

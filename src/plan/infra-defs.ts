@@ -91,9 +91,12 @@ export type ContextConditionDef =
   | { readonly kind: 'filter'; readonly filter: ContextFilter }
   | {
       readonly kind: 'pattern';
+      /** Its tags include the start condition's (an end pattern reads them), set when it starts. */
       readonly pattern: PatternPlan;
       readonly streams: readonly string[];
-      /** `@inclusive`: the matching events also count for the statements. */
+      /** The tags the pattern itself names, in pattern order: `context.<tag>` reads the single ones. */
+      readonly ownTags: readonly string[];
+      /** `@inclusive`: the tagged events of the starting match also count for the new partition's statements. */
       readonly inclusive: boolean;
       readonly alias: string | undefined;
       readonly text: string;

@@ -14,7 +14,12 @@
  */
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
-import type { ContextPartition, ContextRuntime, PartitionedStatement } from '../infra/context-runtime.js';
+import type {
+  ContextPartition,
+  ContextRuntime,
+  CreatingEvent,
+  PartitionedStatement,
+} from '../infra/context-runtime.js';
 import type { OutputTarget } from '../operators/output.js';
 import type {
   PhysicalEnv,
@@ -155,12 +160,13 @@ export class ContextStatement
     this.events++;
   }
 
-  open(partition: ContextPartition, creating: Row | undefined, stream: string | undefined): void {
+  open(partition: ContextPartition, creating: readonly CreatingEvent[]): void {
     const instance = this.build(partition);
     instance.start();
-    if (creating !== undefined && stream !== undefined && this.entries.some((e) => e.stream === stream)) {
-      this.count(creating);
-      deliver(instance, creating, stream);
+    for (const [row, stream] of creating) {
+      if (!this.entries.some((e) => e.stream === stream)) continue;
+      this.count(row);
+      deliver(instance, row, stream);
     }
   }
 

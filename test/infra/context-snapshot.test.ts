@@ -1,7 +1,8 @@
 /**
  * Snapshots of the context kinds added after the state contract: taken after any event, they
  * restore to the uninterrupted run's listener calls (timed starts and crontab ends, keyed
- * contexts with initiated/terminated by and their starting-event names, distinct values).
+ * contexts with initiated/terminated by and their starting-event names, distinct values, pattern
+ * conditions: the runs of their patterns, timers included).
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
@@ -57,6 +58,32 @@ describe('snapshot of context partitions (new kinds)', () => {
     checkCuts(
       `create context D initiated by distinct(t.k) T(v > 1) as t terminated (*, *, *, *, *);
        @name('s') context D select context.t.k as key, count(*) as n from T output last when terminated;`,
+      10,
+    );
+  });
+
+  it('start and end patterns with timers inside, @inclusive (non-overlapping)', () => {
+    checkCuts(
+      `create context C start pattern [a=T(v > 0) -> b=S(k = a.k) where timer:within(20 sec)] @inclusive
+         end pattern [S(k = a.k, v = 0) or timer:interval(15 sec)];
+       @name('s') context C select context.a.v as av, context.b.v as bv, count(*) as n from T output snapshot when terminated;`,
+      10,
+    );
+  });
+
+  it('initiated by an every pattern, terminated by a correlated pattern (overlapping)', () => {
+    checkCuts(
+      `create context O initiated by pattern [every a=T(v = 1) -> b=T(k = a.k)] terminated by pattern [S(k = a.k) -> S(k = b.k)];
+       @name('s') context O select context.a.k as key, sum(v) as total from T output last when terminated;`,
+      10,
+    );
+  });
+
+  it('keyed, terminated by a pattern reading the starting event', () => {
+    checkCuts(
+      `create context K partition by k from T, k from S initiated by T(v = 0) as t
+         terminated by pattern [S(v = t.v) -> T where timer:within(10 sec)];
+       @name('s') context K select k, count(*) as n from T output last when terminated;`,
       10,
     );
   });
