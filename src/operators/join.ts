@@ -213,6 +213,15 @@ export class JoinOperator implements Stateful<JoinState> {
     return out;
   }
 
+  /**
+   * Posts the join of the streams' current contents as one insert-stream update (an
+   * aggregation over a join of named windows starts from them: Esper's preloadAggregation).
+   */
+  preloadResults(): void {
+    const rows = this.currentRows();
+    if (rows.length > 0) this.next.onUpdate(rows, null);
+  }
+
   /** Stream i's index takes the step's posts: add the new events, then remove the old. */
   private updateIndexes(i: number): void {
     const s = this.rt.streams[i] as JoinStreamRuntime;

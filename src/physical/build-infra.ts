@@ -60,14 +60,29 @@ export function tableRows(env: PhysicalEnv, name: string): TableRows {
   };
 }
 
-/** `from W`: the consumer receives the window's merged (new, old) posts. */
+/**
+ * `from W`: the consumer receives the window's merged (new, old) posts. `preload` (a
+ * consumer that is not a join's stream): when the statement starts, the rows the window
+ * holds reach it as one insert-stream update, as Esper's NamedWindowConsumerPreload feeds
+ * them to a new consumer (not a batch window's: it posts them again when the batch is
+ * released). They go through the whole statement (filter, where, aggregation, having, the
+ * output condition); a statement deployed after the window filled has no listener yet, so
+ * its aggregation starts from the rows and nothing is posted for them.
+ */
 export function buildNamedWindowSource(
   node: Extract<LogicalPlan, { kind: 'NamedWindowSource' }>,
   next: Operator,
   env: PhysicalEnv,
   parts: InfraParts,
+  preload: boolean,
 ): void {
-  parts.stops.push(infraOf(env).window(node.window).subscribe(next));
+  const window = infraOf(env).window(node.window);
+  parts.stops.push(window.subscribe(next));
+  if (!preload || window.def.batching) return;
+  parts.starters.push(() => {
+    const rows = window.contents();
+    if (rows.length > 0) next.onUpdate(rows, null);
+  });
 }
 
 /** A create statement: sets up its definition; a window and a variable post their changes to `next`. */

@@ -549,6 +549,31 @@ function buildOutputLimit(
 }
 
 /** The join feeding the node (through a where clause or prior buffer), if any. */
+/** Whether one of the join's streams is a named window (it is preloaded with the window's rows). */
+function joinsNamedWindow(join: Extract<LogicalPlan, { kind: 'Join' }>): boolean {
+  return join.streams.some((stream) => stream.shared?.kind === 'named-window');
+}
+
+/** Passes updates on, except while `muted` runs (a preload that updates state and posts nothing). */
+class MutableOutput implements Operator {
+  private silent = false;
+
+  constructor(private readonly next: Operator) {}
+
+  onUpdate(inserted: Row[] | null, removed: Row[] | null, force?: boolean): void {
+    if (!this.silent) this.next.onUpdate(inserted, removed, force);
+  }
+
+  muted(run: () => void): void {
+    this.silent = true;
+    try {
+      run();
+    } finally {
+      this.silent = false;
+    }
+  }
+}
+
 function joinFeeding(node: LogicalPlan): Extract<LogicalPlan, { kind: 'Join' }> | undefined {
   let current: LogicalPlan = node;
   while (current.kind !== 'Join') {
@@ -617,13 +642,22 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         buildFused(node, fused.plan, next, s);
         return;
       }
+      // An aggregated join over a named window starts from the join of the rows it holds,
+      // which the aggregation takes without posting anything (Esper's
+      // NamedWindowConsumerPreloadAggregationJoin: processJoinResult, no output view).
+      const join = joinFeeding(node.input);
+      const gate = join !== undefined && joinsNamedWindow(join) ? new MutableOutput(next) : undefined;
+      const out = gate ?? next;
       const op = node.resetEachUpdate
-        ? new FreshAggregationOperator(() => buildProcessor(node, next, s, undefined))
-        : buildProcessor(node, next, s, undefined);
+        ? new FreshAggregationOperator(() => buildProcessor(node, out, s, undefined))
+        : buildProcessor(node, out, s, undefined);
       // A fresh aggregation per update keeps nothing between steps.
       if (!node.resetEachUpdate) s.parts.push({ label: 'aggregation', part: op as Partial<Stateful> });
       s.aggregating = true;
       buildDown(node.input, op, s);
+      const built = s.join;
+      if (gate !== undefined && built !== undefined)
+        s.starters.push(() => gate.muted(() => built.preloadResults()));
       return;
     }
     case 'OutputLimit':
@@ -674,7 +708,8 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
           ctx: s.ctx,
           computeOld: s.needOld || s.aggregating,
           defer: (flush) => s.env.atStepEnd(flush),
-          keepAll: s.snapshots,
+          // An aggregated join over a named window joins the streams' contents at start (below).
+          keepAll: s.snapshots || (s.aggregating && joinsNamedWindow(node)),
           table: (name) => tableRows(s.env, name),
         },
         next,
@@ -731,7 +766,8 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       buildSource(node, (row) => next.onUpdate([row], null), s);
       return;
     case 'NamedWindowSource':
-      buildNamedWindowSource(node, next, s.env, s);
+      // A join's named window stream is preloaded by the join (below).
+      buildNamedWindowSource(node, next, s.env, s, s.join === undefined);
       return;
     case 'TableSource':
       // A table posts nothing: the join reads it (compile-join.ts).

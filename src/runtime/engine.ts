@@ -192,6 +192,10 @@ class WeirEngine implements Engine {
       if (this.clock === undefined) this.pending.push(record);
       else this.instantiate(record, this.clock);
     }
+    // What the new statements posted while starting (a consumer preloaded with a named
+    // window's rows, a context partition's) reaches no listener: they subscribe after
+    // deploy returns, as in Esper. (Deployed from a listener, mid-step: the step ends as usual.)
+    if (this.clock !== undefined && this.busy === 0) this.endStep();
     return handles;
   }
 
