@@ -265,6 +265,8 @@ export function analyzeCreateContext(
     ['id', 'int'],
     ['startTime', 'long'],
   ]);
+  // Esper's initiated/terminated and start/end contexts also have the expected end time.
+  if (item.detail.kind === 'initiated' || item.detail.kind === 'start-end') properties.set('endTime', 'long');
   const detail = contextKind(item.name.name, item.detail, catalog, properties);
   const def: ContextDef = {
     name: item.name.name,

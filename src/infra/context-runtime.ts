@@ -611,7 +611,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       frame.context = outer;
       if (!ends) continue;
       this.lastTerminating = row;
-      this.terminate(partition);
+      this.ended(partition, end, row);
     }
   }
 
@@ -646,8 +646,17 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       frame.context = partition.properties;
       const ends = end.test === undefined || end.test(row);
       frame.context = outer;
-      if (ends) this.terminate(partition);
+      if (ends) this.ended(partition, end, row);
     }
+  }
+
+  /**
+   * An end filter matched: the terminating event is `context.<alias>` for what the partition
+   * posts as it ends (Esper's termination properties), then the partition ends.
+   */
+  private ended(partition: ContextPartition, end: CompiledFilter, row: Row): void {
+    if (end.alias !== undefined) partition.properties[end.alias] = row;
+    this.terminate(partition);
   }
 
   /**
@@ -678,6 +687,9 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
     if (this.endDue !== undefined) {
       partition.endTimer = this.env.timers.schedule(this, partition.id, this.endDue(startTime));
     }
+    // Esper's expected end time: known for a time end condition only.
+    if (this.detail.kind === 'initiated' || this.detail.kind === 'start-end')
+      partition.properties.endTime = partition.endTimer?.due ?? null;
     // Esper arms an initiated context's end condition before the partition's statements, a
     // keyed context's termination after them.
     const keyed = this.detail.kind === 'keyed';

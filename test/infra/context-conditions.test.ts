@@ -165,3 +165,45 @@ describe('timed starts', () => {
     ]);
   });
 });
+
+describe('context.endTime and the terminating event', () => {
+  it('context.endTime is the expected end: a time or crontab end gives it, an event end does not', () => {
+    const engine = engineAt(
+      at(8),
+      `create context Office start (0, 9, *, *, *) end (0, 17, *, *, *);
+       create context Rush initiated by Tick(px > 100) as big terminated after 10 min;
+       create context Upto start Tick(px = 0) end Tick(px < 0);
+       @name('o') context Office select context.endTime as till from Probe;
+       @name('r') context Rush select context.startTime as since, context.endTime as till from Probe;
+       @name('u') context Upto select context.endTime as till from Probe;`,
+    );
+    const calls = record(engine, 'o', 'r', 'u');
+    tick(engine, at(9, 30), 'A', 500, 1); // a Rush partition until 9:40
+    tick(engine, at(9, 31), 'A', 0, 1); // an Upto partition, no end time
+    engine.send('Probe', { sym: 'A', px: 1 }, at(9, 35));
+    const rows = (name: string) => calls[name]?.map((c) => c.new);
+    expect(rows('o')).toEqual([[{ till: at(17) }]]);
+    expect(rows('r')).toEqual([[{ since: at(9, 30), till: at(9, 40) }]]);
+    expect(rows('u')).toEqual([[{ till: null }]]);
+  });
+
+  it('an end filter named with as is readable when the partition ends (ContextKeySegmentedWInitTermEndEvent)', () => {
+    const engine = engineAt(
+      at(8),
+      `create context MyContext partition by sym from Tick initiated by Tick(qty = 1) as startevent
+         terminated by Tick(qty = 0) as endevent;
+       @name('s0') context MyContext select context.startevent.px as c0, context.endevent.px as c1 from Tick
+         output all when terminated;
+       create context I initiated by Probe(px > 0) as p terminated by Probe(px = 0) as q;
+       @name('s1') context I select context.p.px as c0, context.q.sym as c1, count(*) as n from Tick
+         output snapshot when terminated;`,
+    );
+    const calls = record(engine, 's0', 's1');
+    tick(engine, at(9), 'A', 11, 1);
+    engine.send('Probe', { sym: 'P', px: 5 }, at(9, 1));
+    tick(engine, at(9, 2), 'A', 22, 0); // ends A
+    engine.send('Probe', { sym: 'Q', px: 0 }, at(9, 3)); // ends I's partition
+    expect(calls.s0?.map((c) => c.new)).toEqual([[{ c0: 11, c1: 22 }]]);
+    expect(calls.s1?.map((c) => c.new)).toEqual([[{ c0: 5, c1: 'Q', n: 1 }]]);
+  });
+});
