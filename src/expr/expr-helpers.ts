@@ -57,13 +57,41 @@ function like(x: unknown, pattern: unknown, escapeChar: unknown, negated: boolea
 }
 
 /**
- * Problems met while evaluating, counted process-wide; the engine attributes what changes
- * during one of its calls to itself (evaluation is synchronous, so nothing else runs then).
+ * Where an engine counts the problems met while its statements evaluate: `regexp`
+ * evaluations whose pattern, read from the data, is not a valid regular expression.
  */
-export const evaluationIssues = {
-  /** `regexp` evaluations whose pattern, read from the data, is not a valid regular expression. */
-  invalidRegexps: 0,
-};
+export interface EvaluationIssueSink {
+  /** True while the engine is inside one of its calls (send, advanceTime, flush…). */
+  isEvaluating(): boolean;
+  invalidRegexps: number;
+}
+
+/**
+ * The registered sinks (weakly held: an engine nobody references is forgotten). Compiled
+ * expressions are shared by every engine, and evaluation is synchronous, so a problem belongs
+ * to the engines evaluating when it happens. Only a problem walks the sinks: nothing is done
+ * per event (reading a process-wide counter around every send cost the send path measurably).
+ */
+const sinks = new Set<WeakRef<EvaluationIssueSink>>();
+const forget = new FinalizationRegistry<WeakRef<EvaluationIssueSink>>((ref) => sinks.delete(ref));
+
+/** Registers an engine's sink; the function returned unregisters it (engine.close). */
+export function registerEvaluationIssues(sink: EvaluationIssueSink): () => void {
+  const ref = new WeakRef(sink);
+  sinks.add(ref);
+  forget.register(sink, ref, ref);
+  return () => {
+    sinks.delete(ref);
+    forget.unregister(ref);
+  };
+}
+
+function countInvalidRegexp(): void {
+  for (const ref of sinks) {
+    const sink = ref.deref();
+    if (sink?.isEvaluating() === true) sink.invalidRegexps++;
+  }
+}
 
 /** The RegExp for `pattern`, or the reason it is invalid. */
 export function tryJavaRegExp(pattern: string): RegExp | string {
@@ -82,7 +110,7 @@ function regexp(x: unknown, pattern: unknown, negated: boolean): boolean | null 
   if (lastRegexp === undefined || lastRegexp.pattern !== p) lastRegexp = { pattern: p, re: tryJavaRegExp(p) };
   const re = lastRegexp.re;
   if (typeof re === 'string') {
-    evaluationIssues.invalidRegexps++;
+    countInvalidRegexp();
     return null;
   }
   return re.test(String(x)) !== negated;

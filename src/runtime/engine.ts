@@ -11,7 +11,7 @@ import { WeirError } from '../common/errors.js';
 import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { TimerOwner } from '../common/timers.js';
-import { evaluationIssues } from '../expr/expr-helpers.js';
+import { type EvaluationIssueSink, registerEvaluationIssues } from '../expr/expr-helpers.js';
 import { InfraRuntime } from '../infra/infra-runtime.js';
 import type { PhysicalEnv, PhysicalStatement, SharedWindow } from '../physical/physical-env.js';
 import { type StatementFactory, createStatementFactory } from '../physical/statement-factory.js';
@@ -36,7 +36,7 @@ import {
   type WeirEngineOptions,
   validateEngineOptions,
 } from './engine-options.js';
-import { type Normalizer, makeNormalizer } from './event-normalizer.js';
+import { type EventReader, eventReader } from './event-normalizer.js';
 import { EventTimeBuffer } from './event-time-buffer.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot/codec.js';
 import {
@@ -56,7 +56,8 @@ export type { WeirEngineOptions };
 
 interface EventType {
   readonly schema: EventSchema;
-  readonly normalize: Normalizer;
+  /** The row of an event of this type, or undefined when it does not fit (reader.invalid says why). */
+  readonly reader: EventReader;
   /** The type's router, resolved once so a send costs one map lookup. */
   readonly router: StreamRouter;
 }
@@ -100,9 +101,9 @@ class WeirEngine implements Engine {
   private eventsProcessed = 0;
   private lateEvents = 0;
   private rejectedEvents = 0;
-  /** Rows where a `regexp` pattern read from the data did not compile (the result was null). */
-  private invalidRegexps = 0;
-  private invalidRegexpsAtEntry = 0;
+  /** Counts rows where a `regexp` pattern read from the data did not compile (the result was null). */
+  private readonly issues: EvaluationIssueSink = { isEvaluating: () => this.busy > 0, invalidRegexps: 0 };
+  private readonly unregisterIssues: () => void;
   private readonly maxTimeJump: number;
   /**
    * Events up to this time pass the time-jump check with one comparison; one beyond it takes
@@ -125,6 +126,7 @@ class WeirEngine implements Engine {
   constructor(private readonly options: WeirEngineOptions) {
     this.buffer = new EventTimeBuffer(options.allowedLateness ?? 0);
     this.maxTimeJump = options.maxTimeJump ?? DEFAULT_MAX_TIME_JUMP;
+    this.unregisterIssues = registerEvaluationIssues(this.issues);
   }
 
   deploy(epl: string, options: { readonly file?: string } = {}): StatementHandle[] {
@@ -162,7 +164,7 @@ class WeirEngine implements Engine {
       this.catalog.provide('eventType', schema.name, undefined, schema);
       this.types.set(schema.name, {
         schema,
-        normalize: makeNormalizer(schema),
+        reader: eventReader(schema),
         router: this.router(schema.name),
       });
     }
@@ -368,6 +370,11 @@ class WeirEngine implements Engine {
   private eventType(type: string): EventType {
     const last = this.lastType;
     if (last !== undefined && last.schema.name === type) return last;
+    return this.lookUpType(type);
+  }
+
+  /** The type's entry when it is not the last one sent (out of line: `send` inlines `eventType`). */
+  private lookUpType(type: string): EventType {
     const eventType = typeof type === 'string' ? this.types.get(type) : undefined;
     if (eventType === undefined) {
       this.assertOpen('send');
@@ -387,26 +394,47 @@ class WeirEngine implements Engine {
     return eventType;
   }
 
+  /**
+   * The per-event path, kept small: V8 inlines what `send` calls within a bytecode budget, so
+   * every rare case (an invalid event, a time beyond the jump ceiling, a buffered or late
+   * event) is a call out of line, and the common one is a few comparisons.
+   */
   private sendTyped(eventType: EventType, event: Row, timestamp: number | undefined): void {
-    let row: Row;
-    try {
-      row = eventType.normalize(event);
-    } catch (e) {
-      this.rejectedEvents++;
-      throw e;
-    }
+    const row = eventType.reader.read(event);
+    if (row === undefined) throw this.rejected(eventType.reader.invalid(event));
     const time = timestamp ?? timestampOf(eventType.schema, row);
+    // One test for the common case: a number within the range and the jump ceiling (NaN fails).
+    if (!(typeof time === 'number' && time <= this.jumpCeiling && time >= -MAX_EVENT_TIME))
+      this.admitTime(eventType, time);
+    this.eventsIn++;
+    const buffer = this.buffer;
+    if (buffer.isDirect(time)) this.process(eventType.router, row, time);
+    else this.offerToBuffer(eventType, row, time);
+  }
+
+  /** Counts an event refused before it entered, and returns the error to throw. */
+  private rejected(error: WeirError): WeirError {
+    this.rejectedEvents++;
+    return error;
+  }
+
+  /** An event time beyond the fast test: refused (counted) outside the range or too far ahead, else admitted. */
+  private admitTime(eventType: EventType, time: unknown): void {
     // NaN and the infinities fail both comparisons.
     if (typeof time !== 'number' || !(time >= -MAX_EVENT_TIME && time <= MAX_EVENT_TIME)) {
-      this.rejectedEvents++;
-      throw new WeirError(
-        'runtime/invalid-event',
-        `Event of type '${printable(eventType.schema.name)}' has an invalid timestamp ${describeArgument(time)}: ${EVENT_TIME_RANGE}`,
+      throw this.rejected(
+        new WeirError(
+          'runtime/invalid-event',
+          `Event of type '${printable(eventType.schema.name)}' has an invalid timestamp ${describeArgument(time)}: ${EVENT_TIME_RANGE}`,
+        ),
       );
     }
     if (time > this.jumpCeiling)
       this.checkTimeJump(time, `Event of type '${printable(eventType.schema.name)}'`);
-    this.eventsIn++;
+  }
+
+  /** An event the buffer holds (out of order within the lateness) or reports late. */
+  private offerToBuffer(eventType: EventType, row: Row, time: number): void {
     switch (this.buffer.offer(eventType.schema.name, row, time)) {
       case 'direct':
         this.process(eventType.router, row, time);
@@ -428,7 +456,7 @@ class WeirEngine implements Engine {
 
   private process(router: StreamRouter, row: Row, time: number): void {
     if (this.clock === undefined) this.startClock(time);
-    this.fireTimers(time);
+    if (this.timers.nextDue <= time) this.fireTimers(time);
     if (time > (this.clock as number)) this.clock = time;
     this.eventsProcessed++;
     router.route(row);
@@ -495,7 +523,7 @@ class WeirEngine implements Engine {
       this.buffer.newest,
     );
     if (latest === Number.NEGATIVE_INFINITY) {
-      this.jumpCeiling = time + this.maxTimeJump;
+      this.jumpCeiling = Math.min(time + this.maxTimeJump, MAX_EVENT_TIME);
       return;
     }
     if (time - latest > this.maxTimeJump) {
@@ -506,18 +534,21 @@ class WeirEngine implements Engine {
           `one step may move it at most ${this.maxTimeJump} ms (option maxTimeJump, CLI --max-time-jump)`,
       );
     }
-    this.jumpCeiling = latest + this.maxTimeJump;
+    // At most MAX_EVENT_TIME, so one comparison with it also checks the range (sendTyped).
+    this.jumpCeiling = Math.min(latest + this.maxTimeJump, MAX_EVENT_TIME);
   }
 
-  /** Starts a call that may evaluate statements (send, sendMany, advanceTime, flush). */
+  /**
+   * Starts a call that may evaluate statements (send, sendMany, advanceTime, flush): while
+   * busy, problems met while evaluating are this engine's (expr-helpers' sinks), and a
+   * snapshot is refused. One counter and nothing else: it is on every send's path.
+   */
   private enter(): void {
-    if (this.busy++ === 0) this.invalidRegexpsAtEntry = evaluationIssues.invalidRegexps;
+    this.busy++;
   }
 
-  /** Ends it: what evaluation counted meanwhile was this engine's (it runs synchronously). */
   private leave(): void {
-    if (--this.busy === 0)
-      this.invalidRegexps += evaluationIssues.invalidRegexps - this.invalidRegexpsAtEntry;
+    this.busy--;
   }
 
   private assertOpen(operation: string): void {
@@ -686,6 +717,7 @@ class WeirEngine implements Engine {
     // End of input first: buffered events are processed, not lost with the engine.
     this.flush();
     this.closed = true;
+    this.unregisterIssues();
     this.jumpCeiling = Number.NEGATIVE_INFINITY;
     for (const handle of this.handles.values()) handle.stop();
     this.lateListeners = [];
@@ -740,7 +772,7 @@ class WeirEngine implements Engine {
       eventsProcessed: this.eventsProcessed,
       lateEvents: this.lateEvents,
       rejectedEvents: this.rejectedEvents,
-      invalidRegexps: this.invalidRegexps,
+      invalidRegexps: this.issues.invalidRegexps,
       buffered: this.buffer.size,
       pendingTimers: this.timers.size,
       currentTime: this.clock,

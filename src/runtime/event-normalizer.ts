@@ -11,15 +11,27 @@ import { describeArgument, printable } from '../common/printable.js';
 import type { Row } from '../common/row.js';
 import type { EplType } from '../common/types.js';
 
+/** Turns an event into its row; throws runtime/invalid-event when it does not fit the schema. */
 export type Normalizer = (event: Row) => Row;
 
-const CHECKS: Partial<Record<EplType, string>> = {
-  string: `typeof v !== 'string'`,
-  double: `typeof v !== 'number'`,
-  int: '!Number.isInteger(v)',
+/**
+ * The engine's view: `read` returns the row, or undefined when the event does not fit (no
+ * throw, so `send` counts the rejection without a try block on its path); `invalid` then
+ * builds the error naming what is wrong.
+ */
+export interface EventReader {
+  readonly read: (event: Row) => Row | undefined;
+  readonly invalid: (event: Row) => WeirError;
+}
+
+/** A positive check per declared type; a type without one accepts any value. */
+const CHECKS: Partial<Record<EplType, (v: string) => string>> = {
+  string: (v) => `typeof ${v} === 'string'`,
+  double: (v) => `typeof ${v} === 'number'`,
+  int: (v) => `Number.isInteger(${v})`,
   // Beyond 2^53 a number is no longer exact: 9007199254740993 reads as …992. Refused, not rounded silently.
-  long: '!Number.isSafeInteger(v)',
-  boolean: `typeof v !== 'boolean'`,
+  long: (v) => `Number.isSafeInteger(${v})`,
+  boolean: (v) => `typeof ${v} === 'boolean'`,
 };
 
 const TYPE_NAMES: Partial<Record<EplType, string>> = {
@@ -27,46 +39,89 @@ const TYPE_NAMES: Partial<Record<EplType, string>> = {
 };
 
 /**
- * Normalizers are shared by every engine declaring the same schema: the generated code is
- * pure, and one function object keeps `send`'s call site monomorphic (so it inlines the
- * copy) when a process runs several engines, as tests and benchmarks do.
+ * Readers are shared by every engine declaring the same schema: the generated code is pure,
+ * and one function object keeps `send`'s call site monomorphic (so it inlines the copy) when
+ * a process runs several engines, as tests and benchmarks do.
  */
-const cache = new BoundedCache<string, Normalizer>(1_000);
+const cache = new BoundedCache<string, EventReader>(1_000);
 
-export function makeNormalizer(schema: EventSchema): Normalizer {
+export function eventReader(schema: EventSchema): EventReader {
   const key = JSON.stringify([schema.name, schema.open, [...schema.properties]]);
-  return cache.get(key, () => generateNormalizer(schema));
+  return cache.get(key, () => generateReader(schema));
 }
 
-function generateNormalizer(schema: EventSchema): Normalizer {
-  const fail = (property: string, type: EplType, value: unknown): never => {
-    throw new WeirError(
-      'runtime/invalid-event',
-      `Property '${printable(property)}' of event type '${printable(schema.name)}' must be ${TYPE_NAMES[type] ?? type}, got ${describeArgument(value)}`,
-    );
+/** The throwing form of `eventReader(schema).read`. */
+export function makeNormalizer(schema: EventSchema): Normalizer {
+  const { read, invalid } = eventReader(schema);
+  return (event) => {
+    const row = read(event);
+    if (row === undefined) throw invalid(event);
+    return row;
   };
-  const notAnObject = (value: unknown): never => {
-    throw new WeirError(
-      'runtime/invalid-event',
-      `An event of type '${printable(schema.name)}' must be an object of properties, got ${describeArgument(value)}`,
-    );
-  };
+}
+
+/**
+ * Generated per schema: `read`'s fast path takes an object whose properties are all present
+ * with their declared types (the common case, small enough for V8 to inline into `send`);
+ * otherwise `full` turns missing or null properties into null and returns undefined where a
+ * value has the wrong type, reading nothing twice; `problem` names the first wrong property
+ * (-1: not an object at all) for the error.
+ */
+function generateReader(schema: EventSchema): EventReader {
   const names = [...schema.properties.keys()];
-  const lines: string[] = [];
-  names.forEach((name, i) => {
-    const type = schema.properties.get(name) as EplType;
-    const check = CHECKS[type];
-    lines.push(`let v${i} = e[${JSON.stringify(name)}];`);
-    lines.push(`if (v${i} === undefined) v${i} = null;`);
-    if (check !== undefined) {
-      lines.push(
-        `else if (v${i} !== null) { const v = v${i}; if (${check}) fail(${JSON.stringify(name)}, ${JSON.stringify(type)}, v); }`,
-      );
-    }
-  });
+  const types = names.map((name) => schema.properties.get(name) as EplType);
+  const vars = names.map((_, i) => `v${i}`);
+  const loads = names.map((name, i) => `let v${i} = e[${JSON.stringify(name)}];`);
+  const checks = (onFail: (i: number) => string) =>
+    names.flatMap((_, i) => {
+      const check = CHECKS[types[i] as EplType];
+      return [
+        `if (v${i} === undefined) v${i} = null;`,
+        ...(check === undefined ? [] : [`else if (v${i} !== null && !(${check(`v${i}`)})) ${onFail(i)}`]),
+      ];
+    });
   const fields = names.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ');
   const result = schema.open ? `Object.assign({}, e, { ${fields} })` : `{ ${fields} }`;
-  const guard = `if (typeof e !== 'object' || e === null || Array.isArray(e)) notAnObject(e);`;
-  const body = `return function normalize(e) {\n${guard}\n${lines.join('\n')}\nreturn ${result};\n};`;
-  return new Function('fail', 'notAnObject', body)(fail, notAnObject) as Normalizer;
+  const fast = types.map((type, i) => CHECKS[type]?.(`v${i}`) ?? `v${i} !== undefined`);
+  const notObject = `typeof e !== 'object' || e === null || Array.isArray(e)`;
+  const source = [
+    `function full(${['e', ...vars].join(', ')}) {`,
+    ...checks(() => 'return undefined;'),
+    `  return ${result};`,
+    '}',
+    'function problem(e) {',
+    `  if (${notObject}) return -1;`,
+    ...loads,
+    ...checks((i) => `return ${i};`),
+    '  return -2;',
+    '}',
+    'function read(e) {',
+    `  if (${notObject}) return undefined;`,
+    ...loads,
+    ...(fast.length === 0 ? [] : [`  if (${fast.join(' && ')}) return ${result};`]),
+    `  return full(${['e', ...vars].join(', ')});`,
+    '}',
+    'return { read, problem };',
+  ].join('\n');
+  const generated = new Function(source)() as {
+    read: (event: Row) => Row | undefined;
+    problem: (event: Row) => number;
+  };
+  const invalid = (event: Row): WeirError => {
+    const i = generated.problem(event);
+    if (i === -2) throw new Error('EventReader.invalid called on an event that fits its schema');
+    if (i < 0) {
+      return new WeirError(
+        'runtime/invalid-event',
+        `An event of type '${printable(schema.name)}' must be an object of properties, got ${describeArgument(event)}`,
+      );
+    }
+    const name = names[i] as string;
+    const type = types[i] as EplType;
+    return new WeirError(
+      'runtime/invalid-event',
+      `Property '${printable(name)}' of event type '${printable(schema.name)}' must be ${TYPE_NAMES[type] ?? type}, got ${describeArgument(event[name])}`,
+    );
+  };
+  return { read: generated.read, invalid };
 }

@@ -44,6 +44,23 @@ export class EventTimeBuffer {
   }
 
   /**
+   * The common case of `offer`, small enough to inline into `send`: true when an event at
+   * `timestamp` may be processed at once (nothing is buffered and it is not ahead of the
+   * watermark), then counted as seen; false, changing nothing, when `offer` must decide.
+   */
+  isDirect(timestamp: number): boolean {
+    if (this.count !== 0) return false;
+    if (timestamp > this.maxTimestamp) {
+      // Ahead of every event seen: at once only without lateness (else it waits).
+      if (this.allowedLateness !== 0) return false;
+      this.maxTimestamp = timestamp;
+      return true;
+    }
+    // Neither late (before the watermark) nor ahead of it: exactly at it.
+    return timestamp === this.watermark;
+  }
+
+  /**
    * Offers an event. Returns 'late' if it is older than the watermark, 'direct' if it may be
    * processed at once (nothing is buffered and it is not ahead of the watermark), else 'buffered'.
    */

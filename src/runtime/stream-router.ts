@@ -76,23 +76,29 @@ export class StreamRouter {
     return this.refs.size;
   }
 
+  /** Generated for what is routed now: no loop over an empty list (route inlines better when small). */
   private regenerate(): void {
     const indexes = [...this.indexes.values()];
-    const lines = [
-      'const unindexed = router.unindexed;',
-      'for (let i = 0; i < unindexed.length; i++) unindexed[i].accept(row);',
-      'let hits;',
-    ];
+    const lines: string[] = [];
+    if (this.unindexed.length > 0) {
+      lines.push(
+        'const unindexed = router.unindexed;',
+        'for (let i = 0; i < unindexed.length; i++) unindexed[i].accept(row);',
+      );
+    }
+    if (indexes.length > 0) lines.push('let hits;');
     [...this.indexes.keys()].forEach((property, i) => {
       lines.push(
         `hits = indexes[${i}].get(row[${JSON.stringify(property)}]);`,
         'if (hits !== undefined) for (let j = 0; j < hits.length; j++) hits[j].accept(row);',
       );
     });
-    lines.push(
-      'const unfiltered = router.unfiltered;',
-      'for (let i = 0; i < unfiltered.length; i++) unfiltered[i].accept(row);',
-    );
+    if (this.unfiltered.length > 0) {
+      lines.push(
+        'const unfiltered = router.unfiltered;',
+        'for (let i = 0; i < unfiltered.length; i++) unfiltered[i].accept(row);',
+      );
+    }
     this.route = new Function('router', 'indexes', `return function route(row) {\n${lines.join('\n')}\n};`)(
       this,
       indexes,

@@ -25,6 +25,8 @@ export class TimerQueue {
   private readonly heap: QueuedTimer[] = [];
   private seq = 1;
   private live = 0;
+  /** The due time at the top of the heap (a cancelled timer's too), +Infinity when empty. */
+  private top = Number.POSITIVE_INFINITY;
   /** The `time` of the popDue call that returned the timer running now (TimerService.quietUntil). */
   private advancingTo = Number.NEGATIVE_INFINITY;
 
@@ -80,6 +82,14 @@ export class TimerQueue {
 
   get size(): number {
     return this.live;
+  }
+
+  /**
+   * No timer is due before this time (it may be a cancelled timer's due time): the engine
+   * compares each event's time with it, one comparison, and calls popDue only when it is reached.
+   */
+  get nextDue(): number {
+    return this.top;
   }
 
   /** Every live timer, in no particular order. */
@@ -147,12 +157,16 @@ export class TimerQueue {
       i = parent;
     }
     heap[i] = timer;
+    this.top = (heap[0] as QueuedTimer).due;
   }
 
   private pop(): void {
     const heap = this.heap;
     const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
+    if (last === undefined || heap.length === 0) {
+      this.top = Number.POSITIVE_INFINITY;
+      return;
+    }
     let i = 0;
     const n = heap.length;
     for (;;) {
@@ -166,6 +180,7 @@ export class TimerQueue {
       i = child;
     }
     heap[i] = last;
+    this.top = (heap[0] as QueuedTimer).due;
   }
 }
 

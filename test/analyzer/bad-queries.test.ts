@@ -135,6 +135,29 @@ describe('regular expressions', () => {
     // Another engine's count is its own.
     expect(createEngine().stats().invalidRegexps).toBe(0);
   });
+
+  it('each engine counts the invalid patterns its own statements met, also when one sends from within another', () => {
+    const query = "create schema R(s string, p string); @name('m') select s regexp p as m from R";
+    const outer = createEngine();
+    const inner = createEngine();
+    const idle = createEngine();
+    const [h] = outer.deploy(query);
+    inner.deploy(query);
+    idle.deploy(query);
+    // outer's listener sends to inner: inner's evaluation happens inside outer's call.
+    h?.subscribe(() => inner.send('R', { s: 'ab', p: '(' }, 1));
+    outer.send('R', { s: 'ab', p: '[' }, 1);
+    inner.send('R', { s: 'ab', p: '*' }, 2);
+    idle.send('R', { s: 'ab', p: 'a' }, 1);
+    expect(inner.stats().invalidRegexps).toBe(2);
+    // What inner met while outer's listener ran is counted by outer too (it happened within outer's send).
+    expect(outer.stats().invalidRegexps).toBe(2);
+    expect(idle.stats().invalidRegexps).toBe(0);
+    outer.close();
+    inner.send('R', { s: 'ab', p: '[' }, 3);
+    expect(outer.stats().invalidRegexps).toBe(2);
+    expect(inner.stats().invalidRegexps).toBe(3);
+  });
 });
 
 describe('every unknown name is reported, with a did-you-mean', () => {

@@ -66,4 +66,33 @@ describe('EventTimeBuffer', () => {
       ),
     );
   });
+
+  it('isDirect agrees with offer: true exactly when offer would say direct, and then the same state', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 40 }),
+        (lateness, timestamps) => {
+          const viaOffer = new EventTimeBuffer(lateness);
+          const viaFast = new EventTimeBuffer(lateness);
+          const sink = () => {};
+          for (const ts of timestamps) {
+            const outcome = viaOffer.offer('T', {}, ts);
+            const direct = viaFast.isDirect(ts);
+            expect(direct).toBe(outcome === 'direct');
+            if (!direct) expect(viaFast.offer('T', {}, ts)).toBe(outcome);
+            expect([viaFast.size, viaFast.newest, viaFast.watermark]).toEqual([
+              viaOffer.size,
+              viaOffer.newest,
+              viaOffer.watermark,
+            ]);
+            if (outcome === 'buffered') {
+              viaOffer.release(sink);
+              viaFast.release(sink);
+            }
+          }
+        },
+      ),
+    );
+  });
 });

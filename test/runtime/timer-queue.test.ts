@@ -106,4 +106,40 @@ describe('TimerQueue', () => {
       ),
     );
   });
+
+  it('nextDue: nothing is due before it, and popDue finds the earliest live timer once it is reached', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({ op: fc.constant('schedule' as const), due: fc.integer({ min: 0, max: 40 }) }),
+            fc.record({ op: fc.constant('cancel' as const), which: fc.nat() }),
+            fc.record({ op: fc.constant('advance' as const), to: fc.integer({ min: 0, max: 40 }) }),
+          ),
+          { maxLength: 80 },
+        ),
+        (ops) => {
+          const q = new TimerQueue();
+          const owner: TimerOwner = { onTimer: () => {} };
+          const scheduled: ReturnType<TimerQueue['schedule']>[] = [];
+          for (const op of ops) {
+            if (op.op === 'schedule') scheduled.push(q.schedule(owner, 0, op.due));
+            else if (op.op === 'cancel') q.cancel(scheduled[op.which % Math.max(1, scheduled.length)]);
+            else {
+              // Never later than the earliest live timer (a cancelled one may still hold it lower).
+              const live = scheduled.filter((t) => t.live).map((t) => t.due);
+              expect(q.nextDue).toBeLessThanOrEqual(Math.min(Number.POSITIVE_INFINITY, ...live));
+              if (op.to < q.nextDue) expect(q.popDue(op.to)).toBeUndefined();
+              else fireUpTo(q, op.to);
+              expect(scheduled.some((t) => t.live && t.due <= op.to)).toBe(false);
+            }
+          }
+          if (q.size === 0) {
+            q.peekDue();
+            expect(q.nextDue).toBe(Number.POSITIVE_INFINITY);
+          }
+        },
+      ),
+    );
+  });
 });
