@@ -277,10 +277,13 @@ export class CsvLineScanner {
     const fast = this.records.fast;
     const cursor = this.cursor;
     const end = b.length;
+    // The generated parser reads only complete lines (those before the last '\n'), so it
+    // never reads past the bytes it is given (which would deoptimise it: see NdjsonScanner).
+    const complete = b.lastIndexOf(NEWLINE) + 1;
     let from = this.from;
     for (let n = 0; n < max; n++) {
       // The generated parser reads most lines and finds their end; the rest are split here.
-      const record = fast?.(b, from, end, cursor, this.line + 1);
+      const record = from < complete ? fast?.(b, from, complete, cursor, this.line + 1) : undefined;
       let nl: number;
       if (record !== undefined) {
         this.line++;

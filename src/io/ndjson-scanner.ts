@@ -215,21 +215,24 @@ export class NdjsonScanner {
     const first = start;
     const fast = this.fast;
     const cursor = this.cursor;
-    while (start < end) {
+    // The lines before the chunk's last '\n' are complete: the fast path reads only those, so
+    // it never reads past the bytes it is given (a read past a typed array's end would
+    // deoptimise the generated parser, and V8 would compile it again, once per such read).
+    const complete = chunk.lastIndexOf(NEWLINE) + 1;
+    while (start < complete) {
       // The fast path also finds the line's end, so most lines are never searched for '\n'.
-      if (fast?.(chunk, start, end, cursor, this.line + 1) === true) {
+      if (fast?.(chunk, start, complete, cursor, this.line + 1) === true) {
         this.line++;
         start = cursor.pos + 1;
         continue;
       }
       const nl = chunk.indexOf(NEWLINE, start);
-      if (nl < 0) {
-        this.carry.push(chunk.subarray(start));
-        this.carried += end - start;
-        break;
-      }
       this.textLine(chunk.subarray(start, nl), sink);
       start = nl + 1;
+    }
+    if (start < end) {
+      this.carry.push(chunk.subarray(start));
+      this.carried += end - start;
     }
     // start is now past the last complete line (the carry, if any, begins there).
     this.offset += start - first;
