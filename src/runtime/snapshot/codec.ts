@@ -13,8 +13,9 @@
  * not a snapshot, another format version, a truncated file, or a payload whose checksum or
  * encoding is wrong. Nothing is built from bytes that fail a check.
  */
+import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
-import { Packr } from 'msgpackr';
+import type { Packr } from 'msgpackr';
 import { WeirError } from '../../common/errors.js';
 
 const MAGIC = 'WEIRSNAP';
@@ -22,10 +23,22 @@ const HEADER = 18;
 /** Bumped whenever the payload's layout changes in a way an older reader cannot read. */
 export const SNAPSHOT_VERSION = 3;
 
-const packr = new Packr({ moreTypes: true, useRecords: true, mapsAsObjects: true });
+let packr: Packr | undefined;
+
+/**
+ * The encoder, loaded on first use: most engines never snapshot, and loading msgpackr (with
+ * its native decoder) cost every `weir run` ~25 ms of its start.
+ */
+function codec(): Packr {
+  if (packr === undefined) {
+    const msgpackr = createRequire(import.meta.url)('msgpackr') as typeof import('msgpackr');
+    packr = new msgpackr.Packr({ moreTypes: true, useRecords: true, mapsAsObjects: true });
+  }
+  return packr;
+}
 
 export function encodeSnapshot(payload: unknown): Uint8Array {
-  const body = packr.pack(payload);
+  const body = codec().pack(payload);
   const out = new Uint8Array(HEADER + body.length);
   const view = new DataView(out.buffer);
   for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
@@ -85,7 +98,7 @@ export function decodeSnapshot(bytes: Uint8Array): unknown {
     throw new WeirError('snapshot/corrupt', 'The snapshot is corrupt: its payload checksum does not match');
   }
   try {
-    return packr.unpack(body);
+    return codec().unpack(body);
   } catch (e) {
     throw new WeirError('snapshot/corrupt', `The snapshot is corrupt: ${(e as Error).message}`);
   }
