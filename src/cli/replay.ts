@@ -12,11 +12,12 @@ import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
 import { printable } from '../common/printable.js';
 import { ByteSink } from '../io/byte-sink.js';
-import { type FeedMode, type FeedTarget, feedEvents } from '../io/event-feed.js';
+import { type FeedFile, type FeedMode, type FeedTarget, feedEvents } from '../io/event-feed.js';
 import type { ReaderOptions } from '../io/event-record.js';
 import { MISSING, UNDECLARED } from '../io/line-interpreter.js';
 import { type OutputFormat, createWriter } from '../io/output-writer.js';
 import { isCsvFile } from '../io/read-events.js';
+import { type ReadWorker, startReadWorker } from '../io/worker-reader.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
 import type { AlertHookOptions } from './alert-hooks.js';
@@ -149,7 +150,63 @@ function deploy(engine: Engine, text: string, file: string, io: CommandIO): bool
   }
 }
 
+/** The files to read, as the user named them, and standard input as a stream. */
+function feedFiles(paths: readonly string[], options: RunOptions, io: CommandIO): FeedFile[] {
+  return paths.map((path, i) =>
+    options.events[i] === STDIN
+      ? { path: STDIN_SHOWN, shown: STDIN_SHOWN, stream: io.stdin as NonNullable<typeof io.stdin> }
+      : { path, shown: options.events[i] as string },
+  );
+}
+
+/** How the files are read: on a worker thread unless --threads 1, small input or standard input. */
+function feedMode(options: RunOptions, totalBytes: number): FeedMode {
+  return options.threads === 1 || totalBytes < WORKER_MIN_BYTES || options.events.includes(STDIN)
+    ? 'inline'
+    : 'worker';
+}
+
+/**
+ * The read worker, started before anything else when the run will read in worker mode, so
+ * that its thread boots while the statements compile; undefined when it will not (or when
+ * that is not known yet: a file that does not exist is reported later, a resumed run reads
+ * from its checkpoint's position).
+ */
+function startReaderEarly(options: RunOptions, cwd: string, io: CommandIO): ReadWorker | undefined {
+  if (options.checkpoint !== undefined || options.threads === 1) return undefined;
+  const paths = options.events.map((f) => resolve(cwd, f));
+  let totalBytes = 0;
+  for (const path of paths) {
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) return undefined;
+      totalBytes += stat.size;
+    } catch {
+      return undefined;
+    }
+  }
+  return feedMode(options, totalBytes) === 'worker'
+    ? startReadWorker(feedFiles(paths, options, io))
+    : undefined;
+}
+
 export async function runReplay(eplFile: string, options: RunOptions, io: CommandIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const reader = startReaderEarly(options, cwd, io);
+  try {
+    return await replayFiles(eplFile, options, io, reader);
+  } finally {
+    // Ended also when the run stopped before reading (a query error, a bad option).
+    await reader?.close();
+  }
+}
+
+async function replayFiles(
+  eplFile: string,
+  options: RunOptions,
+  io: CommandIO,
+  reader: ReadWorker | undefined,
+): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const text = readSource(resolve(cwd, eplFile), eplFile);
   checkCheckpointOptions(options);
@@ -332,23 +389,24 @@ export async function runReplay(eplFile: string, options: RunOptions, io: Comman
       return !reject(error, '');
     },
   };
-  const allFiles = paths.map((path, i) =>
-    options.events[i] === STDIN
-      ? { path: STDIN_SHOWN, shown: STDIN_SHOWN, stream: io.stdin as NonNullable<typeof io.stdin> }
-      : { path, shown: options.events[i] as string },
-  );
-  const files = resumeFiles(allFiles, resume?.state);
-  const mode: FeedMode =
-    options.threads === 1 || totalBytes < WORKER_MIN_BYTES || fromStdin ? 'inline' : 'worker';
+  const files = resumeFiles(feedFiles(paths, options, io), resume?.state);
+  const mode = feedMode(options, totalBytes);
   /** Sends every event of every file; false when a bad line stopped the run. */
   const replay = async (): Promise<boolean> => {
-    const completed = await feedEvents(files, readerOptions, mode, target, async (position) => {
-      progress.update(position.bytes);
-      // Input that arrives over time (tail -f | weir run): each batch's results go out now.
-      if (fromStdin) out.flush();
-      if (out.needsDrain) await out.drained();
-      await checkpointer?.afterBatch(position);
-    });
+    const completed = await feedEvents(
+      files,
+      readerOptions,
+      mode,
+      target,
+      async (position) => {
+        progress.update(position.bytes);
+        // Input that arrives over time (tail -f | weir run): each batch's results go out now.
+        if (fromStdin) out.flush();
+        if (out.needsDrain) await out.drained();
+        await checkpointer?.afterBatch(position);
+      },
+      reader,
+    );
     currentFile = undefined;
     if (!completed) return false;
     // End of input: release the event-time buffer, then fire the timers due by --end-time.

@@ -34,7 +34,7 @@ import { type TypeCheck, knownTypes } from './known-types.js';
 import { readNdjson } from './ndjson-reader.js';
 import { type LineSink, NdjsonScanner, generalLine } from './ndjson-scanner.js';
 import { isCsvFile, readEvents } from './read-events.js';
-import { readInWorker } from './worker-reader.js';
+import { type ReadWorker, startReadWorker } from './worker-reader.js';
 
 export interface FeedTarget {
   /** One event; false stops the feed. */
@@ -75,16 +75,20 @@ export type FeedMode = 'inline' | 'worker';
 
 const CHUNK_BYTES = 1 << 20;
 
-/** Feeds every file; false when the target stopped it. */
+/**
+ * Feeds every file; false when the target stopped it. In worker mode, `worker` is a read
+ * worker already started on these files (startReadWorker), else one is started now.
+ */
 export async function feedEvents(
   files: readonly FeedFile[],
   options: ReaderOptions,
   mode: FeedMode,
   target: FeedTarget,
   onBatch: (position: FeedPosition) => Promise<void> | void,
+  worker?: ReadWorker,
 ): Promise<boolean> {
   return mode === 'worker' && files.length > 0 && files.every((f) => f.stream === undefined)
-    ? feedFromWorker(files, options, target, onBatch)
+    ? feedFromWorker(files, options, target, onBatch, worker ?? startReadWorker(files))
     : feedInline(files, options, target, onBatch);
 }
 
@@ -195,6 +199,7 @@ async function feedFromWorker(
   options: ReaderOptions,
   target: FeedTarget,
   onBatch: (position: FeedPosition) => Promise<void> | void,
+  worker: ReadWorker,
 ): Promise<boolean> {
   const names = options.typeNames?.() ?? [];
   const schemas: EventSchemaInfo[] = names.flatMap((n) => options.schemaOf?.(n) ?? []);
@@ -207,7 +212,7 @@ async function feedFromWorker(
   let bytesBefore = 0;
   let fileBytes = 0;
   let current = 0;
-  const batches = readInWorker(files, {
+  const batches = worker.read({
     schemas,
     timeField: options.timeField,
     ...(options.type === undefined ? {} : { type: options.type }),

@@ -35,6 +35,15 @@ export interface ReadWorkerData {
   readonly credits: SharedArrayBuffer;
 }
 
+/** What the worker boots with (workerData): its files and the credits counter. */
+export type ReadWorkerBoot = Pick<ReadWorkerData, 'files' | 'credits'>;
+
+/** The message that starts the reading, once the main thread knows the event types. */
+export interface ReadWorkerStart {
+  readonly kind: 'start';
+  readonly options: Omit<ReadWorkerData, 'files' | 'credits'>;
+}
+
 export type ReadWorkerMessage =
   | { readonly kind: 'batch'; readonly batch: import('./event-wire.js').WireBatch }
   | { readonly kind: 'end' }
@@ -172,14 +181,17 @@ function readCsvFile(
 if (parentPort !== null) {
   const port = parentPort;
   const post = (m: ReadWorkerMessage, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
-  try {
-    run(workerData as ReadWorkerData, post);
-  } catch (e) {
-    const error = e as NodeJS.ErrnoException;
-    post({
-      kind: 'error',
-      message: error.message,
-      ...(error.code === undefined ? {} : { code: error.code }),
-    });
-  }
+  // Booted (modules loaded) while the main thread deploys; reading starts with its options.
+  port.once('message', (start: ReadWorkerStart) => {
+    try {
+      run({ ...(workerData as ReadWorkerBoot), ...start.options }, post);
+    } catch (e) {
+      const error = e as NodeJS.ErrnoException;
+      post({
+        kind: 'error',
+        message: error.message,
+        ...(error.code === undefined ? {} : { code: error.code }),
+      });
+    }
+  });
 }

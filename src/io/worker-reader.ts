@@ -4,19 +4,39 @@
  * reads ahead by at most IN_FLIGHT batches while the engine works. Stopping early (a `break`,
  * an error) terminates the worker.
  *
+ * The worker can be started before the reading options are known (startReadWorker, then
+ * `read`): it boots while the caller deploys its statements.
+ *
  * Under a TypeScript loader (tests run the sources), the worker runs read-worker.ts through
  * the same loader (tsx); the built package runs dist/io/read-worker.js.
  */
 import { Worker } from 'node:worker_threads';
 import type { WireBatch } from './event-wire.js';
-import type { ReadWorkerData, ReadWorkerFile, ReadWorkerMessage } from './read-worker.js';
+import type {
+  ReadWorkerBoot,
+  ReadWorkerData,
+  ReadWorkerFile,
+  ReadWorkerMessage,
+  ReadWorkerStart,
+} from './read-worker.js';
 
 /** Batches (about 1 MiB of input each) the worker may read ahead. */
 const IN_FLIGHT = 4;
 
 export type WorkerReadOptions = Omit<ReadWorkerData, 'files' | 'credits'>;
 
-function startWorker(data: ReadWorkerData): Worker {
+/**
+ * A read worker started on its files before the reading options are known, so its thread
+ * boots and loads its modules while the main thread deploys the statements (which the
+ * options come from). `read` may be called once; `close` ends the worker whether or not it
+ * read (a run that stops before reading, on a query error say, must not keep it alive).
+ */
+export interface ReadWorker {
+  read(options: WorkerReadOptions): AsyncGenerator<WireBatch>;
+  close(): Promise<void>;
+}
+
+function startWorker(data: ReadWorkerBoot): Worker {
   if (!import.meta.url.endsWith('.ts'))
     return new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data });
   // The sources: load the worker through tsx's loader, registered in the worker first.
@@ -25,14 +45,11 @@ function startWorker(data: ReadWorkerData): Worker {
   return new Worker(boot, { eval: true, workerData: data });
 }
 
-export async function* readInWorker(
-  files: readonly ReadWorkerFile[],
-  options: WorkerReadOptions,
-): AsyncGenerator<WireBatch> {
+export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
   const credits = new SharedArrayBuffer(4);
   const counter = new Int32Array(credits);
   counter[0] = IN_FLIGHT;
-  const worker = startWorker({ ...options, files, credits });
+  const worker = startWorker({ files, credits });
   const queue: ReadWorkerMessage[] = [];
   let failure: Error | undefined;
   let exited = false;
@@ -54,25 +71,33 @@ export async function* readInWorker(
     exited = true;
     notify();
   });
-  try {
-    for (;;) {
-      const m = queue.shift();
-      if (m === undefined) {
-        if (failure !== undefined) throw failure;
-        if (exited) throw new Error('the read worker stopped before the end of the input');
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
-      if (m.kind === 'end') return;
-      if (m.kind === 'error')
-        throw Object.assign(new Error(m.message), m.code === undefined ? {} : { code: m.code });
-      yield m.batch;
-      Atomics.add(counter, 0, 1);
-      Atomics.notify(counter, 0);
-    }
-  } finally {
+  const close = async () => {
     await worker.terminate();
+  };
+  async function* read(options: WorkerReadOptions): AsyncGenerator<WireBatch> {
+    const start: ReadWorkerStart = { kind: 'start', options };
+    worker.postMessage(start);
+    try {
+      for (;;) {
+        const m = queue.shift();
+        if (m === undefined) {
+          if (failure !== undefined) throw failure;
+          if (exited) throw new Error('the read worker stopped before the end of the input');
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          continue;
+        }
+        if (m.kind === 'end') return;
+        if (m.kind === 'error')
+          throw Object.assign(new Error(m.message), m.code === undefined ? {} : { code: m.code });
+        yield m.batch;
+        Atomics.add(counter, 0, 1);
+        Atomics.notify(counter, 0);
+      }
+    } finally {
+      await close();
+    }
   }
+  return { read, close };
 }

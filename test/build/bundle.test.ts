@@ -13,8 +13,15 @@ import { runCli } from '../support/run-cli.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outdir = `${root}.bundle-test/cli`;
 
-function weir(args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [`${outdir}/main.js`, ...args], { cwd: root, encoding: 'utf8' });
+function weir(
+  args: readonly string[],
+  timeout?: number,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [`${outdir}/main.js`, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    ...(timeout === undefined ? {} : { timeout }),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr + (r.error ? String(r.error) : '') };
 }
 
@@ -70,6 +77,31 @@ describe('the bundled CLI', () => {
     const output = readFileSync(`${outdir}/worker.ndjson`, 'utf8');
     expect(output).toBe(readFileSync(`${outdir}/one.ndjson`, 'utf8'));
     expect(output.length).toBeGreaterThan(1_000_000);
+  });
+
+  it('exits when a run on large input stops before reading (its read worker, started first, is ended)', () => {
+    const events = `${outdir}/early.ndjson`;
+    const lines = Array.from(
+      { length: 30_000 },
+      (_, i) =>
+        `{"type":"StockTick","ts":${1000 + i},"data":{"symbol":"S${i % 7}","price":${i},"volume":${i}}}`,
+    );
+    writeFileSync(events, `${lines.join('\n')}\n`); // more than WORKER_MIN_BYTES: the worker starts
+    const bad = `${outdir}/bad.epl`;
+    writeFileSync(
+      bad,
+      'create schema StockTick(symbol string, price double, volume long);\nselect nonsense from StockTick;\n',
+    );
+    // A worker left running would keep the process alive: the timeout makes that a failure.
+    const queryError = weir(['run', bad, '--events', events, '--quiet'], 20_000);
+    expect(queryError.code).toBe(1);
+    expect(queryError.stderr).toContain("Property 'nonsense'");
+    const badOut = weir(
+      ['run', 'queries/stock-ticker/query.epl', '--events', events, '--out', `${outdir}/no/such/dir.ndjson`],
+      20_000,
+    );
+    expect(badOut.code).toBe(2);
+    expect(badOut.stderr).toContain('--out: cannot write');
   });
 
   it('serves the bundled example with its dashboard (weir serve: fastify and uPlot stay node_modules imports)', async () => {
