@@ -239,20 +239,16 @@ async function feedFromWorker(
     for (let i = 0; i < batch.count; i++) {
       const kind = kinds[i] as number;
       const line = lines[i] as number;
-      if (kind < 0) {
-        if (
-          !deliver(
-            otherRow(kind, cursor, shown, line, options, isKnown, csvDecoder, csvType, times[i]),
-            target,
-          )
-        )
-          return false;
+      // A declared type's row, or a CSV record (its values in its header's columns).
+      const csv = kind === CSV_ROW;
+      if (kind < 0 && !csv) {
+        if (!deliver(otherRow(kind, cursor, shown, line, options, isKnown), target)) return false;
         continue;
       }
-      const event = (decoders[kind] as EventDecoder)(cursor);
+      const event = (csv ? (csvDecoder as EventDecoder) : (decoders[kind] as EventDecoder))(cursor);
       const time = times[i] as number;
-      if (!target.event(typeNames[kind] as string, event, Number.isNaN(time) ? undefined : time, shown, line))
-        return false;
+      const type = csv ? csvType : (typeNames[kind] as string);
+      if (!target.event(type, event, Number.isNaN(time) ? undefined : time, shown, line)) return false;
     }
     if (batch.rest !== undefined) {
       // The rest of this file is read here, exactly as with one thread.
@@ -272,7 +268,7 @@ async function feedFromWorker(
   return true;
 }
 
-/** A row that is not a declared type's: an NDJSON line for the general path, a CSV record, or an error. */
+/** A row that is neither a declared type's nor a CSV record: an NDJSON line for the general path, or an error. */
 function otherRow(
   kind: number,
   cursor: WireCursor,
@@ -280,22 +276,10 @@ function otherRow(
   line: number,
   options: ReaderOptions,
   isKnown: TypeCheck,
-  csvDecoder: EventDecoder | undefined,
-  csvType: string,
-  time: number | undefined,
 ): ReadItem {
-  switch (kind) {
-    case TEXT_LINE:
-      return generalLine(cursor.strings[cursor.string++] as string, shown, line, options, isKnown);
-    case CSV_ROW: {
-      const event = (csvDecoder as EventDecoder)(cursor);
-      const timestamp = time === undefined || Number.isNaN(time) ? undefined : time;
-      return { type: csvType, timestamp, event, file: shown, line };
-    }
-    default: {
-      const code = cursor.strings[cursor.string++] as ErrorCode;
-      const message = cursor.strings[cursor.string++] as string;
-      return new WeirError(code, message, { file: shown, line });
-    }
-  }
+  if (kind === TEXT_LINE)
+    return generalLine(cursor.strings[cursor.string++] as string, shown, line, options, isKnown);
+  const code = cursor.strings[cursor.string++] as ErrorCode;
+  const message = cursor.strings[cursor.string++] as string;
+  return new WeirError(code, message, { file: shown, line });
 }
