@@ -10,8 +10,9 @@ import type { SortKeys } from './output-limit/row-collector.js';
 import { type KeyBuilder, sortRows } from './row-builder.js';
 
 export class RowSink {
-  private rows: Row[] = [];
-  private keys: unknown[][] = [];
+  /** Made by the first push of a step (an operator has two sinks; a context, an operator per partition). */
+  private rows: Row[] | undefined = undefined;
+  private keys: unknown[][] | undefined = undefined;
 
   constructor(
     private readonly keyBuilder: KeyBuilder | undefined,
@@ -26,10 +27,12 @@ export class RowSink {
 
   /** `source` is the event the keys are computed from (same context as the row). */
   push(row: Row, source: Row, ctx: EvalFrame): void {
-    this.rows.push(row);
+    if (this.rows === undefined) this.rows = [row];
+    else this.rows.push(row);
     if (this.keyBuilder !== undefined) {
       const key = this.keyBuilder(source, ctx);
-      this.keys.push(key);
+      if (this.keys === undefined) this.keys = [key];
+      else this.keys.push(key);
       this.sortKeys?.set(row, key);
     }
   }
@@ -42,10 +45,11 @@ export class RowSink {
   }
 
   take(): Row[] | null {
-    if (this.rows.length === 0) return null;
-    const rows = this.keyBuilder === undefined ? this.rows : sortRows(this.rows, this.keys, this.descending);
-    this.rows = [];
-    this.keys = [];
+    const taken = this.rows;
+    if (taken === undefined || taken.length === 0) return null;
+    const rows = this.keyBuilder === undefined ? taken : sortRows(taken, this.keys ?? [], this.descending);
+    this.rows = undefined;
+    this.keys = undefined;
     return rows;
   }
 }

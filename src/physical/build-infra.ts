@@ -28,14 +28,14 @@ import type { Operator } from '../operators/operator.js';
 import type { TableRows } from '../operators/table-join-lookup.js';
 import type { IntoTablePlan, MergeActionPlan, OnActionPlan, OnTarget } from '../plan/infra-defs.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
-import type { PhysicalEnv, StatePart, StatementEntry } from './physical-env.js';
+import type { PhysicalEnv, Startable, StatePart, StatementEntry } from './physical-env.js';
 
 /** What building an infra node adds to its statement. */
 export interface InfraParts {
   readonly entries: StatementEntry[];
   readonly stops: (() => void)[];
-  /** Run when the statement starts (after every statement of the deployment is built). */
-  readonly starters: (() => void)[];
+  /** Started when the statement starts (after every statement of the deployment is built). */
+  readonly starters: Startable[];
   /** Stateful parts a snapshot writes (a part without snapshot/restore fails it, by label). */
   readonly parts: StatePart[];
 }
@@ -79,9 +79,11 @@ export function buildNamedWindowSource(
   const window = infraOf(env).window(node.window);
   parts.stops.push(window.subscribe(next));
   if (!preload || window.def.batching) return;
-  parts.starters.push(() => {
-    const rows = window.contents();
-    if (rows.length > 0) next.onUpdate(rows, null);
+  parts.starters.push({
+    start: () => {
+      const rows = window.contents();
+      if (rows.length > 0) next.onUpdate(rows, null);
+    },
   });
 }
 
@@ -156,7 +158,7 @@ export function buildDefine(
       infra.addContext(context);
       parts.parts.push({ label: `context ${definition.def.name}`, part: context });
       parts.entries.push(...context.conditionEntries());
-      parts.starters.push(() => context.begin());
+      parts.starters.push({ start: () => context.begin() });
       parts.stops.push(() => {
         context.stop();
         infra.removeContext(definition.def.name);

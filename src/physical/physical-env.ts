@@ -68,6 +68,15 @@ export interface StatePart {
   readonly part: Partial<Stateful>;
 }
 
+/**
+ * A part a statement instance starts (a window arming START_EAGER timers, a pattern, a
+ * preload). The parts themselves rather than closures: a closure made while building keeps
+ * its call's whole context alive, once per instance (a context multiplies it by partitions).
+ */
+export interface Startable {
+  start?(): void;
+}
+
 export interface PhysicalStatement {
   readonly entries: readonly StatementEntry[];
   /** The statement's stateful parts (common/state.ts), in build order. */

@@ -13,6 +13,7 @@ import { assertNever } from '../common/assert-never.js';
 import { BoundedCache } from '../common/bounded-cache.js';
 import type { Row } from '../common/row.js';
 import type { Stateful } from '../common/state.js';
+import type { TimerService } from '../common/timers.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { compileExpr, compilePredicate } from '../expr/compile-expr.js';
 import {
@@ -57,7 +58,7 @@ import type {
 import { planInputs, postsOldRows } from '../plan/logical-plan.js';
 import { PriorBuffer } from '../windows/prior-buffer.js';
 import { createWindowChain } from '../windows/window-chain.js';
-import type { DataWindow } from '../windows/window-def.js';
+import type { DataWindow, WindowContext } from '../windows/window-def.js';
 import {
   buildDefine,
   buildNamedWindowSource,
@@ -78,6 +79,7 @@ import type {
   PhysicalEnv,
   PhysicalStatement,
   SharedWindow,
+  Startable,
   StatePart,
   StatementEntry,
 } from './physical-env.js';
@@ -89,13 +91,13 @@ interface BuildState {
   /** The statement's base frame: only read (operators that set frame values own a frame). */
   readonly ctx: EvalFrame;
   /** Builds the frames operators own (`createFrame(s.access)`). */
-  readonly access: StreamAccess;
+  readonly access: InstanceAccess;
   readonly statement: string;
   readonly needOld: boolean;
   /** What listeners receive (output-limited `first` posts a step only when it has such rows). */
   readonly selector: StreamSelector;
   /** The statement's join, once built (output snapshots iterate its current rows). */
-  join: JoinOperator | undefined;
+  readonly joined: { join: JoinOperator | undefined };
   /** Whether the statement posts `output snapshot`s (its join keeps every stream's events). */
   snapshots: boolean;
   /** Whether an aggregation sits above the node being built (it consumes old rows too). */
@@ -103,24 +105,35 @@ interface BuildState {
   window: DataWindow | undefined;
   prior: PriorBuffer | undefined;
   entries: StatementEntry[];
-  /** Events entering pattern sources; stream entries count their own (`countedEntries`). */
-  readonly patternEvents: { count: number };
+  /**
+   * Events entering pattern sources (stream entries count their own, `countedEntries`); made
+   * by the first pattern source, other statements keep no such counter.
+   */
+  patternEvents: { count: number } | undefined;
   countedEntries: StreamEntry[];
-  starters: (() => void)[];
+  starters: Startable[];
   /** Whether only row-wise operators sit between a pattern source and the output. */
   readonly patternRowWise: boolean;
   parts: StatePart[];
   /** Shared windows this statement reads, and its output on each. */
   shared: { readonly shared: SharedWindow; readonly output: Operator }[];
-  sizes: (() => number)[];
-  dropped: (() => number)[];
+  sizes: Sized[];
+  dropped: { dropped(): number }[];
   /** Undo callbacks of named window subscriptions and definitions (build-infra.ts). */
   stops: (() => void)[];
   /** Run when the statement's context partition ends, before it stops (`output when terminated`). */
   terminators: (() => void)[];
 }
 
-type Accept = (row: Row) => void;
+/** Where a stream's events go once past its filter: a window, an operator, a fused window. */
+interface RowInput {
+  insert(row: Row): void;
+}
+
+/** A part holding events (its size counts in the statement's window size). */
+interface Sized {
+  size(): number;
+}
 
 export function planOperators(
   plan: StatementPlan,
@@ -128,7 +141,7 @@ export function planOperators(
   listeners: OutputTarget,
 ): PhysicalStatement {
   // The statement's subqueries, filled before the operators that read them are built.
-  const subqueries: SubqueryEvaluator[] = [];
+  const subqueries: SubqueryEvaluator[] = plan.subqueries.length === 0 ? (NOTHING as never[]) : [];
   // The statement's window and prior buffer, for prev() and prior() in any of its frames.
   const access = new InstanceAccess(env, subqueries);
   // Read by operators that set nothing in it (filters, projections, stream filters, joins).
@@ -143,13 +156,13 @@ export function planOperators(
     statement: plan.name,
     needOld,
     selector: root.selector,
-    join: undefined,
+    joined: { join: undefined },
     snapshots: false,
     aggregating: false,
     window: undefined,
     prior: undefined,
     entries: [],
-    patternEvents: { count: 0 },
+    patternEvents: undefined,
     countedEntries: [],
     starters: [],
     patternRowWise,
@@ -216,9 +229,21 @@ class InstanceAccess implements StreamAccess {
 
 const NOTHING: readonly never[] = Object.freeze([]);
 
-/** An array the instance keeps, at its exact length (one shared empty array when empty). */
-function kept<T>(list: T[]): readonly T[] {
-  return list.length === 0 ? NOTHING : list.slice();
+/**
+ * The arrays an instance keeps, each at its exact length: one shared empty array when empty,
+ * and lists with the same elements share one array (a window is often both a statement's
+ * only sized part and its only starter; its stream entry its only counted entry).
+ */
+function keeper(): <T>(list: T[]) => readonly T[] {
+  const kept: (readonly unknown[])[] = [];
+  return <T>(list: T[]): readonly T[] => {
+    if (list.length === 0) return NOTHING;
+    const same = kept.find((k) => k.length === list.length && k.every((x, i) => x === list[i]));
+    if (same !== undefined) return same as readonly T[];
+    const copy = list.slice();
+    kept.push(copy);
+    return copy;
+  };
 }
 
 /** A built statement instance: what the engine drives (PhysicalStatement), holding only what it needs. */
@@ -226,19 +251,20 @@ class BuiltStatement implements PhysicalStatement {
   readonly entries: readonly StatementEntry[];
   readonly parts: readonly StatePart[];
   private readonly countedEntries: readonly StreamEntry[];
-  private readonly sizes: readonly (() => number)[];
-  private readonly dropped: readonly (() => number)[];
-  private readonly starters: readonly (() => void)[];
+  private readonly sizes: readonly Sized[];
+  private readonly dropped: readonly { dropped(): number }[];
+  private readonly starters: readonly Startable[];
   private readonly terminators: readonly (() => void)[];
-  private readonly shared: BuildState['shared'];
+  private readonly shared: readonly BuildState['shared'][number][];
   private stops: readonly (() => void)[];
-  private readonly patternEvents: { count: number };
+  private readonly patternEvents: { count: number } | undefined;
 
   constructor(
     s: BuildState,
     private readonly stepOutput: StepOutput | undefined,
   ) {
     this.patternEvents = s.patternEvents;
+    const kept = keeper();
     this.entries = kept(s.entries);
     this.parts = kept(s.parts);
     this.countedEntries = kept(s.countedEntries);
@@ -246,41 +272,41 @@ class BuiltStatement implements PhysicalStatement {
     this.dropped = kept(s.dropped);
     this.starters = kept(s.starters);
     this.terminators = kept(s.terminators);
-    this.shared = s.shared.length === 0 ? [] : s.shared.slice();
+    this.shared = kept(s.shared);
     this.stops = kept(s.stops);
   }
 
   windowSize(): number {
     let n = 0;
-    for (const f of this.sizes) n += f();
+    for (const part of this.sizes) n += part.size();
     return n;
   }
 
   droppedPartialMatches(): number {
     let n = 0;
-    for (const f of this.dropped) n += f();
+    for (const part of this.dropped) n += part.dropped();
     return n;
   }
 
   eventsIn(): number {
-    let n = this.patternEvents.count;
+    let n = this.patternEvents?.count ?? 0;
     for (const e of this.countedEntries) n += e.count;
     return n;
   }
 
   counters(): number[] {
-    return [this.patternEvents.count, ...this.countedEntries.map((e) => e.count)];
+    return [this.patternEvents?.count ?? 0, ...this.countedEntries.map((e) => e.count)];
   }
 
   restoreCounters(counters: readonly number[]): void {
-    this.patternEvents.count = counters[0] ?? 0;
+    if (this.patternEvents !== undefined) this.patternEvents.count = counters[0] ?? 0;
     this.countedEntries.forEach((e, i) => {
       e.count = counters[i + 1] ?? 0;
     });
   }
 
   start(): void {
-    for (const s of this.starters) s();
+    for (const part of this.starters) part.start?.();
     this.stepOutput?.flush();
   }
 
@@ -486,7 +512,16 @@ function buildProcessor(
   }
   switch (node.mode) {
     case 'all':
-      return new AggregateAllOperator(layout, build, having, frame, s.needOld, next, newSink);
+      // Its sink only records order-by keys for an output limiter (it posts one row itself).
+      return new AggregateAllOperator(
+        layout,
+        build,
+        having,
+        frame,
+        s.needOld,
+        next,
+        sortKeys === undefined ? undefined : newSink,
+      );
     case 'mixed':
     case 'grouped-mixed':
       return new AggregateMixedOperator(layout, groupKey, ...perGroupArgs);
@@ -521,6 +556,7 @@ function buildOutputLimit(
   if (processor instanceof AggregateMixedOperator) processor.collector = collector;
   const contents = node.spec.type === 'snapshot' ? snapshotContents(input.input, s) : undefined;
   const join = joinFeeding(input.input);
+  const env = s.env;
   const limiter = createOutputLimiter({
     spec: node.spec,
     processor,
@@ -530,11 +566,11 @@ function buildOutputLimit(
     sorted: orderBy.length > 0,
     selector: s.selector,
     clock: {
-      now: () => s.env.now(),
-      timers: s.env.timers,
-      defer: join === undefined ? (callback) => s.env.atStepEnd(callback) : undefined,
+      now: () => env.now(),
+      timers: env.timers,
+      defer: join === undefined ? (callback) => env.atStepEnd(callback) : undefined,
     },
-    startTime: s.env.startTime,
+    startTime: env.startTime,
     contents,
     next,
     joinAliases: join?.streams.map((st) => st.alias),
@@ -596,17 +632,19 @@ function snapshotContents(node: LogicalPlan, s: BuildState): (() => readonly Row
     current = current.input;
   }
   if (current.kind === 'Prior') current = current.input;
+  // The closures hold what they read, not the build state.
+  const { ctx, access, joined } = s;
   if (current.kind === 'Join') {
     s.snapshots = true;
     return () => {
-      const rows: Row[] = s.join?.currentRows() ?? [];
-      return predicate === undefined ? rows : rows.filter((r) => predicate(r, s.ctx));
+      const rows: Row[] = joined.join?.currentRows() ?? [];
+      return predicate === undefined ? rows : rows.filter((r) => predicate(r, ctx));
     };
   }
   if (current.kind !== 'Window') return undefined;
   return () => {
-    const rows = s.window?.contents() ?? [];
-    return predicate === undefined ? rows : rows.filter((r) => predicate(r, s.ctx));
+    const rows = access.window?.contents() ?? [];
+    return predicate === undefined ? rows : rows.filter((r) => predicate(r, ctx));
   };
 }
 
@@ -655,9 +693,9 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       if (!node.resetEachUpdate) s.parts.push({ label: 'aggregation', part: op as Partial<Stateful> });
       s.aggregating = true;
       buildDown(node.input, op, s);
-      const built = s.join;
+      const built = s.joined.join;
       if (gate !== undefined && built !== undefined)
-        s.starters.push(() => gate.muted(() => built.preloadResults()));
+        s.starters.push({ start: () => gate.muted(() => built.preloadResults()) });
       return;
     }
     case 'OutputLimit':
@@ -669,8 +707,8 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'MatchRecognize': {
       const runtime = createMatchRecognizeRuntime(node, s.env, s.statement, next);
       s.parts.push({ label: 'match_recognize', part: runtime.state });
-      s.sizes.push(runtime.size);
-      s.dropped.push(runtime.dropped);
+      s.sizes.push(runtime);
+      s.dropped.push(runtime);
       const feed: Operator = {
         onUpdate: (ins) => {
           if (ins !== null) for (const row of ins) runtime.accept(row);
@@ -682,9 +720,10 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'PatternSource': {
       const runtime = createPatternSourceRuntime(node, s.env, s.statement, next, s.patternRowWise);
       s.parts.push({ label: 'pattern', part: runtime.state });
-      s.starters.push(runtime.start);
-      s.sizes.push(runtime.size);
-      s.dropped.push(runtime.dropped);
+      s.starters.push(runtime);
+      s.sizes.push(runtime);
+      s.dropped.push(runtime);
+      s.patternEvents ??= { count: 0 };
       const counted = s.patternEvents;
       for (const stream of node.streams) {
         s.entries.push({
@@ -702,19 +741,20 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
       buildWindow(node, next, s);
       return;
     case 'Join': {
+      const env = s.env;
       const join = createJoinOperator(
         node,
         {
           ctx: s.ctx,
           computeOld: s.needOld || s.aggregating,
-          defer: (flush) => s.env.atStepEnd(flush),
+          defer: (flush) => env.atStepEnd(flush),
           // An aggregated join over a named window joins the streams' contents at start (below).
           keepAll: s.snapshots || (s.aggregating && joinsNamedWindow(node)),
-          table: (name) => tableRows(s.env, name),
+          table: (name) => tableRows(env, name),
         },
         next,
       );
-      s.join = join;
+      s.joined.join = join;
       node.inputs.forEach((input, i) => {
         const shared = node.streams[i]?.shared;
         if (shared?.kind !== 'named-window') {
@@ -731,12 +771,14 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
         // unidirectional stream, which keeps nothing).
         if (!shared.batching && node.streams[i]?.unidirectional !== true) {
           const filter = input.kind === 'Filter' ? compilePredicate(input.predicate) : undefined;
-          s.starters.push(() =>
-            join.preload(
-              i,
-              window.contents().filter((row) => filter === undefined || filter(row, s.ctx)),
-            ),
-          );
+          const ctx = s.ctx;
+          s.starters.push({
+            start: () =>
+              join.preload(
+                i,
+                window.contents().filter((row) => filter === undefined || filter(row, ctx)),
+              ),
+          });
         }
       });
       s.parts.push({ label: 'join', part: join as Partial<Stateful> });
@@ -763,11 +805,11 @@ function buildDown(node: LogicalPlan, next: Operator, s: BuildState): void {
     case 'StreamFilter':
     case 'Prune':
     case 'EventSource':
-      buildSource(node, (row) => next.onUpdate([row], null), s);
+      buildSource(node, new EventsOf(next), s);
       return;
     case 'NamedWindowSource':
       // A join's named window stream is preloaded by the join (below).
-      buildNamedWindowSource(node, next, s.env, s, s.join === undefined);
+      buildNamedWindowSource(node, next, s.env, s, s.joined.join === undefined);
       return;
     case 'TableSource':
       // A table posts nothing: the join reads it (compile-join.ts).
@@ -808,10 +850,10 @@ function buildFused(node: AggregateNode, columnar: ColumnarPlan, next: Operator,
     { label: `columnar #${def.name} aggregation`, part: agg as Partial<Stateful> },
     { label: `columnar #${def.name} window`, part: window as Partial<Stateful> },
   );
-  s.starters.push(() => window.start?.());
-  s.sizes.push(() => window.size());
+  s.starters.push(window);
+  s.sizes.push(window);
   s.aggregating = true;
-  buildSource(columnar.source, window.accept, s);
+  buildSource(columnar.source, { insert: window.accept }, s);
 }
 
 /** A data window posting each step to `next`; events reach it through the source side below. */
@@ -824,40 +866,27 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
       shared.users++;
       s.entries.push(...shared.entries);
       s.window = shared.window;
-      s.sizes.push(() => shared.window.size());
+      s.sizes.push(shared.window);
       s.parts.push({ label: shared.label, part: shared.window });
       s.shared.push({ shared, output: next });
       return;
     }
   }
   const outputs: Operator[] = [next];
-  const ctx = s.ctx;
-  const label = `window ${node.stages.map((st) => `#${st.def.name}`).join('')}`;
+  const label = windowLabel(node.stages);
   const window = createWindowChain(
     node.stages.map((st) => ({ def: st.def, params: st.params })),
-    {
-      now: () => s.env.now(),
-      timers: s.env.timers,
-      emit: (ins, rem) => {
-        for (let i = 0; i < outputs.length; i++) (outputs[i] as Operator).onUpdate(ins, rem);
-      },
-      compile: (expr) => {
-        const fn = compileExpr(expr);
-        return (row) => fn(row, ctx);
-      },
-      startTime: s.env.startTime,
-      // Only a row-for-all aggregation reacts to an empty post; a shared window may feed one.
-      seesEmptyPosts: s.aggregating || node.shareKey !== undefined,
-    },
+    // Only a row-for-all aggregation reacts to an empty post; a shared window may feed one.
+    new InstanceWindowContext(s.env, s.ctx, outputs, s.aggregating || node.shareKey !== undefined),
     node.union === true,
   );
   s.window = window;
   s.parts.push({ label, part: window });
   // Timers from the statement's start (START_EAGER); a restored window is not started.
-  s.starters.push(() => window.start?.());
-  s.sizes.push(() => window.size());
+  s.starters.push(window);
+  s.sizes.push(window);
   const before = s.entries.length;
-  buildSource(node.input, (row) => window.insert(row), s);
+  buildSource(node.input, window, s);
   if (node.shareKey !== undefined) {
     const shared: SharedWindow = { window, label, outputs, entries: s.entries.slice(before), users: 1 };
     s.env.sharedWindows.set(node.shareKey, shared);
@@ -889,27 +918,17 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
       continue;
     }
     if (sub.windows.length === 0) {
-      registerEntry(source, [], filter, (row) => runtime.onPosts([row], null), s);
+      registerEntry(source, [], filter, { insert: (row) => runtime.onPosts([row], null) }, s);
       continue;
     }
-    const label = `subquery #${sub.id} window ${sub.windows.map((st) => `#${st.def.name}`).join('')}`;
+    const label = `subquery #${sub.id} ${windowLabel(sub.windows)}`;
     const window = createWindowChain(
       sub.windows.map((st) => ({ def: st.def, params: st.params })),
-      {
-        now: () => s.env.now(),
-        timers: s.env.timers,
-        emit: (ins, rem) => runtime.onPosts(ins, rem),
-        compile: (expr) => {
-          const fn = compileExpr(expr);
-          return (row) => fn(row, s.ctx);
-        },
-        startTime: s.env.startTime,
-        seesEmptyPosts: false,
-      },
+      new InstanceWindowContext(s.env, s.ctx, [{ onUpdate: (ins, rem) => runtime.onPosts(ins, rem) }], false),
       sub.union,
     );
     s.parts.push({ label, part: window });
-    registerEntry(source, [], filter, (row) => window.insert(row), s);
+    registerEntry(source, [], filter, window, s);
   }
 }
 
@@ -925,10 +944,11 @@ function subscribeSubquery(
   runtime: SubqueryRuntime,
   s: BuildState,
 ): void {
+  const ctx = s.ctx;
   const pass = (rows: Row[] | null) =>
-    rows === null || filter === undefined ? rows : rows.filter((row) => filter(row, s.ctx));
+    rows === null || filter === undefined ? rows : rows.filter((row) => filter(row, ctx));
   s.stops.push(window.subscribe({ onUpdate: (ins, rem) => runtime.onPosts(pass(ins), pass(rem)) }));
-  if (!batching) s.starters.push(() => runtime.onPosts(pass(window.contents()), null));
+  if (!batching) s.starters.push({ start: () => runtime.onPosts(pass(window.contents()), null) });
 }
 
 function hasPatternSource(node: LogicalPlan): boolean {
@@ -953,37 +973,36 @@ function pruneFunction(props: readonly string[]): (row: Row) => Row {
 }
 
 /** Builds the source side: `accept` receives each event that reaches this point. */
-function buildSource(node: LogicalPlan, accept: Accept, s: BuildState): void {
+function buildSource(node: LogicalPlan, input: RowInput, s: BuildState): void {
   switch (node.kind) {
     case 'Prune': {
-      const prune = pruneFunction(node.properties);
-      buildSource(node.input, (row) => accept(prune(row)), s);
+      buildSource(node.input, new Pruned(pruneFunction(node.properties), input), s);
       return;
     }
     case 'StreamFilter': {
       const predicate = node.predicate === undefined ? undefined : compilePredicate(node.predicate);
-      registerEntry(node.input, node.indexed, predicate, accept, s, node.fromWhere !== true);
+      registerEntry(node.input, node.indexed, predicate, input, s, node.fromWhere !== true);
       return;
     }
     case 'EventSource':
-      registerEntry(node, [], undefined, accept, s);
+      registerEntry(node, [], undefined, input, s);
       return;
     default:
       throw new Error(`${node.kind} cannot appear below a window`);
   }
 }
 
-/** The entry the router calls for a statement's stream: the stream filter's predicate, the count, then `accept`. */
+/** The entry the router calls for a statement's stream: the stream filter's predicate, the count, then `input`. */
 function registerEntry(
   node: LogicalPlan,
   indexed: readonly IndexedEquality[],
   predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
-  accept: Accept,
+  input: RowInput,
   s: BuildState,
   written = false,
 ): void {
   if (node.kind !== 'EventSource') throw new Error(`expected the event source, found ${node.kind}`);
-  const entry = new StreamEntry(node.stream, indexed, predicate, s.ctx, accept, written);
+  const entry = new StreamEntry(node.stream, indexed, predicate, s.ctx, input, written);
   s.countedEntries.push(entry);
   s.entries.push(entry);
 }
@@ -1002,7 +1021,7 @@ class StreamEntry implements StatementEntry {
     readonly indexed: readonly IndexedEquality[],
     private readonly predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
     private readonly ctx: EvalFrame,
-    private readonly next: Accept,
+    private readonly next: RowInput,
     /** The stream has a filter as written (not only a moved where clause). */
     written: boolean,
   ) {
@@ -1012,6 +1031,78 @@ class StreamEntry implements StatementEntry {
   accept(row: Row): void {
     if (this.predicate !== undefined && !this.predicate(row, this.ctx)) return;
     this.count++;
-    this.next(row);
+    this.next.insert(row);
   }
 }
+
+/** Each event on to an operator, as a step of its own (a stream without data window). */
+class EventsOf implements RowInput {
+  constructor(private readonly next: Operator) {}
+
+  insert(row: Row): void {
+    this.next.onUpdate([row], null);
+  }
+}
+
+/** Only the properties the statement reads of each event, on to `next`. */
+class Pruned implements RowInput {
+  constructor(
+    private readonly prune: (row: Row) => Row,
+    private readonly next: RowInput,
+  ) {}
+
+  insert(row: Row): void {
+    this.next.insert(this.prune(row));
+  }
+}
+
+/**
+ * How a statement's data window reaches its clock, timers and start time, and posts to the
+ * operators listening. An object rather than closures: closures made while building would
+ * keep the build state alive once per instance (V8 gives a call's closures one context).
+ */
+class InstanceWindowContext implements WindowContext {
+  readonly timers: TimerService;
+
+  constructor(
+    private readonly env: PhysicalEnv,
+    private readonly frame: EvalFrame,
+    private readonly outputs: Operator[],
+    readonly seesEmptyPosts: boolean,
+  ) {
+    this.timers = env.timers;
+  }
+
+  now(): number {
+    return this.env.now();
+  }
+
+  get startTime(): number {
+    return this.env.startTime;
+  }
+
+  emit(inserted: Row[] | null, removed: Row[] | null): void {
+    const outputs = this.outputs;
+    for (let i = 0; i < outputs.length; i++) (outputs[i] as Operator).onUpdate(inserted, removed);
+  }
+
+  compile(expr: BoundExpr): (row: Row) => unknown {
+    const fn = compileExpr(expr);
+    const frame = this.frame;
+    return (row) => fn(row, frame);
+  }
+}
+
+/** `window #a#b`: a window list's label in snapshot errors, one string per list of window kinds. */
+function windowLabel(stages: readonly { readonly def: { readonly name: string } }[]): string {
+  const label = `window ${stages.map((st) => `#${st.def.name}`).join('')}`;
+  let interned = labels.get(label);
+  if (interned === undefined) {
+    interned = label;
+    if (labels.size >= 10_000) labels.clear();
+    labels.set(label, label);
+  }
+  return interned;
+}
+
+const labels = new Map<string, string>();

@@ -14,6 +14,7 @@
  */
 import type { Row } from '../common/row.js';
 import type { StateReader, StateWriter, Stateful } from '../common/state.js';
+import type { Timer, TimerOwner, TimerService } from '../common/timers.js';
 import type {
   ContextPartition,
   ContextRuntime,
@@ -32,11 +33,68 @@ import type { StatementFactory, StatementInstance } from '../physical/statement-
 import { type StatementPlan, forEachNode } from '../plan/logical-plan.js';
 import type { PartSnapshot } from './snapshot/engine-snapshot.js';
 import { PartListReader, PartListWriter, mismatch } from './snapshot/part-list.js';
-import { PartitionTimers } from './timer-queue.js';
+import { deadTimer } from './timer-queue.js';
 
-/** What an instance's env holds of its own (besides startTime, context and timers). */
-interface PartitionEnvFields {
-  partition: ContextPartition;
+/**
+ * An instance's env: its one own field is the partition; everything else is read through
+ * the prototype the statement's instances share (partitionEnv below): the partition's start
+ * time and properties, and the env itself as the instance's timer service.
+ */
+interface InstanceEnv extends PhysicalEnv {
+  readonly partition: ContextPartition;
+}
+
+/**
+ * What the instances of one context statement share: the engine's env (their prototype), and
+ * their timer service, which schedules nothing once the partition ended or the statement
+ * stopped (a callback queued for the step may re-arm).
+ */
+function partitionEnv(env: PhysicalEnv, statement: { readonly stopped: boolean }): PhysicalEnv {
+  const base = env.timers;
+  const methods: ThisType<InstanceEnv> & Partial<TimerService> = {
+    schedule(owner: TimerOwner, tag: number, due: number, reuse?: Timer): Timer {
+      return this.partition.alive && !statement.stopped
+        ? base.schedule(owner, tag, due, reuse)
+        : deadTimer(owner, tag, due);
+    },
+    cancel(timer: Timer | undefined): void {
+      base.cancel(timer);
+    },
+  };
+  const shared = Object.create(env, {
+    // The fused columnar window preallocates column buffers: 4× the heap of the row-wise
+    // operators per instance, which a context multiplies by its partitions (bench/context-memory.mjs).
+    columnarAggregation: { value: false },
+    // Windows the statements of one partition share: made when a statement asks for them.
+    sharedWindows: {
+      get(this: InstanceEnv) {
+        return windowsOf(this.partition);
+      },
+    },
+    startTime: {
+      get(this: InstanceEnv) {
+        return this.partition.startTime;
+      },
+    },
+    context: {
+      get(this: InstanceEnv) {
+        return this.partition.properties;
+      },
+    },
+    // The env is the instance's timer service (`now` is the engine's, inherited).
+    timers: {
+      get(this: InstanceEnv) {
+        return this;
+      },
+    },
+    schedule: { value: methods.schedule },
+    cancel: { value: methods.cancel },
+    // quietUntil is optional: absent when the engine's timers have none.
+    quietUntil: {
+      value: base.quietUntil === undefined ? undefined : () => (base.quietUntil as () => number)(),
+    },
+  });
+  return shared as PhysicalEnv;
 }
 
 /** Windows the statements of one partition share (each partition has its own). */
@@ -83,13 +141,14 @@ export class ContextStatement
   readonly entries: readonly StatementEntry[];
   readonly parts: readonly StatePart[];
   private readonly instances = new Map<ContextPartition, StatementInstance>();
-  /** Each instance's timers (ending the instance ends them: nothing is scheduled from then on). */
-  private readonly timersOf = new Map<StatementInstance, PartitionTimers>();
   /**
    * What every instance's env shares (the engine's env, fused columnar aggregation off, the
-   * partition's shared windows found on first use): an instance's env holds only its own.
+   * partition's shared windows found on first use, the timer service): an instance's env
+   * holds only its partition.
    */
   private readonly partitionEnv: PhysicalEnv;
+  /** Set once the statement stops: its instances' parts schedule nothing more. */
+  stopped = false;
   private pendingNew: Row[] = [];
   private pendingOld: Row[] = [];
   private dispatchQueued = false;
@@ -131,17 +190,7 @@ export class ContextStatement
       accept: (row: Row) => this.arrive(row, stream),
     }));
     this.parts = [{ label: `partitions of context ${context.def.name}`, part: this }];
-    this.partitionEnv = Object.create(env, {
-      // The fused columnar window preallocates column buffers: 4× the heap of the row-wise
-      // operators per instance, which a context multiplies by its partitions (bench/context-memory.mjs).
-      columnarAggregation: { value: false },
-      // Windows the statements of one partition share: made when a statement asks for them.
-      sharedWindows: {
-        get(this: PartitionEnvFields) {
-          return windowsOf(this.partition);
-        },
-      },
-    }) as PhysicalEnv;
+    this.partitionEnv = partitionEnv(env, this);
   }
 
   private arrive(row: Row, stream: string): void {
@@ -172,16 +221,10 @@ export class ContextStatement
 
   /** The instance of `partition`, built and registered, not started. */
   private build(partition: ContextPartition): StatementInstance {
-    // Only what differs per partition is its own; the rest is read through the prototype.
-    const timers = new PartitionTimers(this.env.timers);
-    const env: PhysicalEnv = Object.assign(Object.create(this.partitionEnv) as PhysicalEnv, {
-      partition,
-      startTime: partition.startTime,
-      context: partition.properties,
-      timers,
-    });
+    // Only the partition is its own; the rest is read through the prototype.
+    const env = Object.create(this.partitionEnv) as { partition: ContextPartition } & PhysicalEnv;
+    env.partition = partition;
     const instance = this.factory.instantiate(env, this.output);
-    this.timersOf.set(instance, timers);
     this.instances.set(partition, instance);
     return instance;
   }
@@ -191,15 +234,7 @@ export class ContextStatement
     if (instance === undefined) return;
     this.instances.delete(partition);
     instance.terminate?.();
-    this.end(instance);
-  }
-
-  private end(instance: StatementInstance): void {
     instance.stop();
-    const timers = this.timersOf.get(instance);
-    // An ended partition's parts schedule nothing more (a callback queued for the step may re-arm).
-    if (timers !== undefined) timers.alive = false;
-    this.timersOf.delete(instance);
   }
 
   start(): void {
@@ -235,7 +270,8 @@ export class ContextStatement
 
   stop(): void {
     this.context.detach(this);
-    for (const instance of this.instances.values()) this.end(instance);
+    this.stopped = true;
+    for (const instance of this.instances.values()) instance.stop();
     this.instances.clear();
   }
 

@@ -206,33 +206,3 @@ export function guardedTimers(base: TimerService, alive: () => boolean): TimerSe
     ...(base.quietUntil === undefined ? {} : { quietUntil: () => (base.quietUntil as () => number)() }),
   };
 }
-
-/**
- * The timers of a context partition's instance: once the partition ended (`alive` false)
- * nothing more is scheduled (a callback queued for the step may re-arm). One small object
- * per partition, its methods shared.
- */
-export class PartitionTimers implements TimerService {
-  alive = true;
-
-  constructor(private readonly base: TimerService) {
-    // quietUntil is optional: absent when the base has none.
-    if (base.quietUntil === undefined) Object.defineProperty(this, 'quietUntil', { value: undefined });
-  }
-
-  quietUntil(): number {
-    return (this.base.quietUntil as () => number)();
-  }
-
-  now(): number {
-    return this.base.now();
-  }
-
-  schedule(owner: TimerOwner, tag: number, due: number, reuse?: Timer): Timer {
-    return this.alive ? this.base.schedule(owner, tag, due, reuse) : deadTimer(owner, tag, due);
-  }
-
-  cancel(timer: Timer | undefined): void {
-    this.base.cancel(timer);
-  }
-}

@@ -9,7 +9,8 @@
  */
 import type { Row } from '../common/row.js';
 
-const INITIAL_CAPACITY = 8;
+/** Small: a context partition's window often holds a few events (it doubles as needed). */
+const INITIAL_CAPACITY = 4;
 
 export class RowDeque {
   private items: (Row | undefined)[] = new Array(INITIAL_CAPACITY).fill(undefined);

@@ -86,30 +86,53 @@ export function createWindowChain(
   return new ChainWindow(stages, ctx, union);
 }
 
-class ChainWindow implements DataWindow, Stateful {
+/**
+ * The chain is its window's context (clock, timers and start time are its own context's; a
+ * post goes through `emit`): no context object and closures per window (a context's
+ * partitions each have one).
+ */
+class ChainWindow implements DataWindow, Stateful, WindowContext {
   private readonly window: DataWindow;
   /** The post being processed downstream (only set during a post). */
   private postedNew: Row[] | null = null;
   private postedOld: Row[] | null = null;
+  readonly timers: WindowContext['timers'];
+  readonly seesEmptyPosts: boolean | undefined;
 
-  constructor(stages: readonly ChainStage[], ctx: WindowContext, union: boolean) {
-    this.window = createChain(
-      stages,
-      union,
-      memberContext(ctx, (inserted, removed) => {
-        const outerNew = this.postedNew;
-        const outerOld = this.postedOld;
-        this.postedNew = inserted;
-        this.postedOld = removed;
-        try {
-          ctx.emit(inserted, removed);
-        } finally {
-          this.postedNew = outerNew;
-          this.postedOld = outerOld;
-        }
-      }),
-    );
+  constructor(
+    stages: readonly ChainStage[],
+    private readonly ctx: WindowContext,
+    union: boolean,
+  ) {
+    this.timers = ctx.timers;
+    this.seesEmptyPosts = ctx.seesEmptyPosts;
+    this.window = createChain(stages, union, this);
     if (this.window.prev === undefined) this.prev = undefined;
+  }
+
+  now(): number {
+    return this.ctx.now();
+  }
+
+  get startTime(): number {
+    return this.ctx.startTime;
+  }
+
+  compile(expr: BoundExpr): (row: Row) => unknown {
+    return this.ctx.compile(expr);
+  }
+
+  emit(inserted: Row[] | null, removed: Row[] | null): void {
+    const outerNew = this.postedNew;
+    const outerOld = this.postedOld;
+    this.postedNew = inserted;
+    this.postedOld = removed;
+    try {
+      this.ctx.emit(inserted, removed);
+    } finally {
+      this.postedNew = outerNew;
+      this.postedOld = outerOld;
+    }
   }
 
   start(): void {
