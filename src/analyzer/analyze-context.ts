@@ -17,7 +17,13 @@ import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { simplifyExpr } from '../expr/simplify-expr.js';
 import type { AnalyzedStatement } from '../plan/analyzed-statement.js';
-import type { ContextConditionDef, ContextDef, ContextFilter, ContextKind } from '../plan/infra-defs.js';
+import type {
+  ContextConditionDef,
+  ContextDef,
+  ContextFilter,
+  ContextKind,
+  ContextPropertyType,
+} from '../plan/infra-defs.js';
 import { defineStatement } from './analyze-infra.js';
 import { crontabSchedule } from './analyze-output-clause.js';
 import { conjunction } from './analyze-stream-source.js';
@@ -28,14 +34,19 @@ import type { InfraCatalog } from './infra-catalog.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { type Scope, type TagBinding, streamScope } from './scope.js';
 
-type Properties = Map<string, EplType | ReadonlyMap<string, EplType>>;
+type Properties = Map<string, ContextPropertyType>;
 
 /**
  * The events that started a partition, by name: a start filter's `as` name, a start
  * pattern's tags (a keyed context's `as` names). An end filter reads the single ones as
  * context properties (`terminated by B(id = s.id)`); an end pattern sees them all as tags.
+ * A named start pattern (`pattern […] as p`) gives one composite instead (`p.a.id`), which
+ * both read as a context property.
  */
-type Started = ReadonlyMap<string, TagBinding & { readonly stream: string }>;
+interface Started {
+  readonly tags: ReadonlyMap<string, TagBinding & { readonly stream: string }>;
+  readonly composites: ReadonlyMap<string, ContextPropertyType>;
+}
 
 function bindContext(scope: BindContext['scope'], clause: string): BindContext {
   return { scope, aggregates: undefined, clause, prevAllowed: false, priorAllowed: false };
@@ -93,17 +104,22 @@ function condition(
       };
     }
     case 'pattern': {
-      if (c.alias !== undefined) {
-        throw new WeirError(
-          'analyze/unsupported',
-          `A name for a whole pattern condition ('as ${c.alias.name}') is not supported: read its tags as context.<tag>.<property>`,
-          { span: c.alias.span },
-        );
-      }
-      const bound = bindPattern(c.pattern, catalog, started);
-      // Esper's ContextPropertyEventType.addEndpointTypes: each single tag is a context property.
+      const bound = bindPattern(
+        c.pattern,
+        catalog,
+        started?.tags,
+        started === undefined ? undefined : (own) => compositeScope(own, started.composites),
+      );
       for (const [name, tag] of bound.tags) {
-        if (tag.isArray) continue;
+        if (started?.composites.has(name)) {
+          throw new WeirError(
+            'analyze/invalid-argument',
+            `Tag '${name}' for event '${tag.stream}' is already assigned (the start condition names it)`,
+            { span: c.span },
+          );
+        }
+      }
+      const declare = (name: string, type: ContextPropertyType) => {
         if (properties.has(name)) {
           throw new WeirError(
             'analyze/invalid-argument',
@@ -113,15 +129,19 @@ function condition(
             },
           );
         }
-        properties.set(name, tag.schema.properties);
-      }
+        properties.set(name, type);
+      };
+      // Esper's ContextPropertyEventType.addEndpointTypes: each single tag is a context
+      // property, or the whole match under its name (`pattern […] as p`: p.<tag>.<prop>).
+      if (c.alias !== undefined) declare(c.alias.name, compositeType(bound.tags));
+      else for (const [name, tag] of bound.tags) if (!tag.isArray) declare(name, tag.schema.properties);
       return {
         kind: 'pattern',
         pattern: bound.pattern,
         streams: bound.pattern.streams,
         ownTags: [...bound.tags.keys()],
         inclusive: c.inclusive,
-        alias: undefined,
+        alias: c.alias?.name,
         text: bound.text,
       };
     }
@@ -180,10 +200,11 @@ function contextKind(
           started.set(f.alias, { schema, isArray: false, stream: schema.name });
         }
       }
+      const startedEvents: Started = { tags: started, composites: new Map() };
       const terminatedBy =
         detail.terminatedBy === undefined
           ? undefined
-          : condition(detail.terminatedBy, catalog, properties, started);
+          : condition(detail.terminatedBy, catalog, properties, startedEvents);
       return { kind: 'keyed', items, keyTypes: types, initiatedBy, terminatedBy };
     }
     case 'category': {
@@ -299,23 +320,50 @@ export function checkContextStreams(item: SelectStatement, context: ContextDef):
 
 /** `s.prop`, `s` being the starting event's name (not the filtered stream's): a context property. */
 function startedScope(own: Scope, started: Started, schema: EventSchema): Scope {
+  const composites = compositeScope(own, started.composites);
   return {
     ...own,
     resolve(ref) {
       const [head, prop, ...rest] = ref.path;
-      const starting = head === undefined || head.name === schema.name ? undefined : started.get(head.name);
+      const starting =
+        head === undefined || head.name === schema.name ? undefined : started.tags.get(head.name);
       if (starting !== undefined && !starting.isArray && prop !== undefined && rest.length === 0) {
         const type = propertyType(starting.schema, prop.name);
         if (type !== undefined) return { kind: 'ContextProp', path: [head?.name as string, prop.name], type };
       }
-      return own.resolve(ref);
+      return composites.resolve(ref);
     },
   };
 }
 
+/** `p.a.id`, `p` a named start pattern: a context property (the match's events by tag). */
+function compositeScope(own: Scope, composites: ReadonlyMap<string, ContextPropertyType>): Scope {
+  if (composites.size === 0) return own;
+  return {
+    ...own,
+    resolve(ref) {
+      const names = ref.path.map((p) => p.name);
+      let type = names[0] === undefined ? undefined : composites.get(names[0]);
+      if (type === undefined || ref.path.some((p) => p.index !== undefined)) return own.resolve(ref);
+      for (const name of names.slice(1)) {
+        if (typeof type === 'string') return own.resolve(ref);
+        type = type.get(name);
+        if (type === undefined) return own.resolve(ref);
+      }
+      return { kind: 'ContextProp', path: names, type: typeof type === 'string' ? type : 'any' };
+    },
+  };
+}
+
+/** The type of a named match: each tag's event type (an array tag: any). */
+function compositeType(tags: ReadonlyMap<string, TagBinding>): ContextPropertyType {
+  return new Map([...tags].map(([name, tag]) => [name, tag.isArray ? 'any' : tag.schema.properties]));
+}
+
 /**
  * The events a start condition names, which the end condition may read: a filter's `as`
- * name (`initiated by T as t`), a pattern's tags (Esper's populateEndConditionFromTrigger).
+ * name (`initiated by T as t`), a pattern's tags or its name (Esper's
+ * populateEndConditionFromTrigger).
  */
 function startedBy(
   start: ContextCondition,
@@ -324,13 +372,17 @@ function startedBy(
 ): Started | undefined {
   if (start.kind === 'filter' && start.filter.alias !== undefined) {
     const schema = catalog.require(start.filter.stream);
-    return new Map([[start.filter.alias.name, { schema, isArray: false, stream: schema.name }]]);
+    return {
+      tags: new Map([[start.filter.alias.name, { schema, isArray: false, stream: schema.name }]]),
+      composites: new Map(),
+    };
   }
   if (bound.kind !== 'pattern') return undefined;
-  const started = new Map<string, TagBinding & { stream: string }>();
+  const tags = new Map<string, TagBinding & { stream: string }>();
   for (const tag of bound.pattern.tags) {
     const schema = catalog.require({ name: tag.stream, span: start.span });
-    started.set(tag.name, { schema, isArray: tag.isArray, stream: tag.stream });
+    tags.set(tag.name, { schema, isArray: tag.isArray, stream: tag.stream });
   }
-  return started;
+  if (bound.alias === undefined) return { tags, composites: new Map() };
+  return { tags: new Map(), composites: new Map([[bound.alias, compositeType(tags)]]) };
 }

@@ -8,7 +8,7 @@ import type { PropertyRef } from '../ast/ast.js';
 import { WeirError } from '../common/errors.js';
 import type { EplType } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
-import type { ContextDef, TableDef } from '../plan/infra-defs.js';
+import type { ContextDef, ContextPropertyType, TableDef } from '../plan/infra-defs.js';
 import type { InfraCatalog } from './infra-catalog.js';
 
 export interface InfraBindings {
@@ -43,7 +43,7 @@ function contextProperty(ref: PropertyRef, context: ContextDef | undefined): Bou
       { span: ref.span },
     );
   }
-  const [first, second, ...more] = names;
+  const [first] = names;
   const property = first === undefined ? undefined : context.properties.get(first);
   const known = [...context.properties.keys()].join(', ');
   if (property === undefined || ref.path.slice(1).some((s) => s.index !== undefined)) {
@@ -53,28 +53,28 @@ function contextProperty(ref: PropertyRef, context: ContextDef | undefined): Bou
       { span: ref.span },
     );
   }
-  if (typeof property === 'string') {
-    if (second !== undefined) {
+  // Follows the path through events (`context.s.price`) and named matches (`context.m.a.price`).
+  let type: ContextPropertyType = property;
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i] as string;
+    if (typeof type === 'string') {
       throw new WeirError(
         'analyze/unknown-property',
-        `'context.${first}' is a ${property}, not an event: '${text}'`,
-        {
-          span: ref.span,
-        },
+        `'context.${names.slice(0, i).join('.')}' is a ${type}, not an event: '${text}'`,
+        { span: ref.span },
       );
     }
-    return { kind: 'ContextProp', path: [first as string], type: property };
+    const inner: ContextPropertyType | undefined = type.get(name);
+    if (inner === undefined) {
+      throw new WeirError(
+        'analyze/unknown-property',
+        `'${text}': the event '${names.slice(0, i).join('.')}' of context '${context.name}' has no property '${name}' (it has: ${[...type.keys()].join(', ')})`,
+        { span: ref.span },
+      );
+    }
+    type = inner;
   }
-  if (second === undefined) return { kind: 'ContextProp', path: [first as string], type: 'any' };
-  const type = property.get(second);
-  if (type === undefined || more.length > 0) {
-    throw new WeirError(
-      'analyze/unknown-property',
-      `'${text}': the event '${first}' of context '${context.name}' has no property '${second}' (it has: ${[...property.keys()].join(', ')})`,
-      { span: ref.span },
-    );
-  }
-  return { kind: 'ContextProp', path: [first as string, second], type };
+  return { kind: 'ContextProp', path: names, type: typeof type === 'string' ? type : 'any' };
 }
 
 /** `Totals.cnt` on a table without primary key (one row), or `Counts[1].cnt` (a number key). */

@@ -184,6 +184,8 @@ class PatternBinder {
   constructor(
     private readonly catalog: SchemaCatalog,
     private readonly tags: ReadonlyMap<string, TagBinding>,
+    /** Names a filter reads besides its event and the tags (a context's started events), or undefined. */
+    private readonly outer: ((own: Scope) => Scope) | undefined,
   ) {}
 
   bind(node: PatternExpr): PatternNode {
@@ -192,7 +194,7 @@ class PatternBinder {
         const schema = this.catalog.require(node.stream);
         this.streams.add(schema.name);
         const visible = new Map([...this.tags].filter(([name]) => name !== node.tag?.name));
-        const predicate = bindPatternFilter(schema, node.filters, visible);
+        const predicate = bindPatternFilter(schema, node.filters, visible, this.outer);
         const conjuncts = predicate === undefined ? [] : splitConjuncts(predicate);
         let correlation: { property: string; tagSide: BoundExpr } | undefined;
         const residual: BoundExpr[] = [];
@@ -315,6 +317,7 @@ export function bindPattern(
   expr: PatternExpr,
   catalog: SchemaCatalog,
   prior: ReadonlyMap<string, TagBinding & { readonly stream: string }> = new Map(),
+  outer?: (own: Scope) => Scope,
 ): BoundPattern {
   const collected = new Map<string, TagBinding & { stream: string }>();
   collectTags(expr, false, catalog, collected);
@@ -328,7 +331,7 @@ export function bindPattern(
     }
   }
   const all = new Map([...prior, ...collected]);
-  const binder = new PatternBinder(catalog, all);
+  const binder = new PatternBinder(catalog, all, outer);
   const root = binder.bind(expr);
   const tags: PatternTag[] = [...all].map(([name, t]) => ({ name, stream: t.stream, isArray: t.isArray }));
   const pattern: PatternPlan = { kind: 'PatternPlan', root, tags, streams: [...binder.streams] };

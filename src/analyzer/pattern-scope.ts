@@ -18,10 +18,12 @@ export function bindPatternFilter(
   schema: EventSchema,
   filters: readonly Expr[],
   tags: ReadonlyMap<string, TagBinding>,
+  outer?: (own: Scope) => Scope,
 ): BoundExpr | undefined {
   if (filters.length === 0) return undefined;
   // Tags shadow same-named properties only when written as `tag.prop`; a bare name is the event's own.
-  const scope = tagScopeOver(tags, streamScope(schema, undefined));
+  const own = streamScope(schema, undefined);
+  const scope = tagScopeOver(tags, outer === undefined ? own : outer(own));
   const bound = filters.map((f) => bindExpr(f, ctxFor(scope, 'pattern filters')));
   return bound.length === 1 ? bound[0] : { kind: 'Logic', op: 'and', operands: bound, type: 'boolean' };
 }

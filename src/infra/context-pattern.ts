@@ -62,6 +62,8 @@ export class ConditionPattern {
     private readonly onMatch: ConditionMatch,
     /** The event dispatched when the run was armed: the run does not see it. */
     readonly armedOn: Row | undefined,
+    /** The partition's properties its filters read (`p.a.id` of a named start match). */
+    context?: Record<string, unknown>,
   ) {
     this.matcher = new PatternMatcher(plan, {
       timers: runTimers(env.timers, () => !this.stopped),
@@ -77,6 +79,7 @@ export class ConditionPattern {
       maxLiveInstances: env.maxPartialMatches,
       onCapReached: () => env.onCapReached(),
     });
+    if (context !== undefined) this.matcher.evalCtx.context = context;
   }
 
   /**

@@ -134,6 +134,8 @@ interface PartitionSnapshot {
   readonly timer: TimerState | null;
   /** A start pattern's tagged events among its properties: name, event id. */
   readonly tags?: readonly (readonly [string, number])[];
+  /** A named start match (`pattern […] as p`): its tags' events (ids), under the name. */
+  readonly match?: readonly (readonly [string, number | readonly number[]])[];
   /** Its end pattern's run. */
   readonly endRun?: PatternMatcherState;
 }
@@ -419,12 +421,13 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       if (this.live.length > 0) return;
     }
     const own = pattern.pattern.tags.filter((t) => pattern.ownTags.includes(t.name));
-    const properties: Record<string, unknown> = {};
+    const properties: Record<string, unknown> =
+      pattern.alias === undefined ? {} : { [pattern.alias]: matchOf(pattern, match) };
     const creating: CreatingEvent[] = [];
     for (const tag of own) {
       const value = match[tag.name];
       if (tag.isArray || value === null || value === undefined) continue;
-      properties[tag.name] = value;
+      if (pattern.alias === undefined) properties[tag.name] = value;
       if (pattern.inclusive) creating.push([value as Row, tag.stream]);
     }
     if (pattern.inclusive) {
@@ -434,7 +437,8 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
           for (const row of value) creating.push([row as Row, tag.stream]);
       }
     }
-    this.create(undefined, properties, trigger, creating, match);
+    // A named match is a context property the end condition reads, not tags of its pattern.
+    this.create(undefined, properties, trigger, creating, pattern.alias === undefined ? match : undefined);
   }
 
   /**
@@ -450,12 +454,14 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   ): void {
     const pattern = this.endPattern as PatternCondition;
     if (partition.endRun !== run || !partition.alive) return;
-    for (const tag of pattern.pattern.tags) {
-      const value = match[tag.name];
-      if (tag.isArray || !pattern.ownTags.includes(tag.name) || value === null || value === undefined)
-        continue;
-      partition.properties[tag.name] = value;
-    }
+    if (pattern.alias !== undefined) partition.properties[pattern.alias] = matchOf(pattern, match);
+    else
+      for (const tag of pattern.pattern.tags) {
+        const value = match[tag.name];
+        if (tag.isArray || !pattern.ownTags.includes(tag.name) || value === null || value === undefined)
+          continue;
+        partition.properties[tag.name] = value;
+      }
     // Keyed: the event that ended a partition starts none (Esper's lastTerminatingEvent).
     if (this.detail.kind === 'keyed') this.lastTerminating = trigger;
     run.stop();
@@ -498,6 +504,7 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       this.patternEnv,
       (match, trigger) => this.endMatched(partition, run, match, trigger),
       armedOn,
+      partition.properties,
     );
     return run;
   }
@@ -737,6 +744,10 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
           tags.push([tag, w.event(row)]);
           delete properties[tag];
         }
+        const matchName = this.startPattern?.alias;
+        const match =
+          matchName === undefined ? undefined : (properties[matchName] as Record<string, unknown>);
+        if (matchName !== undefined) delete properties[matchName];
         return {
           id: p.id,
           key: p.key === undefined ? null : p.key,
@@ -747,6 +758,13 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
           ...(p.distinctKey === undefined ? {} : { distinctKey: p.distinctKey }),
           timer: w.timer(p.endTimer),
           ...(tags.length === 0 ? {} : { tags }),
+          ...(match === undefined
+            ? {}
+            : {
+                match: Object.entries(match).map(
+                  ([tag, v]) => [tag, Array.isArray(v) ? w.events(v as Row[]) : w.event(v as Row)] as const,
+                ),
+              }),
           ...(p.endRun === undefined ? {} : { endRun: p.endRun.snapshot(w) }),
         };
       }),
@@ -774,6 +792,12 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
       const named = saved.alias ?? alias;
       if (named !== undefined && saved.event !== null) properties[named] = r.event(saved.event);
       for (const [tag, event] of saved.tags ?? []) properties[tag] = r.event(event);
+      const matchName = this.startPattern?.alias;
+      if (matchName !== undefined && saved.match !== undefined) {
+        properties[matchName] = Object.fromEntries(
+          saved.match.map(([tag, v]) => [tag, Array.isArray(v) ? r.events(v) : r.event(v as number)]),
+        );
+      }
       const partition: ContextPartition = {
         id: saved.id,
         key,
@@ -828,6 +852,16 @@ export class ContextRuntime implements TimerOwner, Stateful<ContextSnapshot> {
   get partitionCount(): number {
     return this.live.length;
   }
+}
+
+/** A named match (`pattern […] as p`): its own tags' events, those the match bound. */
+function matchOf(pattern: PatternCondition, match: MatchState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const tag of pattern.ownTags) {
+    const value = match[tag];
+    if (value !== null && value !== undefined) out[tag] = value;
+  }
+  return out;
 }
 
 /** The earliest next occurrence of any of the schedules, strictly after `from`. */

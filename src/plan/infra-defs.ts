@@ -139,13 +139,19 @@ export type ContextKind =
       readonly end: ContextConditionDef | undefined;
     };
 
+/**
+ * The type of a context property: a value's, or an event's (its properties by name), or a
+ * named pattern match's (`pattern […] as p`: its tags' events by tag).
+ */
+export type ContextPropertyType = EplType | ReadonlyMap<string, ContextPropertyType>;
+
 /** `create context C …`. */
 export interface ContextDef {
   readonly name: string;
   /** One level, or several for a nested context (outermost first). */
   readonly levels: readonly { readonly name: string; readonly detail: ContextKind }[];
   /** The properties `context.<name>` reads in statements of this context, with their types. */
-  readonly properties: ReadonlyMap<string, EplType | ReadonlyMap<string, EplType>>;
+  readonly properties: ReadonlyMap<string, ContextPropertyType>;
 }
 
 /** What a create statement defines; a window and a variable also post their changes to the statement's listeners. */

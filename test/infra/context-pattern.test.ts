@@ -426,8 +426,71 @@ describe('keyed contexts terminated by pattern', () => {
   });
 });
 
+describe('a named match: pattern […] as name', () => {
+  it('an end filter reads the named start match (ContextStartEndPatternWithFilterCorrelatedWithAsName)', () => {
+    const { feed, calls } = setup(
+      `create context MyContext as start pattern [s0=S0] as starter end S1(id = starter.s0.id) as ender;
+       @name('s0') context MyContext select theString from SB;`,
+      's0',
+    );
+    feed.s(0, 10);
+    feed.sb('E1', 0);
+    feed.s(1, 10);
+    feed.sb('E2', 0);
+    expect(rows(calls.s0 ?? [])).toEqual([[{ theString: 'E1' }]]);
+  });
+
+  it('an end pattern reads the named start match (ContextStartEndPatternWithPatternCorrelatedWithAsName)', () => {
+    const { feed, calls } = setup(
+      `create context MyContext as start pattern [s0=S0] as starter end pattern [s1=S1(id = starter.s0.id)] as ender;
+       @name('s0') context MyContext
+         select context.starter as starter, context.starter.s0 as starterS0, context.starter.s0.id as starterS0id from SB;`,
+      's0',
+    );
+    feed.s(0, 10, 'x');
+    feed.sb('E1', 0);
+    feed.s(1, 11); // not the end
+    feed.s(1, 10); // the end
+    feed.sb('E2', 0);
+    const starter = { id: 10, p00: 'x' };
+    expect(rows(calls.s0 ?? [])).toEqual([
+      [{ starter: { s0: starter }, starterS0: starter, starterS0id: 10 }],
+    ]);
+  });
+
+  it('a named end match is readable when the partition ends (ContextStartEndFilterWithPatternCorrelatedWithAsName)', () => {
+    const { feed, calls } = setup(
+      `create context MyContext as start S0 as starter end pattern [s1=S1(id = starter.id) or timer:interval(30)] as ender;
+       @name('s0') context MyContext select context.starter as starter, context.ender as ender, context.ender.s1 as enderS1,
+         context.ender.s1.id as enderS1id from S0 output when terminated;`,
+      's0',
+    );
+    feed.s(0, 10, null, T0);
+    feed.s(1, 10, null, T0); // ends the first partition
+    feed.s(0, 20, null, T0 + 10_000);
+    feed.engine.advanceTime(T0 + 40_000); // the interval ends the second
+    const s1 = { id: 10, p10: null };
+    expect((calls.s0 ?? []).map((c) => [c.time - T0, c.new])).toEqual([
+      [0, [{ starter: { id: 10, p00: null }, ender: { s1 }, enderS1: s1, enderS1id: 10 }]],
+      [40_000, [{ starter: { id: 20, p00: null }, ender: {}, enderS1: null, enderS1id: null }]],
+    ]);
+  });
+
+  it('keyed: a named end match (ContextKeySegmentedWInitTermPatternAsName)', () => {
+    const { feed, calls } = setup(
+      `create context MyContext partition by theString from SB initiated by SB(intPrimitive = 1) as startevent
+         terminated by pattern [s=SB(intPrimitive = 2)] as endpattern;
+       @name('s0') context MyContext select context.startevent.intBoxed as c0, context.endpattern.s.intBoxed as c1
+         from SB#firstevent output snapshot when terminated;`,
+      's0',
+    );
+    feed.sb('A', 1, 10).sb('A', 2, 20);
+    expect(rows(calls.s0 ?? [])).toEqual([[{ c0: 10, c1: 20 }]]);
+  });
+});
+
 describe('errors', () => {
-  it('refuses a tag the start condition already names, and a name for a whole pattern', () => {
+  it('refuses a tag the start condition already names, and a property a named match does not have', () => {
     expect(
       deployError(
         `${SCHEMAS} create context C start S1(id = 0) as starter end pattern [starter=S1(id = 1) or timer:interval(30 sec)];`,
@@ -438,8 +501,17 @@ describe('errors', () => {
         `${SCHEMAS} create context C start pattern [starter=S1(id = 0)] end pattern [starter=S1(id = 1) or timer:interval(30 sec)];`,
       ).message,
     ).toBe("Tag 'starter' for event 'S1' is already assigned (the start condition names it)");
-    expect(deployError(`${SCHEMAS} create context C start pattern [s0=S0] as starter end S1;`).message).toBe(
-      "A name for a whole pattern condition ('as starter') is not supported: read its tags as context.<tag>.<property>",
+    expect(
+      deployError(
+        `${SCHEMAS} create context C start pattern [s1=S1(id = 0)] as starter end pattern [starter=S1(id = 1) or timer:interval(30 sec)] as ender;`,
+      ).message,
+    ).toBe("Tag 'starter' for event 'S1' is already assigned (the start condition names it)");
+    expect(
+      deployError(
+        `${SCHEMAS} create context C start S0 as starter end pattern [s1=S1] as ender; context C select context.ender.starter from S0;`,
+      ).message,
+    ).toBe(
+      "'context.ender.starter': the event 'ender' of context 'C' has no property 'starter' (it has: s1)",
     );
   });
 

@@ -79,6 +79,14 @@ describe('snapshot of context partitions (new kinds)', () => {
     );
   });
 
+  it('named matches: the start match read by the end pattern and the statements', () => {
+    checkCuts(
+      `create context M start pattern [a=T(v > 0) -> b=S(k = a.k)] as m end pattern [S(k = m.a.k, v = 0) or timer:interval(20 sec)] as e;
+       @name('s') context M select context.m.a.v as av, context.m.b.v as bv, count(*) as n from T output snapshot when terminated;`,
+      10,
+    );
+  });
+
   it('keyed, terminated by a pattern reading the starting event', () => {
     checkCuts(
       `create context K partition by k from T, k from S initiated by T(v = 0) as t
