@@ -139,8 +139,6 @@ export function planOperators(
   plan: StatementPlan,
   env: PhysicalEnv,
   listeners: OutputTarget,
-  /** Output operators by target, shared by the instances of one factory (they hold no state). */
-  outputs?: WeakMap<OutputTarget, OutputOperator>,
 ): PhysicalStatement {
   // The statement's subqueries, filled before the operators that read them are built.
   const subqueries: SubqueryEvaluator[] = plan.subqueries.length === 0 ? (NOTHING as never[]) : [];
@@ -183,32 +181,19 @@ export function planOperators(
     plan.isPattern && !patternRowWise && hasPatternSource(root)
       ? new StepOutput(listeners, (flush) => env.atStepEnd(flush))
       : undefined;
-  let output = stepOutput === undefined ? outputs?.get(listeners) : undefined;
-  if (output === undefined) {
-    output = outputOperator(root, stepOutput ?? listeners, env.insert);
-    if (stepOutput === undefined) outputs?.set(listeners, output);
-  }
+  const output = new OutputOperator(
+    root.selector,
+    stepOutput ?? listeners,
+    insertInto === undefined
+      ? undefined
+      : { selector: insertInto.selector, forward: (rows) => env.insert(insertInto.stream, rows) },
+  );
   // Subqueries first: their windows see an event before the statement does (Esper).
   buildSubqueries(plan, state, subqueries);
   buildDown(root.input, output, state);
   access.window = state.window;
   access.priorBuffer = state.prior;
   return new BuiltStatement(state, stepOutput);
-}
-
-/**
- * The statement's output operator (no state: the instances of a context statement share one).
- * Its own function, so its closure holds `insert` only, not an instance's env.
- */
-function outputOperator(root: StatementPlan['root'], target: OutputTarget, insert: PhysicalEnv['insert']) {
-  const into = root.insertInto;
-  return new OutputOperator(
-    root.selector,
-    target,
-    into === undefined
-      ? undefined
-      : { selector: into.selector, forward: (rows) => insert(into.stream, rows) },
-  );
 }
 
 /**
@@ -926,12 +911,7 @@ function buildWindow(node: Extract<LogicalPlan, { kind: 'Window' }>, next: Opera
   const window = createWindowChain(
     node.stages.map((st) => ({ def: st.def, params: st.params })),
     // Only a row-for-all aggregation reacts to an empty post; a shared window may feed one.
-    new InstanceWindowContext(
-      s.env,
-      s.ctx,
-      node.shareKey === undefined ? next : outputs,
-      s.aggregating || node.shareKey !== undefined,
-    ),
+    new InstanceWindowContext(s.env, s.ctx, outputs, s.aggregating || node.shareKey !== undefined),
     node.union === true,
   );
   s.window = window;
@@ -978,7 +958,7 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
     const label = `subquery #${sub.id} ${windowLabel(sub.windows)}`;
     const window = createWindowChain(
       sub.windows.map((st) => ({ def: st.def, params: st.params })),
-      new InstanceWindowContext(s.env, s.ctx, { onUpdate: (ins, rem) => runtime.onPosts(ins, rem) }, false),
+      new InstanceWindowContext(s.env, s.ctx, [{ onUpdate: (ins, rem) => runtime.onPosts(ins, rem) }], false),
       sub.union,
     );
     s.parts.push({ label, part: window });
@@ -1121,8 +1101,7 @@ class InstanceWindowContext implements WindowContext {
   constructor(
     private readonly env: PhysicalEnv,
     private readonly frame: EvalFrame,
-    /** Several when other statements share the window (the array grows as they join). */
-    private readonly outputs: Operator | Operator[],
+    private readonly outputs: Operator[],
     readonly seesEmptyPosts: boolean,
   ) {
     this.timers = env.timers;
@@ -1138,10 +1117,6 @@ class InstanceWindowContext implements WindowContext {
 
   emit(inserted: Row[] | null, removed: Row[] | null): void {
     const outputs = this.outputs;
-    if (!Array.isArray(outputs)) {
-      outputs.onUpdate(inserted, removed);
-      return;
-    }
     for (let i = 0; i < outputs.length; i++) (outputs[i] as Operator).onUpdate(inserted, removed);
   }
 

@@ -7,7 +7,7 @@
  * Compiled expressions, aggregate layouts and generated code are shared by all instances
  * (they are cached by plan content).
  */
-import type { OutputOperator, OutputTarget } from '../operators/output.js';
+import type { OutputTarget } from '../operators/output.js';
 import type { StatementPlan } from '../plan/logical-plan.js';
 import type { PhysicalEnv, PhysicalStatement } from './physical-env.js';
 import { planOperators } from './plan-operators.js';
@@ -25,10 +25,8 @@ export interface StatementFactory {
 }
 
 export function createStatementFactory(plan: StatementPlan): StatementFactory {
-  // What instances may share beyond the plan's compiled parts: the output operator per target.
-  const outputs = new WeakMap<OutputTarget, OutputOperator>();
   return {
     plan,
-    instantiate: (env, target) => planOperators(plan, env, target, outputs),
+    instantiate: (env, target) => planOperators(plan, env, target),
   };
 }
