@@ -33,9 +33,18 @@ import type { RowBuilder } from './row-builder.js';
 import type { RowSink } from './row-sink.js';
 
 export class AggregateGroupedOperator implements LimitedProcessor {
-  /** What a step of several events needs (made by the first such step: most steps are one event). */
-  private scratch: StepScratch | undefined = undefined;
+  /** Groups touched in the current step, in first-touch order (marked by `step`). */
+  private readonly changed: GroupState[] = [];
   private step = 0;
+  /** The state of each row of the current step, inserted rows first (reused across steps). */
+  private readonly rowStates: GroupState[] = [];
+  /**
+   * The last batch step's inserted rows and their groups. A batch window posts the array it
+   * posted as new one step later as old, so those rows' groups are known without computing
+   * their keys again (checked row by row: a row that differs is looked up as usual).
+   */
+  private readonly lastRows: Row[] = [];
+  private readonly lastStates: GroupState[] = [];
 
   constructor(
     private readonly layout: AggregateLayout,
@@ -61,7 +70,8 @@ export class AggregateGroupedOperator implements LimitedProcessor {
 
   stop(): void {
     this.groups.release();
-    this.scratch = undefined;
+    this.lastRows.length = 0;
+    this.lastStates.length = 0;
   }
 
   onUpdate(inserted: Row[] | null, removed: Row[] | null): void {
@@ -74,17 +84,14 @@ export class AggregateGroupedOperator implements LimitedProcessor {
       this.single(removed[0] as Row, false);
       return;
     }
-    let scratch = this.scratch;
-    if (scratch === undefined) {
-      scratch = new StepScratch();
-      this.scratch = scratch;
-    }
-    const { changed, rowStates } = scratch;
+    const changed = this.changed;
+    const rowStates = this.rowStates;
     this.step++;
     let n = 0;
     if (inserted !== null) for (const row of inserted) rowStates[n++] = this.touch(row);
     if (removed !== null) {
-      const { lastRows, lastStates } = scratch;
+      const lastRows = this.lastRows;
+      const lastStates = this.lastStates;
       const known = removed.length === lastRows.length;
       for (let j = 0; j < removed.length; j++) {
         const row = removed[j] as Row;
@@ -94,7 +101,7 @@ export class AggregateGroupedOperator implements LimitedProcessor {
           known && lastRows[j] === row && last.rows > 0 ? this.mark(last, row) : this.touch(row);
       }
     }
-    this.remember(scratch, inserted, rowStates);
+    this.remember(inserted, rowStates);
     if (this.needOld) {
       for (const state of changed) this.emitRow(state.values, state.stepEvent as Row, this.oldSink);
     }
@@ -117,8 +124,7 @@ export class AggregateGroupedOperator implements LimitedProcessor {
 
   /** One event entering or leaving: same rows as the general path, without its bookkeeping. */
   private single(row: Row, entering: boolean): void {
-    const scratch = this.scratch;
-    if (scratch !== undefined && scratch.lastRows.length > 0) this.remember(scratch, null, scratch.rowStates);
+    if (this.lastRows.length > 0) this.remember(null, this.rowStates);
     const ctx = this.ctx;
     const key = this.groupKey(row, ctx);
     const state = this.groups.get(key) ?? this.groups.create(key, row);
@@ -150,16 +156,16 @@ export class AggregateGroupedOperator implements LimitedProcessor {
     if (state.touchedInStep !== this.step) {
       state.touchedInStep = this.step;
       state.stepEvent = row;
-      (this.scratch as StepScratch).changed.push(state);
+      this.changed.push(state);
     }
     return state;
   }
 
   /** Keeps this step's inserted rows with their groups for the next step (see lastRows). */
-  private remember(scratch: StepScratch, inserted: Row[] | null, rowStates: readonly GroupState[]): void {
+  private remember(inserted: Row[] | null, rowStates: readonly GroupState[]): void {
     const count = inserted === null ? 0 : inserted.length;
-    const rows = scratch.lastRows;
-    const states = scratch.lastStates;
+    const rows = this.lastRows;
+    const states = this.lastStates;
     for (let i = 0; i < count; i++) {
       rows[i] = (inserted as Row[])[i] as Row;
       states[i] = rowStates[i] as GroupState;
@@ -454,19 +460,4 @@ class RowPerGroupFirstHelper implements LimitHelper {
   restore(s: unknown, r: StateReader, input: ReadInput): void {
     this.oldRows = readFirstState(this.passed, this.conditions, s, r, input);
   }
-}
-
-/** The arrays a step of several events works in, reused from step to step. */
-class StepScratch {
-  /** Groups touched in the current step, in first-touch order (marked by `step`). */
-  readonly changed: GroupState[] = [];
-  /** The state of each row of the current step, inserted rows first. */
-  readonly rowStates: GroupState[] = [];
-  /**
-   * The last batch step's inserted rows and their groups. A batch window posts the array it
-   * posted as new one step later as old, so those rows' groups are known without computing
-   * their keys again (checked row by row: a row that differs is looked up as usual).
-   */
-  readonly lastRows: Row[] = [];
-  readonly lastStates: GroupState[] = [];
 }

@@ -167,70 +167,42 @@ export interface GroupStore {
   release(): void;
 }
 
-/**
- * A statement's own groups. The first group is held alone and a map is made for the second:
- * a keyed context's partitions often aggregate one group each (a map with its table costs
- * some 300 bytes more, once per partition).
- */
 export class MapGroupStore implements GroupStore {
-  /** The group while it is the only one the store ever held at once. */
-  private only: GroupState | undefined = undefined;
-  private groups: Map<unknown, GroupState> | undefined = undefined;
+  private readonly groups = new Map<unknown, GroupState>();
 
   constructor(private readonly layout: AggregateLayout) {}
 
   get(key: unknown): GroupState | undefined {
-    const groups = this.groups;
-    if (groups !== undefined) return groups.get(key);
-    const only = this.only;
-    return only !== undefined && sameKey(only.key, key) ? only : undefined;
+    return this.groups.get(key);
   }
 
   create(key: unknown): GroupState {
     const state = new GroupState(this.layout, key);
-    this.add(state);
+    this.groups.set(key, state);
     return state;
   }
 
-  private add(state: GroupState): void {
-    if (this.groups !== undefined) this.groups.set(state.key, state);
-    else if (this.only === undefined) this.only = state;
-    else {
-      this.groups = new Map([
-        [this.only.key, this.only],
-        [state.key, state],
-      ]);
-      this.only = undefined;
-    }
-  }
-
   emptied(state: GroupState): void {
-    if (this.groups !== undefined) this.groups.delete(state.key);
-    else if (this.only === state) this.only = undefined;
+    this.groups.delete(state.key);
   }
 
   values(): Iterable<GroupState> {
-    if (this.groups !== undefined) return this.groups.values();
-    return this.only === undefined ? [] : [this.only];
+    return this.groups.values();
   }
 
   /** The groups in creation order (the order rows of one step are posted in). */
   snapshot(w: StateWriter): GroupStateSnapshot[] {
-    return [...this.values()].map((g) => g.snapshot(w));
+    return [...this.groups.values()].map((g) => g.snapshot(w));
   }
 
   restore(groups: GroupStateSnapshot[], r: StateReader): void {
-    for (const s of groups) this.add(GroupState.restore(this.layout, s, r, true));
+    for (const s of groups) {
+      const state = GroupState.restore(this.layout, s, r, true);
+      this.groups.set(state.key, state);
+    }
   }
 
   release(): void {
-    this.only = undefined;
-    this.groups = undefined;
+    this.groups.clear();
   }
-}
-
-/** Whether two group keys are the same key of a Map (SameValueZero: NaN is NaN). */
-function sameKey(a: unknown, b: unknown): boolean {
-  // biome-ignore lint/suspicious/noSelfCompare: NaN is the one value not equal to itself
-  return a === b || (a !== a && b !== b);
 }

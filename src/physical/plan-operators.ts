@@ -246,65 +246,34 @@ function keeper(): <T>(list: T[]) => readonly T[] {
   };
 }
 
-/** Part labels by their joined text: the instances of one statement share one array. */
-const partLabelLists = new BoundedCache<string, readonly string[]>(10_000);
-
-function sharedLabels(labels: string[]): readonly string[] {
-  return labels.length === 0 ? NOTHING : partLabelLists.get(labels.join('\n'), () => labels);
-}
-
-/**
- * The lists few statements have: dropped partial matches (patterns), output when terminated,
- * shared windows read, undo callbacks (named windows, definitions), the pattern event counter
- * and the step output.
- */
-interface RareParts {
-  readonly dropped: readonly { dropped(): number }[];
-  readonly terminators: readonly (() => void)[];
-  readonly shared: readonly BuildState['shared'][number][];
-  stops: readonly (() => void)[];
-  readonly patternEvents: { count: number } | undefined;
-  readonly stepOutput: StepOutput | undefined;
-}
-
 /** A built statement instance: what the engine drives (PhysicalStatement), holding only what it needs. */
 class BuiltStatement implements PhysicalStatement {
   readonly entries: readonly StatementEntry[];
-  /** The stateful parts, and their labels (one array shared by the instances of a statement). */
-  private readonly partObjects: readonly StatePart['part'][];
-  private readonly partLabels: readonly string[];
+  readonly parts: readonly StatePart[];
   private readonly countedEntries: readonly StreamEntry[];
   private readonly sizes: readonly Sized[];
+  private readonly dropped: readonly { dropped(): number }[];
   private readonly starters: readonly Startable[];
-  /** What few statements have, in one object (undefined: none of it). */
-  private readonly rare: RareParts | undefined;
+  private readonly terminators: readonly (() => void)[];
+  private readonly shared: readonly BuildState['shared'][number][];
+  private stops: readonly (() => void)[];
+  private readonly patternEvents: { count: number } | undefined;
 
-  constructor(s: BuildState, stepOutput: StepOutput | undefined) {
+  constructor(
+    s: BuildState,
+    private readonly stepOutput: StepOutput | undefined,
+  ) {
+    this.patternEvents = s.patternEvents;
     const kept = keeper();
     this.entries = kept(s.entries);
-    this.partObjects = kept(s.parts.map((p) => p.part));
-    this.partLabels = sharedLabels(s.parts.map((p) => p.label));
+    this.parts = kept(s.parts);
     this.countedEntries = kept(s.countedEntries);
     this.sizes = kept(s.sizes);
+    this.dropped = kept(s.dropped);
     this.starters = kept(s.starters);
-    const rare: RareParts = {
-      dropped: kept(s.dropped),
-      terminators: kept(s.terminators),
-      shared: kept(s.shared),
-      stops: kept(s.stops),
-      patternEvents: s.patternEvents,
-      stepOutput,
-    };
-    const none =
-      rare.dropped.length + rare.terminators.length + rare.shared.length + rare.stops.length === 0 &&
-      rare.patternEvents === undefined &&
-      rare.stepOutput === undefined;
-    this.rare = none ? undefined : rare;
-  }
-
-  /** Made when asked (snapshots): an instance keeps its parts and the statement's labels. */
-  get parts(): readonly StatePart[] {
-    return this.partObjects.map((part, i) => ({ label: this.partLabels[i] as string, part }));
+    this.terminators = kept(s.terminators);
+    this.shared = kept(s.shared);
+    this.stops = kept(s.stops);
   }
 
   windowSize(): number {
@@ -315,23 +284,22 @@ class BuiltStatement implements PhysicalStatement {
 
   droppedPartialMatches(): number {
     let n = 0;
-    for (const part of this.rare?.dropped ?? NOTHING) n += part.dropped();
+    for (const part of this.dropped) n += part.dropped();
     return n;
   }
 
   eventsIn(): number {
-    let n = this.rare?.patternEvents?.count ?? 0;
+    let n = this.patternEvents?.count ?? 0;
     for (const e of this.countedEntries) n += e.count;
     return n;
   }
 
   counters(): number[] {
-    return [this.rare?.patternEvents?.count ?? 0, ...this.countedEntries.map((e) => e.count)];
+    return [this.patternEvents?.count ?? 0, ...this.countedEntries.map((e) => e.count)];
   }
 
   restoreCounters(counters: readonly number[]): void {
-    const patternEvents = this.rare?.patternEvents;
-    if (patternEvents !== undefined) patternEvents.count = counters[0] ?? 0;
+    if (this.patternEvents !== undefined) this.patternEvents.count = counters[0] ?? 0;
     this.countedEntries.forEach((e, i) => {
       e.count = counters[i + 1] ?? 0;
     });
@@ -339,26 +307,24 @@ class BuiltStatement implements PhysicalStatement {
 
   start(): void {
     for (const part of this.starters) part.start?.();
-    this.rare?.stepOutput?.flush();
+    this.stepOutput?.flush();
   }
 
   terminate(): void {
-    for (const t of this.rare?.terminators ?? NOTHING) t();
+    for (const t of this.terminators) t();
   }
 
   stop(): void {
     // A shared window stops with its last reader; the others only stop listening.
-    const rare = this.rare;
     const keep = new Set<unknown>();
-    for (const { shared, output } of rare?.shared ?? NOTHING) {
+    for (const { shared, output } of this.shared) {
       const at = shared.outputs.indexOf(output);
       if (at >= 0) shared.outputs.splice(at, 1);
       if (--shared.users > 0) keep.add(shared.window);
     }
-    for (const part of this.partObjects) if (!keep.has(part)) part.stop?.();
-    if (rare === undefined) return;
-    const stops = rare.stops;
-    rare.stops = NOTHING;
+    for (const { part } of this.parts) if (!keep.has(part)) part.stop?.();
+    const stops = this.stops;
+    this.stops = NOTHING;
     for (const s of stops) s();
   }
 }
@@ -369,7 +335,7 @@ function compileColumns(columns: readonly OutputColumn[]) {
 
 function sinks(orderBy: readonly OrderKey[], sortKeys?: SortKeys): [RowSink, RowSink] {
   const keys = orderBy.length === 0 ? undefined : makeKeyBuilder(orderBy.map((o) => compileExpr(o.expr)));
-  const desc = orderBy.length === 0 ? NOTHING : orderBy.map((o) => o.descending);
+  const desc = orderBy.map((o) => o.descending);
   return [new RowSink(keys, desc, sortKeys), new RowSink(keys, desc, sortKeys)];
 }
 
@@ -952,7 +918,7 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
       continue;
     }
     if (sub.windows.length === 0) {
-      registerEntry(source, NOTHING, filter, { insert: (row) => runtime.onPosts([row], null) }, s);
+      registerEntry(source, [], filter, { insert: (row) => runtime.onPosts([row], null) }, s);
       continue;
     }
     const label = `subquery #${sub.id} ${windowLabel(sub.windows)}`;
@@ -962,7 +928,7 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
       sub.union,
     );
     s.parts.push({ label, part: window });
-    registerEntry(source, NOTHING, filter, window, s);
+    registerEntry(source, [], filter, window, s);
   }
 }
 
@@ -1019,7 +985,7 @@ function buildSource(node: LogicalPlan, input: RowInput, s: BuildState): void {
       return;
     }
     case 'EventSource':
-      registerEntry(node, NOTHING, undefined, input, s);
+      registerEntry(node, [], undefined, input, s);
       return;
     default:
       throw new Error(`${node.kind} cannot appear below a window`);

@@ -37,22 +37,19 @@ import { deadTimer } from './timer-queue.js';
 
 /**
  * An instance's env: its one own field is the partition; everything else is read through
- * the prototype the statement's instances share (instanceEnvs below): the partition's start
+ * the prototype the statement's instances share (partitionEnv below): the partition's start
  * time and properties, and the env itself as the instance's timer service.
  */
 interface InstanceEnv extends PhysicalEnv {
   readonly partition: ContextPartition;
 }
 
-type InstanceEnvClass = new (partition: ContextPartition) => InstanceEnv;
-
 /**
- * The env class of one context statement's instances: the engine's env (through the
- * prototype), and their timer service, which schedules nothing once the partition ended or
- * the statement stopped (a callback queued for the step may re-arm). A class, so V8 fits its
- * objects to their one field (an object from Object.create keeps room for four).
+ * What the instances of one context statement share: the engine's env (their prototype), and
+ * their timer service, which schedules nothing once the partition ended or the statement
+ * stopped (a callback queued for the step may re-arm).
  */
-function instanceEnvs(env: PhysicalEnv, statement: { readonly stopped: boolean }): InstanceEnvClass {
+function partitionEnv(env: PhysicalEnv, statement: { readonly stopped: boolean }): PhysicalEnv {
   const base = env.timers;
   const methods: ThisType<InstanceEnv> & Partial<TimerService> = {
     schedule(owner: TimerOwner, tag: number, due: number, reuse?: Timer): Timer {
@@ -64,11 +61,7 @@ function instanceEnvs(env: PhysicalEnv, statement: { readonly stopped: boolean }
       base.cancel(timer);
     },
   };
-  class Env {
-    constructor(readonly partition: ContextPartition) {}
-  }
-  Object.setPrototypeOf(Env.prototype, env);
-  Object.defineProperties(Env.prototype, {
+  const shared = Object.create(env, {
     // The fused columnar window preallocates column buffers: 4× the heap of the row-wise
     // operators per instance, which a context multiplies by its partitions (bench/context-memory.mjs).
     columnarAggregation: { value: false },
@@ -101,7 +94,7 @@ function instanceEnvs(env: PhysicalEnv, statement: { readonly stopped: boolean }
       value: base.quietUntil === undefined ? undefined : () => (base.quietUntil as () => number)(),
     },
   });
-  return Env as unknown as InstanceEnvClass;
+  return shared as PhysicalEnv;
 }
 
 /** Windows the statements of one partition share (each partition has its own). */
@@ -153,7 +146,7 @@ export class ContextStatement
    * partition's shared windows found on first use, the timer service): an instance's env
    * holds only its partition.
    */
-  private readonly Env: InstanceEnvClass;
+  private readonly partitionEnv: PhysicalEnv;
   /** Set once the statement stops: its instances' parts schedule nothing more. */
   stopped = false;
   private pendingNew: Row[] = [];
@@ -197,7 +190,7 @@ export class ContextStatement
       accept: (row: Row) => this.arrive(row, stream),
     }));
     this.parts = [{ label: `partitions of context ${context.def.name}`, part: this }];
-    this.Env = instanceEnvs(env, this);
+    this.partitionEnv = partitionEnv(env, this);
   }
 
   private arrive(row: Row, stream: string): void {
@@ -229,7 +222,9 @@ export class ContextStatement
   /** The instance of `partition`, built and registered, not started. */
   private build(partition: ContextPartition): StatementInstance {
     // Only the partition is its own; the rest is read through the prototype.
-    const instance = this.factory.instantiate(new this.Env(partition), this.output);
+    const env = Object.create(this.partitionEnv) as { partition: ContextPartition } & PhysicalEnv;
+    env.partition = partition;
+    const instance = this.factory.instantiate(env, this.output);
     this.instances.set(partition, instance);
     return instance;
   }

@@ -4,10 +4,8 @@
  * it runs (a growing array with a dead prefix would spread a small window over kilobytes,
  * which costs cache misses when a thousand statements each hold one).
  * A slot may also carry a number (the time window's arrival time), kept in a parallel
- * lane of doubles so that reading it does not touch the row; a deque is stamped on every
- * push or on none. The lane is a plain array (V8 stores its numbers unboxed): a Float64Array
- * costs a typed array and an ArrayBuffer besides its data (184 bytes for 4 stamps, against
- * 80), once per window, which a context multiplies by its partitions.
+ * Float64Array lane so that reading it does not touch the row; a deque is stamped on every
+ * push or on none.
  */
 import type { Row } from '../common/row.js';
 
@@ -17,7 +15,7 @@ const INITIAL_CAPACITY = 4;
 export class RowDeque {
   private items: (Row | undefined)[] = new Array(INITIAL_CAPACITY).fill(undefined);
   /** Allocated on the first stamped push: windows that never stamp touch no second array. */
-  private stamps: number[] | undefined;
+  private stamps: Float64Array | undefined;
   private mask = INITIAL_CAPACITY - 1;
   private head = 0;
   private count = 0;
@@ -31,7 +29,7 @@ export class RowDeque {
     const at = (this.head + this.count) & this.mask;
     this.items[at] = row;
     if (stamp !== undefined) {
-      this.stamps ??= lane(this.mask + 1);
+      this.stamps ??= new Float64Array(this.mask + 1);
       this.stamps[at] = stamp;
     }
     this.count++;
@@ -122,21 +120,16 @@ export class RowDeque {
     const capacity = (this.mask + 1) * 2;
     const items = new Array<Row | undefined>(capacity).fill(undefined);
     const old = this.stamps;
-    const stamps = old === undefined ? undefined : lane(capacity);
+    const stamps = old === undefined ? undefined : new Float64Array(capacity);
     for (let i = 0; i < this.count; i++) {
       items[i] = this.items[(this.head + i) & this.mask];
-      if (stamps !== undefined) stamps[i] = (old as number[])[(this.head + i) & this.mask] as number;
+      if (stamps !== undefined) stamps[i] = (old as Float64Array)[(this.head + i) & this.mask] as number;
     }
     this.items = items;
     this.stamps = stamps;
     this.mask = capacity - 1;
     this.head = 0;
   }
-}
-
-/** A lane of `n` stamps (doubles from the first non-integer or large stamp on). */
-function lane(n: number): number[] {
-  return new Array<number>(n).fill(0);
 }
 
 /** prev() on a sliding window: the n-th newest row (0 is the newest), whatever row asks. */
