@@ -14,7 +14,7 @@ import type { AnalyzedSource, JoinedStream } from '../plan/analyzed-statement.js
 import type { PlanSchema, SharedJoinSource } from '../plan/logical-plan.js';
 import { analyzeNamedWindowSource } from './analyze-named-window-source.js';
 import { analyzeStreamSource, conjunction } from './analyze-stream-source.js';
-import { type BindContext, bindExpr } from './bind-expr.js';
+import { type BindContext, bindExpr, streamFilterContext } from './bind-expr.js';
 import type { InfraBindings } from './bind-infra.js';
 import type { EventSchema } from './event-schema.js';
 import { type JoinScopeStream, joinScope } from './join-scope.js';
@@ -179,14 +179,7 @@ function sharedSource(
     );
   }
   const schema = tableRowSchema(table);
-  const filterCtx: BindContext = {
-    scope: streamScope(schema, item.alias?.name),
-    aggregates: undefined,
-    clause: 'stream filters',
-    prevAllowed: false,
-    priorAllowed: false,
-    infra,
-  };
+  const filterCtx = streamFilterContext(streamScope(schema, item.alias?.name), infra);
   const filter = conjunction(item.filters.map((f) => bindExpr(f, filterCtx)));
   const inputSchema: PlanSchema = table.columns.map((c) => ({ name: c.name, type: c.type }));
   return {

@@ -10,7 +10,7 @@ import type { NamedWindowDef } from '../plan/infra-defs.js';
 import type { PlanSchema } from '../plan/logical-plan.js';
 import type { SourceAnalysis } from './analyze-stream-source.js';
 import { conjunction } from './analyze-stream-source.js';
-import { type BindContext, bindExpr } from './bind-expr.js';
+import { type BindContext, bindExpr, streamFilterContext } from './bind-expr.js';
 import type { InfraBindings } from './bind-infra.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { streamScope } from './scope.js';
@@ -39,14 +39,7 @@ export function analyzeNamedWindowSource(
     );
   }
   const scope = streamScope(catalog.require(from.stream), from.alias?.name);
-  const filterCtx: BindContext = {
-    scope,
-    aggregates: undefined,
-    clause: 'stream filters',
-    prevAllowed: false,
-    priorAllowed: false,
-    ...(infra === undefined ? {} : { infra }),
-  };
+  const filterCtx = streamFilterContext(scope, infra);
   const filter = conjunction(from.filters.map((f) => bindExpr(f, filterCtx)));
   const inputSchema: PlanSchema = window.schema;
   return {

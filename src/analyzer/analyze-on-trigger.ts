@@ -26,7 +26,7 @@ import type { OutputColumn, PlanSchema } from '../plan/logical-plan.js';
 import { assignable, sourceStatement } from './analyze-infra.js';
 import { analyzeStatement } from './analyze-statement.js';
 import { type SourceAnalysis, conjunction } from './analyze-stream-source.js';
-import { type BindContext, bindExpr } from './bind-expr.js';
+import { type BindContext, bindExpr, streamFilterContext } from './bind-expr.js';
 import type { InfraBindings } from './bind-infra.js';
 import type { EventSchema } from './event-schema.js';
 import type { InfraCatalog } from './infra-catalog.js';
@@ -65,14 +65,7 @@ function resolveTrigger(item: OnTrigger, catalog: SchemaCatalog, infra: InfraBin
   const f = trigger.filter;
   const schema = catalog.require(f.stream);
   const alias = f.alias?.name ?? schema.name;
-  const ctx: BindContext = {
-    scope: streamScope(schema, f.alias?.name),
-    aggregates: undefined,
-    clause: 'stream filters',
-    prevAllowed: false,
-    priorAllowed: false,
-    infra,
-  };
+  const ctx = streamFilterContext(streamScope(schema, f.alias?.name), infra);
   const filter = conjunction(f.filters.map((x) => simplifyExpr(bindExpr(x, ctx))));
   return { plan: { kind: 'stream', stream: schema.name, filter, alias }, alias, schema };
 }

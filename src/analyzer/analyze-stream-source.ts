@@ -10,7 +10,7 @@ import type { AnalyzedSource } from '../plan/analyzed-statement.js';
 import type { PlanSchema, WindowStage } from '../plan/logical-plan.js';
 import { validateWindowChain } from '../windows/window-chain.js';
 import { analyzeWindow } from './analyze-window.js';
-import { type BindContext, type SubqueryBinder, bindExpr } from './bind-expr.js';
+import { type BindContext, type SubqueryBinder, bindExpr, streamFilterContext } from './bind-expr.js';
 import type { InfraBindings } from './bind-infra.js';
 import { bindMatchRecognizeSource } from './bind-match-recognize-source.js';
 import type { SchemaCatalog } from './schema-catalog.js';
@@ -33,15 +33,7 @@ export function analyzeStreamSource(
   const schema = catalog.require(from.stream);
   const rawScope = streamScope(schema, from.alias?.name);
   const priorDepth = { value: 0 };
-  const filterCtx: BindContext = {
-    scope: rawScope,
-    aggregates: undefined,
-    clause: 'stream filters',
-    prevAllowed: false,
-    priorAllowed: false,
-    ...(infra === undefined ? {} : { infra }),
-    ...(subqueries === undefined ? {} : { subqueries }),
-  };
+  const filterCtx = streamFilterContext(rawScope, infra, subqueries);
   const filters = from.filters.map((f) => bindExpr(f, filterCtx));
   const filter = conjunction(filters);
   const windows: WindowStage[] = from.windows.map((w) => analyzeWindow(w, rawScope));

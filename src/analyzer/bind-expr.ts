@@ -53,6 +53,26 @@ export interface BindContext {
   readonly subqueries?: SubqueryBinder;
 }
 
+/**
+ * The context of a stream's filter expressions (`from T(filter)`, `on T(filter)`): no
+ * aggregates, no prev or prior; variables, tables and subqueries where the statement has them.
+ */
+export function streamFilterContext(
+  scope: Scope,
+  infra: InfraBindings | undefined,
+  subqueries?: SubqueryBinder,
+): BindContext {
+  return {
+    scope,
+    aggregates: undefined,
+    clause: 'stream filters',
+    prevAllowed: false,
+    priorAllowed: false,
+    ...(infra === undefined ? {} : { infra }),
+    ...(subqueries === undefined ? {} : { subqueries }),
+  };
+}
+
 /** What `bindExpr` asks of the statement's subqueries for a subquery expression. */
 export interface SubqueryUse {
   readonly query: Subquery;
