@@ -85,7 +85,8 @@ export interface SubqueryBinder {
   bind(use: SubqueryUse, outer: BindContext): BoundExpr;
 }
 
-const MS_PER_UNIT: Record<TimeUnit, number> = {
+/** Milliseconds per time-period unit (Esper's month is 30 days, its year 365). */
+export const MS_PER_UNIT: Record<TimeUnit, number> = {
   year: 365 * 86_400_000,
   month: 30 * 86_400_000,
   week: 7 * 86_400_000,

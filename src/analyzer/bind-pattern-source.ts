@@ -4,16 +4,18 @@
  * guards and the select list can refer to them with types.
  */
 import type { Expr, PatternExpr, PatternSource } from '../ast/ast.js';
+import { renderExpressionName } from '../ast/render-name.js';
 import { assertNever } from '../common/assert-never.js';
 import { WeirError } from '../common/errors.js';
+import { isNumericType } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound-expr.js';
 import { splitConjuncts } from '../expr/simplify-expr.js';
 import { describePattern } from '../patterns/describe-pattern.js';
-import type { PatternNode, PatternPlan, PatternTag } from '../patterns/pattern-plan.js';
+import type { PatternNode, PatternPeriod, PatternPlan, PatternTag } from '../patterns/pattern-plan.js';
 import type { AnalyzedSource } from '../plan/analyzed-statement.js';
 import type { PlanSchema } from '../plan/logical-plan.js';
 import { CRONTAB_FIELDS } from './analyze-output-clause.js';
-import { timePeriodMs } from './bind-expr.js';
+import { MS_PER_UNIT, timePeriodMs } from './bind-expr.js';
 import { bindPatternFilter, bindTagExpr } from './pattern-scope.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { type Scope, type TagBinding, tagScope } from './scope.js';
@@ -28,6 +30,50 @@ function periodMs(expr: Expr | undefined, what: string, span: PatternExpr['span'
   throw new WeirError('analyze/invalid-argument', `${what} requires a positive time period such as 10 sec`, {
     span: expr?.span ?? span,
   });
+}
+
+/**
+ * The period of `timer:interval(p)` and `timer:within[max](p, …)`. As in Esper, p is a time
+ * period or a number of seconds, constant or read from the tags matched before the timer
+ * starts (`timer:interval(a.delay)`, `timer:within(a.secs seconds)`); a period that is not
+ * positive is due at once.
+ */
+function patternPeriod(
+  expr: Expr | undefined,
+  what: string,
+  span: PatternExpr['span'],
+  tags: ReadonlyMap<string, TagBinding>,
+): PatternPeriod {
+  if (expr === undefined) {
+    throw new WeirError('analyze/invalid-argument', `${what} requires a time period such as 10 sec`, {
+      span,
+    });
+  }
+  if (expr.kind === 'TimePeriod') {
+    const ms = timePeriodMs(expr);
+    if (ms !== undefined) return { kind: 'FixedPeriod', ms };
+    return {
+      kind: 'TagPeriod',
+      parts: expr.parts.map((p) => ({
+        value: numericPart(p.value, what, tags),
+        msPerUnit: MS_PER_UNIT[p.unit],
+      })),
+    };
+  }
+  if (expr.kind === 'Literal' && typeof expr.value === 'number') {
+    return { kind: 'FixedPeriod', ms: Math.round(expr.value * 1000) };
+  }
+  return { kind: 'TagPeriod', parts: [{ value: numericPart(expr, what, tags), msPerUnit: 1000 }] };
+}
+
+function numericPart(expr: Expr, what: string, tags: ReadonlyMap<string, TagBinding>): BoundExpr {
+  const bound = bindTagExpr(expr, tags);
+  if (isNumericType(bound.type) || bound.type === 'any' || bound.type === 'null') return bound;
+  throw new WeirError(
+    'analyze/type-mismatch',
+    `${what} requires a numeric or time period parameter, but '${renderExpressionName(expr)}' is ${bound.type}`,
+    { span: expr.span },
+  );
 }
 
 function constantInt(expr: Expr | undefined, what: string, span: PatternExpr['span']): number {
@@ -259,16 +305,19 @@ class PatternBinder {
         if (node.guard === 'while') {
           return { kind: 'MatchWhile', child, condition: bindTagExpr(node.args[0] as Expr, this.tags) };
         }
-        const ms = periodMs(node.args[0], `timer:${node.guard}`, node.span);
+        const period = patternPeriod(node.args[0], `timer:${node.guard}`, node.span, this.tags);
         const maxMatches =
           node.guard === 'withinmax'
             ? constantInt(node.args[1], 'timer:withinmax count', node.span)
             : undefined;
-        return { kind: 'MatchWithin', child, ms, maxMatches };
+        return { kind: 'MatchWithin', child, period, maxMatches };
       }
       case 'PatternObserver': {
         if (node.observer === 'interval')
-          return { kind: 'MatchInterval', ms: periodMs(node.args[0], 'timer:interval', node.span) };
+          return {
+            kind: 'MatchInterval',
+            period: patternPeriod(node.args[0], 'timer:interval', node.span, this.tags),
+          };
         if (node.args.length < 5 || node.args.length > 6) {
           throw new WeirError(
             'analyze/invalid-argument',

@@ -445,6 +445,7 @@ async function replayFiles(
       rowsOut: engine.statements().map((s) => ({ statement: s.name, rows: s.stats().rowsOut })),
       seconds,
       invalidRegexps: engine.stats().invalidRegexps,
+      invalidPeriods: engine.stats().invalidPeriods,
       undeclaredEvents,
       missingEvents,
       ...(resume === undefined

@@ -16,6 +16,8 @@ export interface ReplaySummary {
   readonly seconds: number;
   /** `regexp` evaluations whose pattern, read from the data, did not compile (their result was null). */
   readonly invalidRegexps?: number;
+  /** Pattern timers whose period, read from the tags, was null or not a number (the interval never fires, the guard never expires). */
+  readonly invalidPeriods?: number;
   /** Events of closed types that carried undeclared properties (dropped) / lacked declared ones (null). */
   readonly undeclaredEvents?: number;
   readonly missingEvents?: number;
@@ -48,6 +50,11 @@ export function formatSummary(s: ReplaySummary): string {
     ...((s.invalidRegexps ?? 0) > 0
       ? [
           `weir: ${plural(s.invalidRegexps as number, 'regexp evaluation')} read a pattern from the data that is not a valid regular expression (result null)`,
+        ]
+      : []),
+    ...((s.invalidPeriods ?? 0) > 0
+      ? [
+          `weir: ${plural(s.invalidPeriods as number, 'pattern timer')} read a period from the data that is null or not a number (the interval never fires, the guard never expires)`,
         ]
       : []),
     `weir: ${s.seconds.toFixed(3)} s, ${rate} events/s`,

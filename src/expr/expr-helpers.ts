@@ -58,13 +58,17 @@ function like(x: unknown, pattern: unknown, escapeChar: unknown, negated: boolea
 
 /**
  * Where an engine counts the problems met while its statements evaluate: `regexp`
- * evaluations whose pattern, read from the data, is not a valid regular expression.
+ * evaluations whose pattern, read from the data, is not a valid regular expression, and
+ * pattern timer periods computed from the data that are not numbers.
  */
 export interface EvaluationIssueSink {
   /** True while the engine is inside one of its calls (send, advanceTime, flush…). */
   isEvaluating(): boolean;
   invalidRegexps: number;
+  invalidPeriods: number;
 }
+
+export type EvaluationIssue = 'invalidRegexps' | 'invalidPeriods';
 
 /**
  * The registered sinks (weakly held: an engine nobody references is forgotten). Compiled
@@ -86,10 +90,11 @@ export function registerEvaluationIssues(sink: EvaluationIssueSink): () => void 
   };
 }
 
-function countInvalidRegexp(): void {
+/** Counts one problem in every engine evaluating now. */
+export function countEvaluationIssue(issue: EvaluationIssue): void {
   for (const ref of sinks) {
     const sink = ref.deref();
-    if (sink?.isEvaluating() === true) sink.invalidRegexps++;
+    if (sink?.isEvaluating() === true) sink[issue]++;
   }
 }
 
@@ -110,7 +115,7 @@ function regexp(x: unknown, pattern: unknown, negated: boolean): boolean | null 
   if (lastRegexp === undefined || lastRegexp.pattern !== p) lastRegexp = { pattern: p, re: tryJavaRegExp(p) };
   const re = lastRegexp.re;
   if (typeof re === 'string') {
-    countInvalidRegexp();
+    countEvaluationIssue('invalidRegexps');
     return null;
   }
   return re.test(String(x)) !== negated;

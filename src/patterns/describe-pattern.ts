@@ -1,5 +1,6 @@
 /** A pattern plan as text, for explain: operators, filters and their correlation indexes. */
 import { renderExpr } from '../expr/render-expr.js';
+import { describePeriod } from './pattern-period.js';
 import type { PatternNode } from './pattern-plan.js';
 
 export function describePattern(node: PatternNode): string {
@@ -27,11 +28,11 @@ export function describePattern(node: PatternNode): string {
     case 'MatchRepeat':
       return `[${node.lower ?? ''}:${node.upper ?? ''}] ${describePattern(node.child)}${node.until === undefined ? '' : ` until ${describePattern(node.until)}`}`;
     case 'MatchWithin':
-      return `${describePattern(node.child)} where timer:within${node.maxMatches === undefined ? '' : 'max'}(${node.ms} ms${node.maxMatches === undefined ? '' : `, ${node.maxMatches}`})`;
+      return `${describePattern(node.child)} where timer:within${node.maxMatches === undefined ? '' : 'max'}(${describePeriod(node.period)}${node.maxMatches === undefined ? '' : `, ${node.maxMatches}`})`;
     case 'MatchWhile':
       return `${describePattern(node.child)} while (${renderExpr(node.condition)})`;
     case 'MatchInterval':
-      return `timer:interval(${node.ms} ms)`;
+      return `timer:interval(${describePeriod(node.period)})`;
     case 'MatchAt':
       return `timer:at(${node.fields.map((f) => (f === null ? '*' : f.join(','))).join(', ')})`;
   }

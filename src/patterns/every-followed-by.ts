@@ -46,8 +46,14 @@ export function everyFollowedByShape(plan: PatternPlan): EveryFollowedByShape | 
   const first = every.child;
   if (next?.kind === 'MatchFilter') return { first, second: next, withinMs: undefined };
   // withinmax counts matches per guard instance; only the plain guard is handled here.
-  if (next?.kind === 'MatchWithin' && next.maxMatches === undefined && next.child.kind === 'MatchFilter') {
-    return { first, second: next.child, withinMs: next.ms };
+  if (
+    next?.kind === 'MatchWithin' &&
+    next.maxMatches === undefined &&
+    next.period.kind === 'FixedPeriod' &&
+    next.period.ms > 0 &&
+    next.child.kind === 'MatchFilter'
+  ) {
+    return { first, second: next.child, withinMs: next.period.ms };
   }
   return undefined;
 }

@@ -87,11 +87,25 @@ export interface MatchRepeatNode {
   readonly arrayTags: readonly string[];
 }
 
+/**
+ * The period of a pattern timer (`timer:interval`, `timer:within[max]`): a constant, or computed
+ * from the tags as the timer starts (Esper's PatternDeltaCompute): the sum of each part's value
+ * times its unit, rounded to ms (a plain number is seconds).
+ */
+export type PatternPeriod =
+  | { readonly kind: 'FixedPeriod'; readonly ms: number }
+  | { readonly kind: 'TagPeriod'; readonly parts: readonly PeriodPart[] };
+
+export interface PeriodPart {
+  readonly value: BoundExpr;
+  readonly msPerUnit: number;
+}
+
 /** `x where timer:within(p)` and `timer:withinmax(p, n)`. */
 export interface MatchWithinNode {
   readonly kind: 'MatchWithin';
   readonly child: PatternNode;
-  readonly ms: number;
+  readonly period: PatternPeriod;
   readonly maxMatches: number | undefined;
 }
 
@@ -103,7 +117,7 @@ export interface MatchWhileNode {
 
 export interface MatchIntervalNode {
   readonly kind: 'MatchInterval';
-  readonly ms: number;
+  readonly period: PatternPeriod;
 }
 
 /** `timer:at(minutes, hours, days of month, months, days of week [, seconds])`; null = any. */

@@ -101,6 +101,11 @@ export interface EngineStats {
    * expression: the result is null for that row (a constant pattern is checked at deploy).
    */
   readonly invalidRegexps: number;
+  /**
+   * Pattern timers (`timer:interval`, `timer:within[max]`) whose period, computed from the
+   * tags, was null or not a number: that interval never fires, that guard never expires.
+   */
+  readonly invalidPeriods: number;
   /** Events waiting in the event-time buffer for the watermark. */
   readonly buffered: number;
   /** Timers pending (window expiries, batch flushes, pattern timers). */

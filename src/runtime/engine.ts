@@ -102,7 +102,11 @@ class WeirEngine implements Engine {
   private lateEvents = 0;
   private rejectedEvents = 0;
   /** Counts rows where a `regexp` pattern read from the data did not compile (the result was null). */
-  private readonly issues: EvaluationIssueSink = { isEvaluating: () => this.busy > 0, invalidRegexps: 0 };
+  private readonly issues: EvaluationIssueSink = {
+    isEvaluating: () => this.busy > 0,
+    invalidRegexps: 0,
+    invalidPeriods: 0,
+  };
   private readonly unregisterIssues: () => void;
   private readonly maxTimeJump: number;
   /**
@@ -773,6 +777,7 @@ class WeirEngine implements Engine {
       lateEvents: this.lateEvents,
       rejectedEvents: this.rejectedEvents,
       invalidRegexps: this.issues.invalidRegexps,
+      invalidPeriods: this.issues.invalidPeriods,
       buffered: this.buffer.size,
       pendingTimers: this.timers.size,
       currentTime: this.clock,

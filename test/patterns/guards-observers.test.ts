@@ -1,6 +1,6 @@
 /** Hand-derived cases for timer:withinmax, while, timer:at and the crontab arithmetic. */
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/index.js';
+import { createEngine, explainModule } from '../../src/index.js';
 import { nextCronTime } from '../../src/patterns/crontab.js';
 
 function run(
@@ -92,5 +92,72 @@ describe('timer:at', () => {
     );
     // Mondays (weekday 1) at 00:00:10.
     expect(nextCronTime(start, [[0], [0], null, null, [1], [10]])).toBe(Date.UTC(2026, 10, 30, 0, 0, 10));
+  });
+});
+
+describe('pattern timer periods: zero, negative and read from the tags', () => {
+  // Esper's TimerIntervalObserver.startObserve: a delta that is not positive turns the observer
+  // true while it starts (observerEvaluateTrue(beginState, true)) instead of scheduling it, so
+  // the match completes within the event that started the observer, at that event's time.
+  it('timer:interval(0) completes a followed-by within the event that started it', () => {
+    const events: [string, number, number][] = [
+      ['B', 500, 9],
+      ['A', 1000, 0],
+      ['B', 1000, 1],
+      ['B', 2000, 2],
+    ];
+    expect(run('a=A -> timer:interval(0) -> b=B', events, 5000)).toEqual([[1000, 1]]);
+    expect(run('every a=A -> timer:interval(0 sec)', events, 5000, 'a.v as v')).toEqual([[1000, 0]]);
+    expect(run('every a=A -> timer:interval(-1)', events, 5000, 'a.v as v')).toEqual([[1000, 0]]);
+  });
+
+  it('timer:interval(0) is true at once under `every`, each A posting at its own time', () => {
+    const events: [string, number, number][] = [
+      ['A', 1000, 1],
+      ['A', 1000, 2],
+      ['A', 3000, 3],
+    ];
+    expect(run('every (a=A -> timer:interval(0))', events, 5000, 'a.v as v')).toEqual([
+      [1000, 1],
+      [1000, 2],
+      [3000, 3],
+    ]);
+  });
+
+  it('timer:interval(0) as the whole child of `every` is caught while starting (no endless loop)', () => {
+    // EvalEveryStateNode starts its child through a spawn evaluator; a child already true
+    // when started is quit and not re-spawned, so `every timer:interval(0)` posts nothing.
+    expect(run('every timer:interval(0)', [['A', 1000, 1]], 5000, 'count(*) as n')).toEqual([]);
+  });
+
+  // Esper's PatternDeltaComputeUtil: a non-constant parameter is evaluated against the begin
+  // state when the observer or guard is made, as seconds (Math.round(1000 * value)).
+  it('timer:interval and timer:within read their period (seconds) from earlier tags', () => {
+    const module = `
+      create schema A(id int, delay double); create schema B(id int);
+      select a.id as id from pattern [every a=A -> timer:interval(a.delay)];
+      select a.id as id, b.id as bid from pattern [every a=A -> b=B(id = a.id) where timer:within(a.delay / 2)];`;
+    const engine = createEngine();
+    const [interval, within] = engine.deploy(module);
+    const calls: string[] = [];
+    interval?.subscribe((rows, _o, ctx) => calls.push(`i@${ctx.time}:${rows?.map((r) => r.id).join(',')}`));
+    within?.subscribe((rows, _o, ctx) => calls.push(`w@${ctx.time}:${rows?.map((r) => r.bid).join(',')}`));
+    engine.send('A', { id: 1, delay: 3 }, 1000); // interval due 4000, within until 2500
+    engine.send('A', { id: 2, delay: 1.0005 }, 1000); // interval due 2001 (rounded), within until 1500
+    engine.send('A', { id: 3, delay: null }, 1000); // neither: never fires, never expires (counted)
+    engine.send('B', { id: 2 }, 1600); // too late for a2's within
+    engine.send('B', { id: 1 }, 2400); // within a1's
+    engine.send('B', { id: 3 }, 9000); // a3's guard never expires
+    engine.advanceTime(10_000);
+    expect(calls).toEqual(['i@2001:2', 'w@2400:1', 'i@4000:1', 'w@9000:3']);
+    expect(engine.stats().invalidPeriods).toBe(2);
+    expect(explainModule(module)).toContain('timer:interval(a.delay * 1000 ms)');
+  });
+
+  it('refuses a period that is not a number, pointing at it', () => {
+    const engine = createEngine();
+    expect(() =>
+      engine.deploy('create schema A(s string); select * from pattern [every a=A -> timer:interval(a.s)]'),
+    ).toThrow(/timer:interval requires a numeric or time period parameter, but 'a.s' is string/);
   });
 });

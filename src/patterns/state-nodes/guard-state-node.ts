@@ -6,6 +6,7 @@
  */
 import type { Row } from '../../common/row.js';
 import type { MatchState } from '../matched-events.js';
+import { periodDelta } from '../pattern-period.js';
 import type { MatchWhileNode, MatchWithinNode } from '../pattern-plan.js';
 import {
   type Evaluator,
@@ -36,17 +37,24 @@ export class GuardStateNode extends StateNode implements Evaluator, Quitable {
     super(parent, rt);
   }
 
-  private makeGuard(): Guard {
+  /**
+   * `ms`: the within period computed from the begin state as the guard is made (Esper's
+   * TimerWithinGuardFactory.makeGuard); undefined: it never expires (a restored guard keeps
+   * its timer instead).
+   */
+  private makeGuard(ms: number | undefined): Guard {
     const plan = this.plan;
     if (plan.kind === 'MatchWhile') return new WhileGuard(this.rt, this, this.rt.compile(plan.condition));
     return plan.maxMatches === undefined
-      ? new TimerWithinGuard(this.rt, this, plan.ms)
-      : new TimerWithinOrMaxCountGuard(this.rt, this, plan.ms, plan.maxMatches);
+      ? new TimerWithinGuard(this.rt, this, ms)
+      : new TimerWithinOrMaxCountGuard(this.rt, this, ms, plan.maxMatches);
   }
 
   start(beginState: MatchState): void {
     this.beginState = beginState;
-    const guard = this.makeGuard();
+    const guard = this.makeGuard(
+      this.plan.kind === 'MatchWithin' ? periodDelta(this.plan.period, beginState, this.rt) : undefined,
+    );
     this.guard = guard;
     this.child = this.rt.newState(this.plan.child, this);
     this.child.start(beginState);
@@ -104,7 +112,7 @@ export class GuardStateNode extends StateNode implements Evaluator, Quitable {
     this.beginState = r.record(s.begin);
     if (s.guard === null) return;
     // A fresh guard takes a new slot: the snapshot's slot replaces it.
-    const guard = this.makeGuard();
+    const guard = this.makeGuard(undefined);
     guard.load(s.guard, r);
     this.guard = guard;
   }

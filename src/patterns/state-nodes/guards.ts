@@ -29,6 +29,19 @@ export interface GuardSave {
   readonly counter: number;
 }
 
+/**
+ * A within guard's expiry: none for a period the tags left undefined (it never expires); a
+ * period that is not positive is due now (Esper schedules it at the current time + delta).
+ */
+function scheduleWithin(
+  rt: PatternRuntime,
+  owner: ScheduledOwner,
+  slot: number,
+  ms: number | undefined,
+): TimerEntry | undefined {
+  return ms === undefined ? undefined : rt.scheduler.add(owner, slot, Math.max(0, ms));
+}
+
 export class TimerWithinGuard implements Guard, ScheduledOwner {
   private slot: number;
   timer: TimerEntry | undefined;
@@ -36,13 +49,13 @@ export class TimerWithinGuard implements Guard, ScheduledOwner {
   constructor(
     private readonly rt: PatternRuntime,
     readonly quitable: Quitable,
-    readonly ms: number,
+    readonly ms: number | undefined,
   ) {
     this.slot = rt.scheduler.allocateSlot();
   }
 
   startGuard(): void {
-    this.timer = this.rt.scheduler.add(this, this.slot, this.ms);
+    this.timer = scheduleWithin(this.rt, this, this.slot, this.ms);
   }
 
   stopGuard(): void {
@@ -77,14 +90,14 @@ export class TimerWithinOrMaxCountGuard implements Guard, ScheduledOwner {
   constructor(
     private readonly rt: PatternRuntime,
     readonly quitable: Quitable,
-    readonly ms: number,
+    readonly ms: number | undefined,
     readonly maxCount: number,
   ) {
     this.slot = rt.scheduler.allocateSlot();
   }
 
   startGuard(): void {
-    this.timer = this.rt.scheduler.add(this, this.slot, this.ms);
+    this.timer = scheduleWithin(this.rt, this, this.slot, this.ms);
     this.counter = 0;
   }
 

@@ -5,6 +5,7 @@
  */
 import { nextCronTime } from '../crontab.js';
 import type { MatchState } from '../matched-events.js';
+import { periodDelta } from '../pattern-period.js';
 import type { MatchAtNode, MatchIntervalNode } from '../pattern-plan.js';
 import type { ScheduledOwner, TimerEntry } from '../pattern-scheduler.js';
 import {
@@ -31,10 +32,22 @@ export class ObserverStateNode extends StateNode implements ScheduledOwner {
     this.beginState = beginState;
     const slot = this.rt.scheduler.allocateSlot();
     const now = this.rt.now();
-    const delta =
-      this.plan.kind === 'MatchInterval' ? this.plan.ms : nextCronTime(now, this.plan.fields) - now;
-    // A crontab that never matches again never fires.
-    if (Number.isFinite(delta)) this.timer = this.rt.scheduler.add(this, slot, delta);
+    if (this.plan.kind === 'MatchAt') {
+      const delta = nextCronTime(now, this.plan.fields) - now;
+      // A crontab that never matches again never fires.
+      if (Number.isFinite(delta)) this.timer = this.rt.scheduler.add(this, slot, delta);
+      return;
+    }
+    const delta = periodDelta(this.plan.period, beginState, this.rt);
+    // A period the tags left undefined (null) never fires (counted by periodDelta).
+    if (delta === undefined) return;
+    // Esper's TimerIntervalObserver: a delta that is not positive is true at once, while
+    // starting (an enclosing `every` catches that and does not restart, as in Esper).
+    if (delta <= 0) {
+      this.parent.evaluateTrue(this.beginState, this, true, null);
+      return;
+    }
+    this.timer = this.rt.scheduler.add(this, slot, delta);
   }
 
   quit(): void {
