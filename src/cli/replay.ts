@@ -276,7 +276,7 @@ async function replayFiles(
   if (resume !== undefined) checkOutputLength(outPath as string, options.out as string, keep);
   const opened = outPath === undefined ? undefined : openOut(outPath, options.out as string, keep);
   const sink = opened === undefined ? io.stdout : opened.stream;
-  const out = new ByteSink(sink);
+  const out = new ByteSink(sink, undefined, opened !== undefined);
   const statements = engine.statements().filter((s) => options.alertsOnly !== true || s.isPattern);
   const writer = createWriter(options.format, out, statements);
   // A resumed output already has what a writer prints first (the CSV header).

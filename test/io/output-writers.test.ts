@@ -1,3 +1,6 @@
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/row.js';
 import { ByteSink } from '../../src/io/byte-sink.js';
@@ -7,6 +10,7 @@ import { ndjsonWriter } from '../../src/io/ndjson-writer.js';
 import { OUTPUT_FORMATS, createWriter } from '../../src/io/output-writer.js';
 import { readableValue, tableWriter } from '../../src/io/table-writer.js';
 import { capture, send } from './capture.js';
+import { scratchDir } from './temp-files.js';
 
 const STATEMENTS = [
   { name: 'avg', columns: ['sym', 'a'] },
@@ -193,5 +197,51 @@ describe('ByteSink', () => {
     expect(out.stream.writableLength).toBe(0);
     expect(b.needsDrain).toBe(false);
     await b.drained(); // nothing pending: resolves at once
+  });
+
+  it('fills a buffer again once its stream is done with it (recycle), bytes unchanged', async () => {
+    // A stream that is done with a chunk when its callback runs (later, as a file's is):
+    // it copies the chunk then, so a buffer refilled too early would show in the text.
+    const seen = new Set<ArrayBufferLike>();
+    const copies: Buffer[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        seen.add(chunk.buffer);
+        setImmediate(() => {
+          copies.push(Buffer.from(chunk));
+          done();
+        });
+      },
+    });
+    const b = new ByteSink(stream, 4096, true);
+    let expected = '';
+    for (let i = 0; i < 3000; i++) {
+      const line = `${i} ${'z'.repeat(i % 97)}\n`;
+      expected += line;
+      b.text(line);
+      if (i % 40 === 0) await new Promise((r) => setImmediate(r));
+    }
+    b.flush();
+    await new Promise<void>((done) => stream.end(done));
+    expect(Buffer.concat(copies).toString()).toBe(expected);
+    expect(b.bytesWritten).toBe(Buffer.byteLength(expected));
+    // ~40 flushes, but only the buffers in flight at once were ever allocated.
+    expect(seen.size).toBeLessThan(8);
+  });
+
+  it('recycles into a file stream: the file holds every byte in order', async () => {
+    const { dir } = scratchDir();
+    const path = join(dir, 'recycled.out');
+    const stream = createWriteStream(path);
+    const b = new ByteSink(stream, 1000, true);
+    let expected = '';
+    for (let i = 0; i < 20_000; i++) {
+      const line = `{"n":${i}}\n`;
+      expected += line;
+      b.text(line);
+    }
+    b.flush();
+    await new Promise<void>((done) => stream.end(done));
+    expect(readFileSync(path, 'utf8')).toBe(expected);
   });
 });
