@@ -63,10 +63,30 @@ function patternPeriod(
   if (expr.kind === 'Literal' && typeof expr.value === 'number') {
     return { kind: 'FixedPeriod', ms: Math.round(expr.value * 1000) };
   }
+  // `-1 sec`: Esper's time period takes a signed number.
+  if (expr.kind === 'Unary' && expr.op === '-' && expr.operand.kind === 'TimePeriod') {
+    const ms = timePeriodMs(expr.operand);
+    if (ms !== undefined) return { kind: 'FixedPeriod', ms: -ms };
+  }
   return { kind: 'TagPeriod', parts: [{ value: numericPart(expr, what, tags), msPerUnit: 1000 }] };
 }
 
+/** Whether a time period appears anywhere inside an AST node (walked as plain data). */
+function containsTimePeriod(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if ((node as { kind?: unknown }).kind === 'TimePeriod') return true;
+  return Object.values(node).some(containsTimePeriod);
+}
+
 function numericPart(expr: Expr, what: string, tags: ReadonlyMap<string, TagBinding>): BoundExpr {
+  // As in Esper's grammar, a time period is a whole parameter, never an operand.
+  if (containsTimePeriod(expr)) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      `${what} takes a time period alone (5 sec, 1 min 30 sec) or an expression giving seconds, not a time period inside an expression`,
+      { span: expr.span },
+    );
+  }
   const bound = bindTagExpr(expr, tags);
   if (isNumericType(bound.type) || bound.type === 'any' || bound.type === 'null') return bound;
   throw new WeirError(

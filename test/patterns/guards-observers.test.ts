@@ -159,5 +159,14 @@ describe('pattern timer periods: zero, negative and read from the tags', () => {
     expect(() =>
       engine.deploy('create schema A(s string); select * from pattern [every a=A -> timer:interval(a.s)]'),
     ).toThrow(/timer:interval requires a numeric or time period parameter, but 'a.s' is string/);
+    // A time period is a whole parameter (signed, as Esper's grammar has it), never an operand.
+    expect(() =>
+      engine.deploy(
+        'create schema B(v int); select * from pattern [every b=B -> timer:interval(1 sec + b.v)]',
+      ),
+    ).toThrow(/takes a time period alone .* not a time period inside an expression/);
+    expect(
+      explainModule('create schema C(v int); select * from pattern [every c=C -> timer:interval(-1 sec)]'),
+    ).toContain('timer:interval(-1000 ms)');
   });
 });
