@@ -32,11 +32,24 @@ function periodMs(expr: Expr | undefined, what: string, span: PatternExpr['span'
   });
 }
 
+/** A constant period in ms (a time period or a number of seconds, signed), else undefined. */
+function constantPeriodMs(expr: Expr): number | undefined {
+  if (expr.kind === 'TimePeriod') return timePeriodMs(expr);
+  if (expr.kind === 'Literal' && typeof expr.value === 'number') return Math.round(expr.value * 1000);
+  if (expr.kind === 'Unary' && expr.op === '-') {
+    const ms = constantPeriodMs(expr.operand);
+    return ms === undefined ? undefined : -ms;
+  }
+  return undefined;
+}
+
 /**
- * The period of `timer:interval(p)` and `timer:within[max](p, …)`. As in Esper, p is a time
- * period or a number of seconds, constant or read from the tags matched before the timer
- * starts (`timer:interval(a.delay)`, `timer:within(a.secs seconds)`); a period that is not
- * positive is due at once.
+ * The period of `timer:interval(p)` and `timer:within[max](p, …)`: as in Esper, a time period
+ * or a number of seconds, constant or read from the tags matched before the timer starts
+ * (`timer:interval(a.delay)`). Unlike Esper, a constant must be at least 1 ms: Esper fires a
+ * zero or negative period at once, which lets `[1:] timer:interval(0) until B` or a restarting
+ * `every (x where timer:within(0))` repeat forever within one instant (Esper overflows its
+ * stack there); a period read from the tags that is below 1 ms waits 1 ms (pattern-period.ts).
  */
 function patternPeriod(
   expr: Expr | undefined,
@@ -44,14 +57,16 @@ function patternPeriod(
   span: PatternExpr['span'],
   tags: ReadonlyMap<string, TagBinding>,
 ): PatternPeriod {
-  if (expr === undefined) {
-    throw new WeirError('analyze/invalid-argument', `${what} requires a time period such as 10 sec`, {
-      span,
-    });
+  const constant = expr === undefined ? undefined : constantPeriodMs(expr);
+  if (expr === undefined || (constant !== undefined && !(constant >= 1))) {
+    throw new WeirError(
+      'analyze/invalid-argument',
+      `${what} requires a positive time period such as 10 sec (at least 1 msec)`,
+      { span: expr?.span ?? span },
+    );
   }
+  if (constant !== undefined) return { kind: 'FixedPeriod', ms: constant };
   if (expr.kind === 'TimePeriod') {
-    const ms = timePeriodMs(expr);
-    if (ms !== undefined) return { kind: 'FixedPeriod', ms };
     return {
       kind: 'TagPeriod',
       parts: expr.parts.map((p) => ({
@@ -59,14 +74,6 @@ function patternPeriod(
         msPerUnit: MS_PER_UNIT[p.unit],
       })),
     };
-  }
-  if (expr.kind === 'Literal' && typeof expr.value === 'number') {
-    return { kind: 'FixedPeriod', ms: Math.round(expr.value * 1000) };
-  }
-  // `-1 sec`: Esper's time period takes a signed number.
-  if (expr.kind === 'Unary' && expr.op === '-' && expr.operand.kind === 'TimePeriod') {
-    const ms = timePeriodMs(expr.operand);
-    if (ms !== undefined) return { kind: 'FixedPeriod', ms: -ms };
   }
   return { kind: 'TagPeriod', parts: [{ value: numericPart(expr, what, tags), msPerUnit: 1000 }] };
 }

@@ -14,7 +14,9 @@ const EMPTY_ROW: Record<string, unknown> = Object.freeze({}) as Record<string, u
 /**
  * The period in ms, or undefined when a part read from the tags is null or not a finite
  * number (Esper stops the event with "Null value returned for guard expression"; Weir counts
- * it in `stats().invalidPeriods` and the timer never fires).
+ * it in `stats().invalidPeriods` and the timer never fires). A computed period below 1 ms
+ * waits 1 ms: Esper fires it at once, and a pattern restarting on it could then repeat
+ * forever within one instant (bind-pattern-source.ts refuses such constants).
  */
 export function periodDelta(
   period: PatternPeriod,
@@ -32,7 +34,7 @@ export function periodDelta(
     }
     total += value * part.msPerUnit;
   }
-  return Math.round(total);
+  return Math.max(1, Math.round(total));
 }
 
 /** For explain: `5000 ms`, or the parts read from the tags (`a.delay * 1000 ms`). */

@@ -95,41 +95,7 @@ describe('timer:at', () => {
   });
 });
 
-describe('pattern timer periods: zero, negative and read from the tags', () => {
-  // Esper's TimerIntervalObserver.startObserve: a delta that is not positive turns the observer
-  // true while it starts (observerEvaluateTrue(beginState, true)) instead of scheduling it, so
-  // the match completes within the event that started the observer, at that event's time.
-  it('timer:interval(0) completes a followed-by within the event that started it', () => {
-    const events: [string, number, number][] = [
-      ['B', 500, 9],
-      ['A', 1000, 0],
-      ['B', 1000, 1],
-      ['B', 2000, 2],
-    ];
-    expect(run('a=A -> timer:interval(0) -> b=B', events, 5000)).toEqual([[1000, 1]]);
-    expect(run('every a=A -> timer:interval(0 sec)', events, 5000, 'a.v as v')).toEqual([[1000, 0]]);
-    expect(run('every a=A -> timer:interval(-1)', events, 5000, 'a.v as v')).toEqual([[1000, 0]]);
-  });
-
-  it('timer:interval(0) is true at once under `every`, each A posting at its own time', () => {
-    const events: [string, number, number][] = [
-      ['A', 1000, 1],
-      ['A', 1000, 2],
-      ['A', 3000, 3],
-    ];
-    expect(run('every (a=A -> timer:interval(0))', events, 5000, 'a.v as v')).toEqual([
-      [1000, 1],
-      [1000, 2],
-      [3000, 3],
-    ]);
-  });
-
-  it('timer:interval(0) as the whole child of `every` is caught while starting (no endless loop)', () => {
-    // EvalEveryStateNode starts its child through a spawn evaluator; a child already true
-    // when started is quit and not re-spawned, so `every timer:interval(0)` posts nothing.
-    expect(run('every timer:interval(0)', [['A', 1000, 1]], 5000, 'count(*) as n')).toEqual([]);
-  });
-
+describe('pattern timer periods read from the tags', () => {
   // Esper's PatternDeltaComputeUtil: a non-constant parameter is evaluated against the begin
   // state when the observer or guard is made, as seconds (Math.round(1000 * value)).
   it('timer:interval and timer:within read their period (seconds) from earlier tags', () => {
@@ -154,19 +120,41 @@ describe('pattern timer periods: zero, negative and read from the tags', () => {
     expect(explainModule(module)).toContain('timer:interval(a.delay * 1000 ms)');
   });
 
-  it('refuses a period that is not a number, pointing at it', () => {
-    const engine = createEngine();
-    expect(() =>
-      engine.deploy('create schema A(s string); select * from pattern [every a=A -> timer:interval(a.s)]'),
-    ).toThrow(/timer:interval requires a numeric or time period parameter, but 'a.s' is string/);
-    // A time period is a whole parameter (signed, as Esper's grammar has it), never an operand.
-    expect(() =>
-      engine.deploy(
-        'create schema B(v int); select * from pattern [every b=B -> timer:interval(1 sec + b.v)]',
-      ),
-    ).toThrow(/takes a time period alone .* not a time period inside an expression/);
+  it('a period read as zero or less waits 1 ms (never due within the instant that started it)', () => {
+    // Esper fires it at once; Weir keeps every pattern timer in the future, so that
+    // `[1:] timer:interval(a.v) until b=B` with a.v = 0 cannot repeat forever in one instant
+    // (it collects one repetition per millisecond until B, as `timer:interval(1 msec)` does).
+    const events: [string, number, number][] = [
+      ['A', 1000, 0],
+      ['B', 1000, 1],
+      ['B', 1001, 2],
+    ];
+    expect(run('a=A -> timer:interval(a.v) -> b=B', events, 5000)).toEqual([[1001, 2]]);
+    expect(run('a=A -> timer:interval(a.v - 5) -> b=B', events, 5000)).toEqual([[1001, 2]]);
     expect(
-      explainModule('create schema C(v int); select * from pattern [every c=C -> timer:interval(-1 sec)]'),
-    ).toContain('timer:interval(-1000 ms)');
+      run(
+        'every a=A -> ([1:] timer:interval(a.v) until b=B)',
+        events.slice(0, 1).concat([['B', 1010, 3]]),
+        5000,
+      ),
+    ).toEqual([[1010, 3]]);
+  });
+
+  it('refuses a constant period below 1 ms, a period that is not a number, and a time period inside an expression', () => {
+    const deploy = (pattern: string) => () =>
+      createEngine().deploy(`create schema A(v int, s string); select * from pattern [${pattern}]`);
+    for (const period of ['0', '0 sec', '-1 sec', '-(2)', '0.0001']) {
+      expect(deploy(`every a=A -> timer:interval(${period})`)).toThrow(
+        /timer:interval requires a positive time period such as 10 sec \(at least 1 msec\)/,
+      );
+    }
+    expect(deploy('every a=A -> b=A where timer:within(0 sec)')).toThrow(/timer:within requires a positive/);
+    expect(deploy('every a=A -> timer:interval(a.s)')).toThrow(
+      /timer:interval requires a numeric or time period parameter, but 'a.s' is string/,
+    );
+    // A time period is a whole parameter (as Esper's grammar has it), never an operand.
+    expect(deploy('every a=A -> timer:interval(1 sec + a.v)')).toThrow(
+      /takes a time period alone .* not a time period inside an expression/,
+    );
   });
 });

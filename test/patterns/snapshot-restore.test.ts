@@ -88,7 +88,7 @@ describe('pattern state survives a snapshot and restore', () => {
     'a=A -> [2] b=B -> c=C(v > b[0].v)',
     'every a=A -> b=B(id = a.id) where timer:within(a.v)',
     'every a=A -> (timer:interval(a.v / 2) and not B(id = a.id))',
-    'every a=A -> timer:interval(0) -> b=B',
+    'every a=A -> timer:interval(a.v - 2) -> b=B',
   ];
   const MR = [
     'partition by id measures A.v as a, count(B.v) as n pattern (A B+ C) define B as B.v > A.v, C as C.v < prev(C.v, 1)',

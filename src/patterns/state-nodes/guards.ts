@@ -29,17 +29,14 @@ export interface GuardSave {
   readonly counter: number;
 }
 
-/**
- * A within guard's expiry: none for a period the tags left undefined (it never expires); a
- * period that is not positive is due now (Esper schedules it at the current time + delta).
- */
+/** A within guard's expiry: none for a period the tags left undefined (it never expires). */
 function scheduleWithin(
   rt: PatternRuntime,
   owner: ScheduledOwner,
   slot: number,
   ms: number | undefined,
 ): TimerEntry | undefined {
-  return ms === undefined ? undefined : rt.scheduler.add(owner, slot, Math.max(0, ms));
+  return ms === undefined ? undefined : rt.scheduler.add(owner, slot, ms);
 }
 
 export class TimerWithinGuard implements Guard, ScheduledOwner {

@@ -39,15 +39,9 @@ export class ObserverStateNode extends StateNode implements ScheduledOwner {
       return;
     }
     const delta = periodDelta(this.plan.period, beginState, this.rt);
-    // A period the tags left undefined (null) never fires (counted by periodDelta).
-    if (delta === undefined) return;
-    // Esper's TimerIntervalObserver: a delta that is not positive is true at once, while
-    // starting (an enclosing `every` catches that and does not restart, as in Esper).
-    if (delta <= 0) {
-      this.parent.evaluateTrue(this.beginState, this, true, null);
-      return;
-    }
-    this.timer = this.rt.scheduler.add(this, slot, delta);
+    // A period the tags left undefined (null, counted by periodDelta) or an infinite one
+    // (1e309 sec) never fires.
+    if (delta !== undefined && Number.isFinite(delta)) this.timer = this.rt.scheduler.add(this, slot, delta);
   }
 
   quit(): void {
