@@ -280,6 +280,12 @@ export const joinStatement = fc
       `select ${j.list} from ${j.uni ? 'A as a unidirectional' : `A${j.wa} as a`}, B${j.wb} as b${j.on === '' ? '' : ` where ${j.on}`}${j.list.includes('sum') ? ' group by a.id' : j.groupBy}`,
   );
 
+/** Pattern timer periods: constants, or read from a tag (unbound, null, zero, negative, huge). */
+const patternPeriodText = fc.oneof(
+  { weight: 3, arbitrary: periodText },
+  { weight: 1, arbitrary: pick(['a.v', 'a.n / 10', 'a.v - 5', 'b.w', 'c.k * 1e300', 'a.s']) },
+);
+
 const patternExpr = fc.letrec<{ p: string }>((tie) => ({
   p: fc.oneof(
     { depthSize: 'small', maxDepth: 3 },
@@ -288,8 +294,8 @@ const patternExpr = fc.letrec<{ p: string }>((tie) => ({
     fc.tuple(tie('p'), tie('p')).map(([x, y]) => `(${x} -> ${y})`),
     fc.tuple(tie('p'), op(['and', 'or']), tie('p')).map(([x, o, y]) => `(${x} ${o} ${y})`),
     tie('p').map((x) => `not ${x}`),
-    fc.tuple(tie('p'), periodText).map(([x, t]) => `${x} where timer:within(${t})`),
-    periodText.map((t) => `timer:interval(${t})`),
+    fc.tuple(tie('p'), patternPeriodText).map(([x, t]) => `${x} where timer:within(${t})`),
+    patternPeriodText.map((t) => `timer:interval(${t})`),
     pick([
       'timer:at(*, *, *, *, *)',
       'timer:at(*, *, *, *, *, 30)',
