@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-/** The `weir` bin (dist/cli/main.js): runs the command line against the process streams. */
+/**
+ * The `weir` bin (dist/cli/main.js): runs the command line against the process streams. The
+ * built bin loads the command line from its code-cached bundle (cli-bundle.ts); the sources
+ * import run.ts.
+ */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runCommand } from './run.js';
+import { loadRunCommand } from './cli-bundle.js';
 
-export { runCommand };
+/** The build's helpers (build/bundle-cli.mjs writes the code cache through the built bin). */
+export { codeCacheAccepted, writeCodeCache } from './cli-bundle.js';
 
 function invokedDirectly(): boolean {
   const script = process.argv[1];
@@ -24,12 +29,18 @@ if (invokedDirectly()) {
       throw e;
     });
   }
-  runCommand(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    interactive: process.stderr.isTTY === true,
-  }).then((code) => {
-    process.exitCode = code;
-  });
+  // Not a top-level await: a command that ends by its own process.exit (weir serve on a
+  // signal) must not leave an unsettled module behind.
+  loadRunCommand(new URL('.', import.meta.url))
+    .then((runCommand) =>
+      runCommand(process.argv.slice(2), {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        interactive: process.stderr.isTTY === true,
+      }),
+    )
+    .then((code) => {
+      process.exitCode = code;
+    });
 }

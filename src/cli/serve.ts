@@ -5,6 +5,7 @@
  *
  * The server code is imported when the command runs, so `weir run` never loads it.
  */
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { WeirError } from '../common/errors.js';
 import { bundledExample } from './bundled-example.js';
@@ -99,7 +100,6 @@ async function serveCommand(file: string | undefined, raw: RawServeOptions, io: 
   const example = bundledExample();
   const eplFile = file ?? example.query;
   const cwd = io.cwd ?? process.cwd();
-  const { resolve } = await import('node:path');
   const replay = raw.replay ?? (file === undefined ? example.events : undefined);
   const speed = Number(raw.replaySpeed);
   if (!(speed > 0))

@@ -47,6 +47,14 @@ describe('the bundled CLI', () => {
     expect(bundled.stdout.length).toBeGreaterThan(0);
   });
 
+  it('compiles its command line from the code cache the build saved (V8 accepts it)', () => {
+    const main = JSON.stringify(`${outdir}/main.js`);
+    const probe = `import(${main}).then((m) => process.stdout.write(String(m.codeCacheAccepted(new URL('.', 'file://' + ${main})))))`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true');
+  });
+
   it('reads large NDJSON input on its read worker (a second entry of the bundle), as one thread does', async () => {
     const events = `${outdir}/events.ndjson`;
     const lines = Array.from(
