@@ -23,8 +23,9 @@
  */
 import type { EventSchemaInfo } from '../runtime/api.js';
 import type { EventRecord } from './event-record.js';
+import { CSV_ROW } from './event-wire.js';
 import { type Cursor, EXACT_POW10, readNumber, textOf } from './json-bytes.js';
-import { numberCode } from './schema-line-parser.js';
+import { type WireRowSink, numberCode } from './schema-line-parser.js';
 
 type PropertyType = EventSchemaInfo['properties'][number]['type'];
 
@@ -39,6 +40,19 @@ export type CsvLineParser = (
   cursor: Cursor,
   line: number,
 ) => EventRecord | undefined;
+
+/**
+ * The same parser in wire mode (the read worker): the record is appended to a
+ * WireBatchBuilder as a CSV_ROW row (its values in the header's order) instead of built as
+ * an object, and the answer is true.
+ */
+export type CsvWireLineParser = (
+  b: Buffer,
+  start: number,
+  end: number,
+  cursor: Cursor,
+  line: number,
+) => true | undefined;
 
 const COMMA = 44;
 const NEWLINE = 10;
@@ -88,6 +102,21 @@ function isPlainColumn(name: string): boolean {
   return name !== '__proto__' && !/^\d+$/.test(name);
 }
 
+/** Code appending cell `v` of `type` to the wire builder W. */
+function wireValueCode(v: string, type: PropertyType): string {
+  switch (type) {
+    case 'int':
+    case 'long':
+    case 'double':
+      return `W.number(${v});`;
+    case 'string':
+    case 'any':
+      return `W.string(${v});`;
+    case 'boolean':
+      return `W.scalar(${v});`;
+  }
+}
+
 /**
  * The parser for records under `header` (trimmed names; a column the schema does not declare
  * is a string), or undefined when the header has a repeated or unusual name (then every line
@@ -100,6 +129,29 @@ export function makeCsvLineParser(
   timeField: string,
   file: string,
 ): CsvLineParser | undefined {
+  return generate(header, typeOf, type, timeField, file, undefined) as CsvLineParser | undefined;
+}
+
+/** The wire-mode parser for records under `header`, appending to `sink` (a WireBatchBuilder). */
+export function makeCsvWireLineParser(
+  header: readonly string[],
+  typeOf: ReadonlyMap<string, PropertyType>,
+  type: string,
+  timeField: string,
+  file: string,
+  sink: WireRowSink,
+): CsvWireLineParser | undefined {
+  return generate(header, typeOf, type, timeField, file, sink) as CsvWireLineParser | undefined;
+}
+
+function generate(
+  header: readonly string[],
+  typeOf: ReadonlyMap<string, PropertyType>,
+  type: string,
+  timeField: string,
+  file: string,
+  sink: WireRowSink | undefined,
+): CsvLineParser | CsvWireLineParser | undefined {
   if (header.length === 0 || new Set(header).size !== header.length || !header.every(isPlainColumn))
     return undefined;
   const lines = [`if (start >= end || b[start] === ${NEWLINE}) return undefined;`, 'let p = start;'];
@@ -112,14 +164,21 @@ export function makeCsvLineParser(
   lines.push('cursor.pos = p;');
   const t = header.indexOf(timeField);
   lines.push(t < 0 ? 'const ts = undefined;' : `const ts = typeof v${t} === 'number' ? v${t} : undefined;`);
-  const event = header.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ');
-  lines.push(`return { type: TYPE, timestamp: ts, event: { ${event} }, file: FILE, line };`);
+  if (sink === undefined) {
+    const event = header.map((name, i) => `${JSON.stringify(name)}: v${i}`).join(', ');
+    lines.push(`return { type: TYPE, timestamp: ts, event: { ${event} }, file: FILE, line };`);
+  } else {
+    lines.push(`W.row(${CSV_ROW}, line, ts === undefined ? NaN : ts, ${header.length});`);
+    header.forEach((name, i) => lines.push(wireValueCode(`v${i}`, typeOf.get(name) ?? 'string')));
+    lines.push('return true;');
+  }
   return new Function(
     'readNumber',
     'textOf',
     'P10',
     'TYPE',
     'FILE',
+    'W',
     `return function parseCsvLine(b, start, end, cursor, line) {\n${lines.join('\n')}\n};`,
-  )(readNumber, textOf, EXACT_POW10, type, file) as CsvLineParser;
+  )(readNumber, textOf, EXACT_POW10, type, file, sink) as CsvLineParser | CsvWireLineParser;
 }

@@ -26,10 +26,16 @@ import { parse } from 'csv-parse';
 import { WeirError } from '../common/errors.js';
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
-import { type CsvLineParser, makeCsvLineParser } from './csv-line-parser.js';
+import {
+  type CsvLineParser,
+  type CsvWireLineParser,
+  makeCsvLineParser,
+  makeCsvWireLineParser,
+} from './csv-line-parser.js';
 import type { ReadItem, ReadProgress, ReaderOptions, StartPosition } from './event-record.js';
 import type { Cursor } from './json-bytes.js';
 import { unknownTypeMessage } from './known-types.js';
+import type { WireRowSink } from './schema-line-parser.js';
 
 type PropertyType = EventSchemaInfo['properties'][number]['type'];
 
@@ -90,6 +96,16 @@ export class CsvRecords {
     this.converters = this.header.map((name) => cellConverter(this.typeOf.get(name) ?? 'string'));
     this.fast = this.specialise
       ? makeCsvLineParser(this.header, this.typeOf, this.type, this.timeField, this.file)
+      : undefined;
+  }
+
+  /**
+   * The header's generated parser in wire mode, appending each record to `sink` (the read
+   * worker's WireBatchBuilder); undefined where `fast` is.
+   */
+  wireParser(sink: WireRowSink): CsvWireLineParser | undefined {
+    return this.specialise && this.header !== undefined
+      ? makeCsvWireLineParser(this.header, this.typeOf, this.type, this.timeField, this.file, sink)
       : undefined;
   }
 
@@ -231,7 +247,9 @@ export function plainStart(headerEnd: number, start: StartPosition | undefined):
  * generated parser, else split at commas and converted by CsvRecords.item, and hands each
  * record or error to `sink`. At the first line that is not plain it stops: `offset`/`line`
  * then say where that line begins (the rest of the file is csv-parse's); otherwise where the
- * lines not yet complete begin. The in-process reader and the read worker both read with it.
+ * lines not yet complete begin. The in-process reader and the read worker both read with it;
+ * the worker passes the wire-mode parser (`fast`), whose records go to its batch builder, not
+ * to `sink` (which still gets the other lines' records and errors).
  */
 export class CsvLineScanner {
   offset: number;
@@ -248,6 +266,7 @@ export class CsvLineScanner {
     private readonly records: CsvRecords,
     start: StartPosition,
     private readonly sink: (item: ReadItem) => void,
+    private readonly fast: CsvLineParser | CsvWireLineParser | undefined = records.fast,
   ) {
     this.offset = start.offset;
     this.line = start.line;
@@ -274,7 +293,7 @@ export class CsvLineScanner {
   next(max: number): 'more' | 'done' | 'stopped' {
     if (this.stopped) return 'stopped';
     const b = this.bytes;
-    const fast = this.records.fast;
+    const fast = this.fast;
     const cursor = this.cursor;
     const end = b.length;
     // The generated parser reads only complete lines (those before the last '\n'), so it
@@ -287,7 +306,7 @@ export class CsvLineScanner {
       let nl: number;
       if (record !== undefined) {
         this.line++;
-        this.sink(record);
+        if (record !== true) this.sink(record);
         nl = cursor.pos;
       } else {
         nl = b.indexOf(NEWLINE, from);

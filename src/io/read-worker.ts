@@ -156,10 +156,17 @@ function readCsvFile(
       return;
     }
     const start = plainStart(header.end, f.start);
-    const scanner = new CsvLineScanner(records, start, (item) => {
-      if (item instanceof WeirError) builder.error(item, item.line ?? 0);
-      else builder.csvRow(item, columns.length);
-    });
+    // Records the generated parser reads go straight to the builder (no object per record);
+    // the lines it leaves to the general split come back here as records or errors.
+    const scanner = new CsvLineScanner(
+      records,
+      start,
+      (item) => {
+        if (item instanceof WeirError) builder.error(item, item.line ?? 0);
+        else builder.csvRow(item, columns.length);
+      },
+      records.wireParser(builder),
+    );
     let position = start.offset;
     let first = true;
     const extras = (rest?: StartPosition): WireBatchExtras => {

@@ -9,9 +9,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeCsvLineParser } from '../../src/io/csv-line-parser.js';
+import { makeCsvLineParser, makeCsvWireLineParser } from '../../src/io/csv-line-parser.js';
 import { readCsv } from '../../src/io/csv-reader.js';
-import type { ReadItem, ReaderOptions } from '../../src/io/event-record.js';
+import type { EventRecord, ReadItem, ReaderOptions } from '../../src/io/event-record.js';
+import {
+  CSV_ROW,
+  WireBatchBuilder,
+  makeEventDecoder,
+  newWireCursor,
+  startBatch,
+} from '../../src/io/event-wire.js';
 import type { EventSchemaInfo } from '../../src/runtime/api.js';
 import { scratchDir } from '../io/temp-files.js';
 
@@ -115,6 +122,49 @@ describe('the generated CSV line parser', () => {
     expect(fast).toHaveLength(40_000);
     expect(fast[39_999]).toBe(
       'T 39999 40001 f.csv i=39999 l=-39999 d=4999.875 b=false s="S35" a="A39999" ts=39999',
+    );
+  });
+
+  it('in wire mode (the read worker) appends the very record it returns in record mode', () => {
+    const header = SCHEMA.properties.map((p) => p.name);
+    const typeOf = new Map(SCHEMA.properties.map((p) => [p.name, p.type]));
+    const builder = new WireBatchBuilder([]);
+    const record = makeCsvLineParser(header, typeOf, 'T', 'ts', 'f.csv');
+    const wire = makeCsvWireLineParser(header, typeOf, 'T', 'ts', 'f.csv', builder);
+    const decode = makeEventDecoder({
+      name: 'T',
+      properties: header.map((name) => ({ name, type: 'any' as const })),
+      timestampProperty: undefined,
+      open: false,
+    });
+    const cursor = newWireCursor();
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (lines) => {
+        lines.forEach((text, i) => {
+          const b = Buffer.from(`${text}\n`);
+          const position = { pos: 0 };
+          const expected = record?.(b, 0, b.length, position, i + 1) as EventRecord | undefined;
+          const wirePosition = { pos: 0 };
+          const appended = wire?.(b, 0, b.length, wirePosition, i + 1);
+          expect(appended !== undefined).toBe(expected !== undefined);
+          const { batch } = builder.take(0, 0, 0, 0);
+          if (expected === undefined) {
+            expect(batch.count).toBe(0);
+            return;
+          }
+          expect(wirePosition.pos).toBe(position.pos);
+          expect(batch.count).toBe(1);
+          expect(batch.kinds[0]).toBe(CSV_ROW);
+          expect(batch.lines[0]).toBe(i + 1);
+          expect(showValue(batch.times[0])).toBe(showValue(expected.timestamp ?? Number.NaN));
+          startBatch(cursor, batch);
+          const event = decode(cursor);
+          expect(Object.entries(event).map(([k, v]) => `${k}=${showValue(v)}`)).toEqual(
+            Object.entries(expected.event).map(([k, v]) => `${k}=${showValue(v)}`),
+          );
+        });
+      }),
+      { numRuns: 200 },
     );
   });
 
