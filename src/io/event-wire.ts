@@ -3,6 +3,8 @@ import type { WeirError } from '../common/errors.js';
  * Events read in the read worker, sent to the main thread as typed arrays (transferred, not
  * copied) instead of objects (which postMessage would clone one by one):
  *
+ * A batch's arrays may be longer than its rows (`count` rows, and the values they use).
+ *
  *   kinds[i]   the row's event type (an index into the declared schemas); TEXT_LINE: an
  *              NDJSON line for the general path, whose text is the next string; CSV_ROW: a
  *              CSV record, one value per column of its file's header (`columns`, sent with
@@ -67,6 +69,30 @@ export interface WireBatch {
 /** What a batch may carry besides its rows. */
 export type WireBatchExtras = Pick<WireBatch, 'columns' | 'rest'>;
 
+/**
+ * A batch's typed arrays, which the main thread hands back once it has read the batch: the
+ * builder fills them again instead of allocating new ones, so a replay moves the same few
+ * buffers back and forth (no copy per batch, no new ArrayBuffer for the garbage collectors
+ * of both threads to account for and sweep).
+ */
+export type WireArrays = Pick<WireBatch, 'kinds' | 'lines' | 'times' | 'tags' | 'nums'>;
+
+/** The arrays of a batch, to hand back (their buffers are transferred). */
+export function wireArraysOf(batch: WireBatch): { arrays: WireArrays; transfer: ArrayBuffer[] } {
+  const arrays: WireArrays = {
+    kinds: batch.kinds,
+    lines: batch.lines,
+    times: batch.times,
+    tags: batch.tags,
+    nums: batch.nums,
+  };
+  return { arrays, transfer: buffersOf(arrays) };
+}
+
+function buffersOf(a: WireArrays): ArrayBuffer[] {
+  return [a.kinds, a.lines, a.times, a.tags, a.nums].map((x) => x.buffer as ArrayBuffer);
+}
+
 function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, needed: number): T {
   if (needed <= a.length) return a;
   const next = new (a.constructor as new (n: number) => T)(Math.max(needed, a.length * 2));
@@ -78,20 +104,24 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, needed: nu
 export class WireBatchBuilder {
   private count = 0;
   private values = 0;
-  private kinds = new Int32Array(4096);
-  private lines = new Int32Array(4096);
-  private times = new Float64Array(4096);
-  private tags = new Uint8Array(16_384);
-  private nums = new Float64Array(16_384);
+  private kinds: Int32Array = new Int32Array(4096);
+  private lines: Int32Array = new Int32Array(4096);
+  private times: Float64Array = new Float64Array(4096);
+  private tags: Uint8Array = new Uint8Array(16_384);
+  private nums: Float64Array = new Float64Array(16_384);
   private strings: string[] = [];
   private readonly ids = new Map<string, number>();
   private readonly typeIndex: Map<string, number>;
   private readonly properties: (readonly string[])[];
 
-  /** `maxStringIds`: distinct strings given an id (the rest are sent each time). */
+  /**
+   * `maxStringIds`: distinct strings given an id (the rest are sent each time). `recycled`:
+   * arrays the main thread handed back, if any, for the rows after a batch is taken.
+   */
   constructor(
     schemas: readonly EventSchemaInfo[],
     private readonly maxStringIds = MAX_STRING_IDS,
+    private readonly recycled: () => WireArrays | undefined = () => undefined,
   ) {
     this.typeIndex = new Map(schemas.map((s, i) => [s.name, i]));
     this.properties = schemas.map((s) => s.properties.map((p) => p.name));
@@ -204,29 +234,38 @@ export class WireBatchBuilder {
     bytes: number,
     extras: WireBatchExtras = {},
   ): { batch: WireBatch; transfer: ArrayBuffer[] } {
-    const n = this.count;
-    const v = this.values;
+    // The arrays themselves go (their first `count` rows and the values those rows use are
+    // the batch's); the builder goes on with arrays handed back, or new ones as large.
     const batch: WireBatch = {
       file,
-      count: n,
-      kinds: this.kinds.slice(0, n),
-      lines: this.lines.slice(0, n),
-      times: this.times.slice(0, n),
-      tags: this.tags.slice(0, v),
-      nums: this.nums.slice(0, v),
+      count: this.count,
+      kinds: this.kinds,
+      lines: this.lines,
+      times: this.times,
+      tags: this.tags,
+      nums: this.nums,
       strings: this.strings,
       offset,
       line,
       bytes,
       ...extras,
     };
+    const next = this.recycled() ?? {
+      kinds: new Int32Array(this.kinds.length),
+      lines: new Int32Array(this.lines.length),
+      times: new Float64Array(this.times.length),
+      tags: new Uint8Array(this.tags.length),
+      nums: new Float64Array(this.nums.length),
+    };
+    this.kinds = next.kinds;
+    this.lines = next.lines;
+    this.times = next.times;
+    this.tags = next.tags;
+    this.nums = next.nums;
     this.count = 0;
     this.values = 0;
     this.strings = [];
-    const transfer = [batch.kinds, batch.lines, batch.times, batch.tags, batch.nums].map(
-      (a) => a.buffer as ArrayBuffer,
-    );
-    return { batch, transfer };
+    return { batch, transfer: buffersOf(batch) };
   }
 }
 

@@ -10,12 +10,12 @@
  * megabytes are ever read ahead.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { WeirError } from '../common/errors.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
 import { CsvLineScanner, csvRecords, plainHeaderOf, plainStart } from './csv-reader.js';
 import type { ReaderOptions, StartPosition } from './event-record.js';
-import { WireBatchBuilder, type WireBatchExtras } from './event-wire.js';
+import { type WireArrays, WireBatchBuilder, type WireBatchExtras } from './event-wire.js';
 import { NdjsonScanner } from './ndjson-scanner.js';
 import { isCsvFile } from './read-events.js';
 
@@ -33,15 +33,17 @@ export interface ReadWorkerData {
   readonly specialise?: boolean;
   readonly schemas: readonly EventSchemaInfo[];
   readonly credits: SharedArrayBuffer;
+  /** Where the main thread hands back the arrays of the batches it has read (WireArrays). */
+  readonly recycle: MessagePort;
 }
 
-/** What the worker boots with (workerData): its files and the credits counter. */
-export type ReadWorkerBoot = Pick<ReadWorkerData, 'files' | 'credits'>;
+/** What the worker boots with (workerData): its files, the credits counter, the recycling port. */
+export type ReadWorkerBoot = Pick<ReadWorkerData, 'files' | 'credits' | 'recycle'>;
 
 /** The message that starts the reading, once the main thread knows the event types. */
 export interface ReadWorkerStart {
   readonly kind: 'start';
-  readonly options: Omit<ReadWorkerData, 'files' | 'credits'>;
+  readonly options: Omit<ReadWorkerData, keyof ReadWorkerBoot>;
 }
 
 export type ReadWorkerMessage =
@@ -71,7 +73,12 @@ function run(data: ReadWorkerData, post: (m: ReadWorkerMessage, transfer?: Array
     ...(data.type === undefined ? {} : { type: data.type }),
     ...(data.specialise === undefined ? {} : { specialise: data.specialise }),
   };
-  const builder = new WireBatchBuilder(data.schemas);
+  const recycle = data.recycle;
+  const builder = new WireBatchBuilder(
+    data.schemas,
+    undefined,
+    () => receiveMessageOnPort(recycle)?.message as WireArrays | undefined,
+  );
   const types = data.schemas.map((s) => s.name);
   const send: Send = (file, at, bytes, extras) => {
     for (;;) {

@@ -10,8 +10,8 @@
  * Under a TypeScript loader (tests run the sources), the worker runs read-worker.ts through
  * the same loader (tsx); the built package runs dist/io/read-worker.js.
  */
-import { Worker } from 'node:worker_threads';
-import type { WireBatch } from './event-wire.js';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { type WireBatch, wireArraysOf } from './event-wire.js';
 import type {
   ReadWorkerBoot,
   ReadWorkerData,
@@ -23,7 +23,7 @@ import type {
 /** Batches (about 1 MiB of input each) the worker may read ahead. */
 const IN_FLIGHT = 4;
 
-export type WorkerReadOptions = Omit<ReadWorkerData, 'files' | 'credits'>;
+export type WorkerReadOptions = Omit<ReadWorkerData, keyof ReadWorkerBoot>;
 
 /**
  * A read worker started on its files before the reading options are known, so its thread
@@ -37,19 +37,22 @@ export interface ReadWorker {
 }
 
 function startWorker(data: ReadWorkerBoot): Worker {
+  const transferList = [data.recycle];
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data });
+    return new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data, transferList });
   // The sources: load the worker through tsx's loader, registered in the worker first.
   const url = new URL('./read-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return new Worker(boot, { eval: true, workerData: data, transferList });
 }
 
 export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
   const credits = new SharedArrayBuffer(4);
   const counter = new Int32Array(credits);
   counter[0] = IN_FLIGHT;
-  const worker = startWorker({ files, credits });
+  // A read batch's arrays go back to the worker on this channel, for it to fill again.
+  const recycling = new MessageChannel();
+  const worker = startWorker({ files, credits, recycle: recycling.port2 });
   const queue: ReadWorkerMessage[] = [];
   let failure: Error | undefined;
   let exited = false;
@@ -72,6 +75,7 @@ export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
     notify();
   });
   const close = async () => {
+    recycling.port1.close();
     await worker.terminate();
   };
   async function* read(options: WorkerReadOptions): AsyncGenerator<WireBatch> {
@@ -92,6 +96,9 @@ export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
         if (m.kind === 'error')
           throw Object.assign(new Error(m.message), m.code === undefined ? {} : { code: m.code });
         yield m.batch;
+        // The caller has read the batch: its arrays go back before the credit.
+        const { arrays, transfer } = wireArraysOf(m.batch);
+        recycling.port1.postMessage(arrays, transfer);
         Atomics.add(counter, 0, 1);
         Atomics.notify(counter, 0);
       }
