@@ -52,6 +52,7 @@ export type ReadWorkerMessage =
   | { readonly kind: 'error'; readonly message: string; readonly code?: string };
 
 const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
 /**
  * The first chunk of a file is this small, and each next one twice the last up to
  * CHUNK_BYTES: the main thread gets its first events after a few milliseconds instead of
@@ -80,6 +81,8 @@ function run(data: ReadWorkerData, post: (m: ReadWorkerMessage, transfer?: Array
     () => receiveMessageOnPort(recycle)?.message as WireArrays | undefined,
   );
   const types = data.schemas.map((s) => s.name);
+  // One read buffer for every file (LineChunks).
+  const buffer = { bytes: Buffer.allocUnsafeSlow(CHUNK_BYTES) };
   const send: Send = (file, at, bytes, extras) => {
     for (;;) {
       const available = Atomics.load(credits, 0);
@@ -92,24 +95,20 @@ function run(data: ReadWorkerData, post: (m: ReadWorkerMessage, transfer?: Array
   };
   data.files.forEach((f, index) => {
     if (isCsvFile(f.path)) {
-      readCsvFile(f, index, options, builder, send);
+      readCsvFile(f, index, options, builder, send, buffer);
       return;
     }
     const start = f.start ?? { offset: 0, line: 0 };
     const scanner = NdjsonScanner.forWire(f.shown, options, types, builder, builder, start);
     const fd = openSync(f.path, 'r');
     try {
-      let position = start.offset;
-      for (let k = 0; ; k++) {
-        // A fresh buffer per chunk: the scanner keeps the unfinished last line by reference.
-        const chunk = readChunk(fd, position, chunkBytes(k));
-        if (chunk.length === 0) break;
-        position += chunk.length;
+      const chunks = new LineChunks(fd, start.offset, buffer);
+      for (let chunk = chunks.next(); chunk !== undefined; chunk = chunks.next()) {
         scanner.scan(chunk);
-        if (builder.size > 0) send(index, scanner, position - start.offset);
+        if (builder.size > 0) send(index, scanner, chunks.position - start.offset);
       }
       scanner.finish();
-      send(index, scanner, position - start.offset);
+      send(index, scanner, chunks.position - start.offset);
     } finally {
       closeSync(fd);
     }
@@ -118,6 +117,68 @@ function run(data: ReadWorkerData, post: (m: ReadWorkerMessage, transfer?: Array
 }
 
 type Send = (file: number, at: StartPosition, bytes: number, extras?: WireBatchExtras) => void;
+
+/**
+ * A file read in chunks that end at a line end, all read into one buffer: each chunk is the
+ * unfinished line the last one left (moved to the buffer's start) and the bytes read after
+ * it, up to the last '\n' among them (the rest waits for the next chunk); the file's last
+ * bytes come last whether or not they end a line. The scanners are handed complete lines,
+ * so they keep no reference into the buffer between chunks (their unfinished-line carry
+ * stays empty), and the buffer is filled again for the next chunk: no new buffer per
+ * chunk, and none to join a line cut between two. The first chunk is small (chunkBytes). A
+ * line longer than the buffer makes it grow (`buffer` is shared by the files of a run).
+ */
+class LineChunks {
+  /** Bytes of the file read so far (from its start). */
+  position: number;
+  /** Bytes of the buffer holding data, and those of them handed out as the last chunk. */
+  private filled = 0;
+  private handedOut = 0;
+  private reads = 0;
+  private ended = false;
+
+  constructor(
+    private readonly fd: number,
+    from: number,
+    private readonly buffer: { bytes: Buffer },
+  ) {
+    this.position = from;
+  }
+
+  /** The next chunk (a view of the buffer, valid until the next call), or undefined at the end. */
+  next(): Buffer | undefined {
+    if (this.ended) return undefined;
+    let b = this.buffer.bytes;
+    // The last chunk has been read: the unfinished line after it moves to the start.
+    if (this.handedOut > 0) {
+      b.copyWithin(0, this.handedOut, this.filled);
+      this.filled -= this.handedOut;
+      this.handedOut = 0;
+    }
+    for (;;) {
+      if (this.filled === b.length) {
+        // A line longer than the buffer: a larger one, the line so far kept.
+        const larger = Buffer.allocUnsafeSlow(b.length * 2);
+        b.copy(larger, 0, 0, this.filled);
+        this.buffer.bytes = larger;
+        b = larger;
+      }
+      const room = Math.min(b.length - this.filled, chunkBytes(this.reads++));
+      const n = readSync(this.fd, b, this.filled, room, this.position);
+      this.position += n;
+      if (n === 0) {
+        // The end of the file: its last bytes, if they did not end with a line end.
+        this.ended = true;
+        return this.filled > 0 ? b.subarray(0, this.filled) : undefined;
+      }
+      this.filled += n;
+      const end = b.lastIndexOf(NEWLINE, this.filled - 1) + 1;
+      if (end === 0) continue; // no line end yet: read on
+      this.handedOut = end;
+      return b.subarray(0, end);
+    }
+  }
+}
 
 /** Reads `length` bytes at `position` (fewer at the end of the file) into a fresh buffer. */
 function readChunk(fd: number, position: number, length = CHUNK_BYTES): Buffer {
@@ -139,6 +200,7 @@ function readCsvFile(
   options: ReaderOptions,
   builder: WireBatchBuilder,
   send: Send,
+  buffer: { bytes: Buffer },
 ): void {
   const whole = { offset: 0, line: 0 };
   const records = csvRecords(options, f.shown, options.specialise !== false);
@@ -174,7 +236,7 @@ function readCsvFile(
       },
       records.wireParser(builder),
     );
-    let position = start.offset;
+    const chunks = new LineChunks(fd, start.offset, buffer);
     let first = true;
     const extras = (rest?: StartPosition): WireBatchExtras => {
       const e: WireBatchExtras = {
@@ -184,18 +246,15 @@ function readCsvFile(
       first = false;
       return e;
     };
-    for (let k = 0; ; k++) {
-      const chunk = readChunk(fd, position, chunkBytes(k));
-      if (chunk.length === 0) break;
-      position += chunk.length;
+    for (let chunk = chunks.next(); chunk !== undefined; chunk = chunks.next()) {
       if (!scanner.scan(chunk)) {
-        send(index, scanner, position, extras(scanner));
+        send(index, scanner, chunks.position, extras(scanner));
         return;
       }
-      if (builder.size > 0) send(index, scanner, position, extras());
+      if (builder.size > 0) send(index, scanner, chunks.position, extras());
     }
     const plain = scanner.finish();
-    send(index, scanner, position, extras(plain ? undefined : scanner));
+    send(index, scanner, chunks.position, extras(plain ? undefined : scanner));
   } finally {
     closeSync(fd);
   }
