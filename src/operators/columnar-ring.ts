@@ -19,6 +19,8 @@ import type { GroupState } from './aggregation-state.js';
 const INITIAL_CAPACITY = 16;
 /** Passed as the event to aggregators that only read values (the columnar path never feeds one that reads the event). */
 const NO_EVENT: Row = Object.freeze({}) as Row;
+/** An argument the aggregates skip (null). */
+const SKIP: unknown = Symbol('skip');
 
 /** How one aggregate argument is stored. */
 export type ArgumentKind = 'number' | 'any' | 'star';
@@ -173,36 +175,48 @@ export class ColumnarRing {
     return (this.groups as GroupState[])[(this.head + position) & this.mask] as GroupState;
   }
 
-  /** Feeds entry `position`'s values to `state`'s aggregators. */
+  /**
+   * Feeds entry `position`'s values to `state`'s aggregators. (`enter` and `leave` each have
+   * their own loop, so each call site sees one aggregator method: V8 inlines the aggregator's
+   * add or remove there, where one loop choosing between them per call inlined neither.)
+   */
   enter(position: number, state: GroupState): void {
-    this.apply((this.head + position) & this.mask, state.aggregators, true);
+    const slot = (this.head + position) & this.mask;
+    const aggregators = state.aggregators;
+    const n = this.layout.kinds.length;
+    for (let i = 0; i < n; i++) {
+      const value = this.argumentAt(slot, i);
+      if (value !== SKIP) (aggregators[i] as Aggregator).add(value, NO_EVENT);
+    }
     state.rows++;
   }
 
   /** Takes entry `position`'s values out of `state`'s aggregators. */
   leave(position: number, state: GroupState): void {
-    this.apply((this.head + position) & this.mask, state.aggregators, false);
+    const slot = (this.head + position) & this.mask;
+    const aggregators = state.aggregators;
+    const n = this.layout.kinds.length;
+    for (let i = 0; i < n; i++) {
+      const value = this.argumentAt(slot, i);
+      if (value !== SKIP) (aggregators[i] as Aggregator).remove(value, NO_EVENT);
+    }
     state.rows--;
   }
 
-  /** Adds (or removes) entry `slot`'s non-null values to the aggregators, argument by argument. */
-  private apply(slot: number, aggregators: readonly Aggregator[], add: boolean): void {
-    const { kinds, columns, numberCount, otherCount } = this.layout;
-    for (let i = 0; i < kinds.length; i++) {
-      const kind = kinds[i];
-      let value: unknown = true;
-      if (kind === NUMBER) {
-        const at = slot * numberCount + (columns[i] as number);
-        if (this.nulls !== undefined && this.nulls[at] === 1) continue;
-        value = (this.numbers as Float64Array)[at];
-      } else if (kind === ANY) {
-        value = (this.others as unknown[])[slot * otherCount + (columns[i] as number)];
-        if (value === null) continue;
-      }
-      const aggregator = aggregators[i] as Aggregator;
-      if (add) aggregator.add(value, NO_EVENT);
-      else aggregator.remove(value, NO_EVENT);
+  /** Entry `slot`'s argument `i` as its aggregate receives it, or SKIP for a null. */
+  private argumentAt(slot: number, i: number): unknown {
+    const layout = this.layout;
+    const kind = layout.kinds[i];
+    if (kind === NUMBER) {
+      const at = slot * layout.numberCount + (layout.columns[i] as number);
+      if (this.nulls !== undefined && this.nulls[at] === 1) return SKIP;
+      return (this.numbers as Float64Array)[at];
     }
+    if (kind === ANY) {
+      const value = (this.others as unknown[])[slot * layout.otherCount + (layout.columns[i] as number)];
+      return value === null ? SKIP : value;
+    }
+    return true;
   }
 
   /** The live entries, oldest first; `indexOf` numbers their groups (written by the owner). */

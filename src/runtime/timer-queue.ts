@@ -109,10 +109,19 @@ export class TimerQueue {
    * `timer.owner.onTimer(timer.tag, timer.due)`.
    */
   popDue(time: number): QueuedTimer | undefined {
-    // Split so the common answer (nothing due) is small enough to inline into every send.
-    const first = this.heap[0];
+    // Split so the common answers are small enough to inline into every send: nothing due,
+    // or the only timer due (a time window re-arming per event), which needs no sifting.
+    const heap = this.heap;
+    const first = heap[0];
     if (first === undefined || (first.due > time && first.live)) return undefined;
-    return this.popDueSlow(time);
+    if (heap.length !== 1 || !first.live) return this.popDueSlow(time);
+    heap.pop();
+    this.top = Number.POSITIVE_INFINITY;
+    first.live = false;
+    first.queued = false;
+    this.live--;
+    this.advancingTo = time;
+    return first;
   }
 
   private insert(owner: TimerOwner, tag: number, due: number, seq: number): QueuedTimer {
@@ -147,6 +156,12 @@ export class TimerQueue {
 
   private push(timer: QueuedTimer): void {
     const heap = this.heap;
+    // Into an empty heap (the expiry a time window re-arms once its previous one fired): no sifting.
+    if (heap.length === 0) {
+      heap.push(timer);
+      this.top = timer.due;
+      return;
+    }
     heap.push(timer);
     let i = heap.length - 1;
     while (i > 0) {

@@ -107,6 +107,57 @@ describe('TimerQueue', () => {
     );
   });
 
+  it('owners re-arming their own timer while it fires (a time window per expiry) fire as a sorted reference', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            due: fc.integer({ min: 0, max: 30 }),
+            gaps: fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 6 }),
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
+        fc.array(fc.integer({ min: 0, max: 80 }), { maxLength: 6 }),
+        (owners, advances) => {
+          const q = new TimerQueue();
+          const fired: string[] = [];
+          owners.forEach((o, i) => {
+            let next = 0;
+            let timer: ReturnType<TimerQueue['schedule']> | undefined;
+            const owner: TimerOwner = {
+              onTimer: (_tag, due) => {
+                fired.push(`${i}@${due}`);
+                const gap = o.gaps[next++];
+                // Re-arms the timer that is firing (reuse), as a time window does.
+                if (gap !== undefined) timer = q.schedule(owner, 0, due + gap, timer);
+              },
+            };
+            timer = q.schedule(owner, 0, o.due);
+          });
+          for (const to of [...advances].sort((a, b) => a - b)) fireUpTo(q, to);
+          fireUpTo(q, 1000);
+          // Reference: pending (due, seq) pairs, the smallest fired first; a re-arm takes the next seq.
+          let seq = 0;
+          const pending = owners.map((o, i) => ({ owner: i, due: o.due, seq: seq++ }));
+          const nextGap = owners.map(() => 0);
+          const expected: string[] = [];
+          while (pending.length > 0) {
+            pending.sort((a, b) => a.due - b.due || a.seq - b.seq);
+            const top = pending.shift() as { owner: number; due: number; seq: number };
+            expected.push(`${top.owner}@${top.due}`);
+            const k = nextGap[top.owner] ?? 0;
+            nextGap[top.owner] = k + 1;
+            const gap = owners[top.owner]?.gaps[k];
+            if (gap !== undefined) pending.push({ owner: top.owner, due: top.due + gap, seq: seq++ });
+          }
+          expect(fired).toEqual(expected);
+          expect(q.size).toBe(0);
+          expect(q.nextDue).toBe(Number.POSITIVE_INFINITY);
+        },
+      ),
+    );
+  });
+
   it('nextDue: nothing is due before it, and popDue finds the earliest live timer once it is reached', () => {
     fc.assert(
       fc.property(

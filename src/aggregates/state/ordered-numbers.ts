@@ -74,9 +74,18 @@ export class OrderedNumbers {
     const a = this.sorted as Float64Array;
     let lo = 0;
     let hi = this.count;
+    if (Number.isNaN(value)) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (before(a[mid] as number, value)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    // Below a number means less than it (NaN, ranked last, is not below it): one comparison.
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (before(a[mid] as number, value)) lo = mid + 1;
+      if ((a[mid] as number) < value) lo = mid + 1;
       else hi = mid;
     }
     return lo;
