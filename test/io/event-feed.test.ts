@@ -230,13 +230,17 @@ describe('feedEvents: CSV through the read worker', () => {
   });
 });
 
-describe('feedEvents: lines longer than the read worker\'s buffer', () => {
+describe("feedEvents: lines longer than the read worker's buffer", () => {
   // The worker reads into one 1 MiB buffer that grows for a longer line: a 2.5 MiB NDJSON line
   // (a string property; the general path) and a 1.5 MiB CSV cell, between ordinary lines,
   // and a last line without a line end.
   const long = (n: number) => 'x'.repeat(n);
   const ndjsonLines = Array.from({ length: 30_000 }, (_, i) => lineAt(i, 4));
-  ndjsonLines.splice(20_000, 0, JSON.stringify({ type: 'Note', ts: 5, data: { text: long(2_500_000), any: 1 } }));
+  ndjsonLines.splice(
+    20_000,
+    0,
+    JSON.stringify({ type: 'Note', ts: 5, data: { text: long(2_500_000), any: 1 } }),
+  );
   const csvLines = Array.from({ length: 40_000 }, (_, i) => csvLineAt(i));
   csvLines.splice(25_000, 0, `${long(1_500_000)},1.5,7,true,9`);
   const files: FeedFile[] = [
