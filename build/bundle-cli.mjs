@@ -2,13 +2,14 @@
  * Bundles the `weir` command with esbuild, run by `npm run build` (and so by `prepare` on
  * `npm ci`). Why: unbundled, `weir run` spends most of its start loading Chevrotain's
  * hundreds of small ES modules; one file starts several times faster (bench/startup.ts
- * measures it). The library (dist/index.js) stays tsc's output. Three files in dist/cli:
+ * measures it). The library (dist/index.js) stays tsc's output. Four files in dist/cli:
  *
  *   main.js          the bin (src/cli/main.ts), a few lines: it compiles cli.bundle.js
  *   cli.bundle.js    the command line (src/cli/run.ts) as one script, with V8's code cache
  *                    saved next to it by one run at build time (cli.bundle.js.cache; why and
  *                    how: src/cli/cli-bundle.ts)
  *   read-worker.js   the read worker `weir run` starts for large input
+ *   write-worker.js  the writer thread `weir run` starts for many rows into --out
  *
  * Only the packages `weir run`/`check`/`explain` load at start are bundled (BUNDLED below).
  * Everything else (the server's fastify, mqtt, nats, uplot assets) stays a node_modules
@@ -107,6 +108,15 @@ const workerOptions = (outdir) => ({
   banner: esmRequire,
 });
 
+/** write-worker.js: the writer thread `weir run` starts for many rows into --out (writer-thread.ts loads it likewise). */
+const writeWorkerOptions = (outdir) => ({
+  ...common,
+  entryPoints: [{ in: src('io/write-worker.ts'), out: 'write-worker' }],
+  outdir,
+  format: 'esm',
+  banner: esmRequire,
+});
+
 /** What the code-cache run replays: a schema, a filter, a grouped window, events of both layouts. */
 const WARM_QUERY = `create schema Tick(symbol string, price double, volume long, ts long);
 @name('f') select * from Tick(price > 50);
@@ -161,7 +171,7 @@ export async function bundleCli(outdir) {
     for (const f of readdirSync(outdir)) if (f.startsWith('chunk-')) rmSync(join(outdir, f));
   }
   const [, cli] = await Promise.all(
-    [binOptions, cliBundleOptions, workerOptions].map((o) => esbuild.build({ ...o(outdir), metafile: true })),
+    [binOptions, cliBundleOptions, workerOptions, writeWorkerOptions].map((o) => esbuild.build({ ...o(outdir), metafile: true })),
   );
   checkNoDynamicImport(cli);
   chmodSync(`${outdir}/main.js`, 0o755);

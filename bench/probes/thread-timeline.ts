@@ -3,7 +3,7 @@
  * and samples every thread's CPU time (/proc/<pid>/task/<tid>/schedstat, nanoseconds) every
  * 5 ms until it exits. Prints, per thread, its CPU time and a timeline of how busy it was in
  * each slice of the run (a thread busy in every slice while another idles is the one the run
- * waits for), then the groups: main, read worker, V8's platform threads, the rest.
+ * waits for), then the groups: main, read worker, writer thread, V8's platform threads, the rest.
  *
  *   npx tsx bench/probes/thread-timeline.ts <workload> [--csv] [--threads 1|2] [--slice ms]
  *     [--format f] [--cli path/to/main.js] [--node-flags '--flag …']
@@ -123,18 +123,26 @@ async function main(): Promise<void> {
   const sorted = [...tids].sort((a, b) => a - b);
   const platform = new Set(sorted.filter((t) => t !== pid).slice(0, 4));
   const later = sorted.filter((t) => t !== pid && !platform.has(t));
-  const worker =
-    option('--threads', '2') === '1'
-      ? -1
-      : later.reduce((w, t) => ((last.get(t) ?? 0) > (last.get(w) ?? 0) ? t : w), later[0] ?? -1);
+  // The read worker and the writer thread (rows into --out, once many are written) are the busy
+  // ones among the later threads: the read worker is started first (before the statements
+  // compile), the writer thread later, so it has the higher id.
+  const busiest = later
+    .filter((t) => (last.get(t) ?? 0) > 50e6)
+    .sort((a, b) => (last.get(b) ?? 0) - (last.get(a) ?? 0))
+    .slice(0, option('--threads', '2') === '1' ? 0 : 2)
+    .sort((a, b) => a - b);
+  const worker = busiest[0] ?? -1;
+  const writer = busiest[1] ?? -1;
   const label = (tid: number) =>
     tid === pid
       ? 'main'
       : tid === worker
         ? 'read worker'
-        : platform.has(tid)
-          ? `V8 platform ${tid}`
-          : `libuv? ${tid}`;
+        : tid === writer
+          ? 'writer thread'
+          : platform.has(tid)
+            ? `V8 platform ${tid}`
+            : `libuv? ${tid}`;
   const shown = tids
     .filter((t) => (last.get(t) ?? 0) > 2e6)
     .sort((a, b) => (last.get(b) ?? 0) - (last.get(a) ?? 0));
@@ -150,7 +158,7 @@ async function main(): Promise<void> {
   }
   const sum = (ts: Iterable<number>) => [...ts].reduce((a, t) => a + (last.get(t) ?? 0), 0) / 1e9;
   process.stdout.write(
-    `groups: main ${sum([pid]).toFixed(3)}  read worker ${sum([worker]).toFixed(3)}  V8 platform ${sum(platform).toFixed(3)}  other ${sum(later.filter((t) => t !== worker)).toFixed(3)}\n`,
+    `groups: main ${sum([pid]).toFixed(3)}  read worker ${sum([worker]).toFixed(3)}  writer thread ${sum([writer]).toFixed(3)}  V8 platform ${sum(platform).toFixed(3)}  other ${sum(later.filter((t) => t !== worker && t !== writer)).toFixed(3)}\n`,
   );
   const total = [...last.values()].reduce((a, b) => a + b, 0);
   process.stdout.write(`all threads (seen)     ${(total / 1e9).toFixed(3)} s; one column = ${slice} ms\n`);

@@ -6,16 +6,14 @@
  * Malformed input is reported with file and line and, by policy, stops the run (exit 2) or
  * is counted and skipped; late events are counted and reported; nothing is dropped silently.
  */
-import { closeSync, createWriteStream, fsyncSync, ftruncateSync, openSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
 import { printable } from '../common/printable.js';
-import { ByteSink } from '../io/byte-sink.js';
 import { type FeedFile, type FeedMode, type FeedTarget, feedEvents } from '../io/event-feed.js';
 import type { ReaderOptions } from '../io/event-record.js';
 import { MISSING, UNDECLARED } from '../io/line-interpreter.js';
-import { type OutputFormat, createWriter } from '../io/output-writer.js';
+import type { OutputFormat } from '../io/output-writer.js';
 import { isCsvFile } from '../io/read-events.js';
 import { type ReadWorker, startReadWorker } from '../io/worker-reader.js';
 import type { Engine } from '../runtime/api.js';
@@ -37,6 +35,7 @@ import {
   parseCheckpointEvery,
   resumeFiles,
 } from './run-checkpoint.js';
+import { openRunOutput } from './run-output.js';
 import { formatSummary } from './summary.js';
 
 export interface RunOptions {
@@ -81,18 +80,6 @@ export const EXIT_OK = 0;
 export const EXIT_QUERY_ERRORS = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/** Opens --out: truncated to `keep` bytes (0: a new file) and written from there. */
-function openOut(path: string, shown: string, keep = 0): { stream: Writable; fd: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, keep > 0 ? 'r+' : 'w');
-    if (keep > 0) ftruncateSync(fd, keep);
-  } catch (e) {
-    throw new WeirError('cli/invalid-option', `--out: cannot write '${shown}': ${(e as Error).message}`);
-  }
-  return { stream: createWriteStream('', { fd, start: keep }), fd };
-}
-
 /** What must match for a checkpoint to be resumed by this command. */
 function runIdentity(options: RunOptions): RunIdentity {
   return {
@@ -131,13 +118,6 @@ function checkCheckpointOptions(options: RunOptions): void {
   }
 }
 
-function endStream(stream: Writable): Promise<void> {
-  return new Promise((done, fail) => {
-    stream.once('error', fail);
-    stream.end(done);
-  });
-}
-
 function deploy(engine: Engine, text: string, file: string, io: CommandIO): boolean {
   try {
     engine.deploy(text, { file });
@@ -164,6 +144,24 @@ function feedMode(options: RunOptions, totalBytes: number): FeedMode {
   return options.threads === 1 || totalBytes < WORKER_MIN_BYTES || options.events.includes(STDIN)
     ? 'inline'
     : 'worker';
+}
+
+/**
+ * WEIR_WRITER_THREAD_AFTER_ROWS: rows formatted on the main thread before the writer thread
+ * takes over, whatever is expected after them (by default it is started only when many more
+ * rows are expected: run-output.ts); tests set 0 so that small runs use the thread.
+ */
+function writerThreadAfterRows(): { threadAfterRows?: number } {
+  const text = process.env.WEIR_WRITER_THREAD_AFTER_ROWS;
+  if (text === undefined || text === '') return {};
+  const rows = Number(text);
+  if (!Number.isInteger(rows) || rows < 0) {
+    throw new WeirError(
+      'cli/invalid-option',
+      `WEIR_WRITER_THREAD_AFTER_ROWS expects a whole number of rows, got '${printable(text)}'`,
+    );
+  }
+  return { threadAfterRows: rows };
 }
 
 /**
@@ -274,13 +272,23 @@ async function replayFiles(
   const outPath = options.out === undefined ? undefined : resolve(cwd, options.out);
   const keep = resume?.state.outLength ?? 0;
   if (resume !== undefined) checkOutputLength(outPath as string, options.out as string, keep);
-  const opened = outPath === undefined ? undefined : openOut(outPath, options.out as string, keep);
-  const sink = opened === undefined ? io.stdout : opened.stream;
-  const out = new ByteSink(sink, undefined, opened !== undefined);
   const statements = engine.statements().filter((s) => options.alertsOnly !== true || s.isPattern);
-  const writer = createWriter(options.format, out, statements);
-  // A resumed output already has what a writer prints first (the CSV header).
-  if (resume !== undefined) out.pos = 0;
+  const mode = feedMode(options, totalBytes);
+  /** Input bytes read so far (after the last batch). */
+  let bytesRead = 0;
+  const output = openRunOutput({
+    path: outPath,
+    shown: options.out ?? '',
+    stdout: io.stdout,
+    keep,
+    format: options.format,
+    statements,
+    // Many rows into a file: formatted on a thread of their own (when the input is read on one too).
+    thread: mode === 'worker',
+    readFraction: () => (totalBytes > 0 ? bytesRead / totalBytes : 0),
+    ...writerThreadAfterRows(),
+  });
+  const writer = output.writer;
   for (const handle of statements) {
     const write = writer.statement(handle.name, handle.columns);
     handle.subscribe((n, o, ctx) => write(ctx.time, n, o));
@@ -311,19 +319,15 @@ async function replayFiles(
 
   const progress = createProgress(io.stderr, totalBytes, io.interactive === true && !options.quiet);
   const checkpointer =
-    checkpointDir === undefined || opened === undefined
+    checkpointDir === undefined || output.fd === undefined
       ? undefined
       : new RunCheckpointer({
           dir: checkpointDir,
           epl: text,
           every: options.checkpointEvery ?? parseCheckpointEvery(DEFAULT_CHECKPOINT_EVERY),
           identity: runIdentity(options),
-          out: sink,
-          outFd: opened.fd,
-          flushOutput: () => {
-            out.flush();
-            return keep + out.bytesWritten;
-          },
+          outFd: output.fd,
+          outputLength: () => output.length(),
           snapshot: () => engine.snapshot(),
           counts: () => ({ read, late, malformed }),
           firstFile: resume?.state.file ?? 0,
@@ -333,14 +337,9 @@ async function replayFiles(
   const finish = async () => {
     if (finished) return;
     finished = true;
-    writer.end();
     progress.stop();
-    if (checkpointer !== undefined && opened !== undefined) {
-      // What the next checkpoint (or the end) relies on is on the disk before the file closes.
-      await new Promise<void>((done) => sink.write(Buffer.alloc(0), () => done()));
-      fsyncSync(opened.fd);
-    }
-    if (options.out !== undefined) await endStream(sink);
+    // With a checkpoint, what the next one (or the end) relies on is on the disk before the file closes.
+    await output.finish(checkpointer !== undefined);
     const undelivered = await alerts?.finish();
     if (undelivered !== undefined && undelivered > 0)
       io.stderr.write(`weir: ${undelivered} alert(s) not delivered\n`);
@@ -390,7 +389,6 @@ async function replayFiles(
     },
   };
   const files = resumeFiles(feedFiles(paths, options, io), resume?.state);
-  const mode = feedMode(options, totalBytes);
   /** Sends every event of every file; false when a bad line stopped the run. */
   const replay = async (): Promise<boolean> => {
     const completed = await feedEvents(
@@ -399,10 +397,10 @@ async function replayFiles(
       mode,
       target,
       async (position) => {
+        bytesRead = position.bytes;
         progress.update(position.bytes);
         // Input that arrives over time (tail -f | weir run): each batch's results go out now.
-        if (fromStdin) out.flush();
-        if (out.needsDrain) await out.drained();
+        await output.afterBatch(fromStdin);
         await checkpointer?.afterBatch(position);
       },
       reader,

@@ -13,7 +13,6 @@
  */
 import { fsyncSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
 import { printable } from '../common/printable.js';
 import type { FeedFile, FeedPosition } from '../io/event-feed.js';
@@ -129,23 +128,15 @@ export function resumeFiles(files: readonly FeedFile[], state: RunState | undefi
     .map((f, i) => (i === 0 ? { ...f, start: { offset: state.offset, line: state.line } } : f));
 }
 
-/** Resolves once everything written to `stream` so far has been handed to the file. */
-function written(stream: Writable): Promise<void> {
-  return new Promise((done, fail) => {
-    stream.write(Buffer.alloc(0), (e) => (e == null ? done() : fail(e)));
-  });
-}
-
 export interface CheckpointWriterOptions {
   readonly dir: string;
   readonly epl: string;
   readonly every: CheckpointEvery;
   readonly identity: RunIdentity;
-  /** The output stream and its file descriptor (fsynced before each checkpoint). */
-  readonly out: Writable;
+  /** The output file's descriptor (fsynced before each checkpoint). */
   readonly outFd: number;
-  /** Hands the writer's buffered bytes to `out`, and says the output's length so far. */
-  readonly flushOutput: () => number;
+  /** Has everything written so far handed to the file, and resolves with the output's length. */
+  readonly outputLength: () => Promise<number>;
   readonly snapshot: () => Uint8Array;
   readonly counts: () => { read: number; late: number; malformed: number };
   /** The file index where the fed list begins in the full list (a resumed run feeds fewer). */
@@ -178,8 +169,7 @@ export class RunCheckpointer {
   }
 
   private async take(position: FeedPosition): Promise<void> {
-    const outLength = this.o.flushOutput();
-    await written(this.o.out);
+    const outLength = await this.o.outputLength();
     fsyncSync(this.o.outFd);
     const state: RunState = {
       identity: this.o.identity,

@@ -112,7 +112,10 @@ function program(io: CommandIO, setExit: (code: number) => void): Command {
     )
     .option('--alert-exec <commands...>', 'run these shell commands per alert, the alert as JSON on stdin')
     .addOption(
-      new Option('--threads <n>', 'read event files on a second thread while the engine runs (2), or not (1)')
+      new Option(
+        '--threads <n>',
+        'read event files on another thread while the engine runs, and format many rows for --out on a third (2), or not (1)',
+      )
         .choices(['1', '2'])
         .default('2'),
     )

@@ -44,6 +44,7 @@ export type ErrorCode =
   | 'io/unknown-event-type'
   | 'io/invalid-value'
   | 'io/file-not-found'
+  | 'io/write-failed'
   | 'cli/invalid-option'
   | 'serve/bad-request'
   | 'serve/unauthorized'

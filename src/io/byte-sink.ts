@@ -44,6 +44,19 @@ export function bytesOf(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'utf8'));
 }
 
+/**
+ * The bytes `write` writes into a sink: what a writer prints for one value, kept to be
+ * copied as it is wherever the value comes again (the writer thread's interned strings).
+ */
+export function printedBytes(write: (sink: ByteSink) => void): Uint8Array {
+  const parts: Buffer[] = [];
+  const collect = { write: (chunk: Buffer) => parts.push(chunk) } as unknown as Writable;
+  const sink = new ByteSink(collect, 1024);
+  write(sink);
+  sink.flush();
+  return new Uint8Array(Buffer.concat(parts));
+}
+
 export class ByteSink {
   buf: WritingBuffer;
   pos = 0;

@@ -15,6 +15,8 @@
 import type { Row } from '../common/row.js';
 import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
+import type { WireRowWriter } from './ndjson-writer.js';
+import { type RingReader, type RingWriter, rowTag, wireCell } from './row-wire.js';
 import type { RowsWriter, StatementColumns, UpdateWriter } from './update-writer.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -27,8 +29,8 @@ export function csvCell(value: unknown): string {
 }
 
 const COMMA = 0x2c;
-const TRUE = bytesOf('true');
-const FALSE = bytesOf('false');
+const TRUE_BYTES = bytesOf('true');
+const FALSE_BYTES = bytesOf('false');
 
 /** One cell as csvCell writes it. */
 export function writeCsvCell(sink: ByteSink, v: unknown): void {
@@ -37,7 +39,7 @@ export function writeCsvCell(sink: ByteSink, v: unknown): void {
       sink.number(v);
       return;
     case 'boolean':
-      sink.raw(v ? TRUE : FALSE);
+      sink.raw(v ? TRUE_BYTES : FALSE_BYTES);
       return;
     case 'string':
       writeCsvString(sink, v);
@@ -71,29 +73,41 @@ function writeCsvString(sink: ByteSink, s: string): void {
 type GeneratedRecords = (time: number, rows: Row[], stream: Uint8Array) => void;
 
 /**
- * Per union column, the statement's column read there (or an empty cell). Runs of empty
- * cells become one prepared run of commas.
+ * A statement's record code: per union column, the statement's column read there (or an
+ * empty cell). Runs of empty cells become one prepared run of commas. `cells` are the
+ * statement's columns in the order their cells are written.
  */
-function generateRecords(
-  sink: ByteSink,
-  name: string,
+function recordCode(
   union: readonly string[],
   columns: readonly string[],
-): GeneratedRecords {
+  cell: (column: string) => string,
+): { constants: Uint8Array[]; lines: string; cells: string[] } {
   const constants: Uint8Array[] = [];
   const constant = (text: string) => {
     constants.push(bytesOf(text));
     return `s.raw(k[${constants.length - 1}]);`;
   };
   const lines: string[] = [];
+  const cells: string[] = [];
   let commas = '';
   for (const c of union) {
     commas += ',';
     if (!columns.includes(c)) continue;
-    lines.push(constant(commas), `cell(s, r[${JSON.stringify(c)}]);`);
+    lines.push(constant(commas), cell(c));
+    cells.push(c);
     commas = '';
   }
   lines.push(constant(`${commas}\n`));
+  return { constants, lines: lines.join('\n    '), cells };
+}
+
+function generateRecords(
+  sink: ByteSink,
+  name: string,
+  union: readonly string[],
+  columns: readonly string[],
+): GeneratedRecords {
+  const code = recordCode(union, columns, (c) => `cell(s, r[${JSON.stringify(c)}]);`);
   const opening = bytesOf(`${csvCell(name)},`);
   const body = `return function writeRecords(time, rows, stream) {
   for (let j = 0; j < rows.length; j++) {
@@ -101,33 +115,112 @@ function generateRecords(
     s.raw(opening);
     s.number(time);
     s.raw(stream);
-    ${lines.join('\n    ')}
+    ${code.lines}
   }
 };`;
   // A null row (Esper posts some in output-snapshot cases) has empty cells, as nulls do.
   return new Function('s', 'opening', 'k', 'cell', 'none', body)(
     sink,
     opening,
-    constants,
+    code.constants,
     writeCsvCell,
     {},
   ) as GeneratedRecords;
 }
 
-export function csvWriter(sink: ByteSink, statements: readonly StatementColumns[]): UpdateWriter {
+/** The header: stmt, time, stream and the union of the statements' columns. */
+function unionOf(statements: readonly StatementColumns[]): string[] {
   const union: string[] = [];
   for (const s of statements) for (const c of s.columns) if (!union.includes(c)) union.push(c);
+  return union;
+}
+
+function writeHeader(sink: ByteSink, union: readonly string[]): void {
   sink.text(`${['stmt', 'time', 'stream', ...union].map(csvCell).join(',')}\n`);
-  const streamNew = bytesOf(',new');
-  const streamOld = bytesOf(',old');
+}
+
+const STREAM_NEW = bytesOf(',new');
+const STREAM_OLD = bytesOf(',old');
+
+export function csvWriter(sink: ByteSink, statements: readonly StatementColumns[]): UpdateWriter {
+  const union = unionOf(statements);
+  writeHeader(sink, union);
   return {
     statement: (name, columns): RowsWriter => {
       const records = generateRecords(sink, name, union, columns);
       return (time, n, o) => {
-        if (n !== null) records(time, n, streamNew);
-        if (o !== null) records(time, o, streamOld);
+        if (n !== null) records(time, n, STREAM_NEW);
+        if (o !== null) records(time, o, STREAM_OLD);
       };
     },
     end: () => sink.flush(),
+  };
+}
+
+type EncodeRecords = (time: number, rows: Row[], tag: number) => void;
+
+/**
+ * With a writer thread, the main thread's half of a statement's CSV writer: each row as its
+ * header item and its cells in the order the record writes them (row-wire.ts); a value that is
+ * not a number, string, boolean or null travels as the text csvCell makes of it.
+ */
+export function csvEncoder(
+  out: RingWriter,
+  statement: number,
+  statements: readonly StatementColumns[],
+  columns: readonly string[],
+): RowsWriter {
+  const code = recordCode(unionOf(statements), columns, () => '');
+  const cells = code.cells.map((c) => `w.cell(r[${JSON.stringify(c)}], csvCell);`).join('\n    ');
+  const body = `return function encodeRecords(time, rows, tag) {
+  for (let j = 0; j < rows.length; j++) {
+    const r = rows[j] ?? none;
+    w.item(tag, time);
+    ${cells}
+  }
+};`;
+  const encode = new Function('w', 'csvCell', 'none', body)(out, csvCell, {}) as EncodeRecords;
+  const newTag = rowTag(statement, false);
+  const oldTag = rowTag(statement, true);
+  return (time, n, o) => {
+    if (n !== null) encode(time, n, newTag);
+    if (o !== null) encode(time, o, oldTag);
+  };
+}
+
+/** One cell from the wire, as writeCsvCell writes the value it stands for. */
+const csvWireCell = wireCell({
+  number: (s, n) => s.number(n),
+  string: (s, text) => writeCsvString(s, text),
+  boolean: (s, b) => s.raw(b ? TRUE_BYTES : FALSE_BYTES),
+  null: () => {},
+});
+
+/** The writer thread's CSV: the header, then per statement the record of generateRecords with its cells read from the wire. */
+export function csvWireWriter(
+  sink: ByteSink,
+  statements: readonly StatementColumns[],
+): { statement(name: string, columns: readonly string[]): WireRowWriter } {
+  const union = unionOf(statements);
+  writeHeader(sink, union);
+  return {
+    statement: (name, columns) => {
+      const code = recordCode(union, columns, () => 'cell(s, r);');
+      const opening = bytesOf(`${csvCell(name)},`);
+      const body = `return function writeRecord(time, isNew, r) {
+  s.raw(opening);
+  s.number(time);
+  s.raw(isNew ? streamNew : streamOld);
+  ${code.lines}
+};`;
+      return new Function('s', 'opening', 'k', 'cell', 'streamNew', 'streamOld', body)(
+        sink,
+        opening,
+        code.constants,
+        csvWireCell,
+        STREAM_NEW,
+        STREAM_OLD,
+      ) as WireRowWriter;
+    },
   };
 }

@@ -10,7 +10,7 @@
  * Under a TypeScript loader (tests run the sources), the worker runs read-worker.ts through
  * the same loader (tsx); the built package runs dist/io/read-worker.js.
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { type WireBatch, wireArraysOf } from './event-wire.js';
 import type {
   ReadWorkerBoot,
@@ -19,6 +19,7 @@ import type {
   ReadWorkerMessage,
   ReadWorkerStart,
 } from './read-worker.js';
+import { startWorker } from './start-worker.js';
 
 /** Batches (about 1 MiB of input each) the worker may read ahead. */
 const IN_FLIGHT = 4;
@@ -36,23 +37,14 @@ export interface ReadWorker {
   close(): Promise<void>;
 }
 
-function startWorker(data: ReadWorkerBoot): Worker {
-  const transferList = [data.recycle];
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./read-worker.js', import.meta.url), { workerData: data, transferList });
-  // The sources: load the worker through tsx's loader, registered in the worker first.
-  const url = new URL('./read-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
-  return new Worker(boot, { eval: true, workerData: data, transferList });
-}
-
 export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
   const credits = new SharedArrayBuffer(4);
   const counter = new Int32Array(credits);
   counter[0] = IN_FLIGHT;
   // A read batch's arrays go back to the worker on this channel, for it to fill again.
   const recycling = new MessageChannel();
-  const worker = startWorker({ files, credits, recycle: recycling.port2 });
+  const boot: ReadWorkerBoot = { files, credits, recycle: recycling.port2 };
+  const worker = startWorker('read-worker', import.meta.url, boot, [recycling.port2]);
   const queue: ReadWorkerMessage[] = [];
   let failure: Error | undefined;
   let exited = false;

@@ -7,7 +7,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -55,7 +55,7 @@ describe('the bundled CLI', () => {
     expect(r.stdout).toBe('true');
   });
 
-  it('reads large NDJSON input on its read worker (a second entry of the bundle), as one thread does', async () => {
+  it('reads large NDJSON input on its read worker and writes --out on its writer thread (more entries of the bundle), as one thread does', async () => {
     const events = `${outdir}/events.ndjson`;
     const lines = Array.from(
       { length: 30_000 },
@@ -77,7 +77,10 @@ describe('the bundled CLI', () => {
       '--out',
       out,
     ];
+    // The writer thread takes every row (not only after THREAD_AFTER_ROWS).
+    vi.stubEnv('WEIR_WRITER_THREAD_AFTER_ROWS', '0');
     const worker = weir(run('2', `${outdir}/worker.ndjson`));
+    vi.unstubAllEnvs();
     const oneThread = await runCli(run('1', `${outdir}/one.ndjson`), { cwd: root });
     expect(worker.stderr).toBe('');
     expect(worker.code).toBe(0);

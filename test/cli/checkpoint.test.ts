@@ -208,7 +208,11 @@ describe('weir run --checkpoint', () => {
         const child = spawn(
           process.execPath,
           [join(bundleDir, 'main.js'), 'run', ...checkpointed(ev, out, ckpt, '5000')],
-          { stdio: ['ignore', 'ignore', 'pipe'] },
+          // The writer thread takes the rows as soon as it runs: checkpoints and kills hit it too.
+          {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            env: { ...process.env, WEIR_WRITER_THREAD_AFTER_ROWS: '0' },
+          },
         );
         let stderr = '';
         child.stderr?.on('data', (d: Buffer) => {

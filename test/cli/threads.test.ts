@@ -4,12 +4,14 @@
  * events (some reordered, some late), malformed lines skipped and statements of several
  * shapes, both print exactly the same output and the same report.
  */
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { WORKER_MIN_BYTES } from '../../src/cli/replay.js';
 import { scratchDir } from '../io/temp-files.js';
 import { runCli } from '../support/run-cli.js';
 
-const { file } = scratchDir('weir-threads-');
+const { dir, file } = scratchDir('weir-threads-');
 
 const QUERY = file(
   'q.epl',
@@ -38,20 +40,23 @@ describe('weir run --threads', () => {
   const first = file('a.ndjson', events(14_000));
   const second = file('b.ndjson', events(3_000));
 
+  /** Both files, some events reordered, some late, malformed lines skipped. */
+  const both = (format: string) => [
+    'run',
+    QUERY,
+    '--events',
+    first,
+    second,
+    '--lateness',
+    '500 msec',
+    '--on-error',
+    'skip',
+    '--format',
+    format,
+  ];
+
   it('prints the same with the read worker as on one thread', async () => {
-    const args = [
-      'run',
-      QUERY,
-      '--events',
-      first,
-      second,
-      '--lateness',
-      '500 msec',
-      '--on-error',
-      'skip',
-      '--format',
-      'updates',
-    ];
+    const args = both('updates');
     const one = await runCli([...args, '--threads', '1']);
     const two = await runCli([...args, '--threads', '2']);
     expect(Buffer.byteLength(events(14_000))).toBeGreaterThan(WORKER_MIN_BYTES);
@@ -97,4 +102,55 @@ describe('weir run --threads', () => {
     expect(one.stderr).toMatch(/a\.ndjson:1009: invalid JSON/);
     expect(two).toEqual(one);
   });
+
+  it('writes --out files on the writer thread byte for byte as on one thread (ndjson, csv), same report', async () => {
+    // The thread takes over as soon as it runs (not after THREAD_AFTER_ROWS rows).
+    vi.stubEnv('WEIR_WRITER_THREAD_AFTER_ROWS', '0');
+    for (const format of ['ndjson', 'csv']) {
+      const run = async (threads: string) => {
+        const out = join(dir, `out-${threads}.${format}`);
+        const r = await runCli([...both(format), '--out', out, '--threads', threads]);
+        return { ...r, bytes: readFileSync(out) };
+      };
+      const one = await run('1');
+      const two = await run('2');
+      expect(one.code).toBe(0);
+      expect(one.bytes.length).toBeGreaterThan(1_000_000);
+      expect(two.bytes.equals(one.bytes), format).toBe(true);
+      const withoutTime = (s: string) => s.replace(/weir: [\d.]+ s, \d+ events\/s/, 'weir: <time>');
+      expect(withoutTime(two.stderr)).toBe(withoutTime(one.stderr));
+    }
+    vi.unstubAllEnvs();
+  });
+
+  it.runIf(existsSync('/dev/full'))(
+    'stops with a clear error when --out cannot be written (a full disk), on either thread count',
+    async () => {
+      for (const threads of ['1', '2']) {
+        for (const events of [[second], [first, second]]) {
+          vi.stubEnv('WEIR_WRITER_THREAD_AFTER_ROWS', '0');
+          const r = await runCli([
+            'run',
+            QUERY,
+            '--events',
+            ...events,
+            '--format',
+            'csv',
+            '--on-error',
+            'skip',
+            '--quiet',
+            '--out',
+            '/dev/full',
+            '--threads',
+            threads,
+          ]);
+          vi.unstubAllEnvs();
+          expect(r.code, `${threads} ${events.length}`).toBe(2);
+          expect(r.stderr).toBe(
+            "weir: error[io/write-failed]: --out '/dev/full': cannot write: ENOSPC: no space left on device, write\n",
+          );
+        }
+      }
+    },
+  );
 });
