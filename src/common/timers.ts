@@ -25,9 +25,12 @@ export interface TimerOwner {
   /**
    * The timer `tag` this owner scheduled is due. Called with the engine clock at `due`, before
    * any event with a later timestamp. The timer is no longer live when this runs, so the
-   * owner may re-arm it (pass it back to `schedule`).
+   * owner may re-arm it (pass it back to `schedule`), or return the due time to re-arm it at:
+   * an owner with one recurring timer (a time window's expiry, one per event) then costs the
+   * queue one re-insertion and no `schedule` call. Return nothing to leave it unarmed (and
+   * never both schedule it and return a time). A stopped owner returns nothing.
    */
-  onTimer(tag: number, due: number): void;
+  onTimer(tag: number, due: number): number | undefined | void;
 }
 
 /** A scheduled timer. Owners hold it (in a field) to cancel it, re-arm it, or snapshot it. */

@@ -484,7 +484,8 @@ class WeirEngine implements Engine {
       // Read before running: the callback may re-arm this very timer object (reschedule).
       const due = timer.due;
       if (due > (this.clock as number)) this.clock = due;
-      timer.owner.onTimer(timer.tag, due);
+      const next = timer.owner.onTimer(timer.tag, due);
+      if (typeof next === 'number') this.timers.rearm(timer, next);
       // Timers due at one instant are one step (Esper runs every schedule callback due, then
       // the events they inserted): two batch windows of a join flushing together are joined
       // once, and an insert-into event produced at that instant waits for the step to end.

@@ -41,16 +41,26 @@ export class TimerQueue {
 
   schedule(owner: TimerOwner, tag: number, due: number, reuse?: Timer): QueuedTimer {
     if (reuse instanceof QueuedTimer && !reuse.queued && reuse.owner === owner) {
-      reuse.due = due;
       reuse.tag = tag;
-      reuse.seq = this.seq++;
-      reuse.live = true;
-      reuse.queued = true;
-      this.live++;
-      this.push(reuse);
+      this.rearm(reuse, due);
       return reuse;
     }
     return this.insert(owner, tag, due, this.seq++);
+  }
+
+  /**
+   * Re-arms `timer`, which has fired or been cancelled, at `due` with the next sequence number
+   * (the engine does it with what the owner's onTimer returned: TimerOwner.onTimer). Ignored
+   * when it is queued again already.
+   */
+  rearm(timer: QueuedTimer, due: number): void {
+    if (timer.queued) return;
+    timer.due = due;
+    timer.seq = this.seq++;
+    timer.live = true;
+    timer.queued = true;
+    this.live++;
+    this.push(timer);
   }
 
   /** Re-arms a snapshotted timer with its original sequence number (restore only). */

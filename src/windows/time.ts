@@ -101,6 +101,7 @@ export class TimeWindow extends RowDequeWindow<TimeWindowState> implements Timer
 /** Fused with its aggregation: an arrival at t enters at once and leaves at t + ms; one timer, for the oldest entry. */
 class ColumnarTime implements ColumnarWindow, TimerOwner {
   private timer: Timer | undefined;
+  private stopped = false;
 
   constructor(
     private readonly ms: number,
@@ -119,7 +120,8 @@ class ColumnarTime implements ColumnarWindow, TimerOwner {
     return this.target.ring.size;
   }
 
-  onTimer(_tag: number, due: number): void {
+  /** Expires what is due, and returns the next expiry (the queue re-arms this timer there). */
+  onTimer(_tag: number, due: number): number | undefined {
     const { target, ms } = this;
     const ring = target.ring;
     // `stamp + ms <= due`, as the window's own expiry (the timer's rounding).
@@ -129,7 +131,8 @@ class ColumnarTime implements ColumnarWindow, TimerOwner {
       ring.shift(n);
       target.post(0, 0, -n, n);
     }
-    this.arm();
+    // A listener may have undeployed the statement while it posted.
+    return this.stopped || ring.size === 0 ? undefined : ring.stampAt(0) + ms;
   }
 
   snapshot(w: StateWriter): { readonly timer: TimerState | null } {
@@ -141,6 +144,7 @@ class ColumnarTime implements ColumnarWindow, TimerOwner {
   }
 
   stop(): void {
+    this.stopped = true;
     this.env.timers.cancel(this.timer);
     this.timer = undefined;
   }

@@ -154,7 +154,11 @@ describe('silent periodic firings across a clock jump', () => {
     const queue = new TimerQueue();
     const service = queue.service(() => 0);
     const seen: number[] = [];
-    const owner = { onTimer: () => seen.push(service.quietUntil?.() ?? Number.NaN) };
+    const owner = {
+      onTimer: () => {
+        seen.push(service.quietUntil?.() ?? Number.NaN);
+      },
+    };
     service.schedule(owner, 0, 10);
     service.schedule(owner, 0, 500);
     for (let t = queue.popDue(100); t !== undefined; t = queue.popDue(100)) t.owner.onTimer(t.tag, t.due);

@@ -39,6 +39,31 @@ describe('statement instances', () => {
     expect(engine.stats().pendingTimers).toBe(0);
   });
 
+  it('a fused time window undeployed by its listener during an expiry step re-arms nothing', () => {
+    const engine = createEngine();
+    const [q] = engine.deploy(`
+      create schema T(k string, v double);
+      @name('q') select k, max(v) as m from T#time(1 sec) group by k;
+    `);
+    const calls: string[] = [];
+    q?.subscribe((n, _o, c) => {
+      calls.push(`${c.time} ${JSON.stringify(n)}`);
+      // The expiry of x (its window's timer re-arms by returning the next due time).
+      if (c.time === 2000) q.undeploy();
+    });
+    engine.send('T', { k: 'x', v: 1 }, 1000);
+    engine.send('T', { k: 'y', v: 2 }, 1500);
+    expect(engine.stats().pendingTimers).toBe(1);
+    engine.advanceTime(2000);
+    expect(engine.stats().pendingTimers).toBe(0);
+    engine.advanceTime(60_000);
+    expect(calls).toEqual([
+      '1000 [{"k":"x","m":1}]',
+      '1500 [{"k":"y","m":2}]',
+      '2000 [{"k":"x","m":null}]',
+    ]);
+  });
+
   it('a window shared by two statements keeps feeding the one left', () => {
     const engine = createEngine();
     const [a, b] = engine.deploy(`

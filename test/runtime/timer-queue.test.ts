@@ -5,11 +5,19 @@ import { TimerQueue } from '../../src/runtime/timer-queue.js';
 
 /** An owner recording `name:tag@due` for each timer it is told about. */
 function recorder(name: string, fired: string[]): TimerOwner {
-  return { onTimer: (tag, due) => fired.push(`${name}:${tag}@${due}`) };
+  return {
+    onTimer: (tag, due) => {
+      fired.push(`${name}:${tag}@${due}`);
+    },
+  };
 }
 
+/** Fires what is due as the engine does: an owner's returned due time re-arms its timer. */
 function fireUpTo(q: TimerQueue, time: number): void {
-  for (let t = q.popDue(time); t !== undefined; t = q.popDue(time)) t.owner.onTimer(t.tag, t.due);
+  for (let t = q.popDue(time); t !== undefined; t = q.popDue(time)) {
+    const next = t.owner.onTimer(t.tag, t.due);
+    if (typeof next === 'number') q.rearm(t, next);
+  }
 }
 
 describe('TimerQueue', () => {
@@ -63,6 +71,22 @@ describe('TimerQueue', () => {
     expect(q.schedule(a, 0, 50, cancelled)).not.toBe(cancelled);
   });
 
+  it('rearm re-queues a fired timer with the next sequence number, and leaves a queued one alone', () => {
+    const q = new TimerQueue();
+    const fired: string[] = [];
+    const a = q.schedule(recorder('a', fired), 0, 10);
+    q.schedule(recorder('b', fired), 0, 20);
+    const due = q.popDue(10);
+    expect(due).toBe(a);
+    q.rearm(a, 20);
+    // Due with b, scheduled after it: fires after it.
+    q.rearm(a, 5);
+    expect(a.due).toBe(20);
+    expect(q.size).toBe(2);
+    fireUpTo(q, 100);
+    expect(fired).toEqual(['b:0@20', 'a:0@20']);
+  });
+
   it('a restored timer keeps its sequence number: same order as the queue it came from', () => {
     const q = new TimerQueue();
     const fired: string[] = [];
@@ -92,7 +116,11 @@ describe('TimerQueue', () => {
         (ops) => {
           const q = new TimerQueue();
           const fired: number[] = [];
-          const owner: TimerOwner = { onTimer: (tag) => fired.push(tag) };
+          const owner: TimerOwner = {
+            onTimer: (tag) => {
+              fired.push(tag);
+            },
+          };
           const expected: { due: number; i: number }[] = [];
           ops.forEach((op, i) => {
             const t = q.schedule(owner, i, op.due);
@@ -107,7 +135,7 @@ describe('TimerQueue', () => {
     );
   });
 
-  it('owners re-arming their own timer while it fires (a time window per expiry) fire as a sorted reference', () => {
+  it('owners re-arming their own timer while it fires (by schedule or by returning the due time) fire as a sorted reference', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -128,8 +156,12 @@ describe('TimerQueue', () => {
               onTimer: (_tag, due) => {
                 fired.push(`${i}@${due}`);
                 const gap = o.gaps[next++];
-                // Re-arms the timer that is firing (reuse), as a time window does.
-                if (gap !== undefined) timer = q.schedule(owner, 0, due + gap, timer);
+                if (gap === undefined) return undefined;
+                // Re-arms the timer that is firing: odd owners by returning its next due time
+                // (as the fused time window does), even ones by passing it back to schedule.
+                if (i % 2 === 1) return due + gap;
+                timer = q.schedule(owner, 0, due + gap, timer);
+                return undefined;
               },
             };
             timer = q.schedule(owner, 0, o.due);

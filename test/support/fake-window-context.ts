@@ -155,7 +155,9 @@ export class FakeWindowContext implements WindowContext {
       this.pending = this.pending.filter((t) => t !== next && !t.cancelled);
       this.clock = Math.max(this.clock, next.due);
       next.fired = true;
-      next.owner.onTimer(next.tag, next.due);
+      const again = next.owner.onTimer(next.tag, next.due);
+      // An owner may return the due time to re-arm its timer at (TimerOwner.onTimer).
+      if (typeof again === 'number') this.pending.push(pendingTimer(again, this.seq++, next.owner, next.tag));
     }
     this.clock = time;
   }
