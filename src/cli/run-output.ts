@@ -179,7 +179,10 @@ function streamOutput(o: RunOutputOptions, stream: Writable, fd: number | undefi
       failure ??= e;
     });
   const check = () => {
-    if (failure !== undefined) throw writeFailed(o.shown, failure.message);
+    // The error the stream failed with (a write after it, or its end, fails with a later
+    // "stream was destroyed", which may be seen first).
+    const first = (fd === undefined ? null : stream.errored) ?? failure;
+    if (first != null) throw writeFailed(o.shown, first.message);
     const threadFailure = thread?.failure;
     if (threadFailure !== undefined) throw writeFailed(o.shown, threadFailure);
   };

@@ -53,6 +53,10 @@ export function startWriterThread(options: WriterThreadOptions): WriterThread {
     statements: options.statements.map((s) => ({ name: s.name, columns: [...s.columns] })),
   };
   const worker = startWorker('write-worker', import.meta.url, data, [port2]);
+  // The thread reports its own failures through the ring (it catches everything it runs); one
+  // that fails to load never starts, and the rows stay on the main thread (run-output.ts hands
+  // them over only to a started thread), so the event is not an uncaught error.
+  worker.on('error', () => {});
   const out = new RingWriter(ring, port1);
   const statements = options.statements;
   let ended = false;
