@@ -30,6 +30,7 @@ export interface TimerOwner {
    * queue one re-insertion and no `schedule` call. Return nothing to leave it unarmed (and
    * never both schedule it and return a time). A stopped owner returns nothing.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: owners declared `onTimer(): void` must stay assignable
   onTimer(tag: number, due: number): number | undefined | void;
 }
 

@@ -57,11 +57,7 @@ describe('statement instances', () => {
     engine.advanceTime(2000);
     expect(engine.stats().pendingTimers).toBe(0);
     engine.advanceTime(60_000);
-    expect(calls).toEqual([
-      '1000 [{"k":"x","m":1}]',
-      '1500 [{"k":"y","m":2}]',
-      '2000 [{"k":"x","m":null}]',
-    ]);
+    expect(calls).toEqual(['1000 [{"k":"x","m":1}]', '1500 [{"k":"y","m":2}]', '2000 [{"k":"x","m":null}]']);
   });
 
   it('a window shared by two statements keeps feeding the one left', () => {
