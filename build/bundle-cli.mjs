@@ -91,7 +91,7 @@ const binOptions = (outdir) => ({
  */
 const cliBundleOptions = (outdir) => ({
   ...common,
-  entryPoints: [{ in: src('cli/run.ts'), out: 'cli.bundle' }],
+  entryPoints: [{ in: src('cli/bundle-entry.ts'), out: 'cli.bundle' }],
   outdir,
   format: 'cjs',
   define: { 'import.meta.url': 'importMetaUrl' },

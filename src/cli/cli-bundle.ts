@@ -5,10 +5,12 @@
  * run compiled). A start then compiles the script with that cache (node:vm `cachedData`)
  * instead of parsing it and compiling each function the first time it is called: about
  * 30 ms less CPU per start (bench/startup.ts). Node 20 has no code cache for ES modules,
- * hence a script.
+ * hence a script. The same build run records the parser's grammar (grammar.json, see
+ * parser/recorded-grammar.ts), which each start hands to the parser before its first parse
+ * instead of recording the grammar again.
  *
  * The script is one function expression, (exports, require, module, __filename, __dirname,
- * importMetaUrl) => void, whose body is the CommonJS bundle of run.ts; its `import.meta.url`
+ * importMetaUrl) => void, whose body is the CommonJS bundle of bundle-entry.ts; its `import.meta.url`
  * reads `importMetaUrl`, the script's own URL (main.js's directory, so every path relative
  * to it resolves as in the ES module build).
  *
@@ -23,14 +25,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { constants, Script } from 'node:vm';
-import type { runCommand } from './run.js';
+import { Script } from 'node:vm';
+import type * as Entry from './bundle-entry.js';
 
-export type RunCommand = typeof runCommand;
+export type RunCommand = typeof Entry.runCommand;
+
+/** What the bundle exports (bundle-entry.ts). */
+type BundleExports = typeof Entry;
 
 /** The bundle's file name, next to main.js. */
 export const CLI_BUNDLE = 'cli.bundle.js';
 const CACHE_SUFFIX = '.cache';
+/** The parser's grammar as the build recorded it (parser/recorded-grammar.ts), next to the bundle. */
+const GRAMMAR = 'grammar.json';
 
 type BundleFunction = (
   exports: object,
@@ -50,7 +57,7 @@ function readOrUndefined(path: string): Buffer | undefined {
 }
 
 interface CompiledBundle {
-  readonly runCommand: RunCommand;
+  readonly exports: BundleExports;
   readonly script: Script;
   readonly path: string;
 }
@@ -70,28 +77,51 @@ function compileBundle(dir: URL): CompiledBundle | undefined {
   const source = readOrUndefined(path);
   if (source === undefined) return undefined;
   const script = scriptOf(path, source, readOrUndefined(path + CACHE_SUFFIX));
-  const module = { exports: {} as { runCommand?: RunCommand } };
+  const module = { exports: {} as Partial<BundleExports> };
   const run = script.runInThisContext() as BundleFunction;
   run(module.exports, createRequire(path), module, path, fileURLToPath(dir), url.href);
-  const loaded = module.exports.runCommand;
-  if (typeof loaded !== 'function') throw new Error(`${path} does not export runCommand`);
-  return { runCommand: loaded, script, path };
+  if (typeof module.exports.runCommand !== 'function') throw new Error(`${path} does not export runCommand`);
+  return { exports: module.exports as BundleExports, script, path };
+}
+
+type RecordedGrammar = ReturnType<BundleExports['recordGrammar']>;
+
+/** The recorded grammar next to the bundle, when there is one that parses. */
+function recordedGrammar(dir: URL): RecordedGrammar | undefined {
+  const bytes = readOrUndefined(fileURLToPath(new URL(GRAMMAR, dir)));
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8')) as RecordedGrammar;
+  } catch {
+    return undefined; // only costs the recording
+  }
 }
 
 /** runCommand: from the bundle next to main.js when there is one, else the module run.js. */
 export async function loadRunCommand(dir: URL): Promise<RunCommand> {
   const bundle = compileBundle(dir);
-  return bundle?.runCommand ?? (await import('./run.js')).runCommand;
+  if (bundle === undefined) return (await import('./run.js')).runCommand;
+  const grammar = recordedGrammar(dir);
+  if (grammar !== undefined) bundle.exports.useRecordedGrammar(grammar);
+  return bundle.exports.runCommand;
 }
 
 /**
- * The build's step: compiles the bundle in `dir`, runs `warm` with its runCommand (so the
- * functions a start runs are compiled), then writes the code cache. Answers its size.
+ * The build's step: compiles the bundle in `dir`, records the parser's grammar into
+ * grammar.json, runs `warm` with its runCommand (so the functions a start runs, the rebuild
+ * of the recorded grammar included, are compiled), then writes the code cache. Answers its
+ * size. Throws when the parser did not take the recorded grammar.
  */
 export async function writeCodeCache(dir: URL, warm: (run: RunCommand) => Promise<void>): Promise<number> {
   const bundle = compileBundle(dir);
   if (bundle === undefined) throw new Error(`no ${CLI_BUNDLE} in ${fileURLToPath(dir)}`);
-  await warm(bundle.runCommand);
+  const grammar = bundle.exports.recordGrammar();
+  writeFileSync(fileURLToPath(new URL(GRAMMAR, dir)), JSON.stringify(grammar));
+  // The data as a start reads it (through JSON).
+  bundle.exports.useRecordedGrammar(recordedGrammar(dir) as RecordedGrammar);
+  await warm(bundle.exports.runCommand);
+  if (!bundle.exports.parserUsesRecordedGrammar())
+    throw new Error('the parser did not take the recorded grammar (parser/recorded-grammar.ts)');
   const data = bundle.script.createCachedData();
   writeFileSync(bundle.path + CACHE_SUFFIX, data);
   return data.length;

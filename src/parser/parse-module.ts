@@ -9,13 +9,45 @@ import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
 import { checkBracketDepth, checkTreeDepth } from './nesting-limits.js';
 import { EplParser } from './parser.js';
+import { type RecordedGrammar, rebuildGrammar, recordGrammarOf } from './recorded-grammar.js';
 import { ExpectedWordError, quoted, syntaxError, tokenSpan } from './syntax-errors.js';
-import { Semicolon, eplLexer } from './tokens.js';
+import { Semicolon, allTokens, eplLexer } from './tokens.js';
 
 let shared: EplParser | undefined;
+let recorded: RecordedGrammar | undefined;
+
+/**
+ * The grammar's GAST as the build recorded it (recorded-grammar.ts): the parser, when it is
+ * built, takes it instead of recording the grammar again. Called before the first parse
+ * (the bundled bin does); later it changes nothing.
+ */
+export function useRecordedGrammar(grammar: RecordedGrammar): void {
+  recorded = grammar;
+}
+
+/** The grammar as the parser records it, as data (the build saves it for useRecordedGrammar). */
+export function recordGrammar(): RecordedGrammar {
+  return recordGrammarOf(new EplParser().getGAstProductions());
+}
+
+let fromRecorded = false;
+
+/** Whether the shared parser was built from a recorded grammar (the build checks it; tests). */
+export function parserUsesRecordedGrammar(): boolean {
+  return fromRecorded;
+}
 
 /** One parser instance is reused: building the grammar is the expensive part. */
 function parser(): EplParser {
+  if (shared !== undefined) return shared;
+  if (recorded !== undefined) {
+    try {
+      shared = new EplParser({ recorded: rebuildGrammar(recorded, allTokens) });
+      fromRecorded = true;
+    } catch {
+      // Data that does not rebuild (another Chevrotain, a damaged file) only costs the recording.
+    }
+  }
   shared ??= new EplParser();
   return shared;
 }

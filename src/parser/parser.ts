@@ -166,7 +166,14 @@ export interface EplParserOptions {
    * (test/parser/grammar-validations.test.ts) and every start skips their cost.
    */
   readonly validate?: boolean;
+  /**
+   * The grammar's GAST as recorded before (recorded-grammar.ts): used instead of recording
+   * it again (a rule missing from it is recorded as usual).
+   */
+  readonly recorded?: Readonly<Record<string, Rule>>;
 }
+
+type RuleRecorder = (name: string, definition: () => unknown) => Rule;
 
 export class EplParser extends EmbeddedActionsParser {
   constructor(options: EplParserOptions = {}) {
@@ -177,6 +184,14 @@ export class EplParser extends EmbeddedActionsParser {
       skipValidations: options.validate !== true,
       lookaheadStrategy: new LazyLookahead(),
     });
+    const recorded = options.recorded;
+    if (recorded !== undefined) {
+      // Chevrotain records each rule through this method while it analyses the grammar.
+      const record = (this as unknown as { topLevelRuleRecord: RuleRecorder }).topLevelRuleRecord;
+      const replay: RuleRecorder = (name, definition) =>
+        recorded[name] ?? record.call(this, name, definition);
+      Object.defineProperty(this, 'topLevelRuleRecord', { value: replay });
+    }
     this.performSelfAnalysis();
   }
 
