@@ -7,7 +7,15 @@
  * A write error on --out (a full disk, say) stops the run with a clear error at the next
  * batch or at the end, never silently: what was written before it stays in the file.
  */
-import { createWriteStream, fsyncSync, ftruncateSync, openSync } from 'node:fs';
+import {
+  constants,
+  createWriteStream,
+  fstatSync,
+  fsyncSync,
+  ftruncate,
+  ftruncateSync,
+  openSync,
+} from 'node:fs';
 import type { Writable } from 'node:stream';
 import { WeirError } from '../common/errors.js';
 import { ByteSink } from '../io/byte-sink.js';
@@ -56,12 +64,30 @@ export interface RunOutput {
   finish(durable: boolean): Promise<void>;
 }
 
-/** Opens --out: truncated to `keep` bytes (0: a new file). */
-function openFile(path: string, shown: string, keep: number): number {
+/**
+ * Opens --out: truncated to `keep` bytes. A new run (keep 0) opens without O_TRUNC and
+ * empties a non-empty regular file on libuv's pool instead (`emptied`): truncating a previous
+ * run's output of tens of MB synchronously took ~50 ms of the main thread before the first
+ * event. Nothing is written to the file until `emptied` settles (streamOutput).
+ */
+function openFile(
+  path: string,
+  shown: string,
+  keep: number,
+): { fd: number; emptied: Promise<void> | undefined } {
   try {
-    const fd = openSync(path, keep > 0 ? 'r+' : 'w');
-    if (keep > 0) ftruncateSync(fd, keep);
-    return fd;
+    if (keep > 0) {
+      const fd = openSync(path, 'r+');
+      ftruncateSync(fd, keep);
+      return { fd, emptied: undefined };
+    }
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o666);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size === 0) return { fd, emptied: undefined };
+    return {
+      fd,
+      emptied: new Promise((done, fail) => ftruncate(fd, 0, (e) => (e == null ? done() : fail(e)))),
+    };
   } catch (e) {
     throw new WeirError('cli/invalid-option', `--out: cannot write '${shown}': ${(e as Error).message}`);
   }
@@ -80,8 +106,8 @@ function written(stream: Writable): Promise<void> {
 
 export function openRunOutput(o: RunOutputOptions): RunOutput {
   if (o.path === undefined) return streamOutput(o, o.stdout, undefined);
-  const fd = openFile(o.path, o.shown, o.keep);
-  return streamOutput(o, createWriteStream('', { fd, start: o.keep }), fd);
+  const { fd, emptied } = openFile(o.path, o.shown, o.keep);
+  return streamOutput(o, createWriteStream('', { fd, start: o.keep }), fd, emptied);
 }
 
 /**
@@ -105,7 +131,12 @@ export const THREAD_MIN_ROWS_LEFT = 1_000_000;
  * this side's bytes end at (the two never write the same bytes; this side's stream is closed
  * after the thread is done).
  */
-function streamOutput(o: RunOutputOptions, stream: Writable, fd: number | undefined): RunOutput {
+function streamOutput(
+  o: RunOutputOptions,
+  stream: Writable,
+  fd: number | undefined,
+  emptied?: Promise<void>,
+): RunOutput {
   // A file stream is done with a buffer when its write callback runs: buffers are reused.
   const sink = new ByteSink(stream, undefined, fd !== undefined);
   const local = createWriter(o.format, sink, o.statements);
@@ -116,6 +147,23 @@ function streamOutput(o: RunOutputOptions, stream: Writable, fd: number | undefi
     stream.on('error', (e) => {
       failure ??= e;
     });
+  }
+  // Until the previous content is gone, writes wait in the (corked) stream, and the writer
+  // thread does not take over (it writes to the file itself).
+  let empty = emptied === undefined;
+  if (emptied !== undefined) {
+    stream.cork();
+    emptied.then(
+      () => {
+        empty = true;
+        stream.uncork();
+      },
+      (e: Error) => {
+        failure ??= e;
+        empty = true;
+        stream.uncork();
+      },
+    );
   }
   const threadable = fd !== undefined && o.thread && (o.format === 'ndjson' || o.format === 'csv');
   /** The writer thread: starting, then (`active`) taking the rows. */
@@ -141,7 +189,7 @@ function streamOutput(o: RunOutputOptions, stream: Writable, fd: number | undefi
       });
     }
     if (o.threadAfterRows === 0) thread.waitStarted();
-    if (!thread.started) {
+    if (!thread.started || !empty) {
       countdown = 1000;
       return;
     }
@@ -211,6 +259,7 @@ function streamOutput(o: RunOutputOptions, stream: Writable, fd: number | undefi
       finished = true;
       try {
         writer.end();
+        await emptied?.catch(() => undefined);
         await settled();
         if (fd !== undefined && durable && failure === undefined && thread?.failure === undefined)
           fsyncSync(fd);

@@ -97,3 +97,35 @@ describe('weir run output handed to the writer thread midway', () => {
     }
   }, 60_000);
 });
+
+describe('weir run output over a previous file', () => {
+  const { statements, calls } = recorded();
+  // A new run empties a previous --out off the main thread (no O_TRUNC): nothing of the old
+  // content may survive, whatever is written, on one thread or with the writer thread.
+  it('leaves exactly the new bytes when the old file was longer, or nothing when no row came', async () => {
+    const few = calls.slice(0, 50);
+    for (const thread of [false, true]) {
+      for (const run of [few, []]) {
+        const fresh = join(dir, `fresh-${thread}-${run.length}.ndjson`);
+        const reused = join(dir, `reused-${thread}-${run.length}.ndjson`);
+        writeFileSync(reused, Buffer.alloc(3_000_000, 'x'));
+        for (const path of [fresh, reused]) {
+          const output = openRunOutput({
+            path,
+            shown: path,
+            stdout: discard,
+            keep: 0,
+            format: 'ndjson',
+            statements,
+            thread,
+            threadAfterRows: thread ? 0 : undefined,
+          });
+          await replay(output, run, statements, 20);
+        }
+        const expected = readFileSync(fresh);
+        expect(expected.length > 0).toBe(run.length > 0);
+        expect(readFileSync(reused).equals(expected), `thread ${thread}, ${run.length} calls`).toBe(true);
+      }
+    }
+  }, 60_000);
+});
