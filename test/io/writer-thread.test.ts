@@ -17,6 +17,7 @@ import { createWriter } from '../../src/io/output-writer.js';
 import type { StatementColumns } from '../../src/io/update-writer.js';
 import { startWriterThread } from '../../src/io/writer-thread.js';
 import { createEngine } from '../../src/runtime/engine.js';
+import { readConformanceCase, replayCase } from '../support/conformance-case.js';
 import { capture } from './capture.js';
 import { scratchDir } from './temp-files.js';
 
@@ -36,24 +37,16 @@ interface Call {
 
 /** The statements and listener calls of one conformance case (statement names prefixed by the case). */
 function caseCalls(name: string): { statements: StatementColumns[]; calls: Call[] } {
-  const dirOf = join(ROOT, name);
+  const conformanceCase = readConformanceCase(join(ROOT, name));
   const engine = createEngine();
-  engine.deploy(readFileSync(join(dirOf, 'query.epl'), 'utf8'));
+  engine.deploy(conformanceCase.epl);
   const calls: Call[] = [];
   const statements = engine.statements().map((h) => {
     const stmt = `${name}/${h.name}`;
     h.subscribe((n, o, ctx) => calls.push({ stmt, time: ctx.time, n, o }));
     return { name: stmt, columns: [...h.columns] };
   });
-  for (const line of readFileSync(join(dirOf, 'events.ndjson'), 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const e = JSON.parse(line) as { type: string; ts: number; data: Row };
-    engine.send(e.type, e.data, e.ts);
-  }
-  engine.flush();
-  const args = existsSync(join(dirOf, 'args')) ? readFileSync(join(dirOf, 'args'), 'utf8') : '';
-  const endTime = /--end-time\s+(\d+)/.exec(args)?.[1];
-  if (endTime !== undefined) engine.advanceTime(Number(endTime));
+  replayCase(engine, conformanceCase);
   return { statements, calls };
 }
 

@@ -6,7 +6,7 @@
  * replace (toJson per row for ndjson, csvCell per cell for csv). The two outputs must be the
  * same bytes.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/row.js';
@@ -15,6 +15,7 @@ import { csvCell } from '../../src/io/csv-writer.js';
 import { toJson } from '../../src/io/json-line.js';
 import { createWriter } from '../../src/io/output-writer.js';
 import { createEngine } from '../../src/runtime/engine.js';
+import { readConformanceCase, replayCase } from '../support/conformance-case.js';
 import { capture } from './capture.js';
 
 const ROOT = join(import.meta.dirname, '..', 'conformance');
@@ -30,8 +31,9 @@ interface Outputs {
 }
 
 function runCase(dir: string): Outputs {
+  const conformanceCase = readConformanceCase(dir);
   const engine = createEngine();
-  engine.deploy(readFileSync(join(dir, 'query.epl'), 'utf8'));
+  engine.deploy(conformanceCase.epl);
   const statements = engine.statements();
   const ndjsonOut = capture();
   const csvOut = capture();
@@ -66,15 +68,7 @@ function runCase(dir: string): Outputs {
       }
     });
   }
-  for (const line of readFileSync(join(dir, 'events.ndjson'), 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const e = JSON.parse(line) as { type: string; ts: number; data: Row };
-    engine.send(e.type, e.data, e.ts);
-  }
-  engine.flush();
-  const args = existsSync(join(dir, 'args')) ? readFileSync(join(dir, 'args'), 'utf8') : '';
-  const endTime = /--end-time\s+(\d+)/.exec(args)?.[1];
-  if (endTime !== undefined) engine.advanceTime(Number(endTime));
+  replayCase(engine, conformanceCase);
   ndjson.end();
   csv.end();
   return {

@@ -8,24 +8,14 @@
  * Every Esper conformance case of patterns and match_recognize is replayed with cuts at several
  * points; random streams then drive shapes that keep state in every kind of node.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readConformanceCase } from '../support/conformance-case.js';
 import { type CutEvent, runWithCut } from '../support/snapshot-cut.js';
 
 const CONFORMANCE = join(import.meta.dirname, '../conformance');
-
-function loadCase(dir: string): { epl: string; events: CutEvent[]; endTime: number | undefined } {
-  const epl = readFileSync(join(dir, 'query.epl'), 'utf8');
-  const events = readFileSync(join(dir, 'events.ndjson'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as CutEvent);
-  const args = existsSync(join(dir, 'args')) ? readFileSync(join(dir, 'args'), 'utf8') : '';
-  const end = /--end-time\s+(\d+)/.exec(args);
-  return { epl, events, endTime: end === null ? undefined : Number(end[1]) };
-}
 
 /**
  * The module without the statements whose snapshot is refused by a part outside src/patterns,
@@ -58,7 +48,7 @@ describe('pattern state survives a snapshot and restore', () => {
     expect(cases.length).toBeGreaterThanOrEqual(125);
     let statements = 0;
     for (const name of cases) {
-      const { epl, events, endTime } = loadCase(join(CONFORMANCE, name));
+      const { epl, events, endTime } = readConformanceCase(join(CONFORMANCE, name));
       // Statements of other kinds whose parts are not converted yet are left out (their
       // owners test them); every pattern and match_recognize statement stays.
       const { text: kept, run: half } = withoutUnsupported(epl, events, endTime);
