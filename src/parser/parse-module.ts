@@ -8,8 +8,9 @@ import type { Module, ModuleItem } from '../ast/module.js';
 import { WeirError, WeirErrors } from '../common/errors.js';
 import type { Span } from '../common/span.js';
 import { checkBracketDepth, checkTreeDepth } from './nesting-limits.js';
-import { EplParser } from './parser.js';
+import { EplParser, MAX_LOOKAHEAD } from './parser.js';
 import { type RecordedGrammar, rebuildGrammar, recordGrammarOf } from './recorded-grammar.js';
+import { LookaheadFunctions } from './recorded-lookahead.js';
 import { ExpectedWordError, quoted, syntaxError, tokenSpan } from './syntax-errors.js';
 import { Semicolon, allTokens, eplLexer } from './tokens.js';
 
@@ -27,7 +28,7 @@ export function useRecordedGrammar(grammar: RecordedGrammar): void {
 
 /** The grammar as the parser records it, as data (the build saves it for useRecordedGrammar). */
 export function recordGrammar(): RecordedGrammar {
-  return recordGrammarOf(new EplParser().getGAstProductions());
+  return recordGrammarOf(new EplParser().getGAstProductions(), MAX_LOOKAHEAD);
 }
 
 let fromRecorded = false;
@@ -42,7 +43,11 @@ function parser(): EplParser {
   if (shared !== undefined) return shared;
   if (recorded !== undefined) {
     try {
-      shared = new EplParser({ recorded: rebuildGrammar(recorded, allTokens) });
+      const lookahead = recorded.lookahead;
+      shared = new EplParser({
+        recorded: rebuildGrammar(recorded, allTokens),
+        ...(lookahead === undefined ? {} : { lookahead: new LookaheadFunctions(lookahead, allTokens) }),
+      });
       fromRecorded = true;
     } catch {
       // Data that does not rebuild (another Chevrotain, a damaged file) only costs the recording.

@@ -19,6 +19,7 @@ import type * as A from '../ast/ast.js';
 import type * as AI from '../ast/infra-ast.js';
 import type { ModuleItem } from '../ast/module.js';
 import type { Span } from '../common/span.js';
+import { type LookaheadFunctions, decisionKey } from './recorded-lookahead.js';
 import { ExpectedWordError, syntaxErrorMessageProvider } from './syntax-errors.js';
 import * as T from './tokens.js';
 
@@ -117,16 +118,19 @@ function numberLiteral(token: IToken): A.Literal {
   return { kind: 'Literal', value: Number(digits), literalType, text, span: spanOf(token) };
 }
 
-const MAX_LOOKAHEAD = 4;
+export const MAX_LOOKAHEAD = 4;
 
 /**
  * Chevrotain's LL(k) lookahead, computed for a production the first time the parser reaches
  * it instead of for all of them when the parser is built. Building every lookahead function
  * up front was most of `weir run`'s start (a grammar of this size: ~0.2 s); a query reaches a
- * small part of the grammar. Same functions, same decisions, only built later.
+ * small part of the grammar. Same functions, same decisions, only built later; from the
+ * paths the build recorded (recorded-lookahead.ts) when the parser is given them.
  */
 class LazyLookahead implements ILookaheadStrategy {
   private readonly eager = new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD });
+
+  constructor(private readonly recorded: LookaheadFunctions | undefined) {}
 
   validate(options: Parameters<ILookaheadStrategy['validate']>[0]): ILookaheadValidationError[] {
     return this.eager.validate(options);
@@ -140,9 +144,14 @@ class LazyLookahead implements ILookaheadStrategy {
     options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0],
   ): ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> {
     const eager = this.eager;
+    const recorded = this.recorded;
     let real: ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> | undefined;
     return function (this: unknown, alternatives) {
-      real ??= eager.buildLookaheadForAlternation(options);
+      real ??=
+        (recorded?.alternation(
+          decisionKey(options.rule.name, 'Alternation', options.prodOccurrence, options.maxLookahead),
+          options.hasPredicates,
+        ) as typeof real) ?? eager.buildLookaheadForAlternation(options);
       return real.call(this, alternatives);
     };
   }
@@ -151,9 +160,13 @@ class LazyLookahead implements ILookaheadStrategy {
     options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0],
   ): ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> {
     const eager = this.eager;
+    const recorded = this.recorded;
     let real: ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> | undefined;
     return function (this: unknown) {
-      real ??= eager.buildLookaheadForOptional(options);
+      real ??=
+        (recorded?.optional(
+          decisionKey(options.rule.name, options.prodType, options.prodOccurrence, options.maxLookahead),
+        ) as typeof real) ?? eager.buildLookaheadForOptional(options);
       return real.call(this);
     };
   }
@@ -171,6 +184,8 @@ export interface EplParserOptions {
    * it again (a rule missing from it is recorded as usual).
    */
   readonly recorded?: Readonly<Record<string, Rule>>;
+  /** The lookahead paths recorded with it (recorded-lookahead.ts): decisions built from them instead of computed. */
+  readonly lookahead?: LookaheadFunctions;
 }
 
 type RuleRecorder = (name: string, definition: () => unknown) => Rule;
@@ -182,7 +197,7 @@ export class EplParser extends EmbeddedActionsParser {
       errorMessageProvider: syntaxErrorMessageProvider,
       maxLookahead: MAX_LOOKAHEAD,
       skipValidations: options.validate !== true,
-      lookaheadStrategy: new LazyLookahead(),
+      lookaheadStrategy: new LazyLookahead(options.lookahead),
     });
     const recorded = options.recorded;
     if (recorded !== undefined) {

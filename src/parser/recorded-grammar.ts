@@ -29,6 +29,7 @@ import {
   Terminal,
   type TokenType,
 } from 'chevrotain';
+import { type RecordedLookahead, recordLookahead } from './recorded-lookahead.js';
 
 /** One GAST node: its class, its own properties (children under `_definition`), in order. */
 export interface RecordedNode {
@@ -38,9 +39,11 @@ export interface RecordedNode {
 
 type RecordedValue = string | number | boolean | { readonly token: string } | readonly RecordedNode[];
 
-/** The recorded grammar: every rule's GAST, by rule name. */
+/** The recorded grammar: every rule's GAST, by rule name, and its decisions' lookahead paths. */
 export interface RecordedGrammar {
   readonly rules: Readonly<Record<string, RecordedNode>>;
+  /** recorded-lookahead.ts (absent: every decision's paths are computed as it is reached). */
+  readonly lookahead?: RecordedLookahead;
 }
 
 const CLASSES: Readonly<Record<string, { prototype: object }>> = {
@@ -81,11 +84,19 @@ function recordNode(node: object): RecordedNode {
   return { kind, props };
 }
 
-/** A parser's GAST (getGAstProductions) as data. */
-export function recordGrammarOf(productions: Readonly<Record<string, object>>): RecordedGrammar {
+/**
+ * A parser's GAST (getGAstProductions) as data, and with `maxLookahead` (the parser's) the
+ * lookahead paths of its decisions.
+ */
+export function recordGrammarOf(
+  productions: Readonly<Record<string, Rule>>,
+  maxLookahead?: number,
+): RecordedGrammar {
   const rules: Record<string, RecordedNode> = {};
   for (const [name, rule] of Object.entries(productions)) rules[name] = recordNode(rule);
-  return { rules };
+  return maxLookahead === undefined
+    ? { rules }
+    : { rules, lookahead: recordLookahead(Object.values(productions), maxLookahead) };
 }
 
 function rebuildNode(node: RecordedNode, tokens: ReadonlyMap<string, TokenType>): object {

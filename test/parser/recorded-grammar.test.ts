@@ -113,3 +113,25 @@ describe('the recorded grammar', () => {
     expect(expected.filter((o) => !o.includes('"errors":[]')).length).toBeGreaterThan(1000);
   });
 });
+
+describe('the recorded lookahead', () => {
+  it('has every decision of the grammar, and a parser given it computes none', async () => {
+    const chevrotain = await import('chevrotain');
+    const strategy = chevrotain.LLkLookaheadStrategy.prototype;
+    const parse = await freshParser(true);
+    const lookahead = parse.recordGrammar().lookahead ?? {};
+    expect(Object.keys(lookahead).length).toBeGreaterThan(200);
+    const computed = [
+      vi.spyOn(strategy, 'buildLookaheadForAlternation'),
+      vi.spyOn(strategy, 'buildLookaheadForOptional'),
+    ];
+    try {
+      const texts = corpus.flatMap((text, i) => [text, ...variants(text, i)]);
+      for (const t of texts) outcome(parse, t);
+      expect(parse.parserUsesRecordedGrammar()).toBe(true);
+      for (const spy of computed) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of computed) spy.mockRestore();
+    }
+  });
+});
