@@ -1,7 +1,8 @@
 /**
  * Child-process entry, so every measurement starts from a fresh heap and JIT:
- *   tsx bench/run-one.ts <workload> <weir|baseline|weir-streamed> <events> [symbols]
- * prints one Measurement (or Pending) as a JSON line.
+ *   tsx --expose-gc bench/run-one.ts <workload> <weir|baseline|weir-streamed> <events> [symbols]
+ * prints one Measurement (or Pending) as a JSON line. With --expose-gc (run.ts passes it) the
+ * heap is collected before the timed loop (measure.ts: settleHeap); without it, it is not.
  */
 import { measureBaseline, measureWeir, measureWeirStreamed } from './measure.js';
 import { eventInput, withSymbols, workload } from './workload-registry.js';

@@ -84,9 +84,13 @@ function lastJsonLine<T>(output: string): T {
   return JSON.parse(output.trim().split('\n').pop() as string) as T;
 }
 
+/** A measurement in a fresh process; --expose-gc lets it collect the input's garbage before timing (measure.ts). */
 function child<T>(script: string, args: readonly string[]): T {
   return lastJsonLine<T>(
-    execFileSync(tsx, [`${root}bench/${script}`, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 }),
+    execFileSync(tsx, ['--expose-gc', `${root}bench/${script}`, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }),
   );
 }
 
