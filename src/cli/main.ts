@@ -7,6 +7,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadRunCommand } from './cli-bundle.js';
+import { bootEarlyReader } from './early-reader.js';
 
 /** The build's helpers (build/bundle-cli.mjs writes the code cache through the built bin). */
 export { codeCacheAccepted, writeCodeCache } from './cli-bundle.js';
@@ -29,15 +30,19 @@ if (invokedDirectly()) {
       throw e;
     });
   }
+  const args = process.argv.slice(2);
+  // Boots while the command line loads (a replay of large files will want it).
+  const readWorker = bootEarlyReader(args, process.cwd());
   // Not a top-level await: a command that ends by its own process.exit (weir serve on a
   // signal) must not leave an unsettled module behind.
   loadRunCommand(new URL('.', import.meta.url))
     .then((runCommand) =>
-      runCommand(process.argv.slice(2), {
+      runCommand(args, {
         stdout: process.stdout,
         stderr: process.stderr,
         stdin: process.stdin,
         interactive: process.stderr.isTTY === true,
+        ...(readWorker === undefined ? {} : { readWorker }),
       }),
     )
     .then((code) => {

@@ -15,7 +15,7 @@ import type { ReaderOptions } from '../io/event-record.js';
 import { MISSING, UNDECLARED } from '../io/line-interpreter.js';
 import type { OutputFormat } from '../io/output-writer.js';
 import { isCsvFile } from '../io/read-events.js';
-import { type ReadWorker, startReadWorker } from '../io/worker-reader.js';
+import { type ReadWorker, WORKER_MIN_BYTES, bootReadWorker } from '../io/worker-reader.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
 import type { AlertHookOptions } from './alert-hooks.js';
@@ -72,8 +72,7 @@ export interface RunOptions {
 export const STDIN = '-';
 const STDIN_SHOWN = '<stdin>';
 
-/** Smaller input is read inline: starting a worker costs more than it saves. */
-export const WORKER_MIN_BYTES = 1 << 20;
+export { WORKER_MIN_BYTES };
 
 /** Exit codes: 0 done, 1 the query has errors, 2 bad input or options. */
 export const EXIT_OK = 0;
@@ -166,26 +165,31 @@ function writerThreadAfterRows(): { threadAfterRows?: number } {
 
 /**
  * The read worker, started before anything else when the run will read in worker mode, so
- * that its thread boots while the statements compile; undefined when it will not (or when
- * that is not known yet: a file that does not exist is reported later, a resumed run reads
- * from its checkpoint's position).
+ * that its thread boots while the statements compile (or the one the bin booted while the
+ * command line loaded, io.readWorker: runCommand ends it if no run takes it); undefined when
+ * it will not (or when that is not known yet: a file that does not exist is reported later,
+ * a resumed run reads from its checkpoint's position).
  */
 function startReaderEarly(options: RunOptions, cwd: string, io: CommandIO): ReadWorker | undefined {
-  if (options.checkpoint !== undefined || options.threads === 1) return undefined;
+  if (!readsInWorker(options, cwd)) return undefined;
   const paths = options.events.map((f) => resolve(cwd, f));
+  return (io.readWorker ?? bootReadWorker()).take(feedFiles(paths, options, io));
+}
+
+/** Whether the run reads its files on a worker thread from the start. */
+function readsInWorker(options: RunOptions, cwd: string): boolean {
+  if (options.checkpoint !== undefined || options.threads === 1) return false;
   let totalBytes = 0;
-  for (const path of paths) {
+  for (const path of options.events.map((f) => resolve(cwd, f))) {
     try {
       const stat = statSync(path);
-      if (!stat.isFile()) return undefined;
+      if (!stat.isFile()) return false;
       totalBytes += stat.size;
     } catch {
-      return undefined;
+      return false;
     }
   }
-  return feedMode(options, totalBytes) === 'worker'
-    ? startReadWorker(feedFiles(paths, options, io))
-    : undefined;
+  return feedMode(options, totalBytes) === 'worker';
 }
 
 export async function runReplay(eplFile: string, options: RunOptions, io: CommandIO): Promise<number> {

@@ -199,6 +199,9 @@ export async function runCommand(argv: readonly string[], io: CommandIO): Promis
     return exitCode;
   } catch (e) {
     return reportFailure(e, io);
+  } finally {
+    // The read worker the bin booted (early-reader.ts), unless a run took it (it ends it).
+    void io.readWorker?.close();
   }
 }
 

@@ -37,10 +37,13 @@ export interface ReadWorkerData {
   readonly recycle: MessagePort;
 }
 
-/** What the worker boots with (workerData): its files, the credits counter, the recycling port. */
-export type ReadWorkerBoot = Pick<ReadWorkerData, 'files' | 'credits' | 'recycle'>;
+/**
+ * What the worker boots with (workerData): the credits counter and the recycling port. Its
+ * files come with the start message: it may boot before they are known (worker-reader.ts).
+ */
+export type ReadWorkerBoot = Pick<ReadWorkerData, 'credits' | 'recycle'>;
 
-/** The message that starts the reading, once the main thread knows the event types. */
+/** The message that starts the reading (its files, and the event types the main thread deployed). */
 export interface ReadWorkerStart {
   readonly kind: 'start';
   readonly options: Omit<ReadWorkerData, keyof ReadWorkerBoot>;

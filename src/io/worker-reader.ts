@@ -5,7 +5,8 @@
  * an error) terminates the worker.
  *
  * The worker can be started before the reading options are known (startReadWorker, then
- * `read`): it boots while the caller deploys its statements.
+ * `read`): it boots while the caller deploys its statements; or before its files are known
+ * (bootReadWorker, then `take`): it boots while the command line loads.
  *
  * Under a TypeScript loader (tests run the sources), the worker runs read-worker.ts through
  * the same loader (tsx); the built package runs dist/io/read-worker.js.
@@ -24,7 +25,14 @@ import { startWorker } from './start-worker.js';
 /** Batches (about 1 MiB of input each) the worker may read ahead. */
 const IN_FLIGHT = 4;
 
-export type WorkerReadOptions = Omit<ReadWorkerData, keyof ReadWorkerBoot>;
+/**
+ * Input at least this large is read on a worker thread (`weir run` without --threads 1);
+ * smaller input is read inline: starting a worker costs more than it saves.
+ */
+export const WORKER_MIN_BYTES = 1 << 20;
+
+/** What `read` is given besides the files: the event types and how to read them. */
+export type WorkerReadOptions = Omit<ReadWorkerData, keyof ReadWorkerBoot | 'files'>;
 
 /**
  * A read worker started on its files before the reading options are known, so its thread
@@ -37,13 +45,28 @@ export interface ReadWorker {
   close(): Promise<void>;
 }
 
+/**
+ * A read worker booting before its files are known (the bin boots one while the command line
+ * loads, when the command looks like a replay of large files: early-reader.ts). It does not
+ * keep the process alive until `take` gives it its files (the ReadWorker then ends it);
+ * `close` ends it if it was not taken.
+ */
+export interface IdleReadWorker {
+  take(files: readonly ReadWorkerFile[]): ReadWorker;
+  close(): Promise<void>;
+}
+
 export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
+  return bootReadWorker().take(files);
+}
+
+export function bootReadWorker(): IdleReadWorker {
   const credits = new SharedArrayBuffer(4);
   const counter = new Int32Array(credits);
   counter[0] = IN_FLIGHT;
   // A read batch's arrays go back to the worker on this channel, for it to fill again.
   const recycling = new MessageChannel();
-  const boot: ReadWorkerBoot = { files, credits, recycle: recycling.port2 };
+  const boot: ReadWorkerBoot = { credits, recycle: recycling.port2 };
   const worker = startWorker('read-worker', import.meta.url, boot, [recycling.port2]);
   const queue: ReadWorkerMessage[] = [];
   let failure: Error | undefined;
@@ -66,12 +89,19 @@ export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
     exited = true;
     notify();
   });
+  // Until it has its files, nothing here keeps the process alive (after the listeners, which
+  // would hold it again).
+  worker.unref();
+  recycling.port1.unref();
   const close = async () => {
     recycling.port1.close();
     await worker.terminate();
   };
-  async function* read(options: WorkerReadOptions): AsyncGenerator<WireBatch> {
-    const start: ReadWorkerStart = { kind: 'start', options };
+  async function* read(
+    files: readonly ReadWorkerFile[],
+    options: WorkerReadOptions,
+  ): AsyncGenerator<WireBatch> {
+    const start: ReadWorkerStart = { kind: 'start', options: { ...options, files } };
     worker.postMessage(start);
     try {
       for (;;) {
@@ -98,5 +128,15 @@ export function startReadWorker(files: readonly ReadWorkerFile[]): ReadWorker {
       await close();
     }
   }
-  return { read, close };
+  let taken = false;
+  return {
+    take: (files) => {
+      // From now on the run waits for it (its batches, its end) and ends it.
+      taken = true;
+      worker.ref();
+      recycling.port1.ref();
+      return { read: (options) => read(files, options), close };
+    },
+    close: () => (taken ? Promise.resolve() : close()),
+  };
 }

@@ -90,7 +90,7 @@ describe('the bundled CLI', () => {
     expect(output.length).toBeGreaterThan(1_000_000);
   });
 
-  it('exits when a run on large input stops before reading (its read worker, started first, is ended)', () => {
+  it('exits when a run on large input stops before reading (its read worker, booted first, is ended)', () => {
     const events = `${outdir}/early.ndjson`;
     const lines = Array.from(
       { length: 30_000 },
@@ -113,6 +113,13 @@ describe('the bundled CLI', () => {
     );
     expect(badOut.code).toBe(2);
     expect(badOut.stderr).toContain('--out: cannot write');
+    // The read worker the bin boots before the command line loads, never taken: an option error.
+    const badOption = weir(
+      ['run', 'queries/stock-ticker/query.epl', '--events', events, '--format', 'nonsense'],
+      20_000,
+    );
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain("argument 'nonsense' is invalid");
   });
 
   it('serves the bundled example with its dashboard (weir serve: fastify and uPlot stay node_modules imports)', async () => {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { WORKER_MIN_BYTES } from '../../src/cli/replay.js';
+import { bootReadWorker } from '../../src/io/worker-reader.js';
 import { scratchDir } from '../io/temp-files.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -68,6 +69,31 @@ describe('weir run --threads', () => {
     // The report is the same too, but for the time it took.
     const withoutTime = (s: string) => s.replace(/weir: [\d.]+ s, \d+ events\/s/, 'weir: <time>');
     expect(withoutTime(two.stderr)).toBe(withoutTime(one.stderr));
+  });
+
+  it('takes the read worker the bin booted before the command line loaded, with the same output, or closes it', async () => {
+    const args = both('updates');
+    const one = await runCli([...args, '--threads', '1']);
+    const booted = () => {
+      const idle = bootReadWorker();
+      return { take: vi.fn(idle.take), close: vi.fn(idle.close) };
+    };
+    const taken = booted();
+    const two = await runCli(args, { readWorker: taken });
+    expect(taken.take).toHaveBeenCalledTimes(1);
+    expect(two.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    // A run that reads on one thread, or that fails before it reads, ends it.
+    for (const run of [
+      [...args, '--threads', '1'],
+      ['run', QUERY, '--events', first, '--lateness', 'soon'],
+    ]) {
+      const unused = booted();
+      const r = await runCli(run, { readWorker: unused });
+      expect(r.code === 0 ? r.stdout : r.stderr).not.toBe('');
+      expect(unused.take).not.toHaveBeenCalled();
+      expect(unused.close).toHaveBeenCalledTimes(1);
+    }
   });
 
   it('reads CSV on the worker with the same output and report (a quoted cell midway: csv-parse takes over)', async () => {

@@ -24,7 +24,12 @@ function capture(isTTY: boolean): { stream: Writable; text: () => string } {
 
 export async function runCli(
   argv: readonly string[],
-  options: { cwd?: string; stdoutIsTTY?: boolean; stdout?: Writable } = {},
+  options: {
+    cwd?: string;
+    stdoutIsTTY?: boolean;
+    stdout?: Writable;
+    readWorker?: CommandIO['readWorker'];
+  } = {},
 ): Promise<CliResult> {
   const out = capture(options.stdoutIsTTY === true);
   const err = capture(false);
@@ -32,6 +37,7 @@ export async function runCli(
     stdout: options.stdout ?? out.stream,
     stderr: err.stream,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.readWorker === undefined ? {} : { readWorker: options.readWorker }),
   };
   const code = await runCommand(argv, io);
   return { code, stdout: out.text(), stderr: err.text() };
