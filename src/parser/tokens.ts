@@ -6,7 +6,18 @@
  */
 import { Lexer, type TokenType, createToken } from 'chevrotain';
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+/*
+ * Each token says whether it can span a line end (`line_breaks`), as Chevrotain would work
+ * out from its pattern at every start (parsing each pattern's regexp): whitespace, block
+ * comments, strings and backquoted identifiers can; nothing else can (test/parser/tokens.test.ts
+ * checks positions after each kind of token with a line end inside).
+ */
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /\s+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 /**
  * `// …` (Esper's) and `-- …` (SQL's, which Weir adds: SQL users write it, and `--` is no
  * valid EPL token sequence: Esper's lexer reads it as its decrement token, which no EPL rule
@@ -17,17 +28,20 @@ export const LineComment = createToken({
   name: 'LineComment',
   pattern: /(?:\/\/|--)[^\n\r]*/,
   group: Lexer.SKIPPED,
+  line_breaks: false,
 });
 export const BlockComment = createToken({
   name: 'BlockComment',
   pattern: /\/\*[\s\S]*?\*\//,
   group: Lexer.SKIPPED,
+  line_breaks: true,
 });
 
 export const Identifier = createToken({
   name: 'Identifier',
   pattern: /[a-zA-Z_$][a-zA-Z0-9_$]*|`[^`]+`/,
   label: 'an identifier',
+  line_breaks: true,
 });
 
 const keywords: TokenType[] = [];
@@ -38,6 +52,7 @@ function keyword(word: string, pattern: RegExp = new RegExp(`${word.replace(/_/g
     pattern,
     longer_alt: Identifier,
     label: `'${word}'`,
+    line_breaks: false,
   });
   keywords.push(token);
   return token;
@@ -108,15 +123,17 @@ export const StringLiteral = createToken({
   name: 'StringLiteral',
   pattern: /'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"/,
   label: 'a string',
+  line_breaks: true,
 });
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
   pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[lLdDfF]?/,
   label: 'a number',
+  line_breaks: false,
 });
 
 function punct(name: string, pattern: RegExp, text: string): TokenType {
-  return createToken({ name, pattern, label: `'${text}'` });
+  return createToken({ name, pattern, label: `'${text}'`, line_breaks: false });
 }
 
 export const Arrow = punct('Arrow', /->/, '->');
