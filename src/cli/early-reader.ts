@@ -7,9 +7,8 @@
  * (replay.ts), and until it is given its files it does not keep the process alive; a run
  * the guess missed starts its worker itself, as it always did.
  */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type IdleReadWorker, WORKER_MIN_BYTES, bootReadWorker } from '../io/worker-reader.js';
+import { type IdleReadWorker, bootReadWorker, filesWorthAWorker } from '../io/worker-reader.js';
 
 /** The files after `--events` (up to the next option), or after `--events=`; undefined for standard input. */
 function eventFiles(args: readonly string[]): string[] | undefined {
@@ -35,18 +34,7 @@ export function looksLikeWorkerReplay(args: readonly string[], cwd: string): boo
     (a === '--threads' && args[i + 1] === '1');
   if (args.some(noWorker)) return false;
   const files = eventFiles(args);
-  if (files === undefined || files.length === 0) return false;
-  let bytes = 0;
-  for (const file of files) {
-    try {
-      const stat = statSync(resolve(cwd, file));
-      if (!stat.isFile()) return false;
-      bytes += stat.size;
-    } catch {
-      return false;
-    }
-  }
-  return bytes >= WORKER_MIN_BYTES;
+  return files !== undefined && files.length > 0 && filesWorthAWorker(files.map((f) => resolve(cwd, f)));
 }
 
 /** A read worker booting now when the command looks like it will take one. */

@@ -15,7 +15,7 @@ import type { ReaderOptions } from '../io/event-record.js';
 import { MISSING, UNDECLARED } from '../io/line-interpreter.js';
 import type { OutputFormat } from '../io/output-writer.js';
 import { isCsvFile } from '../io/read-events.js';
-import { type ReadWorker, WORKER_MIN_BYTES, bootReadWorker } from '../io/worker-reader.js';
+import { type ReadWorker, WORKER_MIN_BYTES, bootReadWorker, filesWorthAWorker } from '../io/worker-reader.js';
 import type { Engine } from '../runtime/api.js';
 import { createEngine } from '../runtime/engine.js';
 import type { AlertHookOptions } from './alert-hooks.js';
@@ -176,20 +176,11 @@ function startReaderEarly(options: RunOptions, cwd: string, io: CommandIO): Read
   return (io.readWorker ?? bootReadWorker()).take(feedFiles(paths, options, io));
 }
 
-/** Whether the run reads its files on a worker thread from the start. */
+/** Whether the run reads its files on a worker thread from the start (feedMode's rule, before the checks of replayFiles). */
 function readsInWorker(options: RunOptions, cwd: string): boolean {
-  if (options.checkpoint !== undefined || options.threads === 1) return false;
-  let totalBytes = 0;
-  for (const path of options.events.map((f) => resolve(cwd, f))) {
-    try {
-      const stat = statSync(path);
-      if (!stat.isFile()) return false;
-      totalBytes += stat.size;
-    } catch {
-      return false;
-    }
-  }
-  return feedMode(options, totalBytes) === 'worker';
+  if (options.checkpoint !== undefined || options.threads === 1 || options.events.includes(STDIN))
+    return false;
+  return filesWorthAWorker(options.events.map((f) => resolve(cwd, f)));
 }
 
 export async function runReplay(eplFile: string, options: RunOptions, io: CommandIO): Promise<number> {

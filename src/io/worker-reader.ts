@@ -11,6 +11,7 @@
  * Under a TypeScript loader (tests run the sources), the worker runs read-worker.ts through
  * the same loader (tsx); the built package runs dist/io/read-worker.js.
  */
+import { statSync } from 'node:fs';
 import { MessageChannel } from 'node:worker_threads';
 import { type WireBatch, wireArraysOf } from './event-wire.js';
 import type {
@@ -30,6 +31,24 @@ const IN_FLIGHT = 4;
  * smaller input is read inline: starting a worker costs more than it saves.
  */
 export const WORKER_MIN_BYTES = 1 << 20;
+
+/**
+ * Whether these paths are regular files of WORKER_MIN_BYTES or more together: false when one
+ * is missing or not a file (standard input, a directory), which the run reports or reads inline.
+ */
+export function filesWorthAWorker(paths: readonly string[]): boolean {
+  let bytes = 0;
+  for (const path of paths) {
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) return false;
+      bytes += stat.size;
+    } catch {
+      return false;
+    }
+  }
+  return bytes >= WORKER_MIN_BYTES;
+}
 
 /** What `read` is given besides the files: the event types and how to read them. */
 export type WorkerReadOptions = Omit<ReadWorkerData, keyof ReadWorkerBoot | 'files'>;
