@@ -352,6 +352,12 @@ async function replayFiles(
     return false;
   };
 
+  /** An event the engine refused (thrown by send): reported; false when the run must stop. */
+  const refused = (e: unknown, file: string, line: number): boolean => {
+    if (!(e instanceof WeirError)) throw e;
+    return !reject(e, `${file}:${line}: `);
+  };
+
   const readerOptions: ReaderOptions = {
     timeField: options.timeField,
     schemaOf: (type) => engine.schema(type),
@@ -373,8 +379,18 @@ async function replayFiles(
       try {
         engine.send(type, event, timestamp);
       } catch (e) {
-        if (!(e instanceof WeirError)) throw e;
-        if (reject(e, `${file}:${line}: `)) return false;
+        return refused(e, file, line);
+      }
+      return true;
+    },
+    lent: (type, row, timestamp, file, line) => {
+      read++;
+      currentFile = file;
+      currentLine = line;
+      try {
+        engine.sendTransient(type, row, timestamp);
+      } catch (e) {
+        return refused(e, file, line);
       }
       return true;
     },

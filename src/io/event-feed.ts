@@ -7,7 +7,10 @@
  *   target as the scanner reads them; CSV in batches from readCsv);
  * - `worker`: NDJSON and CSV are read and parsed on a worker thread (read-worker.ts) while
  *   this thread runs the engine; events arrive as transferred typed arrays and are rebuilt
- *   here by a decoder generated per schema or CSV header (event-wire.ts), NDJSON lines for
+ *   here by a decoder generated per schema or CSV header (event-wire.ts) — or, for a target
+ *   that takes them (`lent`), read into one reused row per closed type whose values were
+ *   checked against their types, which the engine copies only where it keeps the event
+ *   (Engine.sendTransient) —, NDJSON lines for
  *   the general path as text parsed here exactly as inline, errors as code and message. The
  *   rest of a CSV file from its first line that is not plain (csv-parse's part) is read here.
  *
@@ -24,9 +27,11 @@ import type { ReadItem, ReaderOptions, StartPosition } from './event-record.js';
 import {
   CSV_ROW,
   type EventDecoder,
+  type LentRows,
   TEXT_LINE,
   type WireCursor,
   makeEventDecoder,
+  makeLentRows,
   newWireCursor,
   startBatch,
 } from './event-wire.js';
@@ -47,6 +52,12 @@ export interface FeedTarget {
     /** EventRecord.shape: how the event differs from its closed type's declaration. */
     shape?: number,
   ): boolean;
+  /**
+   * One event as a row lent for this call (Engine.sendTransient: exactly its closed type's
+   * declared properties in order, each value checked against its type; the feed refills the
+   * object for the next event); false stops the feed. Without it, every event goes to `event`.
+   */
+  lent?(type: string, row: Row, timestamp: number | undefined, file: string, line: number): boolean;
   /** One line that is not an event; false stops the feed. */
   error(error: WeirError): boolean;
 }
@@ -204,11 +215,15 @@ async function feedFromWorker(
   const names = options.typeNames?.() ?? [];
   const schemas: EventSchemaInfo[] = names.flatMap((n) => options.schemaOf?.(n) ?? []);
   const decoders = schemas.map(makeEventDecoder);
+  const lending = target.lent !== undefined;
+  // A closed type's rows are lent to the engine from one reused object (no object per event).
+  const lents = schemas.map((s) => (lending && !s.open ? makeLentRows(s) : undefined));
   const isKnown = knownTypes(options.schemaOf);
   const cursor = newWireCursor();
   const typeNames = schemas.map((s) => s.name);
   const csvType = options.type as string;
   let csvDecoder: EventDecoder | undefined;
+  let csvLent: LentRows | undefined;
   let bytesBefore = 0;
   let fileBytes = 0;
   let current = 0;
@@ -227,13 +242,15 @@ async function feedFromWorker(
     fileBytes = batch.bytes;
     const file = files[batch.file] as FeedFile;
     const shown = file.shown;
-    if (batch.columns !== undefined)
+    if (batch.columns !== undefined) {
       csvDecoder = makeEventDecoder({
         name: csvType,
         properties: batch.columns.map((name) => ({ name, type: 'any' })),
         timestampProperty: undefined,
         open: false,
       });
+      csvLent = lending ? csvLentRows(options.schemaOf?.(csvType), batch.columns) : undefined;
+    }
     startBatch(cursor, batch);
     const { kinds, lines, times } = batch;
     for (let i = 0; i < batch.count; i++) {
@@ -245,10 +262,21 @@ async function feedFromWorker(
         if (!deliver(otherRow(kind, cursor, shown, line, options, isKnown), target)) return false;
         continue;
       }
-      const event = (csv ? (csvDecoder as EventDecoder) : (decoders[kind] as EventDecoder))(cursor);
       const time = times[i] as number;
+      const timestamp = Number.isNaN(time) ? undefined : time;
       const type = csv ? csvType : (typeNames[kind] as string);
-      if (!target.event(type, event, Number.isNaN(time) ? undefined : time, shown, line)) return false;
+      const lent = csv ? csvLent : lents[kind];
+      if (lent !== undefined) {
+        const row = lent.row;
+        // A value of the wrong type: a copy goes the ordinary way, which reports it.
+        const sent = lent.read(cursor, row)
+          ? (target.lent as NonNullable<FeedTarget['lent']>)(type, row, timestamp, shown, line)
+          : target.event(type, { ...row }, timestamp, shown, line);
+        if (!sent) return false;
+        continue;
+      }
+      const event = (csv ? (csvDecoder as EventDecoder) : (decoders[kind] as EventDecoder))(cursor);
+      if (!target.event(type, event, timestamp, shown, line)) return false;
     }
     if (batch.rest !== undefined) {
       // The rest of this file is read here, exactly as with one thread.
@@ -266,6 +294,15 @@ async function feedFromWorker(
     });
   }
   return true;
+}
+
+/**
+ * Lent rows for a CSV file's records when its header names exactly the closed type's declared
+ * properties in order (then a record is the row the engine would keep); else none.
+ */
+function csvLentRows(schema: EventSchemaInfo | undefined, columns: readonly string[]): LentRows | undefined {
+  if (schema === undefined || schema.open || schema.properties.length !== columns.length) return undefined;
+  return schema.properties.every((p, i) => p.name === columns[i]) ? makeLentRows(schema) : undefined;
 }
 
 /** A row that is neither a declared type's nor a CSV record: an NDJSON line for the general path, or an error. */

@@ -26,6 +26,7 @@ import type { WeirError } from '../common/errors.js';
  */
 import type { Row } from '../common/row.js';
 import type { EventSchemaInfo } from '../runtime/api.js';
+import { typeCheckSource } from '../runtime/type-checks.js';
 import type { EventRecord, StartPosition } from './event-record.js';
 
 export const TEXT_LINE = -1;
@@ -298,25 +299,74 @@ export function startBatch(cursor: WireCursor, batch: WireBatch): void {
 
 export type EventDecoder = (c: WireCursor) => Row;
 
+/** Source reading value entry `q` of a batch into the variable `v`. */
+function readValue(v: string): string[] {
+  return [
+    `let ${v}; switch (tags[q]) {`,
+    `  case ${NUMBER}: ${v} = nums[q]; break;`,
+    `  case ${KNOWN_STRING}: ${v} = c.known[nums[q]]; break;`,
+    `  case ${NEW_STRING}: ${v} = c.strings[c.string++]; c.known.push(${v}); break;`,
+    `  case ${INLINE_STRING}: ${v} = c.strings[c.string++]; break;`,
+    `  case ${TRUE}: ${v} = true; break;`,
+    `  case ${FALSE}: ${v} = false; break;`,
+    `  default: ${v} = null;`,
+    '}',
+    'q++;',
+  ];
+}
+
+/** The source reading a row's values into v0, v1, … (the cursor moves past them). */
+function readValues(count: number): string[] {
+  const lines = ['const tags = c.tags, nums = c.nums; let q = c.value;'];
+  for (let i = 0; i < count; i++) lines.push(...readValue(`v${i}`));
+  lines.push('c.value = q;');
+  return lines;
+}
+
 /** The decoder of one schema's rows: its properties' values back into an object literal. */
 export function makeEventDecoder(schema: EventSchemaInfo): EventDecoder {
-  const lines: string[] = ['const tags = c.tags, nums = c.nums; let q = c.value;'];
-  schema.properties.forEach((_, i) => {
-    lines.push(
-      `let v${i}; switch (tags[q]) {`,
-      `  case ${NUMBER}: v${i} = nums[q]; break;`,
-      `  case ${KNOWN_STRING}: v${i} = c.known[nums[q]]; break;`,
-      `  case ${NEW_STRING}: v${i} = c.strings[c.string++]; c.known.push(v${i}); break;`,
-      `  case ${INLINE_STRING}: v${i} = c.strings[c.string++]; break;`,
-      `  case ${TRUE}: v${i} = true; break;`,
-      `  case ${FALSE}: v${i} = false; break;`,
-      `  default: v${i} = null;`,
-      '}',
-      'q++;',
-    );
-  });
-  lines.push('c.value = q;');
   const fields = schema.properties.map((p, i) => `${JSON.stringify(p.name)}: v${i}`).join(', ');
-  lines.push(`return { ${fields} };`);
+  const lines = [...readValues(schema.properties.length), `return { ${fields} };`];
   return new Function(`return function decodeEvent(c) {\n${lines.join('\n')}\n};`)() as EventDecoder;
+}
+
+/**
+ * A closed type's rows read into one reused object (`row`, the declared properties in
+ * order) to lend to the engine (Engine.sendTransient) instead of a new object per event.
+ * `read` fills it and tells whether every value fits its declared type, as the engine's
+ * reader checks it (event-normalizer typeCheckSource); when one does not, the caller sends a
+ * copy of `row` the ordinary way, so the engine reports it exactly as before.
+ */
+export interface LentRows {
+  readonly row: Row;
+  readonly read: (c: WireCursor, row: Row) => boolean;
+}
+
+/** A first value per declared type (source text): what a row of the type typically holds. */
+const INITIAL: Partial<Record<EventSchemaInfo['properties'][number]['type'], string>> = {
+  string: "''",
+  double: '0.5',
+  int: '0',
+  long: '0',
+  boolean: 'false',
+};
+
+export function makeLentRows(schema: EventSchemaInfo): LentRows {
+  const names = schema.properties.map((p) => JSON.stringify(p.name));
+  const lines = readValues(names.length);
+  names.forEach((name, i) => lines.push(`row[${name}] = v${i};`));
+  const checks = schema.properties.flatMap((p, i) => {
+    const check = typeCheckSource(p.type, `v${i}`);
+    return check === undefined ? [] : [`(v${i} === null || ${check})`];
+  });
+  lines.push(`return ${checks.length === 0 ? 'true' : checks.join(' && ')};`);
+  const read = new Function(
+    `return function readLent(c, row) {\n${lines.join('\n')}\n};`,
+  )() as LentRows['read'];
+  // Each property starts with a value of its type, so the object gets the field layout the
+  // engine's rows of the type get (a double unboxed, not a pointer to a new number per event)
+  // and code reading both sees one shape.
+  const initial = schema.properties.map((p, i) => `${names[i]}: ${INITIAL[p.type] ?? 'null'}`);
+  const row = new Function(`return { ${initial.join(', ')} };`)() as Row;
+  return { row, read };
 }

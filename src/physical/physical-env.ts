@@ -56,6 +56,16 @@ export interface StatementEntry {
   /** Whether the entry tests a filter (indexed or not): such entries are reached before unfiltered ones. */
   readonly filtered?: boolean;
   accept(row: Row): void;
+  /**
+   * True when `accept(row)` is exactly `if (test(row)) take(row)` and `test` reads the row
+   * only during the call (keeps nothing of it): the router may then test a row lent for one
+   * call (Engine.sendTransient) and copy it only for an entry that takes it.
+   */
+  readonly transient?: boolean;
+  test?(row: Row): boolean;
+  take?(row: Row): void;
+  /** With `transient`: `take` too keeps nothing of the row (it copies what it keeps), so it may take the lent row. */
+  readonly copies?: boolean;
 }
 
 /**

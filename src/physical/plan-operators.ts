@@ -24,6 +24,7 @@ import {
   createFrame,
 } from '../expr/eval-frame.js';
 import { forEachExpr } from '../expr/map-expr.js';
+import { readsValuesOnly } from '../expr/reads-values-only.js';
 import type { NamedWindowRuntime } from '../infra/named-window.js';
 import { AggregateAllOperator } from '../operators/aggregate-all.js';
 import { AggregateGroupedOperator } from '../operators/aggregate-grouped.js';
@@ -911,6 +912,7 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
     evaluators[sub.id] = (params, left) => runtime.evaluate(sub.test, sub.op, params, left);
     const source: LogicalPlan = { kind: 'EventSource', stream: sub.stream, schema: sub.inputSchema };
     const filter = sub.filter === undefined ? undefined : compilePredicate(sub.filter);
+    const lendable = sub.filter === undefined || readsValuesOnly(sub.filter);
     s.parts.push({ label: `subquery #${sub.id}`, part: runtime as Partial<Stateful> });
     if (shared?.kind === 'table') continue;
     if (shared?.kind === 'named-window') {
@@ -918,7 +920,15 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
       continue;
     }
     if (sub.windows.length === 0) {
-      registerEntry(source, [], filter, { insert: (row) => runtime.onPosts([row], null) }, s);
+      registerEntry(
+        source,
+        [],
+        filter,
+        { insert: (row) => runtime.onPosts([row], null) },
+        s,
+        false,
+        lendable,
+      );
       continue;
     }
     const label = `subquery #${sub.id} ${windowLabel(sub.windows)}`;
@@ -928,7 +938,7 @@ function buildSubqueries(plan: StatementPlan, s: BuildState, evaluators: Subquer
       sub.union,
     );
     s.parts.push({ label, part: window });
-    registerEntry(source, [], filter, window, s);
+    registerEntry(source, [], filter, window, s, false, lendable);
   }
 }
 
@@ -981,11 +991,12 @@ function buildSource(node: LogicalPlan, input: RowInput, s: BuildState): void {
     }
     case 'StreamFilter': {
       const predicate = node.predicate === undefined ? undefined : compilePredicate(node.predicate);
-      registerEntry(node.input, node.indexed, predicate, input, s, node.fromWhere !== true);
+      const lendable = node.predicate === undefined || readsValuesOnly(node.predicate);
+      registerEntry(node.input, node.indexed, predicate, input, s, node.fromWhere !== true, lendable);
       return;
     }
     case 'EventSource':
-      registerEntry(node, [], undefined, input, s);
+      registerEntry(node, [], undefined, input, s, false, true);
       return;
     default:
       throw new Error(`${node.kind} cannot appear below a window`);
@@ -999,10 +1010,12 @@ function registerEntry(
   predicate: ((row: Row, ctx: EvalFrame) => boolean) | undefined,
   input: RowInput,
   s: BuildState,
-  written = false,
+  written: boolean,
+  /** The predicate reads only the row's values (readsValuesOnly): it may test a lent row. */
+  lendable: boolean,
 ): void {
   if (node.kind !== 'EventSource') throw new Error(`expected the event source, found ${node.kind}`);
-  const entry = new StreamEntry(node.stream, indexed, predicate, s.ctx, input, written);
+  const entry = new StreamEntry(node.stream, indexed, predicate, s.ctx, input, written, lendable);
   s.countedEntries.push(entry);
   s.entries.push(entry);
 }
@@ -1015,6 +1028,9 @@ function registerEntry(
 class StreamEntry implements StatementEntry {
   count = 0;
   readonly filtered: boolean;
+  readonly transient: boolean;
+  /** The next step copies what it keeps (a pruned row): it may take a lent row. */
+  readonly copies: boolean;
 
   constructor(
     readonly stream: string,
@@ -1024,12 +1040,24 @@ class StreamEntry implements StatementEntry {
     private readonly next: RowInput,
     /** The stream has a filter as written (not only a moved where clause). */
     written: boolean,
+    lendable: boolean,
   ) {
     this.filtered = written && (predicate !== undefined || indexed.length > 0);
+    this.transient = lendable;
+    this.copies = next instanceof Pruned;
   }
 
   accept(row: Row): void {
     if (this.predicate !== undefined && !this.predicate(row, this.ctx)) return;
+    this.count++;
+    this.next.insert(row);
+  }
+
+  test(row: Row): boolean {
+    return this.predicate === undefined || this.predicate(row, this.ctx);
+  }
+
+  take(row: Row): void {
     this.count++;
     this.next.insert(row);
   }

@@ -149,6 +149,16 @@ export interface Engine {
    * or a property value of the wrong type.
    */
   send(type: string, event: Row, timestamp?: number): void;
+  /**
+   * `send` for a reader that has already checked its values (the CLI's read worker), with
+   * the same results, errors and counts: `row` holds exactly the type's declared properties
+   * in declaration order, each null or of its declared type (what `send` would keep of it),
+   * and is lent for this call only — the caller may refill it for the next event. The
+   * engine copies it only where the event is kept (a statement taking it, the event-time
+   * buffer), so an event that every statement's filter refuses costs no object. An open
+   * type's row is read as by `send`. A row breaking the contract is not detected: use `send`.
+   */
+  sendTransient(type: string, row: Row, timestamp?: number): void;
   /** Sends many events of one type (each with its own timestamp from the schema or the array). */
   sendMany(type: string, events: readonly Row[], timestamps?: readonly number[]): void;
   /**

@@ -36,7 +36,7 @@ import {
   type WeirEngineOptions,
   validateEngineOptions,
 } from './engine-options.js';
-import { type EventReader, eventReader } from './event-normalizer.js';
+import { type EventReader, type RowCopier, eventReader, rowCopier } from './event-normalizer.js';
 import { EventTimeBuffer } from './event-time-buffer.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot/codec.js';
 import {
@@ -60,6 +60,8 @@ interface EventType {
   readonly reader: EventReader;
   /** The type's router, resolved once so a send costs one map lookup. */
   readonly router: StreamRouter;
+  /** A closed type's copy of a lent row (sendTransient); undefined for an open type. */
+  readonly copy: RowCopier | undefined;
 }
 
 /** A deployed statement: its plan, its handle, and once started, its running operators. */
@@ -170,6 +172,7 @@ class WeirEngine implements Engine {
         schema,
         reader: eventReader(schema),
         router: this.router(schema.name),
+        copy: schema.open ? undefined : rowCopier(schema),
       });
     }
     const shared = new Map<string, SharedWindow>();
@@ -344,6 +347,32 @@ class WeirEngine implements Engine {
     }
   }
 
+  sendTransient(type: string, row: Row, timestamp?: number): void {
+    this.enter();
+    try {
+      const eventType = this.eventType(type);
+      const copy = eventType.copy;
+      if (copy === undefined) this.sendTyped(eventType, row, timestamp);
+      else this.sendLent(eventType, copy, row, timestamp);
+    } finally {
+      this.leave();
+    }
+  }
+
+  /**
+   * sendTyped for a row that fits its closed type and is lent for this call: no reader copy;
+   * routed lent (routeTransient), copied only where it is kept (a statement taking it, the
+   * event-time buffer, a late event's listeners).
+   */
+  private sendLent(eventType: EventType, copy: RowCopier, row: Row, timestamp: number | undefined): void {
+    const time = timestamp ?? timestampOf(eventType.schema, row);
+    if (!(typeof time === 'number' && time <= this.jumpCeiling && time >= -MAX_EVENT_TIME))
+      this.admitTime(eventType, time);
+    this.eventsIn++;
+    if (this.buffer.isDirect(time)) this.process(eventType.router, row, time, copy);
+    else this.offerToBuffer(eventType, copy(row), time);
+  }
+
   /** Resolves the type once for the whole array. */
   sendMany(type: string, events: readonly Row[], timestamps?: readonly number[]): void {
     const eventType = this.eventType(type);
@@ -458,12 +487,14 @@ class WeirEngine implements Engine {
     for (const l of this.lateListeners) l(late);
   }
 
-  private process(router: StreamRouter, row: Row, time: number): void {
+  /** One event's step; `copy`: the row is lent (sendTransient), copied where it is kept. */
+  private process(router: StreamRouter, row: Row, time: number, copy?: RowCopier): void {
     if (this.clock === undefined) this.startClock(time);
     if (this.timers.nextDue <= time) this.fireTimers(time);
     if (time > (this.clock as number)) this.clock = time;
     this.eventsProcessed++;
-    router.route(row);
+    if (copy === undefined) router.route(row);
+    else router.routeTransient(row, copy);
     this.endStep();
     if (this.insertQueue.length > 0) this.drainInserts();
   }

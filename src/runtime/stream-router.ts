@@ -30,6 +30,15 @@ export class StreamRouter {
    */
   route: (row: Row) => void = () => {};
 
+  /**
+   * `route` for a row lent for this call only (Engine.sendTransient): entries that can test
+   * it (StatementEntry.transient) test the lent row, and the first entry that keeps the
+   * event gets `copy(row)`, made once and shared by the entries after it, exactly the row
+   * `route` would have delivered to all of them. The same entries in the same order, each
+   * called once: an event that every filter refuses is never copied.
+   */
+  routeTransient: (row: Row, copy: (row: Row) => Row) => void = () => {};
+
   add(entry: StatementEntry): void {
     const refs = this.refs.get(entry) ?? 0;
     this.refs.set(entry, refs + 1);
@@ -79,29 +88,41 @@ export class StreamRouter {
   /** Generated for what is routed now: no loop over an empty list (route inlines better when small). */
   private regenerate(): void {
     const indexes = [...this.indexes.values()];
-    const lines: string[] = [];
-    if (this.unindexed.length > 0) {
-      lines.push(
-        'const unindexed = router.unindexed;',
-        'for (let i = 0; i < unindexed.length; i++) unindexed[i].accept(row);',
-      );
-    }
-    if (indexes.length > 0) lines.push('let hits;');
-    [...this.indexes.keys()].forEach((property, i) => {
-      lines.push(
-        `hits = indexes[${i}].get(row[${JSON.stringify(property)}]);`,
-        'if (hits !== undefined) for (let j = 0; j < hits.length; j++) hits[j].accept(row);',
-      );
-    });
-    if (this.unfiltered.length > 0) {
-      lines.push(
-        'const unfiltered = router.unfiltered;',
-        'for (let i = 0; i < unfiltered.length; i++) unfiltered[i].accept(row);',
-      );
-    }
-    this.route = new Function('router', 'indexes', `return function route(row) {\n${lines.join('\n')}\n};`)(
-      this,
-      indexes,
-    ) as (row: Row) => void;
+    const build = (name: string, params: string, prologue: string[], deliver: (entry: string) => string) => {
+      const lines: string[] = [...prologue];
+      if (this.unindexed.length > 0) {
+        lines.push(
+          'const unindexed = router.unindexed;',
+          `for (let i = 0; i < unindexed.length; i++) ${deliver('unindexed[i]')}`,
+        );
+      }
+      if (indexes.length > 0) lines.push('let hits;');
+      [...this.indexes.keys()].forEach((property, i) => {
+        lines.push(
+          `hits = indexes[${i}].get(row[${JSON.stringify(property)}]);`,
+          `if (hits !== undefined) for (let j = 0; j < hits.length; j++) ${deliver('hits[j]')}`,
+        );
+      });
+      if (this.unfiltered.length > 0) {
+        lines.push(
+          'const unfiltered = router.unfiltered;',
+          `for (let i = 0; i < unfiltered.length; i++) ${deliver('unfiltered[i]')}`,
+        );
+      }
+      return new Function(
+        'router',
+        'indexes',
+        `return function ${name}(${params}) {\n${lines.join('\n')}\n};`,
+      )(this, indexes);
+    };
+    this.route = build('route', 'row', [], (entry) => `${entry}.accept(row);`) as (row: Row) => void;
+    // The lent row's copy, made by the first entry that keeps the event.
+    this.routeTransient = build('routeTransient', 'row, copy', ['let kept;'], (entry) =>
+      [
+        `{ const e = ${entry};`,
+        '  if (e.transient !== true) e.accept(kept === undefined ? (kept = copy(row)) : kept);',
+        '  else if (e.test(row)) e.take(e.copies === true ? row : kept === undefined ? (kept = copy(row)) : kept); }',
+      ].join('\n'),
+    ) as (row: Row, copy: (row: Row) => Row) => void;
   }
 }

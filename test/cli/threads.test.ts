@@ -27,9 +27,11 @@ function events(count: number): string {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
     // Mostly in order; every 50th event 300 ms early (reordered within --lateness 500 msec), every
-    // 997th 5 s early (late), every 1,009th line malformed.
+    // 997th 5 s early (late), every 1,009th line malformed, every 1,013th a volume that is not
+    // a long (the engine refuses the event, naming its file and line).
     const ts = 1000 + i * 10 - (i % 50 === 0 ? 300 : 0) - (i % 997 === 0 ? 5000 : 0);
-    const data = { symbol: `S${(i * 7) % 13}é`, price: (i % 1000) / 8, volume: i % 1000 };
+    const volume = i % 1013 === 1012 ? 2.5 : i % 1000;
+    const data = { symbol: `S${(i * 7) % 13}é`, price: (i % 1000) / 8, volume };
     lines.push(
       i % 1009 === 1008 ? `{"type":"Tick","ts":${ts},"data":` : JSON.stringify({ type: 'Tick', ts, data }),
     );
@@ -65,6 +67,9 @@ describe('weir run --threads', () => {
     expect(one.stdout.split('\n').length).toBeGreaterThan(20_000);
     expect(one.stderr).toContain('skipped: ');
     expect(one.stderr).toContain('late event: ');
+    expect(one.stderr).toMatch(
+      /skipped: \S*a\.ndjson:1013: Property 'volume' of event type 'Tick' must be long/,
+    );
     expect(two.stdout).toBe(one.stdout);
     // The report is the same too, but for the time it took.
     const withoutTime = (s: string) => s.replace(/weir: [\d.]+ s, \d+ events\/s/, 'weir: <time>');

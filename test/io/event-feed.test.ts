@@ -13,6 +13,7 @@ import type { Row } from '../../src/common/row.js';
 import { type FeedFile, type FeedMode, type FeedPosition, feedEvents } from '../../src/io/event-feed.js';
 import type { ReaderOptions } from '../../src/io/event-record.js';
 import type { EventSchemaInfo } from '../../src/runtime/api.js';
+import { eventReader } from '../../src/runtime/event-normalizer.js';
 import { scratchDir } from './temp-files.js';
 
 const { file } = scratchDir('weir-feed-');
@@ -82,6 +83,12 @@ function lineAt(i: number, fileNo: number): string {
       return '   ';
     case 10:
       return JSON.stringify({ type: 'Note', ts: 2, data: { text: 'nested', any: { a: [1, 2] } } });
+    // Values of the wrong type for the engine (a long that is not an integer or not exact, a
+    // string for a double): events all the same, which the engine refuses.
+    case 11:
+      return `{"symbol":"w","price":1,"volume":${i % 2 === 0 ? 1.5 : 2 ** 53 + 2},"ok":true,"ts":${i}}`;
+    case 12:
+      return `{"symbol":"w","price":"7","volume":1,"ok":false,"ts":${i}}`;
     default:
       return JSON.stringify(tick);
   }
@@ -97,24 +104,70 @@ interface Delivered {
   readonly text: string;
 }
 
+/** The row the engine keeps of an event (its reader), or the error it gives: what a statement sees. */
+function kept(type: string, event: Row): unknown {
+  const info = SCHEMAS.find((s) => s.name === type);
+  if (info === undefined) return ['undeclared', Object.entries(event)];
+  const reader = eventReader({
+    name: info.name,
+    properties: new Map(info.properties.map((p) => [p.name, p.type])),
+    timestampProperty: info.timestampProperty,
+    open: info.open,
+    declared: true,
+  });
+  const row = reader.read(event);
+  return row === undefined ? reader.invalid(event).message : Object.entries(row);
+}
+
+interface FeedRun {
+  readonly delivered: Delivered[];
+  readonly positions: FeedPosition[];
+  /** Events delivered as lent rows. */
+  readonly lent: number;
+}
+
+/**
+ * Feeds the files; `rows`: each event is recorded as the row the engine keeps of it, and
+ * the target takes lent rows (FeedTarget.lent), each checked to be exactly that row.
+ */
 async function feed(
   files: readonly FeedFile[],
   mode: FeedMode,
   stopAfter = Number.POSITIVE_INFINITY,
-): Promise<{ delivered: Delivered[]; positions: FeedPosition[] }> {
+  rows = false,
+): Promise<FeedRun> {
   const delivered: Delivered[] = [];
   const positions: FeedPosition[] = [];
+  let lent = 0;
+  const record = (type: string, event: Row, timestamp: number | undefined, f: string, line: number) => {
+    // Keys in order, values exactly (-0 kept apart from 0).
+    const values = rows
+      ? kept(type, event)
+      : Object.entries(event).map(([k, v]) => [k, Object.is(v, -0) ? '-0' : v]);
+    delivered.push({
+      kind: 'event',
+      text: JSON.stringify([type, values, timestamp ?? null, f, line], (_, v) =>
+        Object.is(v, -0) ? '-0' : v,
+      ),
+    });
+    return true;
+  };
   await feedEvents(
     files,
     options,
     mode,
     {
-      event: (type: string, event: Row, timestamp: number | undefined, f: string, line: number) => {
-        // Keys in order, values exactly (-0 kept apart from 0).
-        const values = Object.entries(event).map(([k, v]) => [k, Object.is(v, -0) ? '-0' : v]);
-        delivered.push({ kind: 'event', text: JSON.stringify([type, values, timestamp ?? null, f, line]) });
-        return true;
-      },
+      event: record,
+      ...(rows
+        ? {
+            lent: (type: string, row: Row, timestamp: number | undefined, f: string, line: number) => {
+              lent++;
+              // A lent row is already the row the engine keeps: same keys, order and values.
+              expect(kept(type, row)).toEqual(Object.entries(row));
+              return record(type, { ...row }, timestamp, f, line);
+            },
+          }
+        : {}),
       error: (e: WeirError) => {
         delivered.push({ kind: 'error', text: `${e.code} ${e.message}` });
         return true;
@@ -127,7 +180,7 @@ async function feed(
   ).catch((e) => {
     if (!(e instanceof StopFeed)) throw e;
   });
-  return { delivered, positions };
+  return { delivered, positions, lent };
 }
 
 class StopFeed extends Error {}
@@ -149,6 +202,22 @@ describe('feedEvents: the read worker delivers what the in-process reader delive
     const end = { file: 1, offset: statSync((files[1] as FeedFile).path).size, line: 14_999 };
     expect(worker.positions.at(-1)).toMatchObject(end);
     expect(inline.positions.at(-1)).toMatchObject(end);
+  });
+
+  it('lent rows (a target taking them): statements see the same rows, errors and order as on one thread', async () => {
+    const inline = await feed(files, 'inline', Number.POSITIVE_INFINITY, true);
+    const worker = await feed(files, 'worker', Number.POSITIVE_INFINITY, true);
+    expect(inline.lent).toBe(0);
+    expect(worker.lent).toBeGreaterThan(20_000);
+    // Wrong-typed values reach the engine as events it refuses, with its message.
+    expect(
+      inline.delivered.some((d) => d.text.includes("Property 'volume' of event type 'Tick' must be long")),
+    ).toBe(true);
+    expect(
+      inline.delivered.some((d) => d.text.includes("Property 'price' of event type 'Tick' must be double")),
+    ).toBe(true);
+    expect(worker.delivered).toEqual(inline.delivered);
+    expect(worker.positions.at(-1)).toMatchObject(inline.positions.at(-1) as FeedPosition);
   });
 
   for (const mode of ['inline', 'worker'] as const) {
@@ -181,6 +250,8 @@ function csvLineAt(i: number): string {
       return ',,,,';
     case 6:
       return `S${i},-0,${i},maybe,${1000 + i}`;
+    case 7:
+      return `S${i % 97},2.5,${i + 0.5},true,${1000 + i}`;
     default:
       return `S${i % 97},${(i % 1000) / 8},${i},${i % 2 === 0},${1000 + i}`;
   }
@@ -211,6 +282,17 @@ describe('feedEvents: CSV through the read worker', () => {
     expect(inline.delivered.filter((d) => d.kind === 'error').length).toBeGreaterThan(4_000);
     expect(worker.delivered).toEqual(inline.delivered);
     expect(worker.positions.at(-1)).toMatchObject(inline.positions.at(-1) as FeedPosition);
+  });
+
+  it('lent rows: statements see the same rows, errors and order as on one thread', async () => {
+    const inline = await feed(files, 'inline', Number.POSITIVE_INFINITY, true);
+    const worker = await feed(files, 'worker', Number.POSITIVE_INFINITY, true);
+    // a.csv and c.csv's plain part have the declared columns in order (lent); e.csv does not.
+    expect(worker.lent).toBeGreaterThan(70_000);
+    expect(
+      inline.delivered.some((d) => d.text.includes("Property 'volume' of event type 'Tick' must be long")),
+    ).toBe(true);
+    expect(worker.delivered).toEqual(inline.delivered);
   });
 
   it('a feed started at a reported position goes on exactly from there', async () => {
