@@ -10,9 +10,9 @@
  *   here by a decoder generated per schema or CSV header (event-wire.ts) — or, for a target
  *   that takes them (`lent`), read into one reused row per closed type whose values were
  *   checked against their types, which the engine copies only where it keeps the event
- *   (Engine.sendTransient) —, NDJSON lines for
- *   the general path as text parsed here exactly as inline, errors as code and message. The
- *   rest of a CSV file from its first line that is not plain (csv-parse's part) is read here.
+ *   (Engine.sendTransient) —, NDJSON lines for the general path as text parsed here exactly
+ *   as inline, errors as code and message. The rest of a CSV file from its first line that is
+ *   not plain (csv-parse's part) is read here.
  *
  * After each batch, `onBatch` learns where reading stands (for a progress bar, output
  * backpressure, and checkpoints: the file, and the offset and line where its unread lines
