@@ -39,6 +39,8 @@ const NULL = bytesOf('null');
 const TRUE = bytesOf('true');
 const FALSE = bytesOf('false');
 
+const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.length);
+
 /** The bytes of an ASCII (or any) text, for the constant parts of generated writers. */
 export function bytesOf(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'utf8'));
@@ -59,6 +61,8 @@ export function printedBytes(write: (sink: ByteSink) => void): Uint8Array {
 
 export class ByteSink {
   buf: WritingBuffer;
+  /** A DataView of `buf` (the generated writers store constants a word at a time: line-code.ts). */
+  view: DataView;
   pos = 0;
   private flushed = 0;
   /** Buffers the stream has written (recycle mode), ready to be filled again. */
@@ -78,6 +82,7 @@ export class ByteSink {
     recycle = false,
   ) {
     this.buf = Buffer.allocUnsafeSlow(capacity) as WritingBuffer;
+    this.view = viewOf(this.buf);
     this.recycled = recycle
       ? () => {
           const done = this.pending.shift();
@@ -95,7 +100,12 @@ export class ByteSink {
   reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n) as WritingBuffer;
+    if (n > this.buf.length) this.use(Buffer.allocUnsafeSlow(n) as WritingBuffer);
+  }
+
+  private use(buf: WritingBuffer): void {
+    this.buf = buf;
+    this.view = viewOf(buf);
   }
 
   /** Hands what is buffered to the stream. */
@@ -104,7 +114,7 @@ export class ByteSink {
     const buf = this.buf;
     const full = buf.subarray(0, this.pos);
     this.flushed += this.pos;
-    this.buf = this.free.pop() ?? (Buffer.allocUnsafeSlow(this.capacity) as WritingBuffer);
+    this.use(this.free.pop() ?? (Buffer.allocUnsafeSlow(this.capacity) as WritingBuffer));
     this.pos = 0;
     if (this.recycled === undefined) this.out.write(full);
     else {

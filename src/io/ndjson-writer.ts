@@ -8,9 +8,10 @@
  *
  * The writer is generated per statement from its output columns: the line's constant parts
  * (the statement's opening, `"stream":"new","row":{"symbol":`, each later `,"key":`) are
- * byte literals in the generated code, stored at the buffer position without a loop, and only
- * the values are formatted, straight into the output buffer. A row
- * is written that way when its own keys are the statement's columns in order and none is
+ * literals in the generated code, stored at the buffer position a word at a time, and only
+ * the values are formatted, straight into the output buffer: integers and decimals of up to
+ * four places by the generated code itself, anything else through the sink (line-code.ts,
+ * which also says why a line makes room for itself once). A row is written that way when its own keys are the statement's columns in order and none is
  * undefined (JSON would leave that key out); any other row (an open schema's extra
  * properties, a pass-through event of another shape) goes through toJson, so the text is
  * the same either way.
@@ -18,6 +19,15 @@
 import type { Row } from '../common/row.js';
 import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
+import {
+  type LinePart,
+  NUMBER_ROOM,
+  callCode,
+  intDigits,
+  numberCode,
+  partsCode,
+  storeCode,
+} from './line-code.js';
 import {
   BIG_LINE,
   BIG_ROW_JSON,
@@ -32,52 +42,52 @@ import type { RowsWriter, UpdateWriter } from './update-writer.js';
 
 type GeneratedRows = (time: number, rows: Row[], isNew: boolean) => void;
 
-/** Constants longer than this are copied with set(); shorter ones are stored byte by byte. */
-const INLINE_BYTES = 64;
-
 /**
- * Code that writes constant bytes at p (making room first) and advances p. The bytes are
- * literals in the generated code: no loop, no load from a source array.
+ * The generated code of one statement's line (line-code.ts: constants stored as literals,
+ * numbers in place, room made once), with each value written by `value(column)`, a part of
+ * the line; the generated function's `isNew` says which stream the row is in.
  */
-function storeCode(bytes: Uint8Array, name: string): string {
-  const room = `if (p + ${bytes.length} > b.length) { s.pos = p; s.reserve(${bytes.length}); b = s.buf; p = s.pos; }`;
-  if (bytes.length > INLINE_BYTES) return `${room} b.set(${name}, p); p += ${bytes.length};`;
-  const stores = Array.from(bytes, (c, i) => `b[p${i === 0 ? '' : ` + ${i}`}] = ${c};`).join(' ');
-  return `${room} ${stores} p += ${bytes.length};`;
-}
-
-/** Code that writes a value through the sink (which makes its own room) and takes p back. */
-const valueCode = (value: string) => `s.pos = p; ${value}; b = s.buf; p = s.pos;`;
-
-/**
- * The generated code of one statement's lines: the constants (byte literals) and the code
- * that writes each part of a line, with each value written by `value(column)`.
- */
-function lineCode(name: string, columns: readonly string[], value: (column: string) => string) {
-  const constants: Record<string, Uint8Array> = {};
-  const constant = (text: string) => {
-    const id = `k${Object.keys(constants).length}`;
-    constants[id] = bytesOf(text);
-    return storeCode(constants[id] as Uint8Array, id);
-  };
-  const opening = constant(`{"stmt":${JSON.stringify(name)},"time":`);
+function lineCode(name: string, columns: readonly string[], value: (column: string) => LinePart) {
+  const constant = (text: string): LinePart => ({ bytes: bytesOf(text) });
   const first = columns.length === 0 ? '{' : `{${JSON.stringify(columns[0])}:`;
-  const openNew = constant(`,"stream":"new","row":${first}`);
-  const openOld = constant(`,"stream":"old","row":${first}`);
-  const values = columns.map(
-    (c, i) => `${i === 0 ? '' : constant(`,${JSON.stringify(c)}:`)}\n      ${valueCode(value(c))}`,
-  );
-  const close = constant('}}\n');
-  const line = (isNew: string) => `let b = s.buf;
-    let p = s.pos;
-    ${opening}
-    ${valueCode('s.number(time)')}
-    if (${isNew}) { ${openNew} } else { ${openOld} }
-    ${values.join('\n    ')}
-    ${close}
+  const openNew = bytesOf(`,"stream":"new","row":${first}`);
+  const openOld = bytesOf(`,"stream":"old","row":${first}`);
+  const parts: LinePart[] = [
+    { bytes: openingOf(name) },
+    { room: NUMBER_ROOM, code: (rest) => numberCode('time', 's.number(time)', rest) },
+    {
+      room: openNew.length,
+      code: () => `if (isNew) { ${storeCode(openNew)} } else { ${storeCode(openOld)} }`,
+    },
+  ];
+  columns.forEach((c, i) => {
+    if (i > 0) parts.push(constant(`,${JSON.stringify(c)}:`));
+    parts.push(value(c));
+  });
+  parts.push(constant('}}\n'));
+  return `let b, v, p;
+    ${partsCode(parts)}
     s.pos = p;`;
-  return { constants, line, names: `const { ${Object.keys(constants).join(', ')} } = constants;` };
 }
+
+/**
+ * A cell as s.json writes it: numbers by numberCode (jsonNumber for the shapes it leaves:
+ * non-finite numbers are strings), strings by jsonString, anything else by json.
+ */
+function jsonValue(read: string): LinePart {
+  return {
+    room: NUMBER_ROOM,
+    code: (rest) => `{
+      const x = ${read};
+      if (typeof x === 'number') { ${numberCode('x', 's.jsonNumber(x)', rest)} }
+      else if (typeof x === 'string') { ${callCode('s.jsonString(x)', rest)} }
+      else { ${callCode('s.json(x)', rest)} }
+    }`,
+  };
+}
+
+/** A line's opening, `{"stmt":<name>,"time":`. */
+const openingOf = (name: string) => bytesOf(`{"stmt":${JSON.stringify(name)},"time":`);
 
 /** What a row that is not written cell by cell is framed with (as toJson writes the row). */
 const FRAME = {
@@ -105,33 +115,32 @@ function fitsCode(columns: readonly string[]): string {
  * any other row through toJson.
  */
 function generateRows(sink: ByteSink, name: string, columns: readonly string[]): GeneratedRows {
-  const code = lineCode(name, columns, (c) => `s.json(r[${JSON.stringify(c)}])`);
+  const line = lineCode(name, columns, (c) => jsonValue(`r[${JSON.stringify(c)}]`));
   const body = `
-${code.names}
-const openingBytes = k0;
 ${fitsCode(columns)}
 return function writeRows(time, rows, isNew) {
   for (let j = 0; j < rows.length; j++) {
     const r = rows[j];
     if (!fits(r)) {
-      s.raw(openingBytes);
+      s.raw(opening);
       s.number(time);
       s.raw(isNew ? streamNew : streamOld);
       s.text(toJson(r));
       s.raw(closeOne);
       continue;
     }
-    ${code.line('isNew')}
+    ${line}
   }
 };`;
-  return new Function('s', 'constants', 'c', 'streamNew', 'streamOld', 'closeOne', 'toJson', body)(
+  return new Function('s', 'opening', 'c', 'streamNew', 'streamOld', 'closeOne', 'toJson', 'intDigits', body)(
     sink,
-    code.constants,
+    openingOf(name),
     columns,
     FRAME.streamNew,
     FRAME.streamOld,
     FRAME.closeOne,
     toJson,
+    intDigits,
   ) as GeneratedRows;
 }
 
@@ -233,10 +242,8 @@ export function ndjsonWireWriter(sink: ByteSink): {
 } {
   return {
     statement: (name, columns) => {
-      const code = lineCode(name, columns, () => 'cell(s, r)');
+      const line = lineCode(name, columns, () => ({ room: 0, code: (rest) => callCode('cell(s, r)', rest) }));
       const body = `
-${code.names}
-const openingBytes = k0;
 return function writeRow(time, isNew, r) {
   const i = r.next();
   const tag = r.tags[i];
@@ -245,7 +252,7 @@ return function writeRow(time, isNew, r) {
     return;
   }
   if (tag === ROW_JSON || tag === BIG_ROW_JSON) {
-    s.raw(openingBytes);
+    s.raw(opening);
     s.number(time);
     s.raw(isNew ? streamNew : streamOld);
     s.text(r.text(i));
@@ -253,11 +260,12 @@ return function writeRow(time, isNew, r) {
     return;
   }
   r.i = i;
-  ${code.line('isNew')}
+  ${line}
 };`;
       return new Function(
         's',
-        'constants',
+        'opening',
+        'intDigits',
         'cell',
         'streamNew',
         'streamOld',
@@ -269,7 +277,8 @@ return function writeRow(time, isNew, r) {
         body,
       )(
         sink,
-        code.constants,
+        openingOf(name),
+        intDigits,
         jsonCell,
         FRAME.streamNew,
         FRAME.streamOld,
