@@ -9,12 +9,22 @@
  * leading or trailing whitespace.
  *
  * The writer is generated per statement: the record's opening (`stmt,`) and the empty cells
- * of other statements' columns are prepared bytes, and each value is written straight into
- * the output buffer (csvCell's text, without a string per cell).
+ * of other statements' columns are literals of the generated code, and each value is written
+ * straight into the output buffer (csvCell's text, without a string per cell): integers and
+ * decimals of up to four places by the generated code itself (line-code.ts).
  */
 import type { Row } from '../common/row.js';
 import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
+import {
+  type LinePart,
+  NUMBER_ROOM,
+  callCode,
+  intDigits,
+  numberCode,
+  partsCode,
+  storeCode,
+} from './line-code.js';
 import type { WireRowWriter } from './ndjson-writer.js';
 import { type RingReader, type RingWriter, rowTag, wireCell } from './row-wire.js';
 import type { RowsWriter, StatementColumns, UpdateWriter } from './update-writer.js';
@@ -70,7 +80,10 @@ function writeCsvString(sink: ByteSink, s: string): void {
   sink.pos = p;
 }
 
-type GeneratedRecords = (time: number, rows: Row[], stream: Uint8Array) => void;
+const STREAM_NEW = bytesOf(',new');
+const STREAM_OLD = bytesOf(',old');
+
+type GeneratedRecords = (time: number, rows: Row[], isNew: boolean) => void;
 
 /**
  * A statement's record code: per union column, the statement's column read there (or an
@@ -101,28 +114,62 @@ function recordCode(
   return { constants, lines: lines.join('\n    '), cells };
 }
 
+/**
+ * A statement's record as the parts of a generated line (line-code.ts): the opening, the
+ * time, the stream, then per union column its commas and the statement's cell there.
+ */
+function recordParts(name: string, union: readonly string[], columns: readonly string[]): LinePart[] {
+  const parts: LinePart[] = [
+    { bytes: bytesOf(`${csvCell(name)},`) },
+    { room: NUMBER_ROOM, code: (rest) => numberCode('time', 's.number(time)', rest) },
+    {
+      room: STREAM_NEW.length,
+      code: () => `if (isNew) { ${storeCode(STREAM_NEW)} } else { ${storeCode(STREAM_OLD)} }`,
+    },
+  ];
+  let commas = '';
+  for (const c of union) {
+    commas += ',';
+    if (!columns.includes(c)) continue;
+    parts.push({ bytes: bytesOf(commas) }, csvValue(`r[${JSON.stringify(c)}]`));
+    commas = '';
+  }
+  parts.push({ bytes: bytesOf(`${commas}\n`) });
+  return parts;
+}
+
+/** A cell as writeCsvCell writes it: numbers by numberCode, strings by writeCsvString, anything else by writeCsvCell. */
+function csvValue(read: string): LinePart {
+  return {
+    room: NUMBER_ROOM,
+    code: (rest) => `{
+      const x = ${read};
+      if (typeof x === 'number') { ${numberCode('x', 's.number(x)', rest)} }
+      else if (typeof x === 'string') { ${callCode('string(s, x)', rest)} }
+      else { ${callCode('cell(s, x)', rest)} }
+    }`,
+  };
+}
+
 function generateRecords(
   sink: ByteSink,
   name: string,
   union: readonly string[],
   columns: readonly string[],
 ): GeneratedRecords {
-  const code = recordCode(union, columns, (c) => `cell(s, r[${JSON.stringify(c)}]);`);
-  const opening = bytesOf(`${csvCell(name)},`);
-  const body = `return function writeRecords(time, rows, stream) {
+  const body = `return function writeRecords(time, rows, isNew) {
   for (let j = 0; j < rows.length; j++) {
     const r = rows[j] ?? none;
-    s.raw(opening);
-    s.number(time);
-    s.raw(stream);
-    ${code.lines}
+    let b, v, p;
+    ${partsCode(recordParts(name, union, columns))}
+    s.pos = p;
   }
 };`;
   // A null row (Esper posts some in output-snapshot cases) has empty cells, as nulls do.
-  return new Function('s', 'opening', 'k', 'cell', 'none', body)(
+  return new Function('s', 'intDigits', 'string', 'cell', 'none', body)(
     sink,
-    opening,
-    code.constants,
+    intDigits,
+    writeCsvString,
     writeCsvCell,
     {},
   ) as GeneratedRecords;
@@ -139,9 +186,6 @@ function writeHeader(sink: ByteSink, union: readonly string[]): void {
   sink.text(`${['stmt', 'time', 'stream', ...union].map(csvCell).join(',')}\n`);
 }
 
-const STREAM_NEW = bytesOf(',new');
-const STREAM_OLD = bytesOf(',old');
-
 export function csvWriter(sink: ByteSink, statements: readonly StatementColumns[]): UpdateWriter {
   const union = unionOf(statements);
   writeHeader(sink, union);
@@ -149,8 +193,8 @@ export function csvWriter(sink: ByteSink, statements: readonly StatementColumns[
     statement: (name, columns): RowsWriter => {
       const records = generateRecords(sink, name, union, columns);
       return (time, n, o) => {
-        if (n !== null) records(time, n, STREAM_NEW);
-        if (o !== null) records(time, o, STREAM_OLD);
+        if (n !== null) records(time, n, true);
+        if (o !== null) records(time, o, false);
       };
     },
     end: () => sink.flush(),
