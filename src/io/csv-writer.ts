@@ -16,15 +16,7 @@
 import type { Row } from '../common/row.js';
 import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
-import {
-  type LinePart,
-  NUMBER_ROOM,
-  callCode,
-  intDigits,
-  numberCode,
-  partsCode,
-  storeCode,
-} from './line-code.js';
+import { type LinePart, TIME_PART, intDigits, partsCode, streamPart, valuePart } from './line-code.js';
 import type { WireRowWriter } from './ndjson-writer.js';
 import { type RingReader, type RingWriter, rowTag, wireCell } from './row-wire.js';
 import type { RowsWriter, StatementColumns, UpdateWriter } from './update-writer.js';
@@ -121,11 +113,8 @@ function recordCode(
 function recordParts(name: string, union: readonly string[], columns: readonly string[]): LinePart[] {
   const parts: LinePart[] = [
     { bytes: bytesOf(`${csvCell(name)},`) },
-    { room: NUMBER_ROOM, code: (rest) => numberCode('time', 's.number(time)', rest) },
-    {
-      room: STREAM_NEW.length,
-      code: () => `if (isNew) { ${storeCode(STREAM_NEW)} } else { ${storeCode(STREAM_OLD)} }`,
-    },
+    TIME_PART,
+    streamPart(STREAM_NEW, STREAM_OLD),
   ];
   let commas = '';
   for (const c of union) {
@@ -138,18 +127,9 @@ function recordParts(name: string, union: readonly string[], columns: readonly s
   return parts;
 }
 
-/** A cell as writeCsvCell writes it: numbers by numberCode, strings by writeCsvString, anything else by writeCsvCell. */
-function csvValue(read: string): LinePart {
-  return {
-    room: NUMBER_ROOM,
-    code: (rest) => `{
-      const x = ${read};
-      if (typeof x === 'number') { ${numberCode('x', 's.number(x)', rest)} }
-      else if (typeof x === 'string') { ${callCode('string(s, x)', rest)} }
-      else { ${callCode('cell(s, x)', rest)} }
-    }`,
-  };
-}
+/** A cell as writeCsvCell writes it: numbers as String does, strings by writeCsvString, anything else by writeCsvCell. */
+const csvValue = (read: string) =>
+  valuePart(read, { number: 's.number(x)', string: 'string(s, x)', other: 'cell(s, x)' });
 
 function generateRecords(
   sink: ByteSink,

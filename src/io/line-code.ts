@@ -134,3 +134,36 @@ export function partsCode(parts: readonly LinePart[]): string {
   );
   return `${roomCode(rest)}\n    ${code.join('\n    ')}`;
 }
+
+/** The line's time (the generated function's `time`), as String writes it. */
+export const TIME_PART: LinePart = {
+  room: NUMBER_ROOM,
+  code: (rest) => numberCode('time', 's.number(time)', rest),
+};
+
+/** The bytes of the row's stream: `newBytes` when the generated function's `isNew`, else `oldBytes` (as long). */
+export function streamPart(newBytes: Uint8Array, oldBytes: Uint8Array): LinePart {
+  return {
+    room: Math.max(newBytes.length, oldBytes.length),
+    code: () => `if (isNew) { ${storeCode(newBytes)} } else { ${storeCode(oldBytes)} }`,
+  };
+}
+
+/**
+ * A cell: the value `read` reads, a number by numberCode (with `calls.number` for the shapes
+ * it leaves), a string by `calls.string`, anything else by `calls.other` (code over `x`).
+ */
+export function valuePart(
+  read: string,
+  calls: { readonly number: string; readonly string: string; readonly other: string },
+): LinePart {
+  return {
+    room: NUMBER_ROOM,
+    code: (rest) => `{
+      const x = ${read};
+      if (typeof x === 'number') { ${numberCode('x', calls.number, rest)} }
+      else if (typeof x === 'string') { ${callCode(calls.string, rest)} }
+      else { ${callCode(calls.other, rest)} }
+    }`,
+  };
+}

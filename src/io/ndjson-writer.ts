@@ -21,12 +21,12 @@ import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
 import {
   type LinePart,
-  NUMBER_ROOM,
+  TIME_PART,
   callCode,
   intDigits,
-  numberCode,
   partsCode,
-  storeCode,
+  streamPart,
+  valuePart,
 } from './line-code.js';
 import {
   BIG_LINE,
@@ -52,14 +52,7 @@ function lineCode(name: string, columns: readonly string[], value: (column: stri
   const first = columns.length === 0 ? '{' : `{${JSON.stringify(columns[0])}:`;
   const openNew = bytesOf(`,"stream":"new","row":${first}`);
   const openOld = bytesOf(`,"stream":"old","row":${first}`);
-  const parts: LinePart[] = [
-    { bytes: openingOf(name) },
-    { room: NUMBER_ROOM, code: (rest) => numberCode('time', 's.number(time)', rest) },
-    {
-      room: openNew.length,
-      code: () => `if (isNew) { ${storeCode(openNew)} } else { ${storeCode(openOld)} }`,
-    },
-  ];
+  const parts: LinePart[] = [{ bytes: openingOf(name) }, TIME_PART, streamPart(openNew, openOld)];
   columns.forEach((c, i) => {
     if (i > 0) parts.push(constant(`,${JSON.stringify(c)}:`));
     parts.push(value(c));
@@ -71,20 +64,11 @@ function lineCode(name: string, columns: readonly string[], value: (column: stri
 }
 
 /**
- * A cell as s.json writes it: numbers by numberCode (jsonNumber for the shapes it leaves:
- * non-finite numbers are strings), strings by jsonString, anything else by json.
+ * A cell as s.json writes it: numbers as String does (jsonNumber for the shapes numberCode
+ * leaves: non-finite numbers are strings), strings by jsonString, anything else by json.
  */
-function jsonValue(read: string): LinePart {
-  return {
-    room: NUMBER_ROOM,
-    code: (rest) => `{
-      const x = ${read};
-      if (typeof x === 'number') { ${numberCode('x', 's.jsonNumber(x)', rest)} }
-      else if (typeof x === 'string') { ${callCode('s.jsonString(x)', rest)} }
-      else { ${callCode('s.json(x)', rest)} }
-    }`,
-  };
-}
+const jsonValue = (read: string) =>
+  valuePart(read, { number: 's.jsonNumber(x)', string: 's.jsonString(x)', other: 's.json(x)' });
 
 /** A line's opening, `{"stmt":<name>,"time":`. */
 const openingOf = (name: string) => bytesOf(`{"stmt":${JSON.stringify(name)},"time":`);
