@@ -101,15 +101,20 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, needed: nu
   return next;
 }
 
+const ROWS = 1 << 16;
+const VALUES = 1 << 18;
+
 /** The worker's side: rows appended one at a time, then taken as one batch. */
 export class WireBatchBuilder {
   private count = 0;
   private values = 0;
-  private kinds: Int32Array = new Int32Array(4096);
-  private lines: Int32Array = new Int32Array(4096);
-  private times: Float64Array = new Float64Array(4096);
-  private tags: Uint8Array = new Uint8Array(16_384);
-  private nums: Float64Array = new Float64Array(16_384);
+  // Sized for a 1 MiB chunk of short lines: every set of arrays (IN_FLIGHT of them go back and
+  // forth) is allocated once at this size instead of growing by copies as the chunks do.
+  private kinds: Int32Array = new Int32Array(ROWS);
+  private lines: Int32Array = new Int32Array(ROWS);
+  private times: Float64Array = new Float64Array(ROWS);
+  private tags: Uint8Array = new Uint8Array(VALUES);
+  private nums: Float64Array = new Float64Array(VALUES);
   private strings: string[] = [];
   private readonly ids = new Map<string, number>();
   private readonly typeIndex: Map<string, number>;
