@@ -32,6 +32,10 @@ create schema T(s string, p double, v long, ok boolean);
 create window W#keepall as T;
 insert into W select * from T(v < 3);
 @name('named') select * from W(ok = false);
+create context ByS partition by s from T;
+@name('context') context ByS select s, count(*) as n, sum(p) as sp from T(v > 1);
+@name('join') select a.p as ap, b.q as bq from T#length(3) as a, U#length(3) as b where a.s = b.s;
+@name('limited') select s, sum(p) as sp from T#time(2 sec) group by s output every 1 sec;
 `;
 
 const NAMES = ['s', 'p', 'v', 'ok'] as const;
@@ -130,7 +134,7 @@ describe('sendTransient: a lent row gives exactly what send gives', () => {
           expect(run(input, true, lateness)).toEqual(run(input, false, lateness));
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 
@@ -151,12 +155,15 @@ describe('sendTransient: a lent row gives exactly what send gives', () => {
     expect([...named].sort()).toEqual(
       [
         'consumer',
+        'context',
         'count',
         'filter',
         'indexed',
         'insert',
+        'join',
         'kept',
         'keptFiltered',
+        'limited',
         'named',
         'pattern',
         'regexp',
@@ -184,6 +191,13 @@ describe('sendTransient: a lent row gives exactly what send gives', () => {
     };
     expect(outcome(true)).toEqual(outcome(false));
     expect(outcome(true)).toEqual([JSON.stringify([{ s: 'x', extra: 1 }])]);
+  });
+
+  it('a closed engine refuses it as send does', () => {
+    const engine = createEngine();
+    engine.deploy('create schema T(s string); select * from T;');
+    engine.close();
+    expect(() => engine.sendTransient('T', { s: 'a' }, 1)).toThrow(/send: the engine is closed/);
   });
 
   it('errors as send: an unknown type, a missing timestamp', () => {
