@@ -154,7 +154,7 @@ export class ByteSink {
   }
 
   /**
-   * A number as String(n) writes it. 32-bit integers and decimals of at most 15 significant
+   * A number as String(n) writes it. Integers below 2^53 and decimals of at most 15 significant
    * digits between 1e-6 and 1e15 are written digit by digit (see writeDecimal for why the two
    * agree), 16 and 17 digits by writeShortest (shortest-digits.ts); the rest through String.
    */
@@ -164,7 +164,7 @@ export class ByteSink {
       this.writeInteger(n);
       return;
     }
-    if (this.writeDecimal(n)) return;
+    if (this.writeSafeInteger(n) || this.writeDecimal(n)) return;
     const end = writeShortest(this.buf, this.pos, n);
     if (end >= 0) this.pos = end;
     else {
@@ -238,6 +238,32 @@ export class ByteSink {
       b[--q] = ZERO + n - next * 10;
       n = next;
     } while (n > 0);
+  }
+
+  /**
+   * Writes `n` (not a 32-bit integer) when it is an integer below 2^53 in magnitude (epoch
+   * milliseconds, large counts): String(n) writes its digits. Two exact halves, n = hi·10^8 +
+   * lo, each written with integer arithmetic (writeDecimal's general loop divides doubles).
+   */
+  private writeSafeInteger(n: number): boolean {
+    const a = n < 0 ? -n : n;
+    if (!(a < 9007199254740992 && Math.floor(a) === a)) return false;
+    // a ≥ 2^31, so hi ≥ 21; hi < 2^27 and lo < 10^8 are exact. The quotient is rounded, but
+    // never up to the next integer: a / 10^8 is at least 10^-8 below it, more than half an
+    // ulp of any number below 2^27 (2^-27).
+    const hi = Math.floor(a / 1e8);
+    const lo = a - hi * 1e8;
+    this.writeInteger(n < 0 ? -hi : hi);
+    const b = this.buf;
+    const p = this.pos;
+    let low = lo | 0;
+    for (let q = p + 7; q >= p; q--) {
+      const next = (low / 10) | 0;
+      b[q] = ZERO + low - next * 10;
+      low = next;
+    }
+    this.pos = p + 8;
+    return true;
   }
 
   /**

@@ -30,6 +30,12 @@ const numbers = fc.oneof(
   fc.integer({ min: -1e6, max: 1e6 }).map((c) => c / 7),
   fc.maxSafeInteger(),
   fc.integer(),
+  // Epoch milliseconds, and integers beyond 32 bits next to multiples of 10^8 (written in two halves).
+  fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+  fc
+    .tuple(fc.integer({ min: 21, max: 90_071_992 }), fc.integer({ min: -2, max: 2 }), fc.boolean())
+    .map(([k, d, negative]) => (negative ? -1 : 1) * (k * 1e8 + d)),
+  fc.constantFrom(2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 31 + 1, -(2 ** 31) - 1),
   fc.constantFrom(0, -0, 1e-6, 1e-7, 9.999999e-7, 1e15, 1e15 - 1, 1e21, 1e-21, 2 ** 31, -(2 ** 31), 2 ** 53),
   fc
     .tuple(fc.integer({ min: 1, max: 999_999_999 }), fc.integer({ min: -25, max: 25 }))
