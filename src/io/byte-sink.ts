@@ -17,6 +17,8 @@ import { writeShortest } from './shortest-digits.js';
 
 /** Size of each output buffer. */
 const CAPACITY = 1 << 20;
+/** Size of the first one (see the constructor). */
+const FIRST_CAPACITY = 16 << 10;
 /** Bytes the stream may hold unwritten before `needsDrain` asks the producer to wait. */
 const MAX_PENDING = 8 << 20;
 
@@ -81,7 +83,10 @@ export class ByteSink {
     private readonly capacity: number = CAPACITY,
     recycle = false,
   ) {
-    this.buf = Buffer.allocUnsafeSlow(capacity) as WritingBuffer;
+    // The first buffer is small: it is handed over after a few hundred rows, so the code that
+    // makes room when a buffer is full has run before V8 optimizes the generated writers
+    // (which inline it); a first flush after that threw each writer out of optimized code.
+    this.buf = Buffer.allocUnsafeSlow(Math.min(capacity, FIRST_CAPACITY)) as WritingBuffer;
     this.view = viewOf(this.buf);
     this.recycled = recycle
       ? () => {
