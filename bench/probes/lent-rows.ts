@@ -5,7 +5,8 @@
  *
  * - `object`: the event rebuilt from the hand-over (makeEventDecoder), then `send` (the
  *   engine's reader copies it);
- * - `lent`: one reused row filled from the hand-over (makeLentRows), then `sendTransient`.
+ * - `lent`: one reused row filled from the hand-over (makeLentRows), then `sendTransient`;
+ * - `reading only`: the reused row filled, no engine (what reading the hand-over costs).
  *
  *   npx tsx bench/probes/lent-rows.ts [workload] [--events n] [--passes n] [--listen]
  *
@@ -93,10 +94,26 @@ function lentPass(): number {
   return (used.user + used.system) / 1000;
 }
 
-const times: Record<string, number[]> = { object: [], lent: [] };
+/** Only reading the hand-over into the lent row (what `lent` costs before the engine). */
+function readPass(): number {
+  const lent = makeLentRows(schema as NonNullable<typeof schema>);
+  const cursor = newWireCursor();
+  let refused = 0;
+  const start = process.cpuUsage();
+  for (const batch of batches) {
+    startBatch(cursor, batch);
+    for (let i = 0; i < batch.count; i++) if (!lent.read(cursor, lent.row)) refused++;
+  }
+  const used = process.cpuUsage(start);
+  if (refused > 0) throw new Error('a value of the wrong type');
+  return (used.user + used.system) / 1000;
+}
+
+const times: Record<string, number[]> = { object: [], lent: [], 'reading only': [] };
 for (let p = 0; p < passes; p++) {
   times.object?.push(objectPass());
   times.lent?.push(lentPass());
+  times['reading only']?.push(readPass());
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 for (const [k, xs] of Object.entries(times))

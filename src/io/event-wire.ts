@@ -305,9 +305,14 @@ export function startBatch(cursor: WireCursor, batch: WireBatch): void {
 export type EventDecoder = (c: WireCursor) => Row;
 
 /** Source reading value entry `q` of a batch into the variable `v`. */
-function readValue(v: string): string[] {
+function readValue(v: string, likely?: number): string[] {
+  const first =
+    likely === NUMBER ? `${v} = nums[q];` : likely === KNOWN_STRING ? `${v} = c.known[nums[q]];` : undefined;
   return [
-    `let ${v}; switch (tags[q]) {`,
+    // The value's likely kind for its declared type is tested first.
+    first === undefined
+      ? `let ${v}; switch (tags[q]) {`
+      : `let ${v}; if (tags[q] === ${likely}) ${first} else switch (tags[q]) {`,
     `  case ${NUMBER}: ${v} = nums[q]; break;`,
     `  case ${KNOWN_STRING}: ${v} = c.known[nums[q]]; break;`,
     `  case ${NEW_STRING}: ${v} = c.strings[c.string++]; c.known.push(${v}); break;`,
@@ -321,9 +326,9 @@ function readValue(v: string): string[] {
 }
 
 /** The source reading a row's values into v0, v1, … (the cursor moves past them). */
-function readValues(count: number): string[] {
+function readValues(count: number, likely: readonly (number | undefined)[] = []): string[] {
   const lines = ['const tags = c.tags, nums = c.nums; let q = c.value;'];
-  for (let i = 0; i < count; i++) lines.push(...readValue(`v${i}`));
+  for (let i = 0; i < count; i++) lines.push(...readValue(`v${i}`, likely[i]));
   lines.push('c.value = q;');
   return lines;
 }
@@ -356,9 +361,20 @@ const INITIAL: Partial<Record<EventSchemaInfo['properties'][number]['type'], str
   boolean: 'false',
 };
 
+/** The kind of value a property of each declared type most often holds on the wire. */
+const LIKELY: Partial<Record<EventSchemaInfo['properties'][number]['type'], number>> = {
+  string: KNOWN_STRING,
+  double: NUMBER,
+  int: NUMBER,
+  long: NUMBER,
+};
+
 export function makeLentRows(schema: EventSchemaInfo): LentRows {
   const names = schema.properties.map((p) => JSON.stringify(p.name));
-  const lines = readValues(names.length);
+  const lines = readValues(
+    names.length,
+    schema.properties.map((p) => LIKELY[p.type]),
+  );
   names.forEach((name, i) => lines.push(`row[${name}] = v${i};`));
   const checks = schema.properties.flatMap((p, i) => {
     const check = typeCheckSource(p.type, `v${i}`);
