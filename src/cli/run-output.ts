@@ -9,11 +9,13 @@
  */
 import {
   constants,
+  close,
   createWriteStream,
   fstatSync,
   fsyncSync,
   ftruncate,
   ftruncateSync,
+  open,
   openSync,
 } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -84,13 +86,35 @@ function openFile(
     const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o666);
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.size === 0) return { fd, emptied: undefined };
-    return {
-      fd,
-      emptied: new Promise((done, fail) => ftruncate(fd, 0, (e) => (e == null ? done() : fail(e)))),
-    };
+    return { fd, emptied: emptyFile(path, fd) };
   } catch (e) {
     throw new WeirError('cli/invalid-option', `--out: cannot write '${shown}': ${(e as Error).message}`);
   }
+}
+
+/**
+ * Empties the file through a descriptor of its own, closed at once, rather than through `fd`
+ * (the one the rows are written to); `fd` only if the file cannot be opened again.
+ *
+ * Why: ext4 marks a file truncated to length 0 so that closing it starts writing out all its
+ * data (auto_da_alloc, for programs that rewrite a file in place without fsync); a mark that
+ * closing the descriptor which truncated it clears. Truncated through `fd`, closing --out at the end of a
+ * run paid for starting the write-out of everything the run wrote (~19 ms for 40 MB) before the
+ * process could exit; the kernel now writes it back later, as for any other file.
+ */
+function emptyFile(path: string, fd: number): Promise<void> {
+  return new Promise((done, fail) => {
+    const settle = (e: Error | null) => (e == null ? done() : fail(e));
+    open(path, constants.O_WRONLY, (openError, other) => {
+      if (openError != null) {
+        ftruncate(fd, 0, settle);
+        return;
+      }
+      ftruncate(other, 0, (truncateError) =>
+        close(other, (closeError) => settle(truncateError ?? closeError)),
+      );
+    });
+  });
 }
 
 function writeFailed(shown: string, message: string): WeirError {
