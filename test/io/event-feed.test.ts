@@ -310,6 +310,23 @@ describe('feedEvents: CSV through the read worker', () => {
       expect([...first.delivered, ...rest.delivered]).toEqual(full.delivered);
     }
   });
+
+  it('lent rows: a feed started at a reported position goes on exactly from there', async () => {
+    const full = await feed(files, 'worker', Number.POSITIVE_INFINITY, true);
+    const first = await feed(files, 'worker', 3, true);
+    const at = first.positions.at(-1) as FeedPosition;
+    const rest = await feed(
+      [
+        { ...(files[at.file] as FeedFile), start: { offset: at.offset, line: at.line } },
+        ...files.slice(at.file + 1),
+      ],
+      'worker',
+      Number.POSITIVE_INFINITY,
+      true,
+    );
+    expect(first.lent + rest.lent).toBe(full.lent);
+    expect([...first.delivered, ...rest.delivered]).toEqual(full.delivered);
+  });
 });
 
 describe("feedEvents: lines longer than the read worker's buffer", () => {
