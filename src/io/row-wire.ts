@@ -51,6 +51,9 @@ export function rowTag(statement: number, old: boolean): number {
   return ROW_BASE + statement * 2 + (old ? 1 : 0);
 }
 
+/** Items in the writer's first slot (the others hold the ring's shape.items). */
+export const FIRST_SLOT_ITEMS = 256;
+
 /** Texts longer than this go through the port (or than a slot's characters, if fewer). */
 export const BIG_TEXT_CHARS = 8192;
 /** Strings at most this long are interned (sent once, then by id), up to MAX_STRINGS of them. */
@@ -176,7 +179,10 @@ export class RingWriter extends RingEnd {
     private readonly port: MessagePort,
   ) {
     super(ring);
-    this.end = ring.shape.items;
+    // The first slot is published after FIRST_SLOT_ITEMS items, so `room`'s branch to the next
+    // slot has run before V8 optimizes the encoders that inline it (a first slot filled after
+    // that threw each encoder out of optimized code once per run).
+    this.end = Math.min(ring.shape.items, FIRST_SLOT_ITEMS);
     this.cEnd = ring.shape.chars;
     this.bigChars = Math.min(BIG_TEXT_CHARS, ring.shape.chars);
   }
@@ -194,6 +200,15 @@ export class RingWriter extends RingEnd {
   /** Room for `items` items and `chars` characters in the current slot (a new slot if not). */
   reserve(items: number, chars: number): void {
     if (this.i + items > this.end || this.c + chars > this.cEnd) this.next();
+  }
+
+  /**
+   * Room for one more item: the next slot when this one is full. Every one-item write goes
+   * through here, so the branch has one call site, which has run once the first slot is
+   * published (see the constructor).
+   */
+  private room(): void {
+    if (this.i === this.end) this.next();
   }
 
   /** Publishes the current slot and waits for a free one. */
@@ -221,7 +236,7 @@ export class RingWriter extends RingEnd {
 
   /** One item (after `reserve`). */
   item(tag: number, value: number): void {
-    if (this.i === this.end) this.next();
+    this.room();
     const i = this.i++;
     this.tags[i] = tag;
     this.vals[i] = value;
@@ -231,7 +246,7 @@ export class RingWriter extends RingEnd {
   cell(v: unknown, other: (v: unknown) => string): void {
     switch (typeof v) {
       case 'number': {
-        if (this.i === this.end) this.next();
+        this.room();
         const i = this.i++;
         this.tags[i] = NUM;
         this.vals[i] = v;
@@ -254,7 +269,7 @@ export class RingWriter extends RingEnd {
     if (s.length <= INTERN_CHARS && s.length <= this.bigChars) {
       const id = this.ids.get(s);
       if (id !== undefined) {
-        if (this.i === this.end) this.next();
+        this.room();
         const i = this.i++;
         this.tags[i] = STR;
         this.vals[i] = id;
