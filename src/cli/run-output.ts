@@ -140,6 +140,8 @@ export function openRunOutput(o: RunOutputOptions): RunOutput {
  * least THREAD_MIN_ROWS_LEFT more rows are expected.
  */
 export const THREAD_AFTER_ROWS = 100_000;
+/** Rows after which `consider` first runs (see streamOutput). */
+const FIRST_LOOK_ROWS = 1000;
 /**
  * A thread costs, to start, about what formatting a few hundred thousand rows here does (its
  * module loads, its code warms up, on a core the read worker also needs); measured on the
@@ -193,11 +195,19 @@ function streamOutput(
   /** The writer thread: starting, then (`active`) taking the rows. */
   let thread: WriterThread | undefined;
   let active = false;
-  let countdown = threadable ? (o.threadAfterRows ?? THREAD_AFTER_ROWS) : Number.POSITIVE_INFINITY;
+  const after = o.threadAfterRows ?? THREAD_AFTER_ROWS;
+  // The first look comes early and only counts down the rest: the call to `consider` is
+  // inlined into the engine's delivery of rows, and V8 compiles a call it has never seen made
+  // as a deoptimization (the engine's hot path thrown out of optimized code at row 100,000).
+  let countdown = threadable ? Math.min(after, FIRST_LOOK_ROWS) : Number.POSITIVE_INFINITY;
   /** Rows written here. */
   let rows = 0;
   /** After `countdown` more rows: starts the thread (if worth it), then hands over once it runs. */
   const consider = () => {
+    if (rows < after) {
+      countdown = after - rows;
+      return;
+    }
     if (thread === undefined && o.threadAfterRows === undefined) {
       const read = Math.min(1, Math.max(o.readFraction?.() ?? 0, 1e-6));
       if ((rows * (1 - read)) / read < THREAD_MIN_ROWS_LEFT) {
