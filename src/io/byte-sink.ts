@@ -272,8 +272,9 @@ export class ByteSink {
   }
 
   /**
-   * Writes `n` (not a 32-bit integer) when its shortest round-trip text is plain: an
-   * integer below 2^53, or a decimal with at most 15 significant digits in [1e-6, 1e15).
+   * Writes `n` (not an integer below 2^53: writeSafeInteger takes those first) when its
+   * shortest round-trip text is plain: a decimal with at most 15 significant digits in
+   * [1e-6, 1e15).
    *
    * Why this is String(n)'s text: with K decimal places chosen so that n has at most 15
    * significant digits, m = round(n·10^K) is exact and m / 10^K is one correctly rounded

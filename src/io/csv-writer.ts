@@ -16,7 +16,15 @@
 import type { Row } from '../common/row.js';
 import { type ByteSink, bytesOf } from './byte-sink.js';
 import { toJson } from './json-line.js';
-import { type LinePart, TIME_PART, intDigits, partsCode, streamPart, valuePart } from './line-code.js';
+import {
+  type LinePart,
+  TIME_PART,
+  callCode,
+  intDigits,
+  partsCode,
+  streamPart,
+  valuePart,
+} from './line-code.js';
 import type { WireRowWriter } from './ndjson-writer.js';
 import { type RingReader, type RingWriter, rowTag, wireCell } from './row-wire.js';
 import type { RowsWriter, StatementColumns, UpdateWriter } from './update-writer.js';
@@ -78,39 +86,16 @@ const STREAM_OLD = bytesOf(',old');
 type GeneratedRecords = (time: number, rows: Row[], isNew: boolean) => void;
 
 /**
- * A statement's record code: per union column, the statement's column read there (or an
- * empty cell). Runs of empty cells become one prepared run of commas. `cells` are the
- * statement's columns in the order their cells are written.
+ * A statement's record as the parts of a generated line (line-code.ts): the opening, the
+ * time, the stream, then per union column its commas and the statement's cell there, written
+ * by `value(column)` (runs of other statements' empty cells become one run of commas).
  */
-function recordCode(
+function recordParts(
+  name: string,
   union: readonly string[],
   columns: readonly string[],
-  cell: (column: string) => string,
-): { constants: Uint8Array[]; lines: string; cells: string[] } {
-  const constants: Uint8Array[] = [];
-  const constant = (text: string) => {
-    constants.push(bytesOf(text));
-    return `s.raw(k[${constants.length - 1}]);`;
-  };
-  const lines: string[] = [];
-  const cells: string[] = [];
-  let commas = '';
-  for (const c of union) {
-    commas += ',';
-    if (!columns.includes(c)) continue;
-    lines.push(constant(commas), cell(c));
-    cells.push(c);
-    commas = '';
-  }
-  lines.push(constant(`${commas}\n`));
-  return { constants, lines: lines.join('\n    '), cells };
-}
-
-/**
- * A statement's record as the parts of a generated line (line-code.ts): the opening, the
- * time, the stream, then per union column its commas and the statement's cell there.
- */
-function recordParts(name: string, union: readonly string[], columns: readonly string[]): LinePart[] {
+  value: (column: string) => LinePart,
+): LinePart[] {
   const parts: LinePart[] = [
     { bytes: bytesOf(`${csvCell(name)},`) },
     TIME_PART,
@@ -120,7 +105,7 @@ function recordParts(name: string, union: readonly string[], columns: readonly s
   for (const c of union) {
     commas += ',';
     if (!columns.includes(c)) continue;
-    parts.push({ bytes: bytesOf(commas) }, csvValue(`r[${JSON.stringify(c)}]`));
+    parts.push({ bytes: bytesOf(commas) }, value(c));
     commas = '';
   }
   parts.push({ bytes: bytesOf(`${commas}\n`) });
@@ -141,7 +126,7 @@ function generateRecords(
   for (let j = 0; j < rows.length; j++) {
     const r = rows[j] ?? none;
     let b, v, p;
-    ${partsCode(recordParts(name, union, columns))}
+    ${partsCode(recordParts(name, union, columns, (c) => csvValue(`r[${JSON.stringify(c)}]`)))}
     s.pos = p;
   }
 };`;
@@ -194,8 +179,11 @@ export function csvEncoder(
   statements: readonly StatementColumns[],
   columns: readonly string[],
 ): RowsWriter {
-  const code = recordCode(unionOf(statements), columns, () => '');
-  const cells = code.cells.map((c) => `w.cell(r[${JSON.stringify(c)}], csvCell);`).join('\n    ');
+  // The statement's columns in the order its record writes their cells.
+  const cells = unionOf(statements)
+    .filter((c) => columns.includes(c))
+    .map((c) => `w.cell(r[${JSON.stringify(c)}], csvCell);`)
+    .join('\n    ');
   const body = `return function encodeRecords(time, rows, tag) {
   for (let j = 0; j < rows.length; j++) {
     const r = rows[j] ?? none;
@@ -229,22 +217,13 @@ export function csvWireWriter(
   writeHeader(sink, union);
   return {
     statement: (name, columns) => {
-      const code = recordCode(union, columns, () => 'cell(s, r);');
-      const opening = bytesOf(`${csvCell(name)},`);
+      const wireCell: LinePart = { room: 0, code: (rest) => callCode('cell(s, r)', rest) };
       const body = `return function writeRecord(time, isNew, r) {
-  s.raw(opening);
-  s.number(time);
-  s.raw(isNew ? streamNew : streamOld);
-  ${code.lines}
+  let b, v, p;
+  ${partsCode(recordParts(name, union, columns, () => wireCell))}
+  s.pos = p;
 };`;
-      return new Function('s', 'opening', 'k', 'cell', 'streamNew', 'streamOld', body)(
-        sink,
-        opening,
-        code.constants,
-        csvWireCell,
-        STREAM_NEW,
-        STREAM_OLD,
-      ) as WireRowWriter;
+      return new Function('s', 'intDigits', 'cell', body)(sink, intDigits, csvWireCell) as WireRowWriter;
     },
   };
 }
