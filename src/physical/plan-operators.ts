@@ -1048,9 +1048,7 @@ class StreamEntry implements StatementEntry {
   }
 
   accept(row: Row): void {
-    if (this.predicate !== undefined && !this.predicate(row, this.ctx)) return;
-    this.count++;
-    this.next.insert(row);
+    if (this.test(row)) this.take(row);
   }
 
   test(row: Row): boolean {
